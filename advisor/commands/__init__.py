@@ -1,0 +1,1 @@
+"""One module per CLI command: HELP, configure(parser), run(args, env) -> int."""

@@ -1,0 +1,110 @@
+"""The engine's bookkeeping: what rules call to record conclusions.
+
+Rules never build output directly from the answers; they call ``conclude`` (a
+reason, tied to the firing rule's id and knowledge-base entries) and
+``raise_finding``, and set fields of the plan they decided.
+"""
+
+from __future__ import annotations
+
+from ..experta_compat import KnowledgeEngine
+from ..knowledge import KnowledgeBase
+from ..model import Answers
+from ..recommendation import SEVERITY_ORDER, ContainerPlan, Finding, Reason, Recommendation, WorkloadPlan
+
+HELPER_ROLES = frozenset({"sidecar", "adapter", "ambassador"})
+LONG_RUNNING_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
+BATCH_KINDS = frozenset({"Job", "CronJob"})
+
+
+def shown(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
+
+
+class AdvisorEngine(KnowledgeEngine):
+    def __init__(self, kb: KnowledgeBase):
+        super().__init__()
+        self.kb = kb
+        self.firing: str | None = None
+        self.begin(None)
+
+    # -- per evaluation ------------------------------------------------------
+
+    def begin(self, answers: Answers | None) -> None:
+        self.answers = answers
+        self.plans: dict[str, WorkloadPlan] = {}
+        self.findings: list[Finding] = []
+        self.reasons: list[Reason] = []
+
+    def result(self) -> Recommendation:
+        answers = self.answers
+        order = {answers.main.index: -1}
+        workloads = sorted(self.plans.values(), key=lambda w: order.get(w.main_index, w.main_index))
+        for plan in workloads:
+            plan.containers.sort(key=lambda c: c.index)
+        # Firing order within a salience level is experta's business; the output's is ours.
+        positions = {c.name: c.index for c in answers.containers}
+        findings = sorted(self.findings, key=lambda f: (
+            -SEVERITY_ORDER[f.severity], f.id, [positions.get(name, -1) for name in f.containers]))
+        return Recommendation(answers.name, answers.kubernetes, workloads, findings, self.reasons, answers)
+
+    # -- what rules call -----------------------------------------------------
+
+    def answer(self, path: str, value) -> str:
+        """A ``because`` line quoting one answer."""
+        return f"{path} = {shown(value)}"
+
+    def container(self, index: int):
+        return self.answers.containers[index]
+
+    def container_answer(self, index: int, key: str) -> str:
+        container = self.container(index)
+        return self.answer(f"{container.path}.{key}", getattr(container, key))
+
+    def workload_answer(self, key: str) -> str:
+        value = self.answers.schedule if key == "schedule" else getattr(self.answers, key)
+        return self.answer(f"workload.{key}", value)
+
+    def conclude(self, conclusion: str, *because: str, workload: str | None = None) -> None:
+        info = self.kb.rules.get(self.firing) or self.kb.findings[self.firing]
+        self.reasons.append(Reason(self.firing, conclusion, tuple(because), info.see, workload))
+
+    def raise_finding(self, message: str, containers=(), *because: str) -> None:
+        info = self.kb.findings[self.firing]
+        self.findings.append(Finding(info.id, info.severity, message, tuple(containers), self.firing,
+                                     info.fix, info.see))
+        self.conclude(f"raises {info.id}: {message}", *because)
+
+    def plan(self, name: str, main_index: int) -> WorkloadPlan:
+        if name not in self.plans:
+            self.plans[name] = WorkloadPlan(name=name, main_index=main_index)
+        return self.plans[name]
+
+    def main_plan(self) -> WorkloadPlan:
+        return self.plan(self.answers.name, self.answers.main.index)
+
+    def plan_of(self, workload: str) -> WorkloadPlan:
+        return self.plans[workload]
+
+    def place(self, plan: WorkloadPlan, index: int, role: str, placement: str,
+              restart_policy: str | None = None) -> ContainerPlan:
+        container = self.container(index)
+        for existing in plan.containers:
+            if existing.index == index:
+                existing.role, existing.placement, existing.restart_policy = role, placement, restart_policy
+                return existing
+        entry = ContainerPlan(
+            index=index, name=container.name, role=role, placement=placement, image=container.image,
+            ports=container.ports, cpu=container.cpu, memory=container.memory,
+            purpose=None if container.main else container.purpose,
+            shares_volume=container.shares_volume, uses_localhost=container.uses_localhost,
+            restart_policy=restart_policy,
+        )
+        plan.containers.append(entry)
+        return entry

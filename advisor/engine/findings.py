@@ -1,0 +1,100 @@
+"""Findings: what to watch out for. Each rule's id is the finding id it raises."""
+
+from __future__ import annotations
+
+from ..experta_compat import MATCH, P
+from .base import BATCH_KINDS, HELPER_ROLES
+from .facts import Container, Controller, InPod, OwnWorkload, Placement, Service, Workload
+from .registry import rule
+
+HELPER_PURPOSES = frozenset({"ship-logs", "sync-content", "proxy-inbound", "proxy-outbound", "reshape-output"})
+MUTABLE_TAG = P(lambda tag: tag is None or tag == "latest")
+
+
+class FindingRules:
+    @rule("bare-pod", Controller(kind="Pod", workload=MATCH.workload), concern="findings")
+    def bare_pod(self, workload):
+        self.raise_finding(f"{workload} is a bare Pod: if its node fails or it is deleted, nothing recreates "
+                           f"it. Fine for an experiment; use a controller for anything that must keep running",
+                           (), self.workload_answer("environment"))
+
+    @rule("sidecar-blocks-completion",
+          Placement(placement="containers", role=P(lambda role: role in HELPER_ROLES), name=MATCH.name),
+          Controller(main=True, completes=True, kind=MATCH.kind), concern="findings")
+    def sidecar_blocks_completion(self, name, kind):
+        self.raise_finding(
+            f"{name} is an ordinary container in a Pod that must run to completion: it keeps running after "
+            f"the main container exits, so the {kind}'s Pod never completes. On Kubernetes 1.29 or newer "
+            f"it can be a native sidecar; here, make {name} exit when the main container is done",
+            (name,), self.answer("kubernetes", self.answers.kubernetes))
+
+    @rule("colocation-vs-scaling", InPod(scales=True, name=MATCH.name, index=MATCH.index), concern="findings")
+    def colocation_vs_scaling(self, name, index):
+        self.raise_finding(
+            f"{name} must share the Pod of {self.answers.main.name} but also wants its own replica count; "
+            f"containers of one Pod scale together, so it stays in the Pod and scales with it",
+            (name,), self.container_answer(index, "scales_independently"))
+
+    @rule("unrelated-containers", InPod(purpose="separate-service", name=MATCH.name, index=MATCH.index),
+          concern="findings")
+    def unrelated_containers(self, name, index):
+        self.raise_finding(
+            f"{name} is an application of its own, forced into the Pod of {self.answers.main.name} by a "
+            f"co-location need: their scaling and lifecycles are now coupled. Remove the need (talk over a "
+            f"Service instead of localhost or a shared volume) if you can",
+            (name,), self.container_answer(index, "purpose"))
+
+    @rule("helper-not-colocated",
+          OwnWorkload(purpose=MATCH.purpose & P(lambda p: p in HELPER_PURPOSES), name=MATCH.name,
+                      index=MATCH.index),
+          concern="findings")
+    def helper_not_colocated(self, purpose, name, index):
+        self.raise_finding(
+            f"{name} is a {purpose} helper but shares no volume, localhost or node with "
+            f"{self.answers.main.name}, so it gets a Pod of its own. If it reads its files or talks to it on "
+            f"localhost, say so and it will join the Pod",
+            (name,), self.container_answer(index, "purpose"))
+
+    @rule("per-node-completion-conflict",
+          Controller(main=True, kind=MATCH.kind & P(lambda kind: kind in BATCH_KINDS)), Workload(one_per_node=True),
+          concern="findings")
+    def per_node_completion_conflict(self, kind):
+        self.raise_finding(
+            f"the work runs to completion and also one per node: a {kind} does not place one Pod on each "
+            f"node. For one-off work on every node, run a Job per node (node affinity) or a DaemonSet "
+            f"whose container does the work and then sleeps", (),
+            self.workload_answer("one_per_node"), self.workload_answer("runs_to_completion"))
+
+    @rule("single-replica",
+          Controller(production=True, replicas=1, kind=MATCH.kind & P(lambda k: k in ("Deployment", "StatefulSet")),
+                     workload=MATCH.workload, main=MATCH.main, index=MATCH.index),
+          concern="findings")
+    def single_replica(self, kind, workload, main, index):
+        because = self.workload_answer("replicas") if main else self.container_answer(index, "replicas")
+        names = tuple(c.name for c in self.plan_of(workload).containers)
+        self.raise_finding(
+            f"{workload} runs a single replica in production: while its Pod is replaced or its node "
+            f"drained, it is down", names, because)
+
+    @rule("mutable-image-tag",
+          Container(tag=MUTABLE_TAG, digest=None, name=MATCH.name, index=MATCH.index), concern="findings")
+    def mutable_image_tag(self, name, index):
+        image = self.container(index).image
+        self.raise_finding(
+            f"{name} uses the image {image!r} without a fixed tag: each node may pull a different version. "
+            f"Pin a version tag or a digest", (name,), self.container_answer(index, "image"))
+
+    @rule("resources-unset", Container(has_resources=False, name=MATCH.name, index=MATCH.index), concern="findings")
+    def resources_unset(self, name, index):
+        self.raise_finding(
+            f"{name} declares no CPU or memory: the scheduler cannot place it by need and it is the first "
+            f"to be evicted under pressure", (name,), f"{self.container(index).path}.resources is not set")
+
+    @rule("service-without-ports",
+          Service(kind="ClusterIP", workload=MATCH.workload, index=MATCH.index), Container(ports=0, index=MATCH.index),
+          concern="findings")
+    def service_without_ports(self, workload, index):
+        name = self.container(index).name
+        self.raise_finding(
+            f"{workload} gets a Service, but {name} declares no port for it to forward to; add the port it "
+            f"listens on", (name,), self.container_answer(index, "ports"))

@@ -1,0 +1,64 @@
+"""Grouping: which containers share the main container's Pod (the co-location test)."""
+
+from __future__ import annotations
+
+from ..experta_compat import MATCH, P
+from .facts import Container, InPod, OwnWorkload, Workload
+from .registry import rule
+
+NOT_PREPARE = P(lambda purpose: purpose != "prepare")
+
+
+class GroupingRules:
+    def _join(self, index: int, name: str, purpose: str, need: str, key: str) -> None:
+        main = self.answers.main.name
+        self.declare(InPod(index=index, name=name, purpose=purpose,
+                           scales=self.container(index).scales_independently))
+        self.conclude(f"{name} runs in the same Pod as {main}: {need}",
+                      self.container_answer(index, key), workload=self.answers.name)
+
+    @rule("colocate-shared-volume",
+          Container(main=False, shares_volume=True, purpose=MATCH.purpose & NOT_PREPARE,
+                    index=MATCH.index, name=MATCH.name),
+          concern="grouping")
+    def colocate_shared_volume(self, index, name, purpose):
+        self._join(index, name, purpose, "a volume is shared only by containers of one Pod", "shares_volume")
+
+    @rule("colocate-localhost",
+          Container(main=False, uses_localhost=True, purpose=MATCH.purpose & NOT_PREPARE,
+                    index=MATCH.index, name=MATCH.name),
+          concern="grouping")
+    def colocate_localhost(self, index, name, purpose):
+        self._join(index, name, purpose, "only containers of one Pod share localhost", "uses_localhost")
+
+    @rule("colocate-same-node",
+          Container(main=False, same_node=True, purpose=MATCH.purpose & NOT_PREPARE,
+                    index=MATCH.index, name=MATCH.name),
+          concern="grouping")
+    def colocate_same_node(self, index, name, purpose):
+        self._join(index, name, purpose, "only the containers of one Pod are sure to share a node", "same_node")
+
+    @rule("prepare-in-pod",
+          Container(main=False, purpose="prepare", index=MATCH.index, name=MATCH.name),
+          concern="grouping")
+    def prepare_in_pod(self, index, name):
+        self._join(index, name, "prepare",
+                   "it must finish before the main container starts, and only an init container of the "
+                   "same Pod can guarantee that", "purpose")
+
+    @rule("separate-workload",
+          Container(main=False, shares_volume=False, uses_localhost=False, same_node=False,
+                    purpose=MATCH.purpose & NOT_PREPARE, index=MATCH.index, name=MATCH.name),
+          Workload(environment=MATCH.environment),
+          concern="grouping")
+    def separate_workload(self, index, name, purpose, environment):
+        self.declare(OwnWorkload(index=index, name=name, purpose=purpose, environment=environment,
+                                 stable_identity=self.container(index).stable_identity))
+        plan = self.plan(name, index)
+        plan.layout = "single-container"
+        self.place(plan, index, "main", "containers")
+        self.conclude(
+            f"{name} gets a Pod of its own: it shares no volume, no localhost and no node with "
+            f"{self.answers.main.name}, so nothing ties their lifecycles together",
+            self.container_answer(index, "shares_volume"), self.container_answer(index, "uses_localhost"),
+            self.container_answer(index, "same_node"), workload=name)

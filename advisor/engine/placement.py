@@ -1,0 +1,43 @@
+"""Placement: which list of the Pod spec each container of the main Pod goes in."""
+
+from __future__ import annotations
+
+from ..experta_compat import MATCH, P
+from .base import HELPER_ROLES
+from .facts import Placement, Role, Workload
+from .registry import rule
+
+IS_HELPER = P(lambda role: role in HELPER_ROLES)
+NATIVE_SIDECARS_FROM = 29  # SidecarContainers: alpha (off) in 1.28, on by default from 1.29, GA in 1.33
+
+
+class PlacementRules:
+    @rule("native-sidecar",
+          Role(role=MATCH.role & IS_HELPER, index=MATCH.index, name=MATCH.name),
+          Workload(minor=MATCH.minor & P(lambda minor: minor >= NATIVE_SIDECARS_FROM)),
+          concern="placement")
+    def native_sidecar(self, role, index, name, minor):
+        self.place(self.main_plan(), index, role, "initContainers", restart_policy="Always")
+        self.declare(Placement(index=index, name=name, role=role, placement="initContainers"))
+        self.conclude(
+            f"{name} is a native sidecar (an init container with restartPolicy: Always): it starts before "
+            f"the main container, runs beside it, and never holds up the Pod's completion",
+            self.answer("kubernetes", self.answers.kubernetes), workload=self.answers.name)
+
+    @rule("classic-sidecar",
+          Role(role=MATCH.role & IS_HELPER, index=MATCH.index, name=MATCH.name),
+          Workload(minor=MATCH.minor & P(lambda minor: minor < NATIVE_SIDECARS_FROM)),
+          concern="placement")
+    def classic_sidecar(self, role, index, name, minor):
+        self.place(self.main_plan(), index, role, "containers")
+        self.declare(Placement(index=index, name=name, role=role, placement="containers"))
+        self.conclude(
+            f"{name} goes in containers: native sidecars are not on by default before Kubernetes 1.29",
+            self.answer("kubernetes", self.answers.kubernetes), workload=self.answers.name)
+
+    @rule("init-container", Role(role="init", index=MATCH.index, name=MATCH.name), concern="placement")
+    def init_container(self, index, name):
+        self.place(self.main_plan(), index, "init", "initContainers")
+        self.declare(Placement(index=index, name=name, role="init", placement="initContainers"))
+        self.conclude(f"{name} goes in initContainers: it must complete before the main container starts",
+                      self.container_answer(index, "purpose"), workload=self.answers.name)

@@ -1,0 +1,48 @@
+"""Rules as first-class units.
+
+``@rule(rule_id, *patterns)`` is experta's ``Rule`` plus a stable id. While a
+rule fires, the engine knows which one it is, so every reason and finding it
+records carries that id and the knowledge-base entries the id cites. The engine
+refuses to start when a rule in the code has no entry in ``knowledge/rules`` or
+an entry has no rule.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from ..experta_compat import Rule
+
+SALIENCE = {"grouping": 60, "roles": 50, "placement": 40, "controller": 30, "service": 20, "findings": 10}
+
+
+def rule(rule_id: str, *patterns, concern: str):
+    """Declare the experta rule ``rule_id`` of ``concern`` (which orders firing)."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def fire(engine, **bound):
+            engine.firing = rule_id
+            try:
+                function(engine, **bound)
+            finally:
+                engine.firing = None
+
+        compiled = Rule(*patterns, salience=SALIENCE[concern])(fire)
+        compiled.rule_id = rule_id
+        compiled.concern = concern
+        return compiled
+
+    return decorate
+
+
+def rules_of(engine_class) -> dict[str, object]:
+    """{rule id: experta Rule} for every rule an engine class defines."""
+    found: dict[str, object] = {}
+    for klass in reversed(engine_class.__mro__):
+        for value in vars(klass).values():
+            if isinstance(value, Rule) and hasattr(value, "rule_id"):
+                if value.rule_id in found and found[value.rule_id] is not value:
+                    raise ValueError(f"rule id {value.rule_id!r} is defined twice")
+                found[value.rule_id] = value
+    return found

@@ -1,0 +1,51 @@
+"""Services: the stable name in front of each workload that others call."""
+
+from __future__ import annotations
+
+from ..experta_compat import MATCH, P
+from .base import BATCH_KINDS
+from .facts import Controller, Service, Workload
+from .registry import rule
+
+ADDRESSABLE = P(lambda kind: kind in ("Deployment", "DaemonSet", "Pod"))
+IS_BATCH = P(lambda kind: kind in BATCH_KINDS)
+
+
+class ServiceRules:
+    def _service(self, workload: str, index: int, kind: str, why: str, *because: str) -> None:
+        self.plan_of(workload).service = kind
+        self.declare(Service(workload=workload, index=index, kind=kind))
+        self.conclude(f"{workload} gets a {kind} Service: {why}", *because, workload=workload)
+
+    @rule("headless-service-for-statefulset",
+          Controller(kind="StatefulSet", workload=MATCH.workload, index=MATCH.index), concern="service")
+    def headless_service_for_statefulset(self, workload, index):
+        self._service(workload, index, "headless",
+                      "a StatefulSet's Pods get their stable DNS names (NAME-0, NAME-1) from a headless Service",
+                      "controller = StatefulSet")
+
+    @rule("clusterip-when-addressed",
+          Controller(main=True, kind=MATCH.kind & ADDRESSABLE, workload=MATCH.workload, index=MATCH.index),
+          Workload(addressed=True), concern="service")
+    def clusterip_when_addressed(self, kind, workload, index):
+        self._service(workload, index, "ClusterIP",
+                      "others reach it by the Service's DNS name, never by a Pod IP that changes",
+                      self.workload_answer("addressed_by_others"))
+
+    @rule("clusterip-for-called-workload",
+          Controller(main=False, kind="Deployment", called=True, workload=MATCH.workload, index=MATCH.index),
+          concern="service")
+    def clusterip_for_called_workload(self, workload, index):
+        container = self.container(index)
+        key = "talks_over_network" if container.talks_over_network else "purpose"
+        self._service(workload, index, "ClusterIP",
+                      f"{self.answers.main.name} reaches it by the Service's DNS name over the network",
+                      self.container_answer(index, key))
+
+    @rule("no-service-for-batch",
+          Controller(main=True, kind=MATCH.kind & IS_BATCH, workload=MATCH.workload), Workload(addressed=True),
+          concern="service")
+    def no_service_for_batch(self, kind, workload):
+        self.conclude(f"{workload} gets no Service: a {kind}'s Pods come and go with each run, so nothing "
+                      f"can rely on reaching them; have the job call out instead",
+                      self.workload_answer("addressed_by_others"), workload=workload)

@@ -1,0 +1,40 @@
+"""Writing the user's files: atomically, and never over an existing file without --force."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from .errors import InputError, Problem
+
+
+def write_atomic(path: str, text: str, force: bool = False) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename.
+
+    A reader (or a crash) sees either the old file or the whole new one, never half.
+    """
+    if os.path.isdir(path):
+        raise InputError(Problem("is a folder; give a file name", file=path))
+    if os.path.exists(path) and not force:
+        raise InputError(Problem("already exists; pass --force to overwrite it", file=path))
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".pod-advisor-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise InputError(Problem(f"cannot write: {exc.strerror}", file=path)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise InputError(Problem(f"cannot write: {exc.strerror}", file=path)) from None
+        raise

@@ -1,0 +1,1 @@
+"""Renderers: turn a Recommendation into text, JSON or YAML. They decide nothing."""

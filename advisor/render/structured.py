@@ -1,0 +1,17 @@
+"""The recommendation as JSON (the spec's object) or YAML (the same data)."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from ..recommendation import Recommendation
+
+
+def to_json(recommendation: Recommendation) -> str:
+    return json.dumps(recommendation.to_dict(), indent=2) + "\n"
+
+
+def to_yaml(recommendation: Recommendation) -> str:
+    return yaml.safe_dump(recommendation.to_dict(), sort_keys=False, width=100)

@@ -1,0 +1,1 @@
+"""pod-advisor's knowledge base: YAML data shipped with the package (see advisor.knowledge)."""

@@ -1,0 +1,1 @@
+"""Metadata of every rule and finding, one YAML file per concern (see advisor.knowledge)."""
