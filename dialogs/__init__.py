@@ -1,0 +1,1 @@
+"""Interactive screens built with prompt_toolkit (the wizard, the quiz)."""

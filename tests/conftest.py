@@ -1,0 +1,50 @@
+"""Shared test helpers: run the CLI in process and read what it printed."""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from advisor.cli import main
+from advisor.environment import Environment
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class Run:
+    status: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*argv: str, stdin: str = "", tty: bool = False, environ: dict | None = None) -> Run:
+    out, err = io.StringIO(), io.StringIO()
+    env = Environment(stdin=io.StringIO(stdin), stdout=out, stderr=err,
+                      environ={**os.environ, **(environ or {})}, stdin_isatty=tty, stdout_isatty=tty)
+    status = main(list(argv), env)
+    return Run(status, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a file under tmp_path and return its path as a string."""
+
+    def _write(name: str, text: str) -> str:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    return _write
