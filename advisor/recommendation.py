@@ -45,6 +45,7 @@ class WorkloadPlan:
     replicas: int | None = None
     layout: str | None = None
     service: str | None = None
+    service_ports: tuple[int, ...] = ()  # the ports the Service forwards (set with the Service)
     containers: list[ContainerPlan] = field(default_factory=list)
     schedule: str | None = None
     called_by_main: bool = False  # a separate workload the main container talks to

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..experta_compat import MATCH, P
 from .base import BATCH_KINDS
-from .facts import Controller, Service, Workload
+from .facts import Controller, InPod, Service, Workload
 from .registry import rule
 
 ADDRESSABLE = P(lambda kind: kind in ("Deployment", "DaemonSet", "Pod"))
@@ -13,7 +13,9 @@ IS_BATCH = P(lambda kind: kind in BATCH_KINDS)
 
 class ServiceRules:
     def _service(self, workload: str, index: int, kind: str, why: str, *because: str) -> None:
-        self.plan_of(workload).service = kind
+        plan = self.plan_of(workload)
+        plan.service = kind
+        plan.service_ports = self.container(index).ports
         self.declare(Service(workload=workload, index=index, kind=kind))
         self.conclude(f"{workload} gets a {kind} Service: {why}", *because, workload=workload)
 
@@ -49,3 +51,16 @@ class ServiceRules:
         self.conclude(f"{workload} gets no Service: a {kind}'s Pods come and go with each run, so nothing "
                       f"can rely on reaching them; have the job call out instead",
                       self.workload_answer("addressed_by_others"), workload=workload)
+
+    @rule("service-through-inbound-proxy",
+          Service(workload=MATCH.workload, index=MATCH.index),
+          InPod(purpose="proxy-inbound", index=MATCH.proxy, name=MATCH.name), concern="service")
+    def service_through_inbound_proxy(self, workload, index, proxy, name):
+        ports = self.container(proxy).ports
+        if not ports:
+            return  # nothing to point at; the Service keeps the main container's ports
+        self.plan_of(workload).service_ports = ports
+        self.conclude(f"the {workload} Service forwards to {name} (ports {', '.join(map(str, ports))}): "
+                      f"traffic must pass the inbound proxy before it reaches the main container",
+                      self.container_answer(proxy, "purpose"), self.container_answer(proxy, "ports"),
+                      workload=workload)

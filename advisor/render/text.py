@@ -32,7 +32,7 @@ def draw_workload(plan: WorkloadPlan, style: Style) -> list[str]:
     facts.append(f"restartPolicy {plan.restart_policy}")
     lines = [f"  {head}   " + "   ".join(facts)]
     if plan.service:
-        ports = ", ".join(str(p) for p in plan.main.ports) or "no port declared"
+        ports = ", ".join(str(p) for p in plan.service_ports) or "no port declared"
         lines.append(f"  Service {plan.name} ({plan.service}) {arrow} {ports}")
     title = f"{corner_top}{line} Pod {plan.name} ({plan.layout}) "
     lines.append("  " + title + line * max(0, WIDTH - 2 - len(title)))
