@@ -75,18 +75,22 @@ class _Validator:
         if expect is not None and not isinstance(expect, dict):
             self.problem(("expect",), "must be a mapping of expected decisions")
         if self.problems:
-            raise InputError(self.problems)
+            raise InputError(sorted(self.problems, key=lambda p: p.line or 0))
         return Answers(
             name=top["name"], kubernetes=top["kubernetes"], version=top["version"],
             containers=tuple(containers), expect=expect, source=self.doc.source, **workload,
         )
 
-    def unknown_keys(self, data: dict, allowed: list[str], path: tuple, elsewhere: str | None = None) -> None:
+    def unknown_keys(self, data: dict, allowed: list[str], path: tuple, elsewhere: list[str] = ()) -> None:
+        """Report keys not in ``allowed``; ``elsewhere`` are keys valid only on other containers."""
         for key in data:
             if key not in allowed:
-                near = closest(key, allowed)
-                self.problem(path + (key,), "unknown key" + (f" {elsewhere}" if elsewhere else ""),
-                             hint=f"did you mean {near!r}?" if near else f"known keys: {', '.join(allowed)}")
+                near = closest(key, list(allowed) + list(elsewhere))
+                if near in elsewhere:
+                    hint = f"did you mean {near!r}? It describes a container other than the main one"
+                else:
+                    hint = f"did you mean {near!r}?" if near else f"known keys: {', '.join(allowed)}"
+                self.problem(path + (key,), "unknown key", hint=hint)
 
     def values(self, data: dict, tree: dict, path: tuple) -> dict:
         """Check each question of ``tree`` against ``data``; return {question name: value}."""
@@ -152,7 +156,8 @@ class _Validator:
                     if key in helper:
                         self.problem(path + (key,), "describes a container relative to the main one, "
                                                     "and this is the main container")
-                self.unknown_keys({k: v for k, v in item.items() if k not in helper}, list(common), path)
+                self.unknown_keys({k: v for k, v in item.items() if k not in helper}, list(common), path,
+                                  elsewhere=list(helper))
                 values = self.values(item, common, path)
             else:
                 self.unknown_keys(item, list(common) + list(helper), path)

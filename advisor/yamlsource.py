@@ -18,6 +18,8 @@ from .errors import InputError, Problem
 
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 100_000  # values visited while expanding one document, aliases included
+_STANDARD_TAG = "tag:yaml.org,2002:"
+_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 @dataclass
@@ -72,6 +74,10 @@ class _Converter:
                 self.doc.problem(path, "the document expands past a sane size (aliases or anchors nest too deep)")
             )
         self.doc.lines.setdefault(path, node.start_mark.line + 1)
+        if not node.tag.startswith(_STANDARD_TAG) or (
+                not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS):
+            raise InputError(
+                self.doc.problem(path, f"the tag {node.tag} is not allowed; only plain YAML values are read"))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
