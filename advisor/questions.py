@@ -342,7 +342,7 @@ _QUESTION_FIELDS = {
 
 
 def parse_questions(name: str, text: str, problems: list[str]) -> QuestionSet:
-    data = yaml.safe_load(text) or {}
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     versions = data.get("kubernetes", {})
     result = QuestionSet(oldest=versions.get("oldest", 25), newest=versions.get("newest", 37))
     seen: dict[str, set] = {"id": set(), "key": set()}

@@ -148,7 +148,7 @@ def test_a_duplicate_key_is_refused(cli, write):
 
 
 def test_invalid_yaml_is_refused_with_its_line(cli, write):
-    assert "app.yaml:2: not valid YAML: mapping values are not allowed here" in refused(cli, write, "name: a\nkubernetes: 1: 2\n")
+    assert "app.yaml:2: not valid YAML: mapping values are not allowed" in refused(cli, write, "name: a\nkubernetes: 1: 2\n")
 
 
 def test_a_file_over_one_mebibyte_is_refused(cli, write):
