@@ -71,9 +71,14 @@ class _Validator:
         top = self.values(data, file_tree, ())
         workload = self.section(data, "workload", _tree(self.questions.in_scope("workload")))
         containers = self.containers(data.get("containers"))
-        expect = data.get("expect")
-        if expect is not None and not isinstance(expect, dict):
-            self.problem(("expect",), "must be a mapping of expected decisions")
+        expect = None
+        if data.get("expect") is not None:
+            from .expectations import parse_expectations
+
+            items = data.get("containers")
+            complete = isinstance(items, list) and len(containers) == len(items)
+            expect = parse_expectations(data["expect"], self.problem, name=top["name"],
+                                        containers=[(c.name, c.main) for c in containers] if complete else None)
         if self.problems:
             raise InputError(sorted(self.problems, key=lambda p: p.line or 0))
         return Answers(
@@ -198,8 +203,8 @@ def answers_to_data(answers: Answers) -> dict:
                 continue
             item[question.name] = list(value) if isinstance(value, tuple) else value
         data["containers"].append(item)
-    if answers.expect:
-        data["expect"] = answers.expect
+    if answers.expect is not None:
+        data["expect"] = answers.expect.to_data()
     return data
 
 

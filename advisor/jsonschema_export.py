@@ -6,6 +6,7 @@ files. It is derived, never written by hand, so it cannot drift from the loader.
 
 from __future__ import annotations
 
+from .expectations import advised_finding_ids, expectations_schema
 from .questions import CRON_MACROS, DNS_LABEL, QUANTITY, Question, QuestionSet
 
 SCHEMA_ID = "https://pod-advisor.dev/schemas/answers-v1.json"
@@ -80,8 +81,7 @@ def answers_schema(questions: QuestionSet) -> dict:
         "workload": workload,
         "containers": {"type": "array", "minItems": 1, "items": container,
                        "description": "The containers; the first is the main one unless another says main: true."},
-        "expect": {"type": "object", "description": "Decisions a team agreed on, checked by `pod-advisor batch "
-                                                    "--check`; `evaluate` ignores them."},
+        "expect": expectations_schema(advised_finding_ids()),
     })
     top["required"] = sorted(set(top.get("required", [])) | {"containers"})
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
