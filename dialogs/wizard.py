@@ -1,0 +1,446 @@
+"""The wizard: ask the questions of ``knowledge/questions.yaml``, show the advice, save the files.
+
+The flow asks from the question definitions (prompt, help, default, choices,
+``when`` and ``suggest``), so nothing here restates a question. It builds plain
+answer data shaped like an answer file, validates it with ``answers_from_data``
+(the checks a file gets), evaluates it with ``advise`` and renders it with the
+same text renderer as ``pod-advisor evaluate``.
+
+Order: the name, the Kubernetes version and the environment; each container
+(the main one first; for every other one its purpose and the co-location
+questions), each followed by "another container?"; then the remaining workload
+questions in the order of questions.yaml. Questions whose ``when`` does not hold
+are not asked, and their answers are left out of the file. Then a review of every
+answer (pick one to change it), the advice, and the offer to save.
+
+Prompts read and write through a ``dialogs.prompts.Terminal``; everything else
+(headings, the advice, what was written) goes to ``env.stdout``. Ctrl-C and Ctrl-D
+raise out of ``Wizard.run`` (KeyboardInterrupt, EOFError) before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import dataclass
+
+from advisor.questions import Invalid, Question
+
+from .prompts import Back, Terminal, ask_choice, ask_text, ask_yes_no
+
+EARLY = ("environment",)  # workload questions asked before the containers: they frame the rest
+ADVICE = "show-the-advice"
+MORE_PROMPT = "Another container to add (a log shipper, a proxy, a setup step, a database it uses)?"
+MORE_HELP = ("Describe every container that works with the main one. The advisor decides which of them share "
+             "its Pod (as a sidecar, adapter, ambassador or init container) and which need a workload of their own.")
+SAVE_ANSWERS_HELP = ("The answers file records what you told the wizard. `pod-advisor evaluate FILE` gives this "
+                     "advice again, and `pod-advisor wizard --answers FILE` starts from it.")
+SAVE_MANIFEST_HELP = ("A starter Kubernetes manifest for this design: the controller, its Pod template with every "
+                      "container in its place, and the Service. Review it, then `kubectl apply -f FILE`.")
+WIDTH = 78
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of the interview: a question (for one container, if ``index`` is set), or,
+    with no question, "another container after container ``index``?"."""
+
+    question: Question | None
+    index: int | None = None
+
+    @property
+    def id(self) -> str:
+        if self.question is None:
+            return f"containers[{self.index}]+"
+        return self.question.key.replace("[]", f"[{self.index}]")
+
+
+def starting_data(answers) -> dict:
+    """Answer data (file-shaped) from a loaded answer file, the main container first."""
+    from advisor.answers import answers_to_data
+
+    data = answers_to_data(answers)
+    containers = data["containers"]
+    main = next(i for i, c in enumerate(answers.containers) if c.main)
+    containers.insert(0, containers.pop(main))
+    containers[0].pop("main", None)
+    return data
+
+
+class Wizard:
+    def __init__(self, env, terminal: Terminal, *, start: dict | None = None, origin: str | None = None,
+                 save_answers: str | None = None, manifest: str | None = None, questions=None):
+        """``start``: answer data to offer as the defaults (see ``starting_data``), read from ``origin``;
+        ``save_answers``/``manifest``: paths to write to without asking where."""
+        if questions is None:
+            from advisor.knowledge import knowledge_base
+
+            questions = knowledge_base().questions
+        self.env = env
+        self.terminal = terminal
+        self.questions = questions
+        self.data: dict = start or {}
+        self.data.setdefault("workload", {})
+        self.data.setdefault("containers", [{}])
+        self.expect = self.data.pop("expect", None)
+        count = len(self.data["containers"])
+        self.more: dict[int, bool] = {i: i < count - 1 for i in range(count)} if start else {}
+        self.drafts: dict[str, object] = {}
+        self.origin = origin
+        self.save_answers = save_answers
+        self.save_manifest = manifest
+        self.section = ""
+        self.recommendation = None  # what the advice screen showed, once shown
+        self.answers = None
+        self.written: list[str] = []
+
+    # -- the flow -----------------------------------------------------------
+
+    def run(self) -> int:
+        self.say("pod-advisor wizard: describe your application, get a Pod design and why.")
+        if self.origin:
+            self.say(f"Starting from the answers in {self.origin}.")
+        self.say("Each answer comes filled in: press Enter to keep it, or change it.")
+        self.interview(self.steps()[0])
+        problems: list[str] = []
+        while True:
+            chosen = self.review(problems)
+            if chosen is not None:
+                self.interview(chosen, target=chosen)
+                continue
+            from advisor.answers import answers_from_data
+            from advisor.errors import InputError
+
+            try:
+                answers = answers_from_data(self.file_data(), source="<wizard>")
+            except InputError as exc:
+                problems = [p.message + (f" ({p.hint})" if p.hint else "") for p in exc.problems]
+                continue
+            problems = []
+            self.advise(answers)
+            status = self.save()
+            if not isinstance(status, Back):
+                return status
+
+    def interview(self, first: Step, target: Step | None = None) -> None:
+        """Ask from ``first`` on. With a ``target`` (a jump from the review), go on past the
+        target only through questions not answered yet; then return to the review."""
+        step: Step | None = first
+        while step is not None:
+            steps = self.steps()
+            position = self._position(steps, step)
+            self.heading(step)
+            result = self.ask(step, steps, position)
+            if isinstance(result, Back):
+                self.drafts[step.id] = result.draft
+                step = steps[position - 1] if position > 0 else step
+                continue
+            self.drafts.pop(step.id, None)
+            self.store(step, result)
+            step = self.next_step(step, target)
+
+    @staticmethod
+    def _position(steps: list[Step], step: Step) -> int:
+        return [s.id for s in steps].index(step.id)
+
+    def next_step(self, step: Step, target: Step | None) -> Step | None:
+        steps = self.steps()
+        ids = [s.id for s in steps]
+        reach = ids.index(target.id) if target is not None and target.id in ids else -1
+        for position in range(ids.index(step.id) + 1, len(steps)):
+            if target is None or position <= reach or not self.answered(steps[position]):
+                return steps[position]
+        return None
+
+    def steps(self) -> list[Step]:
+        """The screens that apply now, in order (they change as answers change)."""
+        qs = self.questions
+        workload = [q for q in qs.in_scope("workload") if q.ask]
+        steps = [Step(q) for q in qs.in_scope("file") if q.ask]
+        steps += [Step(q) for q in workload if q.name in EARLY and q.applies(self.data)]
+        for index, container in enumerate(self.data["containers"]):
+            asked = qs.in_scope("container") + (qs.in_scope("helper") if index else [])
+            steps += [Step(q, index) for q in asked if q.ask and q.applies(self.data, container)]
+            steps.append(Step(None, index))
+        steps += [Step(q) for q in workload if q.name not in EARLY and q.applies(self.data)]
+        return steps
+
+    # -- one question -------------------------------------------------------
+
+    def ask(self, step: Step, steps: list[Step], position: int):
+        context = f"{position + 1}/{len(steps)}"
+        common = dict(context=context, can_go_back=position > 0)
+        question = step.question
+        if question is None:
+            default = self.drafts.get(step.id, self.more.get(step.index, False))
+            return ask_yes_no(self.terminal, MORE_PROMPT, default=bool(default), help=MORE_HELP, **common)
+        value = self.current(step)
+        if step.id in self.drafts:
+            value = self.drafts[step.id]
+        if question.type == "bool":
+            return ask_yes_no(self.terminal, question.prompt, default=bool(value), help=question.help, **common)
+        if question.type == "choice":
+            return ask_choice(self.terminal, question.prompt, [(c.value, c.label) for c in question.choices],
+                              default=value, help=question.help, **common)
+        text = value if step.id in self.drafts else _as_text(value)
+        return ask_text(self.terminal, question.prompt, default=text, parse=self._parser(step),
+                        help=question.help, question_mark_help=question.type != "cron", **common)
+
+    def _parser(self, step: Step):
+        question = step.question
+
+        def parse(text: str):
+            value = question.parse_text(text)
+            if question.type == "ports":
+                value = list(value)
+            if step.index is not None and question.name == "name":
+                for index, other in enumerate(self.data["containers"]):
+                    if index != step.index and other.get("name") == value:
+                        raise Invalid(f"the name {value!r} is already used by container {index + 1}")
+            return value
+
+        return parse
+
+    def current(self, step: Step):
+        """The answer so far; else the suggestion given the earlier answers; else the default."""
+        question = step.question
+        value = self._holder(self.data, step).get(question.parts[-1], _MISSING)
+        if value is not _MISSING:
+            return value
+        container = self.data["containers"][step.index] if step.index is not None else None
+        value = question.suggested(self.data, container)
+        if step.index is not None and question.name == "name":
+            taken = {c.get("name") for i, c in enumerate(self.data["containers"]) if i != step.index}
+            value = _unique(value, taken)
+        return value
+
+    def answered(self, step: Step) -> bool:
+        if step.question is None:
+            return step.index in self.more
+        return step.question.parts[-1] in self._holder(self.data, step)
+
+    def store(self, step: Step, value) -> None:
+        if step.question is not None:
+            self._holder(self.data, step)[step.question.parts[-1]] = value
+            return
+        containers = self.data["containers"]
+        self.more[step.index] = value
+        if not value:
+            del containers[step.index + 1:]
+        elif step.index == len(containers) - 1:
+            containers.append({})
+        self.more = {i: v for i, v in self.more.items() if i < len(containers)}
+
+    @staticmethod
+    def _holder(root: dict, step: Step) -> dict:
+        """The mapping that holds the step's answer, inside ``root`` (created on the way)."""
+        question = step.question
+        if question.scope == "file":
+            return root
+        if question.scope == "workload":
+            return root.setdefault("workload", {})
+        containers = root.setdefault("containers", [])
+        while len(containers) <= step.index:
+            containers.append({})
+        node = containers[step.index]
+        for part in question.parts[:-1]:
+            node = node.setdefault(part, {})
+        return node
+
+    def file_data(self) -> dict:
+        """The answer data of the questions that apply (the others keep the format's defaults)."""
+        data: dict = {"version": 1}
+        for step in self.steps():
+            if step.question is not None:
+                self._holder(data, step)[step.question.parts[-1]] = self.current(step)
+        if self.expect:
+            data["expect"] = self.expect
+        return data
+
+    # -- the screens around the questions -----------------------------------
+
+    def heading(self, step: Step) -> None:
+        if step.index is None:
+            section = "How it runs" if step.question.scope == "workload" and step.question.name not in EARLY \
+                else "The application"
+        elif step.index == 0:
+            section = "Container 1: the main container"
+        else:
+            section = f"Container {step.index + 1}: described relative to the main container"
+        if section != self.section:
+            self.section = section
+            self.say("")
+            self.say(section)
+
+    def review(self, problems: list[str]) -> Step | None:
+        """Every answer on one list; returns the step to change, or None to go on."""
+        self.section = ""
+        steps = self.steps()
+        width = max(len(self._label(s)) for s in steps) + 2
+        labels = {ADVICE: "Show the advice", **{s.id: self._label(s) for s in steps}}
+        options = [(ADVICE, labels[ADVICE])]
+        options += [(s.id, f"{self._label(s):<{width}}{self._shown(s)}") for s in steps]
+        message = "Review your answers: Enter on one to change it, or on the first line for the advice."
+        if problems:
+            message = "These answers do not fit together: " + "; ".join(problems) + ". Change one of them."
+        self.say("")
+        chosen = ask_choice(self.terminal, message, options, default=ADVICE if not problems else steps[0].id,
+                            numbers=False, context="review", answer_label=lambda value, label: labels[value])
+        if isinstance(chosen, Back):
+            return steps[-1]
+        if chosen == ADVICE:
+            return None
+        return next(s for s in steps if s.id == chosen)
+
+    def _label(self, step: Step) -> str:
+        if step.question is None:
+            name = self.data["containers"][step.index].get("name", "")
+            return f"another container after {name}"
+        return step.id
+
+    def _shown(self, step: Step) -> str:
+        if step.question is None:
+            return "yes" if self.more.get(step.index) else "no"
+        value = self.current(step)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return _as_text(value) or "(none)"
+
+    def advise(self, answers) -> None:
+        from advisor.commands.render_recommendation import render
+        from advisor.core import advise
+
+        self.answers = answers
+        self.recommendation = advise(answers)
+        self.say("")
+        self.say("The advice")
+        self.say("")
+        self.say(render(self.recommendation, "text", self.env).rstrip("\n"))
+        self.say("")
+
+    # -- saving -------------------------------------------------------------
+
+    def save(self):
+        """Ask where to save (unless given), then write both files: nothing is written before.
+        Returns the exit status, or a Back (to the review) from the first question."""
+        from advisor.answers import dump_answers
+        from advisor.fileio import write_atomic
+
+        name = self.answers.name
+        build_manifest = _manifest_builder()
+        answers_default, manifest_default = f"{name}.answers.yaml", f"{name}.yaml"
+        while True:
+            answers_path = self._where("Save the answers file to (empty: do not save)", self.save_answers,
+                                       answers_default, taken=None, help=SAVE_ANSWERS_HELP)
+            if isinstance(answers_path, Back):
+                return answers_path
+            answers_default = answers_path or ""
+            if build_manifest is None:
+                self.say("(The starter manifest is not available in this version of pod-advisor.)")
+                manifest_path = None
+                break
+            manifest_path = self._where("Save the starter manifest to (empty: do not save)", self.save_manifest,
+                                        manifest_default, taken=answers_path, help=SAVE_MANIFEST_HELP)
+            if not isinstance(manifest_path, Back):
+                break
+            if self.save_answers:
+                return manifest_path  # the answers path was given: back goes to the review
+        plan = []
+        if answers_path:
+            plan.append((answers_path, dump_answers(self.answers), "the answers"))
+        if manifest_path:
+            plan.append((manifest_path, build_manifest(self.recommendation, comments=True, allow_root=False),
+                         "the starter manifest"))
+        self.say("")
+        for path, text, what in plan:
+            write_atomic(path, text, force=True)
+            self.written.append(path)
+            self.say(f"Wrote {what} to {path}")
+        self.follow_up(answers_path, manifest_path)
+        return 0
+
+    def _where(self, message: str, given: str | None, default: str, taken: str | None, help: str):
+        """A path to write to (None: do not save), asking before replacing a file; or Back."""
+
+        def parse(text: str):
+            path = os.path.expanduser(text.strip())
+            if not path:
+                return None
+            if os.path.isdir(path):
+                raise Invalid(f"{path} is a folder; give a file name")
+            if taken and os.path.abspath(path) == os.path.abspath(taken):
+                raise Invalid(f"{path} is where the answers go; give another name")
+            return path
+
+        while True:
+            path = None
+            if given:
+                try:
+                    path = parse(given)
+                except Invalid as exc:
+                    self.say(f"{given}: {exc}")
+                default, given = given, None
+            if path is None:
+                path = ask_text(self.terminal, message, default=default, parse=parse, context="save",
+                                help=help, empty_label="(not saved)")
+                if isinstance(path, Back) or path is None:
+                    return path
+            if not os.path.exists(path):
+                return path
+            replace = ask_yes_no(self.terminal, f"{path} already exists. Replace it?", default=False,
+                                 context="save")
+            if replace is True:
+                return path
+            default = path  # no, or back: ask for another name, starting from this one
+
+    def follow_up(self, answers_path: str | None, manifest_path: str | None) -> None:
+        lines = []
+        if answers_path:
+            lines.append((f"pod-advisor evaluate {shlex.quote(answers_path)}",
+                          "the advice again, from the file"))
+        if manifest_path:
+            lines.append((f"kubectl apply -f {shlex.quote(manifest_path)}", "create it in the cluster"))
+        if not lines:
+            self.say("Nothing was saved.")
+            return
+        width = max(len(command) for command, _ in lines) + 3
+        self.say("")
+        self.say("Next:")
+        for command, what in lines:
+            if width + len(what) + 4 <= WIDTH:
+                self.say(f"  {command:<{width}}# {what}")
+            else:
+                self.say(f"  {command}\n      # {what}")
+
+    # -- output -------------------------------------------------------------
+
+    def say(self, text: str) -> None:
+        self.env.out(text)
+        self.env.stdout.flush()
+
+
+def _manifest_builder():
+    """advisor.manifests.build_manifest, or None while that module is not there."""
+    try:
+        from advisor.manifests import build_manifest
+    except ImportError:
+        return None
+    return build_manifest
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _unique(name: str, taken: set) -> str:
+    if name not in taken:
+        return name
+    number = 2
+    while f"{name}-{number}" in taken:
+        number += 1
+    return f"{name}-{number}"
