@@ -25,7 +25,7 @@ from typing import Callable, Sequence
 from .errors import InputError, closest
 from .knowledge import KnowledgeBase, QuizQuestion
 from .render.style import Style
-from .render.text import _wrap
+from .render.text import wrap
 from .yamlsource import Document
 
 
@@ -65,9 +65,9 @@ def heading(asked: Asked) -> str:
 
 def question_text(asked: Asked, chosen: int, style: Style) -> str:
     """A question put by an answers file: what a terminal would have shown, and the choice."""
-    out = [style(heading(asked), "dim")] + _wrap(asked.question.question, "", first="")
+    out = [style(heading(asked), "dim")] + wrap(asked.question.question, "", first="")
     for i, option in enumerate(asked.options):
-        out += _wrap(option, "       ", first=f"  {'>' if i == chosen else ' '} {i + 1}. ")
+        out += wrap(option, "       ", first=f"  {'>' if i == chosen else ' '} {i + 1}. ")
     return "\n".join(out) + "\n"
 
 
@@ -77,12 +77,12 @@ def feedback(kb: KnowledgeBase, asked: Asked, chosen: int, style: Style) -> str:
         out = ["", style(style.glyph("✓ Right.", "Right."), "green", "bold")]
     else:
         verdict = style.glyph("✗ Not quite.", "Not quite.")
-        out = _wrap(f"{verdict} The answer: {asked.options[asked.right]}", "  ", first="")
+        out = wrap(f"{verdict} The answer: {asked.options[asked.right]}", "  ", first="")
         out[0] = style(verdict, "red", "bold") + out[0][len(verdict):]
         out.insert(0, "")
-    out += _wrap(asked.question.explanation, "  ")
+    out += wrap(asked.question.explanation, "  ")
     more = ", ".join(f"{ref} ({kb.entry(ref).title})" for ref in asked.question.see)
-    out += _wrap(f"More: {more}; pod-advisor explain ID prints one.", "  ")
+    out += wrap(f"More: {more}; pod-advisor explain ID prints one.", "  ")
     return "\n".join(out) + "\n\n"
 
 

@@ -13,7 +13,7 @@ from .style import SEVERITY_STYLE, Style
 WIDTH = 78
 
 
-def _wrap(text: str, indent: str, width: int = WIDTH, first: str | None = None) -> list[str]:
+def wrap(text: str, indent: str, width: int = WIDTH, first: str | None = None) -> list[str]:
     return textwrap.wrap(text, width=width, initial_indent=first if first is not None else indent,
                          subsequent_indent=indent, break_on_hyphens=False) or [indent.rstrip()]
 
@@ -79,8 +79,8 @@ def render_text(rec: Recommendation, kb: KnowledgeBase, style: Style, explain: b
             label = style(f"{first.severity:<8}", SEVERITY_STYLE[first.severity], "bold")
             out.append(f"  {label}  {style(finding_id, 'bold')}: {kb.findings[finding_id].title}")
             for f in members:
-                out += _wrap(f"{f.message}.", " " * 14, first=" " * 12 + "- ")
-            out += _wrap(f"fix: {first.fix}", " " * 12)
+                out += wrap(f"{f.message}.", " " * 14, first=" " * 12 + "- ")
+            out += wrap(f"fix: {first.fix}", " " * 12)
         out.append("")
     else:
         out += [style("No findings.", "green"), ""]
@@ -89,9 +89,9 @@ def render_text(rec: Recommendation, kb: KnowledgeBase, style: Style, explain: b
     for reason in sorted(rec.reasons, key=lambda r: order.get(r.workload, len(order))):
         if reason.conclusion.startswith("raises "):
             continue
-        out += _wrap(f"{reason.conclusion} [{reason.rule}]", "    ", first="  - ")
+        out += wrap(f"{reason.conclusion} [{reason.rule}]", "    ", first="  - ")
         if explain and reason.because:
-            out += _wrap("because " + "; ".join(reason.because), "      ", first="      ")
+            out += wrap("because " + "; ".join(reason.because), "      ", first="      ")
     if explain:
         out += ["", style("From the knowledge base", "bold")]
         seen: list[str] = []
@@ -100,8 +100,8 @@ def render_text(rec: Recommendation, kb: KnowledgeBase, style: Style, explain: b
         for ref in seen:
             entry = kb.entry(ref)
             out.append(f"  {style(entry.title, 'bold')} ({entry.id})")
-            out += _wrap(entry.summary, "    ")
+            out += wrap(entry.summary, "    ")
             for paragraph in entry.details.split("\n\n"):
-                out += _wrap(" ".join(paragraph.split()), "    ")
+                out += wrap(" ".join(paragraph.split()), "    ")
             out.append("")
     return "\n".join(out).rstrip() + "\n"
