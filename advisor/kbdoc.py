@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .errors import KnowledgeBaseError
 from .knowledge import CONCERNS, Entry, KnowledgeBase
 from .render.style import SEVERITY_STYLE, Style
-from .render.text import _wrap
+from .render.text import wrap
 
 REGENERATE = "pod-advisor rules --format markdown > docs/rules.md"
 
@@ -59,16 +59,16 @@ def entry_record(kb: KnowledgeBase, entry: Entry) -> dict:
 def _labelled(label: str, text: str, indent: int, style: Style, width: int = 7) -> list[str]:
     """``label`` then ``text`` wrapped beside it: ``    when    A container ...``."""
     lead = " " * indent + f"{label:<{width}} "
-    lines = _wrap(text, " " * len(lead), first=lead)
+    lines = wrap(text, " " * len(lead), first=lead)
     lines[0] = " " * indent + style(label, "dim") + lines[0][indent + len(label):]
     return lines
 
 
 def entry_text(kb: KnowledgeBase, entry: Entry, style: Style) -> str:
     out = [f"{style(entry.title, 'bold')}  {style(entry.id, 'dim')}", ""]
-    out += _wrap(entry.summary, "  ")
+    out += wrap(entry.summary, "  ")
     for paragraph in _paragraphs(entry.details):
-        out += [""] + _wrap(paragraph, "  ")
+        out += [""] + wrap(paragraph, "  ")
     if entry.example:
         out += ["", style("Example", "bold")]
         out += [f"  {line}".rstrip() for line in entry.example.rstrip().splitlines()]
@@ -111,7 +111,7 @@ def areas(kb: KnowledgeBase) -> dict[str, list[Entry]]:
 
 
 def entry_list_text(kb: KnowledgeBase, style: Style) -> str:
-    out = _wrap(f"{len(kb.entries)} knowledge-base entries. `pod-advisor explain ID` (or a title or alias) "
+    out = wrap(f"{len(kb.entries)} knowledge-base entries. `pod-advisor explain ID` (or a title or alias) "
                 f"prints one; `pod-advisor rules` lists the rule and finding ids.", "") + [""]
     for area, entries in areas(kb).items():
         out.append(style(area, "bold"))
@@ -210,7 +210,7 @@ def rule_text(doc: RuleDoc, style: Style) -> list[str]:
         head = f"  {style(f'{doc.severity:<7}', SEVERITY_STYLE[doc.severity], 'bold')} {style(doc.id, 'bold')}"
     else:
         head = f"  {style(doc.id, 'bold')}"
-    out = [head] + _wrap(doc.title, "    ")
+    out = [head] + wrap(doc.title, "    ")
     out += _labelled("when", doc.when, 4, style)
     for label, value in (("fix", doc.fix), ("guess", doc.guess)):
         if value:
@@ -229,7 +229,7 @@ def rule_text(doc: RuleDoc, style: Style) -> list[str]:
 def rules_text(docs: list[RuleDoc], style: Style) -> str:
     decisions = [doc for doc in docs if doc.kind == "decision"]
     findings = [doc for doc in docs if doc.kind == "finding"]
-    out = _wrap(f"{len(decisions)} decision rules and {len(findings)} findings. `pod-advisor explain ID` "
+    out = wrap(f"{len(decisions)} decision rules and {len(findings)} findings. `pod-advisor explain ID` "
                 f"shows one with the knowledge-base entries it cites.", "")
     out += ["", style("Decision rules: the conclusions of the advice", "bold")]
     concern = None
@@ -299,7 +299,7 @@ def rule_explained_text(kb: KnowledgeBase, doc: RuleDoc, style: Style) -> str:
     kind = "Finding" if doc.kind == "finding" else f"Decision rule ({doc.concern})"
     out = [f"{style(kind, 'bold')}", *rule_text(doc, style), "", style("From the knowledge base", "bold")]
     for ref, title in doc.see:
-        out += ["", f"  {style(title, 'bold')}  {style(ref, 'dim')}"] + _wrap(kb.entry(ref).summary, "    ")
+        out += ["", f"  {style(title, 'bold')}  {style(ref, 'dim')}"] + wrap(kb.entry(ref).summary, "    ")
     out += ["", style("pod-advisor explain ID shows an entry in full.", "dim")]
     return "\n".join(out) + "\n"
 

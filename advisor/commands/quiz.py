@@ -44,9 +44,9 @@ def run(args, env) -> int:
             return 2
         from dialogs.quiz import ask_option
 
-        from ..render.text import _wrap
+        from ..render.text import wrap
 
-        env.out("\n".join(_wrap(f"{len(questions)} questions on Pods, their phases, restart policies, "
+        env.out("\n".join(wrap(f"{len(questions)} questions on Pods, their phases, restart policies, "
                                 "controllers and the multi-container patterns.", "")) + "\n")
 
         def choose(asked) -> int:
