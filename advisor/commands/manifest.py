@@ -1,0 +1,67 @@
+"""pod-advisor manifest FILE: starter Kubernetes manifests that follow the recommendation."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "write starter Kubernetes manifests (YAML) for an answer file"
+DESCRIPTION = (
+    "Evaluate an answer file and write every object its recommendation names (the workloads, their "
+    "Services), ready for `kubectl apply -f`: valid for the target Kubernetes version, with resources, a "
+    "restricted security context, readiness probes where they cannot hurt, and comments that say why.")
+EXIT_INTERNAL = 3
+
+
+def _version(text: str) -> str:
+    from ..knowledge import knowledge_base
+    from ..questions import Invalid
+
+    try:
+        return knowledge_base().questions.by_key("kubernetes").check(text, raw=text)
+    except Invalid as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def configure(parser) -> None:
+    parser.add_argument("file", help="the answer file (YAML or JSON)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to this file instead of standard output")
+    parser.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    parser.add_argument("--kubernetes", metavar="1.N", type=_version,
+                        help="target this Kubernetes version instead of the answer file's (the advice is "
+                             "evaluated again for it)")
+    parser.add_argument("--no-comments", action="store_true", help="bare YAML, without the comments that say why")
+    parser.add_argument("--allow-root", action="store_true",
+                        help="let every container run as root (Pod Security baseline instead of restricted)")
+    parser.add_argument("--allow-root-for", metavar="CONTAINER", action="append", default=[],
+                        help="let this container run as root (repeat for more)")
+
+
+def run(args, env) -> int:
+    from ..answers import load_answers
+    from ..core import advise
+    from ..manifests import InvalidManifest, make_manifest
+
+    answers = load_answers(args.file)
+    if args.kubernetes:
+        answers = answers.with_changes(kubernetes=args.kubernetes)
+    recommendation = advise(answers)
+    try:
+        manifest = make_manifest(recommendation, allow_root=True if args.allow_root else args.allow_root_for)
+        text = manifest.text(comments=not args.no_comments)
+    except InvalidManifest as exc:
+        env.err(f"pod-advisor: internal error, please report it: {exc}\nNothing was written.")
+        return EXIT_INTERNAL
+    if args.output and args.output != "-":
+        from ..fileio import write_atomic
+
+        write_atomic(args.output, text, force=args.force)
+        env.err(f"wrote {args.output}: {manifest.summary()}")
+    else:
+        env.stdout.write(text)
+    for note in manifest.notes:
+        env.err(f"pod-advisor: to do: {note}")
+    serious = [f for f in recommendation.findings if f.severity != "info"]
+    if serious:
+        listed = ", ".join(f"{f.severity} {f.id}" for f in serious)
+        env.err(f"pod-advisor: the advice raised {listed}; `pod-advisor evaluate {args.file}` says more")
+    return 0

@@ -1,0 +1,364 @@
+"""The recommendation as Kubernetes objects, with the comments that say why.
+
+This module follows the recommendation; it decides nothing the rules decide.
+What it adds are the starter values every manifest needs and the rules leave
+open: labels, conservative resources where the answers give none, the
+restricted security context, a TCP readiness probe, Job clean-up, and storage
+for a StatefulSet. Each is a constant below, explained in the YAML it writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Collection
+
+from ..errors import InputError, Problem, closest
+from ..recommendation import ContainerPlan, Recommendation, WorkloadPlan
+from .validate import MAX_NAME, _DNS_1035
+from .why import CONTAINER, IMAGE, OBJECT, REPLICAS, RESOURCES, RESTART, SERVICE, Why
+
+API_VERSIONS = {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1",
+                "Job": "batch/v1", "CronJob": "batch/v1", "Pod": "v1"}
+LONG_RUNNING = ("Deployment", "StatefulSet", "DaemonSet")
+MANAGED_BY = "pod-advisor"
+ANNOTATION = "pod-advisor.io/"
+ENVIRONMENT_ANNOTATION = ANNOTATION + "environment"
+PURPOSE_ANNOTATION = ANNOTATION + "purpose."  # + container name: what the reviewer would otherwise guess
+DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container"
+STARTER_CPU, STARTER_MEMORY = "100m", "128Mi"
+STARTER_STORAGE = "1Gi"
+SHARED_VOLUME, SHARED_PATH = "shared", "/shared"
+DATA_VOLUME, DATA_PATH = "data", "/data"
+FS_GROUP = 2000
+BACKOFF_LIMIT = 3
+TTL_AFTER_FINISHED = 86400  # a day to read a finished Job's logs
+HISTORY_LIMIT = 3
+STARTING_DEADLINE = 3600  # a run the controller missed may start up to an hour late
+# What a root entrypoint typically needs to set up its files and switch to its own user;
+# all inside the "baseline" Pod Security Standard.
+ROOT_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID", "NET_BIND_SERVICE"]
+
+
+@dataclass
+class Document:
+    obj: dict
+    comments: dict[tuple, list[str]] = field(default_factory=dict)
+
+    def note(self, path: tuple, *texts: str) -> None:
+        if texts:
+            self.comments.setdefault(path, []).extend(texts)
+
+
+@dataclass
+class Built:
+    documents: list[Document]
+    notes: list[str]  # what the reader must do before applying, also said on stderr
+    root: frozenset[str]  # containers allowed to run as root
+
+
+def build_documents(recommendation: Recommendation, allow_root: bool | Collection[str] = False) -> Built:
+    """Every object of the recommendation, in order: each workload, then its Service."""
+    _check_names(recommendation)
+    names = [c.name for w in recommendation.workloads for c in w.containers]
+    if allow_root is True:
+        root = frozenset(names)
+    else:
+        root = frozenset(allow_root or ())
+        unknown = sorted(root - set(names))
+        if unknown:
+            near = closest(unknown[0], names)
+            raise InputError(Problem(f"--allow-root-for: no container {unknown[0]!r} in the answers",
+                                     file=_source(recommendation), hint=f"did you mean {near!r}?" if near else None))
+    writer = _Writer(recommendation, Why(recommendation), root)
+    documents = []
+    for plan in recommendation.workloads:
+        documents.append(writer.workload(plan))
+        service = writer.service(plan)
+        if service is not None:
+            documents.append(service)
+    return Built(documents, writer.notes, root)
+
+
+def _source(recommendation: Recommendation) -> str | None:
+    return recommendation.answers.source if recommendation.answers is not None else None
+
+
+def _check_names(recommendation: Recommendation) -> None:
+    """Answers the format accepts but Kubernetes would not take as these objects' names."""
+    answers = recommendation.answers
+    problems = []
+    for plan in recommendation.workloads:
+        mains = [c for c in plan.containers if c.role == "main"]
+        if plan.name == recommendation.name:
+            path = ("name",)
+        else:
+            path = ("containers", plan.main_index, "name")
+        if len(mains) > 1:
+            problems.append(Problem(
+                f"{plan.name!r} names both the workload and a container that gets a workload of its own; "
+                f"rename the container", path=("containers", mains[-1].index, "name")))
+            continue
+        limit = MAX_NAME.get(plan.controller, 63)
+        if len(plan.name) > limit:
+            problems.append(Problem(
+                f"{plan.name!r} is too long for a {plan.controller}: Kubernetes adds to its name for the objects "
+                f"it creates, so at most {limit} characters", path=path))
+        if plan.service and not _DNS_1035.match(plan.name):
+            problems.append(Problem(
+                f"{plan.name!r} cannot name its Service: a Service's name starts with a letter", path=path))
+    if problems:
+        source = answers.source if answers is not None else None
+        raise InputError([Problem(p.message, file=source, path=p.path) for p in problems])
+
+
+class _Writer:
+    def __init__(self, recommendation: Recommendation, why: Why, root: frozenset[str]):
+        self.rec = recommendation
+        self.why = why
+        self.root = root
+        self.notes: list[str] = []
+        self.minor = int(recommendation.kubernetes.split(".")[1])
+
+    # -- labels ------------------------------------------------------------------
+
+    def selector(self, plan: WorkloadPlan) -> dict:
+        return {"app.kubernetes.io/name": plan.name, "app.kubernetes.io/part-of": self.rec.name}
+
+    def labels(self, plan: WorkloadPlan) -> dict:
+        return {**self.selector(plan), "app.kubernetes.io/managed-by": MANAGED_BY}
+
+    def metadata(self, plan: WorkloadPlan, annotations: dict | None = None) -> dict:
+        meta = {"name": plan.name, "labels": self.labels(plan)}
+        if annotations:
+            meta["annotations"] = annotations
+        return meta
+
+    # -- workloads -----------------------------------------------------------------
+
+    def workload(self, plan: WorkloadPlan) -> Document:
+        kind = plan.controller
+        doc = Document({"apiVersion": API_VERSIONS[kind], "kind": kind})
+        doc.note((), *self.why.at(plan.name, OBJECT))
+        if kind == "Pod":
+            annotations = {**self._pod_annotations(plan)}
+            if self.rec.answers is not None and self.rec.answers.environment == "experiment":
+                annotations[ENVIRONMENT_ANNOTATION] = "experiment"
+            doc.obj["metadata"] = self.metadata(plan, annotations)
+            doc.obj["spec"] = self.pod_spec(plan, doc, ("spec",))
+            return doc
+        doc.obj["metadata"] = self.metadata(plan)
+        template = {"metadata": {"labels": self.labels(plan)}}
+        annotations = self._pod_annotations(plan)
+        if annotations:
+            template["metadata"]["annotations"] = annotations
+        if kind == "CronJob":
+            doc.obj["spec"] = spec = {"schedule": plan.schedule}
+            doc.note(("spec", "schedule"),
+                     "The schedule runs in the time zone of the cluster's controller manager (often UTC); set "
+                     "spec.timeZone (such as Europe/Berlin) to pin one.")
+            spec["concurrencyPolicy"] = "Forbid"
+            doc.note(("spec", "concurrencyPolicy"),
+                     "Forbid: a run that is still going when the next one is due is not doubled.")
+            spec["startingDeadlineSeconds"] = STARTING_DEADLINE
+            doc.note(("spec", "startingDeadlineSeconds"),
+                     "A run missed while the controller was down still starts up to an hour late; without a "
+                     "deadline, a CronJob that missed 100 runs stops scheduling.")
+            spec["successfulJobsHistoryLimit"] = HISTORY_LIMIT
+            spec["failedJobsHistoryLimit"] = HISTORY_LIMIT
+            job = self._job_spec(doc, ("spec", "jobTemplate", "spec"))
+            spec["jobTemplate"] = {"metadata": {"labels": self.labels(plan)}, "spec": job}
+            path = ("spec", "jobTemplate", "spec", "template")
+            job["template"] = template
+        elif kind == "Job":
+            doc.obj["spec"] = self._job_spec(doc, ("spec",))
+            path = ("spec", "template")
+            doc.obj["spec"]["template"] = template
+        else:
+            doc.obj["spec"] = spec = {}
+            if kind == "StatefulSet":
+                spec["serviceName"] = plan.name
+                doc.note(("spec", "serviceName"),
+                         f"The headless Service {plan.name} below gives each replica its DNS name "
+                         f"({plan.name}-0.{plan.name}, ...).")
+            if plan.replicas is not None:
+                spec["replicas"] = plan.replicas
+                doc.note(("spec", "replicas"), *self.why.at(plan.name, REPLICAS))
+            spec["selector"] = {"matchLabels": self.selector(plan)}
+            spec["template"] = template
+            path = ("spec", "template")
+        template["spec"] = self.pod_spec(plan, doc, path + ("spec",))
+        if kind == "StatefulSet":
+            doc.obj["spec"]["volumeClaimTemplates"] = [{
+                "metadata": {"name": DATA_VOLUME, "labels": self.labels(plan)},
+                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": STARTER_STORAGE}}},
+            }]
+            doc.note(("spec", "volumeClaimTemplates", 0),
+                     f"Each replica gets a volume of its own that outlives its Pod, mounted at {DATA_PATH} in "
+                     f"{plan.main.name}: set mountPath to where it keeps its data, and the size it needs "
+                     f"(on the cluster's default storage class; set storageClassName to pick another).")
+        return doc
+
+    def _job_spec(self, doc: Document, path: tuple) -> dict:
+        doc.note(path + ("backoffLimit",), "Retries before the Job counts as failed (the default is 6).")
+        doc.note(path + ("ttlSecondsAfterFinished",),
+                 "A finished Job and its Pods are deleted after a day: time enough to read their logs.")
+        return {"backoffLimit": BACKOFF_LIMIT, "ttlSecondsAfterFinished": TTL_AFTER_FINISHED}
+
+    def _pod_annotations(self, plan: WorkloadPlan) -> dict:
+        annotations = {}
+        if len(plan.containers) > 1:
+            annotations[DEFAULT_CONTAINER] = plan.main.name
+        for c in plan.containers:
+            key = PURPOSE_ANNOTATION + c.name
+            if c.role != "main" and c.purpose and len(key.split("/", 1)[1]) <= 63:
+                annotations[key] = c.purpose
+        return annotations
+
+    # -- the Pod -----------------------------------------------------------------------
+
+    def pod_spec(self, plan: WorkloadPlan, doc: Document, path: tuple) -> dict:
+        spec: dict = {"restartPolicy": plan.restart_policy}
+        doc.note(path + ("restartPolicy",), *self.why.at(plan.name, RESTART))
+        spec["automountServiceAccountToken"] = False
+        doc.note(path + ("automountServiceAccountToken",),
+                 "No Kubernetes API token in the Pod; set true, with a ServiceAccount of its own, if it calls "
+                 "the API.")
+        spec["enableServiceLinks"] = False
+        doc.note(path + ("enableServiceLinks",),
+                 "No Docker-link variables (such as POSTGRES_PORT=tcp://...) for every Service of the "
+                 "namespace: they clash with settings of the same name. Reach Services by their DNS names.")
+        root = [c.name for c in plan.containers if c.name in self.root]
+        context: dict = {} if root else {"runAsNonRoot": True}
+        context["seccompProfile"] = {"type": "RuntimeDefault"}
+        if plan.controller == "StatefulSet":
+            context["fsGroup"] = FS_GROUP
+            context["fsGroupChangePolicy"] = "OnRootMismatch"
+        spec["securityContext"] = context
+        doc.note(path + ("securityContext",), *self._security_comment(plan, root))
+        init = [c for c in plan.containers if c.placement == "initContainers"]
+        regular = sorted((c for c in plan.containers if c.placement == "containers"), key=lambda c: c.role != "main")
+        probed = self._probed(plan)
+        for placement, group in (("initContainers", init), ("containers", regular)):
+            if group:
+                spec[placement] = []
+                for i, c in enumerate(group):
+                    spec[placement].append(self.container(plan, c, probed, doc, path + (placement, i)))
+        if plan.controller in ("Deployment", "StatefulSet") and (plan.replicas or 1) > 1:
+            spec["affinity"] = {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{
+                "weight": 100,
+                "podAffinityTerm": {"labelSelector": {"matchLabels": self.selector(plan)},
+                                    "topologyKey": "kubernetes.io/hostname"}}]}}
+            doc.note(path + ("affinity",),
+                     f"Replicas on different nodes where the scheduler can, so one node going down takes one "
+                     f"replica with it, not all {plan.replicas}; preferred, so scheduling never waits for it.")
+        if plan.shares_volume:
+            spec["volumes"] = [{"name": SHARED_VOLUME, "emptyDir": {}}]
+            sharing = [plan.main.name] + [c.name for c in plan.containers if c.shares_volume]
+            doc.note(path + ("volumes", 0),
+                     f"One emptyDir holds the files {_and(sharing)} share, mounted at {SHARED_PATH} in each: "
+                     f"point them at it (or change the mountPaths). It lives as long as the Pod.")
+        return spec
+
+    def _security_comment(self, plan: WorkloadPlan, root: list[str]) -> list[str]:
+        if len(root) == len(plan.containers):
+            return [f"Run as root (--allow-root): the Pod meets the \"baseline\" Pod Security Standard, not "
+                    f"\"restricted\". Each container still drops every capability but the few a root entrypoint "
+                    f"needs to set up its files and switch to its own user."]
+        text = ("Pod Security \"restricted\": no root, no privilege escalation, no capabilities, the runtime's "
+                "seccomp profile, on every container. An image built to run as root stops with \"container has "
+                "runAsNonRoot and image will run as root\": use a non-root variant of it, or write this manifest "
+                "again with --allow-root-for CONTAINER (--allow-root for all).")
+        if root:
+            text += f" Allowed to run as root here: {_and(root)} (baseline profile)."
+        return [text]
+
+    def _probed(self, plan: WorkloadPlan) -> tuple[ContainerPlan, int] | None:
+        """The container that receives the Pod's traffic and its port: the Service's target, else the main one."""
+        if not (plan.controller in LONG_RUNNING or plan.controller == "Pod" and plan.restart_policy == "Always"):
+            return None
+        candidates = [plan.main] + [c for c in plan.containers if c.role != "main" and c.role != "init"]
+        for port in plan.service_ports:
+            for c in candidates:
+                if port in c.ports:
+                    return c, port
+        return (plan.main, plan.main.ports[0]) if plan.main.ports else None
+
+    def container(self, plan: WorkloadPlan, c: ContainerPlan, probed, doc: Document, path: tuple) -> dict:
+        doc.note(path, *self.why.at(plan.name, CONTAINER, c.name))
+        entry: dict = {"name": c.name, "image": c.image}
+        doc.note(path + ("image",), *self.why.at(plan.name, IMAGE, c.name))
+        if c.restart_policy:
+            entry["restartPolicy"] = c.restart_policy
+        if c.ports:
+            entry["ports"] = [{"containerPort": p, "protocol": "TCP"} for p in c.ports]
+            low = [p for p in c.ports if p < 1024]
+            if low and c.name not in self.root:
+                doc.note(path + ("ports",),
+                         f"Port {_and(low)} is below 1024: a non-root process binds it only where the runtime "
+                         f"allows it (sysctl net.ipv4.ip_unprivileged_port_start); a port from 1024 up works "
+                         f"everywhere.")
+        if probed is not None and probed[0] is c:
+            entry["readinessProbe"] = {"tcpSocket": {"port": probed[1]}, "periodSeconds": 10}
+            doc.note(path + ("readinessProbe",),
+                     f"Ready once it accepts connections on port {probed[1]}; use an httpGet on a health path "
+                     f"if it has one. No liveness probe: a wrong one restarts healthy containers; add one when "
+                     f"you know how {c.name} fails.")
+        elif probed is not None and c.role == "main" and c.ports:
+            doc.note(path, f"No readiness probe on {c.name}: traffic reaches it through {probed[0].name}, which "
+                           f"is probed, and it may listen on localhost only, where a probe cannot reach it.")
+        cpu, memory = c.cpu or STARTER_CPU, c.memory or STARTER_MEMORY
+        entry["resources"] = {"requests": {"cpu": cpu, "memory": memory}, "limits": {"cpu": cpu, "memory": memory}}
+        resources_why = self.why.at(plan.name, RESOURCES, c.name)
+        if not resources_why and (c.cpu is None or c.memory is None):
+            resources_why = [f"The answers give no {'CPU' if c.cpu is None else 'memory'}: a conservative starter "
+                             f"value, to measure and adjust."]
+        if c.role == "main" and not resources_why:
+            resources_why = ["Requests equal to limits (Guaranteed QoS): raise the CPU limit, or remove it, if "
+                             "the container is throttled."]
+        doc.note(path + ("resources",), *resources_why)
+        entry["securityContext"] = self._container_security(c)
+        mounts = []
+        if plan.shares_volume and (c.role == "main" or c.shares_volume):
+            mounts.append({"name": SHARED_VOLUME, "mountPath": SHARED_PATH})
+        if plan.controller == "StatefulSet" and c.role == "main":
+            mounts.append({"name": DATA_VOLUME, "mountPath": DATA_PATH})
+        if mounts:
+            entry["volumeMounts"] = mounts
+        return entry
+
+    def _container_security(self, c: ContainerPlan) -> dict:
+        if c.name in self.root:
+            return {"allowPrivilegeEscalation": False, "runAsNonRoot": False,
+                    "capabilities": {"drop": ["ALL"], "add": list(ROOT_CAPABILITIES)},
+                    "seccompProfile": {"type": "RuntimeDefault"}}
+        return {"allowPrivilegeEscalation": False, "runAsNonRoot": True, "capabilities": {"drop": ["ALL"]},
+                "seccompProfile": {"type": "RuntimeDefault"}}
+
+    # -- Services ------------------------------------------------------------------------
+
+    def service(self, plan: WorkloadPlan) -> Document | None:
+        if plan.service is None:
+            return None
+        why = self.why.at(plan.name, SERVICE)
+        headless = plan.service == "headless"
+        if not plan.service_ports and not headless:
+            self.notes.append(f"{plan.name} gets a ClusterIP Service, but no container port is declared for it "
+                              f"(service-without-ports): declare the port in the answers and write the manifest "
+                              f"again")
+            return None
+        doc = Document({"apiVersion": "v1", "kind": "Service", "metadata": self.metadata(plan)})
+        doc.note((), *why)
+        spec: dict = {"type": "ClusterIP"}
+        if headless:
+            spec["clusterIP"] = "None"
+        spec["selector"] = self.selector(plan)
+        if plan.service_ports:
+            spec["ports"] = [{"name": f"tcp-{p}", "port": p, "targetPort": p, "protocol": "TCP"}
+                             for p in plan.service_ports]
+        doc.obj["spec"] = spec
+        return doc
+
+
+def _and(names: list) -> str:
+    names = [str(n) for n in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

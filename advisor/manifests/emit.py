@@ -1,0 +1,100 @@
+"""Block-style YAML with comments where a reader would ask why.
+
+PyYAML writes no comments, so this writes the small subset of YAML that
+Kubernetes objects need: mappings, lists, and scalars (strings quoted only when a
+plain scalar would read back as something else). Comments are keyed by the path
+of the field they explain: ``()`` for the object, ``("spec", "replicas")``, or a
+list item (``(..., "containers", 0)``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+
+import yaml
+
+WIDTH = 100
+_PLAIN = re.compile(r"^[A-Za-z0-9_./-][A-Za-z0-9_./:@-]*$")
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def emit_stream(documents, header: list[str] = ()) -> str:
+    """``documents``: (object, {path: [comment, ...]}) pairs. Each document starts with ``---``."""
+    lines = _comment_lines(header, 0)
+    for obj, comments in documents:
+        lines.append("---")
+        lines += _comment_lines(comments.get((), ()), 0)
+        _mapping(obj, (), 0, comments, lines)
+    return "\n".join(lines) + "\n"
+
+
+def read_stream(text: str) -> list:
+    return [doc for doc in yaml.load_all(text, Loader=_SAFE_LOADER) if doc is not None]
+
+
+def scalar(value) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    if _PLAIN.match(text) and yaml.load(text, Loader=_SAFE_LOADER) == text:
+        return text
+    return json.dumps(text)  # a JSON string is a YAML double-quoted scalar
+
+
+def _comment_lines(comments, indent: int) -> list[str]:
+    pad = " " * indent
+    lines = []
+    for comment in comments:
+        for line in textwrap.wrap(comment, width=max(40, WIDTH - indent - 2), break_long_words=False,
+                                  break_on_hyphens=False):
+            lines.append(f"{pad}# {line}")
+    return lines
+
+
+def _is_scalar_list(value) -> bool:
+    return isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value)
+
+
+def _mapping(mapping: dict, path: tuple, indent: int, comments: dict, lines: list[str],
+             first_prefix: str | None = None) -> None:
+    """Write a mapping's keys at ``indent``; the first one after ``first_prefix`` ("- ") if given."""
+    for i, (key, value) in enumerate(mapping.items()):
+        here = path + (key,)
+        if i == 0 and first_prefix is not None:
+            start = " " * (indent - len(first_prefix)) + first_prefix
+        else:
+            lines += _comment_lines(comments.get(here, ()), indent)
+            start = " " * indent
+        head = f"{start}{scalar(key)}:"
+        if isinstance(value, dict) and value:
+            lines.append(head)
+            _mapping(value, here, indent + 2, comments, lines)
+        elif isinstance(value, list) and value and not _is_scalar_list(value):
+            lines.append(head)
+            _sequence(value, here, indent + 2, comments, lines)
+        elif isinstance(value, (dict, list)):
+            flow = ", ".join(scalar(v) for v in value) if isinstance(value, list) else ""
+            lines.append(f"{head} {'[' + flow + ']' if isinstance(value, list) else '{}'}")
+        else:
+            lines.append(f"{head} {scalar(value)}")
+
+
+def _sequence(items: list, path: tuple, indent: int, comments: dict, lines: list[str]) -> None:
+    for i, item in enumerate(items):
+        here = path + (i,)
+        notes = list(comments.get(here, ()))
+        if isinstance(item, dict) and item:
+            notes += comments.get(here + (next(iter(item)),), ())
+            lines += _comment_lines(notes, indent)
+            _mapping(item, here, indent + 2, comments, lines, first_prefix="- ")
+        else:
+            lines += _comment_lines(notes, indent)
+            lines.append(f"{' ' * indent}- {scalar(item) if not isinstance(item, (dict, list)) else '{}'}")
