@@ -65,6 +65,8 @@ def starting_data(answers) -> dict:
     main = next(i for i, c in enumerate(answers.containers) if c.main)
     containers.insert(0, containers.pop(main))
     containers[0].pop("main", None)
+    if data["workload"].get("schedule"):
+        data["workload"]["runs_to_completion"] = True  # a schedule implies it; the wizard asks it first
     return data
 
 

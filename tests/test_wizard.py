@@ -268,6 +268,13 @@ def test_answers_start_from_a_saved_file_and_enter_keeps_them(tmp_path):
     assert load_answers(str(tmp_path / "out.yaml")) == load_answers(str(example))
 
 
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_enter_through_an_example_keeps_its_recommendation(tmp_path, example):
+    result = wizard(ENTER * 80, "--answers", str(example), "--save-answers", "out.yaml", "--manifest", "m.yaml")
+    assert result.status == 0, result.stderr
+    assert evaluate_json(tmp_path / "out.yaml") == evaluate_json(example)
+
+
 def test_answers_from_a_file_with_a_late_main_container_keep_their_meaning(tmp_path, write):
     path = write("late-main.yaml", "name: shop\ncontainers:\n"
                                    "  - {name: logs, image: fluent/fluent-bit:3.1, purpose: ship-logs, "
