@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
+from typing import IO, Iterator
 
 from .errors import InputError, Problem
 
@@ -12,6 +14,17 @@ def write_atomic(path: str, text: str, force: bool = False) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same folder and a rename.
 
     A reader (or a crash) sees either the old file or the whole new one, never half.
+    """
+    with atomic_writer(path, force) as handle:
+        handle.write(text)
+
+
+@contextmanager
+def atomic_writer(path: str, force: bool = False) -> Iterator[IO[str]]:
+    """``write_atomic`` for text written piece by piece (a stream of results).
+
+    The checks come first, so a long job does not end in "already exists"; the
+    file appears at ``path`` only if the block completes.
     """
     if os.path.isdir(path):
         raise InputError(Problem("is a folder; give a file name", file=path))
@@ -25,7 +38,7 @@ def write_atomic(path: str, text: str, force: bool = False) -> None:
         raise InputError(Problem(f"cannot write: {exc.strerror}", file=path)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)

@@ -1,0 +1,129 @@
+"""Evaluating answer files into FileResults, in process or in worker processes.
+
+An experta engine is neither thread-safe nor picklable, so each worker process
+builds its own ``Advisor`` once (the pool's initializer) and evaluates chunks of
+paths; only paths go out and small ``FileResult``s come back. Results are
+yielded in input order, and at most a few chunks per worker are in flight, so
+memory does not grow with the number of files.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections import deque
+from typing import Iterator, Sequence
+
+from ..answers import load_answers
+from ..errors import InputError, KnowledgeBaseError
+from ..expectations import compare
+from .results import FileResult
+
+IN_FLIGHT_PER_WORKER = 3  # chunks queued per worker: enough to keep it busy, few enough to stay small
+MAX_CHUNK = 32
+
+
+class Evaluator:
+    """One file at a time with one engine: load, evaluate, and compare with expectations."""
+
+    def __init__(self, check: bool):
+        from ..engine import Advisor
+
+        self.advisor = Advisor()
+        self.check = check
+
+    def __call__(self, path: str) -> FileResult:
+        try:
+            answers = load_answers(path)
+        except InputError as exc:
+            return FileResult(path, problems=tuple(str(p) for p in exc.problems))
+        try:
+            recommendation = self.advisor.evaluate(answers)
+        except Exception as exc:  # a defect of ours: report it on this file and go on with the others
+            return FileResult(path, problems=(f"{path}: internal error, please report it: "
+                                              f"{type(exc).__name__}: {exc}",), internal=True)
+        expect = answers.expect
+        has_expectations = expect is not None and not expect.empty
+        mismatches = ()
+        if self.check and has_expectations:
+            mismatches = tuple(compare(expect, recommendation, self.advisor.kb.findings))
+        return FileResult(path, recommendation.to_dict(), expectations=has_expectations, mismatches=mismatches)
+
+
+# -- worker processes ------------------------------------------------------------
+
+_evaluator: Evaluator | None = None
+_failure: str | None = None
+
+
+class WorkerFailed(Exception):
+    """A worker could not build its engine (the message says why)."""
+
+
+def _start_worker(check: bool) -> None:
+    global _evaluator, _failure
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        _evaluator = Evaluator(check)
+    except Exception as exc:  # raised from the first chunk, so the pool does not respawn forever
+        _failure = f"{type(exc).__name__}: {exc}"
+
+
+def _evaluate_chunk(paths: Sequence[str]) -> list[FileResult]:
+    if _evaluator is None:
+        raise WorkerFailed(_failure or "the worker has no engine")
+    return [_evaluator(path) for path in paths]
+
+
+def chunk_size(files: int, jobs: int) -> int:
+    """Big enough to make a round trip to a worker cheap, small enough to share the work out evenly."""
+    return max(1, min(MAX_CHUNK, files // (jobs * 8)))
+
+
+def _chunks(paths: Sequence[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(paths), size):
+        yield list(paths[start:start + size])
+
+
+class Evaluations:
+    """``with Evaluations(paths, jobs, check) as results: for result in results: ...``
+
+    Worker processes start on entering (before any other thread, such as the
+    progress bar's, so that forking is safe) and stop on leaving.
+    """
+
+    def __init__(self, paths: Sequence[str], jobs: int = 1, check: bool = False):
+        self.paths = paths
+        self.jobs = max(1, min(jobs, len(paths)))
+        self.check = check
+        self.pool = None
+        self.evaluator: Evaluator | None = None
+
+    def __enter__(self) -> Iterator[FileResult]:
+        if self.jobs == 1:
+            self.evaluator = Evaluator(self.check)
+            return self._in_process()
+        self.pool = multiprocessing.Pool(self.jobs, initializer=_start_worker, initargs=(self.check,))
+        return self._in_workers()
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def _in_process(self) -> Iterator[FileResult]:
+        for path in self.paths:
+            yield self.evaluator(path)
+
+    def _in_workers(self) -> Iterator[FileResult]:
+        size = chunk_size(len(self.paths), self.jobs)
+        pending: deque = deque()
+        try:
+            for chunk in _chunks(self.paths, size):
+                pending.append(self.pool.apply_async(_evaluate_chunk, (chunk,)))
+                if len(pending) >= self.jobs * IN_FLIGHT_PER_WORKER:
+                    yield from pending.popleft().get()
+            while pending:
+                yield from pending.popleft().get()
+        except WorkerFailed as exc:
+            raise KnowledgeBaseError([f"a batch worker could not start: {exc}"]) from None
