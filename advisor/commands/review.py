@@ -1,0 +1,90 @@
+"""pod-advisor review PATH...: find Pod design mistakes in existing manifests."""
+
+from __future__ import annotations
+
+HELP = "review Kubernetes manifests for Pod design mistakes"
+DESCRIPTION = (
+    "Read manifests (files, folders, or - for standard input) and review every Pod, Deployment, ReplicaSet, "
+    "StatefulSet, DaemonSet, Job and CronJob against what the advisor would recommend for it: bare Pods, "
+    "unrelated containers packed into one Pod, Pod IPs in configuration, restartPolicy Always on finite work, "
+    "sidecars that keep Jobs from completing, and more. Services, ConfigMaps and autoscalers are read for "
+    "cross-checks. Ignore a finding with the annotation pod-advisor.io/ignore: \"ID,...\" (or "
+    "pod-advisor.io/ignore.CONTAINER), or with rules in .pod-advisor.yaml."
+)
+FORMATS = ("text", "json", "sarif")
+
+
+def configure(parser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="a manifest file, a folder (searched for *.yaml, *.yml, *.json), or - for standard input")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text for people (default), json, or sarif (2.1.0, for code scanning)")
+    parser.add_argument("--kubernetes", metavar="1.N", default=None,
+                        help="the cluster's minor version, 1.25 to 1.37 (default 1.37); native sidecars need 1.29")
+    parser.add_argument("--fail-on", choices=("info", "warning", "error", "never"), default="error",
+                        help="exit with status 1 when a finding this severe or worse remains (default error)")
+    parser.add_argument("--suggest", action="store_true",
+                        help="also print the corrected object where the advisor can write it")
+    parser.add_argument("--config", metavar="FILE",
+                        help="ignore rules (default: .pod-advisor.yaml in the current folder, if there is one)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    parser.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+
+
+def run(args, env) -> int:
+    import os
+
+    from ..errors import InputError, Problem
+    from ..knowledge import knowledge_base
+    from ..review import ReviewOptions, Reviewer
+    from ..review.objects import read_inputs
+    from ..review.render import render_json, render_sarif, render_text
+    from ..review.suppress import CONFIG_NAME, parse_config
+    from ..yamlsource import read_text
+
+    kb = knowledge_base()
+    question = kb.questions.by_id("kubernetes")
+    kubernetes = question.default
+    if args.kubernetes is not None:
+        from ..questions import Invalid
+
+        try:
+            kubernetes = question.check(args.kubernetes, raw=args.kubernetes)
+        except Invalid as exc:
+            raise InputError(Problem(f"--kubernetes: {exc}", hint=exc.hint)) from None
+    if args.paths.count("-") > 1:
+        raise InputError(Problem("- (standard input) can be given only once"))
+
+    reviewer = Reviewer()
+    config = None
+    config_path = args.config or (CONFIG_NAME if os.path.isfile(CONFIG_NAME) else None)
+    if config_path:
+        config = parse_config(read_text(config_path), config_path, reviewer.finding_ids)
+
+    stdin_text = None
+    if "-" in args.paths:
+        if env.stdin_isatty:
+            env.err("pod-advisor: reading manifests from standard input; end with Ctrl-D")
+        stdin_text = env.stdin.read()
+    texts = read_inputs(args.paths, stdin_text)
+    report = reviewer.review_texts(texts, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest, config=config))
+
+    for note in report.notes:
+        env.err(f"pod-advisor: note: {note}")
+    if args.format == "json":
+        text = render_json(report, kb)
+    elif args.format == "sarif":
+        text = render_sarif(report, kb)
+    else:
+        from ..render.style import Style
+
+        color = env.color and not args.output
+        text = render_text(report, kb, Style(color, env.unicode))
+    if args.output:
+        from ..fileio import write_atomic
+
+        write_atomic(args.output, text, force=args.force)
+        env.err(f"wrote {args.output}")
+    else:
+        env.stdout.write(text)
+    return 1 if report.fails(args.fail_on) else 0

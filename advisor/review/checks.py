@@ -1,0 +1,319 @@
+"""The review checks: the manifest compared with what the advisor recommends, and
+the few checks only a manifest can fail.
+
+Each check is a function of the Subject (the object and the answers read from
+it) and the Recommendation the engine drew for those answers. It yields Hits;
+the reviewer adds severity, place and suppression. ``CHECKS`` maps each check to
+the finding ids it may raise; the knowledge base's findings with ``review`` in
+their sources must be exactly those ids (``check_catalogue``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from ..errors import KnowledgeBaseError
+from ..recommendation import Recommendation, WorkloadPlan
+from . import guess
+from .facts import ManifestContainer, Subject
+from .objects import ManifestObject
+
+HELPER_ROLES = frozenset({"sidecar", "adapter", "ambassador"})
+LONG_RUNNING = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"})
+NATIVE_SIDECARS_FROM = 29
+# Engine findings that mean the same thing in a manifest and are passed on as they are.
+PASSED_ON = ("mutable-image-tag", "resources-unset", "single-replica")
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    message: str
+    container: ManifestContainer | None = None
+    line: int | None = None  # a more precise line than the container's or the object's
+    guess: str | None = None
+
+
+Check = Callable[[Subject, Recommendation], Iterator[Hit]]
+CHECKS: dict[Check, tuple[str, ...]] = {}
+
+
+def check(*finding_ids: str):
+    def register(function: Check) -> Check:
+        CHECKS[function] = finding_ids
+        return function
+
+    return register
+
+
+def check_catalogue(kb) -> None:
+    """Every review finding in the knowledge base has a check, and every check its finding."""
+    code = {fid for ids in CHECKS.values() for fid in ids}
+    documented = {fid for fid, info in kb.findings.items() if "review" in info.sources}
+    problems = [f"review check raises {fid!r}, which knowledge/rules does not list with sources: review"
+                for fid in sorted(code - documented)]
+    problems += [f"finding {fid!r} says sources: review, but no review check raises it"
+                 for fid in sorted(documented - code)]
+    if problems:
+        raise KnowledgeBaseError(problems)
+
+
+def _joined(*parts: str | None) -> str | None:
+    kept = [p for p in parts if p]
+    return "; ".join(kept) if kept else None
+
+
+def _plan_of(rec: Recommendation, index: int) -> WorkloadPlan | None:
+    return next((w for w in rec.workloads if any(c.index == index for c in w.containers)), None)
+
+
+def _role(rec: Recommendation, index: int) -> str | None:
+    return next((c.role for c in rec.main.containers if c.index == index), None)
+
+
+# -- what the engine already says ------------------------------------------------
+
+
+@check(*PASSED_ON)
+def engine_findings(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    for finding in rec.findings:
+        if finding.id not in PASSED_ON:
+            continue
+        if finding.id == "single-replica":
+            # only for replicas the manifest sets (a bare Pod gets bare-pod), and not for a workload
+            # the advisor would split off
+            if s.controller in ("Deployment", "StatefulSet") and s.main.name in finding.containers:
+                yield Hit(finding.id, finding.message, line=s.obj.line("spec", "replicas"))
+            continue
+        for name in finding.containers:
+            container = s.container(name)
+            if container is not None:
+                field = ("image",) if finding.id == "mutable-image-tag" else ()
+                yield Hit(finding.id, finding.message, container, line=s.obj.doc.line(container.path + field))
+
+
+# -- the manifest compared with the recommendation -------------------------------------
+
+
+@check("bare-pod")
+def bare_pod(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    if s.controller != "Pod" or rec.main.controller == "Pod":
+        return  # owned by a controller, or a debugging Pod marked as an experiment
+    kind = rec.main.controller
+    why = "its work finishes" if s.completes else "it runs until stopped"
+    yield Hit("bare-pod",
+              f"{s.obj.name} is a bare Pod: when its node fails, it is evicted or the node is drained, nothing "
+              f"recreates it. The advisor recommends a {kind} ({why}); --suggest writes it. A Pod meant for "
+              f"debugging can say so with the annotation pod-advisor.io/environment: experiment",
+              guess=s.completes_why)
+
+
+@check("unrelated-containers", "network-services-in-one-pod")
+def colocation(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    main = s.main
+    raised = {(f.id, name) for f in rec.findings for name in f.containers}
+    for c in s.containers:
+        if c.main:
+            continue
+        plan = _plan_of(rec, c.index)
+        if plan is not None and plan is not rec.main:
+            service = f" behind a {plan.service} Service" if plan.service else ""
+            what = f" ({guess.kind_of(c.purpose)})" if c.purpose_why else ""
+            yield Hit("unrelated-containers",
+                      f"{c.name}{what} shares no volume and no localhost with {main.name}, so nothing ties it to "
+                      f"this Pod: the advisor would run it as a {plan.controller} of its own{service}, scaled "
+                      f"and updated on its own. If it does read {main.name}'s files or talk to it on localhost, "
+                      f"the manifest does not show it (a shared volume, localhost in its env or args)",
+                      c, guess=c.purpose_why)
+        elif (c.localhost_why and c.purpose in ("other", "separate-service") and not c.shares_volume
+              and (c.ports or c.purpose == "separate-service")):
+            ports = ", ".join(map(str, c.ports)) or "its port"
+            yield Hit("network-services-in-one-pod",
+                      f"{c.name} serves {ports} and {main.name} talks to it over localhost only because they "
+                      f"share a Pod: two services that just call each other belong in two Pods. Run {c.name} "
+                      f"as a workload of its own with a Service, and have {main.name} call the Service's name",
+                      c, guess=_joined(c.localhost_why, c.purpose_why))
+        elif ("unrelated-containers", c.name) in raised:
+            message = next(f.message for f in rec.findings
+                           if f.id == "unrelated-containers" and c.name in f.containers)
+            yield Hit("unrelated-containers", message, c, guess=c.purpose_why)
+
+
+@check("sidecar-blocks-completion")
+def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    if not s.completes:
+        return
+    for c in s.containers:
+        if c.main or c.placement != "containers" or _role(rec, c.index) not in HELPER_ROLES:
+            continue
+        if s.answers.minor >= NATIVE_SIDECARS_FROM:
+            fix = (f"On Kubernetes {s.answers.kubernetes}, make it a native sidecar: move it to initContainers "
+                   f"with restartPolicy: Always (--suggest writes it)")
+        else:
+            fix = (f"Native sidecars need Kubernetes 1.29; on {s.answers.kubernetes}, have {c.name} exit when "
+                   f"{s.main.name} is done (a file it watches in the shared volume)")
+        yield Hit("sidecar-blocks-completion",
+                  f"{c.name} is an ordinary container in a {s.controller} Pod whose work finishes: it keeps "
+                  f"running after {s.main.name} exits, so the Pod never completes. {fix}",
+                  c, guess=_joined(s.completes_why, c.purpose_why))
+
+
+@check("statefulset-without-headless-service")
+def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    if s.obj.kind != "StatefulSet" or rec.main.service != "headless":
+        return
+    name = s.obj.get("spec", "serviceName")
+    line = s.obj.line("spec", "serviceName")
+    if not name:
+        yield Hit("statefulset-without-headless-service",
+                  f"{s.obj.name} names no headless Service (spec.serviceName is not set): its Pods get no "
+                  f"stable DNS names ({s.obj.name}-0.SERVICE). Create a Service with clusterIP: None that "
+                  f"selects its Pods and name it in spec.serviceName (--suggest writes it)", line=line)
+        return
+    service = _service(s.obj, s.inputs.of_kind("Service"), str(name))
+    if service is None:
+        yield Hit("statefulset-without-headless-service",
+                  f"{s.obj.name} names the Service {name!r}, but no Service of that name is among the files "
+                  f"reviewed: without it the Pods get no stable DNS names. Create it with clusterIP: None "
+                  f"(--suggest writes it), or review it together with this file",
+                  line=line, guess="the Service was looked for only among the files reviewed together")
+    elif service.get("spec", "clusterIP") != "None":
+        yield Hit("statefulset-without-headless-service",
+                  f"{s.obj.name}'s Service {name!r} is not headless ({service.file}:{service.line()}): "
+                  f"with a virtual IP, the Pods get no DNS names of their own. Set clusterIP: None on it "
+                  f"(or create a second, headless Service for spec.serviceName)", line=line)
+
+
+def _service(obj: ManifestObject, services: list[ManifestObject], name: str) -> ManifestObject | None:
+    return next((svc for svc in services if svc.name == name and svc.same_namespace(obj)), None)
+
+
+# -- what only a manifest can get wrong --------------------------------------------------
+
+
+@check("native-sidecar-unsupported")
+def native_sidecar_unsupported(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    if s.answers.minor >= NATIVE_SIDECARS_FROM:
+        return
+    for c in s.containers:
+        if c.native:
+            yield Hit("native-sidecar-unsupported",
+                      f"{c.name} is a native sidecar (an init container with restartPolicy: Always), which "
+                      f"Kubernetes {s.answers.kubernetes} does not run by default: the field is dropped and "
+                      f"{c.name} becomes an init container that never exits, so {s.main.name} never starts. "
+                      f"Make it an ordinary container, or target Kubernetes 1.29 or newer",
+                      c, line=s.obj.doc.line(c.path + ("restartPolicy",)))
+
+
+@check("restart-always-on-completion")
+def restart_always_on_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    line = s.spec_line("restartPolicy")
+    written = s.pod_spec.get("restartPolicy")
+    if s.obj.kind in ("Job", "CronJob"):
+        if written not in ("OnFailure", "Never"):
+            shown = f"restartPolicy {written}" if written else "no restartPolicy (so Always)"
+            yield Hit("restart-always-on-completion",
+                      f"{s.obj.name}'s Pod template has {shown}: a {s.obj.kind}'s Pods must be allowed to "
+                      f"finish, and the API server rejects it. Set restartPolicy: "
+                      f"{rec.main.restart_policy or 'OnFailure'} (Never keeps each failed attempt's Pod)",
+                      line=line)
+        return
+    if s.obj.kind == "Pod" and s.controller == "Pod":
+        if s.completes and s.restart_policy == "Always":
+            shown = "restartPolicy Always" if written else "no restartPolicy, so Always"
+            yield Hit("restart-always-on-completion",
+                      f"{s.obj.name} has {shown}, but its work finishes: each time it succeeds the kubelet "
+                      f"starts it again, so the Pod never reaches Succeeded and ends in CrashLoopBackOff. The "
+                      f"advisor recommends {_restart_advice(rec.main)}", line=line, guess=s.completes_why)
+        return
+    if s.obj.kind in LONG_RUNNING:
+        completes, why = guess.guess_completes(s.main.spec)
+        if completes:
+            yield Hit("restart-always-on-completion",
+                      f"{s.main.name} looks like work that finishes, but a {s.obj.kind} only allows "
+                      f"restartPolicy Always: it is started again after each success and never rests. Run "
+                      f"it as a Job (or a CronJob for a schedule)", s.main, guess=why)
+
+
+def _restart_advice(plan: WorkloadPlan) -> str:
+    if plan.controller == "Pod":
+        return f"restartPolicy {plan.restart_policy} for a Pod that runs once"
+    return f"a {plan.controller} with restartPolicy {plan.restart_policy}"
+
+
+@check("readiness-probe-missing")
+def readiness_probe_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    # A Service that publishes Pods before they are ready has no use for their readiness.
+    services = [svc for svc in s.services if svc.get("spec", "publishNotReadyAddresses") is not True]
+    if not services or s.completes or s.controller not in LONG_RUNNING | {"Pod"}:
+        return
+    serving = [c for c in s.containers if c.placement == "containers" or c.native]
+    targets = {}
+    for service in services:
+        for port in service.get("spec", "ports") or []:
+            if isinstance(port, dict):
+                targets[str(port.get("targetPort", port.get("port")))] = service.name
+    targeted = [c for c in serving if any(str(p) in targets for p in c.ports) or any(
+        isinstance(p, dict) and str(p.get("name")) in targets for p in c.spec.get("ports") or [])]
+    for c in targeted or [s.main]:
+        if c.spec.get("readinessProbe"):
+            continue
+        names = ", ".join(svc.name for svc in services)
+        port = f"on port {c.ports[0]}" if c.ports else "on its port"
+        yield Hit("readiness-probe-missing",
+                  f"{c.name} serves behind the Service {names} but has no readinessProbe: it gets traffic as "
+                  f"soon as it starts, before it can answer, and keeps getting it while it cannot. Add a "
+                  f"readinessProbe (an HTTP GET of a health path, or a TCP check {port})", c)
+
+
+@check("replicaset-without-deployment")
+def replicaset_without_deployment(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    if s.obj.kind == "ReplicaSet" and not s.obj.metadata.get("ownerReferences"):
+        yield Hit("replicaset-without-deployment",
+                  f"{s.obj.name} is a ReplicaSet of its own: changing its Pod template changes no running Pod, "
+                  f"and there is no rolling update or rollback. Use a Deployment, which manages ReplicaSets "
+                  f"for you")
+
+
+@check("pod-ip-literal")
+def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    for c in s.containers:
+        for path, label, text in c.texts():
+            if label.startswith("env ") and guess.holds_ranges(label[4:]):
+                continue
+            for address in guess.pod_ip_literals(text):
+                yield Hit("pod-ip-literal", _ip_message(f"{c.name}'s {label}", address), c,
+                          line=s.obj.doc.line(path))
+        for config, key, line in _config_values(s, c):
+            for address in guess.pod_ip_literals(str(config.get("data", key))):
+                where = f"ConfigMap {config.name} key {key} ({config.file}:{line}), used by {c.name},"
+                yield Hit("pod-ip-literal", _ip_message(where, address), c)
+
+
+def _ip_message(where: str, address: str) -> str:
+    return (f"{where} holds the address {address}: a Pod's IP changes whenever the Pod is replaced (every "
+            f"rollout, eviction or reschedule), and may later belong to another Pod. Address the workload "
+            f"by its Service's DNS name instead")
+
+
+def _config_values(s: Subject, c: ManifestContainer) -> Iterator[tuple[ManifestObject, str, int]]:
+    """(ConfigMap, key, line) of each literal value a container reads from ConfigMaps in the input."""
+    names = {ref.get("configMapRef", {}).get("name") for ref in c.spec.get("envFrom") or []
+             if isinstance(ref, dict) and isinstance(ref.get("configMapRef"), dict)}
+    mounted = {m.get("name") for m in c.spec.get("volumeMounts") or [] if isinstance(m, dict)}
+    names |= {v["configMap"].get("name") for v in s.pod_spec.get("volumes") or []
+              if isinstance(v, dict) and v.get("name") in mounted and isinstance(v.get("configMap"), dict)}
+    keys: dict[str, set] = {}
+    for var in c.spec.get("env") or []:
+        source = var.get("valueFrom") if isinstance(var, dict) else None
+        ref = source.get("configMapKeyRef") if isinstance(source, dict) else None
+        if isinstance(ref, dict):
+            keys.setdefault(ref.get("name"), set()).add(ref.get("key"))
+    for config in s.inputs.of_kind("ConfigMap"):
+        if not config.same_namespace(s.obj) or not isinstance(config.get("data"), dict):
+            continue
+        for key in config.get("data"):
+            if config.name in names or key in keys.get(config.name, ()):
+                if not guess.holds_ranges(key):
+                    yield config, key, config.line("data", key)

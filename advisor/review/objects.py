@@ -1,0 +1,180 @@
+"""Manifests as the reviewer reads them: objects with their file and lines.
+
+Inputs are files, folders (searched for *.yaml, *.yml and *.json) and ``-`` for
+standard input; each may hold several YAML documents and ``kind: List`` objects.
+Workload kinds are reviewed; the other kinds (Services, ConfigMaps, autoscalers)
+are kept for cross-checks.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from ..errors import InputError, Problem
+from ..yamlsource import Document, parse_documents, read_text
+
+MAX_BYTES = 16 * 1024 * 1024  # rendered charts with their CRDs run to megabytes
+EXTENSIONS = (".yaml", ".yml", ".json")
+STDIN = "<stdin>"
+
+# Where each reviewed kind keeps its Pod template (the mapping with metadata and spec).
+TEMPLATE_PATHS = {
+    "Pod": (),
+    "Deployment": ("spec", "template"),
+    "ReplicaSet": ("spec", "template"),
+    "StatefulSet": ("spec", "template"),
+    "DaemonSet": ("spec", "template"),
+    "Job": ("spec", "template"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template"),
+}
+REVIEWED_KINDS = tuple(TEMPLATE_PATHS)
+
+
+@dataclass
+class ManifestObject:
+    """One Kubernetes object: its data, and where in which document it sits."""
+
+    doc: Document
+    path: tuple  # the object's key path in its document: () or ("items", 3)
+    data: dict
+
+    @property
+    def file(self) -> str:
+        return self.doc.source
+
+    @property
+    def kind(self) -> str:
+        return str(self.data.get("kind") or "")
+
+    @property
+    def metadata(self) -> dict:
+        meta = self.data.get("metadata")
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def name(self) -> str:
+        meta = self.metadata
+        return str(meta.get("name") or meta.get("generateName") or f"unnamed-{self.kind.lower()}")
+
+    @property
+    def namespace(self) -> str | None:
+        namespace = self.metadata.get("namespace")
+        return str(namespace) if namespace else None
+
+    @property
+    def reviewed(self) -> bool:
+        return self.kind in TEMPLATE_PATHS
+
+    @property
+    def label(self) -> str:
+        """``Deployment web`` (with ``ns/`` when the object names a namespace)."""
+        return f"{self.kind} {self.namespace + '/' if self.namespace else ''}{self.name}"
+
+    def line(self, *sub) -> int:
+        return self.doc.line(self.path + tuple(sub)) or 1
+
+    def get(self, *keys, default=None):
+        """The value at ``keys`` below the object, or ``default`` where any step is missing."""
+        value = self.data
+        for key in keys:
+            if isinstance(value, dict) and key in value:
+                value = value[key]
+            elif isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
+                value = value[key]
+            else:
+                return default
+        return value
+
+    def same_namespace(self, other: "ManifestObject") -> bool:
+        """Objects without a namespace go wherever they are applied: they match any."""
+        return not self.namespace or not other.namespace or self.namespace == other.namespace
+
+
+@dataclass
+class Inputs:
+    """Everything read: the objects in input order and what was not Kubernetes."""
+
+    objects: list[ManifestObject] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    not_objects: int = 0  # documents without a kind (values files, kustomizations' fragments)
+    by_kind: dict[str, list[ManifestObject]] = field(default_factory=dict)
+
+    def add(self, obj: ManifestObject) -> None:
+        self.objects.append(obj)
+        self.by_kind.setdefault(obj.kind, []).append(obj)
+
+    def of_kind(self, kind: str) -> list[ManifestObject]:
+        return self.by_kind.get(kind, [])
+
+
+def find_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
+    """Expand folders (recursively, hidden folders skipped) into their manifest files."""
+    found, problems = [], []
+    for path in paths:
+        if path == "-":
+            found.append(path)
+        elif os.path.isdir(path):
+            matches = []
+            for folder, subfolders, files in os.walk(path):
+                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+                matches += [os.path.join(folder, f) for f in sorted(files) if f.endswith(EXTENSIONS)]
+            if not matches:
+                problems.append(Problem("holds no *.yaml, *.yml or *.json file", file=path))
+            found += matches
+        elif os.path.exists(path):
+            found.append(path)
+        else:
+            problems.append(Problem("no such file or folder", file=path))
+    return found, problems
+
+
+def read_inputs(paths: list[str], stdin_text: str | None = None) -> list[tuple[str, str]]:
+    """(name, text) of every input file; InputError listing every one that cannot be read."""
+    files, problems = find_files(paths)
+    texts = []
+    for path in files:
+        if path == "-":
+            texts.append((STDIN, stdin_text or ""))
+            continue
+        try:
+            texts.append((path, read_text(path, max_bytes=MAX_BYTES)))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return texts
+
+
+def parse_inputs(texts: list[tuple[str, str]]) -> Inputs:
+    """Parse every text into objects; InputError listing every file that is not valid YAML."""
+    inputs, problems = Inputs(), []
+    for name, text in texts:
+        inputs.files.append(name)
+        try:
+            documents = parse_documents(text, name)
+        except InputError as exc:
+            if "{{" in text:
+                exc.problems[-1] = Problem(exc.problems[-1].message, file=exc.problems[-1].file,
+                                           line=exc.problems[-1].line,
+                                           hint="a Helm template? render it first: helm template CHART | "
+                                                "pod-advisor review -")
+            problems += exc.problems
+            continue
+        for doc in documents:
+            _collect(doc, (), doc.data, inputs)
+    if problems:
+        raise InputError(problems)
+    return inputs
+
+
+def _collect(doc: Document, path: tuple, data, inputs: Inputs) -> None:
+    if not isinstance(data, dict) or not data.get("kind"):
+        inputs.not_objects += 1
+        return
+    items = data.get("items")
+    if str(data["kind"]).endswith("List") and isinstance(items, list):
+        for i, item in enumerate(items):
+            _collect(doc, path + ("items", i), item, inputs)
+        return
+    inputs.add(ManifestObject(doc, path, data))

@@ -1,0 +1,158 @@
+"""A ReviewReport for people (text), for programs (JSON) and for code scanning (SARIF 2.1.0)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from .. import __version__
+from ..knowledge import KnowledgeBase
+from ..render.style import SEVERITY_STYLE, Style
+from .objects import STDIN
+from .report import ReviewFinding, ReviewReport
+
+WIDTH = 78
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent,
+                         break_on_hyphens=False) or [indent.rstrip()]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def render_text(report: ReviewReport, kb: KnowledgeBase, style: Style) -> str:
+    out: list[str] = []
+    by_file: dict[str, list] = {}
+    for review in report.objects:
+        if review.active or review.suggestion:
+            by_file.setdefault(review.ref.file, []).append(review)
+    explained: set[str] = set()  # each finding's fix is shown once, at its first appearance
+    for file, reviews in by_file.items():
+        out.append(style(file, "bold"))
+        for review in reviews:
+            out.append(f"  {style(review.ref.label, 'bold', 'cyan')}  {style(f'{file}:{review.ref.line}', 'dim')}")
+            for finding in review.active:
+                out += _finding_lines(finding, kb, style, finding.id not in explained)
+                explained.add(finding.id)
+            if review.suggestion:
+                fixes = ", ".join(review.fixes)
+                out.append(f"    {style('suggested', 'green', 'bold')} (fixes {fixes}):")
+                out += ["      " + line if line else "" for line in review.suggestion.rstrip("\n").split("\n")]
+        out.append("")
+    if report.suppressed:
+        out.append(style("Suppressed", "bold"))
+        for finding in report.suppressed:
+            by = finding.suppressed
+            where = f"{by.file}:{by.line}" if by.line else by.file
+            because = f": {by.reason}" if by.reason else ""
+            who = f" [{finding.container}]" if finding.container else ""
+            out.append(f"  {finding.file}:{finding.line}  {finding.id}{who}  by {by.by} {by.key} ({where}){because}")
+        out.append("")
+    out.append(_summary(report, style))
+    return "\n".join(out) + "\n"
+
+
+def _finding_lines(finding: ReviewFinding, kb: KnowledgeBase, style: Style, with_fix: bool) -> list[str]:
+    label = style(finding.severity, SEVERITY_STYLE[finding.severity], "bold")
+    where = f"{finding.file}:{finding.line}"
+    container = f"  container {finding.container}" if finding.container else ""
+    lines = [f"    {where}: {label} {style(finding.id, 'bold')}{container}"]
+    lines += _wrap(finding.message + ".", "      ")
+    if with_fix:
+        lines += _wrap(f"fix: {kb.findings[finding.id].fix}", "      ")
+    if finding.guess:
+        lines += [style(line, "dim") for line in _wrap(f"guess: {finding.guess}", "      ")]
+    return lines
+
+
+def _summary(report: ReviewReport, style: Style) -> str:
+    counts = report.counts()
+    reviewed = f"{_plural(len(report.objects), 'object')} reviewed in {_plural(len(report.files), 'file')}"
+    if report.skipped:
+        kinds = ", ".join(_plural(count, kind) for kind, count in report.skipped.items())
+        reviewed += f" (also read: {kinds})"
+    if not report.findings:
+        result = style("no findings", "green")
+    else:
+        result = ", ".join(_plural(counts[s], s) for s in ("error", "warning", "info") if counts[s])
+    suppressed = f"; {len(report.suppressed)} suppressed" if report.suppressed else ""
+    return f"{reviewed}: {result}{suppressed}."
+
+
+def render_json(report: ReviewReport, kb: KnowledgeBase) -> str:
+    return json.dumps(report.to_dict(kb), indent=2) + "\n"
+
+
+def sarif_rules(kb: KnowledgeBase) -> list[dict]:
+    """One reportingDescriptor per finding the reviewer can raise, with help from the knowledge base."""
+    rules = []
+    for fid, info in sorted(kb.findings.items()):
+        if "review" not in info.sources:
+            continue
+        entries = [kb.entry(ref) for ref in info.see]
+        help_text = f"{info.fix}\n\n" + "\n\n".join(f"{e.title}: {e.summary}" for e in entries)
+        help_markdown = f"{info.fix}\n\n" + "\n".join(f"- **{e.title}** (`{e.id}`): {e.summary}" for e in entries)
+        if info.guess:
+            help_text += f"\n\nA heuristic: {info.guess}"
+            help_markdown += f"\n\n*A heuristic:* {info.guess}"
+        rules.append({
+            "id": fid,
+            "name": "".join(part.capitalize() for part in fid.split("-")),
+            "shortDescription": {"text": info.title},
+            "fullDescription": {"text": info.when},
+            "help": {"text": help_text, "markdown": help_markdown},
+            "defaultConfiguration": {"level": SARIF_LEVEL[info.severity]},
+            "properties": {"tags": ["kubernetes", "pod-design"], "knowledgeBase": list(info.see)},
+        })
+    return rules
+
+
+def render_sarif(report: ReviewReport, kb: KnowledgeBase) -> str:
+    rules = sarif_rules(kb)
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    results = []
+    for finding in report.findings + report.suppressed:
+        logical = f"{finding.object.kind}/{finding.object.name}" + (f"/{finding.container}" if finding.container else "")
+        result = {
+            "ruleId": finding.id,
+            "ruleIndex": index[finding.id],
+            "level": SARIF_LEVEL[finding.severity],
+            "message": {"text": finding.message + "."},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(finding.file)},
+                    "region": {"startLine": finding.line},
+                },
+                "logicalLocations": [{"fullyQualifiedName": logical, "kind": "object"}],
+            }],
+            "partialFingerprints": {"podAdvisor/v1": f"{finding.id}:{logical}"},
+        }
+        if finding.guess:
+            result["properties"] = {"guess": finding.guess}
+        if finding.suppressed:
+            by = finding.suppressed
+            result["suppressions"] = [{
+                "kind": "inSource" if by.by == "annotation" else "external",
+                "justification": by.reason or f"{by.key} ({by.file}:{by.line})",
+            }]
+        results.append(result)
+    sarif = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "pod-advisor", "version": __version__, "rules": rules}},
+            "results": results,
+        }],
+    }
+    return json.dumps(sarif, indent=2) + "\n"
+
+
+def _uri(path: str) -> str:
+    if path == STDIN:
+        return "stdin"
+    return path.replace("\\", "/").removeprefix("./")

@@ -1,0 +1,151 @@
+"""What a review found: findings with their places, suppressions, and per-object results.
+
+Renderers (text, JSON, SARIF) only read this. ``to_dict`` is the JSON output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..recommendation import SEVERITY_ORDER
+
+
+@dataclass(frozen=True)
+class Suppression:
+    by: str  # annotation | config
+    file: str
+    line: int | None
+    key: str  # the annotation's key, or the config rule ("ignore[2]")
+    reason: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"by": self.by, "file": self.file, "line": self.line, "key": self.key, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    file: str
+    line: int
+    kind: str
+    name: str
+    namespace: str | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.namespace + '/' if self.namespace else ''}{self.name}"
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "name": self.name, "namespace": self.namespace, "file": self.file,
+                "line": self.line}
+
+
+@dataclass(frozen=True)
+class ReviewFinding:
+    id: str
+    severity: str
+    message: str
+    object: ObjectRef
+    line: int  # the most precise line: the field, else the container, else the object
+    container: str | None = None
+    container_line: int | None = None
+    guess: str | None = None  # what this finding rests on, when it is a guess
+    suppressed: Suppression | None = None
+
+    @property
+    def file(self) -> str:
+        return self.object.file
+
+    def to_dict(self, kb) -> dict:
+        info = kb.findings[self.id]
+        data = {
+            "id": self.id, "severity": self.severity, "title": info.title, "message": self.message,
+            "file": self.file, "line": self.line, "object": self.object.to_dict(),
+            "container": ({"name": self.container, "line": self.container_line} if self.container else None),
+            "fix": info.fix, "see": list(info.see), "guess": self.guess,
+        }
+        if self.suppressed:
+            data["suppressed"] = self.suppressed.to_dict()
+        return data
+
+
+@dataclass
+class ObjectReview:
+    ref: ObjectRef
+    findings: list[ReviewFinding] = field(default_factory=list)  # active and suppressed
+    recommendation: object = None  # advisor.recommendation.Recommendation for the answers below
+    answers: object = None  # advisor.model.Answers: what the reviewer read from the manifest
+    suggestion: str | None = None  # the corrected object(s), YAML
+    fixes: tuple[str, ...] = ()  # the finding ids the suggestion addresses
+
+    def to_dict(self) -> dict:
+        from ..answers import answers_to_data
+
+        return {
+            **self.ref.to_dict(),
+            "findings": [f.id for f in self.active],
+            "answers": answers_to_data(self.answers) if self.answers else None,
+            "recommendation": ([w.to_dict() for w in self.recommendation.workloads]
+                               if self.recommendation else None),
+            "suggestion": self.suggestion,
+            "suggestion_fixes": list(self.fixes),
+        }
+
+    @property
+    def active(self) -> list[ReviewFinding]:
+        return [f for f in self.findings if not f.suppressed]
+
+    @property
+    def suppressed(self) -> list[ReviewFinding]:
+        return [f for f in self.findings if f.suppressed]
+
+
+@dataclass(frozen=True)
+class Note:
+    file: str
+    line: int | None
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.file}{':' + str(self.line) if self.line else ''}: {self.text}"
+
+
+@dataclass
+class ReviewReport:
+    kubernetes: str
+    files: list[str]
+    objects: list[ObjectReview]
+    skipped: dict[str, int]  # kind -> count of objects read but not reviewed
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[ReviewFinding]:
+        return [f for o in self.objects for f in o.active]
+
+    @property
+    def suppressed(self) -> list[ReviewFinding]:
+        return [f for o in self.objects for f in o.suppressed]
+
+    def counts(self) -> dict[str, int]:
+        counts = {severity: 0 for severity in ("error", "warning", "info")}
+        for finding in self.findings:
+            counts[finding.severity] += 1
+        return counts
+
+    def worst_severity(self) -> str | None:
+        severities = [f.severity for f in self.findings]
+        return max(severities, key=SEVERITY_ORDER.__getitem__) if severities else None
+
+    def fails(self, fail_on: str) -> bool:
+        worst = self.worst_severity()
+        return fail_on in SEVERITY_ORDER and worst is not None and SEVERITY_ORDER[worst] >= SEVERITY_ORDER[fail_on]
+
+    def to_dict(self, kb) -> dict:
+        return {
+            "kubernetes": self.kubernetes,
+            "summary": {"files": len(self.files), "objects": len(self.objects), "skipped": dict(self.skipped),
+                        "findings": self.counts(), "suppressed": len(self.suppressed)},
+            "findings": [f.to_dict(kb) for f in self.findings],
+            "suppressed": [f.to_dict(kb) for f in self.suppressed],
+            "objects": [o.to_dict() for o in self.objects],
+            "notes": [{"file": n.file, "line": n.line, "text": n.text} for n in self.notes],
+        }

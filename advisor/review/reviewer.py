@@ -1,0 +1,89 @@
+"""The reviewer: objects in, a ReviewReport out. No printing, no exits.
+
+Build one Reviewer per process (it builds the engine once) and call ``review``
+as often as needed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..recommendation import SEVERITY_ORDER
+from .checks import CHECKS, check_catalogue
+from .facts import Subject, describe
+from .objects import Inputs, parse_inputs
+from .report import Note, ObjectRef, ObjectReview, ReviewFinding, ReviewReport
+from .suppress import IgnoreConfig, Suppressor
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    kubernetes: str = "1.37"
+    suggest: bool = False
+    config: IgnoreConfig | None = None
+
+
+class Reviewer:
+    def __init__(self, advisor=None):
+        from ..engine import Advisor
+
+        self.advisor = advisor or Advisor()
+        self.kb = self.advisor.kb
+        check_catalogue(self.kb)
+        self.finding_ids = sorted(fid for fid, info in self.kb.findings.items() if "review" in info.sources)
+        purpose = self.kb.questions.by_key("containers[].purpose")
+        self.purposes = tuple(choice.value for choice in purpose.choices)
+
+    def review_texts(self, texts: list[tuple[str, str]], options: ReviewOptions) -> ReviewReport:
+        """Parse (name, text) pairs and review them together (InputError if any is not YAML)."""
+        return self.review(parse_inputs(texts), options)
+
+    def review(self, inputs: Inputs, options: ReviewOptions) -> ReviewReport:
+        notes: list[Note] = []
+        skipped: Counter = Counter()
+        reviews = []
+        for obj in inputs.objects:
+            if not obj.reviewed:
+                skipped[obj.kind] += 1
+                continue
+            subject = describe(obj, inputs, options.kubernetes, self.purposes)
+            if subject is None:
+                notes.append(Note(obj.file, obj.line(), f"{obj.label} has no containers; not reviewed"))
+                skipped[obj.kind] += 1
+                continue
+            notes += [Note(obj.file, line, text) for line, text in subject.notes]
+            reviews.append(self.review_subject(subject, options, notes))
+        return ReviewReport(options.kubernetes, list(inputs.files), reviews, dict(sorted(skipped.items())), notes)
+
+    def review_subject(self, subject: Subject, options: ReviewOptions, notes: list[Note]) -> ObjectReview:
+        obj = subject.obj
+        rec = self.advisor.evaluate(subject.answers)
+        ref = ObjectRef(obj.file, obj.line(), obj.kind, obj.name, obj.namespace)
+        suppressor = Suppressor(obj, subject.template_path, options.config, self.finding_ids, notes)
+        findings, seen = [], set()
+        for check in CHECKS:
+            for hit in check(subject, rec):
+                container = hit.container
+                key = (hit.id, container.name if container else None, hit.message)
+                if key in seen:
+                    continue
+                seen.add(key)
+                findings.append(ReviewFinding(
+                    id=hit.id, severity=self.kb.findings[hit.id].severity, message=hit.message, object=ref,
+                    line=hit.line or (container.line if container else ref.line),
+                    container=container.name if container else None,
+                    container_line=container.line if container else None,
+                    guess=hit.guess or None,
+                    suppressed=suppressor(hit.id, container.name if container else None),
+                ))
+        findings.sort(key=lambda f: (f.line, -SEVERITY_ORDER[f.severity], f.id))
+        review = ObjectReview(ref, findings, rec, subject.answers)
+        if options.suggest:
+            from .suggest import suggest
+
+            written = suggest(subject, rec, {f.id for f in review.active})
+            if written:
+                review.suggestion, review.fixes = written
+        return review
+
