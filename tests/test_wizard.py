@@ -226,6 +226,26 @@ def test_the_review_changes_one_answer_and_returns(tmp_path):
     assert answers_file(tmp_path, "billing.answers.yaml").name == "billing"
 
 
+def test_the_review_adds_a_container_and_asks_only_about_it(tmp_path):
+    keys = (ENTER * DEFAULT_QUESTIONS + "j" * 9 + ENTER + "y"           # "another container after app?" yes
+            + ENTER * 5 + ENTER + ENTER * 5 + ENTER * 2 + ENTER          # its questions; no more containers
+            + ENTER + SAVE)                                             # back on the review: the advice
+    result = wizard(keys)
+    assert result.status == 0, result.stderr
+    assert [c.name for c in answers_file(tmp_path).containers] == ["app", "app-2"]
+
+
+def test_the_review_removes_the_containers_after_a_no(tmp_path, write):
+    start = write("two.yaml", "name: shop\ncontainers:\n  - {name: web, image: nginx:1.27}\n"
+                              "  - {name: logs, image: fluent/fluent-bit:3.1, purpose: ship-logs, shares_volume: true}\n")
+    keys = (ENTER * (DEFAULT_QUESTIONS + 12)                            # and 12 about logs, from the file
+            + "j" * 9 + ENTER + "n"                                     # "another container after web?" no
+            + ENTER)                                                    # back on the review: the advice
+    result = wizard(keys, "--answers", start, "--save-answers", "out.yaml", "--manifest", "m.yaml")
+    assert result.status == 0, result.stderr
+    assert [c.name for c in answers_file(tmp_path, "out.yaml").containers] == ["web"]
+
+
 def test_esc_on_the_save_question_returns_to_the_review(tmp_path):
     keys = ENTER * DEFAULT_QUESTIONS + ENTER + ESC + "j" + ENTER + typed("billing") + ENTER + SAVE
     result = wizard(keys)
