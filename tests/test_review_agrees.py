@@ -1,0 +1,48 @@
+"""The advisor agrees with itself: the manifests `pod-advisor manifest` writes for the
+examples pass `pod-advisor review` with no warning or error that `pod-advisor
+evaluate` of the same answers did not already raise."""
+
+import pytest
+
+from advisor.answers import load_answers
+from advisor.core import advise
+from advisor.review import ReviewOptions, Reviewer
+from advisor.review.objects import parse_inputs
+from conftest import EXAMPLES
+
+try:
+    from advisor.manifests import build_manifest
+except ImportError:  # issue 3 (pod-advisor manifest) is being built alongside this one
+    build_manifest = None
+
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+pytestmark = pytest.mark.skipif(build_manifest is None,
+                                reason="advisor.manifests (pod-advisor manifest, issue 3) does not exist yet")
+
+
+@pytest.fixture(scope="module")
+def reviewer():
+    return Reviewer()
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_reviewing_the_manifest_written_for_an_example_raises_nothing_new(reviewer, example):
+    answers = load_answers(str(example))
+    recommendation = advise(answers)
+    text = build_manifest(recommendation)
+    report = reviewer.review(parse_inputs([(f"{example.stem}.manifest.yaml", text)]),
+                             ReviewOptions(kubernetes=answers.kubernetes))
+    already = {f.id for f in recommendation.findings}
+    new = [(f.id, f.object.label, f.container, f.message) for f in report.findings
+           if f.severity in ("warning", "error") and f.id not in already]
+    assert new == []
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_the_manifest_written_for_an_example_is_read_back_as_the_same_design(reviewer, example):
+    answers = load_answers(str(example))
+    recommendation = advise(answers)
+    report = reviewer.review(parse_inputs([("m.yaml", build_manifest(recommendation))]),
+                             ReviewOptions(kubernetes=answers.kubernetes))
+    main = next(o for o in report.objects if o.ref.name == recommendation.main.name)
+    assert main.recommendation.main.controller == recommendation.main.controller
