@@ -63,10 +63,11 @@ class Manifest:
     def _header(self) -> list[str]:
         rec = self.recommendation
         source = rec.answers.source if rec.answers is not None and rec.answers.source else None
+        source = source if source and not source.startswith("<") else None
         lines = [f"Starter manifests for {rec.name} on Kubernetes {rec.kubernetes}, written by pod-advisor "
-                 f"{__version__}{' from ' + source if source and not source.startswith('<') else ''}. They "
-                 f"follow its recommendation; a [rule-id] names the rule behind a choice, and `pod-advisor "
-                 f"evaluate --explain` tells more.",
+                 f"{__version__}{' from ' + source if source else ''}. They follow the recommendation; a "
+                 f"[rule-id] names the rule behind a choice, and `pod-advisor evaluate "
+                 f"{source or 'FILE'} --explain` tells more.",
                  f"Findings: {findings_summary(rec)}."]
         lines += [f"TO DO: {note}." for note in self.notes]
         return lines

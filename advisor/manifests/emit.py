@@ -9,6 +9,7 @@ list item (``(..., "containers", 0)``).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import textwrap
@@ -43,7 +44,11 @@ def scalar(value) -> str:
         return "null"
     if isinstance(value, (int, float)):
         return repr(value)
-    text = str(value)
+    return _string(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _string(text: str) -> str:
     if _PLAIN.match(text) and yaml.load(text, Loader=_SAFE_LOADER) == text:
         return text
     return json.dumps(text)  # a JSON string is a YAML double-quoted scalar
