@@ -14,7 +14,7 @@ from typing import Collection
 
 from ..errors import InputError, Problem, closest
 from ..recommendation import ContainerPlan, Recommendation, WorkloadPlan
-from .validate import MAX_NAME, _DNS_1035
+from .validate import DNS_1035, MAX_NAME
 from .why import CONTAINER, IMAGE, OBJECT, REPLICAS, RESOURCES, RESTART, SERVICE, Why
 
 API_VERSIONS = {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1",
@@ -103,7 +103,7 @@ def _check_names(recommendation: Recommendation) -> None:
             problems.append(Problem(
                 f"{plan.name!r} is too long for a {plan.controller}: Kubernetes adds to its name for the objects "
                 f"it creates, so at most {limit} characters", path=path))
-        if plan.service and not _DNS_1035.match(plan.name):
+        if plan.service and not DNS_1035.match(plan.name):
             problems.append(Problem(
                 f"{plan.name!r} cannot name its Service: a Service's name starts with a letter", path=path))
     if problems:

@@ -100,6 +100,8 @@ def _sequence(items: list, path: tuple, indent: int, comments: dict, lines: list
             notes += comments.get(here + (next(iter(item)),), ())
             lines += _comment_lines(notes, indent)
             _mapping(item, here, indent + 2, comments, lines, first_prefix="- ")
+        elif isinstance(item, list) and item:
+            raise TypeError("a list directly inside a list is not written; Kubernetes objects have none")
         else:
             lines += _comment_lines(notes, indent)
-            lines.append(f"{' ' * indent}- {scalar(item) if not isinstance(item, (dict, list)) else '{}'}")
+            lines.append(f"{' ' * indent}- {'{}' if item == {} else '[]' if item == [] else scalar(item)}")

@@ -24,7 +24,7 @@ from ..errors import format_path
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod")
 _SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_DNS_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+DNS_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 _IANA_SVC_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -57,7 +57,11 @@ def describe(obj: dict) -> str:
 
 def schema_problems(obj: dict, kubernetes: str) -> list[str]:
     """What the strict schema of ``kubernetes`` says about one object."""
-    validator = _validator(_schema_folder(kubernetes), obj.get("kind", ""), obj.get("apiVersion", ""))
+    try:
+        folder = _schema_folder(kubernetes)
+    except ValueError as exc:
+        return [str(exc)]
+    validator = _validator(folder, obj.get("kind", ""), obj.get("apiVersion", ""))
     if validator is None:
         return [f"Kubernetes {kubernetes} has no {obj.get('apiVersion')} {obj.get('kind')}"]
     errors = sorted(validator.iter_errors(obj), key=lambda e: [str(p) for p in e.absolute_path])
@@ -161,7 +165,7 @@ def _nulls(value, path) -> Iterator[str]:
 def _metadata_problems(meta: dict, kind: str | None, where: str) -> Iterator[str]:
     if kind is not None:
         name = meta.get("name") or ""
-        pattern = _DNS_1035 if kind == "Service" else _SUBDOMAIN
+        pattern = DNS_1035 if kind == "Service" else _SUBDOMAIN
         if not pattern.match(name) or len(name) > MAX_NAME.get(kind, 253):
             yield (f"{where}.name: {name!r} is not a valid {kind} name "
                    f"({'a letter first, ' if kind == 'Service' else ''}at most {MAX_NAME.get(kind, 253)} characters)")
