@@ -85,7 +85,6 @@ def _source(recommendation: Recommendation) -> str | None:
 
 def _check_names(recommendation: Recommendation) -> None:
     """Answers the format accepts but Kubernetes would not take as these objects' names."""
-    answers = recommendation.answers
     problems = []
     for plan in recommendation.workloads:
         mains = [c for c in plan.containers if c.role == "main"]
@@ -107,8 +106,7 @@ def _check_names(recommendation: Recommendation) -> None:
             problems.append(Problem(
                 f"{plan.name!r} cannot name its Service: a Service's name starts with a letter", path=path))
     if problems:
-        source = answers.source if answers is not None else None
-        raise InputError([Problem(p.message, file=source, path=p.path) for p in problems])
+        raise InputError([Problem(p.message, file=_source(recommendation), path=p.path) for p in problems])
 
 
 class _Writer:
@@ -117,7 +115,6 @@ class _Writer:
         self.why = why
         self.root = root
         self.notes: list[str] = []
-        self.minor = int(recommendation.kubernetes.split(".")[1])
 
     # -- labels ------------------------------------------------------------------
 
@@ -158,11 +155,12 @@ class _Writer:
                      "spec.timeZone (such as Europe/Berlin) to pin one.")
             spec["concurrencyPolicy"] = "Forbid"
             doc.note(("spec", "concurrencyPolicy"),
-                     "Forbid: a run that is still going when the next one is due is not doubled.")
+                     "Forbid: when a run is due while the last one still runs, it is skipped, not run "
+                     "beside it.")
             spec["startingDeadlineSeconds"] = STARTING_DEADLINE
             doc.note(("spec", "startingDeadlineSeconds"),
-                     "A run missed while the controller was down still starts up to an hour late; without a "
-                     "deadline, a CronJob that missed 100 runs stops scheduling.")
+                     "A run the controller missed (it was down, or the cluster was busy) may still start up "
+                     "to an hour late; later than that it is skipped. Raise it if a late run beats none.")
             spec["successfulJobsHistoryLimit"] = HISTORY_LIMIT
             spec["failedJobsHistoryLimit"] = HISTORY_LIMIT
             job = self._job_spec(doc, ("spec", "jobTemplate", "spec"))
@@ -261,15 +259,18 @@ class _Writer:
 
     def _security_comment(self, plan: WorkloadPlan, root: list[str]) -> list[str]:
         if len(root) == len(plan.containers):
-            return [f"Run as root (--allow-root): the Pod meets the \"baseline\" Pod Security Standard, not "
-                    f"\"restricted\". Each container still drops every capability but the few a root entrypoint "
-                    f"needs to set up its files and switch to its own user."]
-        text = ("Pod Security \"restricted\": no root, no privilege escalation, no capabilities, the runtime's "
-                "seccomp profile, on every container. An image built to run as root stops with \"container has "
-                "runAsNonRoot and image will run as root\": use a non-root variant of it, or write this manifest "
-                "again with --allow-root-for CONTAINER (--allow-root for all).")
-        if root:
-            text += f" Allowed to run as root here: {_and(root)} (baseline profile)."
+            text = ("Run as root (--allow-root): the Pod meets the \"baseline\" Pod Security Standard, not "
+                    "\"restricted\". Each container still drops every capability but the few a root "
+                    "entrypoint needs to set up its files and switch to its own user.")
+        else:
+            who = f"every container but {_and(root)}, which may run as root (\"baseline\")" if root else \
+                "every container"
+            text = ("Pod Security \"restricted\": no root, no privilege escalation, no capabilities, the "
+                    f"runtime's seccomp profile, on {who}. An image built to run as root stops with \"container "
+                    "has runAsNonRoot and image will run as root\": use a non-root variant of it, or write this "
+                    "manifest again with --allow-root-for CONTAINER (--allow-root for all).")
+        if plan.controller == "StatefulSet":
+            text += f" fsGroup {FS_GROUP} makes the data volume writable for the image's non-root user."
         return [text]
 
     def _probed(self, plan: WorkloadPlan) -> tuple[ContainerPlan, int] | None:
@@ -317,6 +318,10 @@ class _Writer:
                              "the container is throttled."]
         doc.note(path + ("resources",), *resources_why)
         entry["securityContext"] = self._container_security(c)
+        if c.name in self.root and len(self.root & {x.name for x in plan.containers}) < len(plan.containers):
+            doc.note(path + ("securityContext",),
+                     f"{c.name} may run as root (--allow-root-for {c.name}): the capabilities added back let "
+                     f"its entrypoint set up its files and switch to its own user.")
         mounts = []
         if plan.shares_volume and (c.role == "main" or c.shares_volume):
             mounts.append({"name": SHARED_VOLUME, "mountPath": SHARED_PATH})
