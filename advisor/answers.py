@@ -71,6 +71,12 @@ class _Validator:
         top = self.values(data, file_tree, ())
         workload = self.section(data, "workload", _tree(self.questions.in_scope("workload")))
         containers = self.containers(data.get("containers"))
+        for container in containers:
+            # A container that gets a Pod of its own names that workload; it must not clash with the main one.
+            if not container.main and container.name == top["name"]:
+                self.problem(("containers", container.index, "name"),
+                             f"{container.name!r} is also the name of the workload; a container beside the main "
+                             "one may get a workload of its own, named after it, so give it another name")
         expect = None
         if data.get("expect") is not None:
             from .expectations import parse_expectations

@@ -180,3 +180,8 @@ def test_the_expect_block_is_accepted_and_ignored_by_evaluate(cli, write):
 def test_the_loader_raises_input_error_not_a_traceback_for_non_mapping_containers():
     with pytest.raises(InputError):
         parse_answers("name: a\ncontainers:\n  - 42\n", "x")
+
+
+def test_a_helper_named_like_the_workload_is_refused(cli, write):
+    err = refused(cli, write, MINIMAL + "  - name: shop\n    image: b:1\n")
+    assert "containers[1].name: 'shop' is also the name of the workload" in err

@@ -64,3 +64,12 @@ def test_workloads_list_the_main_one_first_then_separated_ones_in_container_orde
     rec = advise(container("zeta", purpose="separate-service"), container("web", "nginx:1.27", main=True),
                  container("alpha", purpose="separate-service"))
     assert [w.name for w in rec.workloads] == ["app", "zeta", "alpha"]
+
+
+def test_a_separated_service_keeps_its_own_ports_beside_an_inbound_proxy():
+    from engine_helpers import advise, container
+
+    rec = advise(container("app", ports=[8080]),
+                 container("tls-proxy", ports=[8443], purpose="proxy-inbound", uses_localhost=True),
+                 container("cache", ports=[6379], talks_over_network=True), addressed_by_others=True)
+    assert (rec.main.service_ports, rec.workload("cache").service_ports) == ((8443,), (6379,))

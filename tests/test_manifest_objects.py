@@ -326,8 +326,6 @@ def test_container_named_like_the_answer_file_that_gets_its_own_workload_is_an_i
     assert error.value.problems[0].path == ("containers", 1, "name")
 
 
-@pytest.mark.xfail(reason="engine: service-through-inbound-proxy also points the Services of separated workloads "
-                          "at the proxy's ports (advisor/engine/service.py), so manifest refuses with status 3")
 def test_separated_service_keeps_its_own_port_beside_an_inbound_proxy():
     recommendation = recommend(container("app", ports=[8080]),
                                container("tls-proxy", ports=[8443], purpose="proxy-inbound", uses_localhost=True),

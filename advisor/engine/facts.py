@@ -45,4 +45,4 @@ class Controller(Fact):
 
 
 class Service(Fact):
-    """A Service recommended in front of a workload: workload, index, kind."""
+    """A Service recommended in front of a workload: workload, index, kind, main."""

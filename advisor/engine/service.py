@@ -16,7 +16,7 @@ class ServiceRules:
         plan = self.plan_of(workload)
         plan.service = kind
         plan.service_ports = self.container(index).ports
-        self.declare(Service(workload=workload, index=index, kind=kind))
+        self.declare(Service(workload=workload, index=index, kind=kind, main=index == self.answers.main.index))
         self.conclude(f"{workload} gets a {kind} Service: {why}", *because, workload=workload)
 
     @rule("headless-service-for-statefulset",
@@ -53,7 +53,7 @@ class ServiceRules:
                       self.workload_answer("addressed_by_others"), workload=workload)
 
     @rule("service-through-inbound-proxy",
-          Service(workload=MATCH.workload, index=MATCH.index),
+          Service(main=True, workload=MATCH.workload, index=MATCH.index),
           InPod(purpose="proxy-inbound", index=MATCH.proxy, name=MATCH.name), concern="service")
     def service_through_inbound_proxy(self, workload, index, proxy, name):
         ports = self.container(proxy).ports
