@@ -46,3 +46,16 @@ def test_the_manifest_written_for_an_example_is_read_back_as_the_same_design(rev
                              ReviewOptions(kubernetes=answers.kubernetes))
     main = next(o for o in report.objects if o.ref.name == recommendation.main.name)
     assert main.recommendation.main.controller == recommendation.main.controller
+
+
+def test_review_reads_the_target_version_from_the_manifest_it_was_written_for(cli, tmp_path):
+    """A 1.27 manifest is reviewed as 1.27: its fix is for 1.27, not native sidecars the cluster lacks."""
+    manifest = tmp_path / "import.yaml"
+    assert cli("manifest", str(EXAMPLES / "job-with-sidecar-1.27.yaml"), "-o", str(manifest)).status == 0
+    assert "on 1.27, have log-shipper exit" in cli("review", str(manifest)).stdout
+
+
+def test_the_kubernetes_option_overrides_the_manifests_own_version(cli, tmp_path):
+    manifest = tmp_path / "import.yaml"
+    assert cli("manifest", str(EXAMPLES / "job-with-sidecar-1.27.yaml"), "-o", str(manifest)).status == 0
+    assert "on 1.27" not in cli("review", str(manifest), "--kubernetes", "1.33").stdout

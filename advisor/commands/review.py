@@ -20,7 +20,8 @@ def configure(parser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="text",
                         help="text for people (default), json, or sarif (2.1.0, for code scanning)")
     parser.add_argument("--kubernetes", metavar="1.N", default=None,
-                        help="the cluster's minor version, 1.25 to 1.37 (default 1.37); native sidecars need 1.29")
+                        help="the cluster's minor version, 1.25 to 1.37 (default: the pod-advisor.io/kubernetes annotation "
+                             "of each object, else 1.37); native sidecars need 1.29")
     parser.add_argument("--fail-on", choices=("info", "warning", "error", "never"), default="error",
                         help="exit with status 1 when a finding this severe or worse remains (default error)")
     parser.add_argument("--suggest", action="store_true",
@@ -44,7 +45,7 @@ def run(args, env) -> int:
 
     kb = knowledge_base()
     question = kb.questions.by_id("kubernetes")
-    kubernetes = question.default
+    kubernetes = None  # each object's own pod-advisor.io/kubernetes, else the newest
     if args.kubernetes is not None:
         from ..questions import Invalid
 

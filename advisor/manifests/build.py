@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Collection
 
+from .. import annotations as keys
 from ..errors import InputError, Problem, closest
 from ..recommendation import ContainerPlan, Recommendation, WorkloadPlan
 from .validate import DNS_1035, MAX_NAME
@@ -21,10 +22,6 @@ API_VERSIONS = {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": 
                 "Job": "batch/v1", "CronJob": "batch/v1", "Pod": "v1"}
 LONG_RUNNING = ("Deployment", "StatefulSet", "DaemonSet")
 MANAGED_BY = "pod-advisor"
-ANNOTATION = "pod-advisor.io/"
-ENVIRONMENT_ANNOTATION = ANNOTATION + "environment"
-PURPOSE_ANNOTATION = ANNOTATION + "purpose."  # + container name: what the reviewer would otherwise guess
-DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container"
 STARTER_CPU, STARTER_MEMORY = "100m", "128Mi"
 STARTER_STORAGE = "1Gi"
 SHARED_VOLUME, SHARED_PATH = "shared", "/shared"
@@ -137,13 +134,13 @@ class _Writer:
         doc = Document({"apiVersion": API_VERSIONS[kind], "kind": kind})
         doc.note((), *self.why.at(plan.name, OBJECT))
         if kind == "Pod":
-            annotations = {**self._pod_annotations(plan)}
+            annotations = {**self._pod_annotations(plan), keys.KUBERNETES: self.rec.kubernetes}
             if self.rec.answers is not None and self.rec.answers.environment == "experiment":
-                annotations[ENVIRONMENT_ANNOTATION] = "experiment"
+                annotations[keys.ENVIRONMENT] = "experiment"
             doc.obj["metadata"] = self.metadata(plan, annotations)
             doc.obj["spec"] = self.pod_spec(plan, doc, ("spec",))
             return doc
-        doc.obj["metadata"] = self.metadata(plan)
+        doc.obj["metadata"] = self.metadata(plan, {keys.KUBERNETES: self.rec.kubernetes})
         template = {"metadata": {"labels": self.labels(plan)}}
         annotations = self._pod_annotations(plan)
         if annotations:
@@ -205,9 +202,9 @@ class _Writer:
     def _pod_annotations(self, plan: WorkloadPlan) -> dict:
         annotations = {}
         if len(plan.containers) > 1:
-            annotations[DEFAULT_CONTAINER] = plan.main.name
+            annotations[keys.DEFAULT_CONTAINER] = plan.main.name
         for c in plan.containers:
-            key = PURPOSE_ANNOTATION + c.name
+            key = keys.PURPOSE + c.name
             if c.role != "main" and c.purpose and len(key.split("/", 1)[1]) <= 63:
                 annotations[key] = c.purpose
         return annotations

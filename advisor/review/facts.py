@@ -12,14 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import annotations as keys
 from ..model import Answers, Container
 from . import guess
 from .objects import TEMPLATE_PATHS, Inputs, ManifestObject
 
-ANNOTATION = "pod-advisor.io/"
-ENVIRONMENT_ANNOTATION = ANNOTATION + "environment"
-PURPOSE_ANNOTATION = ANNOTATION + "purpose."  # + container name
-DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container"
 # Volumes any Pod can mount on its own: sharing one is no reason to share a Pod.
 _INDEPENDENT_VOLUMES = ("configMap", "secret", "projected", "downwardAPI")
 _COMPLETING_KINDS = ("Job", "CronJob")
@@ -162,7 +159,7 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
         name=name,
         containers=tuple(_answer(c) for c in containers),
         kubernetes=kubernetes,
-        environment="experiment" if annotations.get(ENVIRONMENT_ANNOTATION) == "experiment" else "production",
+        environment="experiment" if annotations.get(keys.ENVIRONMENT) == "experiment" else "production",
         runs_to_completion=completes,
         schedule=str(obj.get("spec", "schedule")) if obj.kind == "CronJob" and obj.get("spec", "schedule") else None,
         keep_failed_attempts=completes and restart == "Never",
@@ -190,7 +187,7 @@ def _containers(obj, template_path, spec, annotations) -> list[ManifestContainer
             ))
     if not regular:
         return []
-    default = annotations.get(DEFAULT_CONTAINER)
+    default = annotations.get(keys.DEFAULT_CONTAINER)
     main = next((c for c in regular if c.name == default), regular[0])
     main.main = True
     ordered = regular + init
@@ -203,12 +200,12 @@ def _purposes(obj, containers, annotations, purposes, notes) -> None:
     for container in containers:
         if container.main:
             continue
-        stated = annotations.get(PURPOSE_ANNOTATION + container.name)
+        stated = annotations.get(keys.PURPOSE + container.name)
         if stated is not None:
             if stated in purposes:
                 container.purpose = stated
                 continue
-            notes.append((obj.line("metadata"), f"annotation {PURPOSE_ANNOTATION}{container.name}: {stated!r} "
+            notes.append((obj.line("metadata"), f"annotation {keys.PURPOSE}{container.name}: {stated!r} "
                                                 f"is not a purpose ({', '.join(purposes)}); guessing instead"))
         if container.placement == "initContainers" and not container.native:
             container.purpose = "prepare"

@@ -19,7 +19,7 @@ from .suppress import IgnoreConfig, Suppressor
 
 @dataclass(frozen=True)
 class ReviewOptions:
-    kubernetes: str = "1.37"
+    kubernetes: str | None = None  # None: each object's pod-advisor.io/kubernetes, else the newest
     suggest: bool = False
     config: IgnoreConfig | None = None
 
@@ -34,6 +34,24 @@ class Reviewer:
         self.finding_ids = sorted(fid for fid, info in self.kb.findings.items() if "review" in info.sources)
         purpose = self.kb.questions.by_key("containers[].purpose")
         self.purposes = tuple(choice.value for choice in purpose.choices)
+        self.version_question = self.kb.questions.by_id("kubernetes")
+
+    def target_version(self, obj, options: ReviewOptions, notes: list[Note]) -> str:
+        """--kubernetes, else the version the manifest says it was written for, else the newest."""
+        from .. import annotations as keys
+        from ..questions import Invalid
+
+        if options.kubernetes:
+            return options.kubernetes
+        stated = obj.metadata.get("annotations", {}).get(keys.KUBERNETES) if isinstance(
+            obj.metadata.get("annotations"), dict) else None
+        if stated is not None:
+            try:
+                return self.version_question.check(str(stated), raw=str(stated))
+            except Invalid as exc:
+                notes.append(Note(obj.file, obj.line("metadata"), f"annotation {keys.KUBERNETES}: {exc}; "
+                                                                   f"reviewing for the newest version"))
+        return self.version_question.default
 
     def review_texts(self, texts: list[tuple[str, str]], options: ReviewOptions) -> ReviewReport:
         """Parse (name, text) pairs and review them together (InputError if any is not YAML)."""
@@ -47,14 +65,14 @@ class Reviewer:
             if not obj.reviewed:
                 skipped[obj.kind] += 1
                 continue
-            subject = describe(obj, inputs, options.kubernetes, self.purposes)
+            subject = describe(obj, inputs, self.target_version(obj, options, notes), self.purposes)
             if subject is None:
                 notes.append(Note(obj.file, obj.line(), f"{obj.label} has no containers; not reviewed"))
                 skipped[obj.kind] += 1
                 continue
             notes += [Note(obj.file, line, text) for line, text in subject.notes]
             reviews.append(self.review_subject(subject, options, notes))
-        return ReviewReport(options.kubernetes, list(inputs.files), reviews, dict(sorted(skipped.items())), notes)
+        return ReviewReport(options.kubernetes or self.version_question.default, list(inputs.files), reviews, dict(sorted(skipped.items())), notes)
 
     def review_subject(self, subject: Subject, options: ReviewOptions, notes: list[Note]) -> ObjectReview:
         obj = subject.obj

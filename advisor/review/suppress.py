@@ -25,12 +25,13 @@ import os
 import re
 from dataclasses import dataclass
 
+from .. import annotations as keys
 from ..errors import InputError, Problem, closest
 from ..yamlsource import Document, parse_documents
 from .objects import ManifestObject
 from .report import Note, Suppression
 
-IGNORE = "pod-advisor.io/ignore"
+IGNORE = keys.IGNORE
 ALL = "all"
 CONFIG_NAME = ".pod-advisor.yaml"
 _RULE_KEYS = ("id", "files", "objects", "containers", "reason")
