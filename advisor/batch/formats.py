@@ -18,9 +18,6 @@ from xml.sax.saxutils import escape, quoteattr
 from ..render.style import SEVERITY_STYLE, Style
 from .results import FAILED, FLAGGED, INVALID, MISMATCH, OK, SEVERITIES, FileResult, Totals
 
-FORMATS = ("text", "jsonl", "csv", "junit")
-
-
 class Writer:
     def __init__(self, out: IO, style: Style | None = None, check: bool = False, fail_on: str | None = None):
         self.out = out
@@ -172,9 +169,8 @@ class JunitWriter(Writer):
         case = [f"    <testcase name={_attr(result.file)} classname={_attr(CLASSNAME)}>"]
         if not result.valid:
             self.errors += 1
-            kind = "internal" if result.internal else "invalid"
-            message = f"internal error" if result.internal else "invalid answer file"
-            case.append(f"      <error type={_attr(kind)} message={_attr(message + ': ' + result.problems[0])}>"
+            kind, what = ("internal", "internal error") if result.internal else ("invalid", "invalid answer file")
+            case.append(f"      <error type={_attr(kind)} message={_attr(what + ': ' + result.problems[0])}>"
                         f"{_text(chr(10).join(result.problems))}</error>")
         else:
             failures = []

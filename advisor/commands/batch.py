@@ -6,13 +6,15 @@ import argparse
 import os
 
 HELP = "evaluate many answer files: a summary table, JSON lines, CSV or a JUnit report"
-DESCRIPTION = (
-    "Evaluate every answer file in the given files, folders (searched recursively for *.yaml, *.yml and "
-    "*.json) and glob patterns, and report one result per file in input order. With --check, compare each "
-    "recommendation with the file's expect: block. An invalid file is reported and the others are evaluated. "
-    "Exit status: 2 when any file is invalid, else 1 when --check found a mismatch or --fail-on matched a "
-    "finding, else 0."
-)
+DESCRIPTION = """\
+Evaluate every answer file in the given files, folders (searched recursively
+for *.yaml, *.yml and *.json) and glob patterns, and report one result per file,
+in input order. With --check, compare each recommendation with the decisions in
+the file's expect: block. An invalid file is reported and the others evaluated.
+
+exit status: 2 when any file is invalid, else 1 when --check found a mismatch
+or --fail-on matched a finding, else 0 (3: the advisor failed on a file; please
+report it)."""
 EPILOG = """examples:
   pod-advisor batch answers/
   pod-advisor batch answers/ --format jsonl -o results.jsonl
@@ -50,6 +52,14 @@ def configure(parser) -> None:
 SMALL_BATCH = 100  # fewer files than this run in process unless --jobs says otherwise: workers cost more to start
 
 
+def _cpus() -> int:
+    """The CPUs this process may run on (a container's limit, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def run(args, env) -> int:
     from ..batch.evaluation import Evaluations
     from ..batch.formats import WRITERS
@@ -60,7 +70,7 @@ def run(args, env) -> int:
     from ..render.style import Style
 
     files = answer_files(args.paths)
-    jobs = args.jobs or (1 if len(files) < SMALL_BATCH else os.cpu_count() or 1)
+    jobs = args.jobs or (1 if len(files) < SMALL_BATCH else _cpus())
     to_file = bool(args.output) and args.output != "-"
     totals = Totals(check=args.check)
     with results_stream(env, args.output, args.force) as out, Evaluations(files, jobs, args.check) as results:
