@@ -2,6 +2,7 @@
 does to the rest, the exit statuses, the output file, and the worker processes."""
 
 import json
+import multiprocessing
 import os
 from pathlib import Path
 
@@ -191,18 +192,41 @@ def test_workers_keep_only_a_few_chunks_in_flight(write, monkeypatch):
     submitted = []
     batch = Evaluations(paths, jobs=2)
     with batch as results:
-        apply_async = batch.pool.apply_async
-        batch.pool.apply_async = lambda *args: submitted.append(1) or apply_async(*args)
+        submit = batch.pool.submit
+        batch.pool.submit = lambda *args: submitted.append(1) or submit(*args)
         next(results)
         assert len(submitted) == 2 * evaluation.IN_FLIGHT_PER_WORKER
         assert len(list(results)) == 39 and len(submitted) == 40
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="workers inherit the patch by fork")
+def test_a_worker_that_dies_ends_the_batch_with_an_internal_error_and_no_report(cli, monkeypatch, tmp_path):
+    call = evaluation.Evaluator.__call__
+    monkeypatch.setattr(evaluation.Evaluator, "__call__",
+                        lambda self, path: os._exit(9) if path.endswith("shop.yaml") else call(self, path))
+    out = tmp_path / "report.xml"
+    run = cli("batch", str(MIXED), "--format", "junit", "-o", str(out), "--jobs", "2")
+    assert run.status == 3 and "internal error, please report it: a worker process stopped" in run.stderr
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="workers inherit the patch by fork")
+def test_a_worker_that_cannot_build_its_engine_ends_the_batch_with_an_internal_error(cli, monkeypatch):
+    def broken(self, check):
+        raise RuntimeError("no engine today")
+
+    monkeypatch.setattr(evaluation.Evaluator, "__init__", broken)
+    run = cli("batch", str(MIXED), "--jobs", "2")
+    assert run.status == 3 and run.stdout == ""
+    assert run.stderr == ("pod-advisor: internal error, please report it: a worker process could not build its "
+                          "engine: RuntimeError: no engine today\n")
 
 
 def test_a_small_batch_runs_in_process_unless_jobs_asks_for_workers(cli, monkeypatch):
     def no_pool(*args, **kwargs):
         raise AssertionError("a worker pool was started")
 
-    monkeypatch.setattr(evaluation.multiprocessing, "Pool", no_pool)
+    monkeypatch.setattr(evaluation, "ProcessPoolExecutor", no_pool)
     assert cli("batch", str(EXAMPLES)).status == 0
     with pytest.raises(AssertionError, match="worker pool"):
         cli("batch", str(EXAMPLES), "--jobs", "2")

@@ -4,18 +4,20 @@ An experta engine is neither thread-safe nor picklable, so each worker process
 builds its own ``Advisor`` once (the pool's initializer) and evaluates chunks of
 paths; only paths go out and small ``FileResult``s come back. Results are
 yielded in input order, and at most a few chunks per worker are in flight, so
-memory does not grow with the number of files.
+memory does not grow with the number of files. A worker that dies (killed, out
+of memory) breaks the pool with an error rather than hanging the batch.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator, Sequence
 
 from ..answers import load_answers
-from ..errors import InputError, KnowledgeBaseError
+from ..errors import InputError
 from ..expectations import compare
 from .results import FileResult
 
@@ -57,7 +59,7 @@ _failure: str | None = None
 
 
 class WorkerFailed(Exception):
-    """A worker could not build its engine (the message says why)."""
+    """A worker process could not build its engine, or died; the batch cannot go on."""
 
 
 def _start_worker(check: bool) -> None:
@@ -69,9 +71,13 @@ def _start_worker(check: bool) -> None:
         _failure = f"{type(exc).__name__}: {exc}"
 
 
-def _evaluate_chunk(paths: Sequence[str]) -> list[FileResult]:
+def _ready() -> None:
     if _evaluator is None:
-        raise WorkerFailed(_failure or "the worker has no engine")
+        raise WorkerFailed(f"a worker process could not build its engine: {_failure}")
+
+
+def _evaluate_chunk(paths: Sequence[str]) -> list[FileResult]:
+    _ready()
     return [_evaluator(path) for path in paths]
 
 
@@ -103,13 +109,17 @@ class Evaluations:
         if self.jobs == 1:
             self.evaluator = Evaluator(self.check)
             return self._in_process()
-        self.pool = multiprocessing.Pool(self.jobs, initializer=_start_worker, initargs=(self.check,))
+        self.pool = ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=(self.check,))
+        try:  # the workers start now, while this is the only thread (so forking is safe), and show they work
+            self.pool.submit(_ready).result()
+        except BaseException:
+            self.__exit__()
+            raise
         return self._in_workers()
 
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
     def _in_process(self) -> Iterator[FileResult]:
         for path in self.paths:
@@ -120,10 +130,10 @@ class Evaluations:
         pending: deque = deque()
         try:
             for chunk in _chunks(self.paths, size):
-                pending.append(self.pool.apply_async(_evaluate_chunk, (chunk,)))
+                pending.append(self.pool.submit(_evaluate_chunk, chunk))
                 if len(pending) >= self.jobs * IN_FLIGHT_PER_WORKER:
-                    yield from pending.popleft().get()
+                    yield from pending.popleft().result()
             while pending:
-                yield from pending.popleft().get()
-        except WorkerFailed as exc:
-            raise KnowledgeBaseError([f"a batch worker could not start: {exc}"]) from None
+                yield from pending.popleft().result()
+        except BrokenProcessPool as exc:
+            raise WorkerFailed(f"a worker process stopped unexpectedly ({exc})") from None

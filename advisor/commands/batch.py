@@ -61,6 +61,16 @@ def _cpus() -> int:
 
 
 def run(args, env) -> int:
+    from ..batch.evaluation import WorkerFailed
+
+    try:
+        return _run(args, env)
+    except WorkerFailed as exc:  # caught outside the output's block, so no half report is left behind
+        env.err(f"pod-advisor: internal error, please report it: {exc}")
+        return 3
+
+
+def _run(args, env) -> int:
     from ..batch.evaluation import Evaluations
     from ..batch.formats import WRITERS
     from ..batch.inputs import answer_files
