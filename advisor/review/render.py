@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import json
-import textwrap
 
 from .. import __version__
 from ..knowledge import KnowledgeBase
 from ..render.style import SEVERITY_STYLE, Style
+from ..render.text import WIDTH, wrap
 from .objects import STDIN
 from .report import ReviewFinding, ReviewReport
 
-WIDTH = 78
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-
-
-def _wrap(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent,
-                         break_on_hyphens=False) or [indent.rstrip()]
 
 
 def _plural(count: int, word: str) -> str:
@@ -62,11 +56,11 @@ def _finding_lines(finding: ReviewFinding, kb: KnowledgeBase, style: Style, with
     where = f"{finding.file}:{finding.line}"
     container = f"  container {finding.container}" if finding.container else ""
     lines = [f"    {where}: {label} {style(finding.id, 'bold')}{container}"]
-    lines += _wrap(finding.message + ".", "      ")
+    lines += wrap(finding.message + ".", "      ")
     if with_fix:
-        lines += _wrap(f"fix: {kb.findings[finding.id].fix}", "      ")
+        lines += wrap(f"fix: {kb.findings[finding.id].fix}", "      ")
     if finding.guess:
-        lines += [style(line, "dim") for line in _wrap(f"guess: {finding.guess}", "      ")]
+        lines += [style(line, "dim") for line in wrap(f"guess: {finding.guess}", "      ")]
     return lines
 
 
