@@ -21,11 +21,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 
 CONTROLLERS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"}
 ROLES = {"main", "sidecar", "adapter", "ambassador", "init"}

@@ -4,7 +4,6 @@ does to the rest, the exit statuses, the output file, and the worker processes."
 import json
 import multiprocessing
 import os
-from pathlib import Path
 
 import pytest
 

@@ -12,7 +12,7 @@ import pytest
 from advisor.batch import progress
 from advisor.environment import Environment
 
-from conftest import EXAMPLES, FIXTURES
+from conftest import FIXTURES
 
 MIXED = FIXTURES / "batch" / "mixed"
 BROKEN, REPORTS, SHOP = (str(MIXED / n) for n in ("broken.yaml", "reports.yaml", "shop.yaml"))

@@ -17,8 +17,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from advisor.answers import answers_from_data, load_answers
-from advisor.core import advise
+from advisor.answers import load_answers
 from advisor.environment import Environment
 from conftest import EXAMPLES, run_cli
 

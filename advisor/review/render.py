@@ -7,7 +7,7 @@ import json
 from .. import __version__
 from ..knowledge import KnowledgeBase
 from ..render.style import SEVERITY_STYLE, Style
-from ..render.text import WIDTH, wrap
+from ..render.text import wrap
 from .objects import STDIN
 from .report import ReviewFinding, ReviewReport
 
