@@ -364,7 +364,7 @@ def _reason(recommendation, rules: Sequence[str], workload: str | None = None, c
             continue
         if workload is not None and reason.workload != workload:
             continue
-        if container is not None and not reason.conclusion.startswith(container + " "):
+        if container is not None and reason.container != container:
             continue
         return reason
     return None

@@ -93,6 +93,7 @@ class Reason:
     because: tuple[str, ...]
     see: tuple[str, ...]
     workload: str | None = None
+    container: str | None = None  # the container the conclusion is about, if one
 
     def to_dict(self) -> dict:
         return {"rule": self.rule, "conclusion": self.conclusion, "because": list(self.because),

@@ -77,3 +77,10 @@ def test_every_conclusion_has_a_reason_naming_its_rule(advisor):
     for needed in ("separate-workload", "separate-statefulset", "headless-service-for-statefulset",
                    "deployment-by-default", "restart-always-for-long-running", "single-container-pod"):
         assert needed in concluded
+
+
+def test_reasons_about_a_container_name_it(advisor):
+    rec = advisor.evaluate(load_answers(str(FIXTURES / "native-sidecar.yaml")))
+    about = {(r.rule, r.container) for r in rec.reasons}
+    assert {("colocate-shared-volume", "shipper"), ("sidecar-for-log-shipping", "shipper"),
+            ("native-sidecar", "shipper"), ("main-container", "web")} <= about

@@ -71,9 +71,10 @@ class AdvisorEngine(KnowledgeEngine):
         value = self.answers.schedule if key == "schedule" else getattr(self.answers, key)
         return self.answer(f"workload.{key}", value)
 
-    def conclude(self, conclusion: str, *because: str, workload: str | None = None) -> None:
+    def conclude(self, conclusion: str, *because: str, workload: str | None = None,
+                 container: str | None = None) -> None:
         info = self.kb.rules.get(self.firing) or self.kb.findings[self.firing]
-        self.reasons.append(Reason(self.firing, conclusion, tuple(because), info.see, workload))
+        self.reasons.append(Reason(self.firing, conclusion, tuple(because), info.see, workload, container))
 
     def raise_finding(self, message: str, containers=(), *because: str) -> None:
         info = self.kb.findings[self.firing]

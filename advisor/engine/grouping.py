@@ -15,7 +15,7 @@ class GroupingRules:
         self.declare(InPod(index=index, name=name, purpose=purpose,
                            scales=self.container(index).scales_independently))
         self.conclude(f"{name} runs in the same Pod as {main}: {need}",
-                      self.container_answer(index, key), workload=self.answers.name)
+                      self.container_answer(index, key), workload=self.answers.name, container=name)
 
     @rule("colocate-shared-volume",
           Container(main=False, shares_volume=True, purpose=MATCH.purpose & NOT_PREPARE,
@@ -61,4 +61,4 @@ class GroupingRules:
             f"{name} gets a Pod of its own: it shares no volume, no localhost and no node with "
             f"{self.answers.main.name}, so nothing ties their lifecycles together",
             self.container_answer(index, "shares_volume"), self.container_answer(index, "uses_localhost"),
-            self.container_answer(index, "same_node"), workload=name)
+            self.container_answer(index, "same_node"), workload=name, container=name)

@@ -22,7 +22,7 @@ class PlacementRules:
         self.conclude(
             f"{name} is a native sidecar (an init container with restartPolicy: Always): it starts before "
             f"the main container, runs beside it, and never holds up the Pod's completion",
-            self.answer("kubernetes", self.answers.kubernetes), workload=self.answers.name)
+            self.answer("kubernetes", self.answers.kubernetes), workload=self.answers.name, container=name)
 
     @rule("classic-sidecar",
           Role(role=MATCH.role & IS_HELPER, index=MATCH.index, name=MATCH.name),
@@ -33,11 +33,11 @@ class PlacementRules:
         self.declare(Placement(index=index, name=name, role=role, placement="containers"))
         self.conclude(
             f"{name} goes in containers: native sidecars are not on by default before Kubernetes 1.29",
-            self.answer("kubernetes", self.answers.kubernetes), workload=self.answers.name)
+            self.answer("kubernetes", self.answers.kubernetes), workload=self.answers.name, container=name)
 
     @rule("init-container", Role(role="init", index=MATCH.index, name=MATCH.name), concern="placement")
     def init_container(self, index, name):
         self.place(self.main_plan(), index, "init", "initContainers")
         self.declare(Placement(index=index, name=name, role="init", placement="initContainers"))
         self.conclude(f"{name} goes in initContainers: it must complete before the main container starts",
-                      self.container_answer(index, "purpose"), workload=self.answers.name)
+                      self.container_answer(index, "purpose"), workload=self.answers.name, container=name)

@@ -12,7 +12,7 @@ class RoleRules:
         self.declare(Role(index=index, name=name, role=role))
         noun = "an init container" if role == "init" else f"{'an' if role[0] in 'aeiou' else 'a'} {role}"
         self.conclude(f"{name} is {noun}: {why}",
-                      self.container_answer(index, "purpose"), workload=self.answers.name)
+                      self.container_answer(index, "purpose"), workload=self.answers.name, container=name)
 
     @rule("main-container", Container(main=True, index=MATCH.index, name=MATCH.name), concern="roles")
     def main_container(self, index, name):
@@ -22,7 +22,7 @@ class RoleRules:
         because = (self.answer(f"{self.container(index).path}.main", True) if index != 0
                    else "it is the first container and no other says main: true")
         self.conclude(f"{name} is the main container; it goes in containers", because,
-                      workload=self.answers.name)
+                      workload=self.answers.name, container=name)
 
     @rule("sidecar-for-log-shipping", InPod(purpose="ship-logs", index=MATCH.index, name=MATCH.name),
           concern="roles")
