@@ -1,7 +1,8 @@
 """The validated answers: what the rule engine reasons about.
 
-Built only by ``advisor.answers`` (from a file or from the wizard's data), so
-every instance has passed the question definitions' checks.
+Built by ``advisor.answers`` (from a file or from the wizard's data, checked
+against the question definitions) and by the reviewer (``advisor.review.facts``,
+from manifests, whose names and quantities Kubernetes has already accepted).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class Answers:
     replicas: int = 1
     addressed_by_others: bool = False
     version: int = 1
-    expect: Any = None
+    expect: Any = None  # advisor.expectations.Expectations, or None
     source: str | None = field(default=None, compare=False)
 
     @property
