@@ -13,7 +13,7 @@ from ..model import Answers, image_reference
 from ..recommendation import Recommendation
 from .base import AdvisorEngine
 from .controller import ControllerRules
-from .facts import Container, Workload
+from .facts import Container, Relation, Workload
 from .findings import FindingRules
 from .grouping import GroupingRules
 from .placement import PlacementRules
@@ -70,13 +70,16 @@ class Advisor:
         for container in answers.containers:
             _, tag, digest = image_reference(container.image)
             engine.declare(Container(
-                index=container.index, name=container.name, main=container.main, purpose=container.purpose,
-                shares_volume=container.shares_volume, uses_localhost=container.uses_localhost,
-                same_node=container.same_node, scales=container.scales_independently,
-                talks=container.talks_over_network, stable_identity=container.stable_identity,
-                replicas=container.replicas, has_resources=container.has_resources, tag=tag, digest=digest,
-                ports=len(container.ports),
+                index=container.index, name=container.name, main=container.main,
+                has_resources=container.has_resources, tag=tag, digest=digest, ports=len(container.ports),
             ))
+            if not container.main:
+                engine.declare(Relation(
+                    index=container.index, name=container.name, purpose=container.purpose,
+                    shares_volume=container.shares_volume, uses_localhost=container.uses_localhost,
+                    same_node=container.same_node, scales=container.scales_independently,
+                    talks=container.talks_over_network,
+                ))
         engine.run()
         try:
             return engine.result()

@@ -17,9 +17,13 @@ class Workload(Fact):
 
 
 class Container(Fact):
-    """One container: index, name, main, purpose, the co-location answers
-    (shares_volume, uses_localhost, same_node), scales, talks, stable_identity,
-    replicas, has_resources, tag, digest, ports (a count)."""
+    """One container, as it is: index, name, main, has_resources, tag, digest,
+    ports (a count)."""
+
+
+class Relation(Fact):
+    """How a non-main container relates to the main one: index, name, purpose,
+    shares_volume, uses_localhost, same_node, scales, talks."""
 
 
 class InPod(Fact):

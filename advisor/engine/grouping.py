@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..experta_compat import MATCH, P
-from .facts import Container, InPod, OwnWorkload, Workload
+from .facts import InPod, OwnWorkload, Relation, Workload
 from .registry import rule
 
 NOT_PREPARE = P(lambda purpose: purpose != "prepare")
@@ -18,28 +18,28 @@ class GroupingRules:
                       self.container_answer(index, key), workload=self.answers.name, container=name)
 
     @rule("colocate-shared-volume",
-          Container(main=False, shares_volume=True, purpose=MATCH.purpose & NOT_PREPARE,
+          Relation(shares_volume=True, purpose=MATCH.purpose & NOT_PREPARE,
                     index=MATCH.index, name=MATCH.name),
           concern="grouping")
     def colocate_shared_volume(self, index, name, purpose):
         self._join(index, name, purpose, "a volume is shared only by containers of one Pod", "shares_volume")
 
     @rule("colocate-localhost",
-          Container(main=False, uses_localhost=True, purpose=MATCH.purpose & NOT_PREPARE,
+          Relation(uses_localhost=True, purpose=MATCH.purpose & NOT_PREPARE,
                     index=MATCH.index, name=MATCH.name),
           concern="grouping")
     def colocate_localhost(self, index, name, purpose):
         self._join(index, name, purpose, "only containers of one Pod share localhost", "uses_localhost")
 
     @rule("colocate-same-node",
-          Container(main=False, same_node=True, purpose=MATCH.purpose & NOT_PREPARE,
+          Relation(same_node=True, purpose=MATCH.purpose & NOT_PREPARE,
                     index=MATCH.index, name=MATCH.name),
           concern="grouping")
     def colocate_same_node(self, index, name, purpose):
         self._join(index, name, purpose, "only the containers of one Pod are sure to share a node", "same_node")
 
     @rule("prepare-in-pod",
-          Container(main=False, purpose="prepare", index=MATCH.index, name=MATCH.name),
+          Relation(purpose="prepare", index=MATCH.index, name=MATCH.name),
           concern="grouping")
     def prepare_in_pod(self, index, name):
         self._join(index, name, "prepare",
@@ -47,7 +47,7 @@ class GroupingRules:
                    "same Pod can guarantee that", "purpose")
 
     @rule("separate-workload",
-          Container(main=False, shares_volume=False, uses_localhost=False, same_node=False,
+          Relation(shares_volume=False, uses_localhost=False, same_node=False,
                     purpose=MATCH.purpose & NOT_PREPARE, index=MATCH.index, name=MATCH.name),
           Workload(environment=MATCH.environment),
           concern="grouping")
