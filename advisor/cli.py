@@ -66,12 +66,7 @@ def build_parser(env: Environment) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pod-advisor {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, module_name in COMMANDS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue  # a command still being built
-            raise
+        module = importlib.import_module(module_name)
         sub = commands.add_parser(name, help=module.HELP, description=getattr(module, "DESCRIPTION", module.HELP))
         module.configure(sub)
         sub.set_defaults(_run=module.run)
