@@ -187,7 +187,6 @@ class _Validator:
 
 def answers_to_data(answers: Answers) -> dict:
     """The answer file for ``answers``: every key written out, so it documents itself."""
-    qs = None
     from .knowledge import knowledge_base
 
     qs = knowledge_base().questions

@@ -13,7 +13,6 @@ from ..model import Answers
 from ..recommendation import SEVERITY_ORDER, ContainerPlan, Finding, Reason, Recommendation, WorkloadPlan
 
 HELPER_ROLES = frozenset({"sidecar", "adapter", "ambassador"})
-LONG_RUNNING_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
 BATCH_KINDS = frozenset({"Job", "CronJob"})
 
 
