@@ -138,3 +138,12 @@ def test_the_text_output_lists_each_suppression_with_its_source(cli, write):
     run = cli("review", path)
     assert "Suppressed" in run.stdout
     assert f"{path}:16  mutable-image-tag [web]  by annotation pod-advisor.io/ignore ({path}:5)" in run.stdout
+
+
+def test_each_finding_names_the_annotation_that_suppressed_it_when_object_and_template_both_ignore(cli, write):
+    objects = '  annotations:\n    pod-advisor.io/ignore: mutable-image-tag\n'
+    template = "      annotations:\n        pod-advisor.io/ignore: resources-unset\n"
+    report, _ = review(cli, write("web.yaml", manifest(objects, template)))
+    assert report["findings"] == []
+    assert {(s["id"], s["suppressed"]["line"]) for s in report["suppressed"]} == {
+        ("mutable-image-tag", 6), ("resources-unset", 15)}

@@ -152,7 +152,8 @@ class Suppressor:
                  known_ids: list[str], notes: list[Note]):
         self.obj = obj
         self.config = config
-        self.by_annotation: dict[str | None, tuple[set, Suppression]] = {}
+        # scope (None: the object, else a container) -> each annotation's ids, with where it is
+        self.by_annotation: dict[str | None, list[tuple[set, Suppression]]] = {}
         for meta_path in (("metadata",), template_path + ("metadata",) if template_path else None):
             if meta_path is None:
                 continue
@@ -169,15 +170,14 @@ class Suppressor:
                     near = closest(fid, known_ids)
                     notes.append(Note(obj.file, line, f"{key}: {fid!r} is not a finding of pod-advisor review"
                                                       + (f" (did you mean {near!r}?)" if near else "")))
-                previous = self.by_annotation.get(container, (set(), None))[0]
-                self.by_annotation[container] = (previous | ids,
-                                                 Suppression("annotation", obj.file, line, str(key)))
+                self.by_annotation.setdefault(container, []).append(
+                    (ids, Suppression("annotation", obj.file, line, str(key))))
 
     def __call__(self, finding_id: str, container: str | None) -> Suppression | None:
         for scope in (None, container) if container else (None,):
-            ids, where = self.by_annotation.get(scope, (set(), None))
-            if finding_id in ids or ALL in ids:
-                return where
+            for ids, where in self.by_annotation.get(scope, ()):
+                if finding_id in ids or ALL in ids:
+                    return where
         if self.config:
             for rule in self.config.rules:
                 if rule.matches(finding_id, self.obj, container, self.config.base):
