@@ -271,10 +271,12 @@ def parse_expectations(data: Any, report: Report, name: str | None = None,
         workload = _workload(str(wname), _mapping(value, wpath, "decisions", report), WORKLOAD_KEYS, wpath, names,
                              report)
         if wname == name:  # the main workload by name: merge with the top-level keys
-            stated = {k for k, _ in main.decisions} | {c.name for c in main.containers}
-            for key in [k for k, _ in workload.decisions] + [c.name for c in workload.containers]:
+            # Decisions and containers are apart: a container may be named like a decision (service).
+            stated = {(k,) for k, _ in main.decisions} | {("containers", c.name) for c in main.containers}
+            again = [(k,) for k, _ in workload.decisions] + [("containers", c.name) for c in workload.containers]
+            for key in again:
                 if key in stated:
-                    report(wpath + (key,), "already stated at the top of expect (the main workload)")
+                    report(wpath + key, "already stated at the top of expect (the main workload)")
             main = WorkloadExpectation(None, main.decisions + workload.decisions,
                                        main.containers + workload.containers)
             workloads[0] = main

@@ -119,6 +119,22 @@ def test_the_main_workload_may_also_be_named_under_workloads():
     assert answers.expect.workloads[0].decisions == (("controller", "Deployment"), ("layout", "multi-container"))
 
 
+def test_a_decision_or_container_stated_twice_for_the_main_workload_is_refused_where_it_is_written():
+    found = problems("  controller: Deployment\n  containers:\n    web: main\n  workloads:\n"
+                     "    shop:\n      controller: Deployment\n      containers: {web: main}\n")
+    assert found == ["shop.yaml:27: expect.workloads.shop.controller: already stated at the top of expect "
+                     "(the main workload)",
+                     "shop.yaml:28: expect.workloads.shop.containers.web: already stated at the top of expect "
+                     "(the main workload)"]
+
+
+def test_a_container_named_like_a_decision_is_not_that_decision_stated_twice():
+    text = FILE.replace("name: db", "name: service")
+    answers = load("  service: ClusterIP\n  workloads:\n    shop:\n      containers: {service: sidecar}\n", text)
+    assert answers.expect.workloads[0].decisions == (("service", "ClusterIP"),)
+    assert [c.name for c in answers.expect.workloads[0].containers] == ["service"]
+
+
 def test_an_answer_file_round_trips_its_expectations():
     answers = load("  controller: Deployment\n  service: none\n  containers:\n    log-shipper: sidecar\n"
                    "  workloads:\n    db: {controller: StatefulSet, replicas: none}\n  no_findings: [bare-pod]\n")
