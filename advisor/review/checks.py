@@ -13,15 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from ..engine.base import HELPER_ROLES
+from ..engine.placement import NATIVE_SIDECARS_FROM
 from ..errors import KnowledgeBaseError
 from ..recommendation import Recommendation, WorkloadPlan
 from . import guess
 from .facts import ManifestContainer, Subject
 from .objects import ManifestObject
 
-HELPER_ROLES = frozenset({"sidecar", "adapter", "ambassador"})
 LONG_RUNNING = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"})
-NATIVE_SIDECARS_FROM = 29
 # Engine findings that mean the same thing in a manifest and are passed on as they are.
 PASSED_ON = ("mutable-image-tag", "resources-unset", "single-replica")
 
@@ -68,7 +68,8 @@ def _plan_of(rec: Recommendation, index: int) -> WorkloadPlan | None:
     return next((w for w in rec.workloads if any(c.index == index for c in w.containers)), None)
 
 
-def _role(rec: Recommendation, index: int) -> str | None:
+def role_in_main_pod(rec: Recommendation, index: int) -> str | None:
+    """The role the advisor gives the container at ``index``, if it stays in the main Pod."""
     return next((c.role for c in rec.main.containers if c.index == index), None)
 
 
@@ -145,7 +146,7 @@ def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     if not s.completes:
         return
     for c in s.containers:
-        if c.main or c.placement != "containers" or _role(rec, c.index) not in HELPER_ROLES:
+        if c.main or c.placement != "containers" or role_in_main_pod(rec, c.index) not in HELPER_ROLES:
             continue
         if s.answers.minor >= NATIVE_SIDECARS_FROM:
             fix = (f"On Kubernetes {s.answers.kubernetes}, make it a native sidecar: move it to initContainers "
@@ -171,7 +172,7 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
                   f"stable DNS names ({s.obj.name}-0.SERVICE). Create a Service with clusterIP: None that "
                   f"selects its Pods and name it in spec.serviceName (--suggest writes it)", line=line)
         return
-    service = _service(s.obj, s.inputs.of_kind("Service"), str(name))
+    service = named_service(s, str(name))
     if service is None:
         yield Hit("statefulset-without-headless-service",
                   f"{s.obj.name} names the Service {name!r}, but no Service of that name is among the files "
@@ -185,8 +186,10 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
                   f"(or create a second, headless Service for spec.serviceName)", line=line)
 
 
-def _service(obj: ManifestObject, services: list[ManifestObject], name: str) -> ManifestObject | None:
-    return next((svc for svc in services if svc.name == name and svc.same_namespace(obj)), None)
+def named_service(s: Subject, name: str) -> ManifestObject | None:
+    """The Service called ``name`` among the inputs, in the object's namespace."""
+    return next((svc for svc in s.inputs.of_kind("Service") if svc.name == name and svc.same_namespace(s.obj)),
+                None)
 
 
 # -- what only a manifest can get wrong --------------------------------------------------

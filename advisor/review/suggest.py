@@ -16,7 +16,7 @@ import copy
 import yaml
 
 from ..recommendation import Recommendation
-from .checks import NATIVE_SIDECARS_FROM
+from .checks import HELPER_ROLES, NATIVE_SIDECARS_FROM, named_service, role_in_main_pod
 from .facts import Subject
 
 _API_VERSIONS = {"Deployment": "apps/v1", "Job": "batch/v1"}
@@ -30,8 +30,7 @@ def suggest(subject: Subject, rec: Recommendation, raised: set[str]) -> tuple[st
     spec_path = subject.template_path + ("spec",)
     if "sidecar-blocks-completion" in raised and subject.answers.minor >= NATIVE_SIDECARS_FROM:
         helpers = [c.name for c in subject.containers
-                   if not c.main and c.placement == "containers" and _role(rec, c.index) in ("sidecar", "adapter",
-                                                                                              "ambassador")]
+                   if not c.main and c.placement == "containers" and role_in_main_pod(rec, c.index) in HELPER_ROLES]
         _native_sidecars(_at(data, spec_path), helpers)
         fixes.append("sidecar-blocks-completion")
     if "restart-always-on-completion" in raised and subject.obj.kind in ("Pod", "Job", "CronJob"):
@@ -48,10 +47,6 @@ def suggest(subject: Subject, rec: Recommendation, raised: set[str]) -> tuple[st
     documents = extra + [data]
     text = "---\n".join(yaml.safe_dump(d, sort_keys=False, default_flow_style=False, width=100) for d in documents)
     return text, tuple(fixes)
-
-
-def _role(rec: Recommendation, index: int) -> str | None:
-    return next((c.role for c in rec.main.containers if c.index == index), None)
 
 
 def _at(data: dict, path: tuple) -> dict:
@@ -119,8 +114,7 @@ def headless_service(data: dict, subject: Subject) -> dict:
     spec = data.setdefault("spec", {})
     name = spec.get("serviceName") or subject.obj.name
     _put_before(spec, "serviceName", name, "selector")
-    existing = next((s for s in subject.inputs.of_kind("Service")
-                     if s.name == name and s.same_namespace(subject.obj)), None)
+    existing = named_service(subject, name)
     if existing is not None:  # clusterIP cannot be changed in place: this one replaces it
         service = copy.deepcopy(existing.data)
         service.setdefault("spec", {})["clusterIP"] = "None"
