@@ -328,9 +328,9 @@ class Wizard:
         Returns the exit status, or a Back (to the review) from the first question."""
         from advisor.answers import dump_answers
         from advisor.fileio import write_atomic
+        from advisor.manifests import build_manifest
 
         name = self.answers.name
-        build_manifest = _manifest_builder()
         answers_default, manifest_default = f"{name}.answers.yaml", f"{name}.yaml"
         while True:
             answers_path = self._where("Save the answers file to (empty: do not save)", self.save_answers,
@@ -338,10 +338,6 @@ class Wizard:
             if isinstance(answers_path, Back):
                 return answers_path
             answers_default = answers_path or ""
-            if build_manifest is None:
-                self.say("(The starter manifest is not available in this version of pod-advisor.)")
-                manifest_path = None
-                break
             manifest_path = self._where("Save the starter manifest to (empty: do not save)", self.save_manifest,
                                         manifest_default, taken=answers_path, help=SAVE_MANIFEST_HELP)
             if not isinstance(manifest_path, Back):
@@ -420,15 +416,6 @@ class Wizard:
     def say(self, text: str) -> None:
         self.env.out(text)
         self.env.stdout.flush()
-
-
-def _manifest_builder():
-    """advisor.manifests.build_manifest, or None while that module is not there."""
-    try:
-        from advisor.manifests import build_manifest
-    except ImportError:
-        return None
-    return build_manifest
 
 
 def _as_text(value) -> str:

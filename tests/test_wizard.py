@@ -23,9 +23,7 @@ from conftest import EXAMPLES, run_cli
 
 ENTER, ESC, CTRL_C, CTRL_D, CLEAR = "\r", "\x1b", "\x03", "\x04", "\x15"  # CLEAR: Ctrl-U empties a field
 
-from dialogs.wizard import _manifest_builder
-
-MANIFEST_PROMPTS = 0 if _manifest_builder() is None else 1  # advisor.manifests is being built alongside
+MANIFEST_PROMPTS = 1  # where to save the starter manifest, after the answers
 
 # Enter on every question of a one-container workload: name, kubernetes, environment,
 # the container's name, image, ports, cpu, memory, "another container?",
@@ -81,7 +79,6 @@ def test_enter_on_every_screen_suggests_two_replicas_in_production(tmp_path):
     assert answers_file(tmp_path).replicas == 2
 
 
-@pytest.mark.skipif(not MANIFEST_PROMPTS, reason="advisor.manifests is not there yet")
 def test_enter_on_every_screen_writes_the_starter_manifest(tmp_path):
     wizard(ENTER * DEFAULT_QUESTIONS + ENTER + SAVE)
     documents = [d for d in yaml.safe_load_all((tmp_path / "my-app.yaml").read_text()) if d]
@@ -342,8 +339,7 @@ def test_an_empty_path_saves_nothing(tmp_path):
 def test_the_follow_up_commands_name_the_files_written(tmp_path):
     result = wizard(ENTER * DEFAULT_QUESTIONS + ENTER + SAVE)
     assert "pod-advisor evaluate my-app.answers.yaml" in result.stdout
-    if MANIFEST_PROMPTS:
-        assert "kubectl apply -f my-app.yaml" in result.stdout
+    assert "kubectl apply -f my-app.yaml" in result.stdout
 
 
 @pytest.mark.parametrize("keys", [
@@ -352,8 +348,7 @@ def test_the_follow_up_commands_name_the_files_written(tmp_path):
     ENTER * 8 + "y" + ENTER * 5 + CTRL_C,                     # a second container's purpose
     ENTER * DEFAULT_QUESTIONS + CTRL_C,                       # the review
     ENTER * DEFAULT_QUESTIONS + ENTER + CTRL_C,               # where to save the answers
-    pytest.param(ENTER * DEFAULT_QUESTIONS + ENTER + ENTER + CTRL_C,  # where to save the manifest
-                 marks=pytest.mark.skipif(not MANIFEST_PROMPTS, reason="advisor.manifests is not there yet")),
+    ENTER * DEFAULT_QUESTIONS + ENTER + ENTER + CTRL_C,       # where to save the manifest
     CTRL_D,                                                   # Ctrl-D, like Ctrl-C
     ENTER + "1.3" + CTRL_D,                                   # Ctrl-D with text in the field
 ], ids=["first", "typing", "purpose", "review", "save-answers", "save-manifest", "ctrl-d", "ctrl-d-typing"])

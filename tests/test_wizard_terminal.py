@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from advisor.answers import load_answers
-from dialogs.wizard import _manifest_builder
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -70,8 +69,7 @@ def test_the_installed_wizard_asks_shows_the_advice_and_writes_the_files(wizard,
     answer(wizard, "Review your answers", "\r")
     wizard.expect_exact("Deployment shop")
     answer(wizard, "Save the answers file to", "\r")
-    if _manifest_builder() is not None:
-        answer(wizard, "Save the starter manifest to", "\r")
+    answer(wizard, "Save the starter manifest to", "\r")
     wizard.expect_exact("pod-advisor evaluate shop.answers.yaml")
     wizard.expect(pexpect.EOF)
     wizard.close()
@@ -79,8 +77,7 @@ def test_the_installed_wizard_asks_shows_the_advice_and_writes_the_files(wizard,
     answers = load_answers(str(tmp_path / "shop.answers.yaml"))
     assert [c.name for c in answers.containers] == ["web", "log-shipper"]
     assert (answers.containers[1].purpose, answers.containers[1].shares_volume) == ("ship-logs", True)
-    if _manifest_builder() is not None:
-        assert "kind: Deployment" in (tmp_path / "shop.yaml").read_text()
+    assert "kind: Deployment" in (tmp_path / "shop.yaml").read_text()
 
 
 def test_the_installed_wizard_leaves_on_ctrl_c_with_130_and_writes_nothing(wizard, tmp_path):
