@@ -137,9 +137,12 @@ def parse_documents(text: str, source: str, max_nodes: int = MAX_NODES) -> list[
     return documents
 
 
-def parse_document(text: str, source: str, max_nodes: int = MAX_NODES) -> Document:
-    """Exactly one document; an empty input is an empty mapping's absence (None)."""
+def parse_document(text: str, source: str, max_nodes: int = MAX_NODES, what: str = "an answer file") -> Document:
+    """Exactly one document; an empty input is an empty mapping's absence (None).
+
+    ``what`` names the kind of file in the error for several documents.
+    """
     documents = parse_documents(text, source, max_nodes)
     if len(documents) > 1:
-        raise InputError(Problem("holds several YAML documents; an answer file is one", file=source))
+        raise InputError(Problem(f"holds several YAML documents; {what} is one", file=source))
     return documents[0] if documents else Document(data=None, source=source)

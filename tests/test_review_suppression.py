@@ -119,6 +119,7 @@ def test_the_config_file_in_the_current_folder_is_read_by_default(cli, write, tm
     ("review:\n  ignore:\n    - id: bare-pod\n      file: x\n", ":4: review.ignore[0].file: unknown key (did you mean 'files'?)"),
     ("review:\n  ignores: []\n", ":2: review.ignores: unknown key"),
     ("review:\n  ignore:\n    - files: x\n", "review.ignore[0].id: is required"),
+    ("review: {}\n---\nreview: {}\n", "holds several YAML documents; a config file is one"),
 ])
 def test_a_broken_config_file_is_refused_with_its_line(cli, write, text, message):
     config = write("ignore.yaml", text)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from .. import annotations as keys
 from ..errors import InputError, Problem, closest
-from ..yamlsource import Document, parse_documents
+from ..yamlsource import parse_document
 from .objects import ManifestObject
 from .report import Note, Suppression
 
@@ -86,10 +86,7 @@ class IgnoreConfig:
 
 def parse_config(text: str, source: str, known_ids: list[str]) -> IgnoreConfig:
     """Read a config file; InputError naming every problem, with its line."""
-    documents = parse_documents(text, source)
-    if len(documents) > 1:
-        raise InputError(Problem("holds several YAML documents; a config file is one", file=source))
-    doc = documents[0] if documents else Document(data={}, source=source)
+    doc = parse_document(text, source, what="a config file")
     data = doc.data if doc.data is not None else {}
     problems: list[Problem] = []
     if not isinstance(data, dict):
