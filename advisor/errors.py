@@ -30,6 +30,12 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
+def did_you_mean(word: str, candidates: Iterable[str], otherwise: str | None = None) -> str | None:
+    """The hint for ``word`` that is none of ``candidates``: the closest of them, else ``otherwise``."""
+    near = closest(word, candidates)
+    return f"did you mean {near!r}?" if near else otherwise
+
+
 @dataclass(frozen=True)
 class Problem:
     message: str

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from .errors import closest
+from .errors import did_you_mean
 
 CONTROLLERS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod")
 RESTART_POLICIES = ("Always", "OnFailure", "Never")
@@ -147,8 +147,8 @@ def advised_finding_ids() -> list[str]:
 def _choice(value: Any, allowed: Sequence[str], path: tuple, report: Report) -> str | None:
     if isinstance(value, str) and value in allowed:
         return value
-    near = closest(str(value), allowed) if isinstance(value, str) else None
-    report(path, f"{value!r} is not one of: {', '.join(allowed)}", f"did you mean {near!r}?" if near else None)
+    report(path, f"{value!r} is not one of: {', '.join(allowed)}",
+           did_you_mean(value, allowed) if isinstance(value, str) else None)
     return None
 
 
@@ -162,9 +162,7 @@ def _mapping(value: Any, path: tuple, what: str, report: Report) -> dict:
 def _unknown_keys(data: dict, allowed: Sequence[str], path: tuple, report: Report) -> None:
     for key in data:
         if key not in allowed:
-            near = closest(str(key), allowed)
-            report(path + (key,), "unknown key",
-                   f"did you mean {near!r}?" if near else f"known keys: {', '.join(allowed)}")
+            report(path + (key,), "unknown key", did_you_mean(key, allowed, f"known keys: {', '.join(allowed)}"))
 
 
 def _decision(key: str, value: Any, path: tuple, report: Report) -> tuple[bool, Any]:
@@ -215,9 +213,8 @@ def _workload(name: str | None, data: dict, keys: Sequence[str], path: tuple, co
                                      report).items():
             cpath = path + ("containers", cname)
             if containers is not None and cname not in containers:
-                near = closest(str(cname), containers)
-                report(cpath, "no container has this name", f"did you mean {near!r}?" if near else
-                       f"the containers are {', '.join(containers)}")
+                report(cpath, "no container has this name",
+                       did_you_mean(cname, containers, f"the containers are {', '.join(containers)}"))
                 continue
             item = _container(str(cname), value, cpath, report)
             if item:
@@ -235,9 +232,8 @@ def _finding_ids(value: Any, path: tuple, known: list[str], report: Report) -> t
             if item not in ids:
                 ids.append(item)
             continue
-        near = closest(str(item), known)
         report(path + (i,), f"{item!r} is not a finding the advisor raises",
-               f"did you mean {near!r}?" if near else f"known: {', '.join(known)}")
+               did_you_mean(item, known, f"known: {', '.join(known)}"))
     return tuple(ids)
 
 
@@ -263,10 +259,9 @@ def parse_expectations(data: Any, report: Report, name: str | None = None,
             own = [n for n, is_main in containers if not is_main]  # a helper can get a workload of its own
             if wname != name and wname not in own:
                 candidates = ([name] if name else []) + own
-                near = closest(str(wname), candidates)
                 report(wpath, "is not a workload name: a workload is named after the file's name or a "
-                              "non-main container", f"did you mean {near!r}?" if near else
-                       f"the names are {', '.join(candidates)}")
+                              "non-main container", did_you_mean(wname, candidates,
+                                                                 f"the names are {', '.join(candidates)}"))
                 continue
         workload = _workload(str(wname), _mapping(value, wpath, "decisions", report), WORKLOAD_KEYS, wpath, names,
                              report)

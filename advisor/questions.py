@@ -106,11 +106,9 @@ class Question:
         if kind == "choice":
             values = [c.value for c in self.choices]
             if value not in values:
-                from .errors import closest
+                from .errors import did_you_mean
 
-                near = closest(str(value), values)
-                raise Invalid(f"{value!r} is not one of: {', '.join(values)}",
-                              hint=f"did you mean {near!r}?" if near else None)
+                raise Invalid(f"{value!r} is not one of: {', '.join(values)}", hint=did_you_mean(value, values))
             return value
         if kind == "bool":
             if not isinstance(value, bool):

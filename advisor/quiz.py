@@ -22,7 +22,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from .errors import InputError, closest
+from .errors import InputError, did_you_mean
 from .knowledge import KnowledgeBase, QuizQuestion
 from .render.style import Style
 from .render.text import wrap
@@ -136,9 +136,7 @@ def read_choices(doc: Document, questions: Sequence[QuizQuestion]) -> dict[str, 
     for key, value in doc.data.items():
         question = by_id.get(key)
         if question is None:
-            suggestion = closest(key, by_id)
-            problems.append(doc.problem((key,), "no such quiz question",
-                                        hint=f"did you mean {suggestion!r}?" if suggestion else None))
+            problems.append(doc.problem((key,), "no such quiz question", hint=did_you_mean(key, by_id)))
             continue
         options = [text for text, _ in question.choices]
         hint = "the choices begin: " + "; ".join(repr(_short(option)) for option in options)
