@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 import tempfile
 from typing import IO, Sequence
 from xml.sax.saxutils import escape, quoteattr
@@ -37,8 +38,13 @@ class Writer:
     def notes(self, result: FileResult) -> list[str]:
         """Why a file is not ok: its problems, its mismatches, the findings it was failed on."""
         notes = list(result.problems) + [str(m) for m in result.mismatches]
-        notes += [f"{f['id']} ({f['severity']}): {f['message']}" for f in result.flagged_findings(self.fail_on)]
+        notes += [finding_line(f) for f in result.flagged_findings(self.fail_on)]
         return notes
+
+
+def finding_line(finding: dict) -> str:
+    """A finding failed on, in a note or a JUnit failure: ``id (severity): message``."""
+    return f"{finding['id']} ({finding['severity']}): {finding['message']}"
 
 
 def helper_text(result: FileResult, unicode: bool = False) -> str:
@@ -182,7 +188,7 @@ class JunitWriter(Writer):
             if flagged:
                 ids = ", ".join(dict.fromkeys(f["id"] for f in flagged))
                 failures.append(("finding", f"findings at or above {self.fail_on}: {ids}",
-                                 [f"{f['id']} ({f['severity']}): {f['message']}" for f in flagged]))
+                                 [finding_line(f) for f in flagged]))
             if failures:
                 self.failures += 1
             for kind, message, lines in failures:
@@ -209,11 +215,7 @@ class JunitWriter(Writer):
         self.out.write(f"<testsuites name={_attr(SUITE)} {counts}>\n")
         self.out.write(f'  <testsuite name={_attr(SUITE)} {counts} skipped="0">\n')
         self.spool.seek(0)
-        while True:
-            block = self.spool.read(1 << 16)
-            if not block:
-                break
-            self.out.write(block)
+        shutil.copyfileobj(self.spool, self.out)
         self.spool.close()
         self.out.write("  </testsuite>\n</testsuites>\n")
 
