@@ -10,6 +10,21 @@ from typing import IO, Iterator
 from .errors import InputError, Problem
 
 
+def to_stdout(path: str | None) -> bool:
+    """Whether an ``-o`` value means standard output: none given, or ``-``."""
+    return not path or path == "-"
+
+
+def write_output(env, path: str | None, text: str, force: bool = False) -> bool:
+    """A command's whole output: to the file ``path`` (atomically), or to standard output
+    (see ``to_stdout``). True when a file was written."""
+    if to_stdout(path):
+        env.stdout.write(text)
+        return False
+    write_atomic(path, text, force=force)
+    return True
+
+
 def write_atomic(path: str, text: str, force: bool = False) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same folder and a rename.
 

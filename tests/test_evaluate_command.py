@@ -128,3 +128,10 @@ def test_schema_output_file_is_not_overwritten_without_force(cli, write):
     run = cli("schema", "-o", path)
     assert run.status == 2 and "already exists; pass --force" in run.stderr
     assert cli("schema", "-o", path, "--force").status == 0
+
+
+def test_schema_output_dash_is_standard_output(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run = cli("schema", "-o", "-")
+    assert run.status == 0 and json.loads(run.stdout)["title"] == "pod-advisor answer file, format 1"
+    assert not (tmp_path / "-").exists()

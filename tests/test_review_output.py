@@ -212,3 +212,10 @@ def test_output_file_is_written_and_not_overwritten_without_force(cli, tmp_path)
 def test_no_colour_codes_unless_stdout_is_a_terminal(cli):
     assert "\033[" not in cli("review", BARE_POD).stdout
     assert "\033[" in cli("review", BARE_POD, tty=True, environ={"NO_COLOR": "", "TERM": "xterm"}).stdout
+
+
+def test_output_dash_is_standard_output_as_for_manifest_and_batch(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run = cli("review", BARE_POD, "--format", "json", "-o", "-")
+    assert run.status == 0 and json.loads(run.stdout)["summary"]["objects"] == 1
+    assert not (tmp_path / "-").exists() and "wrote" not in run.stderr

@@ -39,6 +39,7 @@ def configure(parser) -> None:
 def run(args, env) -> int:
     from ..answers import load_answers
     from ..core import advise
+    from ..fileio import write_output
     from ..manifests import InvalidManifest, make_manifest
 
     answers = load_answers(args.file)
@@ -51,13 +52,8 @@ def run(args, env) -> int:
     except InvalidManifest as exc:
         env.err(f"pod-advisor: internal error, please report it: {exc}\nNothing was written.")
         return EXIT_INTERNAL
-    if args.output and args.output != "-":
-        from ..fileio import write_atomic
-
-        write_atomic(args.output, text, force=args.force)
+    if write_output(env, args.output, text, force=args.force):
         env.err(f"wrote {args.output}: {manifest.summary()}")
-    else:
-        env.stdout.write(text)
     for note in manifest.notes:
         env.err(f"pod-advisor: to do: {note}")
     serious = [f for f in recommendation.findings if f.severity != "info"]

@@ -36,6 +36,7 @@ def run(args, env) -> int:
     import os
 
     from ..errors import InputError, Problem
+    from ..fileio import to_stdout, write_output
     from ..knowledge import knowledge_base
     from ..review import ReviewOptions, Reviewer
     from ..review.objects import read_inputs
@@ -79,13 +80,8 @@ def run(args, env) -> int:
     else:
         from ..render.style import Style
 
-        color = env.color and not args.output
+        color = env.color and to_stdout(args.output)
         text = render_text(report, kb, Style(color, env.unicode))
-    if args.output:
-        from ..fileio import write_atomic
-
-        write_atomic(args.output, text, force=args.force)
+    if write_output(env, args.output, text, force=args.force):
         env.err(f"wrote {args.output}")
-    else:
-        env.stdout.write(text)
     return 1 if report.fails(args.fail_on) else 0

@@ -13,15 +13,11 @@ def configure(parser) -> None:
 def run(args, env) -> int:
     import json
 
+    from ..fileio import write_output
     from ..jsonschema_export import answers_schema
     from ..knowledge import knowledge_base
 
     text = json.dumps(answers_schema(knowledge_base().questions), indent=2) + "\n"
-    if args.output:
-        from ..fileio import write_atomic
-
-        write_atomic(args.output, text, force=args.force)
+    if write_output(env, args.output, text, force=args.force):
         env.err(f"wrote {args.output}")
-    else:
-        env.stdout.write(text)
     return 0
