@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Collection
 
 from .. import annotations as keys
-from ..errors import InputError, Problem, closest
+from ..errors import InputError, Problem, did_you_mean
 from ..recommendation import ContainerPlan, Recommendation, WorkloadPlan
 from .validate import DNS_1035, MAX_NAME
 from .why import CONTAINER, IMAGE, OBJECT, REPLICAS, RESOURCES, RESTART, SERVICE, Why
@@ -63,9 +63,8 @@ def build_documents(recommendation: Recommendation, allow_root: bool | Collectio
         root = frozenset(allow_root or ())
         unknown = sorted(root - set(names))
         if unknown:
-            near = closest(unknown[0], names)
             raise InputError(Problem(f"--allow-root-for: no container {unknown[0]!r} in the answers",
-                                     file=_source(recommendation), hint=f"did you mean {near!r}?" if near else None))
+                                     file=_source(recommendation), hint=did_you_mean(unknown[0], names)))
     writer = _Writer(recommendation, Why(recommendation), root)
     documents = []
     for plan in recommendation.workloads:

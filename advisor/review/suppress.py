@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from .. import annotations as keys
-from ..errors import InputError, Problem, closest
+from ..errors import InputError, Problem, did_you_mean
 from ..yamlsource import parse_document
 from .objects import ManifestObject
 from .report import Note, Suppression
@@ -111,9 +111,8 @@ def parse_config(text: str, source: str, known_ids: list[str]) -> IgnoreConfig:
             problems.append(doc.problem(path + ("id",), "is required: the finding ids to ignore, or 'all'"))
         for fid in values["id"]:
             if fid != ALL and fid not in known_ids:
-                near = closest(fid, known_ids)
                 problems.append(doc.problem(path + ("id",), f"{fid!r} is not a finding of pod-advisor review",
-                                            hint=f"did you mean {near!r}?" if near else None))
+                                            hint=did_you_mean(fid, known_ids)))
         reason = item.get("reason")
         rules.append(IgnoreRule(values["id"], values["files"], values["objects"], values["containers"],
                                 str(reason) if reason is not None else None, source, doc.line(path), i))
@@ -125,9 +124,8 @@ def parse_config(text: str, source: str, known_ids: list[str]) -> IgnoreConfig:
 def _unknown(doc, data, allowed, path, problems) -> None:
     for key in data:
         if key not in allowed:
-            near = closest(key, allowed)
             problems.append(doc.problem(path + (key,), "unknown key",
-                                        hint=f"did you mean {near!r}?" if near else f"known keys: {', '.join(allowed)}"))
+                                        hint=did_you_mean(key, allowed, f"known keys: {', '.join(allowed)}")))
 
 
 def _strings(doc, item, key, path, problems) -> tuple[str, ...]:
@@ -164,9 +162,9 @@ class Suppressor:
                 line = obj.line(*meta_path, "annotations", key)
                 ids = set(parse_ids(str(value or "")))
                 for fid in sorted(ids - set(known_ids) - {ALL}):
-                    near = closest(fid, known_ids)
+                    hint = did_you_mean(fid, known_ids)
                     notes.append(Note(obj.file, line, f"{key}: {fid!r} is not a finding of pod-advisor review"
-                                                      + (f" (did you mean {near!r}?)" if near else "")))
+                                                      + (f" ({hint})" if hint else "")))
                 self.by_annotation.setdefault(container, []).append(
                     (ids, Suppression("annotation", obj.file, line, str(key))))
 
