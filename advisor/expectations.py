@@ -238,8 +238,7 @@ def _finding_ids(value: Any, path: tuple, known: list[str], report: Report) -> t
 
 
 def parse_expectations(data: Any, report: Report, name: str | None = None,
-                       containers: Sequence[tuple[str, bool]] | None = None,
-                       finding_ids: Iterable[str] | None = None) -> Expectations | None:
+                       containers: Sequence[tuple[str, bool]] | None = None) -> Expectations | None:
     """Validate an ``expect:`` block, reporting each problem; None when it is absent (null).
 
     ``name`` is the answer file's name; ``containers`` its (name, is main) pairs,
@@ -277,11 +276,9 @@ def parse_expectations(data: Any, report: Report, name: str | None = None,
             workloads[0] = main
         else:
             workloads.append(workload)
-    found: dict[str, tuple] = {}
-    for key in ("findings", "no_findings"):
-        if key in data:
-            known = list(finding_ids) if finding_ids is not None else advised_finding_ids()
-            found[key] = _finding_ids(data[key], path + (key,), known, report)
+    listed = [key for key in ("findings", "no_findings") if key in data]
+    known = advised_finding_ids() if listed else []
+    found = {key: _finding_ids(data[key], path + (key,), known, report) for key in listed}
     for both in sorted(set(found.get("findings", ())) & set(found.get("no_findings", ()))):
         report(path + ("no_findings",), f"{both!r} is also in findings; it cannot be both raised and not")
     return Expectations(tuple(workloads), found.get("findings", ()), found.get("no_findings", ()))
