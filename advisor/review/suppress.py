@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from .. import annotations as keys
 from ..errors import InputError, Problem, did_you_mean
 from ..yamlsource import parse_document
-from .objects import ManifestObject
+from .objects import STDIN, ManifestObject
 from .report import Note, Suppression
 
 IGNORE = keys.IGNORE
@@ -67,7 +67,7 @@ class IgnoreRule:
 
 def _file_names(path: str, base: str) -> list[str]:
     names = [path.replace(os.sep, "/"), os.path.basename(path)]
-    if base and path != "<stdin>":
+    if base and path != STDIN:
         relative = os.path.relpath(os.path.abspath(path), base)
         names.append(relative.replace(os.sep, "/"))
     return names
