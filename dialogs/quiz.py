@@ -12,8 +12,9 @@ so far and stops.
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any, Sequence
+
+from advisor.render.text import wrap
 
 MARGIN = 3  # ChoiceInput's list has 3 columns of padding left and 1 right
 MARK = 6  # then the selection mark and the number: "> 1. "
@@ -22,9 +23,8 @@ MARK = 6  # then the selection mark and the number: "> 1. "
 def _wrapped(text: str, width: int, hang: int = 0) -> str:
     """``text`` wrapped to ``width`` columns, every line after the first ``hang`` further in
     (the first line follows ``hang`` columns of something else)."""
-    lines = textwrap.wrap(text, width=max(20, width), initial_indent=" " * hang, subsequent_indent=" " * hang,
-                          break_on_hyphens=False)
-    return "\n".join([lines[0][hang:]] + lines[1:]) if lines else ""
+    lines = wrap(text, " " * hang, width=max(20, width))
+    return "\n".join([lines[0][hang:]] + lines[1:])
 
 
 def ask_option(heading: str, question: str, options: Sequence[str], *, input: Any = None,
