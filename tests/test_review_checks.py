@@ -286,6 +286,18 @@ spec:
     assert ids(deployment(container(), replicas=1) + hpa) == set()
 
 
+def test_an_autoscaler_with_a_malformed_target_is_passed_over_not_a_crash():
+    hpa = """---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: web
+  minReplicas: 3
+"""
+    assert ids(deployment(container(), replicas=1) + hpa) == {"single-replica"}
+
+
 def test_a_replicaset_owned_by_a_deployment_is_fine():
     owned = deployment(container(), kind="ReplicaSet").replace(
         "  name: web\n", "  name: web\n  ownerReferences: [{kind: Deployment, name: web, controller: true}]\n", 1)

@@ -253,8 +253,8 @@ def _completes(kind, owner, restart, containers) -> tuple[bool, str | None]:
 def _replicas(obj: ManifestObject, inputs: Inputs) -> int:
     replicas = obj.get("spec", "replicas")
     for hpa in inputs.of_kind("HorizontalPodAutoscaler"):
-        target = hpa.get("spec", "scaleTargetRef") or {}
-        if hpa.same_namespace(obj) and target.get("kind") == obj.kind and target.get("name") == obj.name:
+        target = ("spec", "scaleTargetRef")
+        if hpa.same_namespace(obj) and hpa.get(*target, "kind") == obj.kind and hpa.get(*target, "name") == obj.name:
             replicas = hpa.get("spec", "minReplicas", default=1)
     if isinstance(replicas, bool) or not isinstance(replicas, int):
         replicas = 1
