@@ -37,7 +37,12 @@ class Environment:
     @property
     def color(self) -> bool:
         """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
-        return bool(self.stdout_isatty) and not self.environ.get("NO_COLOR") and self.environ.get("TERM") != "dumb"
+        return bool(self.stdout_isatty) and self.color_allowed
+
+    @property
+    def color_allowed(self) -> bool:
+        """Whether the user lets us use colour at all: not with NO_COLOR set, nor on a dumb terminal."""
+        return not self.environ.get("NO_COLOR") and self.environ.get("TERM") != "dumb"
 
     @property
     def unicode(self) -> bool:

@@ -69,9 +69,7 @@ class Terminal:
     @classmethod
     def for_environment(cls, env, input=None, output=None) -> "Terminal":
         """Colour unless NO_COLOR is set or TERM is dumb; Unicode when stdout takes it."""
-        environ = env.environ
-        return cls(input=input, output=output,
-                   color=not environ.get("NO_COLOR") and environ.get("TERM") != "dumb", unicode=env.unicode)
+        return cls(input=input, output=output, color=env.color_allowed, unicode=env.unicode)
 
     def glyph(self, fancy: str, plain: str) -> str:
         return fancy if self.unicode else plain
