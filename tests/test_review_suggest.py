@@ -53,6 +53,23 @@ spec:
     assert reviewed_again(cli, write, text) == set()
 
 
+def test_a_bare_pod_named_by_generate_name_becomes_a_deployment_the_api_server_accepts(cli, write):
+    from advisor.manifests.validate import validate_objects
+
+    pod = """apiVersion: v1
+kind: Pod
+metadata: {generateName: web-}
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      resources: {requests: {cpu: 100m, memory: 128Mi}}
+"""
+    text, fixes = suggestion(cli, write("pod.yaml", pod))
+    assert fixes == ["bare-pod"]
+    assert validate_objects([yaml.safe_load(text)], "1.37") == []
+
+
 def test_a_jobs_sidecar_moves_to_a_native_sidecar_on_1_29_and_newer(cli, write):
     text, fixes = suggestion(cli, MISTAKES / "sidecar-blocks-completion.yaml", "--kubernetes", "1.29")
     spec = yaml.safe_load(text)["spec"]["template"]["spec"]

@@ -86,7 +86,8 @@ def _put_before(data: dict, key: str, value, before: str) -> None:
 def wrap_pod(pod: dict, rec: Recommendation) -> dict:
     """The Pod as the template of the controller the advisor recommends."""
     meta = pod.get("metadata") or {}
-    name = meta.get("name") or meta.get("generateName") or rec.main.name
+    # generateName is a prefix ("web-"); as a name or a label value it must end in a letter or digit
+    name = meta.get("name") or str(meta.get("generateName") or "").rstrip("-.") or rec.main.name
     labels = dict(meta.get("labels") or {"app": name})
     template_meta = {"labels": labels}
     if meta.get("annotations"):
