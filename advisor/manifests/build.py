@@ -221,7 +221,7 @@ class _Writer:
         doc.note(path + ("enableServiceLinks",),
                  "No Docker-link variables (such as POSTGRES_PORT=tcp://...) for every Service of the "
                  "namespace: they clash with settings of the same name. Reach Services by their DNS names.")
-        root = [c.name for c in plan.containers if c.name in self.root]
+        root = self._root_of(plan)
         context: dict = {} if root else {"runAsNonRoot": True}
         context["seccompProfile"] = {"type": "RuntimeDefault"}
         if plan.controller == "StatefulSet":
@@ -252,6 +252,10 @@ class _Writer:
                      f"One emptyDir holds the files {_and(sharing)} share, mounted at {SHARED_PATH} in each: "
                      f"point them at it (or change the mountPaths). It lives as long as the Pod.")
         return spec
+
+    def _root_of(self, plan: WorkloadPlan) -> list[str]:
+        """The containers of ``plan`` allowed to run as root."""
+        return [c.name for c in plan.containers if c.name in self.root]
 
     def _security_comment(self, plan: WorkloadPlan, root: list[str]) -> list[str]:
         if len(root) == len(plan.containers):
@@ -314,7 +318,7 @@ class _Writer:
                              "the container is throttled."]
         doc.note(path + ("resources",), *resources_why)
         entry["securityContext"] = self._container_security(c)
-        if c.name in self.root and len(self.root & {x.name for x in plan.containers}) < len(plan.containers):
+        if c.name in self.root and len(self._root_of(plan)) < len(plan.containers):
             doc.note(path + ("securityContext",),
                      f"{c.name} may run as root (--allow-root-for {c.name}): the capabilities added back let "
                      f"its entrypoint set up its files and switch to its own user.")
