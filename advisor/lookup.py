@@ -100,12 +100,9 @@ def _result(query: str, found: list[Topic], by: str) -> Lookup:
     return Lookup(query, status, tuple(unique[:MAX_CANDIDATES] if status == AMBIGUOUS else unique), by)
 
 
-def _similarity(query: str, name: str) -> float:
-    best = 0.0
-    for q in variants(query):
-        for n in variants(name):
-            best = max(best, difflib.SequenceMatcher(None, q, n).ratio())
-    return best
+def _similarity(asked: set[str], name: str) -> float:
+    """How alike the closest of the query's ``variants`` and the name's are."""
+    return max(difflib.SequenceMatcher(None, q, n).ratio() for q in asked for n in variants(name))
 
 
 def lookup(kb: KnowledgeBase, query: str) -> Lookup:
@@ -117,21 +114,21 @@ def lookup(kb: KnowledgeBase, query: str) -> Lookup:
         return _result(query, exact, "id")
 
     plain = normalize(query)
+    asked = variants(query)
     by_name = [t for t in every if any(plain == normalize(name) for name in names(kb, t))]
     if not by_name:
-        asked = variants(query)
         by_name = [t for t in every if any(asked & variants(name) for name in names(kb, t))]
     if by_name:
         return _result(query, _prefer_entries(by_name), "name")
 
-    words = {singular(word) for word in normalize(query).split()}
+    words = {singular(word) for word in plain.split()}
     if words:
         by_word = [t for t in every
                    if any(words <= {singular(w) for w in normalize(name).split()} for name in names(kb, t))]
         if by_word:
             return _result(query, _prefer_entries(by_word), "word")
 
-    scores = {t: max(_similarity(query, name) for name in names(kb, t)) for t in every}
+    scores = {t: max(_similarity(asked, name) for name in names(kb, t)) for t in every}
     ranked = sorted(every, key=lambda t: (-scores[t], t.kind != "entry"))
     best = scores[ranked[0]] if ranked else 0.0
     if best >= SPELLING_CUTOFF:
