@@ -23,8 +23,8 @@ class ServiceRules:
           Controller(kind="StatefulSet", workload=MATCH.workload, index=MATCH.index), concern="service")
     def headless_service_for_statefulset(self, workload, index):
         self._service(workload, index, "headless",
-                      "a StatefulSet's Pods get their stable DNS names (NAME-0, NAME-1) from a headless Service",
-                      "controller = StatefulSet")
+                      f"a StatefulSet's Pods get their stable DNS names ({workload}-0.{workload}, "
+                      f"{workload}-1.{workload}, ...) from a headless Service", "controller = StatefulSet")
 
     @rule("clusterip-when-addressed",
           Controller(main=True, kind=MATCH.kind & ADDRESSABLE, workload=MATCH.workload, index=MATCH.index),
@@ -40,8 +40,11 @@ class ServiceRules:
     def clusterip_for_called_workload(self, workload, index):
         container = self.container(index)
         key = "talks_over_network" if container.talks_over_network else "purpose"
+        ports = container.ports
+        address = f"{workload}:{ports[0]}" if ports else workload
         self._service(workload, index, "ClusterIP",
-                      f"{self.answers.main.name} reaches it by the Service's DNS name over the network",
+                      f"{self.answers.main.name} reaches it at {address} (the Service's DNS name; "
+                      f"{workload}.NAMESPACE.svc.cluster.local from other namespaces), never by a Pod IP",
                       self.container_answer(index, key))
 
     @rule("no-service-for-batch",
