@@ -13,6 +13,16 @@ from .model import Answers
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 
 
+def worst_of(severities) -> str | None:
+    """The most severe of ``severities``; None when there are none."""
+    return max(severities, key=SEVERITY_ORDER.__getitem__, default=None)
+
+
+def fails_on(worst: str | None, fail_on: str | None) -> bool:
+    """Whether a worst severity reaches the --fail-on threshold (None or "never": nothing does)."""
+    return fail_on in SEVERITY_ORDER and worst is not None and SEVERITY_ORDER[worst] >= SEVERITY_ORDER[fail_on]
+
+
 @dataclass
 class ContainerPlan:
     index: int
@@ -120,9 +130,7 @@ class Recommendation:
         return [f.id for f in self.findings]
 
     def worst_severity(self) -> str | None:
-        if not self.findings:
-            return None
-        return max((f.severity for f in self.findings), key=SEVERITY_ORDER.__getitem__)
+        return worst_of(f.severity for f in self.findings)
 
     def to_dict(self) -> dict:
         return {

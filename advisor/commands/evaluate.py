@@ -19,12 +19,9 @@ def configure(parser) -> None:
 
 def run(args, env) -> int:
     from ..core import advise_file
-    from ..recommendation import SEVERITY_ORDER
+    from ..recommendation import fails_on
     from .render_recommendation import render
 
     recommendation = advise_file(args.file)
     env.stdout.write(render(recommendation, args.format, env, explain=args.explain))
-    worst = recommendation.worst_severity()
-    if args.fail_on and worst and SEVERITY_ORDER[worst] >= SEVERITY_ORDER[args.fail_on]:
-        return 1
-    return 0
+    return 1 if fails_on(recommendation.worst_severity(), args.fail_on) else 0

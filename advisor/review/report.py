@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..recommendation import SEVERITY_ORDER
+from ..recommendation import fails_on, worst_of
 
 
 @dataclass(frozen=True)
@@ -132,12 +132,10 @@ class ReviewReport:
         return counts
 
     def worst_severity(self) -> str | None:
-        severities = [f.severity for f in self.findings]
-        return max(severities, key=SEVERITY_ORDER.__getitem__) if severities else None
+        return worst_of(f.severity for f in self.findings)
 
     def fails(self, fail_on: str) -> bool:
-        worst = self.worst_severity()
-        return fail_on in SEVERITY_ORDER and worst is not None and SEVERITY_ORDER[worst] >= SEVERITY_ORDER[fail_on]
+        return fails_on(self.worst_severity(), fail_on)
 
     def to_dict(self, kb) -> dict:
         return {
