@@ -38,6 +38,16 @@ def test_reviewing_the_manifest_written_for_an_example_raises_nothing_new(review
     assert new == []
 
 
+def test_every_workload_of_an_experiment_is_reviewed_as_one(reviewer):
+    """A separated database of a throw-away Pod is no more production than the Pod itself."""
+    answers = load_answers(str(EXAMPLES / "app-and-database.yaml")).with_changes(environment="experiment")
+    recommendation = advise(answers)
+    report = reviewer.review(parse_inputs([("m.yaml", build_manifest(recommendation))]),
+                             ReviewOptions(kubernetes=answers.kubernetes))
+    assert "single-replica" not in recommendation.finding_ids()
+    assert [(f.id, f.object.label) for f in report.findings if f.id == "single-replica"] == []
+
+
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
 def test_the_manifest_written_for_an_example_is_read_back_as_the_same_design(reviewer, example):
     answers = load_answers(str(example))

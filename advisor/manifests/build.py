@@ -132,14 +132,15 @@ class _Writer:
         kind = plan.controller
         doc = Document({"apiVersion": API_VERSIONS[kind], "kind": kind})
         doc.note((), *self.why.at(plan.name, OBJECT))
+        # What review would otherwise guess, stated on each workload: its version, and an experiment.
+        stated = {keys.KUBERNETES: self.rec.kubernetes}
+        if self.rec.answers is not None and self.rec.answers.environment == "experiment":
+            stated[keys.ENVIRONMENT] = "experiment"
         if kind == "Pod":
-            annotations = {**self._pod_annotations(plan), keys.KUBERNETES: self.rec.kubernetes}
-            if self.rec.answers is not None and self.rec.answers.environment == "experiment":
-                annotations[keys.ENVIRONMENT] = "experiment"
-            doc.obj["metadata"] = self.metadata(plan, annotations)
+            doc.obj["metadata"] = self.metadata(plan, {**self._pod_annotations(plan), **stated})
             doc.obj["spec"] = self.pod_spec(plan, doc, ("spec",))
             return doc
-        doc.obj["metadata"] = self.metadata(plan, {keys.KUBERNETES: self.rec.kubernetes})
+        doc.obj["metadata"] = self.metadata(plan, stated)
         template = {"metadata": {"labels": self.labels(plan)}}
         annotations = self._pod_annotations(plan)
         if annotations:
