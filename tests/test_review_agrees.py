@@ -6,18 +6,12 @@ import pytest
 
 from advisor.answers import load_answers
 from advisor.core import advise
+from advisor.manifests import build_manifest
 from advisor.review import ReviewOptions, Reviewer
 from advisor.review.objects import parse_inputs
 from conftest import EXAMPLES
 
-try:
-    from advisor.manifests import build_manifest
-except ImportError:  # issue 3 (pod-advisor manifest) is being built alongside this one
-    build_manifest = None
-
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
-pytestmark = pytest.mark.skipif(build_manifest is None,
-                                reason="advisor.manifests (pod-advisor manifest, issue 3) does not exist yet")
 
 
 @pytest.fixture(scope="module")
