@@ -204,7 +204,7 @@ def test_a_controller_mismatch_says_expected_what_the_advisor_says_and_its_reaso
 def test_a_mismatch_in_another_workload_cites_that_workloads_reason(advisor):
     assert mismatches(advisor, "  workloads:\n    db: {service: ClusterIP}\n") == [
         "expect.workloads.db.service: expected ClusterIP, advisor says headless, because db gets a headless "
-        "Service: a StatefulSet's Pods get their stable DNS names (NAME-0, NAME-1) from a headless Service "
+        "Service: a StatefulSet's Pods get their stable DNS names (db-0.db, db-1.db, ...) from a headless Service "
         "[headless-service-for-statefulset]"]
 
 
