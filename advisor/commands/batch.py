@@ -77,11 +77,12 @@ def _run(args, env) -> int:
     from ..batch.output import results_stream
     from ..batch.progress import Progress, wanted
     from ..batch.results import Totals
+    from ..fileio import to_stdout
     from ..render.style import Style
 
     files = answer_files(args.paths)
     jobs = args.jobs or (1 if len(files) < SMALL_BATCH else _cpus())
-    to_file = bool(args.output) and args.output != "-"
+    to_file = not to_stdout(args.output)
     totals = Totals(check=args.check)
     with results_stream(env, args.output, args.force) as out, Evaluations(files, jobs, args.check) as results:
         style = Style(env.color and not to_file and args.format == "text", env.unicode or to_file)
