@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..expectations import Mismatch
-from ..recommendation import SEVERITY_ORDER
+from ..recommendation import SEVERITY_ORDER, fails_on
 
 # Statuses, best first; the worst decides the exit status.
 OK, FLAGGED, MISMATCH, INVALID, FAILED = "ok", "flagged", "mismatch", "invalid", "error"
@@ -53,7 +53,7 @@ class FileResult:
     def flagged_findings(self, fail_on: str | None) -> list[dict]:
         if not fail_on or not self.valid:
             return []
-        return [f for f in self.recommendation["findings"] if SEVERITY_ORDER[f["severity"]] >= SEVERITY_ORDER[fail_on]]
+        return [f for f in self.recommendation["findings"] if fails_on(f["severity"], fail_on)]
 
     def status(self, fail_on: str | None = None) -> str:
         if not self.valid:
