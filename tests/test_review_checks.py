@@ -328,3 +328,15 @@ def test_findings_in_a_list_point_at_the_items_lines():
     text = "apiVersion: v1\nkind: List\nitems:\n  - " + "\n".join([item[0]] + ["    " + line for line in item[1:]])
     [finding] = review(text).findings
     assert (finding.object.kind, finding.object.line, finding.container_line, finding.line) == ("Deployment", 4, 17, 18)
+
+
+def test_a_headless_service_with_no_port_in_front_of_a_portless_container_needs_no_readiness_probe():
+    text = deployment(container("db", "postgres:16.4"), name="db", kind="StatefulSet",
+                      extra_spec="      # serviceName set below\n").replace(
+        "spec:\n  replicas", "spec:\n  serviceName: web\n  replicas", 1) + service(extra="  clusterIP: None\n")
+    assert "readiness-probe-missing" not in ids(text)
+
+
+def test_a_service_with_a_port_still_asks_a_portless_main_container_for_a_readiness_probe():
+    text = deployment(container()) + service(extra="  ports: [{port: 80}]\n")
+    assert "readiness-probe-missing" in ids(text)

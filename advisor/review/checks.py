@@ -259,6 +259,8 @@ def readiness_probe_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
                 targets[str(port.get("targetPort", port.get("port")))] = service.name
     targeted = [c for c in serving if any(str(p) in targets for p in c.ports) or any(
         isinstance(p, dict) and str(p.get("name")) in targets for p in c.spec.get("ports") or [])]
+    if not targeted and not targets and not s.main.ports:
+        return  # a Service with no port (a StatefulSet's bare headless one): no traffic for readiness to gate
     for c in targeted or [s.main]:
         if c.spec.get("readinessProbe"):
             continue
