@@ -36,6 +36,7 @@ class ContainerPlan:
     purpose: str | None = None
     shares_volume: bool = False  # mounts the Pod's shared volume
     uses_localhost: bool = False
+    same_node: bool = False
     restart_policy: str | None = None  # "Always" for a native sidecar
 
     def to_dict(self) -> dict:

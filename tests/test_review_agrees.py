@@ -1,6 +1,8 @@
 """The advisor agrees with itself: the manifests `pod-advisor manifest` writes for the
-examples pass `pod-advisor review` with no warning or error that `pod-advisor
+examples and for every rule's fixture pass `pod-advisor review` with no warning or error that `pod-advisor
 evaluate` of the same answers did not already raise."""
+
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,7 @@ from advisor.review.objects import parse_inputs
 from conftest import EXAMPLES
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+RULE_FIXTURES = sorted((Path(__file__).parent / "fixtures" / "rules").glob("*.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +22,7 @@ def reviewer():
     return Reviewer()
 
 
-@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("example", EXAMPLE_FILES + RULE_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_reviewing_the_manifest_written_for_an_example_raises_nothing_new(reviewer, example):
     answers = load_answers(str(example))
     recommendation = advise(answers)

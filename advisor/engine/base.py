@@ -104,7 +104,7 @@ class AdvisorEngine(KnowledgeEngine):
             ports=container.ports, cpu=container.cpu, memory=container.memory,
             purpose=None if container.main else container.purpose,
             shares_volume=container.shares_volume, uses_localhost=container.uses_localhost,
-            restart_policy=restart_policy,
+            same_node=container.same_node, restart_policy=restart_policy,
         )
         plan.containers.append(entry)
         return entry

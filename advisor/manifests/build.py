@@ -207,6 +207,9 @@ class _Writer:
             key = keys.PURPOSE + c.name
             if c.role != "main" and c.purpose and len(key.split("/", 1)[1]) <= 63:
                 annotations[key] = c.purpose
+            key = keys.SAME_NODE + c.name
+            if c.role != "main" and c.same_node and len(key.split("/", 1)[1]) <= 63:
+                annotations[key] = "true"
         return annotations
 
     # -- the Pod -----------------------------------------------------------------------

@@ -37,6 +37,7 @@ class ManifestContainer:
     purpose: str = "other"
     purpose_why: str | None = None  # the guess behind the purpose, None when stated or not needed
     shares_volume: bool = False
+    same_node: bool = False  # stated by the pod-advisor.io/same-node.<name> annotation
     localhost_why: str | None = None  # why it is taken to talk with the main container over localhost
 
     @property
@@ -143,6 +144,8 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
     notes: list[tuple[int, str]] = []
     _purposes(obj, containers, annotations, purposes, notes)
     _colocation(spec, containers)
+    for container in containers:
+        container.same_node = annotations.get(keys.SAME_NODE + container.name) == "true"
 
     owner = owner_kind(obj) if obj.kind == "Pod" else None
     controller = owner or obj.kind
@@ -277,5 +280,6 @@ def _answer(c: ManifestContainer) -> Container:
         purpose="other" if c.main else c.purpose,
         shares_volume=not c.main and c.shares_volume,
         uses_localhost=not c.main and c.localhost_why is not None,
+        same_node=not c.main and c.same_node,
         stable_identity=c.purpose in guess.DATABASES,
     )
