@@ -70,7 +70,7 @@ def test_enter_on_every_screen_writes_a_valid_answers_file(tmp_path):
     result = wizard(ENTER * DEFAULT_QUESTIONS + ENTER + SAVE)
     assert result.status == 0, result.stderr
     answers = answers_file(tmp_path)
-    assert (answers.name, answers.containers[0].name, answers.containers[0].image) == ("my-app", "app", "nginx:1.27")
+    assert (answers.name, answers.containers[0].name, answers.containers[0].image) == ("my-app", "app", "nginxinc/nginx-unprivileged:1.27")
     assert evaluate_json(tmp_path / "my-app.answers.yaml")["workloads"][0]["controller"] == "Deployment"
 
 
