@@ -16,11 +16,9 @@ from importlib import resources
 
 import yaml
 
-# libyaml's parser is several times faster, and the knowledge base is parsed at every start.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 from .errors import KnowledgeBaseError
 from .schemacheck import ENTRY_ID, RULE_ID, Field, check_record, list_of, max_length, pattern
+from .yamlsource import SAFE_LOADER
 
 SEVERITIES = ("info", "warning", "error")
 CONCERNS = ("grouping", "roles", "placement", "controller", "service", "findings", "review")
@@ -137,7 +135,7 @@ def _yaml_files(package: str) -> list[tuple[str, str]]:
 
 def _load_list(name: str, text: str, top_key: str, problems: list[str]) -> list:
     try:
-        data = yaml.load(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         problems.append(f"{name}: not valid YAML: {exc}")
         return []
@@ -200,7 +198,7 @@ def load_knowledge_base() -> KnowledgeBase:
     findings: dict[str, FindingInfo] = {}
     for name, text in _yaml_files("knowledge.rules"):
         try:
-            data = yaml.load(text, Loader=_LOADER) or {}
+            data = yaml.load(text, Loader=SAFE_LOADER) or {}
         except yaml.YAMLError as exc:
             problems.append(f"{name}: not valid YAML: {exc}")
             continue

@@ -340,7 +340,9 @@ _QUESTION_FIELDS = {
 
 
 def parse_questions(name: str, text: str, problems: list[str]) -> QuestionSet:
-    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    from .yamlsource import SAFE_LOADER
+
+    data = yaml.load(text, Loader=SAFE_LOADER) or {}
     versions = data.get("kubernetes", {})
     result = QuestionSet(oldest=versions.get("oldest", 25), newest=versions.get("newest", 37))
     seen: dict[str, set] = {"id": set(), "key": set()}

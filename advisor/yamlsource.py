@@ -20,8 +20,9 @@ MAX_BYTES = 1024 * 1024
 MAX_NODES = 100_000  # values visited while expanding one document, aliases included
 _STANDARD_TAG = "tag:yaml.org,2002:"
 _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
-# libyaml's parser when present: the same nodes and marks, several times faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's parser when present: the same nodes and marks, several times faster. Everything
+# pod-advisor parses goes through it (the knowledge base is parsed at every start).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -120,7 +121,7 @@ def parse_documents(text: str, source: str, max_nodes: int = MAX_NODES) -> list[
     """Every document in ``text`` (empty ones skipped), converted safely."""
     documents = []
     try:
-        for node in yaml.compose_all(text, Loader=_LOADER):
+        for node in yaml.compose_all(text, Loader=SAFE_LOADER):
             if node is None:
                 continue
             doc = Document(data=None, source=source)

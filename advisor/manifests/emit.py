@@ -16,9 +16,10 @@ import textwrap
 
 import yaml
 
+from ..yamlsource import SAFE_LOADER
+
 WIDTH = 100
 _PLAIN = re.compile(r"^[A-Za-z0-9_./-][A-Za-z0-9_./:@-]*$")
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def emit_stream(documents, header: list[str] = ()) -> str:
@@ -32,7 +33,7 @@ def emit_stream(documents, header: list[str] = ()) -> str:
 
 
 def read_stream(text: str) -> list:
-    return [doc for doc in yaml.load_all(text, Loader=_SAFE_LOADER) if doc is not None]
+    return [doc for doc in yaml.load_all(text, Loader=SAFE_LOADER) if doc is not None]
 
 
 def scalar(value) -> str:
@@ -49,7 +50,7 @@ def scalar(value) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _string(text: str) -> str:
-    if _PLAIN.match(text) and yaml.load(text, Loader=_SAFE_LOADER) == text:
+    if _PLAIN.match(text) and yaml.load(text, Loader=SAFE_LOADER) == text:
         return text
     return json.dumps(text)  # a JSON string is a YAML double-quoted scalar
 
