@@ -10,45 +10,46 @@ NOT_PREPARE = P(lambda purpose: purpose != "prepare")
 
 
 class GroupingRules:
-    def _join(self, index: int, name: str, purpose: str, need: str, key: str) -> None:
+    def _join(self, index: int, name: str, purpose: str, scales: bool, need: str, key: str) -> None:
         main = self.answers.main.name
-        self.declare(InPod(index=index, name=name, purpose=purpose,
-                           scales=self.container(index).scales_independently))
+        self.declare(InPod(index=index, name=name, purpose=purpose, scales=scales))
         self.conclude(f"{name} runs in the same Pod as {main}: {need}",
                       self.container_answer(index, key), workload=self.answers.name, container=name)
 
     @rule("colocate-shared-volume",
-          Relation(shares_volume=True, purpose=MATCH.purpose & NOT_PREPARE,
-                    index=MATCH.index, name=MATCH.name),
+          Relation(shares_volume=True, purpose=MATCH.purpose & NOT_PREPARE, scales=MATCH.scales,
+                   index=MATCH.index, name=MATCH.name),
           concern="grouping")
-    def colocate_shared_volume(self, index, name, purpose):
-        self._join(index, name, purpose, "a volume is shared only by containers of one Pod", "shares_volume")
+    def colocate_shared_volume(self, index, name, purpose, scales):
+        self._join(index, name, purpose, scales, "a volume is shared only by containers of one Pod",
+                   "shares_volume")
 
     @rule("colocate-localhost",
-          Relation(uses_localhost=True, purpose=MATCH.purpose & NOT_PREPARE,
-                    index=MATCH.index, name=MATCH.name),
+          Relation(uses_localhost=True, purpose=MATCH.purpose & NOT_PREPARE, scales=MATCH.scales,
+                   index=MATCH.index, name=MATCH.name),
           concern="grouping")
-    def colocate_localhost(self, index, name, purpose):
-        self._join(index, name, purpose, "only containers of one Pod share localhost", "uses_localhost")
+    def colocate_localhost(self, index, name, purpose, scales):
+        self._join(index, name, purpose, scales, "only containers of one Pod share localhost", "uses_localhost")
 
     @rule("colocate-same-node",
-          Relation(same_node=True, purpose=MATCH.purpose & NOT_PREPARE,
-                    index=MATCH.index, name=MATCH.name),
+          Relation(same_node=True, purpose=MATCH.purpose & NOT_PREPARE, scales=MATCH.scales,
+                   index=MATCH.index, name=MATCH.name),
           concern="grouping")
-    def colocate_same_node(self, index, name, purpose):
-        self._join(index, name, purpose, "only the containers of one Pod are sure to share a node", "same_node")
+    def colocate_same_node(self, index, name, purpose, scales):
+        self._join(index, name, purpose, scales, "only the containers of one Pod are sure to share a node",
+                   "same_node")
 
     @rule("prepare-in-pod",
-          Relation(purpose="prepare", index=MATCH.index, name=MATCH.name),
+          Relation(purpose="prepare", scales=MATCH.scales, index=MATCH.index, name=MATCH.name),
           concern="grouping")
-    def prepare_in_pod(self, index, name):
-        self._join(index, name, "prepare",
+    def prepare_in_pod(self, index, name, scales):
+        self._join(index, name, "prepare", scales,
                    "it must finish before the main container starts, and only an init container of the "
                    "same Pod can guarantee that", "purpose")
 
     @rule("separate-workload",
           Relation(shares_volume=False, uses_localhost=False, same_node=False,
-                    purpose=MATCH.purpose & NOT_PREPARE, index=MATCH.index, name=MATCH.name),
+                   purpose=MATCH.purpose & NOT_PREPARE, index=MATCH.index, name=MATCH.name),
           Workload(environment=MATCH.environment),
           concern="grouping")
     def separate_workload(self, index, name, purpose, environment):
