@@ -1,6 +1,7 @@
 """pod-advisor review as a user meets it: inputs, formats, -o, and exit statuses."""
 
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -162,10 +163,38 @@ def test_documents_that_are_not_kubernetes_objects_are_skipped(cli, write):
     ("kind: Pod\nmetadata: {name: x\n", "not valid YAML"),
     ("kind: Pod\nmetadata:\n  name: a\n  name: b\n", ":4: metadata.name: the key 'name' appears twice"),
 ])
-def test_unreadable_input_exits_2_with_the_place_and_nothing_on_stdout(cli, write, text, message):
+def test_an_unreadable_file_is_named_with_its_place_and_exits_2(cli, write, text, message):
     run = cli("review", write("bad.yaml", text))
-    assert (run.status, run.stdout) == (2, "")
+    assert run.status == 2
     assert message in run.stderr and "Traceback" not in run.stderr
+    assert "0 objects reviewed in 0 files" in run.stdout and "1 file could not be reviewed" in run.stdout
+
+
+def test_one_unreadable_file_does_not_hide_the_findings_of_the_others(cli, write, tmp_path):
+    write("k8s/bad.yaml", "kind: Pod\nmetadata: {name: x\n")
+    write("k8s/pod.yaml", Path(BARE_POD).read_text())
+    run = cli("review", str(tmp_path / "k8s"))
+    assert run.status == 2
+    assert "bad.yaml:3: not valid YAML" in run.stderr
+    assert "bare-pod" in run.stdout and "1 object reviewed in 1 file" in run.stdout
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_files_that_could_not_be_reviewed_are_in_the_json_and_sarif(cli, write, tmp_path, fmt):
+    write("k8s/bad.yaml", "kind: Pod\nmetadata:\n  name: a\n  name: b\n")
+    write("k8s/pod.yaml", Path(BARE_POD).read_text())
+    run = cli("review", str(tmp_path / "k8s"), "--format", fmt)
+    assert run.status == 2
+    data = json.loads(run.stdout)
+    if fmt == "json":
+        assert [(e["file"].endswith("bad.yaml"), e["line"]) for e in data["errors"]] == [(True, 4)]
+        assert data["summary"]["errors"] == 1 and [f["id"] for f in data["findings"]] == ["bare-pod"]
+    else:
+        invocation = data["runs"][0]["invocations"][0]
+        assert invocation["executionSuccessful"] is False
+        [note] = invocation["toolExecutionNotifications"]
+        assert note["level"] == "error" and note["locations"][0]["physicalLocation"]["region"]["startLine"] == 4
+        assert [r["ruleId"] for r in data["runs"][0]["results"]] == ["bare-pod"]
 
 
 def test_a_helm_template_gets_a_hint_to_render_it_first(cli, write):
@@ -219,3 +248,10 @@ def test_output_dash_is_standard_output_as_for_manifest_and_batch(cli, tmp_path,
     run = cli("review", BARE_POD, "--format", "json", "-o", "-")
     assert run.status == 0 and json.loads(run.stdout)["summary"]["objects"] == 1
     assert not (tmp_path / "-").exists() and "wrote" not in run.stderr
+
+
+def test_a_plain_equals_sign_is_read_as_the_string_kubectl_sees(cli, write):
+    # YAML 1.1 gives a plain "=" a tag of its own; Kubernetes' YAML reader takes it as text.
+    text = Path(BARE_POD).read_text() + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ops}\ndata:\n  op: =\n"
+    run = cli("review", write("pod.yaml", text), "--format", "json")
+    assert run.status == 0 and json.loads(run.stdout)["summary"]["errors"] == 0

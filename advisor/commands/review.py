@@ -68,9 +68,14 @@ def run(args, env) -> int:
         if env.stdin_isatty:
             env.err("pod-advisor: reading manifests from standard input; end with Ctrl-D")
         stdin_text = env.stdin.read()
-    texts = read_inputs(args.paths, stdin_text)
-    report = reviewer.review_texts(texts, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest, config=config))
+    texts, unreadable = read_inputs(args.paths, stdin_text)
+    report = reviewer.review_texts(texts, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest, config=config),
+                                   unreadable)
 
+    # One bad file never hides the rest: each is named here, the others are reviewed, and
+    # the exit status says that some input was invalid.
+    for problem in report.errors:
+        env.err(f"pod-advisor: {problem}")
     for note in report.notes:
         env.err(f"pod-advisor: note: {note}")
     if args.format == "json":
@@ -84,4 +89,6 @@ def run(args, env) -> int:
         text = render_text(report, kb, Style(color, env.unicode))
     if write_output(env, args.output, text, force=args.force):
         env.err(f"wrote {args.output}")
+    if report.errors:
+        return 2
     return 1 if report.fails(args.fail_on) else 0

@@ -97,6 +97,7 @@ class Inputs:
 
     objects: list[ManifestObject] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)  # files that could not be read or parsed
     not_objects: int = 0  # documents without a kind (values files, kustomizations' fragments)
     by_kind: dict[str, list[ManifestObject]] = field(default_factory=dict)
 
@@ -129,8 +130,12 @@ def find_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
     return found, problems
 
 
-def read_inputs(paths: list[str], stdin_text: str | None = None) -> list[tuple[str, str]]:
-    """(name, text) of every input file; InputError listing every one that cannot be read."""
+def read_inputs(paths: list[str], stdin_text: str | None = None) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """(name, text) of every input file that can be read, and a Problem for each one that cannot.
+
+    One unreadable file never hides the others: the caller reviews what was read and
+    reports the rest.
+    """
     files, problems = find_files(paths)
     texts = []
     for path in files:
@@ -141,16 +146,18 @@ def read_inputs(paths: list[str], stdin_text: str | None = None) -> list[tuple[s
             texts.append((path, read_text(path, max_bytes=MAX_BYTES)))
         except InputError as exc:
             problems += exc.problems
-    if problems:
-        raise InputError(problems)
-    return texts
+    return texts, problems
 
 
-def parse_inputs(texts: list[tuple[str, str]]) -> Inputs:
-    """Parse every text into objects; InputError listing every file that is not valid YAML."""
-    inputs, problems = Inputs(), []
+def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = None) -> Inputs:
+    """Parse every text into objects; a file that is not valid YAML becomes one of ``Inputs.errors``.
+
+    ``errors`` are problems found before parsing (files that could not be read); they
+    come first.
+    """
+    inputs = Inputs(errors=list(errors or ()))
+    problems = inputs.errors
     for name, text in texts:
-        inputs.files.append(name)
         try:
             documents = parse_documents(text, name)
         except InputError as exc:
@@ -161,10 +168,9 @@ def parse_inputs(texts: list[tuple[str, str]]) -> Inputs:
                                                 "pod-advisor review -")
             problems += exc.problems
             continue
+        inputs.files.append(name)
         for doc in documents:
             _collect(doc, (), doc.data, inputs)
-    if problems:
-        raise InputError(problems)
     return inputs
 
 

@@ -75,7 +75,10 @@ def _summary(report: ReviewReport, style: Style) -> str:
     else:
         result = ", ".join(_plural(counts[s], s) for s in ("error", "warning", "info") if counts[s])
     suppressed = f"; {len(report.suppressed)} suppressed" if report.suppressed else ""
-    return f"{reviewed}: {result}{suppressed}."
+    unreadable = ""
+    if report.errors:
+        unreadable = f" {style(_plural(len(report.errors), 'file'), 'red', 'bold')} could not be reviewed (see above)."
+    return f"{reviewed}: {result}{suppressed}.{unreadable}"
 
 
 def render_json(report: ReviewReport, kb: KnowledgeBase) -> str:
@@ -135,15 +138,28 @@ def render_sarif(report: ReviewReport, kb: KnowledgeBase) -> str:
                 "justification": by.reason or f"{by.key} ({by.file}:{by.line})",
             }]
         results.append(result)
-    sarif = {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "pod-advisor", "version": __version__, "rules": rules}},
-            "results": results,
-        }],
+    run = {
+        "tool": {"driver": {"name": "pod-advisor", "version": __version__, "rules": rules}},
+        "results": results,
     }
+    if report.errors:
+        # Files that could not be reviewed: code scanning shows them as tool notifications.
+        run["invocations"] = [{
+            "executionSuccessful": False,
+            "toolExecutionNotifications": [_notification(problem) for problem in report.errors],
+        }]
+    sarif = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(sarif, indent=2) + "\n"
+
+
+def _notification(problem) -> dict:
+    notification = {"level": "error", "message": {"text": str(problem)}}
+    if problem.file:
+        location = {"artifactLocation": {"uri": _uri(problem.file)}}
+        if problem.line:
+            location["region"] = {"startLine": problem.line}
+        notification["locations"] = [{"physicalLocation": location}]
+    return notification
 
 
 def _uri(path: str) -> str:

@@ -116,6 +116,7 @@ class ReviewReport:
     objects: list[ObjectReview]
     skipped: dict[str, int]  # kind -> count of objects read but not reviewed
     notes: list[Note] = field(default_factory=list)
+    errors: list = field(default_factory=list)  # advisor.errors.Problem: files that could not be reviewed
 
     @property
     def findings(self) -> list[ReviewFinding]:
@@ -141,7 +142,9 @@ class ReviewReport:
         return {
             "kubernetes": self.kubernetes,
             "summary": {"files": len(self.files), "objects": len(self.objects), "skipped": dict(self.skipped),
-                        "findings": self.counts(), "suppressed": len(self.suppressed)},
+                        "findings": self.counts(), "suppressed": len(self.suppressed),
+                        "errors": len(self.errors)},
+            "errors": [{"file": e.file, "line": e.line, "message": str(e)} for e in self.errors],
             "findings": [f.to_dict(kb) for f in self.findings],
             "suppressed": [f.to_dict(kb) for f in self.suppressed],
             "objects": [o.to_dict() for o in self.objects],

@@ -53,9 +53,10 @@ class Reviewer:
                                                                    f"reviewing for the newest version"))
         return self.version_question.default
 
-    def review_texts(self, texts: list[tuple[str, str]], options: ReviewOptions) -> ReviewReport:
-        """Parse (name, text) pairs and review them together (InputError if any is not YAML)."""
-        return self.review(parse_inputs(texts), options)
+    def review_texts(self, texts: list[tuple[str, str]], options: ReviewOptions,
+                     errors: list | None = None) -> ReviewReport:
+        """Parse (name, text) pairs and review them together; files that are not YAML become report errors."""
+        return self.review(parse_inputs(texts, errors), options)
 
     def review(self, inputs: Inputs, options: ReviewOptions) -> ReviewReport:
         notes: list[Note] = []
@@ -72,7 +73,8 @@ class Reviewer:
                 continue
             notes += [Note(obj.file, line, text) for line, text in subject.notes]
             reviews.append(self.review_subject(subject, options, notes))
-        return ReviewReport(options.kubernetes or self.version_question.default, list(inputs.files), reviews, dict(sorted(skipped.items())), notes)
+        return ReviewReport(options.kubernetes or self.version_question.default, list(inputs.files), reviews,
+                            dict(sorted(skipped.items())), notes, list(inputs.errors))
 
     def review_subject(self, subject: Subject, options: ReviewOptions, notes: list[Note]) -> ObjectReview:
         obj = subject.obj
