@@ -20,6 +20,7 @@ MAX_BYTES = 1024 * 1024
 MAX_NODES = 100_000  # values visited while expanding one document, aliases included
 _STANDARD_TAG = "tag:yaml.org,2002:"
 _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+_VALUE_TAG = "tag:yaml.org,2002:value"  # PyYAML resolves a plain "=" to it and has no constructor
 # libyaml's parser when present: the same nodes and marks, several times faster. Everything
 # pod-advisor parses goes through it (the knowledge base is parsed at every start).
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -86,6 +87,8 @@ class _Converter:
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
         self.doc.raw[path] = node.value
+        if node.tag == _VALUE_TAG:
+            return node.value  # YAML 1.1's "=" ; kubectl (YAML 1.2 rules) reads it as the string "="
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError:
