@@ -130,18 +130,35 @@ def test_a_log_shipper_that_shares_a_volume_with_the_main_container_belongs_in_i
     assert ids(text) == set()
 
 
-def test_a_log_shipper_that_shares_nothing_is_an_unrelated_container():
+def test_a_log_shipper_that_shares_nothing_visible_stays_in_its_pod():
+    # it may receive the logs over localhost, configured in a file the reviewer cannot read
     text = deployment(container() + container("log-shipper", "fluent/fluent-bit:3.1"))
+    assert ids(text) == set()
+
+
+def test_a_database_that_shares_nothing_is_an_unrelated_container():
+    text = deployment(container("app", "ghcr.io/x/blog:1.8.0") + container("cache", "redis:7.4"))
     [finding] = review(text).findings
-    assert (finding.id, finding.container) == ("unrelated-containers", "log-shipper")
+    assert (finding.id, finding.container) == ("unrelated-containers", "cache")
     assert finding.container_line == 17 and "Deployment of its own" in finding.message
+    assert "redis" in finding.guess
+
+
+def test_a_container_the_reviewer_cannot_place_stays_where_its_author_put_it():
+    assert ids(deployment(container() + container("sidekick", "ghcr.io/x/sidekick:1.0.0"))) == set()
 
 
 def test_sharing_only_a_configmap_volume_is_no_reason_to_share_a_pod():
     mounts = "          volumeMounts: [{name: config, mountPath: /etc/app}]\n"
-    text = deployment(container(extra=mounts) + container("log-shipper", "fluent/fluent-bit:3.1", mounts),
+    text = deployment(container("app", "ghcr.io/x/blog:1.8.0", mounts) + container("cache", "redis:7.4", mounts),
                       extra_spec="      volumes: [{name: config, configMap: {name: app}}]\n")
-    assert found(text) == [("unrelated-containers", "log-shipper")]
+    assert found(text) == [("unrelated-containers", "cache")]
+
+
+def test_a_database_sharing_a_data_volume_with_the_main_container_is_tied_to_it():
+    text = deployment(container("app", "ghcr.io/x/blog:1.8.0", SHARED) + container("cache", "redis:7.4", SHARED),
+                      extra_spec="      volumes: [{name: shared, emptyDir: {}}]\n")
+    assert ids(text) == set()
 
 
 def test_a_database_reached_over_localhost_is_a_network_service_in_the_pod():
@@ -164,11 +181,11 @@ def test_a_helper_that_talks_to_localhost_itself_stays_in_the_pod():
 
 def test_the_purpose_annotation_overrides_the_guess():
     text = deployment(container() + container("sidekick", "ghcr.io/x/sidekick:1.0.0"))
-    assert found(text) == [("unrelated-containers", "sidekick")]
+    assert ids(text) == set()
     stated = text.replace("      labels: {app: web}\n    spec:",
-                          "      labels: {app: web}\n      annotations: {pod-advisor.io/purpose.sidekick: proxy-inbound}\n"
+                          "      labels: {app: web}\n      annotations: {pod-advisor.io/purpose.sidekick: separate-service}\n"
                           "    spec:")
-    assert ids(stated) == set()
+    assert found(stated) == [("unrelated-containers", "sidekick")]
 
 
 def test_a_plain_init_container_is_a_preparation_step_and_never_unrelated():

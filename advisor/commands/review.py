@@ -5,7 +5,7 @@ from __future__ import annotations
 HELP = "review Kubernetes manifests for Pod design mistakes"
 DESCRIPTION = (
     "Read manifests (files, folders, or - for standard input) and review every Pod, Deployment, ReplicaSet, "
-    "StatefulSet, DaemonSet, Job and CronJob against what the advisor would recommend for it: bare Pods, "
+    "ReplicationController, StatefulSet, DaemonSet, Job and CronJob against what the advisor would recommend for it: bare Pods, "
     "unrelated containers packed into one Pod, Pod IPs in configuration, restartPolicy Always on finite work, "
     "sidecars that keep Jobs from completing, and more. Services, ConfigMaps and autoscalers are read for "
     "cross-checks. Ignore a finding with the annotation pod-advisor.io/ignore: \"ID,...\" (or "

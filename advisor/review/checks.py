@@ -17,11 +17,13 @@ from ..engine.base import HELPER_ROLES
 from ..engine.placement import NATIVE_SIDECARS_FROM
 from ..errors import KnowledgeBaseError
 from ..recommendation import Recommendation, WorkloadPlan
-from . import guess
-from .facts import ManifestContainer, Subject
+from . import addresses, images
+from .facts import ManifestContainer, Subject, _targets, targeted_by
 from .objects import ManifestObject
 
-LONG_RUNNING = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"})
+LONG_RUNNING = frozenset({"Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet"})
+# Volume claims one node at a time can mount: a Deployment with one cannot add replicas.
+_ONE_NODE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})
 # Engine findings that mean the same thing in a manifest and are passed on as they are.
 PASSED_ON = ("mutable-image-tag", "resources-unset", "single-replica")
 
@@ -85,7 +87,15 @@ def engine_findings(s: Subject, rec: Recommendation) -> Iterator[Hit]:
             # only for replicas the manifest sets (a bare Pod gets bare-pod), and not for a workload
             # the advisor would split off
             if s.controller in ("Deployment", "StatefulSet") and s.main.name in finding.containers:
-                yield Hit(finding.id, finding.message, line=s.obj.line("spec", "replicas"))
+                claim = one_node_claim(s) if s.controller == "Deployment" else None
+                message = finding.message if claim is None else (
+                    f"{s.obj.name} runs one replica, and as written it can run no more: its Pods mount the "
+                    f"{claim}, which one node at a time can mount, so a second replica elsewhere would never "
+                    f"start. If it must survive a node failure without waiting for a replacement, or serve "
+                    f"more, run it as a StatefulSet with a volumeClaimTemplate (each replica its own claim, "
+                    f"with replication the application provides); if one replica is the design, say so "
+                    f"with the annotation pod-advisor.io/ignore: single-replica")
+                yield Hit(finding.id, message, line=s.obj.line("spec", "replicas"))
             continue
         for name in finding.containers:
             container = s.container(name)
@@ -94,60 +104,103 @@ def engine_findings(s: Subject, rec: Recommendation) -> Iterator[Hit]:
                 yield Hit(finding.id, finding.message, container, line=s.obj.doc.line(container.path + field))
 
 
+def one_node_claim(s: Subject) -> str | None:
+    """The claim (or Recreate strategy) that keeps a Deployment to one node at a time, worded."""
+    volumes = s.pod_spec.get("volumes") if isinstance(s.pod_spec.get("volumes"), list) else []
+    claims = [str(v["persistentVolumeClaim"].get("claimName")) for v in volumes
+              if isinstance(v, dict) and isinstance(v.get("persistentVolumeClaim"), dict)]
+    for name in claims:
+        claim = next((c for c in s.inputs.of_kind("PersistentVolumeClaim") if c.name == name and c.links_to(s.obj)),
+                     None)
+        modes = claim.get("spec", "accessModes") if claim is not None else None
+        if isinstance(modes, list) and modes and set(map(str, modes)) <= _ONE_NODE_MODES:
+            return f"ReadWriteOnce claim {name} ({claim.file}:{claim.line()})"
+    if claims and s.obj.get("spec", "strategy", "type") == "Recreate":
+        return f"claim {claims[0]}, whose strategy Recreate stops the old Pod before the new one mounts it"
+    return None
+
+
 # -- the manifest compared with the recommendation -------------------------------------
 
 
 @check("bare-pod")
 def bare_pod(s: Subject, rec: Recommendation) -> Iterator[Hit]:
-    if s.controller != "Pod" or rec.main.controller == "Pod":
-        return  # owned by a controller, or a debugging Pod marked as an experiment
+    if s.controller != "Pod" or rec.main.controller == "Pod" or s.static_why:
+        return  # owned by a controller, a debugging Pod marked as an experiment, or a static Pod
     kind = rec.main.controller
     why = "its work finishes" if s.completes else "it runs until stopped"
     yield Hit("bare-pod",
               f"{s.obj.name} is a bare Pod: when its node fails, it is evicted or the node is drained, nothing "
               f"recreates it. The advisor recommends a {kind} ({why}); --suggest writes it. A Pod meant for "
               f"debugging can say so with the annotation pod-advisor.io/environment: experiment",
-              guess=s.completes_why)
+              guess=_joined(s.completes_why, s.main_why))
 
 
 @check("unrelated-containers", "network-services-in-one-pod")
 def colocation(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    """A service of its own packed into the Pod: with nothing tying it there, or tied only by localhost.
+
+    Only a container the evidence shows to be a service of its own (a database, a cache,
+    a queue) is judged; a container the reviewer cannot place stays where its author
+    put it, and so does one tied by a volume, a Pod-wide setting or a stated need.
+    """
     main = s.main
-    raised = {(f.id, name) for f in rec.findings for name in f.containers}
     for c in s.containers:
-        if c.main:
+        if c.main or c.purpose not in ("separate-service", "other"):
+            continue
+        if c.purpose == "other" and not _sibling_service(main, c):
             continue
         plan = _plan_of(rec, c.index)
         if plan is not None and plan is not rec.main:
             service = f" behind a {plan.service} Service" if plan.service else ""
-            what = f" ({guess.kind_of(c.purpose)})" if c.purpose_why else ""
             yield Hit("unrelated-containers",
-                      f"{c.name}{what} shares no volume and no localhost with {main.name}, so nothing ties it to "
-                      f"this Pod: the advisor would run it as a {plan.controller} of its own{service}, scaled "
-                      f"and updated on its own. If it does read {main.name}'s files or talk to it on localhost, "
-                      f"the manifest does not show it (a shared volume, localhost in its env or args)",
-                      c, guess=c.purpose_why)
-        elif (c.localhost_why and c.purpose in ("other", "separate-service") and not c.shares_volume
-              and (c.ports or c.purpose == "separate-service")):
+                      f"{c.name} ({images.kind_of(c.purpose)}) shares no volume and no localhost with "
+                      f"{main.name}, so nothing ties it to this Pod: the advisor would run it as a "
+                      f"{plan.controller} of its own{service}, scaled and updated on its own. If it does read "
+                      f"{main.name}'s files or talk to it on localhost, the manifest does not show it (a shared "
+                      f"volume, localhost in its env or args, or the annotation pod-advisor.io/same-node.{c.name})",
+                      c, guess=_joined(c.purpose_why, s.main_why))
+        elif c.uses_localhost and c.tie.evidence:
             ports = ", ".join(map(str, c.ports)) or "its port"
             yield Hit("network-services-in-one-pod",
                       f"{c.name} serves {ports} and {main.name} talks to it over localhost only because they "
                       f"share a Pod: two services that just call each other belong in two Pods. Run {c.name} "
                       f"as a workload of its own with a Service, and have {main.name} call the Service's name",
-                      c, guess=_joined(c.localhost_why, c.purpose_why))
-        elif ("unrelated-containers", c.name) in raised:
+                      c, guess=_joined(c.tie.why, c.purpose_why, s.main_why))
+        elif c.same_node and any(f.id == "unrelated-containers" and c.name in f.containers for f in rec.findings):
             message = next(f.message for f in rec.findings
                            if f.id == "unrelated-containers" and c.name in f.containers)
             yield Hit("unrelated-containers", message, c, guess=c.purpose_why)
 
 
+def never_ends(c: ManifestContainer) -> str | None:
+    """Why ``c`` is taken never to exit on its own, or None when that is not known."""
+    if c.runtime.endless:
+        return c.runtime.why
+    if c.family.helper and not c.runtime.finishes:
+        return f"{c.family.why}, which runs until stopped"
+    return None
+
+
+def _sibling_service(main: ManifestContainer, c: ManifestContainer) -> bool:
+    """A container no family places that serves a port the main one calls on localhost, built by the same
+    owner: another service of the same application, such as a shop's orders API beside its frontend."""
+    org = images.organisation(main.image)
+    return (c.family.family is None and bool(c.ports) and c.uses_localhost and c.tie.evidence
+            and c.tie.caller == main.name and bool(org) and images.organisation(c.image) == org)
+
+
 @check("sidecar-blocks-completion")
 def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    """In a Pod whose work finishes, an ordinary container that never ends keeps it from completing."""
     if not s.completes:
         return
     for c in s.containers:
         if c.main or c.placement != "containers" or role_in_main_pod(rec, c.index) not in HELPER_ROLES:
             continue
+        endless = never_ends(c)
+        if endless is None:
+            continue  # it may well finish with the main container: nothing to blame it for
         if s.answers.minor >= NATIVE_SIDECARS_FROM:
             fix = (f"On Kubernetes {s.answers.kubernetes}, make it a native sidecar: move it to initContainers "
                    f"with restartPolicy: Always (--suggest writes it)")
@@ -157,7 +210,7 @@ def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         yield Hit("sidecar-blocks-completion",
                   f"{c.name} is an ordinary container in a {s.controller} Pod whose work finishes: it keeps "
                   f"running after {s.main.name} exits, so the Pod never completes. {fix}",
-                  c, guess=_joined(s.completes_why, c.purpose_why))
+                  c, guess=_joined(s.completes_why, endless, s.main_why))
 
 
 @check("statefulset-without-headless-service")
@@ -188,7 +241,7 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
 
 def named_service(s: Subject, name: str) -> ManifestObject | None:
     """The Service called ``name`` among the inputs, in the object's namespace."""
-    return next((svc for svc in s.inputs.of_kind("Service") if svc.name == name and svc.same_namespace(s.obj)),
+    return next((svc for svc in s.inputs.of_kind("Service") if svc.name == name and svc.links_to(s.obj)),
                 None)
 
 
@@ -230,13 +283,22 @@ def restart_always_on_completion(s: Subject, rec: Recommendation) -> Iterator[Hi
                       f"starts it again, so the Pod never reaches Succeeded and ends in CrashLoopBackOff. The "
                       f"advisor recommends {_restart_advice(rec.main)}", line=line, guess=s.completes_why)
         return
-    if s.obj.kind in LONG_RUNNING:
-        completes, why = guess.guess_completes(s.main.spec)
-        if completes:
-            yield Hit("restart-always-on-completion",
-                      f"{s.main.name} looks like work that finishes, but a {s.obj.kind} only allows "
-                      f"restartPolicy Always: it is started again after each success and never rests. Run "
-                      f"it as a Job (or a CronJob for a schedule)", s.main, guess=why)
+    if s.obj.kind in LONG_RUNNING or (s.obj.kind == "Pod" and not s.completes):
+        owner = s.controller if s.controller != "Pod" else "Pod with restartPolicy Always"
+        for c in s.containers:
+            if c.placement != "containers" or not c.runtime.finishes:
+                continue
+            if c.main and s.obj.kind in LONG_RUNNING:
+                yield Hit("restart-always-on-completion",
+                          f"{c.name} looks like work that finishes, but a {s.obj.kind} only allows restartPolicy "
+                          f"Always: it is started again after each success and never rests. Run it as a Job (or "
+                          f"a CronJob for a schedule)", c, guess=c.runtime.why)
+            elif not c.main:
+                yield Hit("restart-always-on-completion",
+                          f"{c.name} exits when its work is done, but in a {owner} it is started again after "
+                          f"each success, and again, with a growing back-off. If it prepares something "
+                          f"{s.main.name} needs, make it an init container, which runs once before "
+                          f"{s.main.name} starts (--suggest writes it)", c, guess=_joined(c.runtime.why, s.main_why))
 
 
 def _restart_advice(plan: WorkloadPlan) -> str:
@@ -252,13 +314,8 @@ def readiness_probe_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     if not services or s.completes or s.controller not in LONG_RUNNING | {"Pod"}:
         return
     serving = [c for c in s.containers if c.placement == "containers" or c.native]
-    targets = {}
-    for service in services:
-        for port in service.get("spec", "ports") or []:
-            if isinstance(port, dict):
-                targets[str(port.get("targetPort", port.get("port")))] = service.name
-    targeted = [c for c in serving if any(str(p) in targets for p in c.ports) or any(
-        isinstance(p, dict) and str(p.get("name")) in targets for p in c.spec.get("ports") or [])]
+    targets = _targets(services)
+    targeted = [c for c in serving if targeted_by(c, targets)]
     if not targeted and not targets and not s.main.ports:
         return  # a Service with no port (a StatefulSet's bare headless one): no traffic for readiness to gate
     for c in targeted or [s.main]:
@@ -279,19 +336,26 @@ def replicaset_without_deployment(s: Subject, rec: Recommendation) -> Iterator[H
                   f"{s.obj.name} is a ReplicaSet of its own: changing its Pod template changes no running Pod, "
                   f"and there is no rolling update or rollback. Use a Deployment, which manages ReplicaSets "
                   f"for you")
+    elif s.obj.kind == "ReplicationController":
+        yield Hit("replicaset-without-deployment",
+                  f"{s.obj.name} is a ReplicationController, the ReplicaSet's predecessor: it has no rolling "
+                  f"update of its own (kubectl rolling-update is gone) and only equality selectors. Use a "
+                  f"Deployment with the same Pod template and a matchLabels selector")
 
 
 @check("pod-ip-literal")
 def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     for c in s.containers:
         for path, label, text in c.texts():
-            if label.startswith("env ") and guess.holds_ranges(label[4:]):
+            if label.startswith("env ") and addresses.holds_ranges(label[4:]):
                 continue
-            for address in guess.pod_ip_literals(text):
+            for address in addresses.pod_ip_literals(text):
                 yield Hit("pod-ip-literal", _ip_message(f"{c.name}'s {label}", address), c,
                           line=s.obj.doc.line(path))
-        for config, key, line in _config_values(s, c):
-            for address in guess.pod_ip_literals(str(config.get("data", key))):
+        for config, key, line in s.config_values(c):
+            if addresses.holds_ranges(key):
+                continue
+            for address in addresses.pod_ip_literals(str(config.get("data", key))):
                 where = f"ConfigMap {config.name} key {key} ({config.file}:{line}), used by {c.name},"
                 yield Hit("pod-ip-literal", _ip_message(where, address), c)
 
@@ -300,25 +364,3 @@ def _ip_message(where: str, address: str) -> str:
     return (f"{where} holds the address {address}: a Pod's IP changes whenever the Pod is replaced (every "
             f"rollout, eviction or reschedule), and may later belong to another Pod. Address the workload "
             f"by its Service's DNS name instead")
-
-
-def _config_values(s: Subject, c: ManifestContainer) -> Iterator[tuple[ManifestObject, str, int]]:
-    """(ConfigMap, key, line) of each literal value a container reads from ConfigMaps in the input."""
-    names = {ref.get("configMapRef", {}).get("name") for ref in c.spec.get("envFrom") or []
-             if isinstance(ref, dict) and isinstance(ref.get("configMapRef"), dict)}
-    mounted = {m.get("name") for m in c.spec.get("volumeMounts") or [] if isinstance(m, dict)}
-    names |= {v["configMap"].get("name") for v in s.pod_spec.get("volumes") or []
-              if isinstance(v, dict) and v.get("name") in mounted and isinstance(v.get("configMap"), dict)}
-    keys: dict[str, set] = {}
-    for var in c.spec.get("env") or []:
-        source = var.get("valueFrom") if isinstance(var, dict) else None
-        ref = source.get("configMapKeyRef") if isinstance(source, dict) else None
-        if isinstance(ref, dict):
-            keys.setdefault(ref.get("name"), set()).add(ref.get("key"))
-    for config in s.inputs.of_kind("ConfigMap"):
-        if not config.same_namespace(s.obj) or not isinstance(config.get("data"), dict):
-            continue
-        for key in config.get("data"):
-            if config.name in names or key in keys.get(config.name, ()):
-                if not guess.holds_ranges(key):
-                    yield config, key, config.line("data", key)

@@ -2,24 +2,37 @@
 
 The reviewer does not judge manifests with rules of its own where the advisor
 already has one: it reads each object back into ``advisor.model.Answers`` (the
-main container and the others, shared volumes, localhost, ports, resources, the
-controller, restartPolicy, whether the work finishes) and lets the same engine
-that answers ``pod-advisor evaluate`` say what it would recommend. The checks
-then compare the manifest with that recommendation.
+main container and the others, what ties each to the main one, ports, resources,
+the controller, restartPolicy, whether the work finishes) and lets the same engine
+that answers ``pod-advisor evaluate`` say what it would recommend. The checks then
+compare the manifest with that recommendation.
+
+What a manifest does not state, the reviewer reads from evidence and says so:
+which container is the main one (``main_why``), what a helper is for
+(``purpose_why``), what keeps it in the Pod (``tie``), whether it finishes
+(``runtime``). Where the evidence is thin it keeps the design its author wrote:
+a container that nothing shows to be a service of its own stays in its Pod.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from .. import annotations as keys
 from ..model import Answers, Container
-from . import guess
-from .objects import TEMPLATE_PATHS, Inputs, ManifestObject
+from . import images, kustomize
+from .images import Guess
+from .objects import STDIN, TEMPLATE_PATHS, Inputs, ManifestObject
+from .runtime import Runtime, runtime_of
+from .ties import Member, Tie, find_ties, texts_of
 
-# Volumes any Pod can mount on its own: sharing one is no reason to share a Pod.
-_INDEPENDENT_VOLUMES = ("configMap", "secret", "projected", "downwardAPI")
 _COMPLETING_KINDS = ("Job", "CronJob")
+# Families that reach the main container over localhost by nature; their upstream
+# usually sits in a file the reviewer cannot read.
+_LOCALHOST_BY_NATURE = frozenset({"proxy-inbound", "proxy-outbound", "reshape-output"})
+# Labels and images of the control plane's static Pods, which the kubelet runs from files.
+_STATIC_COMPONENTS = ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd", "kube-vip")
 
 
 @dataclass
@@ -34,11 +47,12 @@ class ManifestContainer:
     path: tuple  # key path in the document
     line: int
     main: bool = False
+    family: Guess = field(default_factory=lambda: Guess("other", None))
+    runtime: Runtime = field(default_factory=lambda: Runtime(None))
     purpose: str = "other"
     purpose_why: str | None = None  # the guess behind the purpose, None when stated or not needed
-    shares_volume: bool = False
     same_node: bool = False  # stated by the pod-advisor.io/same-node.<name> annotation
-    localhost_why: str | None = None  # why it is taken to talk with the main container over localhost
+    tie: Tie | None = None  # what keeps it in the main container's Pod; None: nothing does
 
     @property
     def ports(self) -> tuple[int, ...]:
@@ -50,8 +64,29 @@ class ManifestContainer:
         return tuple(found)
 
     @property
+    def port_names(self) -> tuple[str, ...]:
+        return tuple(str(p["name"]) for p in self.spec.get("ports") or [] if isinstance(p, dict) and p.get("name"))
+
+    @property
     def image(self) -> str:
         return str(self.spec.get("image") or "")
+
+    @property
+    def mounts(self) -> tuple[str, ...]:
+        """The volumes it mounts (its data, for a database)."""
+        return tuple(str(m.get("name")) for m in self.spec.get("volumeMounts") or [] if isinstance(m, dict))
+
+    @property
+    def shares_volume(self) -> bool:
+        return self.tie is not None and self.tie.kind == "volume"
+
+    @property
+    def uses_localhost(self) -> bool:
+        return self.tie is not None and self.tie.kind == "localhost"
+
+    @property
+    def tied_by_evidence(self) -> bool:
+        return self.same_node or (self.tie is not None and self.tie.evidence)
 
     def texts(self) -> list[tuple[tuple, str, str]]:
         """(key path, label, text) of every command word, argument and literal env value."""
@@ -80,6 +115,8 @@ class Subject:
     controller: str  # what owns the Pods: the kind, or a bare Pod's owner kind, or "Pod"
     completes: bool
     completes_why: str | None = None  # the guess behind completes, None when the manifest says so
+    main_why: str | None = None  # the evidence behind the choice of main container, when it was chosen
+    static_why: str | None = None  # why a bare Pod is taken for a static Pod the kubelet runs
     notes: list[tuple[int, str]] = field(default_factory=list)  # (line, text) for the user
 
     @property
@@ -107,6 +144,18 @@ class Subject:
     def spec_line(self, *keys) -> int:
         return self.obj.line(*self.template_path, "spec", *keys)
 
+    def config_values(self, c: ManifestContainer) -> Iterator[tuple[ManifestObject, str, int]]:
+        """(ConfigMap, key, line) of each value a container reads from ConfigMaps in the input."""
+        return config_values(self.obj, self.inputs, self.pod_spec, c.spec)
+
+
+@dataclass(frozen=True)
+class Skip:
+    """An object that is not reviewed, and why."""
+
+    line: int
+    text: str
+
 
 def annotations_of(obj: ManifestObject, template_path: tuple) -> dict[str, str]:
     """The object's annotations, then its Pod template's (which win on a clash)."""
@@ -131,29 +180,53 @@ def selects(service: ManifestObject, labels: dict) -> bool:
             and all(k in labels and str(labels[k]) == str(v) for k, v in selector.items()))
 
 
-def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tuple[str, ...]) -> Subject | None:
-    """The Subject for a reviewed object, or None when it holds no container to review."""
+def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tuple[str, ...]) -> Subject | Skip:
+    """The Subject for a reviewed object, or a Skip saying why it is not reviewed."""
     template_path = TEMPLATE_PATHS[obj.kind]
     spec = obj.get(*template_path, "spec")
+    patched_by = inputs.patches.get(kustomize.key(obj.file)) if obj.file != STDIN else None
+    if patched_by:
+        return Skip(obj.line(), f"{obj.label} is a kustomize patch ({patched_by}), a part of an object; not reviewed")
     if not isinstance(spec, dict) or not isinstance(spec.get("containers"), list) or not spec["containers"]:
-        return None
+        return Skip(obj.line(), f"{obj.label} has no containers; not reviewed")
     annotations = annotations_of(obj, template_path)
-    containers = _containers(obj, template_path, spec, annotations)
+    containers = _containers(obj, template_path, spec)
     if not containers:
-        return None
-    notes: list[tuple[int, str]] = []
-    _purposes(obj, containers, annotations, purposes, notes)
-    _colocation(spec, containers)
-    for container in containers:
-        container.same_node = annotations.get(keys.SAME_NODE + container.name) == "true"
+        return Skip(obj.line(), f"{obj.label} has no containers; not reviewed")
+    partial = [c.name for c in containers if not c.image]
+    if partial:
+        return Skip(obj.line(), f"{obj.label} looks like a patch, a part of an object: its container "
+                                f"{partial[0]} has no image; not reviewed")
 
     owner = owner_kind(obj) if obj.kind == "Pod" else None
     controller = owner or obj.kind
     restart = str(spec.get("restartPolicy") or "Always")
-    completes, completes_why = _completes(obj.kind, owner, restart, containers)
+    stated_completion = (obj.kind in _COMPLETING_KINDS or owner in _COMPLETING_KINDS
+                         or (controller == "Pod" and restart in ("Never", "OnFailure")))
     labels = obj.get(*template_path, "metadata", "labels") or {}
     services = [s for s in inputs.of_kind("Service")
-                if s.same_namespace(obj) and isinstance(labels, dict) and selects(s, labels)]
+                if s.links_to(obj) and isinstance(labels, dict) and selects(s, labels)]
+
+    for c in containers:
+        c.family = images.family_of(c.name, c.image)
+        c.runtime = runtime_of(c.spec)
+    main_why = _choose_main(containers, annotations, services, stated_completion, _workload_names(obj, labels))
+    main = next(c for c in containers if c.main)
+
+    notes: list[tuple[int, str]] = []
+    _purposes(obj, containers, annotations, purposes, notes, stated_completion)
+    members = [Member(c.name, c.image, c.spec, texts_of(c.spec, _config_texts(obj, inputs, spec, c.spec)), c.family)
+               for c in containers]
+    ties = find_ties(spec, members, per_node=controller == "DaemonSet")
+    for c in containers:
+        if c.main:
+            continue
+        c.same_node = annotations.get(keys.SAME_NODE + c.name) == "true"
+        c.tie = ties.to_main(main.name, c.name) or _tie_by_nature(c)
+
+    completes, completes_why = stated_completion, None
+    if controller == "Pod" and not stated_completion and main.runtime.finishes:
+        completes, completes_why = True, main.runtime.why
 
     name = obj.name
     if any(c.name == name and not c.main for c in containers):
@@ -173,14 +246,16 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
         source=obj.file,
     )
     return Subject(obj, inputs, template_path, containers, annotations, services, answers, controller,
-                   completes, completes_why, notes)
+                   completes, completes_why, main_why, _static_pod(obj, spec, containers) if controller == "Pod"
+                   else None, notes)
 
 
-def _containers(obj, template_path, spec, annotations) -> list[ManifestContainer]:
+def _containers(obj, template_path, spec) -> list[ManifestContainer]:
     base = obj.path + template_path + ("spec",)
     regular, init = [], []
     for placement, target in (("containers", regular), ("initContainers", init)):
-        for i, item in enumerate(spec.get(placement) or []):
+        items = spec.get(placement)
+        for i, item in enumerate(items if isinstance(items, list) else []):
             if not isinstance(item, dict):
                 continue
             target.append(ManifestContainer(
@@ -188,76 +263,176 @@ def _containers(obj, template_path, spec, annotations) -> list[ManifestContainer
                 native=placement == "initContainers" and item.get("restartPolicy") == "Always",
                 path=base + (placement, i), line=obj.doc.line(base + (placement, i)) or 1,
             ))
-    if not regular:
-        return []
-    default = annotations.get(keys.DEFAULT_CONTAINER)
-    main = next((c for c in regular if c.name == default), regular[0])
-    main.main = True
     ordered = regular + init
     for index, container in enumerate(ordered):
         container.index = index
-    return ordered
+    return ordered if regular else []
 
 
-def _purposes(obj, containers, annotations, purposes, notes) -> None:
-    for container in containers:
-        if container.main:
+def _targets(services: list[ManifestObject]) -> dict[str, str]:
+    """target port (number or name, as text) -> the Service that sends traffic there."""
+    targets = {}
+    for service in services:
+        ports = service.get("spec", "ports")
+        for port in ports if isinstance(ports, list) else []:
+            if isinstance(port, dict):
+                targets.setdefault(str(port.get("targetPort", port.get("port"))), service.name)
+    return targets
+
+
+def targeted_by(c: ManifestContainer, targets: dict[str, str]) -> str | None:
+    """The Service whose port leads to ``c``, if any."""
+    return next((targets[str(p)] for p in (*c.ports, *c.port_names) if str(p) in targets), None)
+
+
+def _workload_names(obj: ManifestObject, labels) -> set[str]:
+    """The names the workload goes by: its own, and its Pods' app labels."""
+    names = {obj.name}
+    if isinstance(labels, dict):
+        names |= {str(labels[k]) for k in ("app", "app.kubernetes.io/name", "k8s-app", "name") if k in labels}
+    return names
+
+
+def _choose_main(containers, annotations, services, completing: bool, workload_names: set[str]) -> str | None:
+    """Mark the main container, and return the evidence when it is not simply the first one.
+
+    The kubectl default-container annotation says it outright. Otherwise the main one
+    is the container that does the Pod's work: in a Pod whose work finishes, one that
+    finishes; in a long-running Pod, one that keeps running; of those, one named after
+    its workload, one that no image family marks as a helper (a proxy, a reloader, a
+    log shipper), an application before a database beside it, the one a Service sends
+    traffic to, one that declares a port, and the first listed last of all.
+    """
+    regular = [c for c in containers if c.placement == "containers"]
+    stated = annotations.get(keys.DEFAULT_CONTAINER)
+    chosen = next((c for c in regular if c.name == stated), None)
+    if chosen is not None:
+        chosen.main = True
+        return None
+    targets = _targets(services)
+
+    def rank(c: ManifestContainer):
+        if completing:
+            runs = {"finishes": 0, None: 1, "endless": 2}[c.runtime.runs]
+        else:
+            runs = 1 if c.runtime.finishes else 0
+        family = 2 if c.family.helper else 1 if images.is_separate_service(c.family) else 0
+        named = 0 if c.name in workload_names else 1
+        return runs, named, family, 0 if targeted_by(c, targets) else 1, 0 if c.ports else 1, regular.index(c)
+
+    chosen = min(regular, key=rank)
+    chosen.main = True
+    if chosen is regular[0]:
+        return None
+    first = regular[0]
+    reasons = []
+    if rank(first)[0] > rank(chosen)[0]:
+        reasons.append(f"{first.name} {'never ends' if completing else 'exits'} ({first.runtime.why})")
+    if chosen.name in workload_names and first.name not in workload_names:
+        reasons.append(f"{chosen.name} is named after its workload")
+    elif first.family.helper:
+        reasons.append(first.family.why)
+    service = targeted_by(chosen, targets)
+    if service and not reasons:
+        reasons.append(f"the Service {service} sends its traffic to {chosen.name}")
+    because = "; ".join(reasons) or f"{chosen.name} is the likelier application"
+    return f"{chosen.name} is taken for the main container, not {first.name}: {because}"
+
+
+def _purposes(obj, containers, annotations, purposes, notes, completing: bool) -> None:
+    main = next(c for c in containers if c.main)
+    for c in containers:
+        if c.main:
             continue
-        stated = annotations.get(keys.PURPOSE + container.name)
+        stated = annotations.get(keys.PURPOSE + c.name)
         if stated is not None:
             if stated in purposes:
-                container.purpose = stated
+                c.purpose = stated
                 continue
-            notes.append((obj.line("metadata"), f"annotation {keys.PURPOSE}{container.name}: {stated!r} "
+            notes.append((obj.line("metadata"), f"annotation {keys.PURPOSE}{c.name}: {stated!r} "
                                                 f"is not a purpose ({', '.join(purposes)}); guessing instead"))
-        if container.placement == "initContainers" and not container.native:
-            container.purpose = "prepare"
+        if c.placement == "initContainers" and not c.native:
+            c.purpose = "prepare"
+        elif c.placement == "containers" and not completing and c.runtime.finishes:
+            # it exits in a Pod that keeps running: a step that prepares, in the wrong list
+            c.purpose, c.purpose_why = "prepare", f"{c.name} exits when done: {c.runtime.why}"
+        elif images.repository(c.image) == images.repository(main.image) and not c.family.helper:
+            # a second role of the main container's own program (a Redis master and its sentinel)
+            c.purpose, c.purpose_why = "other", None
         else:
-            container.purpose, container.purpose_why = guess.guess_purpose(container.name, container.image)
+            c.purpose, c.purpose_why = c.family.purpose, c.family.why
 
 
-def _colocation(spec: dict, containers: list[ManifestContainer]) -> None:
-    """Shared volumes and localhost, read from volume mounts, env values and arguments."""
-    independent = {v.get("name") for v in spec.get("volumes") or []
-                   if isinstance(v, dict) and any(k in v for k in _INDEPENDENT_VOLUMES)}
-
-    def mounts(c: ManifestContainer) -> set:
-        return {m.get("name") for m in c.spec.get("volumeMounts") or [] if isinstance(m, dict)} - independent
-
-    main = next(c for c in containers if c.main)
-    main_text = " ".join(text for _, _, text in main.texts())
-    main_localhost = guess.mentions_localhost(main_text)
-    main_numbers = guess.numbers_in(main_text)
-    helpers = [c for c in containers if not c.main]
-    matched = [c for c in helpers if main_localhost and main_numbers & set(c.ports)]
-    for c in helpers:
-        c.shares_volume = bool(mounts(c) & mounts(main))
-        if c in matched:
-            c.localhost_why = f"{main.name} addresses localhost at its port"
-        elif main_localhost and not matched:
-            c.localhost_why = f"{main.name} addresses localhost (which container, the reviewer cannot tell)"
-        elif guess.mentions_localhost(" ".join(text for _, _, text in c.texts())):
-            c.localhost_why = f"{c.name} addresses localhost"
-        elif c.purpose in guess.LOCALHOST_BY_NATURE:
-            c.localhost_why = f"{guess.kind_of(c.purpose)} reaches the main container over localhost by nature"
+def _tie_by_nature(c: ManifestContainer) -> Tie | None:
+    """What keeps a helper in its Pod when the manifest shows nothing: its family, or its author's choice."""
+    if c.purpose in _LOCALHOST_BY_NATURE and c.purpose_why:
+        return Tie(f"{images.kind_of(c.purpose)} reaches the main container over localhost by nature (its "
+                   f"upstream is in a file the reviewer cannot read)", evidence=False, kind="localhost")
+    if c.purpose == "separate-service" or c.purpose == "prepare":
+        return None
+    what = images.kind_of(c.purpose) if c.purpose_why else "a container the reviewer cannot place"
+    return Tie(f"{c.name} is {what}; the manifest shows no tie to the main container, but nothing shows it "
+               f"to be a service of its own either, so it stays where its author put it", evidence=False)
 
 
-def _completes(kind, owner, restart, containers) -> tuple[bool, str | None]:
-    if kind in _COMPLETING_KINDS or owner in _COMPLETING_KINDS:
-        return True, None
-    if kind != "Pod" or owner:
-        return False, None
-    if restart in ("Never", "OnFailure"):
-        return True, None
-    main = next(c for c in containers if c.main)
-    return guess.guess_completes(main.spec)
+def _static_pod(obj: ManifestObject, spec: dict, containers) -> str | None:
+    """Why a bare Pod is taken for a static Pod (the kubelet runs it from a file), or None."""
+    labels = obj.metadata.get("labels") if isinstance(obj.metadata.get("labels"), dict) else {}
+    if labels.get("tier") == "control-plane" or str(labels.get("component")) in _STATIC_COMPONENTS:
+        return f"its labels mark it a control-plane component ({labels.get('component') or 'tier: control-plane'})"
+    critical = str(spec.get("priorityClassName") or "") in ("system-node-critical", "system-cluster-critical")
+    if obj.namespace == "kube-system" and spec.get("hostNetwork") is True and critical:
+        return "it runs in kube-system on the host network at a system-critical priority, as static Pods do"
+    return None
+
+
+def config_values(obj: ManifestObject, inputs: Inputs, pod_spec: dict, spec: dict
+                  ) -> Iterator[tuple[ManifestObject, str, int]]:
+    """(ConfigMap, key, line) of each value a container reads from ConfigMaps in the input."""
+    names = set()
+    for ref in spec.get("envFrom") if isinstance(spec.get("envFrom"), list) else []:
+        if isinstance(ref, dict) and isinstance(ref.get("configMapRef"), dict):
+            names.add(str(ref["configMapRef"].get("name")))
+    mounted = {m.get("name") for m in spec.get("volumeMounts") or [] if isinstance(m, dict)}
+    for volume in pod_spec.get("volumes") if isinstance(pod_spec.get("volumes"), list) else []:
+        if not isinstance(volume, dict) or volume.get("name") not in mounted:
+            continue
+        if isinstance(volume.get("configMap"), dict):
+            names.add(str(volume["configMap"].get("name")))
+        projected = volume.get("projected") if isinstance(volume.get("projected"), dict) else {}
+        for source in projected.get("sources") if isinstance(projected.get("sources"), list) else []:
+            if isinstance(source, dict) and isinstance(source.get("configMap"), dict):
+                names.add(str(source["configMap"].get("name")))
+    keys_read: dict[str, set] = {}
+    for var in spec.get("env") if isinstance(spec.get("env"), list) else []:
+        source = var.get("valueFrom") if isinstance(var, dict) else None
+        ref = source.get("configMapKeyRef") if isinstance(source, dict) else None
+        if isinstance(ref, dict):
+            keys_read.setdefault(str(ref.get("name")), set()).add(str(ref.get("key")))
+    if not names and not keys_read:
+        return
+    for config in inputs.of_kind("ConfigMap"):
+        data = config.get("data")
+        if not isinstance(data, dict) or not config.links_to(obj):
+            continue
+        for key in data:
+            if config.name in names or str(key) in keys_read.get(config.name, ()):
+                yield config, str(key), config.line("data", key)
+
+
+def _config_texts(obj, inputs, pod_spec, spec):
+    def texts():
+        for config, key, _ in config_values(obj, inputs, pod_spec, spec):
+            yield f"ConfigMap {config.name} key {key}", str(config.get("data", key))
+
+    return texts
 
 
 def _replicas(obj: ManifestObject, inputs: Inputs) -> int:
     replicas = obj.get("spec", "replicas")
     for hpa in inputs.of_kind("HorizontalPodAutoscaler"):
         target = ("spec", "scaleTargetRef")
-        if hpa.same_namespace(obj) and hpa.get(*target, "kind") == obj.kind and hpa.get(*target, "name") == obj.name:
+        if hpa.links_to(obj) and hpa.get(*target, "kind") == obj.kind and hpa.get(*target, "name") == obj.name:
             replicas = hpa.get("spec", "minReplicas", default=1)
     if isinstance(replicas, bool) or not isinstance(replicas, int):
         replicas = 1
@@ -279,7 +454,7 @@ def _answer(c: ManifestContainer) -> Container:
         cpu=quantity("cpu"), memory=quantity("memory"),
         purpose="other" if c.main else c.purpose,
         shares_volume=not c.main and c.shares_volume,
-        uses_localhost=not c.main and c.localhost_why is not None,
-        same_node=not c.main and c.same_node,
-        stable_identity=c.purpose in guess.DATABASES,
+        uses_localhost=not c.main and c.uses_localhost,
+        same_node=not c.main and (c.same_node or (c.tie is not None and c.tie.kind == "node")),
+        stable_identity=c.purpose == "separate-service" and (not images.is_cache(c.image) or bool(c.mounts)),
     )

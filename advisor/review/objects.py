@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError, Problem
 from ..yamlsource import Document, parse_documents, read_text
+from . import kustomize
 
 MAX_BYTES = 16 * 1024 * 1024  # rendered charts with their CRDs run to megabytes
 EXTENSIONS = (".yaml", ".yml", ".json")
@@ -23,6 +24,7 @@ TEMPLATE_PATHS = {
     "Pod": (),
     "Deployment": ("spec", "template"),
     "ReplicaSet": ("spec", "template"),
+    "ReplicationController": ("spec", "template"),
     "StatefulSet": ("spec", "template"),
     "DaemonSet": ("spec", "template"),
     "Job": ("spec", "template"),
@@ -86,9 +88,22 @@ class ManifestObject:
                 return default
         return value
 
-    def same_namespace(self, other: "ManifestObject") -> bool:
-        """Objects without a namespace go wherever they are applied: they match any."""
-        return not self.namespace or not other.namespace or self.namespace == other.namespace
+    @property
+    def folder(self) -> str:
+        """The folder of the object's file (standard input is a folder of its own)."""
+        return self.file if self.file == STDIN else os.path.dirname(os.path.abspath(self.file))
+
+    def links_to(self, other: "ManifestObject") -> bool:
+        """Whether ``other`` may be what this object refers to (its Service, ConfigMap, autoscaler).
+
+        Objects that name the same namespace are linked wherever they are. An object that
+        names none goes wherever it is applied, so it is linked only to objects of its own
+        folder (or stream): a repository of many applications keeps each in a folder, and
+        one application's Service must not stand in for another's.
+        """
+        if self.namespace and other.namespace:
+            return self.namespace == other.namespace
+        return self.folder == other.folder
 
 
 @dataclass
@@ -98,6 +113,7 @@ class Inputs:
     objects: list[ManifestObject] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)  # files that could not be read or parsed
+    patches: dict[str, str] = field(default_factory=dict)  # a file a kustomization patches with -> that kustomization
     not_objects: int = 0  # documents without a kind (values files, kustomizations' fragments)
     by_kind: dict[str, list[ManifestObject]] = field(default_factory=dict)
 
@@ -170,6 +186,8 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
             continue
         inputs.files.append(name)
         for doc in documents:
+            if name != STDIN and kustomize.is_kustomization(name, doc.data):
+                inputs.patches.update(dict.fromkeys(kustomize.patch_files(name, doc.data), name))
             _collect(doc, (), doc.data, inputs)
     return inputs
 

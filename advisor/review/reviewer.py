@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..recommendation import SEVERITY_ORDER
 from .checks import CHECKS, check_catalogue
-from .facts import Subject, describe
+from .facts import Skip, Subject, describe
 from .objects import Inputs, parse_inputs
 from .report import Note, ObjectRef, ObjectReview, ReviewFinding, ReviewReport
 from .suppress import IgnoreConfig, Suppressor
@@ -67,8 +67,8 @@ class Reviewer:
                 skipped[obj.kind] += 1
                 continue
             subject = describe(obj, inputs, self.target_version(obj, options, notes), self.purposes)
-            if subject is None:
-                notes.append(Note(obj.file, obj.line(), f"{obj.label} has no containers; not reviewed"))
+            if isinstance(subject, Skip):
+                notes.append(Note(obj.file, subject.line, subject.text))
                 skipped[obj.kind] += 1
                 continue
             notes += [Note(obj.file, line, text) for line, text in subject.notes]

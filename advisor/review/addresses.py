@@ -1,0 +1,35 @@
+"""Addresses written into configuration: which of them are a Pod's IP.
+
+A private IPv4 address in an env value, an argument or a ConfigMap is almost
+always a Pod's or a Service's IP, copied from a running cluster; ranges, loopback
+and the variables that hold listen addresses or proxy exceptions are not.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+_IPV4 = re.compile(r"(?<![\w.])((?:\d{1,3}\.){3}\d{1,3})(?![\w.]|/\d)")
+_NETWORKS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+                                                    "100.64.0.0/10"))
+# Variables that hold network ranges or proxy exceptions, where an address is not a peer.
+_RANGE_NAMES = re.compile(r"cidr|subnet|netmask|range|no_proxy|allow|deny|trusted|bind|listen", re.IGNORECASE)
+
+
+def pod_ip_literals(text: str) -> list[str]:
+    """Private IPv4 addresses written in ``text`` (ranges with /NN and loopback excluded)."""
+    found = []
+    for candidate in _IPV4.findall(text):
+        try:
+            address = ipaddress.ip_address(candidate)
+        except ValueError:
+            continue
+        if any(address in network for network in _NETWORKS):
+            found.append(candidate)
+    return found
+
+
+def holds_ranges(variable: str) -> bool:
+    """Whether an environment variable's name says it holds ranges or listen addresses."""
+    return bool(_RANGE_NAMES.search(variable or ""))

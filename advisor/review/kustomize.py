@@ -1,0 +1,39 @@
+"""Kustomize patches among the inputs: parts of objects, not objects to review.
+
+A kustomization names the files that patch its resources (``patches``,
+``patchesStrategicMerge``, ``patchesJson6902``). Such a file looks like an object
+(a kind, a name) but holds only the fields it changes: reviewed as it is, it would
+raise findings about what it leaves out.
+"""
+
+from __future__ import annotations
+
+import os
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_PATCH_KEYS = ("patches", "patchesStrategicMerge", "patchesJson6902")
+
+
+def is_kustomization(file: str, data) -> bool:
+    if not isinstance(data, dict):
+        return False
+    return (os.path.basename(file) in KUSTOMIZATION_FILES
+            or str(data.get("kind")) in ("Kustomization", "Component"))
+
+
+def patch_files(file: str, data: dict) -> set[str]:
+    """The absolute paths of the patch files a kustomization at ``file`` names."""
+    folder = os.path.dirname(os.path.abspath(file))
+    found = set()
+    for key in _PATCH_KEYS:
+        entries = data.get(key)
+        for entry in entries if isinstance(entries, list) else []:
+            path = entry.get("path") if isinstance(entry, dict) else entry
+            if isinstance(path, str) and path and "\n" not in path:
+                found.add(os.path.normpath(os.path.join(folder, path)))
+    return found
+
+
+def key(file: str) -> str:
+    """How a file is named in ``Inputs.patches``."""
+    return os.path.normpath(os.path.abspath(file))

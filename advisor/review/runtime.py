@@ -1,0 +1,110 @@
+"""Whether a container's work finishes, read from its command, probes, ports and image.
+
+A manifest does not say whether a container exits when its work is done; only a
+Job or CronJob, or a Pod's restartPolicy, says that of the whole Pod. The reviewer
+reads each container on its own: a server or an endless loop never ends, a script
+of one-shot commands finishes, and anything else is not known. "Not known" is an
+answer: no finding may rest on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import images
+
+ENDLESS, FINISHES = "endless", "finishes"
+
+# Shell idioms that keep a container alive for ever (or for as long as anyone cares).
+_ENDLESS_SHELL = re.compile(
+    r"while\s+(?:true|:|\[\s*1\s*\]|\[\s*true\s*\]|\(\(\s*1\s*\)\)|sleep\b)"
+    r"|until\s+false|for\s*\(\(\s*;\s*;\s*\)\)|sleep\s+(?:infinity|inf\b|\d{4,})"
+    r"|tail\s+(?:-[a-z]*f|--follow)|\bwait\b\s*$",
+    re.IGNORECASE)
+# Programs and flags that serve until stopped.
+_SERVER_WORDS = ("serve", "server", "gunicorn", "uvicorn", "daemon", "--watch", "watch", "listen", "forever",
+                 "nginx", "httpd", "supervisord", "agent", "controller", "operator", "manager", "proxy",
+                 "run-server", "runserver", "start", "worker", "consumer", "--follow", "exporter", "--daemon",
+                 "redis-server", "mongod", "postgres", "mysqld", "java", "node", "dotnet", "--port", "--listen")
+# Programs, subcommands and flags that do one thing and exit.
+_ONE_SHOT = ("migrate", "migration", "migrations", "backup", "restore", "pg_dump", "pg_restore", "mysqldump",
+             "mongodump", "import", "export", "seed", "cleanup", "prune", "vacuum", "run-once", "--once",
+             "oneshot", "one-shot", "batch", "report", "echo", "printf", "curl", "wget", "nslookup", "dig",
+             "ping", "exit", "cp", "mv", "chmod", "chown", "mkdir", "tar", "unzip", "envsubst", "pytest",
+             "--dry-run", "ls", "cat", "date", "true", "touch", "rm", "kubectl", "helm", "sleep", "env",
+             "printenv", "hostname", "perl", "sha256sum", "md5sum", "dd", "sync")
+_STATEMENT = re.compile(r"&&|\|\||[;|\n]")
+_NOISE = {"exec", "sudo", "nohup", "time", "then", "do", "fi", "done", "else", "set", "-e", "-x", "-ex", "-eu",
+          "-euo", "pipefail"}
+
+
+@dataclass(frozen=True)
+class Runtime:
+    runs: str | None  # ENDLESS, FINISHES, or None when not known
+    why: str | None = None
+
+    @property
+    def endless(self) -> bool:
+        return self.runs == ENDLESS
+
+    @property
+    def finishes(self) -> bool:
+        return self.runs == FINISHES
+
+
+def _shown(line: str) -> str:
+    return line if len(line) <= 60 else line[:57] + "..."
+
+
+def command_line(spec: dict) -> str:
+    words = []
+    for key in ("command", "args"):
+        value = spec.get(key)
+        if isinstance(value, list):
+            words += [str(w) for w in value if isinstance(w, (str, int, float))]
+    return " ".join(words)
+
+
+def _last_statement(line: str) -> list[str]:
+    """The words of the command a script ends with: what the container does for as long as it runs."""
+    for statement in reversed(_STATEMENT.split(line)):
+        words = [w for w in re.split(r"[\s()'\"`]+", statement) if w]
+        words = [w for w in words if w.lower() not in _NOISE and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", w)]
+        if words and not re.fullmatch(r"(?:/bin/|/usr/bin/)?(?:ba|da|a)?sh|-c|-lc", words[0]):
+            return words
+        if words:
+            rest = [w for w in words if not re.fullmatch(r"(?:/bin/|/usr/bin/)?(?:ba|da|a)?sh|-c|-lc", w)]
+            if rest:
+                return rest
+    return []
+
+
+def _is(word: str, words: tuple[str, ...]) -> bool:
+    return word in words or word.rsplit("/", 1)[-1] in words
+
+
+def runtime_of(spec: dict) -> Runtime:
+    """How long the container described by ``spec`` (a container of a Pod spec) runs."""
+    line = command_line(spec)
+    lowered = line.lower()
+    if _ENDLESS_SHELL.search(lowered):
+        return Runtime(ENDLESS, f"its command {_shown(line)!r} loops or waits for ever")
+    if spec.get("readinessProbe") or spec.get("livenessProbe") or spec.get("startupProbe"):
+        return Runtime(ENDLESS, "it has a probe, which only a long-running container needs")
+    if isinstance(spec.get("ports"), list) and spec["ports"]:
+        return Runtime(ENDLESS, "it declares a port to serve")
+    if not line:
+        image = str(spec.get("image") or "")
+        if images.is_server_image(image):
+            return Runtime(ENDLESS, f"its image {images.repository(image)!r} runs a server")
+        return Runtime(None)
+    last = [w.lower() for w in _last_statement(line)]
+    server = next((w for w in last if _is(w, _SERVER_WORDS) or any(w.startswith(f + "=") for f in
+                                                                     ("--port", "--listen"))), None)
+    if server:
+        return Runtime(ENDLESS, f"its command {_shown(line)!r} ends in a server ({server!r})")
+    found = next((w for w in last if _is(w, _ONE_SHOT)), None)
+    if found:
+        return Runtime(FINISHES, f"its command {_shown(line)!r} ends in work that finishes ({found!r})")
+    return Runtime(None)
