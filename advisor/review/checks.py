@@ -62,7 +62,9 @@ def check_catalogue(kb) -> None:
 
 
 def _joined(*parts: str | None) -> str | None:
-    kept = [p for p in parts if p]
+    """The guesses behind a finding, each said once (one may already hold another)."""
+    given = list(dict.fromkeys(p for p in parts if p))
+    kept = [p for p in given if not any(p != other and p in other for other in given)]
     return "; ".join(kept) if kept else None
 
 
@@ -190,6 +192,10 @@ def _sibling_service(main: ManifestContainer, c: ManifestContainer) -> bool:
             and c.tie.caller == main.name and bool(org) and images.organisation(c.image) == org)
 
 
+def _pod_of(s: Subject) -> str:
+    return "Pod" if s.controller == "Pod" else f"{s.controller} Pod"
+
+
 @check("sidecar-blocks-completion")
 def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     """In a Pod whose work finishes, an ordinary container that never ends keeps it from completing."""
@@ -208,7 +214,7 @@ def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
             fix = (f"Native sidecars need Kubernetes 1.29; on {s.answers.kubernetes}, have {c.name} exit when "
                    f"{s.main.name} is done (a file it watches in the shared volume)")
         yield Hit("sidecar-blocks-completion",
-                  f"{c.name} is an ordinary container in a {s.controller} Pod whose work finishes: it keeps "
+                  f"{c.name} is an ordinary container in a {_pod_of(s)} whose work finishes: it keeps "
                   f"running after {s.main.name} exits, so the Pod never completes. {fix}",
                   c, guess=_joined(s.completes_why, endless, s.main_why))
 

@@ -67,9 +67,13 @@ def _finding_lines(finding: ReviewFinding, kb: KnowledgeBase, style: Style, with
 def _summary(report: ReviewReport, style: Style) -> str:
     counts = report.counts()
     reviewed = f"{_plural(len(report.objects), 'object')} reviewed in {_plural(len(report.files), 'file')}"
+    besides = []
+    if report.not_reviewed:
+        besides.append(f"{report.not_reviewed} not reviewed, see the notes")
     if report.skipped:
-        kinds = ", ".join(_plural(count, kind) for kind, count in report.skipped.items())
-        reviewed += f" (also read: {kinds})"
+        besides.append("also read: " + ", ".join(_plural(count, kind) for kind, count in report.skipped.items()))
+    if besides:
+        reviewed += f" ({'; '.join(besides)})"
     if not report.findings:
         result = style("no findings", "green")
     else:

@@ -117,6 +117,7 @@ class ReviewReport:
     skipped: dict[str, int]  # kind -> count of objects read but not reviewed
     notes: list[Note] = field(default_factory=list)
     errors: list = field(default_factory=list)  # advisor.errors.Problem: files that could not be reviewed
+    not_reviewed: int = 0  # workload objects passed over (patches, no containers): each has a note
 
     @property
     def findings(self) -> list[ReviewFinding]:
@@ -143,7 +144,7 @@ class ReviewReport:
             "kubernetes": self.kubernetes,
             "summary": {"files": len(self.files), "objects": len(self.objects), "skipped": dict(self.skipped),
                         "findings": self.counts(), "suppressed": len(self.suppressed),
-                        "errors": len(self.errors)},
+                        "errors": len(self.errors), "not_reviewed": self.not_reviewed},
             "errors": [{"file": e.file, "line": e.line, "message": str(e)} for e in self.errors],
             "findings": [f.to_dict(kb) for f in self.findings],
             "suppressed": [f.to_dict(kb) for f in self.suppressed],

@@ -61,6 +61,7 @@ class Reviewer:
     def review(self, inputs: Inputs, options: ReviewOptions) -> ReviewReport:
         notes: list[Note] = []
         skipped: Counter = Counter()
+        not_reviewed = 0  # workloads that are parts of objects (patches) or hold no container
         reviews = []
         for obj in inputs.objects:
             if not obj.reviewed:
@@ -69,12 +70,12 @@ class Reviewer:
             subject = describe(obj, inputs, self.target_version(obj, options, notes), self.purposes)
             if isinstance(subject, Skip):
                 notes.append(Note(obj.file, subject.line, subject.text))
-                skipped[obj.kind] += 1
+                not_reviewed += 1
                 continue
             notes += [Note(obj.file, line, text) for line, text in subject.notes]
             reviews.append(self.review_subject(subject, options, notes))
         return ReviewReport(options.kubernetes or self.version_question.default, list(inputs.files), reviews,
-                            dict(sorted(skipped.items())), notes, list(inputs.errors))
+                            dict(sorted(skipped.items())), notes, list(inputs.errors), not_reviewed)
 
     def review_subject(self, subject: Subject, options: ReviewOptions, notes: list[Note]) -> ObjectReview:
         obj = subject.obj

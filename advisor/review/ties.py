@@ -34,9 +34,11 @@ _SCHEME_PORTS = {"http": 80, "https": 443, "redis": 6379, "postgres": 5432, "pos
                  "mysql": 3306, "mongodb": 27017, "amqp": 5672, "nats": 4222}
 # Where a program is told which port to listen on.
 _LISTEN = re.compile(
-    r"(?:--?[\w.-]*(?:port|listen|address|addr|bind)[\w.-]*[=\s]+(?:[\w.\[\]:-]*:)?|(?:0\.0\.0\.0|\[::\]|tcp|"
-    r"localhost|127\.0\.0\.1):|^:)(\d{2,5})\b", re.IGNORECASE | re.MULTILINE)
-_PORT_VARIABLE = re.compile(r"port$", re.IGNORECASE)
+    r"(?:--?[\w.-]*(?:port|listen|address|addr|bind)[\w.-]*[=\s]+(?:[\w.\[\]:-]*:)?|(?:0\.0\.0\.0|\[::\]|tcp):|^:)"
+    r"(\d{2,5})\b", re.IGNORECASE | re.MULTILINE)
+# Variables that tell a program where to listen (DB_PORT says where to call, and is not one).
+_PORT_VARIABLE = re.compile(r"^(?:(?:http|https|server|listen|app|grpc|metrics|web|admin)_)?port$|listen_port$",
+                            re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class Member:
                 found.add(number)
         for where, text in self.own_texts:
             found |= {int(n) for n in _LISTEN.findall(text) if 0 < int(n) < 65536}
-            if where.startswith("env ") and _PORT_VARIABLE.search(where) and text.strip().isdigit():
+            if where.startswith("env ") and _PORT_VARIABLE.search(where[4:]) and text.strip().isdigit():
                 found.add(int(text.strip()))
         return found
 
@@ -196,18 +198,18 @@ def _localhost(members: list[Member], ties: Ties) -> None:
                         shown = f"localhost:{port}" if port else "localhost"
                         listens = f", where {partner.name} listens" if port else f", and {where} names {partner.name}"
                         _add(ties, caller.name, partner.name,
-                             Tie(f"{caller.name}'s {where} addresses {shown}{listens}", kind="localhost",
+                             Tie(f"{caller.name} addresses {shown} (in its {where}){listens}", kind="localhost",
                                  caller=caller.name))
                 else:
-                    unattributed.append(f"{where} addresses localhost{':' + str(port) if port else ''}")
+                    unattributed.append(f"addresses localhost{':' + str(port) if port else ''} (in its {where})")
         if unattributed and len(others) == 1:
             _add(ties, caller.name, others[0].name,
-                 Tie(f"{caller.name}'s {unattributed[0]}, and {others[0].name} is the only other container",
+                 Tie(f"{caller.name} {unattributed[0]}, and {others[0].name} is the only other container",
                      kind="localhost", caller=caller.name))
         elif unattributed and others:
             for other in others:
                 _add(ties, caller.name, other.name,
-                     Tie(f"{caller.name}'s {unattributed[0]}; which container listens there, the reviewer cannot "
+                     Tie(f"{caller.name} {unattributed[0]}; which container listens there, the reviewer cannot "
                          f"tell", evidence=False, kind="localhost", caller=caller.name))
 
 
