@@ -127,8 +127,8 @@ def one_node_claim(s: Subject) -> str | None:
 
 @check("bare-pod")
 def bare_pod(s: Subject, rec: Recommendation) -> Iterator[Hit]:
-    if s.controller != "Pod" or rec.main.controller == "Pod" or s.static_why:
-        return  # owned by a controller, a debugging Pod marked as an experiment, or a static Pod
+    if s.controller != "Pod" or rec.main.controller == "Pod" or s.static_why or s.idle_why:
+        return  # owned by a controller, a debugging Pod (marked, or only waiting), or a static Pod
     kind = rec.main.controller
     why = "its work finishes" if s.completes else "it runs until stopped"
     yield Hit("bare-pod",
@@ -148,9 +148,7 @@ def colocation(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     """
     main = s.main
     for c in s.containers:
-        if c.main or c.purpose not in ("separate-service", "other"):
-            continue
-        if c.purpose == "other" and not _sibling_service(main, c):
+        if c.main or c.purpose != "separate-service":
             continue
         plan = _plan_of(rec, c.index)
         if plan is not None and plan is not rec.main:
@@ -182,14 +180,6 @@ def never_ends(c: ManifestContainer) -> str | None:
     if c.family.helper and not c.runtime.finishes:
         return f"{c.family.why}, which runs until stopped"
     return None
-
-
-def _sibling_service(main: ManifestContainer, c: ManifestContainer) -> bool:
-    """A container no family places that serves a port the main one calls on localhost, built by the same
-    owner: another service of the same application, such as a shop's orders API beside its frontend."""
-    org = images.organisation(main.image)
-    return (c.family.family is None and bool(c.ports) and c.uses_localhost and c.tie.evidence
-            and c.tie.caller == main.name and bool(org) and images.organisation(c.image) == org)
 
 
 def _pod_of(s: Subject) -> str:

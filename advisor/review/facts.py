@@ -117,6 +117,7 @@ class Subject:
     completes_why: str | None = None  # the guess behind completes, None when the manifest says so
     main_why: str | None = None  # the evidence behind the choice of main container, when it was chosen
     static_why: str | None = None  # why a bare Pod is taken for a static Pod the kubelet runs
+    idle_why: str | None = None  # why a bare Pod is taken for a box to exec into (a debugging Pod)
     notes: list[tuple[int, str]] = field(default_factory=list)  # (line, text) for the user
 
     @property
@@ -227,6 +228,9 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
     completes, completes_why = stated_completion, None
     if controller == "Pod" and not stated_completion and main.runtime.finishes:
         completes, completes_why = True, main.runtime.why
+    elif controller == "Pod" and stated_completion and main.runtime.endless:
+        # restartPolicy Never on a Pod of servers only: it says "do not restart", not "this ends"
+        completes = False
 
     name = obj.name
     if any(c.name == name and not c.main for c in containers):
@@ -245,9 +249,13 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
         addressed_by_others=bool(services),
         source=obj.file,
     )
+    bare = controller == "Pod"
+    idle = [c for c in containers if c.placement == "containers"]
+    idle_why = (f"its containers only wait ({idle[0].runtime.why}): a Pod to exec into, for debugging"
+                if bare and all(c.runtime.idle for c in idle) else None)
     return Subject(obj, inputs, template_path, containers, annotations, services, answers, controller,
-                   completes, completes_why, main_why, _static_pod(obj, spec, containers) if controller == "Pod"
-                   else None, notes)
+                   completes, completes_why, main_why, _static_pod(obj, spec, containers) if bare else None,
+                   idle_why, notes)
 
 
 def _containers(obj, template_path, spec) -> list[ManifestContainer]:

@@ -19,9 +19,24 @@ ENDLESS, FINISHES = "endless", "finishes"
 # Shell idioms that keep a container alive for ever (or for as long as anyone cares).
 _ENDLESS_SHELL = re.compile(
     r"while\s+(?:true|:|\[\s*1\s*\]|\[\s*true\s*\]|\(\(\s*1\s*\)\)|sleep\b)"
-    r"|until\s+false|for\s*\(\(\s*;\s*;\s*\)\)|sleep\s+(?:infinity|inf\b|\d{4,})"
-    r"|tail\s+(?:-[a-z]*f|--follow)|\bwait\b\s*$",
+    r"|until\s+false|for\s*\(\(\s*;\s*;\s*\)\)|sleep\s+inf"
+    r"|tail\s+(?:-[a-z]*f|--follow)|\bwait\b\s*$"
+    r"|\bdd\b(?![^;&|]*\bcount=)[^;&|]*\bif=/dev/(?:zero|u?random)|\byes\b\s*(?:>|\||$)",
     re.IGNORECASE)
+# A command that does nothing but wait.
+_IDLE = re.compile(r"(?:/bin/|/usr/bin/)?(?:sleep (?:inf\S*|\d{3,}[smhd]?|\d+[hd])|tail -f /dev/null|"
+                   r"(?:/bin/|/usr/bin/)?cat)")
+# ``sleep N`` this long (or longer) is a way to keep a container up, not work that ends.
+_KEEP_ALIVE_SECONDS = 300
+_SLEEP = re.compile(r"\bsleep\s+(\d+(?:\.\d+)?)([smhd]?)\b", re.IGNORECASE)
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _keeps_alive(words: list[str]) -> bool:
+    match = _SLEEP.search(" ".join(words))
+    return bool(match) and float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()] >= _KEEP_ALIVE_SECONDS
+
+
 # Programs and flags that serve until stopped.
 _SERVER_WORDS = ("serve", "server", "gunicorn", "uvicorn", "daemon", "--watch", "watch", "listen", "forever",
                  "nginx", "httpd", "supervisord", "agent", "controller", "operator", "manager", "proxy",
@@ -43,6 +58,7 @@ _NOISE = {"exec", "sudo", "nohup", "time", "then", "do", "fi", "done", "else", "
 class Runtime:
     runs: str | None  # ENDLESS, FINISHES, or None when not known
     why: str | None = None
+    idle: bool = False  # it only waits (sleep infinity, tail -f /dev/null): a box to exec into
 
     @property
     def endless(self) -> bool:
@@ -88,6 +104,9 @@ def runtime_of(spec: dict) -> Runtime:
     """How long the container described by ``spec`` (a container of a Pod spec) runs."""
     line = command_line(spec)
     lowered = line.lower()
+    last = [w.lower() for w in _last_statement(line)]
+    if _IDLE.fullmatch(" ".join(last)) and not spec.get("ports"):
+        return Runtime(ENDLESS, f"its command {_shown(line)!r} only waits, to keep the container up", idle=True)
     if _ENDLESS_SHELL.search(lowered):
         return Runtime(ENDLESS, f"its command {_shown(line)!r} loops or waits for ever")
     if spec.get("readinessProbe") or spec.get("livenessProbe") or spec.get("startupProbe"):
@@ -99,7 +118,10 @@ def runtime_of(spec: dict) -> Runtime:
         if images.is_server_image(image):
             return Runtime(ENDLESS, f"its image {images.repository(image)!r} runs a server")
         return Runtime(None)
-    last = [w.lower() for w in _last_statement(line)]
+    if _keeps_alive(last):
+        return Runtime(ENDLESS, f"its command {_shown(line)!r} sleeps to keep the container up")
+    if last[:1] == ["exit"] and last[1:2] not in ([], ["0"]):
+        return Runtime(None)  # it fails on purpose: a crash, not work that finishes
     server = next((w for w in last if _is(w, _SERVER_WORDS) or any(w.startswith(f + "=") for f in
                                                                      ("--port", "--listen"))), None)
     if server:
