@@ -99,11 +99,12 @@ def test_a_statefulset_gets_the_headless_service_it_names(cli, write):
     assert reviewed_again(cli, write, text) == set()
 
 
-def test_a_non_headless_service_is_rewritten_as_headless(cli):
+def test_a_service_that_is_not_headless_gets_a_headless_one_beside_it(cli):
     text, _ = suggestion(cli, MISTAKES / "statefulset-without-headless-service.yaml")
-    service = next(yaml.safe_load_all(text))
-    assert (service["metadata"]["name"], service["spec"]["clusterIP"]) == ("etcd", "None")
-    assert service["spec"]["ports"] == [{"port": 2379}]
+    service, statefulset = yaml.safe_load_all(text)
+    assert (service["metadata"]["name"], service["spec"]["clusterIP"]) == ("etcd-headless", "None")
+    assert service["spec"]["ports"] == [{"port": 2379}] and statefulset["spec"]["serviceName"] == "etcd-headless"
+    assert text.startswith("# spec.serviceName cannot change on a StatefulSet that exists")
 
 
 def test_without_suggest_no_suggestion_is_written(cli):
@@ -114,3 +115,117 @@ def test_without_suggest_no_suggestion_is_written(cli):
 def test_the_text_output_shows_the_suggestion_under_its_object(cli):
     run = cli("review", str(MISTAKES / "bare-pod.yaml"), "--suggest")
     assert "    suggested (fixes bare-pod):\n      apiVersion: apps/v1\n      kind: Deployment\n" in run.stdout
+
+
+NODEPORT = """apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{name: http, port: 80, nodePort: 30080}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: web
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          ports: [{name: http, containerPort: 80}]
+          readinessProbe: {tcpSocket: {port: 80}}
+          resources: {requests: {cpu: 100m, memory: 128Mi}}
+"""
+
+
+def test_a_nodeport_service_is_left_alone_and_a_headless_one_added(cli, write):
+    report = json.loads(cli("review", write("web.yaml", NODEPORT), "--format", "json", "--suggest").stdout)
+    text = report["objects"][0]["suggestion"]
+    service, statefulset = yaml.safe_load_all(text)
+    assert service["metadata"]["name"] == "web-headless" and service["spec"]["clusterIP"] == "None"
+    assert "type" not in service["spec"] and "nodePort" not in service["spec"]["ports"][0]
+    assert statefulset["spec"]["serviceName"] == "web-headless"
+    assert reviewed_again(cli, write, NODEPORT.split("---\n")[0] + "---\n" + text) == set()
+
+
+def test_an_unrelated_database_is_split_into_its_own_workload_with_a_service(cli, write):
+    text, fixes = suggestion(cli, MISTAKES / "unrelated-database-behind-an-auth-proxy.yaml")
+    statefulset, service, deployment = yaml.safe_load_all(text)
+    assert fixes == ["unrelated-containers"]
+    assert (statefulset["kind"], statefulset["metadata"]["name"], statefulset["spec"]["serviceName"]) == (
+        "StatefulSet", "postgres", "postgres")
+    assert [c["name"] for c in statefulset["spec"]["template"]["spec"]["containers"]] == ["postgres"]
+    assert (service["spec"]["clusterIP"], service["spec"]["ports"]) == ("None", [{"port": 5432, "targetPort": 5432}])
+    assert [c["name"] for c in deployment["spec"]["template"]["spec"]["containers"]] == ["oauth2-proxy", "ui"]
+
+
+def test_the_main_container_is_pointed_at_the_service_of_what_it_called_on_localhost(cli, write):
+    text, fixes = suggestion(cli, MISTAKES / "network-service-on-its-default-port.yaml")
+    objects = list(yaml.safe_load_all(text))
+    worker = next(o for o in objects if o["metadata"]["name"] == "queue-worker")
+    env = worker["spec"]["template"]["spec"]["containers"][0]["env"]
+    assert fixes == ["network-services-in-one-pod"] and env == [{"name": "REDIS_URL", "value": "redis://redis/0"}]
+    redis = next(o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == "redis")
+    # the image's default port is declared so that the Service can target it
+    assert redis["spec"]["template"]["spec"]["containers"][0]["ports"] == [{"containerPort": 6379}]
+    assert "now calls the Service redis" in text
+    assert redis["spec"]["template"]["spec"]["containers"][0]["readinessProbe"] == {"tcpSocket": {"port": 6379}}
+    # one replica is what the advisor plans for a cache of its own, and says so
+    assert reviewed_again(cli, write, text) == {"single-replica"}
+
+
+def test_a_helper_that_exits_becomes_an_init_container_not_a_native_sidecar(cli, write):
+    text, fixes = suggestion(cli, MISTAKES / "restart-always-on-a-preparation-step.yaml")
+    spec = yaml.safe_load(text)["spec"]["template"]["spec"]
+    assert fixes == ["restart-always-on-completion"]
+    assert [c["name"] for c in spec["initContainers"]] == ["copy-content"]
+    assert "restartPolicy" not in spec["initContainers"][0]
+    assert spec["initContainers"][0]["command"] == ["cp", "-r", "/content/.", "/html/"]
+    assert reviewed_again(cli, write, text) == set()
+
+
+def test_everything_the_user_wrote_is_kept_in_the_wrapped_pod(cli, write):
+    pod = """apiVersion: v1
+kind: Pod
+metadata:
+  name: api
+  namespace: shop
+  labels: {app: api, team: checkout}
+  annotations: {example.com/owner: checkout}
+spec:
+  serviceAccountName: api
+  securityContext: {runAsNonRoot: true}
+  volumes: [{name: cache, emptyDir: {}}]
+  containers:
+    - name: api
+      image: ghcr.io/example/api:2.0.0
+      command: ["/api", "--serve"]
+      env: [{name: MODE, value: production}]
+      ports: [{containerPort: 8080}]
+      readinessProbe: {httpGet: {path: /ready, port: 8080}}
+      volumeMounts: [{name: cache, mountPath: /cache}]
+      resources: {requests: {cpu: 100m, memory: 128Mi}}
+"""
+    text, _ = suggestion(cli, write("pod.yaml", pod))
+    deployment = yaml.safe_load(text)
+    original = yaml.safe_load(pod)
+    assert deployment["spec"]["template"]["spec"] == original["spec"]
+    assert deployment["spec"]["template"]["metadata"] == {"labels": original["metadata"]["labels"],
+                                                          "annotations": original["metadata"]["annotations"]}
+    assert deployment["metadata"]["namespace"] == "shop"
+
+
+def test_a_suggestion_the_api_server_would_refuse_is_not_shown_and_a_note_says_why(cli, write):
+    # the Pod mounts a volume it does not define: wrapped in a Deployment, it would still be refused
+    pod = (MISTAKES / "bare-pod.yaml").read_text().replace(
+        "      ports:\n", "      volumeMounts: [{name: data, mountPath: /data}]\n      ports:\n", 1)
+    run = cli("review", write("pod.yaml", pod), "--format", "json", "--suggest", "--fail-on", "never")
+    report = json.loads(run.stdout)
+    assert report["objects"][0]["suggestion"] is None
+    assert "no suggestion for Pod web: the corrected object would be refused" in run.stderr

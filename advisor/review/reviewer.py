@@ -101,10 +101,21 @@ class Reviewer:
         findings.sort(key=lambda f: (f.line, -SEVERITY_ORDER[f.severity], f.id))
         review = ObjectReview(ref, findings, rec, subject.answers)
         if options.suggest:
-            from .suggest import suggest
-
-            written = suggest(subject, rec, {f.id for f in review.active})
-            if written:
-                review.suggestion, review.fixes = written
+            self._suggest(subject, rec, review, notes)
         return review
+
+    def _suggest(self, subject: Subject, rec, review: ObjectReview, notes: list[Note]) -> None:
+        """Attach the corrected design, if there is one and a cluster would accept it."""
+        from .suggest import problems, suggest
+
+        written = suggest(subject, rec, review.active, self.advisor.evaluate)
+        if written is None:
+            return
+        refused = problems(written, subject)
+        if refused:
+            notes.append(Note(subject.obj.file, subject.obj.line(),
+                              f"no suggestion for {subject.obj.label}: the corrected object would be refused "
+                              f"({refused[0]}{'; ...' if len(refused) > 1 else ''})"))
+            return
+        review.suggestion, review.fixes = written.text, written.fixes
 

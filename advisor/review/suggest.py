@@ -1,68 +1,160 @@
-"""Corrected objects, where the advisor can write them.
+"""The corrected design of a reviewed object: what ``review --suggest`` prints and ``--fix`` writes.
 
-- a bare Pod wrapped in the controller the advisor recommends (a Deployment, or
-  a Job for work that finishes);
-- helpers of a run-to-completion Pod moved to native sidecars (1.29 and newer);
-- a Job's restartPolicy set to the one the advisor recommends;
-- the headless Service a StatefulSet names but lacks.
+It is the advisor's whole design for the object, not one patch per finding:
 
-Each function takes plain data and returns new data; the input is never changed.
+- a bare Pod wrapped in the controller the advisor recommends (a Deployment, or a
+  Job for work that finishes), its restartPolicy the advised one;
+- a service of its own packed into the Pod split out into a workload of its own
+  (a StatefulSet for a database with storage, else a Deployment) with a Service,
+  and the main container pointed at that Service where it called it on localhost;
+- a helper that exits in a long-running Pod made an init container, which runs
+  once (never a native sidecar, which would be restarted);
+- a helper that keeps a finishing Pod from completing made a native sidecar;
+- the headless Service a StatefulSet needs, added beside a Service that is not
+  headless (a NodePort or LoadBalancer cannot be made headless).
+
+Everything the user wrote is kept: env, commands, volumes, probes, security
+settings, annotations. Each function takes plain data and returns new data; the
+reviewed object is never changed. Before it is shown, the suggestion is checked as
+``pod-advisor manifest`` checks its own output (advisor.manifests.validate); one
+that would be refused is not shown, and the reviewer says why.
+
+The contract with ``review --fix`` (advisor/review/fix.py), whatever the suggestion
+holds: ``suggest`` returns None or a ``Suggestion`` of plain data. ``replacement`` is
+the whole corrected object that takes the reviewed object's place in its file (its
+document, or its item of a ``kind: List``); ``added`` are new objects (a Service, a
+split-off workload), written right after it in that order; ``fixes`` are the finding
+ids it addresses; ``notes`` say what the user must do besides (a field that cannot
+change in place). Nothing else is written back, so every change must be in them;
+``text`` is what ``--suggest`` prints.
 """
 
 from __future__ import annotations
 
 import copy
+import re
+from dataclasses import dataclass, replace
 
 import yaml
 
-from ..recommendation import Recommendation
+from ..recommendation import Recommendation, WorkloadPlan
+from . import images
 from .checks import HELPER_ROLES, NATIVE_SIDECARS_FROM, named_service, role_in_main_pod
-from .facts import Subject
+from .facts import ManifestContainer, Subject
 
-_API_VERSIONS = {"Deployment": "apps/v1", "Job": "batch/v1"}
+API_VERSIONS = {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "Job": "batch/v1"}
+_LOCAL_HOST = re.compile(r"(?<![\w.-])(localhost|127\.0\.0\.1|\[::1\])(?![\w-])", re.IGNORECASE)
 
 
-def suggest(subject: Subject, rec: Recommendation, raised: set[str]) -> tuple[str, tuple[str, ...]] | None:
-    """(YAML of the corrected object(s), the finding ids it fixes), or None when there is nothing to write."""
-    data = copy.deepcopy(subject.obj.data)
-    fixes: list[str] = []
-    extra: list[dict] = []
-    spec_path = subject.template_path + ("spec",)
-    if "sidecar-blocks-completion" in raised and subject.answers.minor >= NATIVE_SIDECARS_FROM:
-        helpers = [c.name for c in subject.containers
-                   if not c.main and c.placement == "containers" and role_in_main_pod(rec, c.index) in HELPER_ROLES]
-        _native_sidecars(_at(data, spec_path), helpers)
-        fixes.append("sidecar-blocks-completion")
-    if "restart-always-on-completion" in raised and subject.obj.kind in ("Pod", "Job", "CronJob"):
-        _put_before(_at(data, spec_path), "restartPolicy", rec.main.restart_policy, "containers")
-        fixes.append("restart-always-on-completion")
-    if "bare-pod" in raised and rec.main.controller in _API_VERSIONS:
-        data = wrap_pod(data, rec)
-        fixes.append("bare-pod")
-    if "statefulset-without-headless-service" in raised:
-        extra.append(headless_service(data, subject))
-        fixes.append("statefulset-without-headless-service")
-    if not fixes:
+@dataclass(frozen=True)
+class Suggestion:
+    replacement: dict  # the corrected object, in the reviewed object's place
+    added: tuple[dict, ...]  # new objects, right after it
+    fixes: tuple[str, ...]  # the finding ids it addresses
+    notes: tuple[str, ...] = ()  # what to do besides applying it
+
+    @property
+    def text(self) -> str:
+        """The YAML ``--suggest`` prints: what to do besides, the added objects, then the corrected one."""
+        documents = list(self.added) + [self.replacement]
+        head = "".join(f"# {note}\n" for note in self.notes)
+        return head + "---\n".join(yaml.safe_dump(d, sort_keys=False, default_flow_style=False, width=100)
+                                   for d in documents)
+
+    @property
+    def objects(self) -> list[dict]:
+        return [self.replacement, *self.added]
+
+
+class _Draft:
+    """The suggestion being written: the corrected object, the objects to add, what it fixes."""
+
+    def __init__(self, subject: Subject):
+        self.subject = subject
+        self.data = copy.deepcopy(subject.obj.data)
+        self.added: list[dict] = []
+        self.fixes: list[str] = []
+        self.notes: list[str] = []
+
+    @property
+    def pod_spec(self) -> dict:
+        return _at(self.data, self.subject.template_path + ("spec",))
+
+    def fixed(self, finding_id: str) -> None:
+        if finding_id not in self.fixes:
+            self.fixes.append(finding_id)
+
+
+def suggest(subject: Subject, rec: Recommendation, raised, evaluate) -> Suggestion | None:
+    """The corrected design for the active findings ``raised`` (ReviewFindings), or None when none applies.
+
+    ``evaluate`` is the advisor's (answers -> Recommendation): a service taken out of the Pod
+    gets the workload the advisor designs for it once it is called over the network.
+    """
+    by_id: dict[str, set] = {}
+    for finding in raised:
+        by_id.setdefault(finding.id, set()).add(finding.container)
+    draft = _Draft(subject)
+    if "sidecar-blocks-completion" in by_id and subject.answers.minor >= NATIVE_SIDECARS_FROM:
+        helpers = [c.name for c in subject.containers if c.name in by_id["sidecar-blocks-completion"]
+                   and role_in_main_pod(rec, c.index) in HELPER_ROLES]
+        _move_to_init(draft.pod_spec, helpers, native=True)
+        draft.fixed("sidecar-blocks-completion")
+    restart = by_id.get("restart-always-on-completion", set())
+    preparing = [name for name in restart if name and name != subject.main.name]
+    if preparing:
+        _move_to_init(draft.pod_spec, sorted(preparing, key=lambda n: subject.container(n).index), native=False)
+        draft.fixed("restart-always-on-completion")
+    if None in restart and subject.obj.kind in ("Pod", "Job", "CronJob"):
+        _put_before(draft.pod_spec, "restartPolicy", rec.main.restart_policy, "containers")
+        draft.fixed("restart-always-on-completion")
+    for finding_id in ("unrelated-containers", "network-services-in-one-pod"):
+        for name in sorted(by_id.get(finding_id, set()) - {None}, key=lambda n: subject.container(n).index):
+            if _split(draft, subject.container(name), _called_over_the_network(subject, name, evaluate)):
+                draft.fixed(finding_id)
+    if "statefulset-without-headless-service" in by_id:
+        _headless_service(draft)
+        draft.fixed("statefulset-without-headless-service")
+    if "bare-pod" in by_id and rec.main.controller in API_VERSIONS:
+        draft.data = wrap_pod(draft.data, rec)
+        draft.fixed("bare-pod")
+    if not draft.fixes:
         return None
-    documents = extra + [data]
-    text = "---\n".join(yaml.safe_dump(d, sort_keys=False, default_flow_style=False, width=100) for d in documents)
-    return text, tuple(fixes)
+    return Suggestion(draft.data, tuple(draft.added), tuple(draft.fixes), tuple(draft.notes))
 
 
-def _at(data: dict, path: tuple) -> dict:
-    for key in path:
-        data = data[key]
-    return data
+def problems(suggestion: Suggestion, subject: Subject) -> list[str]:
+    """Why a cluster of the subject's version would refuse the suggestion; empty when it would not."""
+    from ..manifests.validate import api_problems, schema_problems
+
+    version = subject.answers.kubernetes
+    found = [f"{o.get('kind')} {(o.get('metadata') or {}).get('name')}: {p}"
+             for o in suggestion.objects for p in schema_problems(o, version)]
+    # A StatefulSet's existing headless Service is part of the design the API server sees.
+    context = []
+    for obj in suggestion.objects:
+        name = (obj.get("spec") or {}).get("serviceName") if obj.get("kind") == "StatefulSet" else None
+        existing = named_service(subject, str(name)) if name else None
+        if existing is not None and not any(a.get("kind") == "Service" and a["metadata"].get("name") == name
+                                            for a in suggestion.added):
+            context.append(existing.data)
+    return found + api_problems(suggestion.objects + context, version)
 
 
-def _native_sidecars(spec: dict, names: list[str]) -> None:
-    """Move the named containers to the end of initContainers, with restartPolicy Always."""
+# -- moving containers ----------------------------------------------------------------
+
+
+def _move_to_init(spec: dict, names: list[str], native: bool) -> None:
+    """Move the named containers to the end of initContainers (as native sidecars if ``native``)."""
     moving = [c for c in spec.get("containers", []) if c.get("name") in names]
     spec["containers"] = [c for c in spec.get("containers", []) if c.get("name") not in names]
     if "initContainers" not in spec:
         _put_before(spec, "initContainers", [], "containers")
     init = spec["initContainers"]
     for container in moving:
+        if not native:
+            init.append(container)
+            continue
         ordered = {}
         for key, value in container.items():
             ordered[key] = value
@@ -70,6 +162,197 @@ def _native_sidecars(spec: dict, names: list[str]) -> None:
                 ordered["restartPolicy"] = "Always"
         ordered.setdefault("restartPolicy", "Always")
         init.append(ordered)
+
+
+def _called_over_the_network(subject: Subject, name: str, evaluate) -> Recommendation:
+    """The advisor's design once ``name`` shares nothing with the Pod and is called through a Service."""
+    containers = tuple(
+        replace(c, shares_volume=False, uses_localhost=False, same_node=False, talks_over_network=True)
+        if c.name == name else c for c in subject.answers.containers)
+    return evaluate(subject.answers.with_changes(containers=containers))
+
+
+def _split(draft: _Draft, c: ManifestContainer, rec: Recommendation) -> bool:
+    """Take ``c`` out of the Pod into the workload the advisor plans for it, with its Service."""
+    plan = next((w for w in rec.workloads if w is not rec.main and any(p.index == c.index for p in w.containers)),
+                None)
+    if plan is None or plan.controller not in API_VERSIONS:
+        return False
+    subject = draft.subject
+    spec = draft.pod_spec
+    placement = c.placement
+    spec[placement] = [x for x in spec.get(placement, []) if x.get("name") != c.name]
+    if not spec[placement] and placement == "initContainers":
+        del spec[placement]
+    container = copy.deepcopy(c.spec)
+    container.pop("restartPolicy", None)  # a native sidecar becomes the main container of its own Pod
+    ports = _service_ports(container)
+    if plan.service and ports and not container.get("readinessProbe"):
+        # behind a Service now: traffic only once it answers, as the starter manifests have it
+        container["readinessProbe"] = {"tcpSocket": {"port": ports[0]["targetPort"]}}
+    name = plan.name if plan.name != subject.obj.name else f"{plan.name}-{c.name}"
+    workload, volumes_left = _own_workload(draft, container, plan, name)
+    draft.added.append(workload)
+    if plan.service:
+        draft.added.append(_service(name, subject, ports, headless=plan.service == "headless"))
+    _drop_unused_volumes(spec, volumes_left)
+    _point_at_service(draft, c, name)
+    return True
+
+
+def _service_ports(container: dict) -> list[dict]:
+    """The Service ports for a container: those it declares, else its image's default (declared for it)."""
+    declared = [p for p in container.get("ports") or [] if isinstance(p, dict) and isinstance(p.get("containerPort"), int)]
+    if not declared:
+        defaults = images.default_ports(str(container.get("image") or ""))
+        if defaults:
+            declared = [{"containerPort": defaults[0]}]
+            container["ports"] = declared
+    ports = []
+    for port in declared:
+        entry = {"name": port["name"]} if port.get("name") else {}
+        entry.update({"port": port["containerPort"], "targetPort": port["containerPort"]})
+        ports.append(entry)
+    if len(ports) > 1:
+        for i, entry in enumerate(ports):
+            entry.setdefault("name", f"port-{i}")
+    return ports
+
+
+def _own_workload(draft: _Draft, container: dict, plan: WorkloadPlan, name: str) -> tuple[dict, set]:
+    """The split-off workload, with the volumes its container mounts; and the volumes the Pod keeps using."""
+    subject = draft.subject
+    spec = draft.pod_spec
+    mounted = {m.get("name") for m in container.get("volumeMounts") or [] if isinstance(m, dict)}
+    volumes = [copy.deepcopy(v) for v in spec.get("volumes") or [] if isinstance(v, dict) and v.get("name") in mounted]
+    still_used = {m.get("name") for x in spec.get("containers", []) + spec.get("initContainers", [])
+                  for m in x.get("volumeMounts") or [] if isinstance(m, dict)}
+    labels = {"app": name}
+    meta = {"name": name}
+    if subject.obj.namespace:
+        meta["namespace"] = subject.obj.namespace
+    meta["labels"] = dict(labels)
+    pod_spec: dict = {}
+    if volumes:
+        pod_spec["volumes"] = volumes
+    pod_spec["containers"] = [container]
+    body: dict = {"replicas": plan.replicas or 1}
+    if plan.controller == "StatefulSet":
+        body["serviceName"] = name
+    body["selector"] = {"matchLabels": dict(labels)}
+    body["template"] = {"metadata": {"labels": dict(labels)}, "spec": pod_spec}
+    templates = [t for t in (subject.obj.get("spec", "volumeClaimTemplates") or [])
+                 if isinstance(t, dict) and (t.get("metadata") or {}).get("name") in mounted - {v["name"] for v in volumes}]
+    if templates and plan.controller == "StatefulSet":
+        body["volumeClaimTemplates"] = copy.deepcopy(templates)
+    return {"apiVersion": API_VERSIONS[plan.controller], "kind": plan.controller, "metadata": meta,
+            "spec": body}, still_used
+
+
+def _drop_unused_volumes(spec: dict, still_used: set) -> None:
+    volumes = spec.get("volumes")
+    if isinstance(volumes, list):
+        kept = [v for v in volumes if not isinstance(v, dict) or v.get("name") in still_used]
+        if kept:
+            spec["volumes"] = kept
+        else:
+            del spec["volumes"]
+
+
+def _service(name: str, subject: Subject, ports: list[dict], headless: bool) -> dict:
+    meta = {"name": name}
+    if subject.obj.namespace:
+        meta["namespace"] = subject.obj.namespace
+    spec: dict = {"clusterIP": "None"} if headless else {}
+    spec["selector"] = {"app": name}
+    if ports:
+        spec["ports"] = ports
+    return {"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": spec}
+
+
+def _point_at_service(draft: _Draft, c: ManifestContainer, service: str) -> None:
+    """Where the main container called ``c`` on localhost, have it call the Service instead."""
+    subject = draft.subject
+    main = subject.main
+    tie = c.tie
+    if tie is None or tie.kind != "localhost" or not tie.evidence or tie.caller != main.name:
+        draft.notes.append(f"If {main.name} calls {c.name}, have it call the Service {service} (DNS name "
+                           f"{service}) instead of localhost.")
+        return
+    where = tie.where or ""
+    spec_main = next((x for x in draft.pod_spec.get("containers", []) if x.get("name") == main.name), None)
+    changed = False
+    if spec_main is not None and where.startswith("env "):
+        for var in spec_main.get("env") or []:
+            if isinstance(var, dict) and var.get("name") == where[4:] and isinstance(var.get("value"), str):
+                var["value"] = _LOCAL_HOST.sub(service, var["value"])
+                changed = True
+    elif spec_main is not None and where in ("command", "args"):
+        words = spec_main.get(where) or []
+        for i, word in enumerate(words):
+            if isinstance(word, str) and _LOCAL_HOST.search(word):
+                words[i] = _LOCAL_HOST.sub(service, word)
+                changed = True
+    if changed:
+        draft.notes.append(f"{main.name}'s {where} now calls the Service {service} instead of localhost.")
+    else:
+        draft.notes.append(f"{main.name} calls {c.name} on localhost ({where}): change it to the Service "
+                           f"{service}.")
+
+
+# -- a StatefulSet's headless Service ------------------------------------------------------
+
+
+def _headless_service(draft: _Draft) -> None:
+    subject = draft.subject
+    spec = draft.data.setdefault("spec", {})
+    name = str(spec.get("serviceName") or subject.obj.name)
+    existing = named_service(subject, name)
+    if existing is not None:
+        # A Service with a cluster IP (above all a NodePort or LoadBalancer one) cannot become headless in
+        # place, and its clients need it: the StatefulSet gets a second, headless one of its own.
+        service = copy.deepcopy(existing.data)
+        headless_name = f"{name}-headless"
+        service["metadata"] = {k: v for k, v in (service.get("metadata") or {}).items()
+                               if k in ("namespace", "labels", "annotations")}
+        service["metadata"] = {"name": headless_name, **service["metadata"]}
+        kept = {k: v for k, v in (service.get("spec") or {}).items() if k in ("selector", "ports")}
+        kept["ports"] = [{k: v for k, v in p.items() if k != "nodePort"} for p in kept.get("ports") or []
+                         if isinstance(p, dict)]
+        if not kept["ports"]:
+            del kept["ports"]
+        service["spec"] = {"clusterIP": "None", **kept}
+        draft.added.append(service)
+        _put_before(spec, "serviceName", headless_name, "selector")
+        draft.notes.append(f"spec.serviceName cannot change on a StatefulSet that exists: delete it with "
+                           f"kubectl delete statefulset {subject.obj.name} --cascade=orphan (its Pods keep "
+                           f"running), then apply this.")
+        return
+    _put_before(spec, "serviceName", name, "selector")
+    selector = (spec.get("selector") or {}).get("matchLabels") or dict(subject.labels)
+    ports = []
+    for c in subject.containers:
+        for port in c.spec.get("ports") or []:
+            if isinstance(port, dict) and isinstance(port.get("containerPort"), int):
+                entry = {"name": port["name"]} if port.get("name") else {}
+                entry.update({"port": port["containerPort"], "targetPort": port["containerPort"]})
+                ports.append(entry)
+    meta = {"name": name}
+    if subject.obj.namespace:
+        meta["namespace"] = subject.obj.namespace
+    service_spec = {"clusterIP": "None", "selector": dict(selector)}
+    if ports:
+        service_spec["ports"] = ports
+    draft.added.append({"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": service_spec})
+
+
+# -- a bare Pod under a controller --------------------------------------------------------------
+
+
+def _at(data: dict, path: tuple) -> dict:
+    for key in path:
+        data = data[key]
+    return data
 
 
 def _put_before(data: dict, key: str, value, before: str) -> None:
@@ -88,7 +371,8 @@ def wrap_pod(pod: dict, rec: Recommendation) -> dict:
     meta = pod.get("metadata") or {}
     # generateName is a prefix ("web-"); as a name or a label value it must end in a letter or digit
     name = meta.get("name") or str(meta.get("generateName") or "").rstrip("-.") or rec.main.name
-    labels = dict(meta.get("labels") or {"app": name})
+    # a label value holds at most 63 characters, a name up to 253
+    labels = dict(meta.get("labels") or {"app": name[:63].rstrip("-._")})
     template_meta = {"labels": labels}
     if meta.get("annotations"):
         template_meta["annotations"] = dict(meta["annotations"])
@@ -98,40 +382,14 @@ def wrap_pod(pod: dict, rec: Recommendation) -> dict:
     if kind == "Job":
         _put_before(spec, "restartPolicy", rec.main.restart_policy, "containers")
     elif spec.get("restartPolicy") not in (None, "Always"):
-        spec.pop("restartPolicy")  # a Deployment allows only Always, the default
+        spec.pop("restartPolicy")  # a long-running controller allows only Always, the default
     outer = {key: copy.deepcopy(meta[key]) for key in ("name", "namespace") if meta.get(key)}
     outer.setdefault("name", name)
     outer["labels"] = dict(labels)
     body: dict = {}
-    if kind == "Deployment":
+    if kind in ("Deployment", "StatefulSet"):
         body["replicas"] = rec.main.replicas or 1
+    if kind in ("Deployment", "StatefulSet", "DaemonSet"):
         body["selector"] = {"matchLabels": dict(labels)}
     body["template"] = {"metadata": template_meta, "spec": spec}
-    return {"apiVersion": _API_VERSIONS[kind], "kind": kind, "metadata": outer, "spec": body}
-
-
-def headless_service(data: dict, subject: Subject) -> dict:
-    """The headless Service a StatefulSet's Pods get their DNS names from (and serviceName set to it)."""
-    spec = data.setdefault("spec", {})
-    name = spec.get("serviceName") or subject.obj.name
-    _put_before(spec, "serviceName", name, "selector")
-    existing = named_service(subject, name)
-    if existing is not None:  # clusterIP cannot be changed in place: this one replaces it
-        service = copy.deepcopy(existing.data)
-        service.setdefault("spec", {})["clusterIP"] = "None"
-        return service
-    selector = (spec.get("selector") or {}).get("matchLabels") or dict(subject.labels)
-    ports = []
-    for c in subject.containers:
-        for port in c.spec.get("ports") or []:
-            if isinstance(port, dict) and isinstance(port.get("containerPort"), int):
-                entry = {"name": port["name"]} if port.get("name") else {}
-                entry.update({"port": port["containerPort"], "targetPort": port["containerPort"]})
-                ports.append(entry)
-    meta = {"name": name}
-    if subject.obj.namespace:
-        meta["namespace"] = subject.obj.namespace
-    service_spec = {"clusterIP": "None", "selector": dict(selector)}
-    if ports:
-        service_spec["ports"] = ports
-    return {"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": service_spec}
+    return {"apiVersion": API_VERSIONS[kind], "kind": kind, "metadata": outer, "spec": body}

@@ -47,6 +47,7 @@ class Tie:
     evidence: bool = True  # False: a doubt, which keeps a container in its Pod but supports no finding
     kind: str = "node"  # volume | localhost | node: which answer it stands for
     caller: str | None = None  # for localhost: the container whose configuration addresses the other
+    where: str | None = None  # and where it does: "env DB_HOST", "args", "ConfigMap web key nginx.conf"
 
 
 @dataclass
@@ -183,7 +184,7 @@ def mentions_localhost(text: str) -> bool:
 def _localhost(members: list[Member], ties: Ties) -> None:
     for caller in members:
         others = [m for m in members if m is not caller]
-        unattributed: list[str] = []
+        unattributed: list[tuple[str, str]] = []  # (what it addresses, where)
         for where, text in caller.texts:
             for port in localhost_mentions(text):
                 if port is None:
@@ -199,18 +200,19 @@ def _localhost(members: list[Member], ties: Ties) -> None:
                         listens = f", where {partner.name} listens" if port else f", and {where} names {partner.name}"
                         _add(ties, caller.name, partner.name,
                              Tie(f"{caller.name} addresses {shown} (in its {where}){listens}", kind="localhost",
-                                 caller=caller.name))
+                                 caller=caller.name, where=where))
                 else:
-                    unattributed.append(f"addresses localhost{':' + str(port) if port else ''} (in its {where})")
+                    unattributed.append((f"addresses localhost{':' + str(port) if port else ''} (in its {where})",
+                                         where))
         if unattributed and len(others) == 1:
             _add(ties, caller.name, others[0].name,
-                 Tie(f"{caller.name} {unattributed[0]}, and {others[0].name} is the only other container",
-                     kind="localhost", caller=caller.name))
+                 Tie(f"{caller.name} {unattributed[0][0]}, and {others[0].name} is the only other container",
+                     kind="localhost", caller=caller.name, where=unattributed[0][1]))
         elif unattributed and others:
             for other in others:
                 _add(ties, caller.name, other.name,
-                     Tie(f"{caller.name} {unattributed[0]}; which container listens there, the reviewer cannot "
-                         f"tell", evidence=False, kind="localhost", caller=caller.name))
+                     Tie(f"{caller.name} {unattributed[0][0]}; which container listens there, the reviewer cannot "
+                         f"tell", evidence=False, kind="localhost", caller=caller.name, where=unattributed[0][1]))
 
 
 def _add(ties: Ties, a: str, b: str, tie: Tie) -> None:
