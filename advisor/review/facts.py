@@ -250,9 +250,9 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
         source=obj.file,
     )
     bare = controller == "Pod"
-    idle = [c for c in containers if c.placement == "containers"]
-    idle_why = (f"its containers only wait ({idle[0].runtime.why}): a Pod to exec into, for debugging"
-                if bare and all(c.runtime.idle for c in idle) else None)
+    # the main container only waits: the Pod is a box to exec into (its helpers serve that box)
+    idle_why = (f"{main.name} only waits ({main.runtime.why}): a Pod to exec into, for debugging or a demo"
+                if bare and main.runtime.idle else None)
     return Subject(obj, inputs, template_path, containers, annotations, services, answers, controller,
                    completes, completes_why, main_why, _static_pod(obj, spec, containers) if bare else None,
                    idle_why, notes)

@@ -115,6 +115,8 @@ def runtime_of(spec: dict) -> Runtime:
         return Runtime(ENDLESS, "it declares a port to serve")
     if not line:
         image = str(spec.get("image") or "")
+        if images.base_name(image) == "pause":
+            return Runtime(ENDLESS, "its image is the pause container, which only waits", idle=True)
         if images.is_server_image(image):
             return Runtime(ENDLESS, f"its image {images.repository(image)!r} runs a server")
         return Runtime(None)
