@@ -357,3 +357,21 @@ def test_a_headless_service_with_no_port_in_front_of_a_portless_container_needs_
 def test_a_service_with_a_port_still_asks_a_portless_main_container_for_a_readiness_probe():
     text = deployment(container()) + service(extra="  ports: [{port: 80}]\n")
     assert "readiness-probe-missing" in ids(text)
+
+
+def test_an_address_in_a_comment_of_a_configmap_file_is_not_configuration():
+    config = """---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app}
+data:
+  fluent.conf: |
+    # Example: POST /stats (13ms) 200 [10.244.1.3:40537]
+    <match **>
+      @type stdout
+    </match>
+"""
+    mounts = "          volumeMounts: [{name: config, mountPath: /etc/app}]\n"
+    text = deployment(container(extra=mounts), extra_spec="      volumes: [{name: config, configMap: {name: app}}]\n")
+    assert "pod-ip-literal" not in ids(text + config)
+    assert "pod-ip-literal" in ids(text + config.replace("# Example: ", ""))

@@ -198,3 +198,10 @@ def test_objects_without_a_namespace_in_one_folder_are_linked(tmp_path):
     texts, errors = read_inputs([str(tmp_path)])
     report = REVIEWER.review(parse_inputs(texts, errors), ReviewOptions())
     assert "readiness-probe-missing" in {f.id for f in report.findings}
+
+
+def test_a_workload_without_a_name_is_a_fragment_not_an_object():
+    text = ("apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      containers:\n"
+            "        - name: main\n          image: python:3.12\n")
+    report = REVIEWER.review(parse_inputs([("snippet.yaml", text)]), ReviewOptions())
+    assert report.objects == [] and report.not_reviewed == 1 and "has no name" in report.notes[0].text

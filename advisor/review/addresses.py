@@ -33,3 +33,15 @@ def pod_ip_literals(text: str) -> list[str]:
 def holds_ranges(variable: str) -> bool:
     """Whether an environment variable's name says it holds ranges or listen addresses."""
     return bool(_RANGE_NAMES.search(variable or ""))
+
+
+_COMMENT_LINE = re.compile(r"^\s*(?:#|//|;|--\s)")
+
+
+def without_comments(text: str) -> str:
+    """A configuration file's text without its comment lines (``#``, ``//``, ``;``, ``-- ``).
+
+    A ConfigMap's file often quotes an address in a comment (an example log line, a
+    setting left off); only what the program reads counts.
+    """
+    return "\n".join(line for line in text.split("\n") if not _COMMENT_LINE.match(line))

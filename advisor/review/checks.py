@@ -351,7 +351,7 @@ def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         for config, key, line in s.config_values(c):
             if addresses.holds_ranges(key):
                 continue
-            for address in addresses.pod_ip_literals(str(config.get("data", key))):
+            for address in addresses.pod_ip_literals(addresses.without_comments(str(config.get("data", key)))):
                 where = f"ConfigMap {config.name} key {key} ({config.file}:{line}), used by {c.name},"
                 yield Hit("pod-ip-literal", _ip_message(where, address), c)
 

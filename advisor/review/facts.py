@@ -22,6 +22,7 @@ from typing import Iterator
 from .. import annotations as keys
 from ..model import Answers, Container
 from . import images, kustomize
+from .addresses import without_comments
 from .images import Guess
 from .objects import STDIN, TEMPLATE_PATHS, Inputs, ManifestObject
 from .runtime import Runtime, runtime_of
@@ -190,6 +191,9 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
         return Skip(obj.line(), f"{obj.label} is a kustomize patch ({patched_by}), a part of an object; not reviewed")
     if not isinstance(spec, dict) or not isinstance(spec.get("containers"), list) or not spec["containers"]:
         return Skip(obj.line(), f"{obj.label} has no containers; not reviewed")
+    if not obj.metadata.get("name") and not obj.metadata.get("generateName"):
+        return Skip(obj.line(), f"{obj.label} has no name, so it is a part of an object (a snippet, a test's "
+                                f"expected state), not one a cluster could create; not reviewed")
     annotations = annotations_of(obj, template_path)
     containers = _containers(obj, template_path, spec)
     if not containers:
@@ -431,7 +435,7 @@ def config_values(obj: ManifestObject, inputs: Inputs, pod_spec: dict, spec: dic
 def _config_texts(obj, inputs, pod_spec, spec):
     def texts():
         for config, key, _ in config_values(obj, inputs, pod_spec, spec):
-            yield f"ConfigMap {config.name} key {key}", str(config.get("data", key))
+            yield f"ConfigMap {config.name} key {key}", without_comments(str(config.get("data", key)))
 
     return texts
 
