@@ -156,7 +156,8 @@ def _write(target: str, name: str, old: str, new: str) -> Problem | None:
         write_atomic(target, ("\ufeff" if bom else "") + new, force=True)
     except InputError as exc:
         return Problem(f"{exc.problems[0].message}; not fixed", file=name)
-    # Keep the replaced file's mode and owner (the atomic writer makes a new file).
+    # Keep the replaced file's mode and owner: the atomic writer makes a new file, 0644. Until
+    # fileio keeps the mode before its rename (issue 11), it is put back right after.
     try:
         if stat.S_IMODE(before.st_mode) != stat.S_IMODE(os.stat(target).st_mode):
             os.chmod(target, stat.S_IMODE(before.st_mode))
