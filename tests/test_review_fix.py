@@ -197,16 +197,34 @@ spec:
 
 
 def test_an_object_the_input_has_already_is_not_added_twice(tmp_path):
-    # its suggestion copies the Service etcd that the file already holds
-    path = copy(tmp_path, MISTAKES / "statefulset-without-headless-service.yaml")
+    path = copy(tmp_path, MISTAKES / "unrelated-containers.yaml")  # splits postgres out, with a Service postgres
+    (tmp_path / "other.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: postgres}\n"
+                                         "spec: {selector: {app: other}, ports: [{port: 5432}]}\n")
     before = path.read_text()
-    run = run_cli("review", str(path), "--fix")
-    assert "StatefulSet etcd: not fixed: it would add Service etcd, and" in run.stderr
+    run = run_cli("review", str(tmp_path), "--fix")
+    assert f"Deployment blog: not fixed: it would add Service postgres, and {tmp_path / 'other.yaml'}:1 has one" \
+        in run.stderr
     assert path.read_text() == before
 
 
+def test_an_object_is_not_turned_into_one_the_input_has_already(tmp_path):
+    path = copy(tmp_path, MISTAKES / "bare-pod.yaml")
+    copy(tmp_path, MISTAKES / "mutable-image-tag.yaml")  # a Deployment web
+    before = path.read_text()
+    run = run_cli("review", str(tmp_path), "--fix")
+    assert "Pod web: not fixed: it would become Deployment web, and" in run.stderr
+    assert path.read_text() == before
+
+
+def test_what_to_do_besides_is_said_for_each_object_fixed(tmp_path):
+    copy(tmp_path, MISTAKES / "statefulset-without-headless-service.yaml")
+    run = run_cli("review", str(tmp_path), "--fix")
+    assert "to do: " in run.stderr and "spec.serviceName cannot change on a StatefulSet that exists" in run.stderr
+
+
 @pytest.mark.parametrize("name", ["bare-pod.yaml", "sidecar-blocks-completion.yaml", "restart-always-on-completion.yaml",
-                                  "restart-always-on-completion-pod.yaml", "statefulset-without-service-name.yaml"])
+                                  "restart-always-on-completion-pod.yaml", "statefulset-without-service-name.yaml",
+                                  "statefulset-without-headless-service.yaml", "unrelated-containers.yaml"])
 def test_fixing_a_fixed_file_again_changes_nothing(tmp_path, name):
     path = copy(tmp_path, MISTAKES / name)
     run_cli("review", str(path), "--fix")
@@ -344,7 +362,7 @@ def test_a_fix_that_would_not_read_back_is_never_written(tmp_path, monkeypatch):
 
     path = copy(tmp_path, MISTAKES / "bare-pod.yaml")
     before = path.read_text()
-    monkeypatch.setattr(fix, "_round_trip", lambda content, data, edits: ("kind: Something else\n", (2, 2, 0)))
+    monkeypatch.setattr(fix, "_round_trip", lambda content, data, edits: ("kind: Something else\n", []))
     run = run_cli("review", str(path), "--fix")
     assert run.status == 3
     assert "internal error, please report it" in run.stderr and "nothing was written" in run.stderr
@@ -428,7 +446,13 @@ def _with_comments(draw, piece):
     """The document with comment lines and end-of-line comments put in at random places."""
     lines = piece.splitlines()
     out = []
+    block = None  # the indentation of the key whose block scalar (| or >) the lines are in
     for line in lines:
+        indent = len(line) - len(line.lstrip(" "))
+        if block is not None and (not line.strip() or indent > block):
+            out.append(line)  # a comment here would be part of the text
+            continue
+        block = indent if re.search(r":\s*[|>][-+]?\s*$", line) else None
         if draw(st.booleans()) and line.strip():
             indent = len(line) - len(line.lstrip(" ")) if draw(st.booleans()) else 0
             out.append(" " * indent + "# " + draw(WORDS))

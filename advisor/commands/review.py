@@ -98,6 +98,8 @@ def run(args, env) -> int:
             env.err(f"pod-advisor: internal error, please report it: {problem}")
         for name, fixes in outcome.fixed:
             env.err(f"pod-advisor: {'fixed' if args.fix else 'would fix'} {name}: {', '.join(fixes)}")
+        for problem in outcome.todo:
+            env.err(f"pod-advisor: to do: {problem}")
         if not outcome.fixed and not outcome.errors and not outcome.defects:
             env.err("pod-advisor: nothing to fix")
         fix_failed = 3 if outcome.defects else 2 if outcome.errors else 0

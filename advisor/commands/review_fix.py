@@ -25,6 +25,7 @@ from ..errors import InputError, Problem
 class FixOutcome:
     texts: list[tuple[str, str]]  # every reviewed (name, text), the fixed ones with their new text
     fixed: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (file, finding ids fixed)
+    todo: list[Problem] = field(default_factory=list)  # what to do besides, for the objects fixed
     notes: list[Problem] = field(default_factory=list)  # objects that could not be fixed in place
     errors: list[Problem] = field(default_factory=list)  # files that could not be written (exit 2)
     defects: list[Problem] = field(default_factory=list)  # fixes that would not read back (exit 3)
@@ -71,6 +72,8 @@ def fix_files(env, report, texts: list[tuple[str, str]], roots: list[str], write
         done[target] = (name, fixed.text)
         new_texts[name] = fixed.text
         outcome.fixed.append((name, tuple(dict.fromkeys(fid for edit in fixed.applied for fid in edit.fixes))))
+        outcome.todo += [Problem(f"{edit.label}: {note}", file=name, line=edit.line)
+                         for edit in fixed.applied for note in edit.notes]
         if show_diff:
             env.stdout.write(diff(old, fixed.text, name))
     outcome.texts = list(new_texts.items())
@@ -92,15 +95,16 @@ def _clash(name: str, edit, existing, notes: list[Problem]) -> bool:
     over the other); said in ``notes``."""
     from ..review.fix import BY_HAND
     from ..review.objects import ManifestObject
+    from ..yamlsource import Document
 
-    new = [edit.replacement, *edit.added]
-    for data in new:
-        obj = ManifestObject(None, (), data)
+    for data in (edit.replacement, *edit.added):
+        obj = ManifestObject(Document(data, name), (), data)
         if (obj.kind, obj.namespace, obj.name) == edit.identity:
             continue
         for other in existing.get((obj.kind, obj.name), ()):
-            if obj.same_namespace(other):
-                notes.append(Problem(f"{edit.label}: not fixed: it would add {obj.label}, and "
+            if obj.links_to(other):  # the same namespace, or both without one in the same folder
+                what = "become" if data is edit.replacement else "add"
+                notes.append(Problem(f"{edit.label}: not fixed: it would {what} {obj.label}, and "
                                      f"{other.file}:{other.line()} has one already", file=name, line=edit.line,
                                      hint=BY_HAND))
                 return True

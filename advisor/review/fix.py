@@ -51,6 +51,7 @@ class Edit:
     label: str = "the object"  # "Pod web", for messages
     identity: tuple = ()  # the reviewed object's (kind, namespace, name)
     line: int | None = None  # where it starts, for messages
+    notes: tuple = ()  # what the user must do besides (the suggestion's notes)
 
 
 @dataclass
@@ -79,7 +80,7 @@ def edits_by_file(reviews) -> dict[str, list[Edit]]:
         files.setdefault(review.ref.file, []).append(Edit(
             review.ref.document, tuple(review.ref.path), review.replacement, tuple(review.added),
             tuple(review.fixes), review.ref.label, (review.ref.kind, review.ref.namespace, review.ref.name),
-            review.ref.line))
+            review.ref.line, tuple(review.suggestion_notes)))
     return files
 
 
@@ -197,14 +198,14 @@ def _fix_document(chunk: str, data, edits: list[Edit], source: str, text: str) -
         rewritten = json.dumps(_expected_document(data, edits), indent=_json_indent(content), ensure_ascii=False)
         rewritten += "\n" * (len(content) - len(content.rstrip("\n")))
         style = indentation(text)
+        new_documents = [(edit, dump(to_tree(obj, style), style)) for edit in roots for obj in edit.added]
     else:
         _refuse_anchors(content)
-        rewritten, style = _round_trip(content, data, edits)
+        rewritten, new_documents = _round_trip(content, data, edits)
     out = prefix + rewritten
-    for edit in roots:
+    for edit, document in new_documents:
         comment = "# " + ADDED_COMMENT + ", ".join(edit.fixes) + "\n"
-        for obj in edit.added:
-            out += ("" if out.endswith("\n") else "\n") + "---\n" + comment + dump(to_tree(obj, style), style)
+        out += ("" if out.endswith("\n") else "\n") + "---\n" + comment + document
     return (out.replace("\n", "\r\n") if crlf else out), added
 
 
@@ -272,21 +273,28 @@ def _check(new_text: str, source: str, expected: dict, added_after: dict) -> Non
 # -- the round-trip tree ----------------------------------------------------------------------
 
 
-def _round_trip(content: str, data, edits: list[Edit]) -> tuple[str, tuple]:
+def _round_trip(content: str, data, edits: list[Edit]) -> tuple[str, list[tuple[Edit, str]]]:
+    """The document's new text, and the text of each document added after it (with its edit).
+
+    Added objects are built by the same merger, so a container split out of the Pod
+    into a workload of its own takes its comments along.
+    """
     style = indentation(content)
     tree = load(content, style)
     if not is_map(tree):
         raise Unfixable("the document is not a mapping")
-    # Pass 1 finds what stays in place, so that pass 2 never carries a node (and its comments) that also stays.
-    planner = Merger(None, data, style, kept=None)
-    _apply(planner, copy.deepcopy(tree), data, edits, style)
+    # Pass 1 finds what stays where, so that pass 2 never carries a node (and its comments) that also stays.
+    planner = Merger(copy.deepcopy(tree), data, style)
+    _apply(planner, planner.tree, data, edits, style)
     merger = Merger(tree, data, style, kept=planner.kept_paths)
-    _apply(merger, tree, data, edits, style)
-    return dump(tree, style), style
+    added = _apply(merger, tree, data, edits, style)
+    return dump(tree, style), [(edit, dump(new, style)) for edit, new in added]
 
 
-def _apply(merger: "Merger", tree, data, edits: list[Edit], style: tuple) -> None:
+def _apply(merger: "Merger", tree, data, edits: list[Edit], style: tuple) -> list:
+    """Apply the edits to ``tree``; the new trees of the objects added after the document."""
     mapping, sequence, offset = style
+    added = []
     for edit in edits:
         if not edit.path:
             merger.merge_map(tree, data, edit.replacement, (), 0)
@@ -297,8 +305,12 @@ def _apply(merger: "Merger", tree, data, edits: list[Edit], style: tuple) -> Non
             raise Unfixable("the List's items read differently")
         merger.merge_map(items[i], data["items"][i], edit.replacement, ("items", i), sequence)
     for edit in edits:
-        for obj in (edit.added if edit.path else ()):
+        for obj in edit.added:
+            if not edit.path:
+                added.append((edit, merger.build(obj, None, 0)))
+                continue
             items = tree["items"]
-            items.append(to_tree(obj, style))
+            items.append(merger.build(obj, None, sequence))
             items.yaml_set_comment_before_after_key(len(items) - 1, before=ADDED_COMMENT + ", ".join(edit.fixes),
                                                     indent=offset)
+    return added

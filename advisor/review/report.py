@@ -82,6 +82,7 @@ class ObjectReview:
     # place, and the new objects that go right after it.
     replacement: dict | None = None
     added: list[dict] = field(default_factory=list)
+    suggestion_notes: tuple[str, ...] = ()  # what to do besides applying it
 
     def to_dict(self) -> dict:
         from ..answers import answers_to_data

@@ -119,4 +119,5 @@ class Reviewer:
             return
         review.suggestion, review.fixes = written.text, written.fixes
         review.replacement, review.added = written.replacement, list(written.added)
+        review.suggestion_notes = written.notes
 

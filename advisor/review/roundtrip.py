@@ -56,38 +56,41 @@ def load(content: str, style: tuple[int, int, int]):
 class Merger:
     """Applies new data onto a round-trip tree whose plain reading is ``data``.
 
-    ``kept`` (from a first pass) holds the paths of the original nodes that stay where
-    they are; any other original mapping may be carried, with its comments, to where the
-    new data wants a similar one. ``column`` arguments are where a node's content will
+    ``kept`` (from a first pass over a copy) holds the paths of the original nodes that
+    appear in the result, in place or inside a carried copy; any other original mapping
+    may be carried, with its comments, to where the new data wants a similar one. ``column`` arguments are where a node's content will
     start once written (a mapping's keys, a sequence's dashes), to move comments with it.
     """
 
-    def __init__(self, tree, data, style: tuple, kept: tuple[set, set] | None):
+    def __init__(self, tree, data, style: tuple, kept: tuple[set, set] | None = None):
+        self.tree = tree
         self.mapping, self.sequence, self.offset = style
-        self.collect = kept is None
-        self.kept, self.kept_whole = (set(), set()) if kept is None else kept
+        self.kept, self.kept_whole = (set(), set()) if kept is None else (set(kept[0]), set(kept[1]))
         self.used: set[tuple] = set()
-        # (path, node, data, the sequence holding it and its index there) of every original mapping
+        # (path, node, data, the comment lines before it as an item) of every original mapping, taken
+        # before anything changes
         self.candidates: list[tuple] = []
         self.pre_comments: dict[int, list] = {}  # id of a carried item -> the comment lines before it
-        if not self.collect and tree is not None:
+        if tree is not None:
             self._index(tree, data, (), None)
 
     @property
     def kept_paths(self) -> tuple[set, set]:
         return self.kept, self.kept_whole
 
-    def _index(self, node, data, path: tuple, within) -> None:
+    def _index(self, node, data, path: tuple, before) -> None:
         if is_map(node) and isinstance(data, dict):
             if path:
-                self.candidates.append((path, node, data, within))
+                self.candidates.append((path, node, data, before))
             for key in data:
                 own = _rt_key(node, key)
                 if own is not _MISSING:
                     self._index(node[own], data[key], path + (key,), None)
         elif is_seq(node) and isinstance(data, list) and len(node) == len(data):
             for i, item in enumerate(data):
-                self._index(node[i], item, path + (i,), (node, i))
+                entry = node.ca.items.get(i)
+                before = copy.deepcopy(entry[1]) if entry and len(entry) > 1 and entry[1] else None
+                self._index(node[i], item, path + (i,), before)
 
     def _below(self, column: int, value) -> int:
         """The column of a value written under a key at ``column``."""
@@ -113,8 +116,8 @@ class Merger:
             return node
         return self.build(new, hint, column)
 
-    def merge_map(self, node, old: dict, new: dict, path: tuple | None, column: int) -> None:
-        if path is not None:
+    def merge_map(self, node, old: dict, new: dict, path: tuple | None, column: int, carried: bool = False) -> None:
+        if path is not None and not carried:
             self.kept.add(path)
         keys = {key: _rt_key(node, key) for key in old}
         if _MISSING in keys.values() or len(node) != len(old):
@@ -172,9 +175,15 @@ class Merger:
         node.ca.items.update(new_comments)
         self._place_pre_comments(node)
         for i, lines in salvaged.items():
+            if not lines:
+                continue
             before = [k for k, (o, _) in enumerate(pairs) if o is not None and o < i]
-            if lines and before:
+            after = [k for k, (o, _) in enumerate(pairs) if o is not None and o > i]
+            if before:
                 _append_following_comments(node, before[-1], lines)
+            elif after:  # the first item went: its following lines now come before the next one
+                entry = node.ca.items.setdefault(after[0], [None, None, None, None])
+                entry[1] = _line_tokens(lines) + list(entry[1] or [])
 
     # new nodes, carrying a similar original one where there is one
 
@@ -182,19 +191,17 @@ class Merger:
         if isinstance(new, dict):
             found = self._candidate(new, hint)
             if found is not None:
-                path, node, old, within = found
+                path, node, old, before = found
                 self.used.add(path)
                 carried = copy.deepcopy(node)
                 _take_following_comments(carried, remove=True)  # they describe what followed it there
                 delta = column - _column_of(carried, column)
                 _shift_comments(carried, delta)
-                if within is not None:  # the comment lines before an item go with it
-                    entry = within[0].ca.items.get(within[1])
-                    if entry and len(entry) > 1 and entry[1]:
-                        holder = [copy.deepcopy(entry[1])]
-                        _shift_tokens(holder, delta)
-                        self.pre_comments[id(carried)] = holder[0]
-                self.merge_map(carried, old, new, None, column)
+                if before:  # the comment lines before an item go with it
+                    before = copy.deepcopy(before)
+                    _shift_tokens(before, delta)
+                    self.pre_comments[id(carried)] = before
+                self.merge_map(carried, old, new, path, column, carried=True)  # what stays in it is marked kept
                 return carried
             from ruamel.yaml.comments import CommentedMap
 
@@ -218,13 +225,13 @@ class Merger:
                 entry[1] = tokens
 
     def _candidate(self, new: dict, hint):
-        if self.collect or hint is None:
+        if hint is None:
             return None
         kind, value = hint
         best, best_score = None, 0
-        for path, node, old, within in self.candidates:
-            if path in self.kept or any(path[:n] in self.kept_whole or path[:n] in self.used
-                                        for n in range(len(path) + 1)):
+        for path, node, old, before in self.candidates:
+            if path in self.used or path in self.kept or any(path[:n] in self.kept_whole
+                                                             for n in range(len(path) + 1)):
                 continue
             if kind == "key" and path[-1] != value:
                 continue
@@ -234,7 +241,7 @@ class Merger:
                 continue
             score = sum(2 if same(old[k], new[k]) else 1 for k in old.keys() & new.keys())
             if score > best_score:
-                best, best_score = (path, node, old, within), score
+                best, best_score = (path, node, old, before), score
         return best
 
 
@@ -438,6 +445,15 @@ def _take_following_comments(container, key=None, remove: bool = False) -> str:
         if remove and collection.ca.end:
             collection.ca.end = []
     return "".join(parts)
+
+
+def _line_tokens(lines: str) -> list:
+    """Comment lines as the tokens ruamel.yaml keeps before an item: one per line, with its column."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    return [CommentToken(line.lstrip(" ") + "\n", CommentMark(len(line) - len(line.lstrip(" "))), None)
+            for line in lines.split("\n") if line.strip()]
 
 
 def _append_following_comments(container, key, lines: str) -> None:
