@@ -510,7 +510,7 @@ def test_fix_then_read_gives_the_suggested_objects_and_the_rest_untouched(tmp_pa
     assert run.status == 0, run.stderr
     new = path.read_text()
     assert documents(new) == [data for index in sorted(expected) for data in expected[index]]
-    untouched = [chunk for chunk, doc in zip(chunks(text), original) if doc.index not in touched]
+    untouched = [chunk for chunk, doc in zip(chunks(text), original, strict=True) if doc.index not in touched]
     position = 0
     for chunk in untouched:  # byte for byte, in order
         position = new.index(chunk, position) + len(chunk)
