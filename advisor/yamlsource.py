@@ -34,6 +34,7 @@ class Document:
     source: str
     lines: dict = field(default_factory=dict)  # path tuple -> 1-based line
     raw: dict = field(default_factory=dict)  # path tuple -> scalar text as written
+    index: int = 0  # the document's position in its file's stream, from 0 (empty documents count)
 
     def line(self, path: tuple) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
@@ -124,10 +125,10 @@ def parse_documents(text: str, source: str, max_nodes: int = MAX_NODES) -> list[
     """Every document in ``text`` (empty ones skipped), converted safely."""
     documents = []
     try:
-        for node in yaml.compose_all(text, Loader=SAFE_LOADER):
+        for index, node in enumerate(yaml.compose_all(text, Loader=SAFE_LOADER)):
             if node is None:
                 continue
-            doc = Document(data=None, source=source)
+            doc = Document(data=None, source=source, index=index)
             doc.data = _Converter(doc, max_nodes).convert(node, ())
             documents.append(doc)
     except yaml.MarkedYAMLError as exc:

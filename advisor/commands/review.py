@@ -9,7 +9,10 @@ DESCRIPTION = (
     "unrelated containers packed into one Pod, Pod IPs in configuration, restartPolicy Always on finite work, "
     "sidecars that keep Jobs from completing, and more. Services, ConfigMaps and autoscalers are read for "
     "cross-checks. Ignore a finding with the annotation pod-advisor.io/ignore: \"ID,...\" (or "
-    "pod-advisor.io/ignore.CONTAINER), or with rules in .pod-advisor.yaml."
+    "pod-advisor.io/ignore.CONTAINER), or with rules in .pod-advisor.yaml. "
+    "With --fix, the suggestions are written into the files (comments and other documents kept), and the "
+    "report and exit status are about what remains: 1 only when a finding at or above --fail-on is left "
+    "that --fix could not fix."
 )
 FORMATS = ("text", "json", "sarif")
 
@@ -30,6 +33,12 @@ def configure(parser) -> None:
                         help="ignore rules (default: .pod-advisor.yaml in the current folder, if there is one)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
     parser.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    parser.add_argument("--fix", action="store_true",
+                        help="write the suggestions into the reviewed files, atomically, keeping comments and "
+                             "the other documents; then report (and set the exit status on) what remains")
+    parser.add_argument("--diff", action="store_true",
+                        help="print what --fix changes as a unified diff (patch -p0) instead of the report; "
+                             "without --fix a dry run that writes nothing, exit status as without it")
 
 
 def run(args, env) -> int:
@@ -56,6 +65,11 @@ def run(args, env) -> int:
             raise InputError(Problem(f"--kubernetes: {exc}", hint=exc.hint)) from None
     if args.paths.count("-") > 1:
         raise InputError(Problem("- (standard input) can be given only once"))
+    fixing = args.fix or args.diff
+    if fixing:
+        from .review_fix import refuse_stdin
+
+        refuse_stdin(args.paths)
 
     reviewer = Reviewer()
     config = None
@@ -69,8 +83,29 @@ def run(args, env) -> int:
             env.err("pod-advisor: reading manifests from standard input; end with Ctrl-D")
         stdin_text = env.stdin.read()
     texts, unreadable = read_inputs(args.paths, stdin_text)
-    report = reviewer.review_texts(texts, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest, config=config),
-                                   unreadable)
+    report = reviewer.review_texts(texts, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
+                                                        config=config), unreadable)
+    fix_failed = 0
+    if fixing:
+        from .review_fix import fix_files
+
+        outcome = fix_files(env, report, texts, args.paths, write=args.fix, show_diff=args.diff)
+        for problem in outcome.notes:
+            env.err(f"pod-advisor: note: {problem}")
+        for problem in outcome.errors:
+            env.err(f"pod-advisor: {problem}")
+        for problem in outcome.defects:
+            env.err(f"pod-advisor: internal error, please report it: {problem}")
+        for name, fixes in outcome.fixed:
+            env.err(f"pod-advisor: {'fixed' if args.fix else 'would fix'} {name}: {', '.join(fixes)}")
+        for problem in outcome.todo:
+            env.err(f"pod-advisor: to do: {problem}")
+        if not outcome.fixed and not outcome.errors and not outcome.defects:
+            env.err("pod-advisor: nothing to fix")
+        fix_failed = 3 if outcome.defects else 2 if outcome.errors else 0
+        if args.fix and outcome.fixed:  # the report and the exit status are about the files as they are now
+            report = reviewer.review_texts(outcome.texts, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest,
+                                                                        config=config), unreadable)
 
     # One bad file never hides the rest: each is named here, the others are reviewed, and
     # the exit status says that some input was invalid.
@@ -87,8 +122,12 @@ def run(args, env) -> int:
 
         color = env.color and to_stdout(args.output)
         text = render_text(report, kb, Style(color, env.unicode))
-    if write_output(env, args.output, text, force=args.force):
+    if args.diff and to_stdout(args.output):
+        pass  # standard output holds the diff
+    elif write_output(env, args.output, text, force=args.force):
         env.err(f"wrote {args.output}")
-    if report.errors:
+    if fix_failed == 3:
+        return 3
+    if report.errors or fix_failed:
         return 2
     return 1 if report.fails(args.fail_on) else 0

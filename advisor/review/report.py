@@ -29,6 +29,8 @@ class ObjectRef:
     kind: str
     name: str
     namespace: str | None
+    document: int | None = None  # the document's index in its file (yamlsource.Document.index)
+    path: tuple = ()  # the object's key path in that document: () or ("items", 3)
 
     @property
     def label(self) -> str:
@@ -76,6 +78,11 @@ class ObjectReview:
     answers: object = None  # advisor.model.Answers: what the reviewer read from the manifest
     suggestion: str | None = None  # the corrected object(s), YAML
     fixes: tuple[str, ...] = ()  # the finding ids the suggestion addresses
+    # The suggestion as data, what --fix writes back: the object that takes this one's
+    # place, and the new objects that go right after it.
+    replacement: dict | None = None
+    added: list[dict] = field(default_factory=list)
+    suggestion_notes: tuple[str, ...] = ()  # what to do besides applying it
 
     def to_dict(self) -> dict:
         from ..answers import answers_to_data

@@ -80,7 +80,7 @@ class Reviewer:
     def review_subject(self, subject: Subject, options: ReviewOptions, notes: list[Note]) -> ObjectReview:
         obj = subject.obj
         rec = self.advisor.evaluate(subject.answers)
-        ref = ObjectRef(obj.file, obj.line(), obj.kind, obj.name, obj.namespace)
+        ref = ObjectRef(obj.file, obj.line(), obj.kind, obj.name, obj.namespace, obj.doc.index, obj.path)
         suppressor = Suppressor(obj, subject.template_path, options.config, self.finding_ids, notes)
         findings, seen = [], set()
         for check in CHECKS:
@@ -118,4 +118,6 @@ class Reviewer:
                               f"({refused[0]}{'; ...' if len(refused) > 1 else ''})"))
             return
         review.suggestion, review.fixes = written.text, written.fixes
+        review.replacement, review.added = written.replacement, list(written.added)
+        review.suggestion_notes = written.notes
 
