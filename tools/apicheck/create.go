@@ -26,6 +26,7 @@ import (
 	"k8s.io/kubernetes/pkg/registry/core/configmap"
 	"k8s.io/kubernetes/pkg/registry/core/persistentvolumeclaim"
 	"k8s.io/kubernetes/pkg/registry/core/pod"
+	"k8s.io/kubernetes/pkg/registry/core/replicationcontroller"
 	"k8s.io/kubernetes/pkg/registry/core/service"
 
 	// The API groups' types, defaults and conversions, registered in legacyscheme as kube-apiserver does.
@@ -46,6 +47,7 @@ var resources = map[schema.GroupKind]resource{
 	{Group: "", Kind: "Service"}:               {"services", service.Strategy},
 	{Group: "", Kind: "ConfigMap"}:             {"configmaps", configmap.Strategy},
 	{Group: "", Kind: "PersistentVolumeClaim"}: {"persistentvolumeclaims", persistentvolumeclaim.Strategy},
+	{Group: "", Kind: "ReplicationController"}: {"replicationcontrollers", replicationcontroller.Strategy},
 	{Group: "apps", Kind: "Deployment"}:        {"deployments", deployment.Strategy},
 	{Group: "apps", Kind: "StatefulSet"}:       {"statefulsets", statefulset.Strategy},
 	{Group: "apps", Kind: "DaemonSet"}:         {"daemonsets", daemonset.Strategy},
