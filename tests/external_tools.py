@@ -1,6 +1,7 @@
 """External programs some tests run: the real tools that prove what pod-advisor writes.
 
-``.ci/run`` builds or installs them (Go programs into ``tools/bin/``); on a user's
+``.ci/run`` builds or installs them (Go programs into ``tools/bin/``, or a tool's own
+``tools/NAME/bin/`` when it is a module of its own, such as ``tools/apicheck``); on a user's
 machine they may be absent. A test asks for one with ``require_tool``: it gets the
 path, or the test is skipped with the reason, except in CI (the ``CI`` variable is
 set), where a missing tool fails the test, so that CI never passes by skipping.
@@ -24,9 +25,9 @@ def in_ci() -> bool:
 
 def find_tool(name: str) -> str | None:
     """The project's built copy of ``name``, else the one on PATH, else None."""
-    built = BUILT / name
-    if built.is_file() and os.access(built, os.X_OK):
-        return str(built)
+    for built in (BUILT / name, ROOT / "tools" / name / "bin" / name):
+        if built.is_file() and os.access(built, os.X_OK):
+            return str(built)
     return shutil.which(name)
 
 

@@ -20,6 +20,11 @@ from ..yamlsource import SAFE_LOADER
 
 WIDTH = 100
 _PLAIN = re.compile(r"^[A-Za-z0-9_./-][A-Za-z0-9_./:@-]*$")
+# Plain scalars PyYAML reads as strings that kubectl and the API server read as something else:
+# they parse YAML 1.1 as go-yaml v2 does (sigs.k8s.io/yaml), where y and n are booleans, 1e3 and
+# 1.5e3 floats (PyYAML wants a dot and a signed exponent) and 0o17 an integer.
+_NOT_A_STRING_IN_GO = re.compile(r"^(?:[yYnN]|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                                 r"|[-+]?0o[0-7_]+)$")
 
 
 def emit_stream(documents, header: list[str] = ()) -> str:
@@ -50,7 +55,7 @@ def scalar(value) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _string(text: str) -> str:
-    if _PLAIN.match(text) and yaml.load(text, Loader=SAFE_LOADER) == text:
+    if _PLAIN.match(text) and not _NOT_A_STRING_IN_GO.match(text) and yaml.load(text, Loader=SAFE_LOADER) == text:
         return text
     return json.dumps(text)  # a JSON string is a YAML double-quoted scalar
 
