@@ -323,12 +323,20 @@ def _choose_main(containers, annotations, services, completing: bool, workload_n
         return None
     targets = _targets(services)
 
+    def plain_family(c: ManifestContainer) -> int:
+        return 2 if c.family.helper else 1 if images.is_separate_service(c.family) else 0
+
+    # A web server stands in front of an application beside it; beside a database alone it is the application.
+    apps = {c.name for c in regular if plain_family(c) == 0}
+
     def rank(c: ManifestContainer):
         if completing:
             runs = {"finishes": 0, None: 1, "endless": 2}[c.runtime.runs]
         else:
             runs = 1 if c.runtime.finishes else 0
-        family = 2 if c.family.helper else 1 if images.is_separate_service(c.family) else 0
+        family = plain_family(c)
+        if c.family.family is not None and c.family.family.fronts and not apps - {c.name}:
+            family = 0
         named = 0 if c.name in workload_names else 1
         return runs, named, family, 0 if targeted_by(c, targets) else 1, 0 if c.ports else 1, regular.index(c)
 

@@ -23,6 +23,7 @@ class Family:
     words: tuple[str, ...]  # found in the container's name or its image's repository
     helper: bool = True  # never the main container when another one is not a helper
     ports: tuple[int, ...] = ()  # where it listens by default
+    fronts: bool = False  # a helper only in front of an application (a web server is one of its own otherwise)
 
 
 # The first family with a word in the container's name, then in its image's repository,
@@ -49,7 +50,7 @@ FAMILIES = (
             "kube-rbac-proxy", "ghostunnel", "stunnel", "tls-proxy", "auth-proxy", "esp", "esp-v2",
             "espv2", "oauth-proxy", "openresty-sidecar")),
     Family("a web server or reverse proxy", "proxy-inbound",
-           ("nginx", "nginx-unprivileged", "openresty", "haproxy", "traefik", "caddy"), ports=(80,)),
+           ("nginx", "nginx-unprivileged", "openresty", "haproxy", "traefik", "caddy"), ports=(80,), fronts=True),
     Family("a log shipper", "ship-logs",
            ("fluent-bit", "fluentbit", "fluentd", "filebeat", "promtail", "logstash", "vector",
             "log-shipper", "log-forwarder", "logshipper", "log-agent", "log-router", "otel-collector",
