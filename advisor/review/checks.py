@@ -18,7 +18,7 @@ from ..engine.placement import NATIVE_SIDECARS_FROM
 from ..errors import KnowledgeBaseError
 from ..recommendation import Recommendation, WorkloadPlan
 from . import addresses, images
-from .facts import ManifestContainer, Subject, _targets, targeted_by
+from .facts import ManifestContainer, Subject, service_targets, targeted_by
 from .objects import ManifestObject
 
 LONG_RUNNING = frozenset({"Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet"})
@@ -310,7 +310,7 @@ def readiness_probe_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     if not services or s.completes or s.controller not in LONG_RUNNING | {"Pod"}:
         return
     serving = [c for c in s.containers if c.placement == "containers" or c.native]
-    targets = _targets(services)
+    targets = service_targets(services)
     targeted = [c for c in serving if targeted_by(c, targets)]
     if not targeted and not targets and not s.main.ports:
         return  # a Service with no port (a StatefulSet's bare headless one): no traffic for readiness to gate

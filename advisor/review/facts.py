@@ -281,7 +281,7 @@ def _containers(obj, template_path, spec) -> list[ManifestContainer]:
     return ordered if regular else []
 
 
-def _targets(services: list[ManifestObject]) -> dict[str, str]:
+def service_targets(services: list[ManifestObject]) -> dict[str, str]:
     """target port (number or name, as text) -> the Service that sends traffic there."""
     targets = {}
     for service in services:
@@ -321,7 +321,7 @@ def _choose_main(containers, annotations, services, completing: bool, workload_n
     if chosen is not None:
         chosen.main = True
         return None
-    targets = _targets(services)
+    targets = service_targets(services)
 
     def plain_family(c: ManifestContainer) -> int:
         return 2 if c.family.helper else 1 if images.is_separate_service(c.family) else 0
