@@ -186,22 +186,11 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
     """The Subject for a reviewed object, or a Skip saying why it is not reviewed."""
     template_path = TEMPLATE_PATHS[obj.kind]
     spec = obj.get(*template_path, "spec")
-    patched_by = inputs.patches.get(kustomize.key(obj.file)) if obj.file != STDIN else None
-    if patched_by:
-        return Skip(obj.line(), f"{obj.label} is a kustomize patch ({patched_by}), a part of an object; not reviewed")
-    if not isinstance(spec, dict) or not isinstance(spec.get("containers"), list) or not spec["containers"]:
-        return Skip(obj.line(), f"{obj.label} has no containers; not reviewed")
-    if not obj.metadata.get("name") and not obj.metadata.get("generateName"):
-        return Skip(obj.line(), f"{obj.label} has no name, so it is a part of an object (a snippet, a test's "
-                                f"expected state), not one a cluster could create; not reviewed")
+    containers = _containers(obj, template_path, spec) if isinstance(spec, dict) else []
+    skip = _not_an_object(obj, inputs, containers)
+    if skip is not None:
+        return skip
     annotations = annotations_of(obj, template_path)
-    containers = _containers(obj, template_path, spec)
-    if not containers:
-        return Skip(obj.line(), f"{obj.label} has no containers; not reviewed")
-    partial = [c.name for c in containers if not c.image]
-    if partial:
-        return Skip(obj.line(), f"{obj.label} looks like a patch, a part of an object: its container "
-                                f"{partial[0]} has no image; not reviewed")
 
     owner = owner_kind(obj) if obj.kind == "Pod" else None
     controller = owner or obj.kind
@@ -258,8 +247,25 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
     idle_why = (f"{main.name} only waits ({main.runtime.why}): a Pod to exec into, for debugging or a demo"
                 if bare and main.runtime.idle else None)
     return Subject(obj, inputs, template_path, containers, annotations, services, answers, controller,
-                   completes, completes_why, main_why, _static_pod(obj, spec, containers) if bare else None,
+                   completes, completes_why, main_why, _static_pod(obj, spec) if bare else None,
                    idle_why, notes)
+
+
+def _not_an_object(obj: ManifestObject, inputs: Inputs, containers: list) -> Skip | None:
+    """Why ``obj`` is a part of an object (a patch, a snippet) or holds nothing to review; None when it is whole."""
+    patched_by = inputs.patches.get(kustomize.key(obj.file)) if obj.file != STDIN else None
+    if patched_by:
+        return Skip(obj.line(), f"{obj.label} is a kustomize patch ({patched_by}), a part of an object; not reviewed")
+    if not containers:
+        return Skip(obj.line(), f"{obj.label} has no containers; not reviewed")
+    if not obj.metadata.get("name") and not obj.metadata.get("generateName"):
+        return Skip(obj.line(), f"{obj.label} has no name, so it is a part of an object (a snippet, a test's "
+                                f"expected state), not one a cluster could create; not reviewed")
+    partial = [c.name for c in containers if not c.image]
+    if partial:
+        return Skip(obj.line(), f"{obj.label} looks like a patch, a part of an object: its container "
+                                f"{partial[0]} has no image; not reviewed")
+    return None
 
 
 def _containers(obj, template_path, spec) -> list[ManifestContainer]:
@@ -395,7 +401,7 @@ def _tie_by_nature(c: ManifestContainer) -> Tie | None:
                f"to be a service of its own either, so it stays where its author put it", evidence=False)
 
 
-def _static_pod(obj: ManifestObject, spec: dict, containers) -> str | None:
+def _static_pod(obj: ManifestObject, spec: dict) -> str | None:
     """Why a bare Pod is taken for a static Pod (the kubelet runs it from a file), or None."""
     labels = obj.metadata.get("labels") if isinstance(obj.metadata.get("labels"), dict) else {}
     if labels.get("tier") == "control-plane" or str(labels.get("component")) in _STATIC_COMPONENTS:
