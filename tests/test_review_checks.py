@@ -375,3 +375,14 @@ data:
     text = deployment(container(extra=mounts), extra_spec="      volumes: [{name: config, configMap: {name: app}}]\n")
     assert "pod-ip-literal" not in ids(text + config)
     assert "pod-ip-literal" in ids(text + config.replace("# Example: ", ""))
+
+
+def test_a_helper_the_main_container_shuts_down_does_not_block_a_job():
+    # the way before native sidecars: the job calls the proxy's /quitquitquit when it is done
+    command = ('          command: ["sh", "-c", "import-all --db 127.0.0.1:5432 && '
+               'curl -X POST localhost:9091/quitquitquit"]\n')
+    proxy = '          args: ["--admin-port=9091", "--quitquitquit", "--port=5432", "p:r:db"]\n'
+    text = job(container("importer", "ghcr.io/x/importer:5.0.2", command)
+               + container("cloud-sql-proxy", "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.1", proxy))
+    assert "sidecar-blocks-completion" not in ids(text, kubernetes="1.27")
+    assert "sidecar-blocks-completion" in ids(text.replace("quitquitquit\"]", "done\"]"), kubernetes="1.27")

@@ -131,6 +131,10 @@ def test_localhost_on_a_port_nobody_declares_is_a_doubt_not_evidence():
     (["sh", "-c", "cp -r /src/. /dst/ && echo copied"], "finishes"),
     (["sh", "-c", "pip install flask && python app.py"], None),
     (["ghcr.io/example/tool"], None),
+    (["node", "-e", "fs.writeFile('/tmp/m', Date.now(), () => { while(true) {} });"], "endless"),
+    (["python3", "-c", "import app; app.run(port=8080) or True"], None),
+    (["sh", "-c", "while true; do [ -f /shared/done ] && exit 0; sleep 1; done"], None),
+    (["sh", "-c", "env"], "finishes"),
 ])
 def test_the_command_a_script_ends_with_says_whether_the_container_finishes(command, runs):
     assert runtime_of({"command": command}).runs == runs
@@ -205,3 +209,12 @@ def test_a_workload_without_a_name_is_a_fragment_not_an_object():
             "        - name: main\n          image: python:3.12\n")
     report = REVIEWER.review(parse_inputs([("snippet.yaml", text)]), ReviewOptions())
     assert report.objects == [] and report.not_reviewed == 1 and "has no name" in report.notes[0].text
+
+
+def test_localhost_with_a_single_sibling_but_no_port_it_listens_on_is_a_doubt():
+    # "localhost" in an nginx config is as often a server_name as a call
+    text = (MISTAKES / "network-service-on-its-default-port.yaml").read_text().replace(
+        "redis://localhost/0", "http://localhost:7777/")
+    inputs = parse_inputs([("d.yaml", text)])
+    s = describe(inputs.objects[0], inputs, "1.37", REVIEWER.purposes)
+    assert not tie(s, "redis").evidence and "only other container" in tie(s, "redis").why

@@ -10,6 +10,7 @@ their sources must be exactly those ids (``check_catalogue``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -186,6 +187,16 @@ def _pod_of(s: Subject) -> str:
     return "Pod" if s.controller == "Pod" else f"{s.controller} Pod"
 
 
+# How a main container tells a helper beside it to stop: a shutdown endpoint, a signal.
+_SHUTDOWN = re.compile(r"quitquitquit|/quit\b|/shutdown\b|/exit\b|\bpkill\b|\bkillall\b", re.IGNORECASE)
+
+
+def told_to_exit(s: Subject, c: ManifestContainer) -> bool:
+    """Whether the main container shuts ``c`` down when its work is done (the way before native sidecars)."""
+    said = " ".join(text for _, _, text in s.main.texts())
+    return bool(_SHUTDOWN.search(said))
+
+
 @check("sidecar-blocks-completion")
 def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     """In a Pod whose work finishes, an ordinary container that never ends keeps it from completing."""
@@ -195,8 +206,8 @@ def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         if c.main or c.placement != "containers" or role_in_main_pod(rec, c.index) not in HELPER_ROLES:
             continue
         endless = never_ends(c)
-        if endless is None:
-            continue  # it may well finish with the main container: nothing to blame it for
+        if endless is None or told_to_exit(s, c):
+            continue  # it may well finish with the main container, or is told to: nothing to blame it for
         if s.answers.minor >= NATIVE_SIDECARS_FROM:
             fix = (f"On Kubernetes {s.answers.kubernetes}, make it a native sidecar: move it to initContainers "
                    f"with restartPolicy: Always (--suggest writes it)")

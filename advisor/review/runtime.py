@@ -21,8 +21,13 @@ _ENDLESS_SHELL = re.compile(
     r"while\s+(?:true|:|\[\s*1\s*\]|\[\s*true\s*\]|\(\(\s*1\s*\)\)|sleep\b)"
     r"|until\s+false|for\s*\(\(\s*;\s*;\s*\)\)|sleep\s+inf"
     r"|tail\s+(?:-[a-z]*f|--follow)|\bwait\b\s*$"
-    r"|\bdd\b(?![^;&|]*\bcount=)[^;&|]*\bif=/dev/(?:zero|u?random)|\byes\b\s*(?:>|\||$)",
+    r"|\bdd\b(?![^;&|]*\bcount=)[^;&|]*\bif=/dev/(?:zero|u?random)|\byes\b\s*(?:>|\||$)"
+    r"|while\s*\(\s*(?:true|1)\s*\)",
     re.IGNORECASE)
+# A way out of a loop: it ends when something happens (a file appears, a request comes).
+_WAY_OUT = re.compile(r"\b(?:break|exit)\b", re.IGNORECASE)
+# Code given inline to an interpreter: its last statement is code, not a program to judge.
+_INLINE_CODE = re.compile(r"^(?:\S*/)?(?:node|nodejs|python[0-9.]*|ruby|perl|php|deno|bun)$")
 # A command that does nothing but wait.
 _IDLE = re.compile(r"(?:/bin/|/usr/bin/)?(?:sleep (?:inf\S*|\d{3,}[smhd]?|\d+[hd])|tail -f /dev/null|"
                    r"(?:/bin/|/usr/bin/)?cat)")
@@ -73,13 +78,14 @@ def _shown(line: str) -> str:
     return line if len(line) <= 60 else line[:57] + "..."
 
 
-def command_line(spec: dict) -> str:
+def command_words(spec: dict) -> list[str]:
+    """The container's command and arguments, as the words the runtime gets."""
     words = []
     for key in ("command", "args"):
         value = spec.get(key)
         if isinstance(value, list):
             words += [str(w) for w in value if isinstance(w, (str, int, float))]
-    return " ".join(words)
+    return words
 
 
 def _last_statement(line: str) -> list[str]:
@@ -102,12 +108,16 @@ def _is(word: str, words: tuple[str, ...]) -> bool:
 
 def runtime_of(spec: dict) -> Runtime:
     """How long the container described by ``spec`` (a container of a Pod spec) runs."""
-    line = command_line(spec)
+    words = command_words(spec)
+    line = " ".join(words)
     lowered = line.lower()
-    last = [w.lower() for w in _last_statement(line)]
+    inline = len(words) > 1 and _INLINE_CODE.match(words[0]) and words[1] in ("-e", "-c", "--eval")
+    last = [w.lower() for w in _last_statement(line)] if not inline else []
     if _IDLE.fullmatch(" ".join(last)) and not spec.get("ports"):
         return Runtime(ENDLESS, f"its command {_shown(line)!r} only waits, to keep the container up", idle=True)
     if _ENDLESS_SHELL.search(lowered):
+        if _WAY_OUT.search(lowered):
+            return Runtime(None)  # it loops until something tells it to stop: it may well end
         return Runtime(ENDLESS, f"its command {_shown(line)!r} loops or waits for ever")
     if spec.get("readinessProbe") or spec.get("livenessProbe") or spec.get("startupProbe"):
         return Runtime(ENDLESS, "it has a probe, which only a long-running container needs")

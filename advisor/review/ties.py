@@ -205,9 +205,10 @@ def _localhost(members: list[Member], ties: Ties) -> None:
                     unattributed.append((f"addresses localhost{':' + str(port) if port else ''} (in its {where})",
                                          where))
         if unattributed and len(others) == 1:
+            # a doubt still: "localhost" is also a server_name, a default, an address it listens on
             _add(ties, caller.name, others[0].name,
                  Tie(f"{caller.name} {unattributed[0][0]}, and {others[0].name} is the only other container",
-                     kind="localhost", caller=caller.name, where=unattributed[0][1]))
+                     evidence=False, kind="localhost", caller=caller.name, where=unattributed[0][1]))
         elif unattributed and others:
             for other in others:
                 _add(ties, caller.name, other.name,
