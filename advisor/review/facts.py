@@ -311,6 +311,13 @@ def _workload_names(obj: ManifestObject, labels) -> set[str]:
     return names
 
 
+def _named_after(container: str, workload_names: set[str]) -> bool:
+    """Whether the workload goes by the container's name: ``prometheus``, or ``config-watcher-controller``
+    for ``config-watcher``."""
+    return any(name == container or (len(container) >= 4 and name.startswith(container + "-"))
+               for name in workload_names)
+
+
 def _choose_main(containers, annotations, services, completing: bool, workload_names: set[str]) -> str | None:
     """Mark the main container, and return the evidence when it is not simply the first one.
 
@@ -343,7 +350,7 @@ def _choose_main(containers, annotations, services, completing: bool, workload_n
         family = plain_family(c)
         if c.family.family is not None and c.family.family.fronts and not apps - {c.name}:
             family = 0
-        named = 0 if c.name in workload_names else 1
+        named = 0 if _named_after(c.name, workload_names) else 1
         return runs, named, family, 0 if targeted_by(c, targets) else 1, 0 if c.ports else 1, regular.index(c)
 
     chosen = min(regular, key=rank)
@@ -354,7 +361,7 @@ def _choose_main(containers, annotations, services, completing: bool, workload_n
     reasons = []
     if rank(first)[0] > rank(chosen)[0]:
         reasons.append(f"{first.name} {'never ends' if completing else 'exits'} ({first.runtime.why})")
-    if chosen.name in workload_names and first.name not in workload_names:
+    if _named_after(chosen.name, workload_names) and not _named_after(first.name, workload_names):
         reasons.append(f"{chosen.name} is named after its workload")
     elif first.family.helper:
         reasons.append(first.family.why)
