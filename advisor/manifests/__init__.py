@@ -39,6 +39,7 @@ class Manifest:
     recommendation: Recommendation
     documents: list
     notes: list[str]
+    root: frozenset[str] = frozenset()  # the containers allowed to run as root
 
     @property
     def objects(self) -> list[dict]:
@@ -76,7 +77,7 @@ class Manifest:
 def make_manifest(recommendation: Recommendation, *, allow_root: bool | Collection[str] = False) -> Manifest:
     """Build and check the objects of a recommendation (InvalidManifest when a check fails)."""
     built = build_documents(recommendation, allow_root)
-    manifest = Manifest(recommendation, built.documents, built.notes)
+    manifest = Manifest(recommendation, built.documents, built.notes, built.root)
     objects = manifest.objects
     problems = validate_objects(objects, recommendation.kubernetes)
     for obj in objects:

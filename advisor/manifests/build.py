@@ -22,6 +22,8 @@ API_VERSIONS = {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": 
                 "Job": "batch/v1", "CronJob": "batch/v1", "Pod": "v1"}
 LONG_RUNNING = ("Deployment", "StatefulSet", "DaemonSet")
 MANAGED_BY = "pod-advisor"
+NAME_LABEL, PART_OF_LABEL, MANAGED_BY_LABEL = \
+    "app.kubernetes.io/name", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"
 STARTER_CPU, STARTER_MEMORY = "100m", "128Mi"
 STARTER_STORAGE = "1Gi"
 SHARED_VOLUME, SHARED_PATH = "shared", "/shared"
@@ -75,6 +77,16 @@ def build_documents(recommendation: Recommendation, allow_root: bool | Collectio
     return Built(documents, writer.notes, root)
 
 
+def selector_labels(part_of: str, name: str) -> dict:
+    """What a workload's selector and its Service's select: its name, within the design ``part_of``."""
+    return {NAME_LABEL: name, PART_OF_LABEL: part_of}
+
+
+def object_labels(part_of: str, name: str) -> dict:
+    """The labels of every object of the workload ``name``: its selector's, and who manages it."""
+    return {**selector_labels(part_of, name), MANAGED_BY_LABEL: MANAGED_BY}
+
+
 def _source(recommendation: Recommendation) -> str | None:
     return recommendation.answers.source if recommendation.answers is not None else None
 
@@ -115,10 +127,10 @@ class _Writer:
     # -- labels ------------------------------------------------------------------
 
     def selector(self, plan: WorkloadPlan) -> dict:
-        return {"app.kubernetes.io/name": plan.name, "app.kubernetes.io/part-of": self.rec.name}
+        return selector_labels(self.rec.name, plan.name)
 
     def labels(self, plan: WorkloadPlan) -> dict:
-        return {**self.selector(plan), "app.kubernetes.io/managed-by": MANAGED_BY}
+        return object_labels(self.rec.name, plan.name)
 
     def metadata(self, plan: WorkloadPlan, annotations: dict | None = None) -> dict:
         meta = {"name": plan.name, "labels": self.labels(plan)}

@@ -5,6 +5,11 @@ Kubernetes objects need: mappings, lists, and scalars (strings quoted only when 
 plain scalar would read back as something else). Comments are keyed by the path
 of the field they explain: ``()`` for the object, ``("spec", "replicas")``, or a
 list item (``(..., "containers", 0)``).
+
+A Helm chart's templates are written the same way, with three kinds of placeholder
+(``advisor/manifests/helm.py`` makes them): ``Template`` for a value written as a
+template expression, ``TemplateBlock`` for a mapping a template writes itself, and a
+``When`` key, whose entries are written inside ``{{- if ... }}``.
 """
 
 from __future__ import annotations
@@ -27,6 +32,35 @@ _NOT_A_STRING_IN_GO = re.compile(r"^(?:[yYnN]|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*
                                  r"|[-+]?0o[0-7_]+)$")
 
 
+class Template(str):
+    """A value written as it is: a Helm template expression (``{{ ... }}``) where a scalar goes."""
+
+
+class TemplateBlock:
+    """A mapping or list a Helm expression writes (``toYaml``, ``include``), indented to where it goes."""
+
+    def __init__(self, expression: str):
+        self.expression = expression
+
+    def at(self, indent: int) -> str:
+        return f"{{{{- {self.expression} | nindent {indent} }}}}"
+
+
+class When:
+    """A mapping key whose entries are written only when a Helm condition holds, else ``otherwise``'s.
+
+    Comments are written with the entries of the condition, not with ``otherwise``'s.
+    """
+
+    def __init__(self, condition: str, otherwise: dict | None = None):
+        self.condition = condition
+        self.otherwise = otherwise or {}
+
+
+class BlockList(list):
+    """A list of scalars written one item a line (a file list), where others go on one line ([ALL])."""
+
+
 def emit_stream(documents, header: list[str] = ()) -> str:
     """``documents``: (object, {path: [comment, ...]}) pairs. Each document starts with ``---``."""
     lines = _comment_lines(header, 0)
@@ -42,6 +76,8 @@ def read_stream(text: str) -> list:
 
 
 def scalar(value) -> str:
+    if isinstance(value, Template):
+        return str(value)
     if value is True:
         return "true"
     if value is False:
@@ -71,13 +107,25 @@ def _comment_lines(comments, indent: int) -> list[str]:
 
 
 def _is_scalar_list(value) -> bool:
-    return isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value)
+    return isinstance(value, list) and not isinstance(value, BlockList) and \
+        all(not isinstance(v, (dict, list)) for v in value)
 
 
 def _mapping(mapping: dict, path: tuple, indent: int, comments: dict, lines: list[str],
              first_prefix: str | None = None) -> None:
     """Write a mapping's keys at ``indent``; the first one after ``first_prefix`` ("- ") if given."""
     for i, (key, value) in enumerate(mapping.items()):
+        if isinstance(key, When):
+            if i == 0 and first_prefix is not None:
+                raise TypeError("a list item cannot open with a conditional key")
+            pad = " " * indent
+            lines.append(f"{pad}{{{{- if {key.condition} }}}}")
+            _mapping(value, path, indent, comments, lines)
+            if key.otherwise:
+                lines.append(f"{pad}{{{{- else }}}}")
+                _mapping(key.otherwise, path, indent, {}, lines)
+            lines.append(f"{pad}{{{{- end }}}}")
+            continue
         here = path + (key,)
         if i == 0 and first_prefix is not None:
             start = " " * (indent - len(first_prefix)) + first_prefix
@@ -85,7 +133,9 @@ def _mapping(mapping: dict, path: tuple, indent: int, comments: dict, lines: lis
             lines += _comment_lines(comments.get(here, ()), indent)
             start = " " * indent
         head = f"{start}{scalar(key)}:"
-        if isinstance(value, dict) and value:
+        if isinstance(value, TemplateBlock):
+            lines.append(f"{head} {value.at(indent + 2)}")
+        elif isinstance(value, dict) and value:
             lines.append(head)
             _mapping(value, here, indent + 2, comments, lines)
         elif isinstance(value, list) and value and not _is_scalar_list(value):

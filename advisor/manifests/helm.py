@@ -1,0 +1,389 @@
+"""The design as a Helm chart: ``pod-advisor manifest FILE --format helm -o DIR``.
+
+The templates are the objects and comments of the plain manifest (``Manifest.documents``)
+with what a team changes per environment read from values.yaml: each workload's replicas
+and schedule, each container's image repository and tag, its resources and whether it may
+run as root (``--allow-root-for``), and the port each Service offers. With its default
+values the chart renders exactly the plain manifest's objects. The design itself (which
+containers share a Pod, their roles and placement, the controller, restartPolicy, the
+security context, probes, names and labels) is fixed in the templates, with the comments
+that say why.
+
+A value that changes more than itself (a container allowed to run as root changes the
+Pod's security context; a second replica adds the anti-affinity that spreads replicas)
+picks between objects ``build.py`` builds for each case, here with that value changed, so
+the chart decides nothing the plain manifest does not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from .. import __version__
+from .build import MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL, build_documents
+from .emit import Template, TemplateBlock, When, emit_stream
+from .files import image_parts, object_file, pod_spec_of, replace_labels, yaml_file
+from .validate import pod_template_path
+from .why import findings_summary
+
+CHART_VERSION = "0.1.0"  # the chart's own version; appVersion is the main container's tag
+SPREADS = ("Deployment", "StatefulSet")  # the controllers whose replicas the builder spreads over nodes
+# A Kubernetes quantity (250m, 1Gi, 0.5): the API server's own pattern.
+QUANTITY = r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$"
+
+
+def chart_files(manifest, comments: bool = True) -> dict[str, str]:
+    """The chart's files, by path inside its folder."""
+    return _Chart(manifest, comments).files()
+
+
+def _go(text: str) -> str:
+    """A Go template string literal."""
+    return json.dumps(text)
+
+
+def _container(name: str) -> str:
+    return f"(index $w.containers {_go(name)})"
+
+
+class _Chart:
+    def __init__(self, manifest, comments: bool):
+        self.manifest = manifest
+        self.rec = manifest.recommendation
+        self.name = self.rec.name
+        self.comments = comments
+        self.plans = {plan.name: plan for plan in self.rec.workloads}
+        # The builder's objects for the cases values.yaml can choose.
+        self.as_root = _by_object(build_documents(self.rec, True).documents)
+        self.not_root = _by_object(build_documents(self.rec, False).documents)
+        spread = dataclasses.replace(self.rec, workloads=[
+            dataclasses.replace(plan, replicas=2) if plan.controller in SPREADS and plan.replicas == 1 else plan
+            for plan in self.rec.workloads])
+        spread = build_documents(spread, manifest.root).documents
+        self.spread, self.spread_comments = _by_object(spread), _docs_by_object(spread)
+
+    def files(self) -> dict[str, str]:
+        files = {"Chart.yaml": self.chart_yaml(), "values.yaml": self.values_yaml(),
+                 "values.schema.json": json.dumps(self.schema(), indent=2) + "\n",
+                 "templates/_helpers.tpl": self.helpers(), "templates/NOTES.txt": self.notes()}
+        for doc in self.manifest.documents:
+            files[f"templates/{object_file(doc.obj)}"] = self.template(doc)
+        return files
+
+    # -- Chart.yaml ----------------------------------------------------------------------
+
+    def chart_yaml(self) -> str:
+        main = self.rec.main
+        kinds = ", ".join(f"{plan.controller} {plan.name}" for plan in self.rec.workloads)
+        chart = {"apiVersion": "v2", "name": self.name,
+                 "description": f"{self.name} as pod-advisor designed it: {kinds}",
+                 "type": "application", "version": CHART_VERSION}
+        tag = image_parts(main.main.image)["tag"]
+        if tag:
+            chart["appVersion"] = tag
+        chart["kubeVersion"] = f">={self.rec.kubernetes}.0-0"
+        notes = {(): [f"The Helm chart of {self.name}, written by pod-advisor {__version__}{self._from()}."],
+                 ("version",): ["The chart's own version: raise it when you change the chart."],
+                 ("appVersion",): [f"The tag of {main.main.name}, the main container."],
+                 ("kubeVersion",): [f"The manifests are checked against Kubernetes {self.rec.kubernetes}; "
+                                    f"the -0 admits provider versions such as v{self.rec.kubernetes}.2-eks."]}
+        return yaml_file(chart, self._kept(notes))
+
+    # -- values.yaml and its schema ----------------------------------------------------------
+
+    def values(self) -> tuple[dict, dict]:
+        values: dict = {}
+        notes: dict = {}
+        for doc in self.manifest.documents:
+            obj = doc.obj
+            plan = self.plans[obj["metadata"]["name"]]
+            here = ("workloads", plan.name)
+            entry = values.setdefault(plan.name, {})
+            if obj["kind"] == "Service":
+                if obj["spec"].get("ports"):
+                    entry["service"] = {"ports": {p["name"]: p["port"] for p in obj["spec"]["ports"]}}
+                    for p in obj["spec"]["ports"]:
+                        notes[here + ("service", "ports", p["name"])] = [
+                            f"The port clients of Service {plan.name} connect to; it forwards to port "
+                            f"{p['targetPort']} of the Pod."]
+                continue
+            notes[here] = [self._workload_summary(plan)]
+            if "replicas" in obj["spec"] and obj["kind"] != "Pod":
+                entry["replicas"] = obj["spec"]["replicas"]
+                notes[here + ("replicas",)] = [
+                    "How many Pods; from 2 up they are spread over nodes where the scheduler can.",
+                    *doc.comments.get(("spec", "replicas"), ())]
+            if obj["kind"] == "CronJob":
+                entry["schedule"] = obj["spec"]["schedule"]
+                notes[here + ("schedule",)] = ["When it runs, in cron syntax (or @daily, @hourly, ...), in the "
+                                               "time zone of the cluster's controller manager (often UTC)."]
+            containers = entry["containers"] = {}
+            for path, c in _container_paths(obj):
+                containers[c["name"]] = {"image": image_parts(c["image"]), "resources": c["resources"],
+                                         "allowRoot": c["name"] in self.manifest.root}
+                at = here + ("containers", c["name"])
+                notes[at] = [self._container_summary(plan, c["name"])]
+                notes[at + ("image",)] = doc.comments.get(path + ("image",), [])
+                notes[at + ("resources",)] = doc.comments.get(path + ("resources",), [])
+                notes[at + ("allowRoot",)] = [
+                    f"true lets {c['name']} run as root (Pod Security \"baseline\" instead of \"restricted\"), "
+                    f"as `pod-advisor manifest --allow-root-for {c['name']}` writes it."]
+        values = {"workloads": values}
+        notes[()] = self._values_header()
+        notes[("workloads",)] = ["One entry per workload, named as its objects are."]
+        return values, notes
+
+    def values_yaml(self) -> str:
+        values, notes = self.values()
+        return yaml_file(values, self._kept(notes))
+
+    def schema(self) -> dict:
+        values, _ = self.values()
+        workloads = {}
+        for name, entry in values["workloads"].items():
+            properties: dict = {}
+            if "replicas" in entry:
+                properties["replicas"] = {"type": "integer", "minimum": 0}
+            if "schedule" in entry:
+                properties["schedule"] = {"type": "string", "minLength": 1}
+            properties["containers"] = _closed({c: _container_schema(v) for c, v in entry["containers"].items()})
+            if "service" in entry:
+                ports = {p: {"type": "integer", "minimum": 1, "maximum": 65535} for p in entry["service"]["ports"]}
+                properties["service"] = _closed({"ports": _closed(ports)})
+            workloads[name] = _closed(properties, description=self._workload_summary(self.plans[name]))
+        return {"$schema": "http://json-schema.org/draft-07/schema#",
+                "title": f"Values of the {self.name} chart",
+                **_closed({"workloads": _closed(workloads)})}
+
+    # -- templates -------------------------------------------------------------------------------
+
+    def helpers(self) -> str:
+        part_of, managed = _go(self.name), _go(MANAGED_BY)
+        return "\n".join([
+            "{{/*",
+            f"Labels and images of {self.name}'s objects. Their names are the design's own, not the",
+            "release's: other workloads reach a Service by its name.",
+            "*/}}",
+            "",
+            "{{/* The labels a workload's selector and its Service select; the argument is its name. */}}",
+            f'{{{{- define "{self.name}.selectorLabels" -}}}}',
+            f"{NAME_LABEL}: {{{{ . | quote }}}}",
+            f"{PART_OF_LABEL}: {part_of}",
+            "{{- end }}",
+            "",
+            "{{/* The labels of every object of a workload; the argument is its name. */}}",
+            f'{{{{- define "{self.name}.labels" -}}}}',
+            f'{{{{ include "{self.name}.selectorLabels" . }}}}',
+            f"{MANAGED_BY_LABEL}: {managed}",
+            "{{- end }}",
+            "",
+            "{{/* An image reference from a container's values: repository[:tag][@digest]. */}}",
+            f'{{{{- define "{self.name}.image" -}}}}',
+            "{{ .repository }}{{ with .tag }}:{{ . }}{{ end }}{{ with .digest }}@{{ . }}{{ end }}",
+            "{{- end }}",
+            ""])
+
+    def template(self, doc) -> str:
+        obj = doc.obj
+        plan = self.plans[obj["metadata"]["name"]]
+        comments = dict(doc.comments)
+        obj = replace_labels(obj, self.name, plan.name,
+                             labels=lambda _: TemplateBlock(f'include "{self.name}.labels" {_go(plan.name)}'),
+                             selector=lambda _: TemplateBlock(f'include "{self.name}.selectorLabels" '
+                                                              f'{_go(plan.name)}'))
+        obj = _escaped(obj)
+        if obj["kind"] == "Service":
+            for port in obj["spec"].get("ports", ()):
+                port["port"] = Template(f"{{{{ index $w.service.ports {_go(port['name'])} | int }}}}")
+        else:
+            self._parametrise_workload(obj, plan, comments)
+        head = [f"{{{{- /* {obj['kind']} {plan.name}. What changes per environment comes from values.yaml, "
+                f"under workloads.{plan.name}; the rest is the design. */}}}}",
+                f"{{{{- $w := index .Values.workloads {_go(plan.name)} }}}}"]
+        return "\n".join(head) + "\n" + emit_stream([(obj, self._kept(comments))])
+
+    def _parametrise_workload(self, obj: dict, plan, comments: dict) -> None:
+        key = (obj["kind"], plan.name)
+        spec = obj["spec"]
+        if "replicas" in spec and obj["kind"] != "Pod":
+            spec["replicas"] = Template("{{ $w.replicas | int }}")
+        if obj["kind"] == "CronJob":
+            spec["schedule"] = Template("{{ $w.schedule | quote }}")
+        pod = pod_spec_of(obj)
+        root_pod, plain_pod = pod_spec_of(self.as_root[key]), pod_spec_of(self.not_root[key])
+        names = []
+        for placement in ("initContainers", "containers"):
+            for i, entry in enumerate(pod.get(placement, ())):
+                name = entry["name"]
+                names.append(name)
+                c = _container(name)
+                entry["image"] = Template(f'{{{{ include "{self.name}.image" {c}.image | quote }}}}')
+                entry["resources"] = TemplateBlock(f"toYaml {c}.resources")
+                pod[placement][i] = _choose(entry, f"{c}.allowRoot", root_pod[placement][i], plain_pod[placement][i],
+                                            keys=("securityContext",))
+        anyone = " ".join(f"{_container(n)}.allowRoot" for n in names)
+        any_root = f"or {anyone}" if len(names) > 1 else anyone
+        pod["securityContext"] = _choose(pod["securityContext"], f"not ({any_root})",
+                                         plain_pod["securityContext"], root_pod["securityContext"])
+        if obj["kind"] in SPREADS and "replicas" in spec:
+            spread = self.spread[key]
+            path = pod_template_path(obj["kind"]) + ("spec",)
+            for where, text in self.spread_comments[key].items():
+                if where[:len(path) + 1] == path + ("affinity",):
+                    comments.setdefault(where, text)
+            wider = pod_spec_of(spread)
+            affinity = wider.get("affinity")
+            if affinity is not None:
+                ordered = {}
+                for name in wider:
+                    if name == "affinity":
+                        ordered[When("gt ($w.replicas | int) 1")] = {"affinity": affinity}
+                    elif name in pod:
+                        ordered[name] = pod[name]
+                pod.clear()
+                pod.update(ordered)
+
+    # -- NOTES.txt -------------------------------------------------------------------------------
+
+    def notes(self) -> str:
+        lines = [f"{self.name} is installed: release {{{{ .Release.Name }}}} in namespace "
+                 f"{{{{ .Release.Namespace }}}}.", ""]
+        namespace = "{{ .Release.Namespace }}"
+        services = {d.obj["metadata"]["name"]: d.obj for d in self.manifest.documents if d.obj["kind"] == "Service"}
+        for plan in self.rec.workloads:
+            w = f"(index .Values.workloads {_go(plan.name)})"
+            if plan.controller in SPREADS:
+                lines.append(f"{plan.name}: a {plan.controller} of {{{{ {w}.replicas }}}} replicas.")
+            elif plan.controller == "CronJob":
+                lines.append(f"{plan.name}: a CronJob, on the schedule {{{{ {w}.schedule | quote }}}}; its runs: "
+                             f"kubectl get jobs --namespace {namespace} -l {NAME_LABEL}={plan.name}")
+            elif plan.controller == "Job":
+                lines.append(f"{plan.name}: a Job; its logs: kubectl logs --namespace {namespace} job/{plan.name} "
+                             f"--all-containers")
+            elif plan.controller == "DaemonSet":
+                lines.append(f"{plan.name}: a DaemonSet, one Pod on each node: kubectl get pods --namespace "
+                             f"{namespace} -l {NAME_LABEL}={plan.name} -o wide")
+            else:
+                lines.append(f"{plan.name}: a bare Pod: kubectl exec --namespace {namespace} -it {plan.name} -- sh")
+            service = services.get(plan.name)
+            if service is not None:
+                ports = [p["name"] for p in service["spec"].get("ports", ())]
+                port = f"{{{{ index {w}.service.ports {_go(ports[0])} }}}}" if ports else None
+                host = f"{plan.name}.{namespace}.svc.cluster.local"
+                if plan.service == "headless":
+                    first = f"{plan.name}-0.{host}"
+                    lines.append(f"  Its Pods have stable DNS names (headless Service {plan.name}): {first}"
+                                 f"{':' + port if port else ''}, {plan.name}-1..., from inside the cluster.")
+                else:
+                    lines.append(f"  Inside the cluster: {host}:{port} (Service {plan.name}).")
+                if port:
+                    lines.append(f"  From your machine: kubectl port-forward --namespace {namespace} "
+                                 f"service/{plan.name} 8080:{port}, then localhost:8080.")
+        return "\n".join(lines) + "\n"
+
+    # -- shared --------------------------------------------------------------------------------------
+
+    def _kept(self, comments: dict) -> dict:
+        if not self.comments:
+            return {}
+        return {path: [t.replace("{{", "{ {").replace("}}", "} }") for t in texts]
+                for path, texts in comments.items() if texts}
+
+    def _from(self) -> str:
+        answers = self.rec.answers
+        source = answers.source if answers is not None and answers.source else None
+        return f" from {source}" if source and not source.startswith("<") else ""
+
+    def _values_header(self) -> list[str]:
+        return [f"Values of the {self.name} chart, written by pod-advisor {__version__}{self._from()}. With these "
+                f"values the chart renders what `pod-advisor manifest` writes, for Kubernetes {self.rec.kubernetes}. "
+                f"Change them per environment (helm install -f production.yaml, or --set "
+                f"workloads.{self.rec.main.name}.{'replicas=3' if 'replicas' in self._main_values() else '...'}); "
+                f"the design itself is in templates/, and values.schema.json refuses a value of the wrong type.",
+                f"Findings: {findings_summary(self.rec)}.",
+                *(f"TO DO: {note}." for note in self.manifest.notes)]
+
+    def _main_values(self) -> dict:
+        return next((d.obj["spec"] for d in self.manifest.documents
+                     if d.obj["metadata"]["name"] == self.rec.main.name and d.obj["kind"] != "Service"), {})
+
+    def _workload_summary(self, plan) -> str:
+        names = ", ".join(c.name for c in plan.containers)
+        return f"The {plan.controller} {plan.name} (restartPolicy {plan.restart_policy}): {names}."
+
+    def _container_summary(self, plan, name: str) -> str:
+        c = next(c for c in plan.containers if c.name == name)
+        where = "a native sidecar, in initContainers" if c.native_sidecar else c.placement
+        return f"{name}: {c.role} ({where})."
+
+
+def _by_object(documents) -> dict:
+    return {(d.obj["kind"], d.obj["metadata"]["name"]): d.obj for d in documents}
+
+
+def _docs_by_object(documents) -> dict:
+    return {(d.obj["kind"], d.obj["metadata"]["name"]): d.comments for d in documents}
+
+
+def _container_paths(obj: dict):
+    """(path, entry) of each container of a workload object, init containers first."""
+    base = pod_template_path(obj["kind"]) + ("spec",)
+    spec = pod_spec_of(obj)
+    for placement in ("initContainers", "containers"):
+        for i, entry in enumerate(spec.get(placement, ())):
+            yield base + (placement, i), entry
+
+
+def _choose(default: dict, condition: str, then: dict, otherwise: dict, keys=None) -> dict:
+    """``default`` with the entries that differ between ``then`` and ``otherwise`` (only ``keys``, if
+    given) written under ``{{- if condition }}``: ``then``'s when it holds, else ``otherwise``'s."""
+    differ = [k for k in {**then, **otherwise} if then.get(k) != otherwise.get(k) and (keys is None or k in keys)]
+    if not differ:
+        return default
+    when = When(condition, {k: otherwise[k] for k in differ if k in otherwise})
+    chosen = {k: then[k] for k in differ if k in then}
+    if not chosen:  # nothing to write when it holds: say when not
+        when, chosen = When(f"not ({condition})"), when.otherwise
+    out, placed = {}, False
+    for k, v in default.items():
+        if k in differ:
+            if not placed:
+                out[when] = chosen
+                placed = True
+        else:
+            out[k] = v
+    if not placed:
+        out = {when: chosen, **out}
+    return out
+
+
+def _closed(properties: dict, description: str | None = None) -> dict:
+    schema = {"type": "object"}
+    if description:
+        schema["description"] = description
+    schema.update({"properties": properties, "required": list(properties), "additionalProperties": False})
+    return schema
+
+
+def _container_schema(values: dict) -> dict:
+    quantity = {"type": ["string", "number"], "pattern": QUANTITY}
+    amounts = {"type": "object", "additionalProperties": quantity}
+    image = {"repository": {"type": "string", "minLength": 1}, "tag": {"type": "string"}}
+    if "digest" in values["image"]:
+        image["digest"] = {"type": "string", "pattern": "^[a-z0-9]+:[a-fA-F0-9]+$"}
+    return _closed({"image": _closed(image),
+                    "resources": {"type": "object", "properties": {"requests": amounts, "limits": amounts},
+                                  "additionalProperties": False},
+                    "allowRoot": {"type": "boolean"}})
+
+
+def _escaped(value):
+    """Strings of the objects with ``{{`` written so that Helm prints them rather than runs them."""
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, str) and not isinstance(value, Template) and ("{{" in value or "}}" in value):
+        return Template(f"{{{{ {_go(value)} | quote }}}}")
+    return value
