@@ -7,10 +7,16 @@ DESCRIPTION = ("Read an answer file, validate it, and print the recommendation: 
                "placement of each container, the controller, restartPolicy and Service, findings, and why.")
 
 
+FORMATS = ("text", "json", "yaml", "mermaid", "dot", "svg")
+EXIT_INVALID, EXIT_INTERNAL = 2, 3
+
+
 def configure(parser) -> None:
     parser.add_argument("file", help="the answer file (YAML or JSON)")
-    parser.add_argument("--format", choices=("text", "json", "yaml"), default="text",
-                        help="text for people (default), json (the documented object), or yaml")
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text for people (default), json (the documented object), yaml, or a picture: "
+                             "mermaid (a flowchart GitHub draws in Markdown), dot (Graphviz), svg (drawn by "
+                             "Graphviz's dot, which must be installed)")
     parser.add_argument("--explain", action="store_true",
                         help="with text: add the answers each conclusion rests on and the knowledge-base text")
     parser.add_argument("--fail-on", choices=("info", "warning", "error"), default=None,
@@ -20,8 +26,19 @@ def configure(parser) -> None:
 def run(args, env) -> int:
     from ..core import advise_file
     from ..recommendation import fails_on
+    from ..render.graph import GraphvizFailed, GraphvizMissing
     from .render_recommendation import render
 
     recommendation = advise_file(args.file)
-    env.stdout.write(render(recommendation, args.format, env, explain=args.explain))
+    try:
+        text = render(recommendation, args.format, env, explain=args.explain)
+    except GraphvizMissing as exc:
+        # Not the answers' fault, nor ours: this machine cannot draw SVG. Like a usage error,
+        # the user fixes it (install Graphviz, or ask for --format dot), so exit status 2.
+        env.err(f"pod-advisor: {exc}")
+        return EXIT_INVALID
+    except GraphvizFailed as exc:
+        env.err(f"pod-advisor: internal error, please report it: {exc}")
+        return EXIT_INTERNAL
+    env.stdout.write(text)
     return 1 if fails_on(recommendation.worst_severity(), args.fail_on) else 0

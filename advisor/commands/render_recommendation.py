@@ -4,6 +4,13 @@ from __future__ import annotations
 
 
 def render(recommendation, fmt: str, env, explain: bool = False) -> str:
+    """The text of ``fmt``; ``svg`` raises GraphvizMissing or GraphvizFailed (render/graph.py)."""
+    if fmt in ("mermaid", "dot", "svg"):
+        from ..render import graph
+
+        if fmt == "svg":
+            return graph.to_svg(recommendation, path=env.environ.get("PATH"))
+        return graph.to_mermaid(recommendation) if fmt == "mermaid" else graph.to_dot(recommendation)
     if fmt == "json":
         from ..render.structured import to_json
 

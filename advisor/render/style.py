@@ -5,6 +5,14 @@ from __future__ import annotations
 _CODES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "blue": "34", "magenta": "35",
           "cyan": "36"}
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "blue"}
+# The colours of a design, in the text drawing and in the pictures (render/graph.py).
+CONTROLLER_COLOUR = "cyan"
+MAIN_COLOUR, HELPER_COLOUR = "green", "magenta"
+
+
+def role_colour(role: str) -> str:
+    """The main container green; every helper (sidecar, adapter, ambassador, init) magenta."""
+    return MAIN_COLOUR if role == "main" else HELPER_COLOUR
 
 
 class Style:

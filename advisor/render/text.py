@@ -8,7 +8,7 @@ import textwrap
 
 from ..knowledge import KnowledgeBase
 from ..recommendation import Recommendation, WorkloadPlan
-from .style import SEVERITY_STYLE, Style
+from .style import CONTROLLER_COLOUR, SEVERITY_STYLE, Style, role_colour
 
 WIDTH = 78
 
@@ -23,7 +23,7 @@ def draw_workload(plan: WorkloadPlan, style: Style) -> list[str]:
     bar, corner_top, corner_bottom = style.glyph("│", "|"), style.glyph("┌", "+"), style.glyph("└", "+")
     line = style.glyph("─", "-")
     arrow = style.glyph("──▶", "-->")
-    head = f"{style(plan.controller, 'bold', 'cyan')} {style(plan.name, 'bold')}"
+    head = f"{style(plan.controller, 'bold', CONTROLLER_COLOUR)} {style(plan.name, 'bold')}"
     facts = []
     if plan.replicas is not None:
         facts.append(f"replicas {plan.replicas}")
@@ -49,7 +49,7 @@ def draw_workload(plan: WorkloadPlan, style: Style) -> list[str]:
                 note = "native sidecar (restartPolicy: Always)"
             else:
                 note = c.image
-            role = style(f"{c.role:<10}", "magenta" if c.role != "main" else "green")
+            role = style(f"{c.role:<10}", role_colour(c.role))
             ports = f"  :{','.join(map(str, c.ports))}" if c.ports and c.role == "main" else ""
             lines.append(f"  {bar}   {role} {c.name:<18} {note}{ports}")
     sharing = [c.name for c in plan.containers if c.shares_volume]
