@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-HELP = "write starter Kubernetes manifests (YAML) for an answer file"
+HELP = "write starter Kubernetes manifests (YAML, a Helm chart, a Kustomize base) for an answer file"
 DESCRIPTION = (
     "Evaluate an answer file and write every object its recommendation names (the workloads, their "
     "Services), ready for `kubectl apply -f`: valid for the target Kubernetes version, with resources, a "
-    "restricted security context, readiness probes where they cannot hurt, and comments that say why.")
-EXIT_INTERNAL = 3
+    "restricted security context, readiness probes where they cannot hurt, and comments that say why. "
+    "--format helm writes the same objects as a Helm chart, --format kustomize as a Kustomize base, each "
+    "into the folder -o names.")
+EXIT_INVALID, EXIT_INTERNAL = 2, 3
+FORMATS = ("yaml", "helm", "kustomize")
+FOLDER_FORMATS = {"helm": "a Helm chart", "kustomize": "a Kustomize base"}
 
 
 def _version(text: str) -> str:
@@ -24,8 +28,15 @@ def _version(text: str) -> str:
 
 def configure(parser) -> None:
     parser.add_argument("file", help="the answer file (YAML or JSON)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to this file instead of standard output")
-    parser.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    parser.add_argument("--format", choices=FORMATS, default="yaml",
+                        help="yaml: one multi-document file (default); helm: a chart, kustomize: a base and an "
+                             "example overlay, each written into the folder -o names")
+    parser.add_argument("-o", "--output", metavar="FILE|DIR",
+                        help="write to this file instead of standard output (with helm and kustomize: this "
+                             "folder, which must not exist or be empty)")
+    parser.add_argument("--force", action="store_true",
+                        help="overwrite the output file if it exists (replace the output folder and everything in "
+                             "it)")
     parser.add_argument("--kubernetes", metavar="1.N", type=_version,
                         help="target this Kubernetes version instead of the answer file's (the advice is "
                              "evaluated again for it)")
@@ -39,20 +50,29 @@ def configure(parser) -> None:
 def run(args, env) -> int:
     from ..answers import load_answers
     from ..core import advise
-    from ..fileio import write_output
+    from ..fileio import to_stdout, write_output, write_tree
     from ..manifests import InvalidManifest, make_manifest
 
+    if args.format in FOLDER_FORMATS and to_stdout(args.output):
+        env.err(f"pod-advisor: manifest: --format {args.format} writes {FOLDER_FORMATS[args.format]}, a folder of "
+                f"files: name it with -o DIR")
+        return EXIT_INVALID
     answers = load_answers(args.file)
     if args.kubernetes:
         answers = answers.with_changes(kubernetes=args.kubernetes)
     recommendation = advise(answers)
     try:
         manifest = make_manifest(recommendation, allow_root=True if args.allow_root else args.allow_root_for)
-        text = manifest.text(comments=not args.no_comments)
+        text = manifest.text(comments=not args.no_comments)  # checks that it reads back as the objects
+        if args.format in FOLDER_FORMATS:
+            files = _folder(manifest, args.format, comments=not args.no_comments)
     except InvalidManifest as exc:
         env.err(f"pod-advisor: internal error, please report it: {exc}\nNothing was written.")
         return EXIT_INTERNAL
-    if write_output(env, args.output, text, force=args.force):
+    if args.format in FOLDER_FORMATS:
+        write_tree(args.output, files, force=args.force)
+        env.err(f"wrote {FOLDER_FORMATS[args.format]} in {args.output}: {manifest.summary()}")
+    elif write_output(env, args.output, text, force=args.force):
         env.err(f"wrote {args.output}: {manifest.summary()}")
     for note in manifest.notes:
         env.err(f"pod-advisor: to do: {note}")
@@ -61,3 +81,13 @@ def run(args, env) -> int:
         listed = ", ".join(f"{f.severity} {f.id}" for f in serious)
         env.err(f"pod-advisor: the advice raised {listed}; `pod-advisor evaluate {args.file}` says more")
     return 0
+
+
+def _folder(manifest, fmt: str, comments: bool) -> dict[str, str]:
+    if fmt == "helm":
+        from ..manifests.helm import chart_files
+
+        return chart_files(manifest, comments=comments)
+    from ..manifests.kustomize import kustomize_files
+
+    return kustomize_files(manifest, comments=comments)
