@@ -246,3 +246,9 @@ def test_evaluate_format_svg_when_dot_fails_is_an_internal_error(cli, tmp_path):
 def test_a_picture_still_fails_on_findings_when_asked(cli):
     run = cli("evaluate", str(FIXTURES / "rules" / "bare-pod.yaml"), "--format", "mermaid", "--fail-on", "warning")
     assert run.status == 1 and run.stdout.startswith("---\ntitle:")
+
+
+def test_the_readmes_picture_is_what_evaluate_draws_today():
+    readme = (FIXTURES.parent.parent / "README.md").read_text(encoding="utf-8")
+    drawn = to_mermaid(recommendation(FIXTURES.parent.parent / "examples" / "web-with-init-and-content-sync.yaml"))
+    assert f"```mermaid\n{drawn}```" in readme
