@@ -156,7 +156,7 @@ def test_a_label_with_a_port_colon_and_an_at_sign_reads_back_as_written(write):
     path = write("odd.yaml", 'name: odd\nworkload: {schedule: "@daily"}\ncontainers:\n'
                              '  - {name: job, image: "registry.example:5000/team/job:1.0"}\n')
     chart = Flowchart(to_mermaid(recommendation(path)))
-    assert chart.groups[chart.group("CronJob odd")][1].startswith("schedule @daily · ")
+    assert chart.groups[chart.group("CronJob odd")][1].startswith("schedule '@daily' · ")
     assert "".join(chart.nodes[chart.container("job")][2:]) == "registry.example:5000/team/job:1.0"
 
 

@@ -188,11 +188,7 @@ class _Chart:
         obj = doc.obj
         plan = self.plans[obj["metadata"]["name"]]
         comments = dict(doc.comments)
-        obj = replace_labels(obj, self.name, plan.name,
-                             labels=lambda _: TemplateBlock(f'include "{self.name}.labels" {_go(plan.name)}'),
-                             selector=lambda _: TemplateBlock(f'include "{self.name}.selectorLabels" '
-                                                              f'{_go(plan.name)}'))
-        obj = _escaped(obj)
+        obj = _escaped(self._labelled(obj, plan))
         if obj["kind"] == "Service":
             for port in obj["spec"].get("ports", ()):
                 port["port"] = Template(f"{{{{ index $w.service.ports {_go(port['name'])} | int }}}}")
@@ -202,6 +198,13 @@ class _Chart:
                 f"under workloads.{plan.name}; the rest is the design. */}}}}",
                 f"{{{{- $w := index .Values.workloads {_go(plan.name)} }}}}"]
         return "\n".join(head) + "\n" + emit_stream([(obj, self._kept(comments))])
+
+    def _labelled(self, value, plan):
+        """``value`` with the workload's labels and selector written by the helpers."""
+        return replace_labels(value, self.name, plan.name,
+                              labels=lambda _: TemplateBlock(f'include "{self.name}.labels" {_go(plan.name)}'),
+                              selector=lambda _: TemplateBlock(f'include "{self.name}.selectorLabels" '
+                                                               f'{_go(plan.name)}'))
 
     def _parametrise_workload(self, obj: dict, plan, comments: dict) -> None:
         key = (obj["kind"], plan.name)
@@ -235,6 +238,7 @@ class _Chart:
             wider = pod_spec_of(spread)
             affinity = wider.get("affinity")
             if affinity is not None:
+                affinity = self._labelled(affinity, plan)
                 ordered = {}
                 for name in wider:
                     if name == "affinity":

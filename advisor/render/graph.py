@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from ..recommendation import ContainerPlan, Recommendation, WorkloadPlan
 from .style import CONTROLLER_COLOUR, role_colour
+from .text import workload_facts
 
 # (fill, line) for each colour name of the text drawing's styles, light enough for black text.
 PALETTE = {"green": ("#d3f9d8", "#2b8a3e"), "magenta": ("#f8d9f5", "#9c36b5"), "cyan": ("#e3fafc", "#0c8599"),
@@ -125,7 +126,11 @@ def build_picture(rec: Recommendation) -> Picture:
         for c in plan.containers:
             if c.placement == "initContainers" and not c.uses_localhost:
                 links.append(Link(container_ids[c.name], main_id, "", "order"))
-        groups.append(Group(wid, f"{plan.controller} {plan.name}", _workload_details(plan), "workload", [pod]))
+        if plan.controller == "Pod":  # a bare Pod is its own workload: one frame, not a Pod in a Pod
+            pod = Group(pod.id, f"Pod {plan.name}", _workload_details(plan) + pod.details, "workload", pod.members)
+            groups.append(pod)
+        else:
+            groups.append(Group(wid, f"{plan.controller} {plan.name}", _workload_details(plan), "workload", [pod]))
         targets[plan.name] = pod.id
         if plan.service:
             kind = "headless" if plan.service == "headless" else plan.service
@@ -156,13 +161,7 @@ def _rows(boxes: list[Box]) -> list[Link]:
 
 
 def _workload_details(plan: WorkloadPlan) -> list[str]:
-    facts = []
-    if plan.replicas is not None:
-        facts.append(f"replicas {plan.replicas}")
-    if plan.schedule:
-        facts.append(f"schedule {plan.schedule}")
-    facts.append(f"restartPolicy {plan.restart_policy}")
-    return [" · ".join(facts)]
+    return [" · ".join(workload_facts(plan))]
 
 
 def _container_details(c: ContainerPlan) -> list[str]:
@@ -204,18 +203,8 @@ def to_mermaid(rec: Recommendation) -> str:
     picture = build_picture(rec)
     lines = [f"---\ntitle: {_mermaid_text(picture.title)}\n---", "flowchart TB"]
 
-    def group(g: Group, depth: int) -> None:
-        pad = "    " * depth
-        lines.append(f'{pad}subgraph {g.id}["{_mermaid_label(g.title, g.details)}"]')
-        for member in g.members:
-            if isinstance(member, Group):
-                group(member, depth + 1)
-            else:
-                lines.append(f"{pad}    {_mermaid_box(member)}")
-        lines.append(f"{pad}end")
-
-    for g in picture.groups:
-        group(g, 1)
+    _nest(picture.groups, lines, lambda g: [f'subgraph {g.id}["{_mermaid_label(g.title, g.details)}"]'],
+          _mermaid_box, "end")
     for box in picture.boxes:
         lines.append(f"    {_mermaid_box(box)}")
     arrows = {"traffic": "-->", "calls": "==>", "localhost": "<-.->", "volume": "-.-", "order": "~~~"}
@@ -234,6 +223,19 @@ def to_mermaid(rec: Recommendation) -> str:
         dash = ",stroke-dasharray:4 3" if g.kind == "list" else ""
         lines.append(f"    style {g.id} fill:{fill},stroke:{line},color:#000{dash}")
     return "\n".join(lines) + "\n"
+
+
+def _nest(groups: list[Group], lines: list[str], opening, box, closing: str, depth: int = 1) -> None:
+    """Write ``groups`` inside one another: ``opening(group)`` lines, their boxes and groups, ``closing``."""
+    pad = "    " * depth
+    for g in groups:
+        lines += [pad + line for line in opening(g)]
+        for member in g.members:
+            if isinstance(member, Group):
+                _nest([member], lines, opening, box, closing, depth + 1)
+            else:
+                lines.append(f"{pad}    {box(member)}")
+        lines.append(pad + closing)
 
 
 def _walk_groups(groups: list[Group]):
@@ -273,23 +275,7 @@ def to_dot(rec: Recommendation) -> str:
              f'    node [shape=box, style="rounded,filled", fontname="{FONT}", fontsize=11, margin="0.14,0.06"];',
              f'    edge [fontname="{FONT}", fontsize=10, color="#495057", fontcolor="#495057"];']
 
-    def group(g: Group, depth: int) -> None:
-        pad = "    " * depth
-        line = PALETTE[CONTROLLER_COLOUR][1] if g.kind == "workload" else "#adb5bd"
-        style = {"workload": "rounded,bold", "pod": "rounded", "list": "rounded,dashed"}[g.kind]
-        lines.append(f"{pad}subgraph cluster_{g.id} {{")
-        lines.append(f'{pad}    graph [label={_dot_html(g.title, g.details, bold=g.kind == "workload")}, '
-                     f'style="{style}", color="{line}", fontsize={13 if g.kind == "workload" else 11}, '
-                     f'labeljust=l, margin=10];')
-        for member in g.members:
-            if isinstance(member, Group):
-                group(member, depth + 1)
-            else:
-                lines.append(f"{pad}    {_dot_box(member)}")
-        lines.append(f"{pad}}}")
-
-    for g in picture.groups:
-        group(g, 1)
+    _nest(picture.groups, lines, _dot_cluster, _dot_box, "}")
     for box in picture.boxes:
         lines.append(f"    {_dot_box(box)}")
     clusters = {g.id: g for g in _walk_groups(picture.groups)}
@@ -297,6 +283,14 @@ def to_dot(rec: Recommendation) -> str:
         lines.append(f"    {_dot_link(link, clusters)}")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _dot_cluster(g: Group) -> list[str]:
+    line = PALETTE[CONTROLLER_COLOUR][1] if g.kind == "workload" else "#adb5bd"
+    style = {"workload": "rounded,bold", "pod": "rounded", "list": "rounded,dashed"}[g.kind]
+    return [f"subgraph cluster_{g.id} {{",
+            f'    graph [label={_dot_html(g.title, g.details, bold=g.kind == "workload")}, style="{style}", '
+            f'color="{line}", fontsize={13 if g.kind == "workload" else 11}, labeljust=l, margin=10];']
 
 
 def _dot_box(box: Box) -> str:

@@ -18,19 +18,24 @@ def wrap(text: str, indent: str, width: int = WIDTH, first: str | None = None) -
                          subsequent_indent=indent, break_on_hyphens=False) or [indent.rstrip()]
 
 
-def draw_workload(plan: WorkloadPlan, style: Style) -> list[str]:
-    """A small drawing of one workload: controller, Service, and the Pod's containers."""
-    bar, corner_top, corner_bottom = style.glyph("│", "|"), style.glyph("┌", "+"), style.glyph("└", "+")
-    line = style.glyph("─", "-")
-    arrow = style.glyph("──▶", "-->")
-    head = f"{style(plan.controller, 'bold', CONTROLLER_COLOUR)} {style(plan.name, 'bold')}"
+def workload_facts(plan: WorkloadPlan) -> list[str]:
+    """What a workload's heading says beside its controller: replicas or schedule, restartPolicy."""
     facts = []
     if plan.replicas is not None:
         facts.append(f"replicas {plan.replicas}")
     if plan.schedule:
         facts.append(f"schedule {plan.schedule!r}")
     facts.append(f"restartPolicy {plan.restart_policy}")
-    lines = [f"  {head}   " + "   ".join(facts)]
+    return facts
+
+
+def draw_workload(plan: WorkloadPlan, style: Style) -> list[str]:
+    """A small drawing of one workload: controller, Service, and the Pod's containers."""
+    bar, corner_top, corner_bottom = style.glyph("│", "|"), style.glyph("┌", "+"), style.glyph("└", "+")
+    line = style.glyph("─", "-")
+    arrow = style.glyph("──▶", "-->")
+    head = f"{style(plan.controller, 'bold', CONTROLLER_COLOUR)} {style(plan.name, 'bold')}"
+    lines = [f"  {head}   " + "   ".join(workload_facts(plan))]
     if plan.service:
         ports = ", ".join(str(p) for p in plan.service_ports) or "no port declared"
         lines.append(f"  Service {plan.name} ({plan.service}) {arrow} {ports}")
