@@ -66,8 +66,10 @@ class Flowchart:
         (found,) = [i for i, label in self.nodes.items() if label[0] == title]
         return found
 
-    def group(self, title: str) -> str:
-        (found,) = [i for i, label in self.groups.items() if label[0] == title]
+    def group(self, title: str, inside: list[str] | None = None) -> str:
+        """The group titled ``title`` (its one line reads "title · detail · ..."), within ``inside``."""
+        (found,) = [i for i, label in self.groups.items() if label[0].split(" · ")[0] == title
+                    and (inside is None or self.inside[i] == inside)]
         return found
 
     def container(self, name: str) -> str:
@@ -91,9 +93,9 @@ def test_the_flowchart_shows_every_workload_pod_container_and_service_where_it_b
         if plan.controller == "Pod":  # a bare Pod is its own workload
             frames = [workload]
         else:
-            pod = chart.group(f"Pod {plan.name}")
-            assert chart.inside[pod] == [workload]
+            pod = chart.group("Pod", inside=[workload])
             frames = [workload, pod]
+        assert f"restartPolicy {plan.restart_policy}" in chart.groups[frames[-1]][0]
         for c in plan.containers:
             node = chart.container(c.name)
             assert chart.inside[node][:len(frames)] == frames
@@ -115,10 +117,12 @@ def test_the_flowchart_links_shared_volume_localhost_ports_and_calls(path):
     chart = Flowchart(to_mermaid(rec))
     for plan in rec.workloads:
         main = chart.container(plan.main.name)
+        workload = chart.group(f"{plan.controller} {plan.name}")
+        pod = workload if plan.controller == "Pod" else chart.group("Pod", inside=[workload])
         sharing = [c for c in plan.containers if c.shares_volume]
         if sharing:
             (volume,) = [i for i, label in chart.nodes.items()
-                         if label == ["shared volume"] and chart.inside[i][-1] == chart.group(f"Pod {plan.name}")]
+                         if label == ["shared volume"] and chart.inside[i][-1] == pod]
             for c in [plan.main, *sharing]:
                 assert chart.linked(chart.container(c.name), "-.-", volume)
         for c in plan.containers:
@@ -132,7 +136,7 @@ def test_the_flowchart_links_shared_volume_localhost_ports_and_calls(path):
             if plan.service_ports:
                 assert chart.nodes[service][1].endswith("port " + ", ".join(map(str, plan.service_ports)))
         if plan.called_by_main:
-            target = chart.node(f"Service {plan.name}") if plan.service else chart.group(f"Pod {plan.name}")
+            target = chart.node(f"Service {plan.name}") if plan.service else pod
             assert chart.linked(chart.container(rec.main.main.name), "==>", target, "calls")
     drawn = {(s, a, label, t) for s, a, label, t in chart.edges if a != "~~~"}
     expected = sum(len([c for c in p.containers if c.shares_volume]) + bool(p.shares_volume)
@@ -144,7 +148,7 @@ def test_the_flowchart_links_shared_volume_localhost_ports_and_calls(path):
 def test_the_six_container_design_has_its_three_workloads_and_both_calls():
     chart = Flowchart(to_mermaid(recommendation(SHOP)))
     assert sorted(label[0] for label in chart.groups.values() if label[0].split()[0] in ("Deployment", "StatefulSet")) \
-        == ["Deployment cache", "Deployment shop", "StatefulSet postgres"]
+        == ["Deployment cache · replicas 1", "Deployment shop · replicas 3", "StatefulSet postgres · replicas 1"]
     assert len([n for n, label in chart.nodes.items() if not label[0].startswith(("Service", "shared"))]) == 6
     web = chart.container("web")
     assert chart.linked(web, "==>", chart.node("Service postgres"), "calls")
@@ -156,7 +160,7 @@ def test_a_label_with_a_port_colon_and_an_at_sign_reads_back_as_written(write):
     path = write("odd.yaml", 'name: odd\nworkload: {schedule: "@daily"}\ncontainers:\n'
                              '  - {name: job, image: "registry.example:5000/team/job:1.0"}\n')
     chart = Flowchart(to_mermaid(recommendation(path)))
-    assert chart.groups[chart.group("CronJob odd")][1].startswith("schedule '@daily' · ")
+    assert chart.groups[chart.group("CronJob odd")] == ["CronJob odd · schedule '@daily'"]
     assert "".join(chart.nodes[chart.container("job")][2:]) == "registry.example:5000/team/job:1.0"
 
 

@@ -91,7 +91,8 @@ def build_picture(rec: Recommendation) -> Picture:
     targets: dict[str, str] = {}  # workload name -> what a call to it points at
     for i, plan in enumerate(rec.workloads):
         wid = f"w{i}"
-        pod = Group(f"{wid}_pod", f"Pod {plan.name}", [plan.layout] if plan.layout else [], "pod")
+        # restartPolicy is the Pod's; replicas and schedule are its controller's.
+        pod = Group(f"{wid}_pod", "Pod", [f"restartPolicy {plan.restart_policy}"], "pod")
         for placement in ("initContainers", "containers"):
             members = [c for c in plan.containers if c.placement == placement]
             if placement == "containers":
@@ -127,10 +128,10 @@ def build_picture(rec: Recommendation) -> Picture:
             if c.placement == "initContainers" and not c.uses_localhost:
                 links.append(Link(container_ids[c.name], main_id, "", "order"))
         if plan.controller == "Pod":  # a bare Pod is its own workload: one frame, not a Pod in a Pod
-            pod = Group(pod.id, f"Pod {plan.name}", _workload_details(plan) + pod.details, "workload", pod.members)
+            pod = Group(pod.id, f"Pod {plan.name}", pod.details, "workload", pod.members)
             groups.append(pod)
         else:
-            groups.append(Group(wid, f"{plan.controller} {plan.name}", _workload_details(plan), "workload", [pod]))
+            groups.append(Group(wid, f"{plan.controller} {plan.name}", workload_facts(plan), "workload", [pod]))
         targets[plan.name] = pod.id
         if plan.service:
             kind = "headless" if plan.service == "headless" else plan.service
@@ -158,10 +159,6 @@ def _rows(boxes: list[Box]) -> list[Link]:
     rows = ([boxes[:short]] if short else []) + [boxes[i:i + ROW] for i in range(short, len(boxes), ROW)]
     return [Link(above.id, below[min(i, len(below) - 1)].id, "", "order")
             for upper, below in zip(rows, rows[1:]) for i, above in enumerate(upper)]
-
-
-def _workload_details(plan: WorkloadPlan) -> list[str]:
-    return [" · ".join(workload_facts(plan))]
 
 
 def _container_details(c: ContainerPlan) -> list[str]:
@@ -203,7 +200,9 @@ def to_mermaid(rec: Recommendation) -> str:
     picture = build_picture(rec)
     lines = [f"---\ntitle: {_mermaid_text(picture.title)}\n---", "flowchart TB"]
 
-    _nest(picture.groups, lines, lambda g: [f'subgraph {g.id}["{_mermaid_label(g.title, g.details)}"]'],
+    # A group's title on one line, and short: Mermaid lets a second line overlap what is inside the
+    # frame, and a title wider than the frame overlap the frame beside it.
+    _nest(picture.groups, lines, lambda g: [f'subgraph {g.id}["{_mermaid_text(" · ".join([g.title, *g.details]))}"]'],
           _mermaid_box, "end")
     for box in picture.boxes:
         lines.append(f"    {_mermaid_box(box)}")
@@ -289,7 +288,7 @@ def _dot_cluster(g: Group) -> list[str]:
     line = PALETTE[CONTROLLER_COLOUR][1] if g.kind == "workload" else "#adb5bd"
     style = {"workload": "rounded,bold", "pod": "rounded", "list": "rounded,dashed"}[g.kind]
     return [f"subgraph cluster_{g.id} {{",
-            f'    graph [label={_dot_html(g.title, g.details, bold=g.kind == "workload")}, style="{style}", '
+            f'    graph [label={_dot_html(g.title, g.details, bold=g.kind == "workload", left=True)}, style="{style}", '
             f'color="{line}", fontsize={13 if g.kind == "workload" else 11}, labeljust=l, margin=10];']
 
 
@@ -323,11 +322,13 @@ def _first_box(group: Group) -> Box:
     raise ValueError(f"group {group.id} holds no box")
 
 
-def _dot_html(title: str, details: list[str], bold: bool) -> str:
+def _dot_html(title: str, details: list[str], bold: bool, left: bool = False) -> str:
+    """An HTML-like label: the title (bold), then each detail smaller; ``left`` aligns the lines left."""
+    br = '<br align="left"/>' if left else "<br/>"
     head = html.escape(title)
     head = f"<b>{head}</b>" if bold else head
-    rest = "".join(f'<br/><font point-size="9">{html.escape(d)}</font>' for d in details)
-    return f"<{head}{rest}>"
+    rest = "".join(f'{br}<font point-size="9">{html.escape(d)}</font>' for d in details)
+    return f"<{head}{rest}{br if left else ''}>"
 
 
 def _dot_quoted(text: str) -> str:

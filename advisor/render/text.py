@@ -19,13 +19,12 @@ def wrap(text: str, indent: str, width: int = WIDTH, first: str | None = None) -
 
 
 def workload_facts(plan: WorkloadPlan) -> list[str]:
-    """What a workload's heading says beside its controller: replicas or schedule, restartPolicy."""
+    """What a workload's controller keeps: its replicas or its schedule."""
     facts = []
     if plan.replicas is not None:
         facts.append(f"replicas {plan.replicas}")
     if plan.schedule:
         facts.append(f"schedule {plan.schedule!r}")
-    facts.append(f"restartPolicy {plan.restart_policy}")
     return facts
 
 
@@ -35,7 +34,7 @@ def draw_workload(plan: WorkloadPlan, style: Style) -> list[str]:
     line = style.glyph("─", "-")
     arrow = style.glyph("──▶", "-->")
     head = f"{style(plan.controller, 'bold', CONTROLLER_COLOUR)} {style(plan.name, 'bold')}"
-    lines = [f"  {head}   " + "   ".join(workload_facts(plan))]
+    lines = [f"  {head}   " + "   ".join([*workload_facts(plan), f"restartPolicy {plan.restart_policy}"])]
     if plan.service:
         ports = ", ".join(str(p) for p in plan.service_ports) or "no port declared"
         lines.append(f"  Service {plan.name} ({plan.service}) {arrow} {ports}")
