@@ -4,6 +4,10 @@ written for, and objects compared as data."""
 from __future__ import annotations
 
 import dataclasses
+import functools
+import os
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import yaml
 from conftest import EXAMPLES, FIXTURES
@@ -19,7 +23,24 @@ IDS = [f"{p.parent.name}/{p.stem}" for p in ANSWER_FILES]
 
 
 def manifest_of(path, **options):
+    if not options:
+        return _default_manifest(str(path))
     return make_manifest(advise(load_answers(str(path))), **options)
+
+
+@functools.lru_cache(maxsize=None)
+def _default_manifest(path: str):
+    """Built once a session: the chart, the base and their tests all start from it (and change none of it)."""
+    return make_manifest(advise(load_answers(path)))
+
+
+def run_all(commands: dict, timeout: int = 120) -> dict:
+    """Run each command of ``{key: argv}`` side by side (one per CPU): ``{key: CompletedProcess}``."""
+    def one(argv):
+        return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return dict(zip(commands, pool.map(one, commands.values())))
 
 
 def identity(obj: dict) -> tuple:

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from conftest import EXAMPLES
 from external_tools import require_tool
-from manifest_forms import ANSWER_FILES, IDS, manifest_of, with_image, with_workload
+from manifest_forms import ANSWER_FILES, IDS, manifest_of, run_all, with_image, with_workload
 
 from advisor.fileio import write_tree
 from advisor.manifests import build_objects
@@ -26,11 +26,14 @@ def kustomize():
     return require_tool("kustomize", HOW)
 
 
-def build(kustomize, folder) -> list[dict]:
-    done = subprocess.run([kustomize, "build", str(folder)], capture_output=True, text=True, timeout=120,
-                          check=False)
+def objects_of(done: subprocess.CompletedProcess) -> list[dict]:
     assert done.returncode == 0, done.stderr
     return [o for o in yaml.safe_load_all(done.stdout) if o is not None]
+
+
+def build(kustomize, folder) -> list[dict]:
+    return objects_of(subprocess.run([kustomize, "build", str(folder)], capture_output=True, text=True,
+                                     timeout=120, check=False))
 
 
 def written(tmp_path, path):
@@ -39,10 +42,21 @@ def written(tmp_path, path):
     return tmp_path / "k", manifest
 
 
+@pytest.fixture(scope="session")
+def base_builds(kustomize, tmp_path_factory):
+    """kustomize build of every answer file's base, run side by side: {path: result}."""
+    root = tmp_path_factory.mktemp("bases")
+    commands = {}
+    for i, path in enumerate(ANSWER_FILES):
+        folder = root / f"{i}-{path.stem}"
+        write_tree(str(folder), kustomize_files(manifest_of(path)))
+        commands[path] = [kustomize, "build", str(folder / "base")]
+    return run_all(commands)
+
+
 @pytest.mark.parametrize("path", ANSWER_FILES, ids=IDS)
-def test_kustomize_build_of_the_base_renders_exactly_the_plain_manifest_in_its_order(path, kustomize, tmp_path):
-    folder, manifest = written(tmp_path, path)
-    assert build(kustomize, folder / "base") == manifest.objects
+def test_kustomize_build_of_the_base_renders_exactly_the_plain_manifest_in_its_order(path, base_builds):
+    assert objects_of(base_builds[path]) == manifest_of(path).objects
 
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
