@@ -1,5 +1,6 @@
 """What the tests of the Helm chart and the Kustomize base share: the answer files they are
-written for, and objects compared as data."""
+written for, objects compared as data, and the session's fixtures that write every chart and base
+and render them once with the real tools (a test module imports the fixtures it uses by name)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,19 @@ import os
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import yaml
 from conftest import EXAMPLES, FIXTURES
+from external_tools import require_tool
 
 from advisor.answers import load_answers
 from advisor.core import advise
+from advisor.fileio import write_tree
 from advisor.manifests import make_manifest
+from advisor.manifests.helm import chart_files
+from advisor.manifests.kustomize import kustomize_files
+
+HOW = "tools/build-go-tools builds it into tools/bin"
 
 # Every example and every fixture the manifest is written for, globbed so a new one is covered.
 ANSWER_FILES = sorted([*EXAMPLES.glob("*.yaml"), *(FIXTURES / "rules").glob("*.yaml"),
@@ -68,3 +76,48 @@ def with_image(recommendation, container: str, image: str):
         containers = [dataclasses.replace(c, image=image) if c.name == container else c for c in w.containers]
         workloads.append(dataclasses.replace(w, containers=containers))
     return dataclasses.replace(recommendation, workloads=workloads)
+
+
+# -- the session's fixtures --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def helm():
+    return require_tool("helm", HOW)
+
+
+@pytest.fixture(scope="session")
+def kustomize():
+    return require_tool("kustomize", HOW)
+
+
+@pytest.fixture(scope="session")
+def charts(tmp_path_factory):
+    """Every answer file's chart, written once: {path: (chart folder, manifest)}."""
+    root = tmp_path_factory.mktemp("charts")
+    found = {}
+    for i, path in enumerate(ANSWER_FILES):
+        manifest = manifest_of(path)
+        folder = root / f"{i}-{path.stem}"
+        write_tree(str(folder), chart_files(manifest))
+        found[path] = (folder, manifest)
+    return found
+
+
+@pytest.fixture(scope="session")
+def default_renders(helm, charts):
+    """helm template of every chart with its default values, run side by side: {path: result}."""
+    return run_all({path: [helm, "template", str(folder), "--kube-version", manifest.recommendation.kubernetes]
+                    for path, (folder, manifest) in charts.items()})
+
+
+@pytest.fixture(scope="session")
+def base_builds(kustomize, tmp_path_factory):
+    """kustomize build of every answer file's base, run side by side: {path: result}."""
+    root = tmp_path_factory.mktemp("bases")
+    commands = {}
+    for i, path in enumerate(ANSWER_FILES):
+        folder = root / f"{i}-{path.stem}"
+        write_tree(str(folder), kustomize_files(manifest_of(path)))
+        commands[path] = [kustomize, "build", str(folder / "base")]
+    return run_all(commands)

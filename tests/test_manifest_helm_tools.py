@@ -12,34 +12,13 @@ from collections import defaultdict
 
 import pytest
 from conftest import EXAMPLES
-from external_tools import require_tool
-from manifest_forms import ANSWER_FILES, IDS, as_data, manifest_of, rendered, run_all, with_image, with_workload
+from manifest_forms import charts, default_renders, helm  # noqa: F401  (fixtures)
+from manifest_forms import ANSWER_FILES, IDS, as_data, rendered, with_image, with_workload
 
-from advisor.fileio import write_tree
 from advisor.manifests import build_objects
 from advisor.manifests.files import image_parts
-from advisor.manifests.helm import chart_files
 
-HOW = "tools/build-go-tools builds it into tools/bin"
 TIMEOUT = 120
-
-
-@pytest.fixture(scope="session")
-def helm():
-    return require_tool("helm", HOW)
-
-
-@pytest.fixture(scope="session")
-def charts(tmp_path_factory):
-    """Every answer file's chart, written once: {path: (chart folder, manifest)}."""
-    root = tmp_path_factory.mktemp("charts")
-    found = {}
-    for i, path in enumerate(ANSWER_FILES):
-        manifest = manifest_of(path)
-        folder = root / f"{i}-{path.stem}"
-        write_tree(str(folder), chart_files(manifest))
-        found[path] = (folder, manifest)
-    return found
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -73,13 +52,6 @@ def test_helm_lint_finds_nothing_wrong(path, charts, lint_reports):
     folder, _ = charts[path]
     report = lint_reports[str(folder)]
     assert "[ERROR]" not in report and "[WARNING]" not in report, report
-
-
-@pytest.fixture(scope="session")
-def default_renders(helm, charts):
-    """helm template of every chart with its default values, run side by side: {path: result}."""
-    return run_all({path: [helm, "template", str(folder), "--kube-version", manifest.recommendation.kubernetes]
-                    for path, (folder, manifest) in charts.items()})
 
 
 @pytest.mark.parametrize("path", ANSWER_FILES, ids=IDS)

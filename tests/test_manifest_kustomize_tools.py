@@ -11,19 +11,12 @@ import subprocess
 import pytest
 import yaml
 from conftest import EXAMPLES
-from external_tools import require_tool
-from manifest_forms import ANSWER_FILES, IDS, manifest_of, run_all, with_image, with_workload
+from manifest_forms import base_builds, kustomize  # noqa: F401  (fixtures)
+from manifest_forms import ANSWER_FILES, IDS, manifest_of, with_image, with_workload
 
 from advisor.fileio import write_tree
 from advisor.manifests import build_objects
 from advisor.manifests.kustomize import kustomize_files
-
-HOW = "tools/build-go-tools builds it into tools/bin"
-
-
-@pytest.fixture(scope="session")
-def kustomize():
-    return require_tool("kustomize", HOW)
 
 
 def objects_of(done: subprocess.CompletedProcess) -> list[dict]:
@@ -40,18 +33,6 @@ def written(tmp_path, path):
     manifest = manifest_of(path)
     write_tree(str(tmp_path / "k"), kustomize_files(manifest))
     return tmp_path / "k", manifest
-
-
-@pytest.fixture(scope="session")
-def base_builds(kustomize, tmp_path_factory):
-    """kustomize build of every answer file's base, run side by side: {path: result}."""
-    root = tmp_path_factory.mktemp("bases")
-    commands = {}
-    for i, path in enumerate(ANSWER_FILES):
-        folder = root / f"{i}-{path.stem}"
-        write_tree(str(folder), kustomize_files(manifest_of(path)))
-        commands[path] = [kustomize, "build", str(folder / "base")]
-    return run_all(commands)
 
 
 @pytest.mark.parametrize("path", ANSWER_FILES, ids=IDS)
