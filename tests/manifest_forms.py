@@ -42,6 +42,12 @@ def _default_manifest(path: str):
     return make_manifest(advise(load_answers(path)))
 
 
+def each_answer_file(root):
+    """Each answer file with a place of its own under ``root`` for what a tool reads: (path, place)."""
+    for i, path in enumerate(ANSWER_FILES):
+        yield path, root / f"{i}-{path.stem}"
+
+
 def run_all(commands: dict, timeout: int = 120) -> dict:
     """Run each command of ``{key: argv}`` side by side (one per CPU): ``{key: CompletedProcess}``."""
     def one(argv):
@@ -94,13 +100,10 @@ def kustomize():
 @pytest.fixture(scope="session")
 def charts(tmp_path_factory):
     """Every answer file's chart, written once: {path: (chart folder, manifest)}."""
-    root = tmp_path_factory.mktemp("charts")
     found = {}
-    for i, path in enumerate(ANSWER_FILES):
-        manifest = manifest_of(path)
-        folder = root / f"{i}-{path.stem}"
-        write_tree(str(folder), chart_files(manifest))
-        found[path] = (folder, manifest)
+    for path, folder in each_answer_file(tmp_path_factory.mktemp("charts")):
+        write_tree(str(folder), chart_files(manifest_of(path)))
+        found[path] = (folder, manifest_of(path))
     return found
 
 
@@ -114,10 +117,8 @@ def default_renders(helm, charts):
 @pytest.fixture(scope="session")
 def base_builds(kustomize, tmp_path_factory):
     """kustomize build of every answer file's base, run side by side: {path: result}."""
-    root = tmp_path_factory.mktemp("bases")
     commands = {}
-    for i, path in enumerate(ANSWER_FILES):
-        folder = root / f"{i}-{path.stem}"
+    for path, folder in each_answer_file(tmp_path_factory.mktemp("bases")):
         write_tree(str(folder), kustomize_files(manifest_of(path)))
         commands[path] = [kustomize, "build", str(folder / "base")]
     return run_all(commands)

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from conftest import FIXTURES
 from external_tools import require_tool
-from manifest_forms import ANSWER_FILES, IDS, run_all
+from manifest_forms import ANSWER_FILES, IDS, each_answer_file, run_all
 
 from advisor.answers import load_answers
 from advisor.core import advise
@@ -192,10 +192,8 @@ def draw(dot, source: str, fmt: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def svgs(dot, tmp_path_factory):
     """Every answer file's DOT drawn as SVG by Graphviz, side by side: {path: result}."""
-    root = tmp_path_factory.mktemp("dot")
     commands = {}
-    for i, path in enumerate(ANSWER_FILES):
-        source = root / f"{i}.dot"
+    for path, source in each_answer_file(tmp_path_factory.mktemp("dot")):
         source.write_text(to_dot(recommendation(path)), encoding="utf-8")
         commands[path] = [dot, "-Tsvg", str(source)]
     return run_all(commands)
