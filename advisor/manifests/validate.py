@@ -11,7 +11,9 @@ cross-object promises of a starter manifest (each Service selects exactly one
 workload's Pods, a StatefulSet's serviceName is its headless Service).
 
 ``pod_security_problems`` checks a Pod template against the Pod Security
-Standards, restricted or baseline.
+Standards, restricted or baseline, as the admission of the newest Kubernetes does
+(a few checks changed over the releases: the safe sysctls grew, a probe's host is
+refused from 1.34; there an older cluster's admission may differ).
 """
 
 from __future__ import annotations
@@ -25,18 +27,32 @@ from ..errors import format_path
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod")
 _SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 DNS_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+RELAXED_SERVICE_NAMES_FROM = 36  # a Service's name may start with a digit (RelaxedServiceNameValidation)
 _QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 _IANA_SVC_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 # Generated names: a CronJob's Jobs add 11 characters, a StatefulSet's revision label 11.
 MAX_NAME = {"CronJob": 52, "StatefulSet": 52, "Service": 63, "Job": 63, "Pod": 63}
 NATIVE_SIDECARS_FROM = 29  # restartPolicy on init containers: off by default in 1.28
+CONTAINER_RESTART_RULES_FROM = 35  # restartPolicy on any container (ContainerRestartRules, beta, on by default)
+RESTART_POLICIES = ("Always", "OnFailure", "Never")
+# The API server's quantity grammar (k8s.io/apimachinery resource.ParseQuantity).
+_QUANTITY = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([eE][+-]?[0-9]+)|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$")
 # The Pod Security Standards: what "baseline" lets a container add, what "restricted" does.
 BASELINE_CAPABILITIES = frozenset({"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
                                    "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"})
 RESTRICTED_CAPABILITIES = frozenset({"NET_BIND_SERVICE"})
 RESTRICTED_VOLUMES = frozenset({"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
                                 "persistentVolumeClaim", "projected", "secret"})
+SAFE_SYSCTLS = frozenset({"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_syncookies",
+                          "net.ipv4.ping_group_range", "net.ipv4.ip_unprivileged_port_start",
+                          "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time",
+                          "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes",
+                          "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem", "net.ipv4.tcp_slow_start_after_idle",
+                          "net.ipv4.tcp_notsent_lowat"})
+SELINUX_TYPES = frozenset({"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"})
+APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
 
 
 def validate_objects(objects: Iterable[dict], kubernetes: str) -> list[str]:
@@ -47,6 +63,11 @@ def validate_objects(objects: Iterable[dict], kubernetes: str) -> list[str]:
         problems += [f"{describe(obj)}: {p}" for p in schema_problems(obj, kubernetes)]
     problems += api_problems(objects, kubernetes)
     return problems
+
+
+def object_problems(obj: dict, kubernetes: str) -> list[str]:
+    """What a cluster of ``kubernetes`` refuses in this one object (the checks that need no other object)."""
+    return schema_problems(obj, kubernetes) + list(_object_problems(obj, _minor(kubernetes)))
 
 
 def describe(obj: dict) -> str:
@@ -107,7 +128,22 @@ def _validator(folder: str, kind: str, api_version: str):
     except FileNotFoundError:
         return None
     registry = _definitions(folder) @ (Resource.from_contents(schema) @ Registry())
-    return jsonschema.Draft202012Validator(schema, registry=registry)
+    return jsonschema.Draft202012Validator(schema, registry=registry, format_checker=_INTEGER_FORMATS)
+
+
+def _integer_formats():
+    """The schemas' "format": "int32" and "int64", which jsonschema does not check by itself: the API
+    server's decoder refuses a number that does not fit (replicas: 2147483648)."""
+    import jsonschema
+
+    checker = jsonschema.FormatChecker(formats=())
+    for name, bits in (("int32", 32), ("int64", 64)):
+        checker.checks(name)(lambda value, bits=bits: not isinstance(value, int) or isinstance(value, bool)
+                             or -2 ** (bits - 1) <= value < 2 ** (bits - 1))
+    return checker
+
+
+_INTEGER_FORMATS = _integer_formats()
 
 
 # -- what the API server checks beyond the schemas ---------------------------------
@@ -130,12 +166,20 @@ def api_problems(objects: list[dict], kubernetes: str) -> list[str]:
 def _object_problems(obj: dict, minor: int) -> Iterator[str]:
     kind = obj.get("kind")
     yield from _nulls(obj, ())
-    yield from _metadata_problems(obj.get("metadata") or {}, kind, "metadata")
+    yield from _metadata_problems(obj.get("metadata") or {}, kind, "metadata", minor)
+    if kind == "Service":
+        yield from _service_spec_problems(obj.get("spec") or {})
+    replicas = (obj.get("spec") or {}).get("replicas")
+    if isinstance(replicas, int) and replicas < 0:
+        yield f"spec.replicas: {replicas} is below 0"
+    if kind == "CronJob":
+        yield from _schedule_problems((obj.get("spec") or {}).get("schedule"))
     template_path = pod_template_path(kind)
     if template_path is None:
         return
     template = dig(obj, template_path)
-    yield from _metadata_problems(template.get("metadata") or {}, None, format_path(template_path + ("metadata",)))
+    yield from _metadata_problems(template.get("metadata") or {}, None, format_path(template_path + ("metadata",)),
+                                  minor)
     spec = template.get("spec") or {}
     where = format_path(template_path + ("spec",))
     yield from _pod_spec_problems(spec, where, kind, minor, claims=_claim_names(obj))
@@ -151,6 +195,17 @@ def _object_problems(obj: dict, minor: int) -> Iterator[str]:
         yield "a Job's selector is generated; setting it needs manualSelector"
 
 
+def _schedule_problems(schedule) -> Iterator[str]:
+    """The schedule as the CronJob controller's cron parser takes it (the answer format's cron grammar)."""
+    from ..questions import Invalid, check_cron
+
+    if isinstance(schedule, str):
+        try:
+            check_cron(schedule)
+        except Invalid as exc:
+            yield f"spec.schedule: {exc}"
+
+
 def _nulls(value, path) -> Iterator[str]:
     if value is None:
         yield f"{format_path(path)}: null (leave the field out instead)"
@@ -162,13 +217,19 @@ def _nulls(value, path) -> Iterator[str]:
             yield from _nulls(item, path + (i,))
 
 
-def _metadata_problems(meta: dict, kind: str | None, where: str) -> Iterator[str]:
+def service_name_pattern(minor: int) -> re.Pattern:
+    """What a Service's name must match on Kubernetes 1.minor."""
+    return DNS_LABEL if minor >= RELAXED_SERVICE_NAMES_FROM else DNS_1035
+
+
+def _metadata_problems(meta: dict, kind: str | None, where: str, minor: int) -> Iterator[str]:
     if kind is not None:
         name = meta.get("name") or ""
-        pattern = DNS_1035 if kind == "Service" else _SUBDOMAIN
+        letter_first = kind == "Service" and minor < RELAXED_SERVICE_NAMES_FROM
+        pattern = service_name_pattern(minor) if kind == "Service" else _SUBDOMAIN
         if not pattern.match(name) or len(name) > MAX_NAME.get(kind, 253):
             yield (f"{where}.name: {name!r} is not a valid {kind} name "
-                   f"({'a letter first, ' if kind == 'Service' else ''}at most {MAX_NAME.get(kind, 253)} characters)")
+                   f"({'a letter first, ' if letter_first else ''}at most {MAX_NAME.get(kind, 253)} characters)")
     for key, value in (meta.get("labels") or {}).items():
         if not _qualified(key):
             yield f"{where}.labels: {key!r} is not a valid label key"
@@ -215,12 +276,18 @@ def _container_problems(container: dict, here: str, placement: str, native: bool
                         volumes: set[str]) -> Iterator[str]:
     policy = container.get("restartPolicy")
     if policy is not None:
-        if placement == "containers":
-            yield f"{here}.restartPolicy: only init containers (native sidecars) take one"
+        if minor >= CONTAINER_RESTART_RULES_FROM:
+            if policy not in RESTART_POLICIES:
+                yield f"{here}.restartPolicy: {policy!r}; a container accepts only {', '.join(RESTART_POLICIES)}"
+        elif placement == "containers":
+            yield f"{here}.restartPolicy: only init containers (native sidecars) take one before Kubernetes 1.35"
         elif policy != "Always":
-            yield f"{here}.restartPolicy: {policy!r}; an init container accepts only Always"
+            yield f"{here}.restartPolicy: {policy!r}; an init container accepts only Always before Kubernetes 1.35"
         elif minor < NATIVE_SIDECARS_FROM:
             yield f"{here}.restartPolicy: native sidecars are off by default before Kubernetes 1.29"
+    image = container.get("image")
+    if isinstance(image, str) and (not image or image != image.strip()):
+        yield f"{here}.image: {image!r}; an image is required, without white space around it"
     if placement == "initContainers" and not native:
         for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
             if probe in container:
@@ -228,6 +295,10 @@ def _container_problems(container: dict, here: str, placement: str, native: bool
     ports = [(p.get("containerPort"), p.get("protocol", "TCP")) for p in container.get("ports") or []]
     if len(set(ports)) != len(ports):
         yield f"{here}.ports: a port is listed twice"
+    for i, port in enumerate(container.get("ports") or []):
+        for key, low in (("containerPort", 1), ("hostPort", 0)):
+            if isinstance(port.get(key), int) and not low <= port[key] <= 65535:
+                yield f"{here}.ports[{i}].{key}: {port[key]} is not a port number ({low} to 65535)"
     port_names = [p["name"] for p in container.get("ports") or [] if "name" in p]
     for name in port_names:
         if not _IANA_SVC_NAME.match(name) or len(name) > 15 or not re.search("[a-z]", name):
@@ -244,10 +315,20 @@ def _container_problems(container: dict, here: str, placement: str, native: bool
     if len(set(paths)) != len(paths):
         yield f"{here}.volumeMounts: a mountPath is used twice"
     resources = container.get("resources") or {}
-    for resource, request in (resources.get("requests") or {}).items():
+    bad = [f"{here}.resources.{group}.{resource}: {value!r} is not a quantity of 0 or more"
+           for group in ("requests", "limits") for resource, value in (resources.get(group) or {}).items()
+           if not _is_quantity(value)]
+    yield from bad
+    for resource, request in (resources.get("requests") or {}).items() if not bad else ():
         limit = (resources.get("limits") or {}).get(resource)
         if limit is not None and quantity(request) > quantity(limit):
             yield f"{here}.resources: the {resource} request {request} is above its limit {limit}"
+
+
+def _is_quantity(value) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return False
+    return bool(_QUANTITY.match(str(value))) and not str(value).startswith("-")
 
 
 def _claim_names(obj: dict) -> set[str]:
@@ -263,15 +344,6 @@ def _service_problems(objects: list[dict]) -> Iterator[str]:
         where = describe(service)
         spec = service.get("spec") or {}
         ports = spec.get("ports") or []
-        headless = spec.get("clusterIP") == "None"
-        if not ports and not headless:
-            yield f"{where}: spec.ports: a Service with a cluster IP needs at least one port"
-        if len(ports) > 1 and not all(p.get("name") for p in ports):
-            yield f"{where}: spec.ports: every port needs a name when there are several"
-        for key in ("name", "port"):
-            values = [p.get(key) for p in ports if p.get(key) is not None]
-            if len(set(values)) != len(values):
-                yield f"{where}: spec.ports: a port {key} is used twice"
         selector = spec.get("selector") or {}
         selected = [w for w in workloads if selector and _selects(selector, pod_labels(w))]
         if len(selected) != 1:
@@ -288,6 +360,28 @@ def _service_problems(objects: list[dict]) -> Iterator[str]:
             yield f"{describe(workload)}: spec.serviceName {name!r} is not a headless Service of this manifest"
         elif not _selects(service["spec"].get("selector") or {}, pod_labels(workload)):
             yield f"{describe(workload)}: its headless Service {name} does not select its Pods"
+
+
+def _service_spec_problems(spec: dict) -> Iterator[str]:
+    """What the API server refuses in one Service's spec."""
+    ports = spec.get("ports") or []
+    kind = spec.get("type", "ClusterIP")
+    headless = spec.get("clusterIP") == "None"
+    if headless and kind in ("NodePort", "LoadBalancer"):
+        yield f"spec.clusterIP: None (headless) is not allowed on a {kind} Service"
+    if not ports and not headless and kind != "ExternalName":
+        yield "spec.ports: a Service with a cluster IP needs at least one port"
+    if len(ports) > 1 and not all(p.get("name") for p in ports):
+        yield "spec.ports: every port needs a name when there are several"
+    for key in ("name", "port"):
+        values = [p.get(key) for p in ports if p.get(key) is not None]
+        if len(set(values)) != len(values):
+            yield f"spec.ports: a port {key} is used twice"
+    for i, port in enumerate(ports):
+        for key in ("port", "targetPort", "nodePort"):
+            value = port.get(key)
+            if isinstance(value, int) and not isinstance(value, bool) and not 1 <= value <= 65535:
+                yield f"spec.ports[{i}].{key}: {value} is not a port number (1 to 65535)"
 
 
 def _targets(ports: list[dict], workload: dict) -> Iterator[str]:
@@ -307,29 +401,52 @@ def _selects(selector: dict, labels: dict) -> bool:
 # -- the Pod Security Standards ------------------------------------------------------
 
 def pod_security_problems(obj: dict, baseline_for: Iterable[str] = ()) -> list[str]:
-    """Where a workload's Pod falls short of the restricted profile (baseline for ``baseline_for`` containers)."""
+    """Where a workload's Pod falls short of the restricted profile (baseline for ``baseline_for`` containers).
+
+    The Pod Security Standards as the admission of the newest Kubernetes checks them: the
+    baseline checks on every container, the restricted ones on the others. The Pod's own
+    settings (volumes) are held to restricted unless a container is held to baseline, as a
+    namespace that admits that container must be.
+    """
     kind = obj.get("kind")
     template_path = pod_template_path(kind)
     if template_path is None:
         return []
-    spec = dig(obj, template_path + ("spec",))
+    template = dig(obj, template_path)
+    spec = template.get("spec") or {}
     pod = spec.get("securityContext") or {}
+    containers = (spec.get("containers") or []) + (spec.get("initContainers") or [])
     baseline_for = set(baseline_for)
-    problems = []
-    for key in ("hostNetwork", "hostPID", "hostIPC"):
-        if spec.get(key):
-            problems.append(f"{key}: not allowed")
+    pod_restricted = not any(c.get("name") in baseline_for for c in containers)
+    problems = [f"{key}: not allowed" for key in ("hostNetwork", "hostPID", "hostIPC") if spec.get(key)]
+    problems += [f"pod: {p}" for p in _baseline_context_problems(pod)]
+    for sysctl in pod.get("sysctls") or []:
+        if sysctl.get("name") not in SAFE_SYSCTLS:
+            problems.append(f"sysctl {sysctl.get('name')}: not one of the safe sysctls")
+    for key, value in ((template.get("metadata") or {}).get("annotations") or {}).items():
+        if key.startswith(APPARMOR_ANNOTATION) and value and value != "runtime/default" \
+                and not value.startswith("localhost/"):
+            problems.append(f"annotation {key}: AppArmor profile {value} is not allowed")
     for volume in spec.get("volumes") or []:
         kinds = set(volume) - {"name"}
-        if not kinds <= RESTRICTED_VOLUMES:
+        if "hostPath" in kinds or pod_restricted and not kinds <= RESTRICTED_VOLUMES:
             problems.append(f"volume {volume.get('name')}: {', '.join(sorted(kinds))} is not allowed")
-    for container in (spec.get("containers") or []) + (spec.get("initContainers") or []):
+    for container in containers:
         name = container.get("name")
+        restricted = name not in baseline_for
         context = container.get("securityContext") or {}
         capabilities = context.get("capabilities") or {}
-        restricted = name not in baseline_for
+        problems += [f"{name}: {p}" for p in _baseline_context_problems(context)]
         if context.get("privileged"):
             problems.append(f"{name}: privileged")
+        if any(p.get("hostPort") for p in container.get("ports") or []):
+            problems.append(f"{name}: hostPort")
+        if context.get("procMount", "Default") != "Default":
+            problems.append(f"{name}: procMount must be Default")
+        handlers = [container.get(p) for p in ("livenessProbe", "readinessProbe", "startupProbe")]
+        handlers += [(container.get("lifecycle") or {}).get(h) for h in ("postStart", "preStop")]
+        if any((h or {}).get(way, {}).get("host") for h in handlers for way in ("httpGet", "tcpSocket")):
+            problems.append(f"{name}: a probe or lifecycle handler sets a host")
         seccomp = (context.get("seccompProfile") or pod.get("seccompProfile") or {}).get("type")
         if seccomp not in ("RuntimeDefault", "Localhost") and (restricted or seccomp == "Unconfined"):
             problems.append(f"{name}: seccompProfile must be RuntimeDefault or Localhost")
@@ -347,6 +464,17 @@ def pod_security_problems(obj: dict, baseline_for: Iterable[str] = ()) -> list[s
         if context.get("runAsUser", pod.get("runAsUser")) == 0:
             problems.append(f"{name}: runAsUser 0")
     return problems
+
+
+def _baseline_context_problems(context: dict) -> Iterator[str]:
+    """What baseline refuses in a Pod's or a container's securityContext beyond privileges and capabilities."""
+    selinux = context.get("seLinuxOptions") or {}
+    if selinux.get("type", "") not in SELINUX_TYPES or selinux.get("user") or selinux.get("role"):
+        yield "seLinuxOptions: only the container types, without a user or role"
+    if (context.get("appArmorProfile") or {}).get("type", "RuntimeDefault") not in ("RuntimeDefault", "Localhost"):
+        yield "appArmorProfile must be RuntimeDefault or Localhost"
+    if (context.get("windowsOptions") or {}).get("hostProcess"):
+        yield "windowsOptions.hostProcess: not allowed"
 
 
 # -- shared helpers --------------------------------------------------------------------
