@@ -15,7 +15,7 @@ from typing import Collection
 from .. import annotations as keys
 from ..errors import InputError, Problem, did_you_mean
 from ..recommendation import ContainerPlan, Recommendation, WorkloadPlan
-from .validate import DNS_1035, MAX_NAME
+from .validate import MAX_NAME, RELAXED_SERVICE_NAMES_FROM, service_name_pattern
 from .why import CONTAINER, IMAGE, OBJECT, REPLICAS, RESOURCES, RESTART, SERVICE, Why
 
 API_VERSIONS = {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1",
@@ -36,6 +36,7 @@ STARTING_DEADLINE = 3600  # a run the controller missed may start up to an hour 
 # What a root entrypoint typically needs to set up its files and switch to its own user;
 # all inside the "baseline" Pod Security Standard.
 ROOT_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID", "NET_BIND_SERVICE"]
+MAX_REPLICAS = 2 ** 31 - 1  # spec.replicas is an int32
 
 
 @dataclass
@@ -92,7 +93,7 @@ def _source(recommendation: Recommendation) -> str | None:
 
 
 def _check_names(recommendation: Recommendation) -> None:
-    """Answers the format accepts but Kubernetes would not take as these objects' names."""
+    """Answers the format accepts but Kubernetes would not take as these objects' names or replica counts."""
     problems = []
     for plan in recommendation.workloads:
         mains = [c for c in plan.containers if c.role == "main"]
@@ -105,14 +106,20 @@ def _check_names(recommendation: Recommendation) -> None:
                 f"{plan.name!r} names both the workload and a container that gets a workload of its own; "
                 f"rename the container", path=("containers", mains[-1].index, "name")))
             continue
+        if plan.replicas is not None and plan.replicas > MAX_REPLICAS:
+            where = ("workload", "replicas") if plan.name == recommendation.name else \
+                ("containers", plan.main_index, "replicas")
+            problems.append(Problem(f"{plan.replicas} is more than Kubernetes takes: it counts replicas in 32 "
+                                    f"bits, up to {MAX_REPLICAS}", path=where))
         limit = MAX_NAME.get(plan.controller, 63)
         if len(plan.name) > limit:
             problems.append(Problem(
                 f"{plan.name!r} is too long for a {plan.controller}: Kubernetes adds to its name for the objects "
                 f"it creates, so at most {limit} characters", path=path))
-        if plan.service and not DNS_1035.match(plan.name):
+        if plan.service and not service_name_pattern(int(recommendation.kubernetes.split(".")[1])).match(plan.name):
             problems.append(Problem(
-                f"{plan.name!r} cannot name its Service: a Service's name starts with a letter", path=path))
+                f"{plan.name!r} cannot name its Service: a Service's name starts with a letter before Kubernetes "
+                f"1.{RELAXED_SERVICE_NAMES_FROM}", path=path))
     if problems:
         raise InputError([Problem(p.message, file=_source(recommendation), path=p.path) for p in problems])
 
