@@ -28,7 +28,7 @@ CRON_FIELDS = (
     ("hour", 0, 23, None, 0),
     ("day of month", 1, 31, None, 0),
     ("month", 1, 12, _MONTHS, 1),
-    ("day of week", 0, 7, _DAYS, 0),
+    ("day of week", 0, 6, _DAYS, 0),  # the CronJob controller's parser refuses 7 for Sunday
 )
 TYPES = ("format-version", "name", "kubernetes-version", "choice", "bool", "integer", "cron", "image",
          "ports", "cpu", "memory")
