@@ -407,6 +407,14 @@ MUTATIONS: list[tuple[str, Callable[[dict], dict | None]]] = [
         windowsOptions={"hostProcess": True}))),
     # Not bad on 1.35 and newer, where any container may set a restartPolicy: both should accept there.
     ("container-restart-policy-never", _on_pod(lambda s: _set(_first(s), restartPolicy="Never"))),
+    # found by apicheck on review --suggest over public manifests: a user's Pod carries them into the suggestion
+    ("port-protocol-in-lower-case", _on_pod(lambda s: _set(_first(s), ports=[{"containerPort": 80, "protocol": "tcp"}]))),
+    ("ephemeral-containers-in-a-template", _on_pod(lambda s: _set(s, ephemeralContainers=[
+        {"name": "debug", "image": "busybox:1.36"}]))),
+    ("toleration-operator-gt", _on_pod(lambda s: _set(s, tolerations=[{"key": "k", "operator": "Gt", "value": "5"}]))),
+    ("extended-resource-without-limit", _on_pod(lambda s: _first(s).setdefault("resources", {}).setdefault(
+        "requests", {}).update({"example.com/gpu": "1"}) or _first(s)["resources"].setdefault("limits", {}).pop(
+        "example.com/gpu", None))),
 ]
 
 

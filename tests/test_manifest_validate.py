@@ -105,3 +105,37 @@ def test_container_that_may_run_as_root_falls_short_of_restricted():
                                          ("1e3", 1000), ("1.5", 1.5)])
 def test_quantities_compare_by_their_value(text, value):
     assert quantity(text) == value
+
+
+# -- what the API server refuses, as apicheck showed on the suggestions for real manifests ----------
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda s: s["containers"][0]["ports"][0].__setitem__("protocol", "tcp"), "one of TCP, UDP, SCTP"),
+    (lambda s: s.__setitem__("ephemeralContainers", [{"name": "debug", "image": "busybox:1.36"}]),
+     "ephemeralContainers"),
+    (lambda s: s.__setitem__("tolerations", [{"key": "k", "operator": "Gt", "value": "5"}]), "Equal or Exists"),
+    (lambda s: s["containers"][0]["resources"]["requests"].__setitem__("example.com/gpu", "1"),
+     "an extended resource cannot be overcommitted"),
+])
+def test_what_the_api_server_refuses_in_a_pod_spec_is_refused(change, message):
+    objects = objects_of("nginx-pod.yaml")
+    change(pod_spec(objects[0]))
+    assert any(message in p for p in validate_objects(objects, "1.37"))
+
+
+def test_an_extended_resource_whose_limit_equals_its_request_is_fine():
+    objects = objects_of("nginx-pod.yaml")
+    resources = pod_spec(objects[0])["containers"][0]["resources"]
+    resources["requests"]["example.com/gpu"] = resources["limits"]["example.com/gpu"] = "1"
+    assert validate_objects(objects, "1.37") == []
+
+
+def test_without_promises_only_what_the_api_server_refuses_counts():
+    from advisor.manifests.validate import api_problems
+
+    objects = objects_of("nginx-pod.yaml")
+    pod_spec(objects[0])["containers"][0]["command"] = None  # the API server drops a null
+    objects[1]["spec"]["ports"][0]["targetPort"] = 8080  # a Service may target a port nobody declares
+    assert len(api_problems(objects, "1.37")) == 2
+    assert api_problems(objects, "1.37", promises=False) == []

@@ -37,6 +37,7 @@ MAX_NAME = {"CronJob": 52, "StatefulSet": 52, "Service": 63, "Job": 63, "Pod": 6
 NATIVE_SIDECARS_FROM = 29  # restartPolicy on init containers: off by default in 1.28
 CONTAINER_RESTART_RULES_FROM = 35  # restartPolicy on any container (ContainerRestartRules, beta, on by default)
 RESTART_POLICIES = ("Always", "OnFailure", "Never")
+PROTOCOLS = ("TCP", "UDP", "SCTP")
 # The API server's quantity grammar (k8s.io/apimachinery resource.ParseQuantity).
 _QUANTITY = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([eE][+-]?[0-9]+)|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$")
 # The Pod Security Standards: what "baseline" lets a container add, what "restricted" does.
@@ -148,7 +149,11 @@ _INTEGER_FORMATS = _integer_formats()
 
 # -- what the API server checks beyond the schemas ---------------------------------
 
-def api_problems(objects: list[dict], kubernetes: str) -> list[str]:
+def api_problems(objects: list[dict], kubernetes: str, promises: bool = True) -> list[str]:
+    """What the API server of ``kubernetes`` refuses in ``objects``; with ``promises``, also where they
+    break what a starter manifest promises beyond that (no null fields, every probed and targeted port
+    declared, each Service selecting one workload of the manifest, names short enough for generated
+    names). ``review --suggest`` holds a user's objects to the first only: the rest is not ours to ask."""
     minor = _minor(kubernetes)
     problems: list[str] = []
     seen: set[tuple[str, str]] = set()
@@ -158,15 +163,17 @@ def api_problems(objects: list[dict], kubernetes: str) -> list[str]:
         if key in seen:
             problems.append(f"{where}: a second object of this kind and name")
         seen.add(key)
-        problems += [f"{where}: {p}" for p in _object_problems(obj, minor)]
-    problems += _service_problems(objects)
+        problems += [f"{where}: {p}" for p in _object_problems(obj, minor, promises)]
+    if promises:
+        problems += _service_problems(objects)
     return problems
 
 
-def _object_problems(obj: dict, minor: int) -> Iterator[str]:
+def _object_problems(obj: dict, minor: int, promises: bool = True) -> Iterator[str]:
     kind = obj.get("kind")
-    yield from _nulls(obj, ())
-    yield from _metadata_problems(obj.get("metadata") or {}, kind, "metadata", minor)
+    if promises:
+        yield from _nulls(obj, ())
+    yield from _metadata_problems(obj.get("metadata") or {}, kind, "metadata", minor, promises)
     if kind == "Service":
         yield from _service_spec_problems(obj.get("spec") or {})
     replicas = (obj.get("spec") or {}).get("replicas")
@@ -179,10 +186,10 @@ def _object_problems(obj: dict, minor: int) -> Iterator[str]:
         return
     template = dig(obj, template_path)
     yield from _metadata_problems(template.get("metadata") or {}, None, format_path(template_path + ("metadata",)),
-                                  minor)
+                                  minor, promises)
     spec = template.get("spec") or {}
     where = format_path(template_path + ("spec",))
-    yield from _pod_spec_problems(spec, where, kind, minor, claims=_claim_names(obj))
+    yield from _pod_spec_problems(spec, where, kind, minor, claims=_claim_names(obj), promises=promises)
     labels = (template.get("metadata") or {}).get("labels") or {}
     selector = (obj.get("spec") or {}).get("selector")
     if kind in ("Deployment", "StatefulSet", "DaemonSet"):
@@ -222,14 +229,16 @@ def service_name_pattern(minor: int) -> re.Pattern:
     return DNS_LABEL if minor >= RELAXED_SERVICE_NAMES_FROM else DNS_1035
 
 
-def _metadata_problems(meta: dict, kind: str | None, where: str, minor: int) -> Iterator[str]:
+def _metadata_problems(meta: dict, kind: str | None, where: str, minor: int, promises: bool = True) -> Iterator[str]:
     if kind is not None:
         name = meta.get("name") or ""
         letter_first = kind == "Service" and minor < RELAXED_SERVICE_NAMES_FROM
         pattern = service_name_pattern(minor) if kind == "Service" else _SUBDOMAIN
-        if not pattern.match(name) or len(name) > MAX_NAME.get(kind, 253):
+        # the API server takes names up to 253 (Services 63); the shorter ones leave room for generated names
+        longest = MAX_NAME.get(kind, 253) if promises else (63 if kind == "Service" else 253)
+        if not pattern.match(name) or len(name) > longest:
             yield (f"{where}.name: {name!r} is not a valid {kind} name "
-                   f"({'a letter first, ' if letter_first else ''}at most {MAX_NAME.get(kind, 253)} characters)")
+                   f"({'a letter first, ' if letter_first else ''}at most {longest} characters)")
     for key, value in (meta.get("labels") or {}).items():
         if not _qualified(key):
             yield f"{where}.labels: {key!r} is not a valid label key"
@@ -247,11 +256,19 @@ def _qualified(key: str) -> bool:
     return bool(_QUALIFIED_NAME.match(name)) and len(name) <= 63
 
 
-def _pod_spec_problems(spec: dict, where: str, kind: str, minor: int, claims: set[str]) -> Iterator[str]:
+def _pod_spec_problems(spec: dict, where: str, kind: str, minor: int, claims: set[str],
+                       promises: bool = True) -> Iterator[str]:
     containers = spec.get("containers") or []
     init = spec.get("initContainers") or []
     if not containers:
         yield f"{where}.containers: a Pod needs at least one container"
+    for i, toleration in enumerate(spec.get("tolerations") or []):
+        operator = toleration.get("operator", "Equal") if isinstance(toleration, dict) else None
+        if operator not in ("Equal", "Exists"):
+            # Lt and Gt sit behind an alpha feature gate (off by default) from 1.35
+            yield f"{where}.tolerations[{i}].operator: {operator!r}; Equal or Exists"
+    if spec.get("ephemeralContainers"):
+        yield f"{where}.ephemeralContainers: a Pod is created without them (kubectl debug adds them later)"
     restart = spec.get("restartPolicy", "Always")
     allowed = {"Deployment": ("Always",), "StatefulSet": ("Always",), "DaemonSet": ("Always",),
                "Job": ("OnFailure", "Never"), "CronJob": ("OnFailure", "Never")}.get(kind)
@@ -269,11 +286,12 @@ def _pod_spec_problems(spec: dict, where: str, kind: str, minor: int, claims: se
         for i, container in enumerate(items):
             here = f"{where}.{placement}[{i}]"
             native = placement == "initContainers" and container.get("restartPolicy") == "Always"
-            yield from _container_problems(container, here, placement, native, minor, set(volumes) | claims)
+            yield from _container_problems(container, here, placement, native, minor, set(volumes) | claims,
+                                           promises)
 
 
 def _container_problems(container: dict, here: str, placement: str, native: bool, minor: int,
-                        volumes: set[str]) -> Iterator[str]:
+                        volumes: set[str], promises: bool = True) -> Iterator[str]:
     policy = container.get("restartPolicy")
     if policy is not None:
         if minor >= CONTAINER_RESTART_RULES_FROM:
@@ -293,8 +311,11 @@ def _container_problems(container: dict, here: str, placement: str, native: bool
             if probe in container:
                 yield f"{here}.{probe}: an init container that runs to completion cannot have probes"
     ports = [(p.get("containerPort"), p.get("protocol", "TCP")) for p in container.get("ports") or []]
-    if len(set(ports)) != len(ports):
-        yield f"{here}.ports: a port is listed twice"
+    if len(set(ports)) != len(ports) and promises:
+        yield f"{here}.ports: a port is listed twice"  # the API server only warns
+    for i, (_, protocol) in enumerate(ports):
+        if protocol not in PROTOCOLS:
+            yield f"{here}.ports[{i}].protocol: {protocol!r}; one of {', '.join(PROTOCOLS)} (in capitals)"
     for i, port in enumerate(container.get("ports") or []):
         for key, low in (("containerPort", 1), ("hostPort", 0)):
             if isinstance(port.get(key), int) and not low <= port[key] <= 65535:
@@ -303,7 +324,7 @@ def _container_problems(container: dict, here: str, placement: str, native: bool
     for name in port_names:
         if not _IANA_SVC_NAME.match(name) or len(name) > 15 or not re.search("[a-z]", name):
             yield f"{here}.ports: {name!r} is not a valid port name"
-    for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
+    for probe in ("readinessProbe", "livenessProbe", "startupProbe") if promises else ():
         target = (container.get(probe) or {}).get("tcpSocket", {}).get("port")
         if target is not None and target not in [p for p, _ in ports] and target not in port_names:
             yield f"{here}.{probe}: probes port {target}, which the container does not declare"
@@ -323,6 +344,14 @@ def _container_problems(container: dict, here: str, placement: str, native: bool
         limit = (resources.get("limits") or {}).get(resource)
         if limit is not None and quantity(request) > quantity(limit):
             yield f"{here}.resources: the {resource} request {request} is above its limit {limit}"
+        if _extended(resource) and (limit is None or quantity(limit) != quantity(request)):
+            yield (f"{here}.resources.limits.{resource}: an extended resource cannot be overcommitted: its "
+                   f"limit must be set, equal to its request")
+
+
+def _extended(resource: str) -> bool:
+    """A resource a device plugin or an operator provides (nvidia.com/gpu): never overcommitted."""
+    return "/" in resource and not resource.startswith(("kubernetes.io/", "requests.", "limits."))
 
 
 def _is_quantity(value) -> bool:

@@ -124,21 +124,17 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate) -> Suggesti
 
 
 def problems(suggestion: Suggestion, subject: Subject) -> list[str]:
-    """Why a cluster of the subject's version would refuse the suggestion; empty when it would not."""
+    """Why the API server of the subject's version would refuse the suggestion; empty when it would not.
+
+    The user's objects are held to what the API server refuses, not to the starter manifest's
+    own promises (every probed port declared, no null fields): those are not ours to ask of them.
+    """
     from ..manifests.validate import api_problems, schema_problems
 
     version = subject.answers.kubernetes
     found = [f"{o.get('kind')} {(o.get('metadata') or {}).get('name')}: {p}"
              for o in suggestion.objects for p in schema_problems(o, version)]
-    # A StatefulSet's existing headless Service is part of the design the API server sees.
-    context = []
-    for obj in suggestion.objects:
-        name = (obj.get("spec") or {}).get("serviceName") if obj.get("kind") == "StatefulSet" else None
-        existing = named_service(subject, str(name)) if name else None
-        if existing is not None and not any(a.get("kind") == "Service" and a["metadata"].get("name") == name
-                                            for a in suggestion.added):
-            context.append(existing.data)
-    return found + api_problems(suggestion.objects + context, version)
+    return found + api_problems(suggestion.objects, version, promises=False)
 
 
 # -- moving containers ----------------------------------------------------------------
@@ -330,13 +326,20 @@ def _headless_service(draft: _Draft) -> None:
         return
     _put_before(spec, "serviceName", name, "selector")
     selector = (spec.get("selector") or {}).get("matchLabels") or dict(subject.labels)
-    ports = []
+    ports, taken = [], set()
     for c in subject.containers:
         for port in c.spec.get("ports") or []:
-            if isinstance(port, dict) and isinstance(port.get("containerPort"), int):
-                entry = {"name": port["name"]} if port.get("name") else {}
-                entry.update({"port": port["containerPort"], "targetPort": port["containerPort"]})
-                ports.append(entry)
+            if not isinstance(port, dict) or not isinstance(port.get("containerPort"), int):
+                continue
+            if port["containerPort"] in taken or (port.get("name") and port["name"] in taken):
+                continue  # a Service's port names and numbers are each used once
+            taken |= {port["containerPort"], port.get("name")} - {None}
+            entry = {"name": port["name"]} if port.get("name") else {}
+            entry.update({"port": port["containerPort"], "targetPort": port["containerPort"]})
+            ports.append(entry)
+    if len(ports) > 1:
+        for i, entry in enumerate(ports):
+            entry.setdefault("name", f"port-{i}")
     meta = {"name": name}
     if subject.obj.namespace:
         meta["namespace"] = subject.obj.namespace
