@@ -11,14 +11,15 @@ Layout (all YAML, all checked at load, every problem reported at once):
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from dataclasses import dataclass, field
-from importlib import resources
-
-import yaml
 
 from .errors import KnowledgeBaseError
 from .schemacheck import ENTRY_ID, RULE_ID, Field, check_record, list_of, max_length, pattern
-from .yamlsource import SAFE_LOADER
+
+# PyYAML is imported where the files are parsed: with the cache warm (advisor.cache), a
+# command that reads no YAML of the user's never loads it.
 
 SEVERITIES = ("info", "warning", "error")
 CONCERNS = ("grouping", "roles", "placement", "controller", "service", "findings", "review")
@@ -124,16 +125,34 @@ _FINDING_FIELDS = {
 }
 
 
+PACKAGES = ("knowledge.kb", "knowledge", "knowledge.rules")  # every folder the knowledge base reads
+
+
 def _yaml_files(package: str) -> list[tuple[str, str]]:
-    folder = resources.files(package)
-    found = []
-    for item in sorted(folder.iterdir(), key=lambda p: p.name):
-        if item.name.endswith((".yaml", ".yml")):
-            found.append((f"{package.replace('.', '/')}/{item.name}", item.read_text(encoding="utf-8")))
-    return found
+    """(name, text) of the package's YAML files, sorted by name."""
+    import importlib
+
+    module = importlib.import_module(package)
+    folder = os.path.dirname(module.__file__ or "")
+    if os.path.isdir(folder):  # pip installs packages as folders: plain os calls, no importlib.resources
+        found = []
+        for name in sorted(os.listdir(folder)):
+            if name.endswith((".yaml", ".yml")):
+                with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                    found.append((f"{package.replace('.', '/')}/{name}", handle.read()))
+        return found
+    from importlib import resources  # a package inside an archive
+
+    return [(f"{package.replace('.', '/')}/{item.name}", item.read_text(encoding="utf-8"))
+            for item in sorted(resources.files(package).iterdir(), key=lambda p: p.name)
+            if item.name.endswith((".yaml", ".yml"))]
 
 
 def _load_list(name: str, text: str, top_key: str, problems: list[str]) -> list:
+    import yaml
+
+    from .yamlsource import SAFE_LOADER
+
     try:
         data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
@@ -149,14 +168,22 @@ def _load_list(name: str, text: str, top_key: str, problems: list[str]) -> list:
     return items
 
 
-def load_knowledge_base() -> KnowledgeBase:
-    """Read and check everything; raises KnowledgeBaseError listing every problem."""
-    from .questions import parse_questions
+def _sources() -> dict[str, list[tuple[str, str]]]:
+    return {package: _yaml_files(package) for package in PACKAGES}
 
+
+def load_knowledge_base(sources: dict[str, list[tuple[str, str]]] | None = None) -> KnowledgeBase:
+    """Read and check everything; raises KnowledgeBaseError listing every problem."""
+    import yaml
+
+    from .questions import parse_questions
+    from .yamlsource import SAFE_LOADER
+
+    sources = sources or _sources()
     problems: list[str] = []
     entries: dict[str, Entry] = {}
     aliases: dict[str, str] = {}
-    for name, text in _yaml_files("knowledge.kb"):
+    for name, text in sources["knowledge.kb"]:
         prefix = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         for i, raw in enumerate(_load_list(name, text, "entries", problems)):
             where = f"{name}: entries[{i}]"
@@ -180,7 +207,7 @@ def load_knowledge_base() -> KnowledgeBase:
                 aliases[alias] = entry.id
 
     quiz: list[QuizQuestion] = []
-    for name, text in [f for f in _yaml_files("knowledge") if f[0].endswith("/quiz.yaml")]:
+    for name, text in [f for f in sources["knowledge"] if f[0].endswith("/quiz.yaml")]:
         for i, raw in enumerate(_load_list(name, text, "questions", problems)):
             where = f"{name}: questions[{i}]"
             if not check_record(raw, _QUIZ_FIELDS, where, problems):
@@ -196,7 +223,7 @@ def load_knowledge_base() -> KnowledgeBase:
 
     rules: dict[str, RuleInfo] = {}
     findings: dict[str, FindingInfo] = {}
-    for name, text in _yaml_files("knowledge.rules"):
+    for name, text in sources["knowledge.rules"]:
         try:
             data = yaml.load(text, Loader=SAFE_LOADER) or {}
         except yaml.YAMLError as exc:
@@ -222,7 +249,7 @@ def load_knowledge_base() -> KnowledgeBase:
                                                   tuple(raw.get("sources", ("advise",))))
 
     questions = None
-    for name, text in [f for f in _yaml_files("knowledge") if f[0].endswith("/questions.yaml")]:
+    for name, text in [f for f in sources["knowledge"] if f[0].endswith("/questions.yaml")]:
         questions = parse_questions(name, text, problems)
     if questions is None:
         problems.append("knowledge/questions.yaml: missing")
@@ -260,5 +287,24 @@ def dangling_references(kb: KnowledgeBase) -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def knowledge_base() -> KnowledgeBase:
-    """The shipped knowledge base, loaded and checked once per process."""
-    return load_knowledge_base()
+    """The shipped knowledge base, loaded and checked once per process.
+
+    Parsing and checking it is most of a short command's start-up, so the checked
+    result is kept in the user's cache (advisor.cache) under a key of this version,
+    this Python and the text of every knowledge file: an edited file, an upgrade or
+    another Python builds and checks it again. The files are read either way (for
+    the key), so a broken knowledge base is never hidden by a cached one.
+    """
+    import pickle
+
+    from . import __version__, cache
+
+    sources = _sources()
+    key = cache.digest(__version__, sys.version, *(part for files in sources.values()
+                                                   for name, text in files for part in (name, text)))
+    kb = cache.load("knowledge", key)
+    if isinstance(kb, KnowledgeBase):
+        return kb
+    kb = load_knowledge_base(sources)
+    cache.store("knowledge", key, pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL))
+    return kb

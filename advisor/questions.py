@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from .schemacheck import Field, check_record
 
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -340,6 +338,8 @@ _QUESTION_FIELDS = {
 
 
 def parse_questions(name: str, text: str, problems: list[str]) -> QuestionSet:
+    import yaml  # here, not above: a cached knowledge base needs no YAML parser (advisor.knowledge)
+
     from .yamlsource import SAFE_LOADER
 
     data = yaml.load(text, Loader=SAFE_LOADER) or {}
