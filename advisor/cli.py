@@ -31,7 +31,9 @@ COMMANDS = {
     "rules": "advisor.commands.rules",
     "quiz": "advisor.commands.quiz",
     "schema": "advisor.commands.schema",
+    "completion": "advisor.commands.completion",
 }
+PROG = "pod-advisor"
 
 
 class _UsageError(Exception):
@@ -58,7 +60,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser(env: Environment) -> argparse.ArgumentParser:
     _Parser.env = env
     parser = _Parser(
-        prog="pod-advisor",
+        prog=PROG,
         description="Design Kubernetes Pods: which containers share a Pod, in what role, under which "
                     "controller, and why.",
         epilog="Start with `pod-advisor wizard`, or write an answer file and run `pod-advisor evaluate FILE`.",
