@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .batch import cpus, jobs_argument  # --jobs as batch has it
+
 HELP = "review Kubernetes manifests for Pod design mistakes"
 DESCRIPTION = (
     "Read manifests (files, folders, or - for standard input) and review every Pod, Deployment, ReplicaSet, "
@@ -39,16 +41,30 @@ def configure(parser) -> None:
     parser.add_argument("--diff", action="store_true",
                         help="print what --fix changes as a unified diff (patch -p0) instead of the report; "
                              "without --fix a dry run that writes nothing, exit status as without it")
+    parser.add_argument("-j", "--jobs", type=jobs_argument, default=None, metavar="N",
+                        help="worker processes (default: the CPU count; fewer than 100 objects are reviewed "
+                             "in process); the report is the same")
 
 
 def run(args, env) -> int:
+    from ..batch.evaluation import WorkerFailed
+
+    try:
+        return _run(args, env)
+    except WorkerFailed as exc:  # before anything was written: no half report is left behind
+        env.err(f"pod-advisor: internal error, please report it: {exc}")
+        return 3
+
+
+def _run(args, env) -> int:
     import os
 
     from ..errors import InputError, Problem
     from ..fileio import to_stdout, write_output
     from ..knowledge import knowledge_base
     from ..review import ReviewOptions, Reviewer
-    from ..review.objects import read_inputs
+    from ..review.objects import parse_inputs, read_inputs
+    from ..review.parallel import SMALL_REVIEW, review_in_workers
     from ..review.render import render_json, render_sarif, render_text
     from ..review.suppress import CONFIG_NAME, parse_config
     from ..yamlsource import read_text
@@ -83,8 +99,10 @@ def run(args, env) -> int:
             env.err("pod-advisor: reading manifests from standard input; end with Ctrl-D")
         stdin_text = env.stdin.read()
     texts, unreadable = read_inputs(args.paths, stdin_text)
-    report = reviewer.review_texts(texts, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
-                                                        config=config), unreadable)
+    inputs = parse_inputs(texts, unreadable)
+    jobs = args.jobs or (1 if len(inputs.objects) < SMALL_REVIEW else cpus())
+    report = review_in_workers(reviewer, inputs, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
+                                                               config=config), jobs)
     fix_failed = 0
     if fixing:
         from .review_fix import fix_files
@@ -104,8 +122,8 @@ def run(args, env) -> int:
             env.err("pod-advisor: nothing to fix")
         fix_failed = 3 if outcome.defects else 2 if outcome.errors else 0
         if args.fix and outcome.fixed:  # the report and the exit status are about the files as they are now
-            report = reviewer.review_texts(outcome.texts, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest,
-                                                                        config=config), unreadable)
+            report = review_in_workers(reviewer, parse_inputs(outcome.texts, unreadable),
+                                       ReviewOptions(kubernetes=kubernetes, suggest=args.suggest, config=config), jobs)
 
     # One bad file never hides the rest: each is named here, the others are reviewed, and
     # the exit status says that some input was invalid.
