@@ -57,10 +57,10 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(status)
 
 
-def build_parser(env: Environment) -> argparse.ArgumentParser:
+def build_parser(env: Environment, prog: str = PROG) -> argparse.ArgumentParser:
     _Parser.env = env
     parser = _Parser(
-        prog=PROG,
+        prog=prog,
         description="Design Kubernetes Pods: which containers share a Pod, in what role, under which "
                     "controller, and why.",
         epilog="Start with `pod-advisor wizard`, or write an answer file and run `pod-advisor evaluate FILE`.",
@@ -75,10 +75,10 @@ def build_parser(env: Environment) -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
+def main(argv: list[str] | None = None, env: Environment | None = None, prog: str = PROG) -> int:
     env = env or Environment()
     try:
-        parser = build_parser(env)
+        parser = build_parser(env, prog)
         try:
             args = parser.parse_args(argv)
         except _UsageError as exc:

@@ -1,0 +1,20 @@
+"""``kubectl pod-advisor ...``: pod-advisor as a kubectl plugin.
+
+kubectl runs an executable named ``kubectl-NAME`` found on PATH for ``kubectl NAME``
+(a ``-`` in NAME is a ``_`` in the file name), passing the rest of the command line.
+pip installs the console script ``kubectl-pod_advisor`` beside ``pod-advisor``, so
+``kubectl pod-advisor review k8s/`` and ``kubectl pod-advisor review --cluster`` work
+wherever ``pod-advisor`` does; ``kubectl plugin list`` shows it.
+"""
+
+from __future__ import annotations
+
+import sys
+
+PROG = "kubectl pod-advisor"
+
+
+def main() -> int:
+    from .cli import main as cli_main
+
+    return cli_main(sys.argv[1:], prog=PROG)
