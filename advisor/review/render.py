@@ -167,6 +167,10 @@ def _notification(problem) -> dict:
 
 
 def _uri(path: str) -> str:
+    """A file name as the URI reference SARIF requires: a space, '#' or 'ü' percent-encoded
+    (code scanning decodes them back to the file's path)."""
+    from urllib.parse import quote
+
     if path == STDIN:
         return "stdin"
-    return path.replace("\\", "/").removeprefix("./")
+    return quote(path.replace("\\", "/").removeprefix("./"), safe="/")
