@@ -98,6 +98,19 @@ def _describe(rules) -> tuple[str, dict]:
     return "".join(out), functions
 
 
+def _rules_of(engine_class) -> list:
+    """The Rule objects of an engine class, by name: what ``KnowledgeEngine.get_rules`` finds,
+    without its ``inspect.getmembers`` over every attribute of the engine."""
+    found = {}
+    for klass in reversed(engine_class.__mro__):  # a subclass's attribute hides its bases'
+        for name, value in vars(klass).items():
+            if isinstance(value, Rule):
+                found[name] = value
+            else:
+                found.pop(name, None)
+    return [found[name] for name in sorted(found)]
+
+
 def _as_tuple(cls, items, state):
     """A conditional element as it was: experta's ``__new__``s take other arguments than pickle gives."""
     obj = tuple.__new__(cls, items)
@@ -140,7 +153,7 @@ class CachedReteMatcher(ReteMatcher):
         from . import __version__, cache
 
         try:
-            fingerprint, functions = _describe(self.engine.get_rules())
+            fingerprint, functions = _describe(_rules_of(type(self.engine)))
         except _Unknown:
             super().build_network()
             return

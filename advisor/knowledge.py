@@ -11,11 +11,11 @@ Layout (all YAML, all checked at load, every problem reported at once):
 from __future__ import annotations
 
 import functools
-import os
-import sys
 from dataclasses import dataclass, field
 
 from .errors import KnowledgeBaseError
+from .knowledge_files import PACKAGES, sources_key
+from .knowledge_files import yaml_files as _yaml_files  # a name of this module, so that tests can swap the files
 from .schemacheck import ENTRY_ID, RULE_ID, Field, check_record, list_of, max_length, pattern
 
 # PyYAML is imported where the files are parsed: with the cache warm (advisor.cache), a
@@ -123,29 +123,6 @@ _FINDING_FIELDS = {
     "sources": Field(list, required=False, check=lambda v: None if set(v) <= {"advise", "review"} and v
                      else "a non-empty list of: advise, review"),
 }
-
-
-PACKAGES = ("knowledge.kb", "knowledge", "knowledge.rules")  # every folder the knowledge base reads
-
-
-def _yaml_files(package: str) -> list[tuple[str, str]]:
-    """(name, text) of the package's YAML files, sorted by name."""
-    import importlib
-
-    module = importlib.import_module(package)
-    folder = os.path.dirname(module.__file__ or "")
-    if os.path.isdir(folder):  # pip installs packages as folders: plain os calls, no importlib.resources
-        found = []
-        for name in sorted(os.listdir(folder)):
-            if name.endswith((".yaml", ".yml")):
-                with open(os.path.join(folder, name), encoding="utf-8") as handle:
-                    found.append((f"{package.replace('.', '/')}/{name}", handle.read()))
-        return found
-    from importlib import resources  # a package inside an archive
-
-    return [(f"{package.replace('.', '/')}/{item.name}", item.read_text(encoding="utf-8"))
-            for item in sorted(resources.files(package).iterdir(), key=lambda p: p.name)
-            if item.name.endswith((".yaml", ".yml"))]
 
 
 def _load_list(name: str, text: str, top_key: str, problems: list[str]) -> list:
@@ -297,11 +274,10 @@ def knowledge_base() -> KnowledgeBase:
     """
     import pickle
 
-    from . import __version__, cache
+    from . import cache
 
     sources = _sources()
-    key = cache.digest(__version__, sys.version, *(part for files in sources.values()
-                                                   for name, text in files for part in (name, text)))
+    key = sources_key(sources)
     kb = cache.load("knowledge", key)
     if isinstance(kb, KnowledgeBase):
         return kb

@@ -18,8 +18,35 @@ WORDS, FILES, NOTHING = "words", "files", "nothing"
 FILE_METAVARS = ("FILE", "PATH", "DIR")
 FILE_DESTS = ("output", "file", "paths")
 
+WORDS_CACHE = "completion-words"
+
 Option = namedtuple("Option", "flags help takes_value offer words repeat")
 Command = namedtuple("Command", "name help options offer words many")
+
+
+def vocabulary() -> tuple[list[str], list[str]]:
+    """(Kubernetes versions, explain's topic words) from the knowledge base.
+
+    Shells run ``completion`` at every start (``eval "$(pod-advisor completion bash)"``),
+    so the two lists are cached on their own, under the knowledge base's key: reading
+    them does not load the knowledge base itself.
+    """
+    from . import cache
+    from .knowledge_files import sources, sources_key
+
+    key = sources_key(sources())
+    found = cache.load(WORDS_CACHE, key)
+    if isinstance(found, tuple) and len(found) == 2 and all(isinstance(part, list) for part in found):
+        return found
+    import pickle
+
+    from .knowledge import knowledge_base
+    from .lookup import completion_words
+
+    kb = knowledge_base()
+    found = (list(kb.questions.supported_versions), completion_words(kb))
+    cache.store(WORDS_CACHE, key, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+    return found
 
 
 def describe(parser: argparse.ArgumentParser, versions: list[str], topics: list[str]) -> list[Command]:

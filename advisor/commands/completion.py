@@ -17,11 +17,9 @@ def configure(parser) -> None:
 
 def run(args, env) -> int:
     from ..cli import PROG, build_parser
-    from ..knowledge import knowledge_base
-    from ..lookup import completion_words
-    from ..shell_completion import SCRIPTS, describe
+    from ..shell_completion import SCRIPTS, describe, vocabulary
 
-    kb = knowledge_base()
-    commands = describe(build_parser(env), kb.questions.supported_versions, completion_words(kb))
+    versions, topics = vocabulary()
+    commands = describe(build_parser(env), versions, topics)
     env.stdout.write(SCRIPTS[args.shell](commands, PROG))
     return 0
