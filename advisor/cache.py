@@ -21,9 +21,16 @@ that others may write to is never read.
 
 from __future__ import annotations
 
+import io
 import os
-import pickle
 import stat
+
+try:  # pickle's C half, which is what pickle.py hands out: the module itself imports a millisecond more
+    from _pickle import Pickler, PicklingError, Unpickler, dumps
+except ImportError:  # pragma: no cover - another Python implementation
+    from pickle import Pickler, PicklingError, Unpickler, dumps
+
+PROTOCOL = 5  # pickle.HIGHEST_PROTOCOL on every Python pod-advisor runs on
 
 try:  # the builtin module behind hashlib.blake2b: hashlib itself loads OpenSSL, which costs
     from _blake2 import blake2b  # milliseconds at every start
@@ -77,7 +84,7 @@ def _file(kind: str, environ) -> str | None:
     return os.path.join(where, f"{kind}.pickle") if where else None
 
 
-def load(kind: str, key: str, unpickler=pickle.Unpickler, environ=os.environ):
+def load(kind: str, key: str, unpickler=Unpickler, environ=os.environ):
     """The object stored for ``kind`` under ``key``, or None (missing, stale, unusable, damaged)."""
     path = _file(kind, environ)
     if path is None or not _trusted(os.path.dirname(path)):
@@ -96,16 +103,18 @@ def load(kind: str, key: str, unpickler=pickle.Unpickler, environ=os.environ):
     stored, _, payload = data[len(header):].partition(b"\n")
     if stored.decode("ascii", "replace") != digest(payload):
         return None  # truncated or damaged
-    import io
-
     try:
         return unpickler(io.BytesIO(payload)).load()
     except Exception:  # whatever the pickle holds no longer fits the code: build it again
         return None
 
 
+def pickled(value) -> bytes:
+    return dumps(value, protocol=PROTOCOL)
+
+
 def store(kind: str, key: str, payload: bytes, environ=os.environ) -> bool:
-    """Keep ``payload`` (a pickle) for ``kind`` under ``key``; False when it could not be kept."""
+    """Keep ``payload`` (``pickled(value)``) for ``kind`` under ``key``; False when it could not be kept."""
     path = _file(kind, environ)
     if path is None:
         return False

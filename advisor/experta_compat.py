@@ -16,7 +16,6 @@ import collections
 import collections.abc
 import io
 import logging
-import pickle
 import sys
 import types
 
@@ -52,6 +51,9 @@ from experta.conditionalelement import ConditionalElement  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
 from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck, WhereCheck  # noqa: E402
 from experta.matchers.rete.nodes import BusNode  # noqa: E402
+
+
+from .cache import PROTOCOL, Pickler, PicklingError, Unpickler  # noqa: E402
 
 
 class _Unknown(Exception):
@@ -118,9 +120,9 @@ def _as_tuple(cls, items, state):
     return obj
 
 
-class _NetworkPickler(pickle.Pickler):
+class _NetworkPickler(Pickler):
     def __init__(self, file, functions: dict):
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        super().__init__(file, protocol=PROTOCOL)
         self.names = {id(function): name for name, function in functions.items()}
 
     def persistent_id(self, obj):
@@ -137,7 +139,7 @@ class _NetworkPickler(pickle.Pickler):
         return NotImplemented
 
 
-class _NetworkUnpickler(pickle.Unpickler):
+class _NetworkUnpickler(Unpickler):
     def __init__(self, file, functions: dict):
         super().__init__(file)
         self.functions = functions
@@ -166,6 +168,6 @@ class CachedReteMatcher(ReteMatcher):
         buffer = io.BytesIO()
         try:
             _NetworkPickler(buffer, functions).dump(self.root_node)
-        except (pickle.PicklingError, TypeError, AttributeError):
+        except (PicklingError, TypeError, AttributeError):
             return  # something in the network cannot be named; it is simply built every time
         cache.store("rete", key, buffer.getvalue())

@@ -9,12 +9,10 @@ wherever ``pod-advisor`` does; ``kubectl plugin list`` shows it.
 
 from __future__ import annotations
 
-import sys
-
 PROG = "kubectl pod-advisor"
 
 
-def main() -> int:
-    from .cli import main as cli_main
+def main() -> None:
+    from .cli import console_main
 
-    return cli_main(sys.argv[1:], prog=PROG)
+    console_main(prog=PROG)

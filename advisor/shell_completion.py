@@ -38,14 +38,12 @@ def vocabulary() -> tuple[list[str], list[str]]:
     found = cache.load(WORDS_CACHE, key)
     if isinstance(found, tuple) and len(found) == 2 and all(isinstance(part, list) for part in found):
         return found
-    import pickle
-
     from .knowledge import knowledge_base
     from .lookup import completion_words
 
     kb = knowledge_base()
     found = (list(kb.questions.supported_versions), completion_words(kb))
-    cache.store(WORDS_CACHE, key, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+    cache.store(WORDS_CACHE, key, cache.pickled(found))
     return found
 
 

@@ -49,12 +49,15 @@ def configure(parser) -> None:
 
 
 def run(args, env) -> int:
-    from ..batch.evaluation import WorkerFailed
-
     try:
         return _run(args, env)
-    except WorkerFailed as exc:  # before anything was written: no half report is left behind
-        env.err(f"pod-advisor: internal error, please report it: {exc}")
+    except Exception as exc:
+        # Imported here, not above: a review of a few files never starts the worker pool.
+        from ..batch.evaluation import WorkerFailed
+
+        if not isinstance(exc, WorkerFailed):
+            raise
+        env.err(f"pod-advisor: internal error, please report it: {exc}")  # nothing was written yet
         return 3
 
 

@@ -70,6 +70,4 @@ class KnownValid:
 
     def save(self) -> None:
         if self.changed and self.key:
-            import pickle
-
-            cache.store(KIND, self.key, pickle.dumps(self.digests, protocol=pickle.HIGHEST_PROTOCOL))
+            cache.store(KIND, self.key, cache.pickled(self.digests))

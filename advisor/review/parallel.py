@@ -36,10 +36,9 @@ class _ObjectReviewer:
 
 def review_in_workers(reviewer: Reviewer, inputs: Inputs, options: ReviewOptions, jobs: int) -> ReviewReport:
     """The report ``reviewer.review(inputs, options)`` gives, the objects reviewed by ``jobs`` processes."""
-    from ..batch.evaluation import Evaluations
-
     if jobs <= 1:
         return reviewer.review(inputs, options)
+    from ..batch.evaluation import Evaluations  # here: multiprocessing is for large trees only
     worker = functools.partial(_ObjectReviewer, inputs, options)
     with Evaluations(range(len(inputs.objects)), jobs, worker=worker) as outcomes:
         return reviewer.review(inputs, options, outcomes)
