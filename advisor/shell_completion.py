@@ -54,42 +54,39 @@ def describe(parser: argparse.ArgumentParser, versions: list[str], topics: list[
     """
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     helps = {choice.dest: choice.help for choice in subparsers._choices_actions}
-    commands = [Command("", parser.description or "", _options(parser, versions), WORDS,
+    commands = [Command("", parser.description or "", _options(parser, versions, topics), WORDS,
                         tuple(subparsers.choices), False)]
     for name, sub in subparsers.choices.items():
         offer, words, many = NOTHING, (), False
         for action in sub._actions:
-            if action.option_strings:
-                continue
-            many = action.nargs in ("*", "+", argparse.REMAINDER)
-            if action.choices:
-                offer, words = WORDS, tuple(action.choices)
-            elif action.dest == "topic":
-                offer, words = WORDS, tuple(topics)
-            elif _names_a_file(action):
-                offer = FILES
-        commands.append(Command(name, helps.get(name) or "", _options(sub, versions), offer, words, many))
+            if not action.option_strings:
+                many = action.nargs in ("*", "+", argparse.REMAINDER)
+                offer, words = _offer(action, versions, topics)
+        commands.append(Command(name, helps.get(name) or "", _options(sub, versions, topics), offer, words, many))
     return commands
 
 
-def _names_a_file(action: argparse.Action) -> bool:
-    return str(action.metavar or "").upper() in FILE_METAVARS or action.dest in FILE_DESTS
+def _offer(action: argparse.Action, versions: list[str], topics: list[str]) -> tuple[str, tuple[str, ...]]:
+    """What a value of ``action`` completes to: its choices, the knowledge base's versions or
+    topics, file names, or nothing (a number, a name only the user knows)."""
+    if action.choices:
+        return WORDS, tuple(action.choices)
+    if action.dest == "kubernetes":
+        return WORDS, tuple(versions)
+    if action.dest == "topic":
+        return WORDS, tuple(topics)
+    if str(action.metavar or "").upper() in FILE_METAVARS or action.dest in FILE_DESTS:
+        return FILES, ()
+    return NOTHING, ()
 
 
-def _options(parser: argparse.ArgumentParser, versions: list[str]) -> tuple[Option, ...]:
+def _options(parser: argparse.ArgumentParser, versions: list[str], topics: list[str]) -> tuple[Option, ...]:
     options = []
     for action in parser._actions:
         if not action.option_strings or action.help == argparse.SUPPRESS:
             continue
         takes_value = action.nargs != 0
-        offer, words = NOTHING, ()
-        if takes_value:
-            if action.choices:
-                offer, words = WORDS, tuple(action.choices)
-            elif action.dest == "kubernetes":
-                offer, words = WORDS, tuple(versions)
-            elif _names_a_file(action):
-                offer = FILES
+        offer, words = _offer(action, versions, topics) if takes_value else (NOTHING, ())
         options.append(Option(tuple(action.option_strings), _short_help(action.help or ""), takes_value, offer, words,
                               isinstance(action, argparse._AppendAction)))
     return tuple(options)

@@ -30,6 +30,18 @@ def _script(cli, shell: str) -> str:
     return result.stdout
 
 
+def _script_file(cli, tmp_path, shell: str):
+    """The script for ``shell`` written under tmp_path, and a work folder beside it."""
+    script = tmp_path / f"pod-advisor.{shell}"
+    script.write_text(_script(cli, shell))
+    (tmp_path / "work").mkdir(exist_ok=True)
+    return script
+
+
+def _run(argv: list[str], cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, capture_output=True, text=True, cwd=cwd, timeout=60)
+
+
 def _choices_by_option() -> list[tuple[str, str, tuple[str, ...]]]:
     """(command, option, choices) for every option with choices, as argparse has them."""
     parser = build_parser(Environment())
@@ -49,9 +61,7 @@ def _choices_by_option() -> list[tuple[str, str, tuple[str, ...]]]:
 def bash(cli, tmp_path):
     """Complete a command line in bash: the words, the last being the one under the cursor."""
     bash_path = require_tool("bash", "apt-get install bash")
-    script = tmp_path / "pod-advisor.bash"
-    script.write_text(_script(cli, "bash"))
-    (tmp_path / "work").mkdir()
+    script = _script_file(cli, tmp_path, "bash")
 
     def complete(*words: str) -> list[str]:
         line = " ".join(shlex.quote(w) for w in words)
@@ -59,8 +69,7 @@ def bash(cli, tmp_path):
                    f"COMP_WORDS=({line}); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))\n"
                    "$(complete -p pod-advisor | sed -E 's/.* -F ([^ ]+) .*/\\1/')\n"
                    "printf '%s\\n' \"${COMPREPLY[@]}\"")
-        done = subprocess.run([bash_path, "--norc", "-c", program], capture_output=True, text=True,
-                              cwd=tmp_path / "work", timeout=60)
+        done = _run([bash_path, "--norc", "-c", program], cwd=tmp_path / "work")
         assert done.returncode == 0, done.stderr
         return [line for line in done.stdout.splitlines() if line]
 
@@ -70,10 +79,8 @@ def bash(cli, tmp_path):
 
 def test_bash_registers_a_completion_function_for_pod_advisor(cli, tmp_path):
     bash_path = require_tool("bash", "apt-get install bash")
-    script = tmp_path / "c.bash"
-    script.write_text(_script(cli, "bash"))
-    done = subprocess.run([bash_path, "--norc", "-c", f"source {script}; complete -p pod-advisor"],
-                          capture_output=True, text=True, timeout=60)
+    script = _script_file(cli, tmp_path, "bash")
+    done = _run([bash_path, "--norc", "-c", f"source {script}; complete -p pod-advisor"])
     assert done.stdout.strip() == "complete -F _pod_advisor pod-advisor"
 
 
@@ -127,8 +134,7 @@ def test_bash_offers_nothing_where_a_number_is_wanted(bash):
 def test_the_installed_command_prints_a_script_bash_can_load(tmp_path):
     bash_path = require_tool("bash", "apt-get install bash")
     command = os.path.join(os.path.dirname(sys.executable), "pod-advisor")
-    done = subprocess.run([bash_path, "--norc", "-c", f'eval "$({command} completion bash)" && complete -p pod-advisor'],
-                          capture_output=True, text=True, timeout=60)
+    done = _run([bash_path, "--norc", "-c", f'eval "$({command} completion bash)" && complete -p pod-advisor'])
     assert done.returncode == 0, done.stderr
     assert "_pod_advisor" in done.stdout
 
@@ -139,13 +145,11 @@ def test_the_installed_command_prints_a_script_bash_can_load(tmp_path):
 @pytest.fixture
 def fish(cli, tmp_path):
     fish_path = require_tool("fish", "apt-get install fish")
-    script = tmp_path / "pod-advisor.fish"
-    script.write_text(_script(cli, "fish"))
-    (tmp_path / "work").mkdir()
+    script = _script_file(cli, tmp_path, "fish")
 
     def complete(line: str) -> list[str]:
-        done = subprocess.run([fish_path, "--no-config", "-c", f"source {script}; complete -C {shlex.quote(line)}"],
-                              capture_output=True, text=True, cwd=tmp_path / "work", timeout=60)
+        done = _run([fish_path, "--no-config", "-c", f"source {script}; complete -C {shlex.quote(line)}"],
+                    cwd=tmp_path / "work")
         assert done.returncode == 0, done.stderr
         return [entry.split("\t")[0] for entry in done.stdout.splitlines()]
 
@@ -155,10 +159,7 @@ def fish(cli, tmp_path):
 
 def test_fish_parses_the_script(cli, tmp_path):
     fish_path = require_tool("fish", "apt-get install fish")
-    script = tmp_path / "c.fish"
-    script.write_text(_script(cli, "fish"))
-    done = subprocess.run([fish_path, "--no-config", "--no-execute", str(script)], capture_output=True, text=True,
-                          timeout=60)
+    done = _run([fish_path, "--no-config", "--no-execute", str(_script_file(cli, tmp_path, "fish"))])
     assert done.returncode == 0, done.stderr
 
 
@@ -202,17 +203,14 @@ zpty -d z
 @pytest.fixture
 def zsh(cli, tmp_path):
     zsh_path = require_tool("zsh", "apt-get install zsh")
-    script = tmp_path / "_pod-advisor"
-    script.write_text(_script(cli, "zsh"))
+    script = _script_file(cli, tmp_path, "zsh")
     driver = tmp_path / "driver.zsh"
     driver.write_text(ZSH_DRIVER)
-    (tmp_path / "work").mkdir()
 
     def complete(line: str) -> list[str]:
         hits = tmp_path / "hits"
         hits.write_text("")
-        done = subprocess.run([zsh_path, "-f", str(driver), str(script), line, str(hits)], capture_output=True,
-                              text=True, cwd=tmp_path / "work", timeout=60)
+        done = _run([zsh_path, "-f", str(driver), str(script), line, str(hits)], cwd=tmp_path / "work")
         assert done.returncode == 0, done.stderr
         return hits.read_text().split()
 
@@ -222,9 +220,7 @@ def zsh(cli, tmp_path):
 
 def test_zsh_parses_the_script(cli, tmp_path):
     zsh_path = require_tool("zsh", "apt-get install zsh")
-    script = tmp_path / "_pod-advisor"
-    script.write_text(_script(cli, "zsh"))
-    done = subprocess.run([zsh_path, "-n", str(script)], capture_output=True, text=True, timeout=60)
+    done = _run([zsh_path, "-n", str(_script_file(cli, tmp_path, "zsh"))])
     assert done.returncode == 0, done.stderr
 
 
