@@ -105,11 +105,11 @@ def test_namespace_all_namespaces_and_context_are_passed_to_kubectl(cli, fake_ku
 def test_cluster_review_reviews_what_people_wrote_not_what_controllers_made(cli, fake_kubectl):
     run, report = _review_json(cli)
     reviewed = sorted(f"{o['kind']}/{o['name']}" for o in report["objects"])
-    assert reviewed == ["CronJob/nightly-report", "Deployment/api", "Deployment/web", "Pod/debug-shell",
+    assert reviewed == ["CronJob/nightly-report", "Deployment/api", "Deployment/web", "Pod/orders-worker",
                         "StatefulSet/db"]
     ids = {f["id"] for f in report["findings"]}
     assert "replicaset-without-deployment" not in ids  # the Deployments' ReplicaSets were left out
-    assert [f["object"]["name"] for f in report["findings"] if f["id"] == "bare-pod"] == ["debug-shell"]
+    assert [f["object"]["name"] for f in report["findings"] if f["id"] == "bare-pod"] == ["orders-worker"]
     assert "left out what controllers made (1 Job, 5 Pods, 2 ReplicaSets)" in run.stderr
 
 
@@ -138,7 +138,7 @@ def test_every_namespace_brings_in_the_system_daemon_sets(cli, fake_kubectl):
 def test_a_finding_names_the_object_as_namespace_kind_and_name(cli, fake_kubectl):
     _, report = _review_json(cli)
     bare = next(f for f in report["findings"] if f["id"] == "bare-pod")
-    assert bare["file"] == "shop/pod/debug-shell"
+    assert bare["file"] == "shop/pod/orders-worker"
 
 
 def test_a_namespace_with_nothing_to_review_says_so_and_passes(cli, fake_kubectl):
@@ -173,6 +173,7 @@ def test_without_kubectl_on_path_the_cluster_cannot_be_read(cli, monkeypatch, tm
     (["review", "k8s/", "-n", "shop"], "-n, -A and --context choose what --cluster reads; add --cluster"),
     (["review", "--cluster", "-n", "shop", "-A"], "-n NAMESPACE and -A (every namespace) exclude each other"),
     (["review"], "give a manifest file, a folder, or - for standard input (or --cluster"),
+    (["review", "--cluster", "--fix"], "--fix and --diff change manifest files, and --cluster reads none"),
 ])
 def test_options_that_do_not_go_together_are_usage_errors(cli, argv, message):
     run = cli(*argv)

@@ -1,7 +1,8 @@
 """``review --cluster [-n NS | -A] [--context NAME]``: the options, and the live objects they name.
 
 The reading is advisor.review.cluster's; here are the command-line rules: files or
-the cluster, not both; -n, -A and --context only with --cluster; -n and -A not together.
+the cluster, not both; -n, -A and --context only with --cluster; -n and -A not together;
+no --fix or --diff, which write files, with --cluster.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ def check(args) -> None:
 
     if args.cluster and args.paths:
         raise InputError(Problem("give manifest files or --cluster, not both"))
+    if args.cluster and (getattr(args, "fix", False) or getattr(args, "diff", False)):
+        raise InputError(Problem("--fix and --diff change manifest files, and --cluster reads none; "
+                                 "review the files you apply instead"))
     if not args.cluster and (args.namespace or args.all_namespaces or args.context):
         raise InputError(Problem("-n, -A and --context choose what --cluster reads; add --cluster"))
     if args.namespace and args.all_namespaces:

@@ -57,7 +57,7 @@ def run(args, env) -> int:
 
         if not isinstance(exc, WorkerFailed):
             raise
-        env.err(f"pod-advisor: internal error, please report it: {exc}")  # nothing was written yet
+        env.err(f"pod-advisor: internal error, please report it: {exc}")  # and no report is written
         return 3
 
 
