@@ -2,7 +2,7 @@
 
     python bench/startup.py                 # 9 alternating rounds (the minimum the targets ask for)
     python bench/startup.py --runs 21       # steadier on a busy machine
-    python bench/startup.py --source DIR    # time another checkout (e.g. `git archive main | tar -x -C DIR`)
+    python bench/startup.py --source DIR --module   # another checkout (`git archive REV | tar -x -C DIR`)
 
 Every command is a fresh process, run once per round, the commands alternating so
 that a burst of load elsewhere on the machine hits all of them alike; each time
@@ -59,23 +59,24 @@ def commands(python: str, advisor: list[str], manifest_file: str) -> dict[str, l
     }
 
 
-def _advisor_command(python: str) -> list[str]:
+def _advisor_command(python: str, module: bool) -> list[str]:
     """The console script beside ``python`` (what a user runs), else ``python -m advisor``."""
     script = Path(python).parent / "pod-advisor"
-    return [str(script)] if script.exists() else [python, "-m", "advisor"]
+    return [str(script)] if script.exists() and not module else [python, "-m", "advisor"]
 
 
-def _run(argv: list[str], env: dict) -> tuple[float, float, int]:
-    """(wall seconds, CPU seconds, exit status) of one fresh process."""
+def _run(argv: list[str], env: dict, cwd: Path) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, exit status) of one fresh process, run in ``cwd`` (not the
+    checkout, whose advisor/ ``python -m`` would import ahead of --source)."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)  # the child's own CPU time, not its siblings'
     wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     return wall, usage.ru_utime + usage.ru_stime, process.returncode
 
 
-def measure(runs: int, python: str, source: str | None) -> tuple[dict, dict, dict[str, int]]:
+def measure(runs: int, python: str, source: str | None, module: bool) -> tuple[dict, dict, dict[str, int]]:
     """Median wall and CPU seconds of each command, and its exit status."""
     work = Path(tempfile.mkdtemp(prefix="pod-advisor-startup-"))
     try:
@@ -85,12 +86,12 @@ def measure(runs: int, python: str, source: str | None) -> tuple[dict, dict, dic
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         if source:
             env["PYTHONPATH"] = source
-        advisor = _advisor_command(python)
+        advisor = _advisor_command(python, module)
         manifest_file = work / "web.k8s.yaml"
         with open(manifest_file, "w", encoding="utf-8") as out:
-            subprocess.run(advisor + ["manifest", str(EXAMPLE)], env=env, stdout=out, check=True)
+            subprocess.run(advisor + ["manifest", str(EXAMPLE)], env=env, cwd=work, stdout=out, check=True)
         argvs = commands(python, advisor, str(manifest_file))
-        statuses = {name: _run(argv, env)[2] for name, argv in argvs.items()}  # warms caches, OS and ours
+        statuses = {name: _run(argv, env, work)[2] for name, argv in argvs.items()}  # warms caches, OS and ours
         walls: dict[str, list[float]] = {name: [] for name in argvs}
         cpus: dict[str, list[float]] = {name: [] for name in argvs}
         for round_ in range(runs):
@@ -98,7 +99,7 @@ def measure(runs: int, python: str, source: str | None) -> tuple[dict, dict, dic
                 run_env = env
                 if name == "evaluate, empty cache":
                     run_env = dict(env, XDG_CACHE_HOME=str(work / f"empty-{round_}"))
-                wall, cpu, _ = _run(argv, run_env)
+                wall, cpu, _ = _run(argv, run_env, work)
                 walls[name].append(wall)
                 cpus[name].append(cpu)
         return ({name: statistics.median(t) for name, t in walls.items()},
@@ -130,10 +131,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9, help="alternating rounds (at least 9)")
     parser.add_argument("--python", default=sys.executable, help="the interpreter whose pod-advisor to time")
     parser.add_argument("--source", help="put this checkout first on PYTHONPATH (to time another version)")
+    parser.add_argument("--module", action="store_true",
+                        help="run python -m advisor, not the console script (whose entry point another version "
+                             "may not have)")
     args = parser.parse_args()
     if args.runs < 9:
         parser.error("--runs: at least 9, so that the median means something")
-    walls, cpus, statuses = measure(args.runs, args.python, args.source)
+    walls, cpus, statuses = measure(args.runs, args.python, args.source, args.module)
     print(table(walls, cpus, statuses, args.runs))
 
 
