@@ -54,6 +54,11 @@ def test_a_review_of_a_few_files_starts_no_worker_pool(tmp_path, write):
     assert not loaded & {"multiprocessing", "concurrent.futures", "advisor.batch.evaluation"}
 
 
+def test_a_text_evaluation_loads_no_graph_drawing_or_subprocess(tmp_path):
+    loaded = _modules_after(tmp_path, "evaluate", EXAMPLE)
+    assert not loaded & {"advisor.render.graph", "subprocess", "html"}
+
+
 def test_a_manifest_written_again_is_not_schema_checked_again(tmp_path):
     assert "jsonschema" in _modules_after(tmp_path, "manifest", EXAMPLE)
     assert "jsonschema" not in _modules_after(tmp_path, "manifest", EXAMPLE)
