@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
-from typing import IO, Mapping
 
 
 def _isatty(stream) -> bool:
@@ -19,20 +17,18 @@ def _isatty(stream) -> bool:
         return False
 
 
-@dataclass
 class Environment:
-    stdin: IO = field(default_factory=lambda: sys.stdin)
-    stdout: IO = field(default_factory=lambda: sys.stdout)
-    stderr: IO = field(default_factory=lambda: sys.stderr)
-    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
-    stdin_isatty: bool | None = None
-    stdout_isatty: bool | None = None
+    """A plain class, not a dataclass: every command builds one, and --help should not wait
+    for the dataclasses module (and inspect, which it imports)."""
 
-    def __post_init__(self):
-        if self.stdin_isatty is None:
-            self.stdin_isatty = _isatty(self.stdin)
-        if self.stdout_isatty is None:
-            self.stdout_isatty = _isatty(self.stdout)
+    def __init__(self, stdin=None, stdout=None, stderr=None, environ=None, stdin_isatty: bool | None = None,
+                 stdout_isatty: bool | None = None):
+        self.stdin = sys.stdin if stdin is None else stdin
+        self.stdout = sys.stdout if stdout is None else stdout
+        self.stderr = sys.stderr if stderr is None else stderr
+        self.environ = os.environ if environ is None else environ
+        self.stdin_isatty = _isatty(self.stdin) if stdin_isatty is None else stdin_isatty
+        self.stdout_isatty = _isatty(self.stdout) if stdout_isatty is None else stdout_isatty
 
     @property
     def color(self) -> bool:

@@ -7,7 +7,6 @@ with status 2; nothing below the CLI prints or exits.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -26,6 +25,8 @@ def format_path(path: Sequence) -> str:
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
+    import difflib  # here: only a mistake needs it, and every run imports this module
+
     matches = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from contextlib import contextmanager
 from typing import IO, Iterator, Mapping
 
@@ -46,6 +44,8 @@ def atomic_writer(path: str, force: bool = False) -> Iterator[IO[str]]:
         raise InputError(Problem("is a folder; give a file name", file=path))
     if os.path.exists(path) and not force:
         raise InputError(Problem("already exists; pass --force to overwrite it", file=path))
+    import tempfile  # here: it imports shutil, random and the compression modules, which stdout never needs
+
     folder = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(folder, exist_ok=True)
@@ -77,6 +77,9 @@ def write_tree(path: str, files: Mapping[str, str], force: bool = False) -> None
     never some of the files. An existing folder that holds anything is replaced only
     with ``force``, and never one that holds the working folder (``-o . --force``).
     """
+    import shutil
+    import tempfile
+
     target = os.path.abspath(path)
     _check_tree_target(path, target, force)
     for name in files:
@@ -129,6 +132,9 @@ def _is_empty_folder(path: str) -> bool:
 
 def _rename_tree_into_place(temp: str, target: str) -> None:
     """Rename the folder ``temp`` to ``target``, replacing what is there (checked beforehand)."""
+    import shutil
+    import tempfile
+
     if not os.path.lexists(target) or _is_empty_folder(target):
         os.replace(temp, target)  # rename(2) replaces an empty folder in one step
         return

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from importlib import resources
-
-import yaml
 
 from .errors import KnowledgeBaseError
-from .schemacheck import ENTRY_ID, RULE_ID, Field, check_record, list_of, max_length, pattern
-from .yamlsource import SAFE_LOADER
+from .knowledge_files import PACKAGES, sources_key
+from .knowledge_files import yaml_files as _yaml_files  # a name of this module, so that tests can swap the files
+
+# PyYAML is imported where the files are parsed: with the cache warm (advisor.cache), a
+# command that reads no YAML of the user's never loads it.
 
 SEVERITIES = ("info", "warning", "error")
 CONCERNS = ("grouping", "roles", "placement", "controller", "service", "findings", "review")
@@ -84,56 +84,58 @@ class KnowledgeBase:
         return self.entries[entry_id]
 
 
-_ENTRY_FIELDS = {
-    "id": Field(str, check=pattern(ENTRY_ID)),
-    "title": Field(str),
-    "aliases": Field(list, required=False, check=list_of(str)),
-    "summary": Field(str, check=max_length(300)),
-    "details": Field(str),
-    "example": Field(str, required=False),
-    "related": Field(list, check=list_of(str)),
-    "source": Field(str, check=lambda v: None if v in ("seed", "kubernetes") else "must be seed or kubernetes"),
-}
-_QUIZ_FIELDS = {
-    "id": Field(str, check=pattern(ENTRY_ID)),
-    "question": Field(str),
-    "choices": Field(list),
-    "explanation": Field(str),
-    "see": Field(list, check=list_of(str)),
-    "from_seed": Field(bool),
-}
-_CHOICE_FIELDS = {"text": Field(str), "correct": Field(bool, required=False)}
-_RULE_FIELDS = {
-    "id": Field(str, check=pattern(RULE_ID)),
-    "concern": Field(str, check=lambda v: None if v in CONCERNS else f"must be one of {', '.join(CONCERNS)}"),
-    "title": Field(str),
-    "when": Field(str),
-    "see": Field(list, check=list_of(str)),
-    "raises": Field(list, required=False, check=list_of(str)),
-}
-_FINDING_FIELDS = {
-    "id": Field(str, check=pattern(RULE_ID)),
-    "severity": Field(str, check=lambda v: None if v in SEVERITIES else f"must be one of {', '.join(SEVERITIES)}"),
-    "title": Field(str),
-    "when": Field(str),
-    "fix": Field(str),
-    "see": Field(list, check=list_of(str)),
-    "guess": Field(str, required=False),
-    "sources": Field(list, required=False, check=lambda v: None if set(v) <= {"advise", "review"} and v
-                     else "a non-empty list of: advise, review"),
-}
+@functools.lru_cache(maxsize=1)
+def _fields() -> dict[str, dict]:
+    """The shape of each kind of record, for parsing (which a cached knowledge base spares)."""
+    from .schemacheck import ENTRY_ID, RULE_ID, Field, list_of, max_length, pattern
 
+    entry = {
+        "id": Field(str, check=pattern(ENTRY_ID)),
+        "title": Field(str),
+        "aliases": Field(list, required=False, check=list_of(str)),
+        "summary": Field(str, check=max_length(300)),
+        "details": Field(str),
+        "example": Field(str, required=False),
+        "related": Field(list, check=list_of(str)),
+        "source": Field(str, check=lambda v: None if v in ("seed", "kubernetes") else "must be seed or kubernetes"),
+    }
+    quiz = {
+        "id": Field(str, check=pattern(ENTRY_ID)),
+        "question": Field(str),
+        "choices": Field(list),
+        "explanation": Field(str),
+        "see": Field(list, check=list_of(str)),
+        "from_seed": Field(bool),
+    }
+    choice = {"text": Field(str), "correct": Field(bool, required=False)}
+    rule = {
+        "id": Field(str, check=pattern(RULE_ID)),
+        "concern": Field(str, check=lambda v: None if v in CONCERNS else f"must be one of {', '.join(CONCERNS)}"),
+        "title": Field(str),
+        "when": Field(str),
+        "see": Field(list, check=list_of(str)),
+        "raises": Field(list, required=False, check=list_of(str)),
+    }
+    finding = {
+        "id": Field(str, check=pattern(RULE_ID)),
+        "severity": Field(str, check=lambda v: None if v in SEVERITIES else f"must be one of {', '.join(SEVERITIES)}"),
+        "title": Field(str),
+        "when": Field(str),
+        "fix": Field(str),
+        "see": Field(list, check=list_of(str)),
+        "guess": Field(str, required=False),
+        "sources": Field(list, required=False, check=lambda v: None if set(v) <= {"advise", "review"} and v
+                         else "a non-empty list of: advise, review"),
+    }
 
-def _yaml_files(package: str) -> list[tuple[str, str]]:
-    folder = resources.files(package)
-    found = []
-    for item in sorted(folder.iterdir(), key=lambda p: p.name):
-        if item.name.endswith((".yaml", ".yml")):
-            found.append((f"{package.replace('.', '/')}/{item.name}", item.read_text(encoding="utf-8")))
-    return found
+    return {"entry": entry, "quiz": quiz, "choice": choice, "rule": rule, "finding": finding}
 
 
 def _load_list(name: str, text: str, top_key: str, problems: list[str]) -> list:
+    import yaml
+
+    from .yamlsource import SAFE_LOADER
+
     try:
         data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
@@ -149,18 +151,28 @@ def _load_list(name: str, text: str, top_key: str, problems: list[str]) -> list:
     return items
 
 
-def load_knowledge_base() -> KnowledgeBase:
-    """Read and check everything; raises KnowledgeBaseError listing every problem."""
-    from .questions import parse_questions
+def _sources() -> dict[str, list[tuple[str, str]]]:
+    return {package: _yaml_files(package) for package in PACKAGES}
 
+
+def load_knowledge_base(sources: dict[str, list[tuple[str, str]]] | None = None) -> KnowledgeBase:
+    """Read and check everything; raises KnowledgeBaseError listing every problem."""
+    import yaml
+
+    from .questions import parse_questions
+    from .schemacheck import check_record
+    from .yamlsource import SAFE_LOADER
+
+    fields = _fields()
+    sources = sources or _sources()
     problems: list[str] = []
     entries: dict[str, Entry] = {}
     aliases: dict[str, str] = {}
-    for name, text in _yaml_files("knowledge.kb"):
+    for name, text in sources["knowledge.kb"]:
         prefix = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         for i, raw in enumerate(_load_list(name, text, "entries", problems)):
             where = f"{name}: entries[{i}]"
-            if not check_record(raw, _ENTRY_FIELDS, where, problems):
+            if not check_record(raw, fields["entry"], where, problems):
                 continue
             if raw["id"].split(".")[0] != prefix:
                 problems.append(f"{where}.id: {raw['id']!r} must start with {prefix!r}. (the file's name)")
@@ -180,14 +192,14 @@ def load_knowledge_base() -> KnowledgeBase:
                 aliases[alias] = entry.id
 
     quiz: list[QuizQuestion] = []
-    for name, text in [f for f in _yaml_files("knowledge") if f[0].endswith("/quiz.yaml")]:
+    for name, text in [f for f in sources["knowledge"] if f[0].endswith("/quiz.yaml")]:
         for i, raw in enumerate(_load_list(name, text, "questions", problems)):
             where = f"{name}: questions[{i}]"
-            if not check_record(raw, _QUIZ_FIELDS, where, problems):
+            if not check_record(raw, fields["quiz"], where, problems):
                 continue
             choices = []
             for j, choice in enumerate(raw["choices"]):
-                if check_record(choice, _CHOICE_FIELDS, f"{where}.choices[{j}]", problems):
+                if check_record(choice, fields["choice"], f"{where}.choices[{j}]", problems):
                     choices.append((choice["text"], bool(choice.get("correct", False))))
             if sum(1 for _, correct in choices if correct) != 1:
                 problems.append(f"{where}.choices: exactly one choice must be correct")
@@ -196,7 +208,7 @@ def load_knowledge_base() -> KnowledgeBase:
 
     rules: dict[str, RuleInfo] = {}
     findings: dict[str, FindingInfo] = {}
-    for name, text in _yaml_files("knowledge.rules"):
+    for name, text in sources["knowledge.rules"]:
         try:
             data = yaml.load(text, Loader=SAFE_LOADER) or {}
         except yaml.YAMLError as exc:
@@ -207,14 +219,14 @@ def load_knowledge_base() -> KnowledgeBase:
             continue
         for i, raw in enumerate(data.get("rules") or []):
             where = f"{name}: rules[{i}]"
-            if check_record(raw, _RULE_FIELDS, where, problems):
+            if check_record(raw, fields["rule"], where, problems):
                 if raw["id"] in rules:
                     problems.append(f"{where}.id: rule {raw['id']!r} is defined twice")
                 rules[raw["id"]] = RuleInfo(raw["id"], raw["concern"], raw["title"], raw["when"].strip(),
                                             tuple(raw["see"]), tuple(raw.get("raises", ())))
         for i, raw in enumerate(data.get("findings") or []):
             where = f"{name}: findings[{i}]"
-            if check_record(raw, _FINDING_FIELDS, where, problems):
+            if check_record(raw, fields["finding"], where, problems):
                 if raw["id"] in findings:
                     problems.append(f"{where}.id: finding {raw['id']!r} is defined twice")
                 findings[raw["id"]] = FindingInfo(raw["id"], raw["severity"], raw["title"], raw["when"].strip(),
@@ -222,7 +234,7 @@ def load_knowledge_base() -> KnowledgeBase:
                                                   tuple(raw.get("sources", ("advise",))))
 
     questions = None
-    for name, text in [f for f in _yaml_files("knowledge") if f[0].endswith("/questions.yaml")]:
+    for name, text in [f for f in sources["knowledge"] if f[0].endswith("/questions.yaml")]:
         questions = parse_questions(name, text, problems)
     if questions is None:
         problems.append("knowledge/questions.yaml: missing")
@@ -260,5 +272,21 @@ def dangling_references(kb: KnowledgeBase) -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def knowledge_base() -> KnowledgeBase:
-    """The shipped knowledge base, loaded and checked once per process."""
-    return load_knowledge_base()
+    """The shipped knowledge base, loaded and checked once per process.
+
+    Parsing and checking it is most of a short command's start-up, so the checked
+    result is kept in the user's cache (advisor.cache) under a key of this version,
+    this Python and the text of every knowledge file: an edited file, an upgrade or
+    another Python builds and checks it again. The files are read either way (for
+    the key), so a broken knowledge base is never hidden by a cached one.
+    """
+    from . import cache
+
+    sources = _sources()
+    key = sources_key(sources)
+    kb = cache.load("knowledge", key)
+    if isinstance(kb, KnowledgeBase):
+        return kb
+    kb = load_knowledge_base(sources)
+    cache.store("knowledge", key, cache.pickled(kb))
+    return kb

@@ -89,6 +89,17 @@ def names(kb: KnowledgeBase, topic: Topic) -> list[str]:
     return [topic.id, topic.title]
 
 
+def completion_words(kb: KnowledgeBase) -> list[str]:
+    """The one-word names ``explain`` resolves, for Tab completion: entry ids, ids without their
+    area (``sidecar``), one-word aliases, rule and finding ids; each once. Titles are left out:
+    they are aliases' capitalised twins, and Tab completion minds case."""
+    words = []
+    for entry in kb.entries.values():
+        words += [entry.id, entry.id.split(".", 1)[1], *(alias for alias in entry.aliases if " " not in alias)]
+    words += list(kb.rules) + list(kb.findings)
+    return list(dict.fromkeys(words))
+
+
 def _prefer_entries(found: list[Topic]) -> list[Topic]:
     entries = [t for t in found if t.kind == "entry"]
     return entries or found

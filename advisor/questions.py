@@ -12,9 +12,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
-from .schemacheck import Field, check_record
 
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 VERSION = re.compile(r"^1\.(\d+)$")
@@ -321,34 +318,43 @@ class QuestionSet:
         return [f"1.{m}" for m in range(self.oldest, self.newest + 1)]
 
 
-_QUESTION_FIELDS = {
-    "id": Field(str),
-    "key": Field(str),
-    "scope": Field(str, check=lambda v: None if v in SCOPES else f"must be one of {', '.join(SCOPES)}"),
-    "type": Field(str, check=lambda v: None if v in TYPES else f"unknown type; known: {', '.join(TYPES)}"),
-    "required": Field(bool, required=False),
-    "default": Field(object, required=False),
-    "choices": Field(list, required=False),
-    "minimum": Field(int, required=False),
-    "when": Field(list, required=False),
-    "suggest": Field(list, required=False),
-    "ask": Field(bool, required=False),
-    "prompt": Field(str),
-    "help": Field(str),
-    "see": Field(list),
-}
+def _question_fields() -> dict:
+    """The shape of one question in questions.yaml (built when the file is parsed, which a
+    cached knowledge base spares: advisor.knowledge)."""
+    from .schemacheck import Field
+
+    return {
+        "id": Field(str),
+        "key": Field(str),
+        "scope": Field(str, check=lambda v: None if v in SCOPES else f"must be one of {', '.join(SCOPES)}"),
+        "type": Field(str, check=lambda v: None if v in TYPES else f"unknown type; known: {', '.join(TYPES)}"),
+        "required": Field(bool, required=False),
+        "default": Field(object, required=False),
+        "choices": Field(list, required=False),
+        "minimum": Field(int, required=False),
+        "when": Field(list, required=False),
+        "suggest": Field(list, required=False),
+        "ask": Field(bool, required=False),
+        "prompt": Field(str),
+        "help": Field(str),
+        "see": Field(list),
+    }
 
 
 def parse_questions(name: str, text: str, problems: list[str]) -> QuestionSet:
+    import yaml  # here, not above: a cached knowledge base needs no YAML parser (advisor.knowledge)
+
+    from .schemacheck import check_record
     from .yamlsource import SAFE_LOADER
 
+    fields = _question_fields()
     data = yaml.load(text, Loader=SAFE_LOADER) or {}
     versions = data.get("kubernetes", {})
     result = QuestionSet(oldest=versions.get("oldest", 25), newest=versions.get("newest", 37))
     seen: dict[str, set] = {"id": set(), "key": set()}
     for i, raw in enumerate(data.get("questions") or []):
         where = f"{name}: questions[{i}]"
-        if not check_record(raw, _QUESTION_FIELDS, where, problems):
+        if not check_record(raw, fields, where, problems):
             continue
         for key in ("id", "key"):
             if raw[key] in seen[key]:

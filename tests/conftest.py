@@ -32,6 +32,16 @@ def run_cli(*argv: str, stdin: str = "", tty: bool = False, environ: dict | None
     return Run(status, out.getvalue(), err.getvalue())
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_home(tmp_path_factory):
+    """pod-advisor keeps a start-up cache under XDG_CACHE_HOME: the tests' own, never the user's
+    (the processes tests start inherit it)."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -40,3 +40,13 @@ def require_tool(name: str, how: str) -> str:
     if in_ci():
         pytest.fail(f"CI needs {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def require_built(path: Path, how: str) -> Path:
+    """A file or folder a tools/ script makes (``path``); skip (fail in CI) saying ``how`` when it is missing."""
+    if path.exists():
+        return path
+    reason = f"{path.relative_to(ROOT)} is missing ({how})"
+    if in_ci():
+        pytest.fail(f"CI needs {reason}", pytrace=False)
+    pytest.skip(reason)

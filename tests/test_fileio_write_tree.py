@@ -98,12 +98,12 @@ def test_a_failure_half_way_leaves_no_folder_and_no_temporary_one(tmp_path, monk
 
 
 def test_an_unwritable_parent_is_an_input_error_naming_the_folder(tmp_path, monkeypatch):
-    import advisor.fileio as fileio
+    import tempfile  # the module fileio imports where it writes (not at its top: start-up, issue 14)
 
     def refused(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(fileio.tempfile, "mkdtemp", refused)
+    monkeypatch.setattr(tempfile, "mkdtemp", refused)
     target = str(tmp_path / "chart")
     with pytest.raises(InputError) as raised:
         write_tree(target, FILES)

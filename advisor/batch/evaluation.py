@@ -10,6 +10,7 @@ of memory) breaks the pool with an error rather than hanging the batch.
 
 from __future__ import annotations
 
+import functools
 import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -62,11 +63,11 @@ class WorkerFailed(Exception):
     """A worker process could not build its engine, or died; the batch cannot go on."""
 
 
-def _start_worker(check: bool) -> None:
+def _start_worker(make_worker) -> None:
     global _evaluator, _failure
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
-        _evaluator = Evaluator(check)
+        _evaluator = make_worker()
     except Exception as exc:  # raised from the first chunk, so the pool does not respawn forever
         _failure = f"{type(exc).__name__}: {exc}"
 
@@ -96,20 +97,24 @@ class Evaluations:
 
     Worker processes start on entering (before any other thread, such as the
     progress bar's, so that forking is safe) and stop on leaving.
+
+    ``worker`` puts other work through the same pool: a picklable callable that
+    builds, once per process, what is then called with each item (``paths`` being
+    any items); ``pod-advisor review --jobs`` reviews objects with it.
     """
 
-    def __init__(self, paths: Sequence[str], jobs: int = 1, check: bool = False):
+    def __init__(self, paths: Sequence, jobs: int = 1, check: bool = False, worker=None):
         self.paths = paths
         self.jobs = max(1, min(jobs, len(paths)))
-        self.check = check
+        self.make_worker = worker or functools.partial(Evaluator, check)
         self.pool = None
-        self.evaluator: Evaluator | None = None
+        self.evaluator = None
 
-    def __enter__(self) -> Iterator[FileResult]:
+    def __enter__(self) -> Iterator:
         if self.jobs == 1:
-            self.evaluator = Evaluator(self.check)
+            self.evaluator = self.make_worker()
             return self._in_process()
-        self.pool = ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=(self.check,))
+        self.pool = ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=(self.make_worker,))
         try:  # the workers start now, while this is the only thread (so forking is safe), and show they work
             self.pool.submit(_ready).result()
         except BaseException:

@@ -21,7 +21,8 @@ EPILOG = """examples:
   pod-advisor batch 'teams/*/answers/*.yaml' --format junit -o report.xml --check"""
 
 
-def _jobs(text: str) -> int:
+def jobs_argument(text: str) -> int:
+    """argparse type of --jobs (batch and review): a whole number, at least 1."""
     try:
         value = int(text)
     except ValueError:
@@ -45,14 +46,14 @@ def configure(parser) -> None:
                         help="compare each recommendation with the file's expect: block; a mismatch fails the file")
     parser.add_argument("--fail-on", choices=("info", "warning", "error"), default=None,
                         help="fail a file that raises a finding of this severity or worse")
-    parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+    parser.add_argument("-j", "--jobs", type=jobs_argument, default=None, metavar="N",
                         help="worker processes (default: the CPU count; a small batch runs in process)")
 
 
 SMALL_BATCH = 100  # fewer files than this run in process unless --jobs says otherwise: workers cost more to start
 
 
-def _cpus() -> int:
+def cpus() -> int:
     """The CPUs this process may run on (a container's limit, not the host's count)."""
     try:
         return len(os.sched_getaffinity(0)) or 1
@@ -81,7 +82,7 @@ def _run(args, env) -> int:
     from ..render.style import Style
 
     files = answer_files(args.paths)
-    jobs = args.jobs or (1 if len(files) < SMALL_BATCH else _cpus())
+    jobs = args.jobs or (1 if len(files) < SMALL_BATCH else cpus())
     to_file = not to_stdout(args.output)
     totals = Totals(check=args.check)
     with results_stream(env, args.output, args.force) as out, Evaluations(files, jobs, args.check) as results:

@@ -26,19 +26,24 @@ def configure(parser) -> None:
 def run(args, env) -> int:
     from ..core import advise_file
     from ..recommendation import fails_on
-    from ..render.graph import GraphvizFailed, GraphvizMissing
     from .render_recommendation import render
 
     recommendation = advise_file(args.file)
     try:
         text = render(recommendation, args.format, env, explain=args.explain)
-    except GraphvizMissing as exc:
-        # Not the answers' fault, nor ours: this machine cannot draw SVG. Like a usage error,
-        # the user fixes it (install Graphviz, or ask for --format dot), so exit status 2.
-        env.err(f"pod-advisor: {exc}")
-        return EXIT_INVALID
-    except GraphvizFailed as exc:
-        env.err(f"pod-advisor: internal error, please report it: {exc}")
-        return EXIT_INTERNAL
+    except Exception as exc:
+        # The graph module (and the subprocess, shutil and html it imports) is loaded by render
+        # for a picture only, so it is imported here, not above: text output starts without it.
+        from ..render.graph import GraphvizFailed, GraphvizMissing
+
+        if isinstance(exc, GraphvizMissing):
+            # Not the answers' fault, nor ours: this machine cannot draw SVG. Like a usage error,
+            # the user fixes it (install Graphviz, or ask for --format dot), so exit status 2.
+            env.err(f"pod-advisor: {exc}")
+            return EXIT_INVALID
+        if isinstance(exc, GraphvizFailed):
+            env.err(f"pod-advisor: internal error, please report it: {exc}")
+            return EXIT_INTERNAL
+        raise
     env.stdout.write(text)
     return 1 if fails_on(recommendation.worst_severity(), args.fail_on) else 0

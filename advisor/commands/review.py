@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from . import cluster_options
+from .batch import cpus, jobs_argument  # --jobs as batch has it
+
 HELP = "review Kubernetes manifests for Pod design mistakes"
 DESCRIPTION = (
     "Read manifests (files, folders, or - for standard input) and review every Pod, Deployment, ReplicaSet, "
@@ -18,7 +21,7 @@ FORMATS = ("text", "json", "sarif")
 
 
 def configure(parser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH",
+    parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="a manifest file, a folder (searched for *.yaml, *.yml, *.json), or - for standard input")
     parser.add_argument("--format", choices=FORMATS, default="text",
                         help="text for people (default), json, or sarif (2.1.0, for code scanning)")
@@ -39,16 +42,34 @@ def configure(parser) -> None:
     parser.add_argument("--diff", action="store_true",
                         help="print what --fix changes as a unified diff (patch -p0) instead of the report; "
                              "without --fix a dry run that writes nothing, exit status as without it")
+    parser.add_argument("-j", "--jobs", type=jobs_argument, default=None, metavar="N",
+                        help="worker processes (default: the CPU count; fewer than 100 objects are reviewed "
+                             "in process); the report is the same")
+    cluster_options.configure(parser)
 
 
 def run(args, env) -> int:
+    try:
+        return _run(args, env)
+    except Exception as exc:
+        # Imported here, not above: a review of a few files never starts the worker pool.
+        from ..batch.evaluation import WorkerFailed
+
+        if not isinstance(exc, WorkerFailed):
+            raise
+        env.err(f"pod-advisor: internal error, please report it: {exc}")  # and no report is written
+        return 3
+
+
+def _run(args, env) -> int:
     import os
 
     from ..errors import InputError, Problem
     from ..fileio import to_stdout, write_output
     from ..knowledge import knowledge_base
     from ..review import ReviewOptions, Reviewer
-    from ..review.objects import read_inputs
+    from ..review.objects import parse_inputs
+    from ..review.parallel import SMALL_REVIEW, review_in_workers
     from ..review.render import render_json, render_sarif, render_text
     from ..review.suppress import CONFIG_NAME, parse_config
     from ..yamlsource import read_text
@@ -63,6 +84,7 @@ def run(args, env) -> int:
             kubernetes = question.check(args.kubernetes, raw=args.kubernetes)
         except Invalid as exc:
             raise InputError(Problem(f"--kubernetes: {exc}", hint=exc.hint)) from None
+    cluster_options.check(args)
     if args.paths.count("-") > 1:
         raise InputError(Problem("- (standard input) can be given only once"))
     fixing = args.fix or args.diff
@@ -77,14 +99,15 @@ def run(args, env) -> int:
     if config_path:
         config = parse_config(read_text(config_path), config_path, reviewer.finding_ids)
 
-    stdin_text = None
-    if "-" in args.paths:
-        if env.stdin_isatty:
-            env.err("pod-advisor: reading manifests from standard input; end with Ctrl-D")
-        stdin_text = env.stdin.read()
-    texts, unreadable = read_inputs(args.paths, stdin_text)
-    report = reviewer.review_texts(texts, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
-                                                        config=config), unreadable)
+    if args.cluster:
+        texts, kubernetes = cluster_options.read(args, env, kubernetes, question)
+        unreadable = []
+    else:
+        texts, unreadable = _read_files(args.paths, env)
+    inputs = parse_inputs(texts, unreadable)
+    jobs = args.jobs or (1 if len(inputs.objects) < SMALL_REVIEW else cpus())
+    report = review_in_workers(reviewer, inputs, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
+                                                               config=config), jobs)
     fix_failed = 0
     if fixing:
         from .review_fix import fix_files
@@ -104,8 +127,8 @@ def run(args, env) -> int:
             env.err("pod-advisor: nothing to fix")
         fix_failed = 3 if outcome.defects else 2 if outcome.errors else 0
         if args.fix and outcome.fixed:  # the report and the exit status are about the files as they are now
-            report = reviewer.review_texts(outcome.texts, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest,
-                                                                        config=config), unreadable)
+            report = review_in_workers(reviewer, parse_inputs(outcome.texts, unreadable),
+                                       ReviewOptions(kubernetes=kubernetes, suggest=args.suggest, config=config), jobs)
 
     # One bad file never hides the rest: each is named here, the others are reviewed, and
     # the exit status says that some input was invalid.
@@ -131,3 +154,14 @@ def run(args, env) -> int:
     if report.errors or fix_failed:
         return 2
     return 1 if report.fails(args.fail_on) else 0
+
+
+def _read_files(paths: list[str], env):
+    from ..review.objects import read_inputs
+
+    stdin_text = None
+    if "-" in paths:
+        if env.stdin_isatty:
+            env.err("pod-advisor: reading manifests from standard input; end with Ctrl-D")
+        stdin_text = env.stdin.read()
+    return read_inputs(paths, stdin_text)

@@ -7,7 +7,7 @@ reason, tied to the firing rule's id and knowledge-base entries) and
 
 from __future__ import annotations
 
-from ..experta_compat import KnowledgeEngine
+from ..experta_compat import CachedReteMatcher, KnowledgeEngine
 from ..knowledge import KnowledgeBase
 from ..model import Answers
 from ..recommendation import SEVERITY_ORDER, ContainerPlan, Finding, Reason, Recommendation, WorkloadPlan
@@ -27,6 +27,8 @@ def shown(value) -> str:
 
 
 class AdvisorEngine(KnowledgeEngine):
+    __matcher__ = CachedReteMatcher  # the Rete network is built once, then kept in the user's cache
+
     def __init__(self, kb: KnowledgeBase):
         super().__init__()
         self.kb = kb

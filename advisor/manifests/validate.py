@@ -57,11 +57,24 @@ APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
 
 
 def validate_objects(objects: Iterable[dict], kubernetes: str) -> list[str]:
-    """Every reason a cluster of ``kubernetes`` ("1.33") would refuse these objects; empty when none."""
+    """Every reason a cluster of ``kubernetes`` ("1.33") would refuse these objects; empty when none.
+
+    An object the schemas passed in an earlier run is not schema-checked again (known_valid).
+    """
+    from .known_valid import KnownValid
+
     objects = list(objects)
     problems = []
+    known = KnownValid()
     for obj in objects:
-        problems += [f"{describe(obj)}: {p}" for p in schema_problems(obj, kubernetes)]
+        digest = known.digest(obj, kubernetes)
+        if digest in known:
+            continue
+        found = schema_problems(obj, kubernetes)
+        if not found:
+            known.add(digest)
+        problems += [f"{describe(obj)}: {p}" for p in found]
+    known.save()
     problems += api_problems(objects, kubernetes)
     return problems
 

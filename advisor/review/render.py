@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from .. import __version__
 from ..knowledge import KnowledgeBase
 from ..render.style import SEVERITY_STYLE, Style
@@ -86,6 +84,8 @@ def _summary(report: ReviewReport, style: Style) -> str:
 
 
 def render_json(report: ReviewReport, kb: KnowledgeBase) -> str:
+    import json  # here, as in render_sarif: the text report, the usual one, does without
+
     return json.dumps(report.to_dict(kb), indent=2) + "\n"
 
 
@@ -153,6 +153,8 @@ def render_sarif(report: ReviewReport, kb: KnowledgeBase) -> str:
             "toolExecutionNotifications": [_notification(problem) for problem in report.errors],
         }]
     sarif = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    import json
+
     return json.dumps(sarif, indent=2) + "\n"
 
 
@@ -167,6 +169,10 @@ def _notification(problem) -> dict:
 
 
 def _uri(path: str) -> str:
+    """A file name as the URI reference SARIF requires: a space, '#' or 'ü' percent-encoded
+    (code scanning decodes them back to the file's path)."""
+    from urllib.parse import quote
+
     if path == STDIN:
         return "stdin"
-    return path.replace("\\", "/").removeprefix("./")
+    return quote(path.replace("\\", "/").removeprefix("./"), safe="/")

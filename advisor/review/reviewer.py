@@ -24,6 +24,18 @@ class ReviewOptions:
     config: IgnoreConfig | None = None
 
 
+@dataclass
+class ObjectOutcome:
+    """What reviewing one object gave: its review, or None when it was not reviewed, and the
+    notes it raised, in order. ``skipped``: a kind that is read but never reviewed (a Service);
+    otherwise a workload left out (a patch, no container), which a note says."""
+
+    kind: str
+    review: ObjectReview | None
+    notes: list[Note]
+    skipped: bool = False
+
+
 class Reviewer:
     def __init__(self, advisor=None):
         from ..engine import Advisor
@@ -58,24 +70,37 @@ class Reviewer:
         """Parse (name, text) pairs and review them together; files that are not YAML become report errors."""
         return self.review(parse_inputs(texts, errors), options)
 
-    def review(self, inputs: Inputs, options: ReviewOptions) -> ReviewReport:
+    def review(self, inputs: Inputs, options: ReviewOptions, outcomes=None) -> ReviewReport:
+        """Review every object of ``inputs``. ``outcomes``: each object's ``review_object``, in
+        input order, when they were computed elsewhere (``review --jobs``, advisor.review.parallel)."""
+        if outcomes is None:
+            outcomes = (self.review_object(obj, inputs, options) for obj in inputs.objects)
         notes: list[Note] = []
         skipped: Counter = Counter()
         not_reviewed = 0  # workloads that are parts of objects (patches) or hold no container
         reviews = []
-        for obj in inputs.objects:
-            if not obj.reviewed:
-                skipped[obj.kind] += 1
-                continue
-            subject = describe(obj, inputs, self.target_version(obj, options, notes), self.purposes)
-            if isinstance(subject, Skip):
-                notes.append(Note(obj.file, subject.line, subject.text))
+        for outcome in outcomes:
+            notes += outcome.notes
+            if outcome.review is not None:
+                reviews.append(outcome.review)
+            elif outcome.skipped:
+                skipped[outcome.kind] += 1
+            else:
                 not_reviewed += 1
-                continue
-            notes += [Note(obj.file, line, text) for line, text in subject.notes]
-            reviews.append(self.review_subject(subject, options, notes))
         return ReviewReport(options.kubernetes or self.version_question.default, list(inputs.files), reviews,
                             dict(sorted(skipped.items())), notes, list(inputs.errors), not_reviewed)
+
+    def review_object(self, obj, inputs: Inputs, options: ReviewOptions) -> ObjectOutcome:
+        """One object of ``inputs`` (the others are there for cross-object checks)."""
+        notes: list[Note] = []
+        if not obj.reviewed:
+            return ObjectOutcome(obj.kind, None, notes, skipped=True)
+        subject = describe(obj, inputs, self.target_version(obj, options, notes), self.purposes)
+        if isinstance(subject, Skip):
+            notes.append(Note(obj.file, subject.line, subject.text))
+            return ObjectOutcome(obj.kind, None, notes)
+        notes += [Note(obj.file, line, text) for line, text in subject.notes]
+        return ObjectOutcome(obj.kind, self.review_subject(subject, options, notes), notes)
 
     def review_subject(self, subject: Subject, options: ReviewOptions, notes: list[Note]) -> ObjectReview:
         obj = subject.obj

@@ -1,0 +1,73 @@
+"""Objects the strict JSON schemas have already passed, remembered between runs.
+
+Checking a starter manifest against kubernetes-validate's schemas means importing
+jsonschema and reading the schemas: most of a ``manifest`` run, spent again on the
+same objects every time the same answers are written out. The outcome is a pure
+function of the object, the Kubernetes version, the schemas and the checking code, so
+an object that passed is remembered (in advisor.cache) under a digest of the object
+and the version, in a store keyed by pod-advisor's version, this module's and
+validate.py's code, and the installed kubernetes-validate and jsonschema: an upgrade
+of any of them, or an object that differs by a byte, is checked again. Only passes
+are kept; a failure is a defect of ours and is always reported afresh.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib.machinery import PathFinder
+
+from .. import __version__, cache
+
+KIND = "schema-valid"
+MAX_OBJECTS = 1024  # the most recent passes; a bound on the file, far above one user's manifests
+
+
+def _installed(package: str) -> str:
+    """Where ``package`` is installed and when it was written, found without importing it."""
+    spec = PathFinder.find_spec(package)
+    if spec is None or not spec.origin:
+        return f"{package}: not installed"
+    info = os.stat(spec.origin)
+    return f"{spec.origin}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def _code() -> str:
+    here = os.path.dirname(__file__)
+    texts = []
+    for name in ("validate.py", "known_valid.py"):
+        with open(os.path.join(here, name), encoding="utf-8") as handle:
+            texts.append(handle.read())
+    return "\n".join(texts)
+
+
+class KnownValid:
+    """``digest in known`` / ``known.add(digest)`` / ``known.save()``."""
+
+    def __init__(self):
+        try:
+            self.key = cache.digest(KIND, __version__, _code(), _installed("kubernetes_validate"),
+                                    _installed("jsonschema"))
+        except OSError:
+            self.key = None
+        stored = cache.load(KIND, self.key) if self.key else None
+        self.digests: dict[str, None] = stored if isinstance(stored, dict) else {}
+        self.changed = False
+
+    @staticmethod
+    def digest(obj: dict, kubernetes: str) -> str:
+        return cache.digest(kubernetes, json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+
+    def __contains__(self, digest: str) -> bool:
+        return digest in self.digests
+
+    def add(self, digest: str) -> None:
+        self.digests.pop(digest, None)
+        self.digests[digest] = None
+        while len(self.digests) > MAX_OBJECTS:
+            del self.digests[next(iter(self.digests))]
+        self.changed = True
+
+    def save(self) -> None:
+        if self.changed and self.key:
+            cache.store(KIND, self.key, cache.pickled(self.digests))

@@ -1,0 +1,44 @@
+"""Reviewing a large tree in worker processes: ``pod-advisor review --jobs N``.
+
+The objects are shared out, not the files: a workload's review reads the other
+objects (the Services that select it, the ConfigMaps it mounts), so every worker
+holds all the parsed inputs and reviews the objects it is given by their index.
+The inputs reach the workers with the pool (inherited when the platform forks,
+pickled once per worker otherwise); only indices go out, and each object's
+outcome comes back, in input order, to be assembled exactly as one process would.
+
+The pool is batch's (advisor.batch.evaluation): the same chunking, bound on work
+in flight, Ctrl-C handling and failure when a worker dies.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from .objects import Inputs
+from .report import ReviewReport
+from .reviewer import ObjectOutcome, ReviewOptions, Reviewer
+
+SMALL_REVIEW = 100  # fewer objects than this are reviewed in process: workers cost more to start
+
+
+class _ObjectReviewer:
+    """What a worker calls with each object's index; builds its own Reviewer (and engine) once."""
+
+    def __init__(self, inputs: Inputs, options: ReviewOptions):
+        self.inputs = inputs
+        self.options = options
+        self.reviewer = Reviewer()
+
+    def __call__(self, index: int) -> ObjectOutcome:
+        return self.reviewer.review_object(self.inputs.objects[index], self.inputs, self.options)
+
+
+def review_in_workers(reviewer: Reviewer, inputs: Inputs, options: ReviewOptions, jobs: int) -> ReviewReport:
+    """The report ``reviewer.review(inputs, options)`` gives, the objects reviewed by ``jobs`` processes."""
+    if jobs <= 1:
+        return reviewer.review(inputs, options)
+    from ..batch.evaluation import Evaluations  # here: multiprocessing is for large trees only
+    worker = functools.partial(_ObjectReviewer, inputs, options)
+    with Evaluations(range(len(inputs.objects)), jobs, worker=worker) as outcomes:
+        return reviewer.review(inputs, options, outcomes)
