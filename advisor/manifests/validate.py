@@ -142,9 +142,10 @@ def _validator(folder: str, kind: str, api_version: str):
     except FileNotFoundError:
         return None
     registry = _definitions(folder) @ (Resource.from_contents(schema) @ Registry())
-    return jsonschema.Draft202012Validator(schema, registry=registry, format_checker=_INTEGER_FORMATS)
+    return jsonschema.Draft202012Validator(schema, registry=registry, format_checker=_integer_formats())
 
 
+@functools.lru_cache(maxsize=None)
 def _integer_formats():
     """The schemas' "format": "int32" and "int64", which jsonschema does not check by itself: the API
     server's decoder refuses a number that does not fit (replicas: 2147483648)."""
@@ -155,9 +156,6 @@ def _integer_formats():
         checker.checks(name)(lambda value, bits=bits: not isinstance(value, int) or isinstance(value, bool)
                              or -2 ** (bits - 1) <= value < 2 ** (bits - 1))
     return checker
-
-
-_INTEGER_FORMATS = _integer_formats()
 
 
 # -- what the API server checks beyond the schemas ---------------------------------
