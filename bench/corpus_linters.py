@@ -5,7 +5,9 @@ Each tool is a subprocess whose output is read back into findings keyed like our
 is left out of the key because the tools spell "no namespace" differently (Checkov
 writes "default"); two objects of one kind and name in one file are rare enough.
 
-The tools are built by bench/build-linters.sh into bench/tools/bin; one that is not
+Runners take (root, files, index): ``index`` answers ``locate(file, line)`` (the object
+enclosing a line) and ``objects_in(file)`` ((kind, name) of its objects), from what
+pod-advisor read. The tools are built by bench/build-linters.sh into bench/tools/bin; one that is not
 there is reported as "not installed", never an error.
 """
 
@@ -114,12 +116,12 @@ def _run(argv: list[str], cwd: str | None = None, timeout: float = 3600) -> tupl
 _CHECKOV_RESOURCE = re.compile(r"^(?P<kind>[^.]+)\.(?P<ns>[^.]*)\.(?P<name>.+)$")
 
 
-def run_checkov(root: str, files: list[str], locate=None) -> ToolRun:
+def run_checkov(root: str, files: list[str], index=None) -> ToolRun:
     """checkov -d ROOT --framework kubernetes -o json --quiet: it walks the folder itself.
 
     Checkov reports a Pod template as a resource of its own ("Pod.ns.owner.label-value...")
-    at lines inside its owner; ``locate(file, line)`` names the object that encloses a
-    line, so such a finding counts for the Deployment (or Job, ...) it is part of.
+    at lines inside its owner; ``index.locate(file, line)`` names the object that encloses
+    a line, so such a finding counts for the Deployment (or Job, ...) it is part of.
     """
     run = ToolRun("checkov", root, files=len(files))
     exe = binary("checkov")
@@ -147,7 +149,7 @@ def run_checkov(root: str, files: list[str], locate=None) -> ToolRun:
         for failed in results.get("failed_checks") or []:
             where = _relative(root, failed["file_path"])
             line = (failed.get("file_line_range") or [None])[0]
-            found = locate(where, line) if locate and line else None
+            found = index.locate(where, line) if index and line else None
             if found is None:
                 match = _CHECKOV_RESOURCE.match(failed.get("resource", ""))
                 found = (match["kind"], match["name"]) if match else (failed.get("resource", "?"), "?")
@@ -161,9 +163,6 @@ def run_checkov(root: str, files: list[str], locate=None) -> ToolRun:
 KUBE_SCORE_FLAGGED = 5  # grades: 1 critical, 5 warning, 7 almost ok, 10 ok
 
 
-KUBE_SCORE_CHUNK = 64  # files per run while looking for the ones it cannot parse
-
-
 def _kube_score(exe: str, files: list[str]) -> tuple[bool, int, str, str, float, list]:
     """(parsed, status, stdout, stderr, seconds, scored objects) of one kube-score run."""
     status, out, err, wall = _run([exe, "score", "-o", "json", *files])
@@ -175,57 +174,82 @@ def _kube_score(exe: str, files: list[str]) -> tuple[bool, int, str, str, float,
     return parsed, status, out, err, wall, data or []
 
 
-def run_kube_score(root: str, files: list[str], locate=None) -> ToolRun:
-    """kube-score score -o json FILE...: one run over all files, so Services meet their Pods.
+def batches(files: list[str], root: str, index=None) -> list[list[str]]:
+    """kube-score keeps only the last object of each kind and name it is given (several
+    overlays of one Deployment: all but one vanish), so it is run per folder, each folder's
+    files split into as few batches as keep every (kind, name) once. A Service and its
+    Deployment usually share a folder, so the cross-object checks still see both."""
+    by_folder: dict[str, list[str]] = {}
+    for path in files:
+        by_folder.setdefault(os.path.dirname(path), []).append(path)
+    result = []
+    for folder in sorted(by_folder):
+        groups: list[tuple[set, list]] = []
+        for path in by_folder[folder]:
+            names = set(index.objects_in(os.path.relpath(path, root))) if index else set()
+            for seen, group in groups:
+                if not names & seen:
+                    seen |= names
+                    group.append(path)
+                    break
+            else:
+                groups.append((set(names), [path]))
+        result += [group for _, group in groups]
+    return result
 
-    kube-score stops at the first file it cannot parse, without naming it; such files are
-    found by scoring chunks, then each file of a failing chunk alone, named as errors,
-    and the run is repeated without them (the time reported is that of the final run).
+
+def run_kube_score(root: str, files: list[str], index=None) -> ToolRun:
+    """kube-score score -o json FILE... over batches() of the files.
+
+    kube-score stops at the first file it cannot parse, without naming it: a batch that
+    fails is scored file by file, the files it refuses are named as errors, and the batch
+    is scored again without them. The time is the sum of the batches' final runs.
     """
     run = ToolRun("kube-score", root, files=len(files))
     exe = binary("kube-score")
     if not exe:
         run.installed = False
         return run
-    parsed, status, out, err, run.seconds, data = _kube_score(exe, files)
-    if not parsed:
-        refused = {}
-        for start in range(0, len(files), KUBE_SCORE_CHUNK):
-            chunk = files[start:start + KUBE_SCORE_CHUNK]
-            if _kube_score(exe, chunk)[0]:
-                continue
-            for path in chunk:
+    statuses = set()
+    for batch in batches(files, root, index):
+        parsed, status, out, err, seconds, data = _kube_score(exe, batch)
+        if not parsed:
+            refused = {}
+            for path in batch:
                 ok, one_status, _, one_err, _, _ = _kube_score(exe, [path])
                 if not ok:
                     if "panic:" in one_err or one_status < 0:
                         run.crashed = True
                     refused[path] = (one_err.strip().splitlines() or [f"exit {one_status}"])[-1][:200]
-        run.errors = [(os.path.relpath(p, root), reason) for p, reason in refused.items()]
-        good = [p for p in files if p not in refused]
-        parsed, status, out, err, run.seconds, data = _kube_score(exe, good) if good else (True, 0, "", "", 0.0, [])
-        if not parsed:
+            run.errors += [(os.path.relpath(p, root), reason) for p, reason in refused.items()]
+            good = [p for p in batch if p not in refused]
+            parsed, status, out, err, seconds, data = (_kube_score(exe, good) if good
+                                                        else (True, 0, "", "", 0.0, []))
+            if not parsed:
+                run.crashed = True
+                run.note = (err.strip().splitlines() or [f"exit {status}"])[-1][:200]
+        run.seconds += seconds
+        statuses.add(status)
+        if "panic:" in err or status < 0:
             run.crashed = True
-            run.note = (err.strip().splitlines() or [f"exit {status}"])[-1][:200]
-    run.status = status
-    if "panic:" in err or status < 0:
-        run.crashed = True
-    run.objects = len(data)
-    for scored in data:
-        kind = (scored.get("type_meta") or {}).get("kind", "?")
-        name = (scored.get("object_meta") or {}).get("name", "?")
-        where = _relative(root, scored.get("file_name", "?"))
-        for check in scored.get("checks") or []:
-            if check.get("skipped") or check.get("grade", 10) > KUBE_SCORE_FLAGGED:
-                continue
-            run.findings.append((where, kind, name, check["check"]["id"]))
-            run.names[check["check"]["id"]] = check["check"].get("name", "")
+        run.objects += len(data)
+        for scored in data:
+            kind = (scored.get("type_meta") or {}).get("kind", "?")
+            name = (scored.get("object_meta") or {}).get("name", "?")
+            where = _relative(root, scored.get("file_name", "?"))
+            for check in scored.get("checks") or []:
+                if check.get("skipped") or check.get("grade", 10) > KUBE_SCORE_FLAGGED:
+                    continue
+                run.findings.append((where, kind, name, check["check"]["id"]))
+                run.names[check["check"]["id"]] = check["check"].get("name", "")
+    run.status = max(statuses) if statuses else None
     return run
 
 
 # -- kube-linter ---------------------------------------------------------------
 
 
-def run_kube_linter(root: str, files: list[str], locate=None) -> ToolRun:
+def run_kube_linter(root: str, files: list[str], index=None) -> ToolRun:
     """kube-linter lint --format json ROOT (its default checks).
 
     Written from kube-linter's documented JSON report and never run here: the Go module

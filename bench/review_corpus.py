@@ -119,6 +119,10 @@ class RootResult:
         i = bisect.bisect_right(starts, (line, "\uffff", "\uffff")) - 1
         return starts[i][1:] if i >= 0 else None
 
+    def objects_in(self, file: str) -> list:
+        """(kind, name) of every object of ``file`` (relative to the root)."""
+        return [start[1:] for start in self.starts.get(file, ())]
+
     @property
     def median(self) -> float:
         return statistics.median(self.seconds) if self.seconds else 0.0
@@ -504,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
         result.command = run_command(root, result.objects)
         for tool in tools:
             print(f"  {tool} on {root} ...", file=sys.stderr)
-            result.tools[tool] = RUNNERS[tool](root, result.paths, result.locate)
+            result.tools[tool] = RUNNERS[tool](root, result.paths, result)
         results.append(result)
 
     out = sys.stdout
