@@ -107,7 +107,8 @@ class RootResult:
             "tools": {name: {"installed": run.installed, "files": run.files, "objects": run.objects,
                              "seconds": round(run.seconds, 2),
                              "status": run.status, "crashed": run.crashed, "errors": len(run.errors),
-                             "findings": len(run.findings), "note": run.note}
+                             "findings": len(run.findings), "note": run.note,
+                             "refused": [{"file": f, "reason": why} for f, why in run.errors]}
                       for name, run in self.tools.items()},
         }
 
@@ -201,8 +202,8 @@ def find_crashes(reviewer: Reviewer, root: str, first: Exception) -> list:
     return crashes or [(None, f"{type(first).__name__}: {first}"[:300])]
 
 
-def run_command(root: str, expected_objects: int) -> dict:
-    """The installed command, once: exit status, wall time, peak RSS, and the same object count."""
+def run_command(root: str, expected_objects: int, expected_findings: Counter) -> dict:
+    """The installed command, once: exit status, wall time, peak RSS, and the same objects and findings."""
     with tempfile.TemporaryDirectory() as folder:
         out = os.path.join(folder, "report.json")
         argv = ["pod-advisor", "review", root, "--format", "json", "-o", out]
@@ -217,14 +218,15 @@ def run_command(root: str, expected_objects: int) -> dict:
             wall = time.perf_counter() - start
             err.seek(0)
             stderr = err.read().decode("utf-8", "replace")
-        objects = None
+        objects, findings = None, None
         if os.path.exists(out):
             with open(out, encoding="utf-8") as handle:
-                objects = json.load(handle)["summary"]["objects"]
+                report = json.load(handle)
+            objects, findings = report["summary"]["objects"], Counter(f["id"] for f in report["findings"])
     status = child.returncode
     crashed = status not in (0, 1, 2) or "Traceback (most recent call last)" in stderr
     return {"status": status, "crashed": crashed, "seconds": round(wall, 2), "peak_rss_mib": usage.ru_maxrss / 1024,
-            "objects": objects, "agrees": objects == expected_objects,
+            "objects": objects, "agrees": objects == expected_objects and findings == expected_findings,
             "note": stderr.strip().splitlines()[-1][:200] if crashed and stderr.strip() else ""}
 
 
@@ -505,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         root = os.path.abspath(path)
         print(f"reviewing {root} ...", file=sys.stderr)
         result = measure(reviewer, root, args.runs)
-        result.command = run_command(root, result.objects)
+        result.command = run_command(root, result.objects, result.findings)
         for tool in tools:
             print(f"  {tool} on {root} ...", file=sys.stderr)
             result.tools[tool] = RUNNERS[tool](root, result.paths, result)
