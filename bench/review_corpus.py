@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import hashlib
 import json
 import os
 import re
@@ -93,12 +94,13 @@ class RootResult:
         self.command: dict = {}
         self.tools: dict = {}  # tool -> ToolRun
         self.paths: list = []  # the manifest files, as the tools are given them
+        self.fingerprint = "-"  # of the files read: before and after numbers must share it
         self.starts: dict = defaultdict(list)  # file -> sorted [(line, kind, name)] of every object
         self.by_repo: dict = defaultdict(Counter)  # OWNER+REPO -> files, objects, findings, design
 
     def to_dict(self) -> dict:
         return {
-            "root": self.root, "files": self.files, "objects": self.objects, "not_objects": self.not_objects,
+            "root": self.root, "fingerprint": self.fingerprint, "files": self.files, "objects": self.objects, "not_objects": self.not_objects,
             "skipped": dict(self.skipped.most_common()), "file_errors": dict(self.errors.most_common()),
             "notes": dict(self.notes.most_common()), "crashes": self.crashes,
             "findings": dict(sorted(self.findings.items())), "seconds": self.seconds,
@@ -158,6 +160,7 @@ def measure(reviewer: Reviewer, root: str, runs: int) -> RootResult:
     tracemalloc.stop()
 
     result.paths = [name for name, _ in texts]
+    result.fingerprint = fingerprint(root, texts)
     result.files = len(report.files)
     result.not_objects = inputs.not_objects
     result.objects = len(report.objects)
@@ -188,6 +191,15 @@ def measure(reviewer: Reviewer, root: str, runs: int) -> RootResult:
         result.keys.add((where, finding.object.label, finding.container, finding.id))
         result.objects_flagged[finding.id].add((where, finding.object.kind, finding.object.name))
     return result
+
+
+def fingerprint(root: str, texts: list) -> str:
+    """A short hash of every file read (path and text): a corpus that changed between two
+    runs (files added while one ran) shows here, so numbers are only compared on one corpus."""
+    digest = hashlib.sha256()
+    for name, text in sorted(texts):
+        digest.update(rel(root, name).encode() + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()[:12]
 
 
 def find_crashes(reviewer: Reviewer, root: str, first: Exception) -> list:
@@ -249,14 +261,14 @@ def print_roots(results: list[RootResult], reviewer_start: float, out) -> None:
     rows = []
     for r in results + [total(results)]:
         med = r.median
-        rows.append([os.path.basename(r.root.rstrip("/")) or r.root, r.files, r.objects, sum(r.skipped.values()),
+        rows.append([os.path.basename(r.root.rstrip("/")) or r.root, r.fingerprint, r.files, r.objects, sum(r.skipped.values()),
                      sum(r.errors.values()), len(r.crashes) + (1 if r.command.get("crashed") else 0),
                      sum(r.findings.values()), f"{med:.2f}", f"{r.files / med:.0f}" if med else "-",
                      f"{r.objects / med:.0f}" if med else "-", f"{r.peak_python_mib:.0f}",
                      r.command.get("status", "-"), f"{r.command.get('seconds', 0):.2f}",
                      f"{r.command.get('peak_rss_mib', 0):.0f}",
                      {True: "yes", False: "NO", None: "-"}[r.command.get("agrees")]])
-    table(rows, ["root", "files", "objects", "skipped", "file errors", "crashes", "findings", "wall s",
+    table(rows, ["root", "fingerprint", "files", "objects", "skipped", "file errors", "crashes", "findings", "wall s",
                  "files/s", "objects/s", "py MiB", "exit", "cmd s", "cmd RSS MiB", "cmd agrees"], out)
     everything = total(results)
     print("\n  per repository:", file=out)
