@@ -54,6 +54,27 @@ from advisor.review import ReviewOptions, Reviewer  # noqa: E402
 from advisor.review.objects import parse_inputs, read_inputs  # noqa: E402
 
 
+# The console script of the Python running this benchmark, so that PYTHONPATH=OTHER-CHECKOUT
+# measures that checkout's reviewer in process and as a command alike.
+_BESIDE = os.path.join(os.path.dirname(sys.executable), "pod-advisor")
+COMMAND = _BESIDE if os.access(_BESIDE, os.X_OK) else "pod-advisor"
+
+
+def reviewer_source() -> str:
+    """Which advisor package is measured: its folder and the commit of its checkout."""
+    import advisor
+
+    folder = os.path.dirname(os.path.dirname(os.path.abspath(advisor.__file__)))
+    try:
+        commit = subprocess.run(["git", "-C", folder, "log", "-1", "--format=%h %s"], capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", folder, "status", "--porcelain", "--", "advisor", "knowledge"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = "", ""
+    return f"{folder} at {commit or '(not a git checkout)'}{' + uncommitted changes' if dirty else ''}"
+
+
 def reason_of(text: str) -> str:
     """A refusal or note with the names taken out, so that alike ones group together."""
     text = re.sub(r"'[^']*'", "'…'", text)
@@ -218,7 +239,7 @@ def run_command(root: str, expected_objects: int, expected_findings: Counter) ->
     """The installed command, once: exit status, wall time, peak RSS, and the same objects and findings."""
     with tempfile.TemporaryDirectory() as folder:
         out = os.path.join(folder, "report.json")
-        argv = ["pod-advisor", "review", root, "--format", "json", "-o", out]
+        argv = [COMMAND, "review", root, "--format", "json", "-o", out]
         start = time.perf_counter()
         with tempfile.TemporaryFile() as err:
             try:
@@ -256,6 +277,7 @@ def table(rows: list[list], header: list[str], out) -> None:
 
 
 def print_roots(results: list[RootResult], reviewer_start: float, out) -> None:
+    print(f"reviewer: {reviewer_source()}; command: {COMMAND}", file=out)
     print(f"pod-advisor review on real manifests (reviewer start-up {reviewer_start:.2f} s, not in the times; "
           f"wall times are the median of {len(results[0].seconds) if results else 0} runs)", file=out)
     rows = []
@@ -527,7 +549,7 @@ def main(argv: list[str] | None = None) -> int:
 
     out = sys.stdout
     print_roots(results, reviewer_start, out)
-    data = {"reviewer_start_seconds": reviewer_start, "roots": [r.to_dict() for r in results],
+    data = {"reviewer": reviewer_source(), "reviewer_start_seconds": reviewer_start, "roots": [r.to_dict() for r in results],
             "design_ids": sorted(set(reviewer.finding_ids) - GENERIC_IDS)}
     if args.labels:
         data["precision"] = print_precision(results, labels, args.unlabelled, out)
