@@ -218,3 +218,12 @@ def test_localhost_with_a_single_sibling_but_no_port_it_listens_on_is_a_doubt():
     inputs = parse_inputs([("d.yaml", text)])
     s = describe(inputs.objects[0], inputs, "1.37", REVIEWER.purposes)
     assert not tie(s, "redis").evidence and "only other container" in tie(s, "redis").why
+
+
+def test_a_container_that_only_waits_is_not_the_main_one_beside_a_server():
+    text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: demo}\nspec:\n  containers:\n"
+            "    - {name: box, image: 'fedora:40', command: [sleep, inf]}\n"
+            "    - {name: web, image: 'nginx:1.27'}\n")
+    inputs = parse_inputs([("demo.yaml", text)])
+    s = describe(inputs.objects[0], inputs, "1.37", REVIEWER.purposes)
+    assert s.main.name == "web" and "box only waits" in s.main_why and s.idle_why is None

@@ -340,7 +340,7 @@ def _choose_main(containers, annotations, services, completing: bool, workload_n
         return 2 if c.family.helper else 1 if images.is_separate_service(c.family) else 0
 
     # A web server stands in front of an application beside it; beside a database alone it is the application.
-    apps = {c.name for c in regular if plain_family(c) == 0}
+    apps = {c.name for c in regular if plain_family(c) == 0 and not c.runtime.idle}
 
     def rank(c: ManifestContainer):
         if completing:
@@ -350,6 +350,8 @@ def _choose_main(containers, annotations, services, completing: bool, workload_n
         family = plain_family(c)
         if c.family.family is not None and c.family.family.fronts and not apps - {c.name}:
             family = 0
+        elif c.runtime.idle and family < 2:
+            family = 1.5  # a box that only waits: after an application or a server, before the helpers
         named = 0 if _named_after(c.name, workload_names) else 1
         return runs, named, family, 0 if targeted_by(c, targets) else 1, 0 if c.ports else 1, regular.index(c)
 
@@ -361,6 +363,8 @@ def _choose_main(containers, annotations, services, completing: bool, workload_n
     reasons = []
     if rank(first)[0] > rank(chosen)[0]:
         reasons.append(f"{first.name} {'never ends' if completing else 'exits'} ({first.runtime.why})")
+    elif first.runtime.idle and not chosen.runtime.idle:
+        reasons.append(f"{first.name} only waits ({first.runtime.why})")
     if _named_after(chosen.name, workload_names) and not _named_after(first.name, workload_names):
         reasons.append(f"{chosen.name} is named after its workload")
     elif first.family.helper:
