@@ -386,3 +386,42 @@ def test_a_helper_the_main_container_shuts_down_does_not_block_a_job():
                + container("cloud-sql-proxy", "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.1", proxy))
     assert "sidecar-blocks-completion" not in ids(text, kubernetes="1.27")
     assert "sidecar-blocks-completion" in ids(text.replace("quitquitquit\"]", "done\"]"), kubernetes="1.27")
+
+
+def test_a_bare_pod_that_runs_once_with_restart_policy_never_is_the_one_off_the_advisor_allows():
+    once = POD.replace("ANNOTATIONS\n", "").replace(
+        "spec:\n", "spec:\n  restartPolicy: Never\n", 1).replace(
+        "image: nginx:1.27", 'image: busybox:1.36\n      command: ["nslookup", "kubernetes.default"]')
+    assert "bare-pod" not in ids(once)
+    assert "bare-pod" in ids(once.replace("  restartPolicy: Never\n", "  restartPolicy: OnFailure\n"))
+
+
+def test_a_bare_pod_that_only_prints_and_sleeps_is_a_placeholder_not_a_workload():
+    loop = POD.replace("ANNOTATIONS\n", "").replace(
+        "image: nginx:1.27", 'image: busybox:1.36\n      command: ["sh", "-c", "while true; do date >> /data/out; sleep 5; done"]')
+    assert "bare-pod" not in ids(loop)
+    assert "bare-pod" in ids(loop.replace("date >> /data/out", "python3 /app/poll.py"))
+
+
+def test_a_pod_copied_with_its_ephemeral_containers_is_not_reviewed():
+    text = POD.replace("ANNOTATIONS\n", "") + "  ephemeralContainers:\n    - {name: debug, image: 'busybox:1.36'}\n"
+    report = review(text)
+    assert report.objects == [] and "ephemeralContainers" in report.notes[0].text
+
+
+def test_a_single_replica_statefulset_needs_no_headless_service():
+    text = deployment(container(), kind="StatefulSet", replicas=1).replace("spec:\n  replicas", "spec:\n  serviceName: web\n  replicas", 1)
+    assert "statefulset-without-headless-service" not in ids(text)
+    assert "statefulset-without-headless-service" in ids(text.replace("replicas: 1", "replicas: 3"))
+
+
+def test_the_docker_bridge_gateway_is_the_node_not_a_pod():
+    env = "          env: [{name: SERVICE_IP, value: 172.17.0.1}]\n"
+    assert "pod-ip-literal" not in ids(deployment(container(extra=env)))
+    assert "pod-ip-literal" in ids(deployment(container(extra=env.replace("172.17.0.1", "172.17.0.9"))))
+
+
+def test_a_bare_pod_that_only_burns_cpu_is_a_demo_of_limits_not_a_workload():
+    load = POD.replace("ANNOTATIONS\n", "").replace(
+        "image: nginx:1.27", 'image: busybox:1.36\n      command: ["dd", "if=/dev/zero", "of=/dev/null"]')
+    assert "bare-pod" not in ids(load)

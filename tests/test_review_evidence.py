@@ -227,3 +227,10 @@ def test_a_container_that_only_waits_is_not_the_main_one_beside_a_server():
     inputs = parse_inputs([("demo.yaml", text)])
     s = describe(inputs.objects[0], inputs, "1.37", REVIEWER.purposes)
     assert s.main.name == "web" and "box only waits" in s.main_why and s.idle_why is None
+
+
+def test_a_server_blamed_for_blocking_a_run_once_pod_is_also_offered_the_long_running_design():
+    [found] = [f for f in REVIEWER.review(parse_inputs(
+        [("p.yaml", (MISTAKES / "sidecar-blocks-completion-the-server-is-blamed.yaml").read_text())]),
+        ReviewOptions()).findings if f.id == "sidecar-blocks-completion"]
+    assert "make debian-container an init container and run nginx-container under a Deployment" in found.message

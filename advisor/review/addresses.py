@@ -17,10 +17,16 @@ _NETWORKS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12
 _RANGE_NAMES = re.compile(r"cidr|subnet|netmask|range|no_proxy|allow|deny|trusted|bind|listen", re.IGNORECASE)
 
 
+# Addresses that are a node's, never a Pod's: Docker's bridge gateway, which reaches the host.
+_NODE_ADDRESSES = frozenset({"172.17.0.1"})
+
+
 def pod_ip_literals(text: str) -> list[str]:
-    """Private IPv4 addresses written in ``text`` (ranges with /NN and loopback excluded)."""
+    """Private IPv4 addresses written in ``text`` (ranges with /NN, loopback and the host's bridge excluded)."""
     found = []
     for candidate in _IPV4.findall(text):
+        if candidate in _NODE_ADDRESSES:
+            continue
         try:
             address = ipaddress.ip_address(candidate)
         except ValueError:

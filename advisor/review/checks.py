@@ -130,6 +130,8 @@ def one_node_claim(s: Subject) -> str | None:
 def bare_pod(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     if s.controller != "Pod" or rec.main.controller == "Pod" or s.static_why or s.idle_why:
         return  # owned by a controller, a debugging Pod (marked, or only waiting), or a static Pod
+    if s.restart_policy == "Never":
+        return  # never restarted: a Pod its author runs once, the one-off the advisor itself writes bare
     kind = rec.main.controller
     why = "its work finishes" if s.completes else "it runs until stopped"
     yield Hit("bare-pod",
@@ -214,6 +216,9 @@ def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         else:
             fix = (f"Native sidecars need Kubernetes 1.29; on {s.answers.kubernetes}, have {c.name} exit when "
                    f"{s.main.name} is done (a file it watches in the shared volume)")
+        if c.shares_volume and (c.ports or images.is_server_image(c.image)):
+            fix += (f". If {s.main.name} only prepares what {c.name} serves, the Pod is not meant to finish: "
+                    f"make {s.main.name} an init container and run {c.name} under a Deployment")
         yield Hit("sidecar-blocks-completion",
                   f"{c.name} is an ordinary container in a {_pod_of(s)} whose work finishes: it keeps "
                   f"running after {s.main.name} exits, so the Pod never completes. {fix}",
@@ -224,6 +229,8 @@ def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
 def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     if s.obj.kind != "StatefulSet" or rec.main.service != "headless":
         return
+    if s.answers.replicas == 1:
+        return  # one Pod: a StatefulSet for its at-most-one guarantee, with no peers to find by name
     name = s.obj.get("spec", "serviceName")
     line = s.obj.line("spec", "serviceName")
     if not name:

@@ -258,6 +258,9 @@ def _not_an_object(obj: ManifestObject, inputs: Inputs, containers: list) -> Ski
         return Skip(obj.line(), f"{obj.label} is a kustomize patch ({patched_by}), a part of an object; not reviewed")
     if not containers:
         return Skip(obj.line(), f"{obj.label} has no containers; not reviewed")
+    if obj.get(*TEMPLATE_PATHS[obj.kind], "spec", "ephemeralContainers"):
+        return Skip(obj.line(), f"{obj.label} has ephemeralContainers, which no Pod is created with (kubectl "
+                                f"debug adds them): a copy of a live Pod or an illustration; not reviewed")
     if not obj.metadata.get("name") and not obj.metadata.get("generateName"):
         return Skip(obj.line(), f"{obj.label} has no name, so it is a part of an object (a snippet, a test's "
                                 f"expected state), not one a cluster could create; not reviewed")
@@ -341,6 +344,7 @@ def _choose_main(containers, annotations, services, completing: bool, workload_n
 
     # A web server stands in front of an application beside it; beside a database alone it is the application.
     apps = {c.name for c in regular if plain_family(c) == 0 and not c.runtime.idle}
+    servers = {c.name for c in regular if c.ports or images.is_server_image(c.image)}
 
     def rank(c: ManifestContainer):
         if completing:
@@ -350,8 +354,8 @@ def _choose_main(containers, annotations, services, completing: bool, workload_n
         family = plain_family(c)
         if c.family.family is not None and c.family.family.fronts and not apps - {c.name}:
             family = 0
-        elif c.runtime.idle and family < 2:
-            family = 1.5  # a box that only waits: after an application or a server, before the helpers
+        elif c.runtime.idle and family < 2 and servers - {c.name}:
+            family = 1.5  # a box that only waits beside a server: after it, before the helpers
         named = 0 if _named_after(c.name, workload_names) else 1
         return runs, named, family, 0 if targeted_by(c, targets) else 1, 0 if c.ports else 1, regular.index(c)
 

@@ -21,9 +21,11 @@ _ENDLESS_SHELL = re.compile(
     r"while\s+(?:true|:|\[\s*1\s*\]|\[\s*true\s*\]|\(\(\s*1\s*\)\)|sleep\b)"
     r"|until\s+false|for\s*\(\(\s*;\s*;\s*\)\)|sleep\s+inf"
     r"|tail\s+(?:-[a-z]*f|--follow)|\bwait\b\s*$"
-    r"|\bdd\b(?![^;&|]*\bcount=)[^;&|]*\bif=/dev/(?:zero|u?random)|\byes\b\s*(?:>|\||$)"
     r"|while\s*\(\s*(?:true|1)\s*\)",
     re.IGNORECASE)
+# A load that only burns CPU or memory: a demo of limits, a test, never a service.
+_LOAD = re.compile(r"\bdd\b(?![^;&|]*\bcount=)[^;&|]*\bif=/dev/(?:zero|u?random)|\byes\b\s*(?:>|\||$)"
+                   r"|^(?:\S*/)?stress(?:-ng)?\b", re.IGNORECASE)
 # A way out of a loop: it ends when something happens (a file appears, a request comes).
 _WAY_OUT = re.compile(r"\b(?:break|exit)\b", re.IGNORECASE)
 # Code given inline to an interpreter: its last statement is code, not a program to judge.
@@ -102,6 +104,20 @@ def _last_statement(line: str) -> list[str]:
     return []
 
 
+_SHOWING = re.compile(r"(?:echo|printf|printenv|env|cat|date|ls|df|du|sleep\s+\d+[smhd]?|true|:)\b.*|done|do|fi|else|while\s+.*|"
+                      r"for\s+.*|if\s+\[.*")
+_SHELL_PREFIX = re.compile(r"^(?:\S*/)?(?:ba|da|a)?sh\s+-\w*c\s+")
+
+
+def _only_shows(line: str) -> bool:
+    """Whether a loop does nothing but print and sleep: a placeholder that shows it is alive."""
+    line = re.sub(r"\$\([^()]*\)", "x", line)  # what $(date) prints is still printing
+    line = re.sub(r"\"[^\"]*\"|'[^']*'", "x", line)  # a | or ; in quotes is text
+    statements = [p.strip() for p in _STATEMENT.split(line) if p.strip()]
+    statements = [re.sub(r"^(?:do|then)\s+", "", _SHELL_PREFIX.sub("", p)) for p in statements]
+    return bool(statements) and all(_SHOWING.fullmatch(p) for p in statements)
+
+
 def _is(word: str, words: tuple[str, ...]) -> bool:
     return word in words or word.rsplit("/", 1)[-1] in words
 
@@ -115,9 +131,14 @@ def runtime_of(spec: dict) -> Runtime:
     last = [w.lower() for w in _last_statement(line)] if not inline else []
     if _IDLE.fullmatch(" ".join(last)) and not spec.get("ports"):
         return Runtime(ENDLESS, f"its command {_shown(line)!r} only waits, to keep the container up", idle=True)
+    if _LOAD.search(lowered) or images.base_name(str(spec.get("image") or "")) in ("stress", "stress-ng"):
+        return Runtime(ENDLESS, f"its command {_shown(line)!r} only burns CPU or memory: a load for a demo or a "
+                                f"test", idle=True)
     if _ENDLESS_SHELL.search(lowered):
         if _WAY_OUT.search(lowered):
             return Runtime(None)  # it loops until something tells it to stop: it may well end
+        if not inline and _only_shows(line):
+            return Runtime(ENDLESS, f"its command {_shown(line)!r} only prints and sleeps, for ever", idle=True)
         return Runtime(ENDLESS, f"its command {_shown(line)!r} loops or waits for ever")
     if spec.get("readinessProbe") or spec.get("livenessProbe") or spec.get("startupProbe"):
         return Runtime(ENDLESS, "it has a probe, which only a long-running container needs")
