@@ -8,7 +8,7 @@ with status 2; nothing below the CLI prints or exits.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 Path = tuple  # a key path: ("containers", 1, "purpose")
 
@@ -20,14 +20,38 @@ def format_path(path: Sequence) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else str(part)
+            part = shown(part, quote=False)
+            text += f".{part}" if text else part
     return text
 
 
+SHOWN = 60  # characters of a user's value an error repeats: enough to recognise it
+
+
+def shown(value: Any, limit: int = SHOWN, quote: bool = True) -> str:
+    """``value`` as an error repeats it: quoted (``repr``) and cut to about ``limit``
+    characters, so that a 200 KB value does not come back whole."""
+    text = repr(value) if quote else str(value)
+    if len(text) <= limit:
+        return text
+    closing = text[-1] if quote and text[-1] in "'\"" else ""
+    return f"{text[:limit - 1]}…{closing} ({len(str(value)):,} characters)"
+
+
+def kind_of(value: Any) -> str:
+    """What a YAML value is, in words: "a number", "text", "a list"."""
+    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
+            dict: "a mapping", type(None): "nothing", bytes: "binary data"}.get(
+        type(value), "a date" if hasattr(value, "isoformat") else type(value).__name__)
+
+
 def closest(word: str, candidates: Iterable[str]) -> str | None:
+    word = str(word)
+    if len(word) > 100:  # nothing we know is that long, and difflib is slow on long words
+        return None
     import difflib  # here: only a mistake needs it, and every run imports this module
 
-    matches = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 
@@ -46,10 +70,10 @@ class Problem:
     hint: str | None = None
 
     def __str__(self) -> str:
-        where = self.file or "<input>"
-        if self.line is not None:
-            where += f":{self.line}"
-        text = f"{where}: "
+        # A problem with no file (an argument, an option) is not "<input>": it names itself.
+        text = ""
+        if self.file:
+            text = f"{self.file}:{self.line}: " if self.line is not None else f"{self.file}: "
         if self.path:
             text += f"{format_path(self.path)}: "
         text += self.message
