@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import InputError, Problem, closest
+from .errors import InputError, Problem, closest, kind_of, shown
 from .model import Answers, Container
 from .questions import Invalid, Question, QuestionSet
 from .yamlsource import Document, parse_document, read_text
@@ -62,7 +62,7 @@ class _Validator:
     def run(self) -> Answers:
         data = self.doc.data
         if not isinstance(data, dict):
-            found = "an empty file" if data is None else f"a {type(data).__name__}"
+            found = "an empty file" if data is None else kind_of(data)
             raise InputError(self.doc.problem((), f"an answer file is a mapping with at least 'name' and "
                                                   f"'containers'; found {found}"))
         file_tree = _tree(self.questions.in_scope("file"))
@@ -75,7 +75,7 @@ class _Validator:
             # A container that gets a Pod of its own names that workload; it must not clash with the main one.
             if not container.main and container.name == top["name"]:
                 self.problem(("containers", container.index, "name"),
-                             f"{container.name!r} is also the name of the workload; a container beside the main "
+                             f"{shown(container.name)} is also the name of the workload; a container beside the main "
                              "one may get a workload of its own, named after it, so give it another name")
         expect = None
         if data.get("expect") is not None:
@@ -177,7 +177,7 @@ class _Validator:
             values["main"] = is_main
             name = values.get("name")
             if name in names:
-                self.problem(path + ("name",), f"the name {name!r} is already used by containers[{names[name]}]")
+                self.problem(path + ("name",), f"the name {shown(name)} is already used by containers[{names[name]}]")
             elif name:
                 names[name] = index
             if name and values.get("image"):

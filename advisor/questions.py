@@ -12,10 +12,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import kind_of, shown
 
-DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-VERSION = re.compile(r"^1\.(\d+)$")
-QUANTITY = re.compile(r"^(\d+(\.\d*)?|\.\d+)(e[+-]?\d+|E[+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$")
+# Every pattern is matched whole (fullmatch: "$" would accept a trailing newline) and
+# with ASCII digits only: "٣" is a digit to Python's \d, not to Kubernetes.
+DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+VERSION = re.compile(r"1\.([0-9]{1,3})")
+QUANTITY = re.compile(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?")
+MAX_QUANTITY = 64  # characters; a longer quantity is a mistake, and a 5,000-digit one breaks YAML readers
+MAX_INTEGER = 2**31 - 1  # Kubernetes counts replicas in 32 bits
+WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")
+CRON_NUMBER = re.compile(r"[0-9]{1,4}")
 CRON_MACROS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
 _MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 _DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
@@ -86,14 +93,14 @@ class Question:
         kind = self.type
         if kind == "format-version":
             if value != 1 or isinstance(value, bool):
-                raise Invalid(f"unsupported format version {value!r}; 1 is the only version")
+                raise Invalid(f"unsupported format version {shown(value)}; 1 is the only version")
             return 1
         if kind == "name":
             if not isinstance(value, str):
                 raise Invalid(f"must be a name (text), found {_kind(value)}")
-            if not DNS_LABEL.match(value) or len(value) > 63:
+            if len(value) > 63 or not DNS_LABEL.fullmatch(value):
                 raise Invalid(
-                    f"{value!r} is not a valid name: use lower-case letters, digits and '-', "
+                    f"{shown(value)} is not a valid name: use lower-case letters, digits and '-', "
                     "starting and ending with a letter or digit, at most 63 characters",
                     hint=_name_hint(value),
                 )
@@ -105,17 +112,21 @@ class Question:
             if value not in values:
                 from .errors import did_you_mean
 
-                raise Invalid(f"{value!r} is not one of: {', '.join(values)}", hint=did_you_mean(value, values))
+                raise Invalid(f"{shown(value)} is not one of: {', '.join(values)}",
+                              hint=did_you_mean(value, values) if isinstance(value, str) else None)
             return value
         if kind == "bool":
             if not isinstance(value, bool):
-                raise Invalid(f"must be true or false, found {_kind(value)} {value!r}")
+                raise Invalid(f"must be true or false, found {_kind(value)} {shown(value)}")
             return value
         if kind == "integer":
             if isinstance(value, bool) or not isinstance(value, int):
-                raise Invalid(f"must be a whole number, found {_kind(value)} {value!r}")
+                raise Invalid(f"must be a whole number, found {_kind(value)} {shown(value)}")
             if self.minimum is not None and value < self.minimum:
-                raise Invalid(f"must be at least {self.minimum}, found {value}")
+                raise Invalid(f"must be at least {self.minimum}, found {shown(value)}")
+            if value > MAX_INTEGER:
+                raise Invalid(f"must be at most {MAX_INTEGER:,} (Kubernetes counts it in 32 bits), "
+                              f"found {shown(value)}")
             return value
         if kind == "cron":
             if value is None:
@@ -127,20 +138,24 @@ class Question:
             if not isinstance(value, str) or not value.strip():
                 raise Invalid("must be a non-empty image reference such as nginx:1.27")
             if any(ch.isspace() for ch in value):
-                raise Invalid(f"{value!r} contains white space; an image reference has none")
+                raise Invalid(f"{shown(value)} contains white space; an image reference has none")
+            import unicodedata  # here: only an image needs it, and every run imports this module
+
+            if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in value):
+                raise Invalid(f"{shown(value)} contains a control character; an image reference has none")
             return value
         if kind == "ports":
             if value is None:
                 return ()
             if not isinstance(value, list):
                 raise Invalid(f"must be a list of port numbers such as [80, 443], found {_kind(value)}")
-            ports = []
+            ports: dict[int, None] = {}  # ordered, and a duplicate is found at once however many there are
             for port in value:
                 if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-                    raise Invalid(f"{port!r} is not a port number (a whole number from 1 to 65535)")
+                    raise Invalid(f"{shown(port)} is not a port number (a whole number from 1 to 65535)")
                 if port in ports:
                     raise Invalid(f"port {port} is listed twice")
-                ports.append(port)
+                ports[port] = None
             return tuple(ports)
         if kind in ("cpu", "memory"):
             return check_quantity(kind, value)
@@ -151,9 +166,10 @@ class Question:
         text = raw if raw is not None and isinstance(value, float) else value
         if isinstance(text, (int, float)) and not isinstance(text, bool):
             text = str(text)
-        if not isinstance(text, str) or not VERSION.match(text):
-            raise Invalid(f"{value!r} is not a Kubernetes minor version such as \"1.33\"")
-        minor = int(VERSION.match(text).group(1))
+        match = VERSION.fullmatch(text) if isinstance(text, str) else None
+        if match is None:
+            raise Invalid(f"{shown(value)} is not a Kubernetes minor version such as \"1.33\"")
+        minor = int(match.group(1))
         if not self.oldest <= minor <= self.newest:
             raise Invalid(f"Kubernetes {text} is not supported; use 1.{self.oldest} to 1.{self.newest}")
         return f"1.{minor}"
@@ -170,17 +186,16 @@ class Question:
                 return False
             raise Invalid("answer yes or no")
         if kind == "integer":
-            try:
-                return self.check(int(text))
-            except ValueError:
-                raise Invalid(f"{text!r} is not a whole number") from None
+            if not WHOLE_NUMBER.fullmatch(text):
+                raise Invalid(f"{shown(text)} is not a whole number")
+            return self.check(int(text))
         if kind == "ports":
             if not text:
                 return ()
-            try:
-                return self.check([int(p) for p in re.split(r"[,\s]+", text) if p])
-            except ValueError:
-                raise Invalid("give port numbers separated by commas, such as 80, 443") from None
+            words = [p for p in re.split(r"[,\s]+", text) if p]
+            if not all(WHOLE_NUMBER.fullmatch(p) for p in words):
+                raise Invalid("give port numbers separated by commas, such as 80, 443")
+            return self.check([int(p) for p in words])
         if kind in ("cron", "cpu", "memory"):
             return self.check(text or None)
         return self.check(text, raw=text)
@@ -203,29 +218,35 @@ def check_quantity(kind: str, value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise Invalid(f"must be a Kubernetes quantity such as {'250m' if kind == 'cpu' else '256Mi'}")
     text = str(value)
-    if not QUANTITY.match(text):
-        raise Invalid(f"{text!r} is not a Kubernetes quantity (such as {'250m or 0.5' if kind == 'cpu' else '256Mi or 1Gi'})")
+    if len(text) > MAX_QUANTITY:
+        raise Invalid(f"{shown(text)} is too long for a Kubernetes quantity (at most {MAX_QUANTITY} characters)")
+    if not QUANTITY.fullmatch(text):
+        raise Invalid(f"{shown(text)} is not a Kubernetes quantity (such as "
+                      f"{'250m or 0.5' if kind == 'cpu' else '256Mi or 1Gi'})")
     if kind == "cpu" and text.endswith(("Ki", "Mi", "Gi", "Ti", "Pi", "Ei")):
         raise Invalid(f"{text!r} is a memory size; CPU is counted in cores, such as 500m or 2")
-    if kind == "memory" and re.search(r"\d(m|u|n)$", text):
+    if kind == "memory" and re.search(r"[0-9](m|u|n)$", text):
         raise Invalid(f"{text!r} means thousandths of a byte", hint=f"did you mean {text[:-1]}Mi?")
-    if float(re.match(r"[\d.]+", text).group(0) or 0) == 0:
+    if not re.search(r"[1-9]", re.match(r"[0-9.]*", text).group(0)):
         raise Invalid(f"{text!r} is zero; leave it out instead")
     return text
 
 
 def check_cron(text: str) -> str:
     schedule = text.strip()
+    if schedule and not re.fullmatch(r"[\t -~]+", schedule):
+        raise Invalid(f"{shown(schedule)} is not a cron schedule: it has characters other than ASCII letters, "
+                      "digits, spaces and * , - / ?")
     if schedule.startswith(("TZ=", "CRON_TZ=")):
         raise Invalid("a time zone inside the schedule is not accepted by Kubernetes; "
                       "the CronJob's timeZone field sets it")
     if schedule.startswith("@"):
         if schedule not in CRON_MACROS:
-            raise Invalid(f"{schedule!r} is not a cron macro; use one of {', '.join(CRON_MACROS)}")
+            raise Invalid(f"{shown(schedule)} is not a cron macro; use one of {', '.join(CRON_MACROS)}")
         return schedule
-    fields = schedule.split()
+    fields = re.split(r"[ \t]+", schedule)
     if len(fields) != 5:
-        raise Invalid(f"{schedule!r} has {len(fields)} fields; a cron schedule has 5: "
+        raise Invalid(f"{shown(schedule)} has {len(fields)} fields; a cron schedule has 5: "
                       "minute hour day-of-month month day-of-week (e.g. \"0 3 * * *\")")
     for text_field, (name, low, high, names, first) in zip(fields, CRON_FIELDS):
         for part in text_field.split(","):
@@ -235,34 +256,32 @@ def check_cron(text: str) -> str:
 
 def _check_cron_part(part: str, name: str, low: int, high: int, names, first: int) -> None:
     def number(token: str) -> int:
-        if names and token.upper() in names:
+        if names and token.isascii() and token.upper() in names:
             return names.index(token.upper()) + first
-        if not token.isdigit():
-            raise Invalid(f"{token!r} is not a valid {name} (allowed: {low}-{high})")
+        if not CRON_NUMBER.fullmatch(token):
+            raise Invalid(f"{shown(token)} is not a valid {name} (allowed: {low}-{high})")
         value = int(token)
         if not low <= value <= high:
             raise Invalid(f"{value} is out of range for the {name} (allowed: {low}-{high})")
         return value
 
     base, _, step = part.partition("/")
-    if step and (not step.isdigit() or int(step) == 0):
-        raise Invalid(f"{step!r} is not a valid step in the {name} field")
+    if step and (not CRON_NUMBER.fullmatch(step) or int(step) == 0):
+        raise Invalid(f"{shown(step)} is not a valid step in the {name} field")
     if base in ("*", "?"):
         return
     start, dash, end = base.partition("-")
     lo = number(start)
     if dash and number(end) < lo:
-        raise Invalid(f"the range {base!r} in the {name} field runs backwards")
+        raise Invalid(f"the range {shown(base)} in the {name} field runs backwards")
 
 
-def _kind(value: Any) -> str:
-    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
-            dict: "a mapping", type(None): "nothing"}.get(type(value), type(value).__name__)
+_kind = kind_of
 
 
 def _name_hint(value: str) -> str | None:
     fixed = re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")[:63].strip("-")
-    return f"did you mean {fixed!r}?" if fixed and fixed != value and DNS_LABEL.match(fixed) else None
+    return f"did you mean {fixed!r}?" if fixed and fixed != value and DNS_LABEL.fullmatch(fixed) else None
 
 
 def _lookup(key: str, answers: dict, container: dict | None) -> Any:
