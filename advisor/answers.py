@@ -17,9 +17,11 @@ from .yamlsource import Document, parse_document, read_text
 EXTRA_TOP_KEYS = ("workload", "containers", "expect")
 
 
-def load_answers(path: str, questions: QuestionSet | None = None) -> Answers:
-    """Read and validate the answer file at ``path``; InputError on any problem."""
-    return parse_answers(read_text(path), path, questions)
+def load_answers(path: str, questions: QuestionSet | None = None, regular_only: bool = False) -> Answers:
+    """Read and validate the answer file at ``path``; InputError on any problem.
+
+    ``regular_only``: refuse a FIFO or device (for files found in a folder, not named)."""
+    return parse_answers(read_text(path, regular_only=regular_only), path, questions)
 
 
 def parse_answers(text: str, source: str, questions: QuestionSet | None = None) -> Answers:

@@ -1,7 +1,8 @@
 """``pod-advisor``: parse arguments, call the core, render, return the exit status.
 
 Exit status: 0 fine; 1 findings or mismatches the user asked to fail on; 2 invalid
-input or usage; 130 interrupted. Nothing below this module calls ``sys.exit``.
+input or usage (or output that cannot be written); 130 interrupted; 128 + N when
+stopped by signal N (143 for SIGTERM). Nothing below this module calls ``sys.exit``.
 
 Each command lives in ``advisor/commands/<name>.py`` with ``HELP``,
 ``configure(parser)`` and ``run(args, env) -> int``. Those modules import the
@@ -20,7 +21,8 @@ import os
 import sys
 
 from . import __version__
-from .environment import Environment
+from .environment import Environment, OutputError
+from .signals import Terminated, shielded, terminating_on_signals
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INVALID, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -122,23 +124,26 @@ def main(argv: list[str] | None = None, env: Environment | None = None, prog: st
     env = env or Environment()
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        command = _command(argv)
-        # Only the command named, when it is one; else all of them, for --help and for the
-        # usage error that lists them.
-        parser = build_parser(env, prog, only=command if command in COMMANDS else None)
-        try:
-            args = parser.parse_args(argv)
-        except _UsageError as exc:
-            return exc.status
-        if not getattr(args, "_run", None):
-            parser.print_help(env.stderr)
-            return EXIT_INVALID
-        return args._run(args, env)
+        # SIGTERM and SIGHUP unwind like Ctrl-C (temporary files go), and leave the terminal as it was
+        with terminating_on_signals(), env.terminal_kept():
+            status = _main(argv, env, prog)
+            env.stdout.flush()  # a full disk fails here, while it can still be reported
+            return status
     except KeyboardInterrupt:
-        env.err("pod-advisor: interrupted")
+        with shielded():  # a second Ctrl-C now would only turn this into a traceback
+            env.err("pod-advisor: interrupted")
         return EXIT_INTERRUPTED
+    except Terminated as exc:
+        with shielded():
+            env.err(f"pod-advisor: stopped by {exc.name}")
+        return exc.exit_status
     except BrokenPipeError:
+        _discard_stdout(env)
         return EXIT_OK  # the reader went away (| head); not our failure
+    except OutputError as exc:
+        _discard_stdout(env)
+        env.err(f"pod-advisor: {exc}")
+        return EXIT_INVALID
     except Exception as exc:  # the errors module is imported only when one is raised: --help never needs it
         from .errors import InputError, KnowledgeBaseError
 
@@ -178,3 +183,31 @@ def leave(status: int) -> None:
         sys.exit(status)
     run_exit_handlers()
     os._exit(status)
+
+
+def _main(argv: list[str], env: Environment, prog: str) -> int:
+    command = _command(argv)
+    # Only the command named, when it is one; else all of them, for --help and for the
+    # usage error that lists them.
+    parser = build_parser(env, prog, only=command if command in COMMANDS else None)
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        return exc.status
+    if not getattr(args, "_run", None):
+        parser.print_help(env.stderr)
+        return EXIT_INVALID
+    return args._run(args, env)
+
+
+def _discard_stdout(env: Environment) -> None:
+    """After a failed write, what is still buffered for the real stdout can never be written:
+    point it at /dev/null so that Python's flush at exit does not fail again (and print)."""
+    if env.stdout.stream is not sys.stdout:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

@@ -2,12 +2,20 @@
 
 Commands receive an Environment instead of touching ``sys`` so that tests can
 run ``main(argv, env)`` in process and read what it printed.
+
+What is written for people (errors and notes on stderr, ``out``, ``write(...,
+human=True)``) shows control characters escaped (``advisor.render.visible``),
+whatever file or terminal it goes to. Output for programs (JSON, YAML, CSV) is
+written as its format escapes it, and escaped only where it lands on a terminal.
+A failed write to stdout (a full disk) raises ``OutputError``.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+
+from .render.visible import OutputError, VisibleStream
 
 
 def _isatty(stream) -> bool:
@@ -24,11 +32,13 @@ class Environment:
     def __init__(self, stdin=None, stdout=None, stderr=None, environ=None, stdin_isatty: bool | None = None,
                  stdout_isatty: bool | None = None):
         self.stdin = sys.stdin if stdin is None else stdin
-        self.stdout = sys.stdout if stdout is None else stdout
-        self.stderr = sys.stderr if stderr is None else stderr
         self.environ = os.environ if environ is None else environ
         self.stdin_isatty = _isatty(self.stdin) if stdin_isatty is None else stdin_isatty
-        self.stdout_isatty = _isatty(self.stdout) if stdout_isatty is None else stdout_isatty
+        stdout = sys.stdout if stdout is None else stdout
+        self.stdout_isatty = _isatty(stdout) if stdout_isatty is None else stdout_isatty
+        # stdout: for programs' formats, escaped only on a terminal; stderr: always for people
+        self.stdout = VisibleStream(stdout, escape=bool(self.stdout_isatty), name="standard output")
+        self.stderr = VisibleStream(sys.stderr if stderr is None else stderr, name="standard error")
 
     @property
     def color(self) -> bool:
@@ -46,7 +56,24 @@ class Environment:
         return encoding in ("utf8", "utf16", "utf32")
 
     def out(self, text: str = "") -> None:
-        self.stdout.write(text if text.endswith("\n") else text + "\n")
+        """A line for people on stdout (control characters escaped; colour codes kept when on)."""
+        self.write(text if text.endswith("\n") else text + "\n", human=True)
 
     def err(self, text: str) -> None:
         self.stderr.write(text if text.endswith("\n") else text + "\n")
+
+    def write(self, text: str, human: bool) -> None:
+        """A command's output on stdout: ``human`` for text meant for people (always escaped),
+        else a format for programs (escaped only on a terminal)."""
+        if human:
+            self.human_stdout.write(text)
+        else:
+            self.stdout.write(text)
+
+    @property
+    def human_stdout(self) -> VisibleStream:
+        """stdout as a stream of text for people (for writers that stream, such as batch's table)."""
+        return VisibleStream(self.stdout.stream, styled=self.color, name="standard output")
+
+
+__all__ = ["Environment", "OutputError"]

@@ -76,7 +76,7 @@ def read_text(path: str, max_bytes: int = MAX_BYTES, regular_only: bool = False)
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 os.close(fd)
-                raise InputError(Problem(f"not a regular file ({file_type(path)}); skipped", file=path))
+                raise InputError(Problem(f"not a regular file ({file_type(path)}); not read", file=path))
             os.set_blocking(fd, True)
             handle = os.fdopen(fd, "rb")
         else:
@@ -136,16 +136,6 @@ def file_type(path: str) -> str:
         if test(mode):
             return name
     return "not a file"
-
-
-def is_regular(path: str) -> bool:
-    import os
-    import stat
-
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
 
 
 class _Converter:

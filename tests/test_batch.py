@@ -211,7 +211,7 @@ def test_a_worker_that_dies_ends_the_batch_with_an_internal_error_and_no_report(
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="workers inherit the patch by fork")
 def test_a_worker_that_cannot_build_its_engine_ends_the_batch_with_an_internal_error(cli, monkeypatch):
-    def broken(self, check):
+    def broken(self, *args):
         raise RuntimeError("no engine today")
 
     monkeypatch.setattr(evaluation.Evaluator, "__init__", broken)

@@ -22,6 +22,7 @@ def test_manifest_prints_the_yaml_on_stdout(cli):
 
 
 def test_manifest_writes_the_output_file_and_says_what_it_wrote(cli, tmp_path):
+    (tmp_path / "k8s").mkdir()
     target = tmp_path / "k8s" / "web.yaml"
     run = cli("manifest", NGINX, "-o", str(target))
     assert run.status == 0 and run.stdout == ""

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
-import sys
-from pathlib import Path
 
 import pytest
 
 from advisor.answers import load_answers
+from installed import TIMEOUT, console_script
 
 pexpect = pytest.importorskip("pexpect")
-
-TIMEOUT = 60  # generous: a slow CI machine starts Python, loads the knowledge base and the engine
-
-
-def console_script() -> str:
-    found = shutil.which("pod-advisor") or str(Path(sys.executable).parent / "pod-advisor")
-    if not os.path.exists(found):
-        pytest.skip("the pod-advisor console script is not installed")
-    return found
 
 
 @pytest.fixture

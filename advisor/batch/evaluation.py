@@ -11,7 +11,9 @@ of memory) breaks the pool with an error rather than hanging the batch.
 from __future__ import annotations
 
 import functools
-import signal
+import multiprocessing
+import os
+import sys
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -20,7 +22,9 @@ from typing import Iterator, Sequence
 from ..answers import load_answers
 from ..errors import InputError
 from ..expectations import compare
+from ..signals import blocked, shielded
 from .results import FileResult
+from .workers import die_with_parent, kill_workers
 
 IN_FLIGHT_PER_WORKER = 3  # chunks queued per worker: enough to keep it busy, few enough to stay small
 MAX_CHUNK = 32
@@ -29,19 +33,21 @@ MAX_CHUNK = 32
 class Evaluator:
     """One file at a time with one engine: load, evaluate, and compare with expectations."""
 
-    def __init__(self, check: bool):
+    def __init__(self, check: bool, named: frozenset[str] = frozenset()):
+        """``named``: the files the user named (read whatever they are); the others were found in
+        folders and are read only if they are regular files."""
         from ..engine import Advisor
 
         self.advisor = Advisor()
         self.check = check
+        self.named = named
 
     def __call__(self, path: str) -> FileResult:
         try:
-            answers = load_answers(path)
+            answers = load_answers(path, regular_only=path not in self.named)
+            recommendation = self.advisor.evaluate(answers)
         except InputError as exc:
             return FileResult(path, problems=tuple(str(p) for p in exc.problems))
-        try:
-            recommendation = self.advisor.evaluate(answers)
         except Exception as exc:  # a defect of ours: report it on this file and go on with the others
             return FileResult(path, problems=(f"{path}: internal error, please report it: "
                                               f"{type(exc).__name__}: {exc}",), internal=True)
@@ -63,9 +69,9 @@ class WorkerFailed(Exception):
     """A worker process could not build its engine, or died; the batch cannot go on."""
 
 
-def _start_worker(make_worker) -> None:
+def _start_worker(make_worker, parent: int) -> None:
     global _evaluator, _failure
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    die_with_parent(parent)
     try:
         _evaluator = make_worker()
     except Exception as exc:  # raised from the first chunk, so the pool does not respawn forever
@@ -103,10 +109,13 @@ class Evaluations:
     any items); ``pod-advisor review --jobs`` reviews objects with it.
     """
 
-    def __init__(self, paths: Sequence, jobs: int = 1, check: bool = False, worker=None):
+    def __init__(self, paths: Sequence, jobs: int = 1, check: bool = False, worker=None,
+                 named: frozenset[str] = frozenset()):
+        """``named``: the answer files the user named (read whatever they are); the others were
+        found in folders and are read only if they are regular files."""
         self.paths = paths
         self.jobs = max(1, min(jobs, len(paths)))
-        self.make_worker = worker or functools.partial(Evaluator, check)
+        self.make_worker = worker or functools.partial(Evaluator, check, named)
         self.pool = None
         self.evaluator = None
 
@@ -114,16 +123,32 @@ class Evaluations:
         if self.jobs == 1:
             self.evaluator = self.make_worker()
             return self._in_process()
-        self.pool = ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=(self.make_worker,))
-        try:  # the workers start now, while this is the only thread (so forking is safe), and show they work
-            self.pool.submit(_ready).result()
-        except BaseException:
-            self.__exit__()
+        # fork, said outright (Python 3.14 defaults to forkserver): the workers are this process's
+        # children, so they can watch it, and they start before any other thread exists.
+        context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+        self.pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_start_worker,
+                                        initargs=(self.make_worker, os.getpid()))
+        try:
+            # The workers start now, while this is the only thread (so forking is safe); no signal
+            # may land in the middle of a fork. Then they show they work.
+            with blocked():
+                ready = self.pool.submit(_ready)
+            ready.result()
+        except BaseException as exc:
+            self.__exit__(type(exc), exc, None)
             raise
         return self._in_workers()
 
-    def __exit__(self, *exc) -> None:
-        if self.pool is not None:
+    def __exit__(self, kind=None, *exc) -> None:
+        if self.pool is None:
+            return
+        if kind is None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            return
+        # Stopped (Ctrl-C, SIGTERM, an error): what the workers are doing is not wanted. Kill them
+        # rather than wait for their chunks, and let no further Ctrl-C interrupt that.
+        with shielded():
+            kill_workers(self.pool)
             self.pool.shutdown(wait=True, cancel_futures=True)
 
     def _in_process(self) -> Iterator[FileResult]:

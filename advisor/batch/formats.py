@@ -116,7 +116,8 @@ class JsonlWriter(Writer):
         if self.check and result.valid:
             line["check"] = {"expectations": result.expectations,
                              "mismatches": [m.to_dict() for m in result.mismatches]}
-        self.out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        # ASCII: a file name that is not UTF-8 stays itself ("\udce9") instead of breaking the line
+        self.out.write(json.dumps(line) + "\n")
 
 
 # -- csv -------------------------------------------------------------------------

@@ -8,13 +8,16 @@ from contextlib import contextmanager
 from typing import IO, Iterator
 
 from ..fileio import atomic_writer, to_stdout
+from ..render.visible import VisibleStream
 
 
 @contextmanager
-def results_stream(env, path: str | None, force: bool = False) -> Iterator[IO]:
-    """Yield the stream to write to: the file at ``path`` (checked now, in place at the end), or stdout."""
+def results_stream(env, path: str | None, force: bool = False, human: bool = False) -> Iterator[IO]:
+    """Yield the stream to write to: the file at ``path`` (checked now, in place at the end), or stdout.
+
+    ``human``: a table for people, written with control characters escaped wherever it goes."""
     if to_stdout(path):
-        yield env.stdout
+        yield env.human_stdout if human else env.stdout
         return
     with atomic_writer(path, force) as handle:
-        yield handle
+        yield VisibleStream(handle, name=path) if human else handle

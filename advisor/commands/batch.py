@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 HELP = "evaluate many answer files: a summary table, JSON lines, CSV or a JUnit report"
 DESCRIPTION = """\
@@ -61,6 +60,23 @@ def cpus() -> int:
         return os.cpu_count() or 1
 
 
+MAX_JOBS_PER_CPU = 2  # more workers only share the same CPUs, at the memory of one engine each
+
+
+def worker_count(env, requested: int | None, items: int, small: int) -> int:
+    """The worker processes for ``items`` (batch's files, review's objects): ``--jobs`` as asked,
+    but at most MAX_JOBS_PER_CPU per CPU (said in a note: --jobs 100000 asked for as many
+    processes); without it, one for fewer than ``small`` items, else one per CPU."""
+    if requested is None:
+        return 1 if items < small else cpus()
+    most = MAX_JOBS_PER_CPU * cpus()
+    if requested > most:
+        env.err(f"pod-advisor: note: --jobs {requested} is more than {most} workers can use on {cpus()} "
+                f"CPU{'s' if cpus() != 1 else ''}; using {most}")
+        return most
+    return requested
+
+
 def run(args, env) -> int:
     from ..batch.evaluation import WorkerFailed
 
@@ -74,24 +90,26 @@ def run(args, env) -> int:
 def _run(args, env) -> int:
     from ..batch.evaluation import Evaluations
     from ..batch.formats import WRITERS
-    from ..batch.inputs import answer_files
+    from ..batch.inputs import find_answer_files
     from ..batch.output import results_stream
     from ..batch.progress import Progress, wanted
     from ..batch.results import Totals
     from ..fileio import to_stdout
     from ..render.style import Style
 
-    files = answer_files(args.paths)
-    jobs = args.jobs or (1 if len(files) < SMALL_BATCH else cpus())
+    found = find_answer_files(args.paths)
+    files = found.files
+    jobs = worker_count(env, args.jobs, len(files), SMALL_BATCH)
     to_file = not to_stdout(args.output)
     totals = Totals(check=args.check)
-    with results_stream(env, args.output, args.force) as out, Evaluations(files, jobs, args.check) as results:
+    with results_stream(env, args.output, args.force, human=args.format == "text") as out, \
+            Evaluations(files, jobs, args.check, frozenset(found.named)) as results:
         style = Style(env.color and not to_file and args.format == "text", env.unicode or to_file)
         writer = WRITERS[args.format](out, style, check=args.check, fail_on=args.fail_on)
         writer.start(files)
         with Progress(env, len(files), wanted(env, args.format, to_file, len(files))) as progress:
             if not to_file:
-                writer.out = progress.stream  # rows above the bar, if there is one
+                writer.out = out.around(progress.stream)  # rows above the bar, if there is one
             for result in results:
                 status = result.status(args.fail_on)
                 totals.add(result, status)

@@ -45,5 +45,5 @@ def run(args, env) -> int:
             env.err(f"pod-advisor: internal error, please report it: {exc}")
             return EXIT_INTERNAL
         raise
-    env.stdout.write(text)
+    env.write(text, human=args.format == "text")  # the pictures' formats are for programs
     return 1 if fails_on(recommendation.worst_severity(), args.fail_on) else 0

@@ -31,9 +31,9 @@ def run(args, env) -> int:
     if args.list or not topic:
         if not args.list:
             env.err("pod-advisor explain: give a TOPIC (an id, title or alias); here is every entry")
-        env.stdout.write({"text": lambda: kbdoc.entry_list_text(kb, style),
-                          "json": lambda: kbdoc.to_json(kbdoc.entry_list_record(kb)),
-                          "markdown": lambda: kbdoc.entry_list_markdown(kb)}[args.format]())
+        env.write({"text": lambda: kbdoc.entry_list_text(kb, style),
+                   "json": lambda: kbdoc.to_json(kbdoc.entry_list_record(kb)),
+                   "markdown": lambda: kbdoc.entry_list_markdown(kb)}[args.format](), human=args.format == "text")
         return 0 if args.list else 2
 
     found = lookup(kb, topic)
@@ -67,5 +67,5 @@ def run(args, env) -> int:
         text = {"text": lambda: kbdoc.rule_explained_text(kb, doc, style),
                 "json": lambda: kbdoc.to_json(kbdoc.rule_explained_record(kb, doc)),
                 "markdown": lambda: kbdoc.rule_explained_markdown(kb, doc)}[args.format]()
-    env.stdout.write(text)
+    env.write(text, human=args.format == "text")
     return 0

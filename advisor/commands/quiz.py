@@ -30,13 +30,17 @@ def run(args, env) -> int:
     kb = knowledge_base()
     style = Style(env.color, env.unicode)
     questions = kb.quiz
+
+    def say(text: str) -> None:
+        env.write(text, human=True)
+
     if args.answers:
         choices = _read_choices(args.answers, env, questions)
         questions = [question for question in questions if question.id in choices]
 
         def choose(asked) -> int:
             index = asked.options.index(choices[asked.question.id])
-            env.stdout.write(question_text(asked, index, style))
+            say(question_text(asked, index, style))
             return index
     else:
         if not (env.stdin_isatty and env.stdout_isatty):
@@ -56,16 +60,16 @@ def run(args, env) -> int:
     asked = shuffled(questions, args.seed)
     score = Score()
     try:
-        run_quiz(kb, asked, choose, env.stdout.write, style, score)
+        run_quiz(kb, asked, choose, say, style, score)
     except (KeyboardInterrupt, EOFError):
-        env.stdout.write("\n" + summary(kb, score, len(asked), style, stopped=True))
+        say("\n" + summary(kb, score, len(asked), style, stopped=True))
         raise KeyboardInterrupt from None
     return 0
 
 
 def _read_choices(path: str, env, questions) -> dict[str, str]:
     from ..quiz import read_choices
-    from ..yamlsource import parse_document, read_text
+    from ..yamlsource import parse_document, read_stream, read_text
 
-    text, source = (env.stdin.read(), "<stdin>") if path == "-" else (read_text(path), path)
+    text, source = (read_stream(env.stdin, "<stdin>"), "<stdin>") if path == "-" else (read_text(path), path)
     return read_choices(parse_document(text, source), questions)

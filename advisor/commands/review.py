@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import cluster_options
-from .batch import cpus, jobs_argument  # --jobs as batch has it
+from .batch import jobs_argument, worker_count  # --jobs as batch has it
 
 HELP = "review Kubernetes manifests for Pod design mistakes"
 DESCRIPTION = (
@@ -105,7 +105,7 @@ def _run(args, env) -> int:
     else:
         texts, unreadable = _read_files(args.paths, env)
     inputs = parse_inputs(texts, unreadable)
-    jobs = args.jobs or (1 if len(inputs.objects) < SMALL_REVIEW else cpus())
+    jobs = worker_count(env, args.jobs, len(inputs.objects), SMALL_REVIEW)
     report = review_in_workers(reviewer, inputs, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
                                                                config=config), jobs)
     fix_failed = 0
@@ -147,7 +147,7 @@ def _run(args, env) -> int:
         text = render_text(report, kb, Style(color, env.unicode))
     if args.diff and to_stdout(args.output):
         pass  # standard output holds the diff
-    elif write_output(env, args.output, text, force=args.force):
+    elif write_output(env, args.output, text, force=args.force, human=args.format == "text"):
         env.err(f"wrote {args.output}")
     if fix_failed == 3:
         return 3
@@ -159,9 +159,6 @@ def _run(args, env) -> int:
 def _read_files(paths: list[str], env):
     from ..review.objects import read_inputs
 
-    stdin_text = None
-    if "-" in paths:
-        if env.stdin_isatty:
-            env.err("pod-advisor: reading manifests from standard input; end with Ctrl-D")
-        stdin_text = env.stdin.read()
-    return read_inputs(paths, stdin_text)
+    if "-" in paths and env.stdin_isatty:
+        env.err("pod-advisor: reading manifests from standard input; end with Ctrl-D")
+    return read_inputs(paths, stdin=env.stdin)  # bounded and decoded as a file is

@@ -25,9 +25,9 @@ def run(args, env) -> int:
 
     docs = kbdoc.catalogue(knowledge_base(), registry())
     if args.format == "json":
-        env.stdout.write(kbdoc.rules_json(docs))
+        env.write(kbdoc.rules_json(docs), human=False)
     elif args.format == "markdown":
-        env.stdout.write(kbdoc.rules_markdown(docs))
+        env.write(kbdoc.rules_markdown(docs), human=False)
     else:
-        env.stdout.write(kbdoc.rules_text(docs, Style(env.color, env.unicode)))
+        env.write(kbdoc.rules_text(docs, Style(env.color, env.unicode)), human=True)
     return 0

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 
 from ..errors import InputError, Problem
-from ..yamlsource import Document, parse_documents, read_text
+from ..yamlsource import Document, parse_documents, read_stream, read_text
 from . import kustomize
 
 MAX_BYTES = 16 * 1024 * 1024  # rendered charts with their CRDs run to megabytes
@@ -126,7 +126,12 @@ class Inputs:
 
 
 def find_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
-    """Expand folders (recursively, hidden folders skipped) into their manifest files."""
+    """Expand folders (recursively, hidden folders skipped) into their manifest files.
+
+    ``read_inputs`` reads what a folder holds only if it is a regular file (a FIFO would
+    block the read for ever) and names the rest; a path given outright is read whatever it
+    is, so that ``review <(helm template chart)`` works.
+    """
     found, problems = [], []
     for path in paths:
         if path == "-":
@@ -146,20 +151,24 @@ def find_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
     return found, problems
 
 
-def read_inputs(paths: list[str], stdin_text: str | None = None) -> tuple[list[tuple[str, str]], list[Problem]]:
+def read_inputs(paths: list[str], stdin_text: str | None = None, stdin=None) -> tuple[list[tuple[str, str]],
+                                                                                     list[Problem]]:
     """(name, text) of every input file that can be read, and a Problem for each one that cannot.
 
     One unreadable file never hides the others: the caller reviews what was read and
-    reports the rest.
+    reports the rest. Standard input is ``stdin_text``, or read from the stream ``stdin``
+    as a file is: at most MAX_BYTES, UTF-8 or UTF-16 with its BOM.
     """
     files, problems = find_files(paths)
+    named = set(paths)
     texts = []
     for path in files:
-        if path == "-":
-            texts.append((STDIN, stdin_text or ""))
-            continue
         try:
-            texts.append((path, read_text(path, max_bytes=MAX_BYTES)))
+            if path == "-":
+                texts.append((STDIN, stdin_text if stdin_text is not None or stdin is None
+                              else read_stream(stdin, STDIN, MAX_BYTES)))
+            else:
+                texts.append((path, read_text(path, max_bytes=MAX_BYTES, regular_only=path not in named)))
         except InputError as exc:
             problems += exc.problems
     return texts, problems

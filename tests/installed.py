@@ -1,0 +1,69 @@
+"""The installed ``pod-advisor`` command as a user (or an attacker) runs it: a real process,
+with real signals, pipes and terminals, and the processes it leaves behind."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+TIMEOUT = 60  # generous: a slow CI machine starts Python, loads the knowledge base and the engine
+
+
+def console_script() -> str:
+    found = shutil.which("pod-advisor") or str(Path(sys.executable).parent / "pod-advisor")
+    if not os.path.exists(found):
+        pytest.skip("the pod-advisor console script is not installed")
+    return found
+
+
+def run(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    """Run the installed command to its end (bytes in and out unless ``text`` is given)."""
+    if "stdout" not in kwargs and "stderr" not in kwargs:
+        kwargs.setdefault("capture_output", True)
+    kwargs.setdefault("timeout", TIMEOUT)
+    return subprocess.run([console_script(), *args], **kwargs)
+
+
+def needs_proc() -> None:
+    if not os.path.isdir("/proc/self"):
+        pytest.skip("needs /proc (Linux) to see the processes a run leaves")
+
+
+def children(pid: int) -> list[int]:
+    """The live processes whose parent is ``pid``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            stat = _stat(int(entry))
+            if stat and int(stat[1]) == pid and stat[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie waiting for a parent that never reaps, as in a container, is not)."""
+    stat = _stat(pid)
+    return stat is not None and stat[0] != "Z"
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2:].split()  # state, ppid, ...
+
+
+def wait_for(condition, timeout: float = TIMEOUT, what: str = "the condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
