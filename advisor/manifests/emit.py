@@ -1,10 +1,13 @@
 """Block-style YAML with comments where a reader would ask why.
 
-PyYAML writes no comments, so this writes the small subset of YAML that
-Kubernetes objects need: mappings, lists, and scalars (strings quoted only when a
-plain scalar would read back as something else). Comments are keyed by the path
-of the field they explain: ``()`` for the object, ``("spec", "replicas")``, or a
-list item (``(..., "containers", 0)``).
+PyYAML writes no comments, so this lays out the small subset of YAML that
+Kubernetes objects need (mappings, lists, scalars) and leaves each scalar to
+PyYAML's emitter, which quotes a string whenever a reader would take its plain
+form for something else. Its resolver also knows what YAML 1.2 and kubectl's Go
+decoder read as numbers (``0o17``, ``1e5``, ``+Inf``), so those are quoted too.
+Only ASCII is written: anything else is a double-quoted escape. Comments are
+keyed by the path of the field they explain: ``()`` for the object,
+``("spec", "replicas")``, or a list item (``(..., "containers", 0)``).
 
 A Helm chart's templates are written the same way, with three kinds of placeholder
 (``advisor/manifests/helm.py`` makes them): ``Template`` for a value written as a
@@ -15,21 +18,32 @@ template expression, ``TemplateBlock`` for a mapping a template writes itself, a
 from __future__ import annotations
 
 import functools
-import json
 import re
 import textwrap
 
 import yaml
 
+from ..render.visible import visible
 from ..yamlsource import SAFE_LOADER
 
 WIDTH = 100
-_PLAIN = re.compile(r"^[A-Za-z0-9_./-][A-Za-z0-9_./:@-]*$")
-# Plain scalars PyYAML reads as strings that kubectl and the API server read as something else:
-# they parse YAML 1.1 as go-yaml v2 does (sigs.k8s.io/yaml), where y and n are booleans, 1e3 and
-# 1.5e3 floats (PyYAML wants a dot and a signed exponent) and 0o17 an integer.
-_NOT_A_STRING_IN_GO = re.compile(r"^(?:[yYnN]|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-                                 r"|[-+]?0o[0-7_]+)$")
+_ONE_LINE = 1 << 30  # the emitter's line width: a scalar is never folded onto a second line
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """The safe dumper, whose idea of "this plain text would read as a number" also covers
+    Go's strconv (kubectl) and YAML 1.2."""
+
+
+# Go's ParseInt(s, 0, 64) and ParseFloat, which kubectl's YAML decoder (go-yaml v2, through
+# sigs.k8s.io/yaml) tries on every plain scalar starting with a sign, a dot or a digit, and its
+# one-letter booleans; broader than they are is fine (a harmless quote).
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(
+    r"[-+]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*)$"), list("-+0123456789"))
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(
+    r"[-+]?(?:(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eEpP][-+]?[0-9_]+)?|0[xX][0-9a-fA-F_.]*[pP][-+]?[0-9_]+"
+    r"|(?i:inf|infinity|nan))$"), list("-+.0123456789"))
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"[yYnN]$"), list("yYnN"))
 
 
 class Template(str):
@@ -75,32 +89,48 @@ def read_stream(text: str) -> list:
     return [doc for doc in yaml.load_all(text, Loader=SAFE_LOADER) if doc is not None]
 
 
+def _dump(value, style: str | None = None) -> str:
+    text = yaml.dump(value, Dumper=_Dumper, default_style=style, default_flow_style=True, allow_unicode=False,
+                     width=_ONE_LINE)
+    return text.removesuffix("\n...\n").removesuffix("\n")
+
+
+@functools.lru_cache(maxsize=4096, typed=True)  # typed: True and 1 are equal keys otherwise
+def _emitted(value) -> str:
+    text = _dump(value)
+    if "\n" in text:  # a string with a line break: one double-quoted line, its breaks escaped
+        text = _dump(value, style='"')
+    return text
+
+
 def scalar(value) -> str:
+    """One scalar as it is written in block context: plain when it reads back as itself, else quoted
+    (a Template as it is)."""
     if isinstance(value, Template):
         return str(value)
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return _string(str(value))
+    return _emitted(value)
 
 
-@functools.lru_cache(maxsize=4096)
-def _string(text: str) -> str:
-    if _PLAIN.match(text) and not _NOT_A_STRING_IN_GO.match(text) and yaml.load(text, Loader=SAFE_LOADER) == text:
-        return text
-    return json.dumps(text)  # a JSON string is a YAML double-quoted scalar
+def flow(items: list) -> str:
+    """A list of scalars on one line, ``[a, "b, c"]``: each quoted by the rules of flow context."""
+    return "[" + ", ".join(str(v) if isinstance(v, Template) else _flow_item(v) for v in items) + "]"
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _flow_item(value) -> str:
+    text = _dump([value])
+    if "\n" in text:
+        text = _dump([value], style='"')
+    return text[1:-1]  # the item, without the brackets of its one-item list
 
 
 def _comment_lines(comments, indent: int) -> list[str]:
     pad = " " * indent
     lines = []
     for comment in comments:
-        for line in textwrap.wrap(comment, width=max(40, WIDTH - indent - 2), break_long_words=False,
+        # A comment is free text from the answers (names, images, the file's name): it must not end
+        # the comment early (a line separator) or hold what YAML refuses (a control character).
+        for line in textwrap.wrap(visible(comment), width=max(40, WIDTH - indent - 2), break_long_words=False,
                                   break_on_hyphens=False):
             lines.append(f"{pad}# {line}")
     return lines
@@ -142,8 +172,7 @@ def _mapping(mapping: dict, path: tuple, indent: int, comments: dict, lines: lis
             lines.append(head)
             _sequence(value, here, indent + 2, comments, lines)
         elif isinstance(value, (dict, list)):
-            flow = ", ".join(scalar(v) for v in value) if isinstance(value, list) else ""
-            lines.append(f"{head} {'[' + flow + ']' if isinstance(value, list) else '{}'}")
+            lines.append(f"{head} {flow(value) if isinstance(value, list) else '{}'}")
         else:
             lines.append(f"{head} {scalar(value)}")
 
