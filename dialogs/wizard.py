@@ -95,6 +95,7 @@ class Wizard:
         self.section = ""
         self.recommendation = None  # what the advice screen showed, once shown
         self.answers = None
+        self.manifest_text: str | None = None  # the starter manifest for the advice shown
         self.written: list[str] = []
 
     # -- the flow -----------------------------------------------------------
@@ -110,17 +111,19 @@ class Wizard:
             chosen = self.review(problems)
             if chosen is not None:
                 self.interview(chosen, target=chosen)
+                problems = []  # changed: checked again when the advice is asked for
                 continue
             from advisor.answers import answers_from_data
             from advisor.errors import InputError
 
             try:
                 answers = answers_from_data(self.file_data(), source="<wizard>")
+                self.prepare(answers)
             except InputError as exc:
                 problems = [p.message + (f" ({p.hint})" if p.hint else "") for p in exc.problems]
                 continue
             problems = []
-            self.advise(answers)
+            self.advise()
             status = self.save()
             if not isinstance(status, Back):
                 return status
@@ -309,12 +312,27 @@ class Wizard:
             return "yes" if value else "no"
         return _as_text(value) or "(none)"
 
-    def advise(self, answers) -> None:
-        from advisor.commands.render_recommendation import render
+    def prepare(self, answers) -> None:
+        """The advice and the starter manifest for ``answers``, before anything is shown or saved.
+
+        InputError when Kubernetes would not take the objects (a name too long for a CronJob):
+        the review shows why. A manifest that fails its own checks is a defect of ours: said at
+        once, and only the answers can be saved."""
         from advisor.core import advise
+        from advisor.manifests import InvalidManifest, build_manifest
 
         self.answers = answers
         self.recommendation = advise(answers)
+        try:
+            self.manifest_text = build_manifest(self.recommendation, comments=True, allow_root=False)
+        except InvalidManifest as exc:
+            self.manifest_text = None
+            self.say(f"pod-advisor: internal error, please report it: {exc}\nThe manifest cannot be saved; "
+                     "the answers can.")
+
+    def advise(self) -> None:
+        from advisor.commands.render_recommendation import render
+
         self.say("")
         self.say("The advice")
         self.say("")
@@ -324,11 +342,12 @@ class Wizard:
     # -- saving -------------------------------------------------------------
 
     def save(self):
-        """Ask where to save (unless given), then write both files: nothing is written before.
+        """Ask where to save (unless given), then write both files: nothing is written before,
+        and a file that cannot be written is said and asked for again (the interview is not lost).
         Returns the exit status, or a Back (to the review) from the first question."""
         from advisor.answers import dump_answers
-        from advisor.fileio import write_atomic
-        from advisor.manifests import build_manifest
+        from advisor.errors import InputError
+        from advisor.fileio import write_files
 
         name = self.answers.name
         answers_default, manifest_default = f"{name}.answers.yaml", f"{name}.yaml"
@@ -338,21 +357,31 @@ class Wizard:
             if isinstance(answers_path, Back):
                 return answers_path
             answers_default = answers_path or ""
-            manifest_path = self._where("Save the starter manifest to (empty: do not save)", self.save_manifest,
-                                        manifest_default, taken=answers_path, help=SAVE_MANIFEST_HELP)
-            if not isinstance(manifest_path, Back):
-                break
-            if self.save_answers:
-                return manifest_path  # the answers path was given: back goes to the review
-        plan = []
-        if answers_path:
-            plan.append((answers_path, dump_answers(self.answers), "the answers"))
-        if manifest_path:
-            plan.append((manifest_path, build_manifest(self.recommendation, comments=True, allow_root=False),
-                         "the starter manifest"))
+            manifest_path = None
+            if self.manifest_text is not None:
+                manifest_path = self._where("Save the starter manifest to (empty: do not save)",
+                                            self.save_manifest, manifest_default, taken=answers_path,
+                                            help=SAVE_MANIFEST_HELP)
+                if isinstance(manifest_path, Back):
+                    if self.save_answers:
+                        return manifest_path  # the answers path was given: back goes to the review
+                    continue
+                manifest_default = manifest_path or ""
+            plan = []
+            if answers_path:
+                plan.append((answers_path, dump_answers(self.answers), "the answers"))
+            if manifest_path:
+                plan.append((manifest_path, self.manifest_text, "the starter manifest"))
+            try:
+                write_files([(path, text) for path, text, _ in plan], force=True)  # replacing was asked
+            except InputError as exc:
+                for problem in exc.problems:
+                    self.say(f"{problem}; nothing was written")
+                self.save_answers = self.save_manifest = None  # ask, starting from the paths given
+                continue
+            break
         self.say("")
-        for path, text, what in plan:
-            write_atomic(path, text, force=True)
+        for path, _, what in plan:
             self.written.append(path)
             self.say(f"Wrote {what} to {path}")
         self.follow_up(answers_path, manifest_path)
@@ -367,6 +396,9 @@ class Wizard:
                 return None
             if os.path.isdir(path):
                 raise Invalid(f"{path} is a folder; give a file name")
+            folder = os.path.dirname(path)
+            if folder and not os.path.isdir(folder):
+                raise Invalid(f"the folder {folder} does not exist")
             if taken and os.path.abspath(path) == os.path.abspath(taken):
                 raise Invalid(f"{path} is where the answers go; give another name")
             return path

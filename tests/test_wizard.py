@@ -389,3 +389,53 @@ def test_no_color_turns_the_prompts_monochrome():
 def test_every_line_the_wizard_prints_fits_80_columns():
     result = wizard(JOB_WITH_SIDECAR + ENTER + SAVE)
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_with_standard_output_redirected_the_wizard_refuses_like_the_quiz():
+    import io
+
+    from advisor.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    env = Environment(stdin=io.StringIO(), stdout=out, stderr=err, stdin_isatty=True, stdout_isatty=False)
+    assert main(["wizard"], env) == 2
+    assert "standard output is not one" in err.getvalue() and out.getvalue() == ""
+
+
+def test_a_manifest_path_in_a_missing_folder_is_asked_again_before_anything_is_written(tmp_path):
+    keys = ENTER * DEFAULT_QUESTIONS + ENTER + typed("m.yaml")
+    result = wizard(keys, "--save-answers", "a.yaml", "--manifest", "no/such/m.yaml")
+    assert result.status == 0, result.stderr
+    assert "no/such/m.yaml: the folder no/such does not exist" in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "m.yaml"]
+
+
+def test_answers_kubernetes_would_not_name_an_object_after_go_back_to_the_review(tmp_path, write):
+    # a CronJob's name is at most 52 characters: the manifest cannot be built, so the review says why
+    path = write("cron.yaml", "name: " + "a" * 60 + "\nworkload: {runs_to_completion: true, schedule: '0 3 * * *'}\n"
+                              "containers:\n  - name: web\n    image: nginx:1.27\n")
+    keys = ENTER * 13 + ENTER + ENTER + typed("shop") + ENTER
+    result = wizard(keys, "--answers", path, "--save-answers", "a.yaml", "--manifest", "m.yaml")
+    assert result.status == 0, result.stderr
+    assert answers_file(tmp_path, "a.yaml").name == "shop"
+    assert "kind: CronJob" in (tmp_path / "m.yaml").read_text()
+
+
+def test_a_file_that_cannot_be_written_is_said_and_asked_again(tmp_path, monkeypatch):
+    from advisor import fileio
+
+    real = fileio._Target.commit
+    failures = []
+
+    def fails_once(self, temp):
+        if not failures:
+            failures.append(self.path)
+            raise PermissionError(13, "Permission denied")
+        real(self, temp)
+
+    monkeypatch.setattr(fileio._Target, "commit", fails_once)
+    keys = ENTER * DEFAULT_QUESTIONS + ENTER + ENTER * 2
+    result = wizard(keys, "--save-answers", "a.yaml", "--manifest", "m.yaml")
+    assert result.status == 0, result.stderr
+    assert "cannot write: Permission denied; nothing was written" in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "m.yaml"]

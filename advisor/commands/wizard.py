@@ -8,7 +8,7 @@ DESCRIPTION = ("Ask, one question at a time, about the containers and how the wo
                "then offer to write the answers file and a starter manifest. Keys: Enter accepts, Esc goes "
                "back, ? or F1 shows help, Ctrl-C quits without writing anything.")
 
-NO_TERMINAL = ("pod-advisor: the wizard asks its questions in a terminal, and standard input is not one.\n"
+NO_TERMINAL = ("pod-advisor: the wizard asks its questions in a terminal, and standard {stream} is not one.\n"
                "To get advice without it, write an answer file and run: pod-advisor evaluate FILE")
 
 
@@ -23,9 +23,11 @@ def configure(parser) -> None:
 
 def run(args, env) -> int:
     """Prompts use the current prompt_toolkit app session: the terminal, or what a test set up."""
-    if not env.stdin_isatty:
-        env.err(NO_TERMINAL)
-        return 2
+    # Both: with stdout redirected, the questions would go to the terminal and the advice into the file.
+    for stream, isatty in (("input", env.stdin_isatty), ("output", env.stdout_isatty)):
+        if not isatty:
+            env.err(NO_TERMINAL.format(stream=stream))
+            return 2
     from dialogs.prompts import Terminal
     from dialogs.wizard import Wizard, starting_data
 
