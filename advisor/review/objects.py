@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from ..errors import InputError, Problem
 from ..yamlsource import Document, parse_documents, read_stream, read_text
 from . import kustomize
+from .report import Note
+from .shapes import shape_problem
 
 MAX_BYTES = 16 * 1024 * 1024  # rendered charts with their CRDs run to megabytes
 EXTENSIONS = (".yaml", ".yml", ".json")
@@ -114,6 +116,7 @@ class Inputs:
     files: list[str] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)  # files that could not be read or parsed
     patches: dict[str, str] = field(default_factory=dict)  # a file a kustomization patches with -> that kustomization
+    notes: list = field(default_factory=list)  # review.report.Note: objects left out, and why
     not_objects: int = 0  # documents without a kind (values files, kustomizations' fragments)
     by_kind: dict[str, list[ManifestObject]] = field(default_factory=dict)
 
@@ -210,4 +213,11 @@ def _collect(doc: Document, path: tuple, data, inputs: Inputs) -> None:
         for i, item in enumerate(items):
             _collect(doc, path + ("items", i), item, inputs)
         return
-    inputs.add(ManifestObject(doc, path, data))
+    obj = ManifestObject(doc, path, data)
+    wrong = shape_problem(obj.kind, data)
+    if wrong is not None:
+        # The API server refuses it too; left out, the checks can trust every shape they walk.
+        where, what = wrong
+        inputs.notes.append(Note(obj.file, obj.line(*where), f"{obj.label}: {what}; not reviewed"))
+        return
+    inputs.add(obj)

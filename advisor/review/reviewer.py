@@ -75,7 +75,7 @@ class Reviewer:
         input order, when they were computed elsewhere (``review --jobs``, advisor.review.parallel)."""
         if outcomes is None:
             outcomes = (self.review_object(obj, inputs, options) for obj in inputs.objects)
-        notes: list[Note] = []
+        notes: list[Note] = list(inputs.notes)  # objects whose shapes are wrong (review.shapes), left out
         skipped: Counter = Counter()
         not_reviewed = 0  # workloads that are parts of objects (patches) or hold no container
         reviews = []
