@@ -24,6 +24,12 @@ def load_answers(path: str, questions: QuestionSet | None = None, regular_only: 
     return parse_answers(read_text(path, regular_only=regular_only), path, questions)
 
 
+def load_answers_document(path: str) -> tuple[Answers, Document]:
+    """``load_answers``, and the document read, for the lines of problems found later."""
+    doc = parse_document(read_text(path), path)
+    return answers_from_document(doc), doc
+
+
 def parse_answers(text: str, source: str, questions: QuestionSet | None = None) -> Answers:
     return answers_from_document(parse_document(text, source), questions)
 

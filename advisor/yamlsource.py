@@ -59,6 +59,13 @@ class Document:
     def problem(self, path: tuple, message: str, hint: str | None = None) -> Problem:
         return Problem(message, file=self.source, path=tuple(path), line=self.line(path), hint=hint)
 
+    def locate(self, problem: Problem) -> Problem:
+        """``problem`` (found later, from the data alone) with the line of its key path in this file."""
+        if problem.line is not None or not problem.path:
+            return problem
+        return Problem(problem.message, file=problem.file or self.source, path=problem.path,
+                       line=self.line(problem.path), hint=problem.hint)
+
 
 def read_text(path: str, max_bytes: int = MAX_BYTES, regular_only: bool = False) -> str:
     """Read a user's file, turning every way it can fail into an InputError.

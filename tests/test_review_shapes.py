@@ -119,3 +119,4 @@ def test_a_well_formed_object_of_every_kind_read_has_no_shape_problem():
         assert shape_problem(data["kind"], data) is None
     assert {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Service", "ConfigMap",
             "HorizontalPodAutoscaler"} <= set(SHAPES)
+

@@ -12,6 +12,9 @@ DESCRIPTION = (
 )
 
 
+MAX_TOPIC = 200  # characters: longer than any title, and spelling suggestions are quadratic in length
+
+
 def configure(parser) -> None:
     parser.add_argument("topic", nargs="*", help="what to explain; several words are one topic")
     parser.add_argument("--list", action="store_true", help="list every entry, grouped by area")
@@ -36,6 +39,10 @@ def run(args, env) -> int:
                    "markdown": lambda: kbdoc.entry_list_markdown(kb)}[args.format](), human=args.format == "text")
         return 0 if args.list else 2
 
+    if len(topic) > MAX_TOPIC:
+        env.err(f"pod-advisor explain: a topic is at most {MAX_TOPIC} characters; this one has {len(topic):,}. "
+                "Run `pod-advisor explain --list` for every entry.")
+        return 2
     found = lookup(kb, topic)
     if found.status != FOUND:
         if found.status == UNKNOWN:

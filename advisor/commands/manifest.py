@@ -48,8 +48,9 @@ def configure(parser) -> None:
 
 
 def run(args, env) -> int:
-    from ..answers import load_answers
+    from ..answers import load_answers_document
     from ..core import advise
+    from ..errors import InputError
     from ..fileio import to_stdout, write_output, write_tree
     from ..manifests import InvalidManifest, make_manifest
 
@@ -57,7 +58,7 @@ def run(args, env) -> int:
         env.err(f"pod-advisor: manifest: --format {args.format} writes {FOLDER_FORMATS[args.format]}, a folder of "
                 f"files: name it with -o DIR")
         return EXIT_INVALID
-    answers = load_answers(args.file)
+    answers, document = load_answers_document(args.file)
     if args.kubernetes:
         answers = answers.with_changes(kubernetes=args.kubernetes)
     recommendation = advise(answers)
@@ -66,6 +67,8 @@ def run(args, env) -> int:
         text = manifest.text(comments=not args.no_comments)  # checks that it reads back as the objects
         if args.format in FOLDER_FORMATS:
             files = _folder(manifest, args.format, comments=not args.no_comments)
+    except InputError as exc:  # answers Kubernetes would not name an object after: say where they are
+        raise InputError([document.locate(p) for p in exc.problems]) from None
     except InvalidManifest as exc:
         env.err(f"pod-advisor: internal error, please report it: {exc}\nNothing was written.")
         return EXIT_INTERNAL
@@ -78,7 +81,8 @@ def run(args, env) -> int:
         env.err(f"pod-advisor: to do: {note}")
     serious = [f for f in recommendation.findings if f.severity != "info"]
     if serious:
-        listed = ", ".join(f"{f.severity} {f.id}" for f in serious)
+        # once each: a finding raised for each of 999 containers is one warning, not 999
+        listed = ", ".join(dict.fromkeys(f"{f.severity} {f.id}" for f in serious))
         env.err(f"pod-advisor: the advice raised {listed}; `pod-advisor evaluate {args.file}` says more")
     return 0
 

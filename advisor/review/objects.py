@@ -119,13 +119,39 @@ class Inputs:
     notes: list = field(default_factory=list)  # review.report.Note: objects left out, and why
     not_objects: int = 0  # documents without a kind (values files, kustomizations' fragments)
     by_kind: dict[str, list[ManifestObject]] = field(default_factory=dict)
+    _selectors: dict | None = field(default=None, repr=False)  # (label, value) -> Services, built once
 
     def add(self, obj: ManifestObject) -> None:
         self.objects.append(obj)
         self.by_kind.setdefault(obj.kind, []).append(obj)
+        self._selectors = None
 
     def of_kind(self, kind: str) -> list[ManifestObject]:
         return self.by_kind.get(kind, [])
+
+    def services_selecting(self, obj: ManifestObject, labels: dict) -> list[ManifestObject]:
+        """The Services (in input order) in ``obj``'s namespace whose selector ``labels`` match.
+
+        Indexed by one pair of each selector, so that a review of 3,000 Deployments and 3,000
+        Services looks at the few candidates of each Pod's labels, not at every Service."""
+        if self._selectors is None:
+            self._selectors = {}
+            for position, service in enumerate(self.of_kind("Service")):
+                selector = service.get("spec", "selector")
+                if isinstance(selector, dict) and selector:
+                    key, value = min((str(k), str(v)) for k, v in selector.items())
+                    self._selectors.setdefault((key, value), []).append((position, service))
+        candidates = {position: service for key, value in labels.items()
+                      for position, service in self._selectors.get((str(key), str(value)), ())}
+        return [service for _, service in sorted(candidates.items(), key=lambda item: item[0])
+                if service.same_namespace(obj) and selects(service, labels)]
+
+
+def selects(service: ManifestObject, labels: dict) -> bool:
+    """Whether ``service``'s selector matches Pod ``labels``, as Kubernetes matches them (as text)."""
+    selector = service.get("spec", "selector")
+    return (isinstance(selector, dict) and bool(selector)
+            and all(k in labels and str(labels[k]) == str(v) for k, v in selector.items()))
 
 
 def find_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
