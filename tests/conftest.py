@@ -58,3 +58,15 @@ def write(tmp_path):
         return str(path)
 
     return _write
+
+
+# Property-based tests (test_properties.py): bounded and the same every run in the suite; bench/fuzz.py
+# loads the "fuzz" profile (many more examples, random each run) with HYPOTHESIS_PROFILE=fuzz.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile("suite", max_examples=25, deadline=None, derandomize=True, database=None,
+                          suppress_health_check=_QUIET)
+settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "1000")), deadline=None,
+                          suppress_health_check=_QUIET)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))

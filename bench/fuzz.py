@@ -1,0 +1,57 @@
+"""Run the property-based tests long: hostile answer files and manifests by the thousand.
+
+    python bench/fuzz.py                    # 1,000 examples per property
+    python bench/fuzz.py -n 5000 -k review  # 5,000 examples of the properties matching "review"
+
+The suite runs each property of tests/test_properties.py on a bounded, repeatable few
+examples (the "suite" Hypothesis profile); this runs them under the "fuzz" profile:
+N examples each, freshly random every run, and reports per property how many examples
+ran, how many passed and how long it took, then the failures with the smallest input
+Hypothesis found. Exit status: 0 when every property held.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", "--examples", type=int, default=1000, help="examples per property (default 1000)")
+    parser.add_argument("-k", default=None, help="only the properties whose names match (pytest -k)")
+    args = parser.parse_args()
+    environ = {**os.environ, "HYPOTHESIS_PROFILE": "fuzz", "FUZZ_EXAMPLES": str(args.examples)}
+    command = [sys.executable, "-m", "pytest", str(ROOT / "tests" / "test_properties.py"), "-q", "-p",
+               "no:cacheprovider", "--hypothesis-show-statistics", "-o", "addopts="]
+    if args.k:
+        command += ["-k", args.k]
+    started = time.monotonic()
+    done = subprocess.run(command, cwd=ROOT, env=environ, capture_output=True, text=True)
+    elapsed = time.monotonic() - started
+    print(f"{args.examples} examples per property, {elapsed:.0f} s in all\n")
+    print(f"{'property':<86} {'passing':>8} {'failing':>8} {'invalid':>8}  time")
+    total = 0
+    for name, body in re.findall(r"test_properties\.py::(\w+):\n(.*?)(?=\n\S|\Z)", done.stdout, re.S):
+        counts = re.search(r"(\d+) passing examples, (\d+) failing examples, (\d+) invalid examples", body)
+        took = re.search(r"Typical runtimes: ([^\n]+)", body)
+        if counts:
+            passing, failing, invalid = map(int, counts.groups())
+            total += passing + failing
+            print(f"{name:<86} {passing:>8} {failing:>8} {invalid:>8}  {took.group(1) if took else ''}")
+    print(f"\n{total} runs; " + ("every property held" if done.returncode == 0 else "FAILURES:"))
+    if done.returncode != 0:
+        failures = re.findall(r"^(E\s+.*|Falsifying example.*|FAILED .*)$", done.stdout, re.M)
+        print("\n".join(failures[:80]) or done.stdout[-5000:])
+    return done.returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
