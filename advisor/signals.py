@@ -53,42 +53,35 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-@contextmanager
-def terminating_on_signals() -> Iterator[None]:
+def terminating_on_signals():
     """Within the block, SIGTERM and SIGHUP raise Terminated in the main thread (Ctrl-C raises
     KeyboardInterrupt, as it always does). Nothing changes for a signal the caller set up
     otherwise (ignored by ``nohup``, handled by a host program)."""
-    if not _main_thread():
-        yield  # only the main thread may set handlers; the caller's own handling stays
-        return
-    previous = {}
-    for signum in SIGNALS:
-        if signal.getsignal(signum) is signal.SIG_DFL:
-            previous[signum] = signal.signal(signum, _raise)
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+    return _handling(SIGNALS, _raise, lambda current: current is signal.SIG_DFL)
+
+
+def shielded():
+    """Within the block (the cleanup of a run that is already stopping), Ctrl-C, SIGTERM and
+    SIGHUP are dropped: a second Ctrl-C while workers are being stopped must not interrupt
+    the stopping and leave them running, nor a temporary file behind. (A handler set outside
+    Python, which ``getsignal`` reports as None, is left alone.)"""
+    return _handling(STOPS, signal.SIG_IGN, lambda current: current not in (signal.SIG_IGN, None))
 
 
 @contextmanager
-def shielded() -> Iterator[None]:
-    """Within the block (the cleanup of a run that is already stopping), Ctrl-C, SIGTERM and
-    SIGHUP are dropped: a second Ctrl-C while workers are being stopped must not interrupt
-    the stopping and leave them running, nor a temporary file behind."""
+def _handling(signums, handler, replaces) -> Iterator[None]:
+    """Within the block, ``handler`` for each of ``signums`` whose current handler ``replaces``
+    accepts; the handlers before it after. Only the main thread may set handlers: elsewhere
+    nothing changes."""
     if not _main_thread():
         yield
         return
-    previous = {}
-    for signum in STOPS:
-        if signal.getsignal(signum) not in (signal.SIG_IGN, None):  # None: set outside Python; leave it
-            previous[signum] = signal.signal(signum, signal.SIG_IGN)
+    previous = {signum: signal.signal(signum, handler) for signum in signums if replaces(signal.getsignal(signum))}
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for signum, before in previous.items():
+            signal.signal(signum, before)
 
 
 @contextmanager
