@@ -37,15 +37,14 @@ def main() -> int:
     done = subprocess.run(command, cwd=ROOT, env=environ, capture_output=True, text=True)
     elapsed = time.monotonic() - started
     print(f"{args.examples} examples per property, {elapsed:.0f} s in all\n")
-    print(f"{'property':<86} {'passing':>8} {'failing':>8} {'invalid':>8}  time")
+    print(f"{'property':<84} {'passing':>8} {'failing':>8} {'invalid':>8} {'seconds':>8}")
     total = 0
-    for name, body in re.findall(r"test_properties\.py::(\w+):\n(.*?)(?=\n\S|\Z)", done.stdout, re.S):
-        counts = re.search(r"(\d+) passing examples, (\d+) failing examples, (\d+) invalid examples", body)
-        took = re.search(r"Typical runtimes: ([^\n]+)", body)
-        if counts:
-            passing, failing, invalid = map(int, counts.groups())
-            total += passing + failing
-            print(f"{name:<86} {passing:>8} {failing:>8} {invalid:>8}  {took.group(1) if took else ''}")
+    for name, body in re.findall(r"test_properties\.py::(\w+):\n(.*?)(?=\ntests/|\n=+|\Z)", done.stdout, re.S):
+        phases = re.findall(r"(\d+) passing, (\d+) failing, and (\d+) invalid", body)
+        passing, failing, invalid = (sum(int(p[i]) for p in phases) for i in range(3))
+        seconds = sum(float(t) for t in re.findall(r"phase \(([\d.]+) seconds\)", body))
+        total += passing + failing
+        print(f"{name:<84} {passing:>8} {failing:>8} {invalid:>8} {seconds:>8.0f}")
     print(f"\n{total} runs; " + ("every property held" if done.returncode == 0 else "FAILURES:"))
     if done.returncode != 0:
         failures = re.findall(r"^(E\s+.*|Falsifying example.*|FAILED .*)$", done.stdout, re.M)
