@@ -13,5 +13,5 @@ def test_the_services_selecting_a_pod_are_found_by_index_as_a_full_scan_finds_th
     inputs = parse_inputs([("k8s.yaml", POD + services)])
     pod = inputs.of_kind("Pod")[0]
     for labels in ({"app": "a1", "tier": "t0"}, {"app": "a2"}, {"tier": "t1", "app": "a0", "x": "y"}, {}):
-        scan = [s for s in inputs.of_kind("Service") if s.same_namespace(pod) and selects(s, labels)]
+        scan = [s for s in inputs.of_kind("Service") if s.links_to(pod) and selects(s, labels)]
         assert inputs.services_selecting(pod, labels) == scan

@@ -78,7 +78,8 @@ def test_an_input_without_aliases_is_never_charged_however_long():
 def test_an_answer_file_stops_at_its_second_document_before_expanding_it(monkeypatch):
     converted = []
     original = yamlsource._Converter.document
-    monkeypatch.setattr(yamlsource._Converter, "document", lambda self, node: converted.append(node) or original(self, node))
+    monkeypatch.setattr(yamlsource._Converter, "document",
+                        lambda self, node, *rest: converted.append(node) or original(self, node, *rest))
     with pytest.raises(InputError, match="holds several YAML documents") as caught:
         parse_document("---\n".join([_laughs(4)] * 50), "x")
     assert len(converted) == 1 and caught.value.problems[0].line is not None

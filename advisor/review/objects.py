@@ -144,7 +144,7 @@ class Inputs:
         candidates = {position: service for key, value in labels.items()
                       for position, service in self._selectors.get((str(key), str(value)), ())}
         return [service for _, service in sorted(candidates.items(), key=lambda item: item[0])
-                if service.same_namespace(obj) and selects(service, labels)]
+                if service.links_to(obj) and selects(service, labels)]
 
 
 def selects(service: ManifestObject, labels: dict) -> bool:

@@ -69,6 +69,7 @@ SHAPES = {
     "Pod": {**OBJECT, "spec": POD_SPEC},
     "Deployment": WORKLOAD,
     "ReplicaSet": WORKLOAD,
+    "ReplicationController": {**OBJECT, "spec": {"replicas": SCALAR, "selector": SCALARS, "template": TEMPLATE}},
     "StatefulSet": WORKLOAD,
     "DaemonSet": WORKLOAD,
     "Job": {**OBJECT, "spec": {"template": TEMPLATE, "selector": SELECTOR}},
