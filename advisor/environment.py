@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
+from typing import Iterator
 
 from .render.visible import OutputError, VisibleStream
 
@@ -69,6 +71,33 @@ class Environment:
             self.human_stdout.write(text)
         else:
             self.stdout.write(text)
+
+    @contextmanager
+    def terminal_kept(self) -> Iterator[None]:
+        """The terminal's modes as they were before the block, whatever ends it.
+
+        A prompt (prompt_toolkit) puts the terminal in raw mode and puts it back when it
+        ends; stopped by SIGTERM inside its event loop, it may not get to. Then this does:
+        line editing and echo come back, and the cursor shows."""
+        try:
+            import termios
+
+            fd = self.stdin.fileno() if self.stdin_isatty else None
+            saved = termios.tcgetattr(fd) if fd is not None else None
+        except Exception:  # noqa: BLE001 - no terminal, not POSIX (termios), a stream without a descriptor
+            saved = None
+        try:
+            yield
+        finally:
+            if saved is not None:
+                try:
+                    if termios.tcgetattr(fd) != saved:
+                        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+                        if self.stdout_isatty:
+                            self.stdout.stream.write("\x1b[?25h\x1b[?2004l")  # cursor shown, bracketed paste off
+                            self.stdout.stream.flush()
+                except Exception:  # noqa: BLE001 - a terminal gone away: nothing left to restore
+                    pass
 
     @property
     def human_stdout(self) -> VisibleStream:
