@@ -122,7 +122,8 @@ class _Target:
         if self.through:
             # O_NONBLOCK: opening a FIFO for writing blocks until a reader comes; fail now instead.
             fd = os.open(self.real, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
-            os.set_blocking(fd, True)
+            if hasattr(os, "O_NONBLOCK"):
+                os.set_blocking(fd, True)
             return os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape"), None
         folder = os.path.dirname(self.real) or "."
         while True:

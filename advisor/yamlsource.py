@@ -84,7 +84,8 @@ def read_text(path: str, max_bytes: int = MAX_BYTES, regular_only: bool = False)
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 os.close(fd)
                 raise InputError(Problem(f"not a regular file ({file_type(path)}); not read", file=path))
-            os.set_blocking(fd, True)
+            if hasattr(os, "O_NONBLOCK"):
+                os.set_blocking(fd, True)
             handle = os.fdopen(fd, "rb")
         else:
             handle = open(path, "rb")

@@ -96,7 +96,8 @@ def schema_problems(obj: dict, kubernetes: str) -> list[str]:
         folder = _schema_folder(kubernetes)
     except ValueError as exc:
         return [str(exc)]
-    validator = _validator(folder, obj.get("kind", ""), obj.get("apiVersion", ""))
+    # str(... or ""): a reviewed object's suggestion carries what the manifest said, null or 5 included
+    validator = _validator(folder, str(obj.get("kind") or ""), str(obj.get("apiVersion") or ""))
     if validator is None:
         return [f"Kubernetes {kubernetes} has no {obj.get('apiVersion')} {obj.get('kind')}"]
     errors = sorted(validator.iter_errors(obj), key=lambda e: [str(p) for p in e.absolute_path])
