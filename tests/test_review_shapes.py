@@ -62,6 +62,8 @@ WRONG = [
     (POD, "volumeMounts: [{name: data,", "volumeMounts: [{name: [data],",
      "spec.containers[0].volumeMounts[0].name is not a single value"),
     (POD, "ports: [{containerPort: 80}]", "ports: [80]", "spec.containers[0].ports[0] is not a mapping"),
+    (POD, "ports: [{containerPort: 80}]", "ports: [null]", "spec.containers[0].ports[0] is not a mapping"),
+    (POD, "containers:\n  - name: web", "containers:\n  - null\n  - name: web", "spec.containers[0] is not a mapping"),
     (POD, "containers:\n  - name: web", "containers:\n  - 5\n  - name: web", "spec.containers[0] is not a mapping"),
     (POD, "metadata:\n  name: web", "metadata: [p]\nx:\n  name: web", "metadata is not a mapping"),
     (POD, "labels: {app: web}", 'labels: "x"', "metadata.labels is not a mapping"),

@@ -15,8 +15,9 @@ and its line) and everything downstream can trust what it walks:
   ``isinstance(x, int)`` where they need a number, as the API server would refuse
   ``containerPort: "80"`` too.
 
-``null`` is the field's absence, as Kubernetes reads it. Fields not described
-here are not checked, and not read by the reviewer.
+``null`` is the field's absence, as Kubernetes reads it (but a list's item that
+should be a mapping is never null). Fields not described here are not checked,
+and not read by the reviewer.
 """
 
 from __future__ import annotations
@@ -110,10 +111,17 @@ def _check(value: Any, shape, path: tuple) -> tuple[tuple, str] | None:
         if not isinstance(value, list):
             return _wrong(value, path, LIST)
         if isinstance(shape, list):
-            return next((found for i, item in enumerate(value) if (found := _check(item, shape[0], path + (i,)))),
+            return next((found for i, item in enumerate(value) if (found := _item(item, shape[0], path + (i,)))),
                         None)
         return None
     raise AssertionError(f"unknown shape {shape!r}")
+
+
+def _item(item: Any, shape, path: tuple) -> tuple[tuple, str] | None:
+    """A list's item: null is not an absent field there, but an item that is not what it must be."""
+    if item is None and shape != SCALAR:
+        return _wrong(item, path, LIST if isinstance(shape, list) or shape == LIST else MAPPING)
+    return _check(item, shape, path)
 
 
 def _wrong(value: Any, path: tuple, expected: str) -> tuple[tuple, str]:
