@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
-from typing import Iterator
 
 from .render.visible import OutputError, VisibleStream
 
@@ -73,7 +72,7 @@ class Environment:
             self.stdout.write(text)
 
     @contextmanager
-    def terminal_kept(self) -> Iterator[None]:
+    def terminal_kept(self):
         """The terminal's modes as they were before the block, whatever ends it.
 
         A prompt (prompt_toolkit) puts the terminal in raw mode and puts it back when it

@@ -21,9 +21,8 @@ signals away from a fork, where a child would get them before it can ignore them
 from __future__ import annotations
 
 import signal
-import threading
+import sys
 from contextlib import contextmanager
-from typing import Iterator
 
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 STOPS = (signal.SIGINT,) + SIGNALS
@@ -50,7 +49,8 @@ def _raise(signum, frame) -> None:
 
 
 def _main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
+    threading = sys.modules.get("threading")  # not imported: then there is only the main thread
+    return threading is None or threading.current_thread() is threading.main_thread()
 
 
 def terminating_on_signals():
@@ -69,7 +69,7 @@ def shielded():
 
 
 @contextmanager
-def _handling(signums, handler, replaces) -> Iterator[None]:
+def _handling(signums, handler, replaces):
     """Within the block, ``handler`` for each of ``signums`` whose current handler ``replaces``
     accepts; the handlers before it after. Only the main thread may set handlers: elsewhere
     nothing changes."""
@@ -85,7 +85,7 @@ def _handling(signums, handler, replaces) -> Iterator[None]:
 
 
 @contextmanager
-def blocked() -> Iterator[None]:
+def blocked():
     """Within the block (a fork), Ctrl-C, SIGTERM and SIGHUP wait: delivered after it to this
     process, while a child starts with them blocked until it has set its own handling
     (``unblock``). Without it, a signal can reach a child before it ignores Ctrl-C (a

@@ -14,18 +14,22 @@ of a manifest go through it, so a renderer cannot forget.
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import IO
 
 # C0 but tab and newline, DEL and C1, the bidirectional controls, the line and paragraph
 # separators, the BOM, and lone surrogates.
 _UNSAFE = ("\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
            "\ud800-\udfff")
-_CONTROL = re.compile(f"[{_UNSAFE}]")
 # The SGR sequences advisor.render.style.Style writes (reset, bold, dim, six colours), and only
 # those: an injected one can at worst colour text, never hide it, move the cursor or retitle.
 _STYLE = "\x1b\\[(?:[012]|3[1-6])(?:;(?:[012]|3[1-6]))*m"
-_CONTROL_OR_STYLE = re.compile(f"({_STYLE})|[{_UNSAFE}]")
+
+
+@functools.lru_cache(maxsize=None)
+def _pattern(styled: bool) -> re.Pattern:
+    """Compiled on first use: every command imports this module, few print a control character."""
+    return re.compile(f"({_STYLE})|[{_UNSAFE}]" if styled else f"[{_UNSAFE}]")
 
 
 def _escape(char: str) -> str:
@@ -39,13 +43,11 @@ def _escape(char: str) -> str:
 
 def visible(text: str, styled: bool = False) -> str:
     """``text`` with every control character escaped; ``styled`` keeps Style's colour codes."""
+    if text.isascii() and text.isprintable():  # the common case, without a regex
+        return text
     if styled:
-        return _CONTROL_OR_STYLE.sub(lambda m: m.group(1) or _escape(m.group(0)), text)
-    return _CONTROL.sub(lambda m: _escape(m.group(0)), text)
-
-
-def has_control(text: str) -> bool:
-    return bool(_CONTROL.search(text))
+        return _pattern(True).sub(lambda m: m.group(1) or _escape(m.group(0)), text)
+    return _pattern(False).sub(lambda m: _escape(m.group(0)), text)
 
 
 class OutputError(Exception):
@@ -61,7 +63,7 @@ class VisibleStream:
     the stream's encoding lacks is written as an escape instead of failing, and a failed
     write raises OutputError (BrokenPipeError stays itself: the reader left, as with ``| head``)."""
 
-    def __init__(self, stream: IO, styled: bool = False, escape: bool = True, name: str = "the output"):
+    def __init__(self, stream, styled: bool = False, escape: bool = True, name: str = "the output"):
         self.stream = stream.stream if isinstance(stream, VisibleStream) else stream  # never twice
         self.styled = styled
         self.escape = escape
@@ -81,7 +83,7 @@ class VisibleStream:
             raise OutputError(self.name, exc) from None
         return len(text)
 
-    def around(self, stream: IO) -> "VisibleStream":
+    def around(self, stream) -> "VisibleStream":
         """The same treatment for another stream (the progress bar's, while it shows)."""
         return VisibleStream(stream, self.styled, self.escape, self.name)
 
