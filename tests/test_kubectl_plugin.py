@@ -151,7 +151,7 @@ def test_kubectl_refusing_the_request_is_invalid_input_naming_the_command(cli, f
     monkeypatch.setenv("FAKE_KUBECTL_FAIL", "1")
     run = cli("review", "--cluster")
     assert run.status == 2
-    assert run.stderr.startswith("pod-advisor: <input>: `kubectl get pods,")
+    assert run.stderr.startswith("pod-advisor: `kubectl get pods,")  # no "<input>:" (issue 11)
     assert "failed (exit status 1); kubectl's message is above" in run.stderr
 
 

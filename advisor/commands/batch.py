@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 HELP = "evaluate many answer files: a summary table, JSON lines, CSV or a JUnit report"
 DESCRIPTION = """\
@@ -103,7 +104,7 @@ def _run(args, env) -> int:
     to_file = not to_stdout(args.output)
     totals = Totals(check=args.check)
     with results_stream(env, args.output, args.force, human=args.format == "text") as out, \
-            Evaluations(files, jobs, args.check, frozenset(found.named)) as results:
+            Evaluations(files, jobs, args.check, named=frozenset(found.named)) as results:
         style = Style(env.color and not to_file and args.format == "text", env.unicode or to_file)
         writer = WRITERS[args.format](out, style, check=args.check, fail_on=args.fail_on)
         writer.start(files)
