@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import threading
 
 import pytest
 
@@ -51,13 +50,15 @@ def test_with_force_a_dangling_link_creates_the_file_it_names(cli, answers, tmp_
 def test_a_fifo_is_written_through_not_replaced(cli, answers, tmp_path):
     fifo = tmp_path / "out.yaml"
     os.mkfifo(fifo)
-    received = []
-    reader = threading.Thread(target=lambda: received.append(open(fifo).read()))
-    reader.start()
-    run = manifest(cli, answers, fifo)
-    reader.join(timeout=30)
+    # The reading end, open before the write (O_NONBLOCK: no thread to wait for a writer, no race).
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        run = manifest(cli, answers, fifo)
+        received = os.read(reader, 1 << 16).decode()
+    finally:
+        os.close(reader)
     assert run.status == 0 and stat.S_ISFIFO(os.lstat(fifo).st_mode)
-    assert "kind: Deployment" in received[0]
+    assert "kind: Deployment" in received
 
 
 def test_a_fifo_no_one_reads_is_refused_at_once(cli, answers, tmp_path):
