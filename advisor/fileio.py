@@ -239,27 +239,36 @@ def write_tree(path: str, files: Mapping[str, str], force: bool = False) -> None
         if os.path.isabs(name) or any(part in ("", ".", "..") for part in parts):
             raise ValueError(f"not a relative file name inside the folder: {name!r}")
     parent = os.path.dirname(target)
+    if not os.path.isdir(parent):
+        # as for a file: a typo in a folder name is not a reason to create folders
+        raise InputError(Problem(f"the folder {parent} does not exist", file=path))
     try:
-        os.makedirs(parent, exist_ok=True)
         temp = tempfile.mkdtemp(prefix=".pod-advisor-", suffix=".tmp", dir=parent)
     except OSError as exc:
         raise InputError(Problem(f"cannot write: {exc.strerror}", file=path)) from None
     try:
+        umask = _umask()
         for name, text in files.items():
             file = os.path.join(temp, *name.split("/"))
-            os.makedirs(os.path.dirname(file), mode=0o755, exist_ok=True)
-            with open(file, "x", encoding="utf-8") as handle:
+            os.makedirs(os.path.dirname(file), exist_ok=True)  # 0o777: the umask decides
+            with open(file, "x", encoding="utf-8") as handle:  # 0o666: the umask decides
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(file, 0o644)
-        os.chmod(temp, 0o755)  # mkdtemp makes it private
+        os.chmod(temp, 0o777 & ~umask)  # mkdtemp makes it private; the tree is the user's like any folder
         _rename_tree_into_place(temp, target)
     except BaseException as exc:
         shutil.rmtree(temp, ignore_errors=True)
         if isinstance(exc, OSError):
             raise InputError(Problem(f"cannot write: {exc.strerror}", file=path)) from None
         raise
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _check_tree_target(path: str, target: str, force: bool) -> None:

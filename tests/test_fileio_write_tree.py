@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 import pytest
 
@@ -27,9 +28,21 @@ def test_a_new_folder_gets_every_file_and_nothing_else_is_left_beside_it(tmp_pat
     assert sorted(os.listdir(tmp_path)) == ["chart"]
 
 
-def test_missing_parent_folders_are_made(tmp_path):
-    write_tree(str(tmp_path / "deploy" / "charts" / "web"), FILES)
-    assert tree(tmp_path / "deploy" / "charts" / "web") == FILES
+def test_a_missing_parent_folder_is_refused_not_made(tmp_path):
+    # as -o FILE does: a typo in a folder name is not a reason to create folders
+    with pytest.raises(InputError, match="does not exist"):
+        write_tree(str(tmp_path / "deploy" / "charts" / "web"), FILES)
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_tree_gets_the_modes_the_umask_gives(tmp_path):
+    old = os.umask(0o027)
+    try:
+        write_tree(str(tmp_path / "chart"), FILES)
+    finally:
+        os.umask(old)
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "chart").rglob("*")}
+    assert stat.S_IMODE((tmp_path / "chart").stat().st_mode) == 0o750 and modes <= {0o640, 0o750}
 
 
 def test_an_empty_folder_is_filled(tmp_path):

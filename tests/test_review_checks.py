@@ -425,3 +425,10 @@ def test_a_bare_pod_that_only_burns_cpu_is_a_demo_of_limits_not_a_workload():
     load = POD.replace("ANNOTATIONS\n", "").replace(
         "image: nginx:1.27", 'image: busybox:1.36\n      command: ["dd", "if=/dev/zero", "of=/dev/null"]')
     assert "bare-pod" not in ids(load)
+
+
+def test_a_pod_behind_many_services_names_three_and_counts_the_rest():
+    many = "".join(service(extra="  ports: [{port: 80}]\n").replace("name: web\n", f"name: web-{i}\n", 1)
+                   for i in range(5))
+    [finding] = [f for f in review(deployment(container()) + many).findings if f.id == "readiness-probe-missing"]
+    assert "web-0, web-1, web-2 and 2 more" in finding.message

@@ -15,7 +15,6 @@ file are fixed once.
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field
 
 from ..errors import InputError, Problem
@@ -160,15 +159,6 @@ def _write(target: str, name: str, old: str, new: str) -> Problem | None:
         write_atomic(target, ("\ufeff" if bom else "") + new, force=True)
     except InputError as exc:
         return Problem(f"{exc.problems[0].message}; not fixed", file=name)
-    # Keep the replaced file's mode and owner: the atomic writer makes a new file, 0644. Until
-    # fileio keeps the mode before its rename (issue 11), it is put back right after.
-    try:
-        if stat.S_IMODE(before.st_mode) != stat.S_IMODE(os.stat(target).st_mode):
-            os.chmod(target, stat.S_IMODE(before.st_mode))
-        if hasattr(os, "chown") and os.geteuid() == 0:
-            os.chown(target, before.st_uid, before.st_gid)
-    except OSError:
-        pass
     try:
         if read_text(target, max_bytes=max(len(new.encode("utf-8")) * 2, 1 << 20)) != new:
             return Problem("reads back differently after writing (was it changed meanwhile?)", file=name)

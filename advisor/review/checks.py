@@ -335,7 +335,8 @@ def readiness_probe_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     for c in targeted or [s.main]:
         if c.spec.get("readinessProbe"):
             continue
-        names = ", ".join(svc.name for svc in services)
+        names = ", ".join(svc.name for svc in services[:3]) + (
+            f" and {len(services) - 3} more" if len(services) > 3 else "")  # a Pod selected by thousands
         port = f"on port {c.ports[0]}" if c.ports else "on its port"
         yield Hit("readiness-probe-missing",
                   f"{c.name} serves behind the Service {names} but has no readinessProbe: it gets traffic as "

@@ -176,12 +176,6 @@ def owner_kind(obj: ManifestObject) -> str | None:
     return None
 
 
-def selects(service: ManifestObject, labels: dict) -> bool:
-    selector = service.get("spec", "selector")
-    return (isinstance(selector, dict) and bool(selector)
-            and all(k in labels and str(labels[k]) == str(v) for k, v in selector.items()))
-
-
 def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tuple[str, ...]) -> Subject | Skip:
     """The Subject for a reviewed object, or a Skip saying why it is not reviewed."""
     template_path = TEMPLATE_PATHS[obj.kind]
@@ -198,8 +192,7 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
     stated_completion = (obj.kind in _COMPLETING_KINDS or owner in _COMPLETING_KINDS
                          or (controller == "Pod" and restart in ("Never", "OnFailure")))
     labels = obj.get(*template_path, "metadata", "labels") or {}
-    services = [s for s in inputs.of_kind("Service")
-                if s.links_to(obj) and isinstance(labels, dict) and selects(s, labels)]
+    services = inputs.services_selecting(obj, labels) if isinstance(labels, dict) else []
 
     for c in containers:
         c.family = images.family_of(c.name, c.image)
