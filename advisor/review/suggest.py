@@ -204,8 +204,14 @@ def _service_ports(container: dict) -> list[dict]:
         if defaults:
             declared = [{"containerPort": defaults[0]}]
             container["ports"] = declared
+    return _as_service_ports(declared)
+
+
+def _as_service_ports(container_ports: list[dict]) -> list[dict]:
+    """Service ports that expose these container ports as they are; a Service with more than one
+    port must name each, so unnamed ones are given port-<n>."""
     ports = []
-    for port in declared:
+    for port in container_ports:
         entry = {"name": port["name"]} if port.get("name") else {}
         entry.update({"port": port["containerPort"], "targetPort": port["containerPort"]})
         ports.append(entry)
@@ -326,7 +332,7 @@ def _headless_service(draft: _Draft) -> None:
         return
     _put_before(spec, "serviceName", name, "selector")
     selector = (spec.get("selector") or {}).get("matchLabels") or dict(subject.labels)
-    ports, taken = [], set()
+    declared, taken = [], set()
     for c in subject.containers:
         for port in c.spec.get("ports") or []:
             if not isinstance(port, dict) or not isinstance(port.get("containerPort"), int):
@@ -334,12 +340,8 @@ def _headless_service(draft: _Draft) -> None:
             if port["containerPort"] in taken or (port.get("name") and port["name"] in taken):
                 continue  # a Service's port names and numbers are each used once
             taken |= {port["containerPort"], port.get("name")} - {None}
-            entry = {"name": port["name"]} if port.get("name") else {}
-            entry.update({"port": port["containerPort"], "targetPort": port["containerPort"]})
-            ports.append(entry)
-    if len(ports) > 1:
-        for i, entry in enumerate(ports):
-            entry.setdefault("name", f"port-{i}")
+            declared.append(port)
+    ports = _as_service_ports(declared)
     meta = {"name": name}
     if subject.obj.namespace:
         meta["namespace"] = subject.obj.namespace
