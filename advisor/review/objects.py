@@ -33,6 +33,11 @@ TEMPLATE_PATHS = {
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
 }
 REVIEWED_KINDS = tuple(TEMPLATE_PATHS)
+# The other kinds the checks read whole. Objects of any other kind are kept as an outline
+# (kind, name, namespace, line): enough to count them, to link by, and for --fix to see a
+# clash. A CustomResourceDefinition's schema runs to thousands of lines, and CRDs were most
+# of what a review of whole repositories held in memory.
+CROSS_CHECKED_KINDS = ("Service", "ConfigMap", "HorizontalPodAutoscaler", "PersistentVolumeClaim")
 
 
 @dataclass
@@ -95,6 +100,15 @@ class ManifestObject:
         """The folder of the object's file (standard input is a folder of its own)."""
         return self.file if self.file == STDIN else os.path.dirname(os.path.abspath(self.file))
 
+    def outline(self) -> "ManifestObject":
+        """This object as only its identity and its line: what is kept of a kind nobody reads."""
+        meta = {k: v for k, v in self.metadata.items() if k in ("name", "generateName", "namespace")}
+        data = {k: v for k, v in self.data.items() if k in ("apiVersion", "kind")}
+        data["metadata"] = meta
+        lines = {(): self.line()}
+        lines.update({("metadata", k): self.line("metadata", k) for k in meta})
+        return ManifestObject(Document(data, self.doc.source, lines=lines, index=self.doc.index), (), data)
+
     def links_to(self, other: "ManifestObject") -> bool:
         """Whether ``other`` may be what this object refers to (its Service, ConfigMap, autoscaler).
 
@@ -127,6 +141,10 @@ class Inputs:
         self._selectors = None
 
     def of_kind(self, kind: str) -> list[ManifestObject]:
+        if kind not in TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS:
+            # A check that starts reading another kind must add it there; until then its
+            # objects are outlines, and the check would silently see no fields.
+            raise ValueError(f"{kind} objects are kept only as an outline; add the kind to CROSS_CHECKED_KINDS")
         return self.by_kind.get(kind, [])
 
     def services_selecting(self, obj: ManifestObject, labels: dict) -> list[ManifestObject]:
@@ -246,4 +264,4 @@ def _collect(doc: Document, path: tuple, data, inputs: Inputs) -> None:
         where, what = wrong
         inputs.notes.append(Note(obj.file, obj.line(*where), f"{obj.label}: {what}; not reviewed"))
         return
-    inputs.add(obj)
+    inputs.add(obj if obj.reviewed or obj.kind in CROSS_CHECKED_KINDS else obj.outline())
