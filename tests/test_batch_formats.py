@@ -5,6 +5,7 @@ never mixes into them."""
 import csv
 import io
 import json
+import unicodedata
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -200,6 +201,17 @@ def test_the_text_table_counts_helpers_by_role(cli, write):
                              "  - {name: c, image: busybox:1.36, purpose: prepare}\n")
     row = cli("batch", path).stdout.splitlines()[1]
     assert "sidecar×2, init" in row
+
+
+def test_the_text_table_keeps_its_columns_under_file_names_of_wide_characters(cli, write, tmp_path, monkeypatch):
+    answers = "name: {name}\ncontainers: [{{name: web, image: nginx:1.27}}]\n"
+    write("网站.yaml", answers.format(name="a"))
+    write("shop.yaml", answers.format(name="b"))
+    monkeypatch.chdir(tmp_path)  # names as short as a repository's, inside the file column
+    rows = cli("batch", "网站.yaml", "shop.yaml").stdout.splitlines()[1:3]
+    shown = [unicodedata.east_asian_width(c) in "WF" for c in rows[0]]  # a wide character takes two columns
+    column = rows[0].index("Deployment") + sum(shown[:rows[0].index("Deployment")])
+    assert column == rows[1].index("Deployment")
 
 
 def test_the_text_table_is_plain_when_not_on_a_terminal(cli):

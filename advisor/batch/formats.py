@@ -17,6 +17,7 @@ from typing import IO, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from ..render.style import SEVERITY_STYLE, Style
+from ..render.visible import width as shown_width
 from .results import FAILED, FLAGGED, INVALID, MISMATCH, OK, SEVERITIES, FileResult, Totals
 
 class Writer:
@@ -69,12 +70,12 @@ class TextWriter(Writer):
                ("STATUS", 8, False))
 
     def start(self, files: Sequence[str]) -> None:
-        self.file_width = min(MAX_FILE_WIDTH, max([len("FILE")] + [len(f) for f in files]))
+        self.file_width = min(MAX_FILE_WIDTH, max([len("FILE")] + [shown_width(f) for f in files]))
         header = self._row("FILE", [name for name, _, _ in self.columns], [()] * len(self.columns))
         self.out.write(self.style(header, "bold") + "\n")
 
     def _row(self, file: str, cells: list[str], styles: list[tuple]) -> str:
-        parts = [file.ljust(self.file_width)]
+        parts = [file + " " * (self.file_width - shown_width(file))]  # as wide as shown, escapes and CJK included
         for (_, width, right), text, style in zip(self.columns, cells, styles):
             if len(text) > width:
                 text = text[:width - 1] + self.style.glyph("…", "~")

@@ -50,6 +50,18 @@ def visible(text: str, styled: bool = False) -> str:
     return _pattern(False).sub(lambda m: _escape(m.group(0)), text)
 
 
+def width(text: str) -> int:
+    """The columns ``text`` takes on a terminal once shown: its escapes as written, a wide
+    (East Asian) character two columns, a combining mark none. For laying out tables."""
+    import unicodedata
+
+    shown = visible(text)
+    if shown.isascii():
+        return len(shown)
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in shown)
+
+
 class OutputError(Exception):
     """Writing to standard output or error failed (a full disk); not a defect, not the input's."""
 
