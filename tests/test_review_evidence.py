@@ -59,6 +59,23 @@ def test_the_default_container_annotation_names_the_main_container():
     assert s.main.name == "config-reloader" and s.main_why is None
 
 
+def _bare_pod(image):
+    text = (f"apiVersion: v1\nkind: Pod\nmetadata: {{name: probe}}\nspec:\n  containers:\n"
+            f"    - name: probe\n      image: {image}\n")
+    report = REVIEWER.review(parse_inputs([("pod.yaml", text)]), ReviewOptions())
+    return next(f for f in report.findings if f.id == "bare-pod")
+
+
+def test_a_bare_pod_that_gives_no_sign_of_finishing_says_running_until_stopped_is_a_guess():
+    finding = _bare_pod("registry.example.com/team/secret-check:1.0")
+    assert "Deployment (it runs until stopped)" in finding.message
+    assert "nothing in the manifest says whether probe finishes" in finding.guess
+
+
+def test_a_bare_pod_of_a_known_server_gives_no_such_guess():
+    assert "finishes" not in (_bare_pod("nginx:1.27").guess or "")
+
+
 def test_in_a_pod_that_runs_once_the_container_that_finishes_is_the_main_one():
     s = subject(MISTAKES / "sidecar-blocks-completion-the-server-is-blamed.yaml")
     assert s.main.name == "debian-container" and s.completes

@@ -217,6 +217,12 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
     elif controller == "Pod" and stated_completion and main.runtime.endless:
         # restartPolicy Never on a Pod of servers only: it says "do not restart", not "this ends"
         completes = False
+    elif controller == "Pod" and not stated_completion and main.runtime.runs is None:
+        # Neither its command nor its image says: the Pod's restartPolicy (Always unless set) is
+        # all there is, and a bare Pod's author may not have meant it. Say so beside the advice.
+        completes_why = (f"nothing in the manifest says whether {main.name} finishes (no command the "
+                         f"advisor recognises); taken to run until stopped, as restartPolicy Always says; "
+                         f"if it finishes, a Job should own it")
 
     name = obj.name
     if any(c.name == name and not c.main for c in containers):
