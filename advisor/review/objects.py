@@ -2,8 +2,8 @@
 
 Inputs are files, folders (searched for *.yaml, *.yml and *.json) and ``-`` for
 standard input; each may hold several YAML documents and ``kind: List`` objects.
-Workload kinds are reviewed; the other kinds (Services, ConfigMaps, autoscalers)
-are kept for cross-checks.
+Workload kinds are reviewed; Services, ConfigMaps, autoscalers and claims are kept
+whole for cross-checks; every other kind only as an outline (``CROSS_CHECKED_KINDS``).
 """
 
 from __future__ import annotations
