@@ -85,10 +85,6 @@ class ManifestContainer:
     def uses_localhost(self) -> bool:
         return self.tie is not None and self.tie.kind == "localhost"
 
-    @property
-    def tied_by_evidence(self) -> bool:
-        return self.same_node or (self.tie is not None and self.tie.evidence)
-
     def texts(self) -> list[tuple[tuple, str, str]]:
         """(key path, label, text) of every command word, argument and literal env value."""
         found = []

@@ -123,12 +123,6 @@ def base_name(image: str) -> str:
     return repository(image).rsplit("/", 1)[-1]
 
 
-def organisation(image: str) -> str:
-    """The registry and owner of an image, ``ghcr.io/example`` for ``ghcr.io/example/orders:2.4.1``."""
-    repo = repository(image)
-    return repo.rsplit("/", 1)[0] if "/" in repo else ""
-
-
 def family_of(name: str, image: str) -> Guess:
     """The family of a container, from its name first and then its image's repository."""
     for where, text in (("name", name or ""), ("image", repository(image))):

@@ -26,7 +26,6 @@ from . import images
 # Volumes any Pod can mount on its own: sharing one is no reason to share a Pod.
 INDEPENDENT_VOLUMES = ("configMap", "secret", "projected", "downwardAPI")
 
-_LOCALHOST = re.compile(r"(?<![\w.-])(localhost|127\.0\.0\.1|\[::1\]|0:0:0:0:0:0:0:1)(?![\w-])", re.IGNORECASE)
 _LOCAL_PORT = re.compile(r"(?<![\w.-])(?:localhost|127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?(?![\w-])", re.IGNORECASE)
 _URL_SCHEME = re.compile(r"(https?|grpc|redis|postgres(?:ql)?|mysql|mongodb|amqp|nats)://(?:[^@/\s]*@)?$",
                          re.IGNORECASE)
@@ -175,10 +174,6 @@ def localhost_mentions(text: str) -> list[int | None]:
         scheme = _URL_SCHEME.search(text[max(0, match.start() - 40):match.start()])
         found.append(_SCHEME_PORTS.get(scheme.group(1).lower()) if scheme else None)
     return found
-
-
-def mentions_localhost(text: str) -> bool:
-    return bool(_LOCALHOST.search(text))
 
 
 def _localhost(members: list[Member], ties: Ties) -> None:
