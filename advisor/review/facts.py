@@ -26,7 +26,7 @@ from .addresses import without_comments
 from .images import Guess
 from .objects import STDIN, TEMPLATE_PATHS, Inputs, ManifestObject
 from .runtime import Runtime, runtime_of
-from .ties import Member, Tie, find_ties, texts_of
+from .ties import Member, Tie, find_ties
 
 _COMPLETING_KINDS = ("Job", "CronJob")
 # Families that reach the main container over localhost by nature; their upstream
@@ -198,7 +198,9 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
 
     notes: list[tuple[int, str]] = []
     _purposes(obj, containers, annotations, purposes, notes, stated_completion)
-    members = [Member(c.name, c.image, c.spec, texts_of(c.spec, _config_texts(obj, inputs, spec, c.spec)), c.family)
+    members = [Member(c.name, c.image, c.spec,
+                      [(label, text) for _, label, text in c.texts()] + _config_texts(obj, inputs, spec, c.spec),
+                      c.family)
                for c in containers]
     ties = find_ties(spec, members, per_node=controller == "DaemonSet")
     for c in containers:
@@ -456,12 +458,10 @@ def config_values(obj: ManifestObject, inputs: Inputs, pod_spec: dict, spec: dic
                 yield config, str(key), config.line("data", key)
 
 
-def _config_texts(obj, inputs, pod_spec, spec):
-    def texts():
-        for config, key, _ in config_values(obj, inputs, pod_spec, spec):
-            yield f"ConfigMap {config.name} key {key}", without_comments(str(config.get("data", key)))
-
-    return texts
+def _config_texts(obj, inputs, pod_spec, spec) -> list[tuple[str, str]]:
+    """(where, text) of each ConfigMap value a container reads, without its comment lines."""
+    return [(f"ConfigMap {config.name} key {key}", without_comments(str(config.get("data", key))))
+            for config, key, _ in config_values(obj, inputs, pod_spec, spec)]
 
 
 def _replicas(obj: ManifestObject, inputs: Inputs) -> int:

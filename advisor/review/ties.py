@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Iterable
 
 from . import images
 
@@ -244,17 +244,3 @@ def _named_in(where: str, others: Iterable[Member]) -> list[Member]:
             found.append(member)
     return found
 
-
-def texts_of(spec: dict, config_texts: Callable[[], Iterable[tuple[str, str]]]) -> list[tuple[str, str]]:
-    """(where, text) of every command word, argument and literal env value, then the ConfigMap values read."""
-    found = []
-    for key in ("command", "args"):
-        value = spec.get(key)
-        if isinstance(value, list):
-            found += [(key, str(word)) for word in value if isinstance(word, (str, int, float))]
-    env = spec.get("env") if isinstance(spec.get("env"), list) else []
-    for var in env:
-        if isinstance(var, dict) and isinstance(var.get("value"), (str, int, float)):
-            found.append((f"env {var.get('name')}", str(var["value"])))
-    found += list(config_texts())
-    return found
