@@ -451,6 +451,8 @@ def config_values(obj: ManifestObject, inputs: Inputs, pod_spec: dict, spec: dic
         return
     for config in inputs.of_kind("ConfigMap"):
         data = config.get("data")
+        if config.name not in names and config.name not in keys_read:
+            continue  # before links_to, the costlier test: most ConfigMaps are someone else's
         if not isinstance(data, dict) or not config.links_to(obj):
             continue
         for key in data:

@@ -8,6 +8,7 @@ whole for cross-checks; every other kind only as an outline (``CROSS_CHECKED_KIN
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 
@@ -95,9 +96,10 @@ class ManifestObject:
                 return default
         return value
 
-    @property
+    @functools.cached_property
     def folder(self) -> str:
-        """The folder of the object's file (standard input is a folder of its own)."""
+        """The folder of the object's file (standard input is a folder of its own). Cached: every
+        cross-check asks it of both objects, for each Service and ConfigMap of the input."""
         return self.file if self.file == STDIN else os.path.dirname(os.path.abspath(self.file))
 
     def outline(self) -> "ManifestObject":
