@@ -190,7 +190,8 @@ def _split(draft: _Draft, c: ManifestContainer, rec: Recommendation) -> bool:
     workload, volumes_left = _own_workload(draft, container, plan, name)
     draft.added.append(workload)
     if plan.service:
-        draft.added.append(_service(name, subject, ports, headless=plan.service == "headless"))
+        draft.added.append(_service(name, subject, ports, headless=plan.service == "headless",
+                                    selector={"app": name}))
     _drop_unused_volumes(spec, volumes_left)
     _point_at_service(draft, c, name)
     return True
@@ -230,9 +231,7 @@ def _own_workload(draft: _Draft, container: dict, plan: WorkloadPlan, name: str)
     still_used = {m.get("name") for x in spec.get("containers", []) + spec.get("initContainers", [])
                   for m in x.get("volumeMounts") or [] if isinstance(m, dict)}
     labels = {"app": name}
-    meta = {"name": name}
-    if subject.obj.namespace:
-        meta["namespace"] = subject.obj.namespace
+    meta = _metadata(name, subject)
     meta["labels"] = dict(labels)
     pod_spec: dict = {}
     if volumes:
@@ -261,15 +260,20 @@ def _drop_unused_volumes(spec: dict, still_used: set) -> None:
             del spec["volumes"]
 
 
-def _service(name: str, subject: Subject, ports: list[dict], headless: bool) -> dict:
+def _metadata(name: str, subject: Subject) -> dict:
+    """A new object's metadata: its name, in the reviewed object's namespace."""
     meta = {"name": name}
     if subject.obj.namespace:
         meta["namespace"] = subject.obj.namespace
+    return meta
+
+
+def _service(name: str, subject: Subject, ports: list[dict], headless: bool, selector: dict) -> dict:
     spec: dict = {"clusterIP": "None"} if headless else {}
-    spec["selector"] = {"app": name}
+    spec["selector"] = dict(selector)
     if ports:
         spec["ports"] = ports
-    return {"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": spec}
+    return {"apiVersion": "v1", "kind": "Service", "metadata": _metadata(name, subject), "spec": spec}
 
 
 def _point_at_service(draft: _Draft, c: ManifestContainer, service: str) -> None:
@@ -341,14 +345,7 @@ def _headless_service(draft: _Draft) -> None:
                 continue  # a Service's port names and numbers are each used once
             taken |= {port["containerPort"], port.get("name")} - {None}
             declared.append(port)
-    ports = _as_service_ports(declared)
-    meta = {"name": name}
-    if subject.obj.namespace:
-        meta["namespace"] = subject.obj.namespace
-    service_spec = {"clusterIP": "None", "selector": dict(selector)}
-    if ports:
-        service_spec["ports"] = ports
-    draft.added.append({"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": service_spec})
+    draft.added.append(_service(name, subject, _as_service_ports(declared), headless=True, selector=selector))
 
 
 # -- a bare Pod under a controller --------------------------------------------------------------
