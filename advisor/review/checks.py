@@ -193,8 +193,9 @@ def _pod_of(s: Subject) -> str:
 _SHUTDOWN = re.compile(r"quitquitquit|/quit\b|/shutdown\b|/exit\b|\bpkill\b|\bkillall\b", re.IGNORECASE)
 
 
-def told_to_exit(s: Subject, c: ManifestContainer) -> bool:
-    """Whether the main container shuts ``c`` down when its work is done (the way before native sidecars)."""
+def told_to_exit(s: Subject) -> bool:
+    """Whether the main container shuts its helpers down when its work is done (the way before native
+    sidecars)."""
     said = " ".join(text for _, _, text in s.main.texts())
     return bool(_SHUTDOWN.search(said))
 
@@ -202,14 +203,14 @@ def told_to_exit(s: Subject, c: ManifestContainer) -> bool:
 @check("sidecar-blocks-completion")
 def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     """In a Pod whose work finishes, an ordinary container that never ends keeps it from completing."""
-    if not s.completes:
-        return
+    if not s.completes or told_to_exit(s):
+        return  # no finish to block, or the main container tells its helpers to stop
     for c in s.containers:
         if c.main or c.placement != "containers" or role_in_main_pod(rec, c.index) not in HELPER_ROLES:
             continue
         endless = never_ends(c)
-        if endless is None or told_to_exit(s, c):
-            continue  # it may well finish with the main container, or is told to: nothing to blame it for
+        if endless is None:
+            continue  # it may well finish with the main container: nothing to blame it for
         if s.answers.minor >= NATIVE_SIDECARS_FROM:
             fix = (f"On Kubernetes {s.answers.kubernetes}, make it a native sidecar: move it to initContainers "
                    f"with restartPolicy: Always (--suggest writes it)")
