@@ -45,6 +45,13 @@ class Manifest:
     def objects(self) -> list[dict]:
         return [d.obj for d in self.documents]
 
+    @property
+    def source(self) -> str | None:
+        """The answer file to name in a header; None when there is none or it is a stand-in (<stdin>)."""
+        answers = self.recommendation.answers
+        source = answers.source if answers is not None else None
+        return source if source and not source.startswith("<") else None
+
     def summary(self) -> str:
         return ", ".join(f"{o['kind']} {o['metadata']['name']}" for o in self.objects)
 
@@ -63,8 +70,7 @@ class Manifest:
 
     def _header(self) -> list[str]:
         rec = self.recommendation
-        source = rec.answers.source if rec.answers is not None and rec.answers.source else None
-        source = source if source and not source.startswith("<") else None
+        source = self.source
         lines = [f"Starter manifests for {rec.name} on Kubernetes {rec.kubernetes}, written by pod-advisor "
                  f"{__version__}{' from ' + source if source else ''}. They follow the recommendation; a "
                  f"[rule-id] names the rule behind a choice, and `pod-advisor evaluate "

@@ -295,9 +295,7 @@ class _Chart:
                 for path, texts in comments.items() if texts}
 
     def _from(self) -> str:
-        answers = self.rec.answers
-        source = answers.source if answers is not None and answers.source else None
-        return f" from {source}" if source and not source.startswith("<") else ""
+        return f" from {self.manifest.source}" if self.manifest.source else ""
 
     def _values_header(self) -> list[str]:
         return [f"Values of the {self.name} chart, written by pod-advisor {__version__}{self._from()}. With these "

@@ -59,8 +59,7 @@ def _base(rec, resources: list[str], kinds: set[str]) -> dict:
 
 def _base_notes(manifest) -> dict:
     rec = manifest.recommendation
-    source = rec.answers.source if rec.answers is not None and rec.answers.source else None
-    source = source if source and not source.startswith("<") else None
+    source = manifest.source
     return {
         (): [f"The Kustomize base of {rec.name} for Kubernetes {rec.kubernetes}, written by pod-advisor "
              f"{__version__}{' from ' + source if source else ''}: `kustomize build` (or `kubectl apply -k`) "
