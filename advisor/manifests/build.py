@@ -15,7 +15,7 @@ from typing import Collection
 from .. import annotations as keys
 from ..errors import InputError, Problem, did_you_mean
 from ..recommendation import ContainerPlan, Recommendation, WorkloadPlan
-from .validate import MAX_NAME, RELAXED_SERVICE_NAMES_FROM, service_name_pattern
+from .validate import MAX_NAME, RELAXED_SERVICE_NAMES_FROM, minor_of, service_name_pattern
 from .why import CONTAINER, IMAGE, OBJECT, REPLICAS, RESOURCES, RESTART, SERVICE, Why
 
 API_VERSIONS = {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1",
@@ -116,7 +116,7 @@ def _check_names(recommendation: Recommendation) -> None:
             problems.append(Problem(
                 f"{plan.name!r} is too long for a {plan.controller}: Kubernetes adds to its name for the objects "
                 f"it creates, so at most {limit} characters", path=path))
-        if plan.service and not service_name_pattern(int(recommendation.kubernetes.split(".")[1])).match(plan.name):
+        if plan.service and not service_name_pattern(minor_of(recommendation.kubernetes)).match(plan.name):
             problems.append(Problem(
                 f"{plan.name!r} cannot name its Service: a Service's name starts with a letter before Kubernetes "
                 f"1.{RELAXED_SERVICE_NAMES_FROM}", path=path))

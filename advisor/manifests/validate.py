@@ -31,7 +31,7 @@ DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 RELAXED_SERVICE_NAMES_FROM = 36  # a Service's name may start with a digit (RelaxedServiceNameValidation)
 _QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
-_IANA_SVC_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_IANA_SVC_NAME = DNS_LABEL  # a port's name: a DNS label, at most 15 characters, with a letter (checked where used)
 # Generated names: a CronJob's Jobs add 11 characters, a StatefulSet's revision label 11.
 MAX_NAME = {"CronJob": 52, "StatefulSet": 52, "Service": 63, "Job": 63, "Pod": 63}
 NATIVE_SIDECARS_FROM = 29  # restartPolicy on init containers: off by default in 1.28
@@ -81,7 +81,7 @@ def validate_objects(objects: Iterable[dict], kubernetes: str) -> list[str]:
 
 def object_problems(obj: dict, kubernetes: str) -> list[str]:
     """What a cluster of ``kubernetes`` refuses in this one object (the checks that need no other object)."""
-    return schema_problems(obj, kubernetes) + list(_object_problems(obj, _minor(kubernetes)))
+    return schema_problems(obj, kubernetes) + list(_object_problems(obj, minor_of(kubernetes)))
 
 
 def describe(obj: dict) -> str:
@@ -109,16 +109,17 @@ def _schema_folder(kubernetes: str) -> str:
     """The strict schema folder for a minor version: the newest shipped one not newer than it."""
     from kubernetes_validate.utils import all_versions
 
-    wanted = _minor(kubernetes)
-    shipped = sorted({v for v in all_versions() if v.split(".")[0] == "1"}, key=_minor)
-    usable = [v for v in shipped if _minor(v) <= wanted]
-    if not usable or wanted > _minor(shipped[-1]):
+    wanted = minor_of(kubernetes)
+    shipped = sorted({v for v in all_versions() if v.split(".")[0] == "1"}, key=minor_of)
+    usable = [v for v in shipped if minor_of(v) <= wanted]
+    if not usable or wanted > minor_of(shipped[-1]):
         raise ValueError(f"kubernetes-validate has no schemas for Kubernetes {kubernetes} "
                          f"(it has {shipped[0]} to {shipped[-1]})")
     return f"kubernetes-json-schema/v{usable[-1]}-local-strict"
 
 
-def _minor(version: str) -> int:
+def minor_of(version: str) -> int:
+    """29 for "1.29" (or "v1.29")."""
     return int(version.lstrip("v").split(".")[1])
 
 
@@ -166,7 +167,7 @@ def api_problems(objects: list[dict], kubernetes: str, promises: bool = True) ->
     break what a starter manifest promises beyond that (no null fields, every probed and targeted port
     declared, each Service selecting one workload of the manifest, names short enough for generated
     names). ``review --suggest`` holds a user's objects to the first only: the rest is not ours to ask."""
-    minor = _minor(kubernetes)
+    minor = minor_of(kubernetes)
     problems: list[str] = []
     seen: set[tuple[str, str]] = set()
     for obj in objects:
