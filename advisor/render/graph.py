@@ -134,10 +134,9 @@ def build_picture(rec: Recommendation) -> Picture:
             groups.append(Group(wid, f"{plan.controller} {plan.name}", workload_facts(plan), "workload", [pod]))
         targets[plan.name] = pod.id
         if plan.service:
-            kind = "headless" if plan.service == "headless" else plan.service
             ports = ", ".join(str(p) for p in plan.service_ports)
             service = Box(f"{wid}_service", f"Service {plan.name}",
-                          [kind + (f" · port {ports}" if ports else "")], "service", SERVICE_COLOUR)
+                          [plan.service + (f" · port {ports}" if ports else "")], "service", SERVICE_COLOUR)
             services.append(service)
             targets[plan.name] = service.id
             receivers = _receivers(plan)
