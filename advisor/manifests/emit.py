@@ -89,18 +89,19 @@ def read_stream(text: str) -> list:
     return [doc for doc in yaml.load_all(text, Loader=SAFE_LOADER) if doc is not None]
 
 
-def _dump(value, style: str | None = None) -> str:
-    text = yaml.dump(value, Dumper=_Dumper, default_style=style, default_flow_style=True, allow_unicode=False,
-                     width=_ONE_LINE)
-    return text.removesuffix("\n...\n").removesuffix("\n")
+def _dump(value) -> str:
+    """``value`` in flow style on one line; a string with a line break double-quoted, its breaks escaped."""
+    for style in (None, '"'):
+        text = yaml.dump(value, Dumper=_Dumper, default_style=style, default_flow_style=True, allow_unicode=False,
+                         width=_ONE_LINE).removesuffix("\n...\n").removesuffix("\n")
+        if "\n" not in text:
+            break
+    return text
 
 
 @functools.lru_cache(maxsize=4096, typed=True)  # typed: True and 1 are equal keys otherwise
 def _emitted(value) -> str:
-    text = _dump(value)
-    if "\n" in text:  # a string with a line break: one double-quoted line, its breaks escaped
-        text = _dump(value, style='"')
-    return text
+    return _dump(value)
 
 
 def scalar(value) -> str:
@@ -118,10 +119,7 @@ def flow(items: list) -> str:
 
 @functools.lru_cache(maxsize=4096, typed=True)
 def _flow_item(value) -> str:
-    text = _dump([value])
-    if "\n" in text:
-        text = _dump([value], style='"')
-    return text[1:-1]  # the item, without the brackets of its one-item list
+    return _dump([value])[1:-1]  # the item, without the brackets of its one-item list
 
 
 def _comment_lines(comments, indent: int) -> list[str]:
