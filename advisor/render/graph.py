@@ -267,7 +267,7 @@ def _mermaid_text(text: str) -> str:
 
 def to_dot(rec: Recommendation) -> str:
     picture = build_picture(rec)
-    lines = [f"digraph {_dot_id(picture.title)} {{",
+    lines = [f"digraph {_dot_quoted(picture.title)} {{",
              f'    graph [rankdir=TB, compound=true, newrank=true, nodesep=0.2, ranksep=0.45, fontname="{FONT}",'
              f' fontsize=13, labelloc=t, label={_dot_html(picture.title, [], bold=True)}];',
              f'    node [shape=box, style="rounded,filled", fontname="{FONT}", fontsize=11, margin="0.14,0.06"];',
@@ -332,10 +332,6 @@ def _dot_html(title: str, details: list[str], bold: bool, left: bool = False) ->
 
 def _dot_quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _dot_id(text: str) -> str:
-    return _dot_quoted(text)
 
 
 # -- SVG through Graphviz --------------------------------------------------------------------------
