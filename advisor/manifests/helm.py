@@ -61,7 +61,7 @@ class _Chart:
             dataclasses.replace(plan, replicas=2) if plan.controller in SPREADS and plan.replicas == 1 else plan
             for plan in self.rec.workloads])
         spread = build_documents(spread, manifest.root).documents
-        self.spread, self.spread_comments = _by_object(spread), _docs_by_object(spread)
+        self.spread = _by_object(spread)  # the documents: their objects and their comments
 
     def files(self) -> dict[str, str]:
         files = {"Chart.yaml": self.chart_yaml(), "values.yaml": self.values_yaml(),
@@ -214,7 +214,7 @@ class _Chart:
         if obj["kind"] == "CronJob":
             spec["schedule"] = Template("{{ $w.schedule | quote }}")
         pod = pod_spec_of(obj)
-        root_pod, plain_pod = pod_spec_of(self.as_root[key]), pod_spec_of(self.not_root[key])
+        root_pod, plain_pod = pod_spec_of(self.as_root[key].obj), pod_spec_of(self.not_root[key].obj)
         names = []
         for placement in ("initContainers", "containers"):
             for i, entry in enumerate(pod.get(placement, ())):
@@ -230,9 +230,9 @@ class _Chart:
         pod["securityContext"] = _choose(pod["securityContext"], f"not ({any_root})",
                                          plain_pod["securityContext"], root_pod["securityContext"])
         if obj["kind"] in SPREADS and "replicas" in spec:
-            spread = self.spread[key]
+            spread = self.spread[key].obj
             path = pod_template_path(obj["kind"]) + ("spec",)
-            for where, text in self.spread_comments[key].items():
+            for where, text in self.spread[key].comments.items():
                 if where[:len(path) + 1] == path + ("affinity",):
                     comments.setdefault(where, text)
             wider = pod_spec_of(spread)
@@ -321,11 +321,8 @@ class _Chart:
 
 
 def _by_object(documents) -> dict:
-    return {(d.obj["kind"], d.obj["metadata"]["name"]): d.obj for d in documents}
-
-
-def _docs_by_object(documents) -> dict:
-    return {(d.obj["kind"], d.obj["metadata"]["name"]): d.comments for d in documents}
+    """(kind, name) -> the builder's document of that object."""
+    return {(d.obj["kind"], d.obj["metadata"]["name"]): d for d in documents}
 
 
 def _container_paths(obj: dict):
