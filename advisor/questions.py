@@ -97,7 +97,7 @@ class Question:
             return 1
         if kind == "name":
             if not isinstance(value, str):
-                raise Invalid(f"must be a name (text), found {_kind(value)}")
+                raise Invalid(f"must be a name (text), found {kind_of(value)}")
             if len(value) > 63 or not DNS_LABEL.fullmatch(value):
                 raise Invalid(
                     f"{shown(value)} is not a valid name: use lower-case letters, digits and '-', "
@@ -117,11 +117,11 @@ class Question:
             return value
         if kind == "bool":
             if not isinstance(value, bool):
-                raise Invalid(f"must be true or false, found {_kind(value)} {shown(value)}")
+                raise Invalid(f"must be true or false, found {kind_of(value)} {shown(value)}")
             return value
         if kind == "integer":
             if isinstance(value, bool) or not isinstance(value, int):
-                raise Invalid(f"must be a whole number, found {_kind(value)} {shown(value)}")
+                raise Invalid(f"must be a whole number, found {kind_of(value)} {shown(value)}")
             if self.minimum is not None and value < self.minimum:
                 raise Invalid(f"must be at least {self.minimum}, found {shown(value)}")
             if value > MAX_INTEGER:
@@ -132,7 +132,7 @@ class Question:
             if value is None:
                 return None
             if not isinstance(value, str):
-                raise Invalid(f"must be a cron schedule in quotes, found {_kind(value)}")
+                raise Invalid(f"must be a cron schedule in quotes, found {kind_of(value)}")
             return check_cron(value)
         if kind == "image":
             if not isinstance(value, str) or not value.strip():
@@ -148,7 +148,7 @@ class Question:
             if value is None:
                 return ()
             if not isinstance(value, list):
-                raise Invalid(f"must be a list of port numbers such as [80, 443], found {_kind(value)}")
+                raise Invalid(f"must be a list of port numbers such as [80, 443], found {kind_of(value)}")
             ports: dict[int, None] = {}  # ordered, and a duplicate is found at once however many there are
             for port in value:
                 if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
@@ -275,8 +275,6 @@ def _check_cron_part(part: str, name: str, low: int, high: int, names, first: in
     if dash and number(end) < lo:
         raise Invalid(f"the range {shown(base)} in the {name} field runs backwards")
 
-
-_kind = kind_of
 
 
 def _name_hint(value: str) -> str | None:
