@@ -81,9 +81,10 @@ def read_text(path: str, max_bytes: int = MAX_BYTES, regular_only: bool = False)
         if regular_only:
             # O_NONBLOCK: opening a FIFO must not wait for a writer before we can look at it.
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):
                 os.close(fd)
-                raise InputError(Problem(f"not a regular file ({file_type(path)}); not read", file=path))
+                raise InputError(Problem(f"not a regular file ({file_type(mode)}); not read", file=path))
             if hasattr(os, "O_NONBLOCK"):
                 os.set_blocking(fd, True)
             handle = os.fdopen(fd, "rb")
@@ -130,15 +131,10 @@ def decode(data: bytes, source: str, max_bytes: int = MAX_BYTES) -> str:
                                  hint="save it as UTF-8")) from None
 
 
-def file_type(path: str) -> str:
-    """What a path is, in words: for saying why it was skipped."""
-    import os
+def file_type(mode: int) -> str:
+    """What a file of ``mode`` (its st_mode) is, in words: for saying why it was skipped."""
     import stat
 
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return "unreadable"
     for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
                        (stat.S_ISBLK, "a device"), (stat.S_ISDIR, "a folder"), (stat.S_ISREG, "a file")):
         if test(mode):
