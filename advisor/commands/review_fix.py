@@ -30,17 +30,18 @@ class FixOutcome:
     defects: list[Problem] = field(default_factory=list)  # fixes that would not read back (exit 3)
 
 
-def fix_files(env, report, texts: list[tuple[str, str]], roots: list[str], write: bool,
+def fix_files(env, report, texts: list[tuple[str, str]], objects, roots: list[str], write: bool,
               show_diff: bool) -> FixOutcome:
     """Fix every file of ``report`` that has suggestions; write them when ``write``, print their
-    diffs to standard output when ``show_diff``."""
+    diffs to standard output when ``show_diff``. ``objects``: every object read from ``texts``
+    (the reviewed Inputs' objects), which an added object must not duplicate."""
     from ..review.fix import FixError, diff, edits_by_file, fix_text
 
     by_name = dict(texts)
     new_texts = dict(texts)
     outcome = FixOutcome(texts=[])
     done: dict[str, tuple[str, str]] = {}  # real path -> the name it was fixed under, and its new text
-    existing = _objects(texts)
+    existing = _by_identity(objects)
     for name, edits in edits_by_file(report.objects).items():
         edits = [edit for edit in edits if not _clash(name, edit, existing, outcome.notes)]
         if not edits:
@@ -79,12 +80,10 @@ def fix_files(env, report, texts: list[tuple[str, str]], roots: list[str], write
     return outcome
 
 
-def _objects(texts):
+def _by_identity(objects):
     """Every object of the input, by (kind, name): what an added object must not duplicate."""
-    from ..review.objects import parse_inputs
-
     found: dict[tuple, list] = {}
-    for obj in parse_inputs(texts).objects:
+    for obj in objects:
         found.setdefault((obj.kind, obj.name), []).append(obj)
     return found
 
