@@ -14,19 +14,12 @@ from __future__ import annotations
 
 import glob
 import os
-from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
 from ..errors import InputError, Problem
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 _GLOB_CHARS = frozenset("*?[")
-
-
-@dataclass
-class Found:
-    files: list[str] = field(default_factory=list)  # in order, each once
-    named: set[str] = field(default_factory=set)  # the files the user gave by name (read whatever they are)
 
 
 def _folder(path: str) -> Iterator[str]:
@@ -45,38 +38,34 @@ def _matches(pattern: str) -> Iterator[str]:
             yield match
 
 
-def _one(path: str, found: Found) -> tuple[list[str], Problem | None]:
+def _one(path: str) -> tuple[list[str], Problem | None]:
     if os.path.isdir(path):
-        files = list(_folder(path))
-        return files, None if files else Problem(
+        found = list(_folder(path))
+        return found, None if found else Problem(
             f"holds no answer file ({', '.join('*' + s for s in ANSWER_SUFFIXES)})", file=path)
     if os.path.exists(path):  # named outright: read, even a pipe such as <(generate-answers)
-        found.named.add(path)
         return [path], None
     if _GLOB_CHARS & set(path):
-        files = list(_matches(path))
-        return files, None if files else Problem("matches no file", file=path)
+        found = list(_matches(path))
+        return found, None if found else Problem("matches no file", file=path)
     return [], Problem("no such file or folder", file=path)
 
 
-def find_answer_files(paths: Sequence[str] | Iterable[str]) -> Found:
-    """The answer files named by ``paths``, in order, each once; InputError if any path matches nothing."""
-    found = Found()
+def answer_files(paths: Sequence[str] | Iterable[str]) -> list[str]:
+    """The answer files named by ``paths``, in order, each once; InputError if any path matches nothing.
+    A file that is itself one of ``paths`` was named outright, and is read whatever it is."""
+    files: list[str] = []
     seen: set[str] = set()
     problems: list[Problem] = []
     for path in paths:
-        files, problem = _one(path, found)
+        found, problem = _one(path)
         if problem:
             problems.append(problem)
-        for file in files:
+        for file in found:
             key = os.path.realpath(file)
             if key not in seen:
                 seen.add(key)
-                found.files.append(file)
+                files.append(file)
     if problems:
         raise InputError(problems)
-    return found
-
-
-def answer_files(paths: Sequence[str] | Iterable[str]) -> list[str]:
-    return find_answer_files(paths).files
+    return files

@@ -91,20 +91,19 @@ def run(args, env) -> int:
 def _run(args, env) -> int:
     from ..batch.evaluation import Evaluations
     from ..batch.formats import WRITERS
-    from ..batch.inputs import find_answer_files
+    from ..batch.inputs import answer_files
     from ..batch.output import results_stream
     from ..batch.progress import Progress, wanted
     from ..batch.results import Totals
     from ..fileio import to_stdout
     from ..render.style import Style
 
-    found = find_answer_files(args.paths)
-    files = found.files
+    files = answer_files(args.paths)
     jobs = worker_count(env, args.jobs, len(files), SMALL_BATCH)
     to_file = not to_stdout(args.output)
     totals = Totals(check=args.check)
     with results_stream(env, args.output, args.force, human=args.format == "text") as out, \
-            Evaluations(files, jobs, args.check, named=frozenset(found.named)) as results:
+            Evaluations(files, jobs, args.check, named=frozenset(args.paths)) as results:
         style = Style(env.color and not to_file and args.format == "text", env.unicode or to_file)
         writer = WRITERS[args.format](out, style, check=args.check, fail_on=args.fail_on)
         writer.start(files)
