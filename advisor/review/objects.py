@@ -200,13 +200,12 @@ def find_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
     return found, problems
 
 
-def read_inputs(paths: list[str], stdin_text: str | None = None, stdin=None) -> tuple[list[tuple[str, str]],
-                                                                                     list[Problem]]:
+def read_inputs(paths: list[str], stdin=None) -> tuple[list[tuple[str, str]], list[Problem]]:
     """(name, text) of every input file that can be read, and a Problem for each one that cannot.
 
     One unreadable file never hides the others: the caller reviews what was read and
-    reports the rest. Standard input is ``stdin_text``, or read from the stream ``stdin``
-    as a file is: at most MAX_BYTES, UTF-8 or UTF-16 with its BOM.
+    reports the rest. Standard input (``-``) is read from the stream ``stdin`` as a file
+    is: at most MAX_BYTES, UTF-8 or UTF-16 with its BOM.
     """
     files, problems = find_files(paths)
     named = set(paths)
@@ -214,8 +213,7 @@ def read_inputs(paths: list[str], stdin_text: str | None = None, stdin=None) -> 
     for path in files:
         try:
             if path == "-":
-                texts.append((STDIN, stdin_text if stdin_text is not None or stdin is None
-                              else read_stream(stdin, STDIN, MAX_BYTES)))
+                texts.append((STDIN, read_stream(stdin, STDIN, MAX_BYTES)))
             else:
                 texts.append((path, read_text(path, max_bytes=MAX_BYTES, regular_only=path not in named)))
         except InputError as exc:
