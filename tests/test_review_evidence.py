@@ -32,6 +32,12 @@ def subject(path):
     return found
 
 
+def described(text):
+    """The Subject of the one object in ``text``, and the inputs it was read from."""
+    inputs = parse_inputs([("p.yaml", text)])
+    return describe(inputs.objects[0], inputs, "1.37", REVIEWER.purposes), inputs
+
+
 def tie(s, name):
     return s.container(name).tie
 
@@ -54,8 +60,7 @@ def test_the_default_container_annotation_names_the_main_container():
         "      labels:\n        app: prometheus\n    spec:",
         "      labels:\n        app: prometheus\n      annotations:\n"
         "        kubectl.kubernetes.io/default-container: config-reloader\n    spec:")
-    inputs = parse_inputs([("p.yaml", text)])
-    s = describe(inputs.objects[0], inputs, "1.37", REVIEWER.purposes)
+    s, _ = described(text)
     assert s.main.name == "config-reloader" and s.main_why is None
 
 
@@ -128,8 +133,7 @@ def test_a_second_role_of_the_main_program_stays_where_its_author_put_it():
 def test_localhost_on_a_port_nobody_declares_is_a_doubt_not_evidence():
     text = (MISTAKES / "unrelated-database-behind-an-auth-proxy.yaml").read_text().replace(
         "dashboard-db.shop.svc", "localhost:7000")
-    inputs = parse_inputs([("d.yaml", text)])
-    s = describe(inputs.objects[0], inputs, "1.37", REVIEWER.purposes)
+    s, inputs = described(text)
     assert not tie(s, "postgres").evidence and "cannot tell" in tie(s, "postgres").why
     assert {f.id for f in REVIEWER.review(inputs, ReviewOptions()).findings} == set()
 
@@ -232,8 +236,7 @@ def test_localhost_with_a_single_sibling_but_no_port_it_listens_on_is_a_doubt():
     # "localhost" in an nginx config is as often a server_name as a call
     text = (MISTAKES / "network-service-on-its-default-port.yaml").read_text().replace(
         "redis://localhost/0", "http://localhost:7777/")
-    inputs = parse_inputs([("d.yaml", text)])
-    s = describe(inputs.objects[0], inputs, "1.37", REVIEWER.purposes)
+    s, _ = described(text)
     assert not tie(s, "redis").evidence and "only other container" in tie(s, "redis").why
 
 
@@ -241,8 +244,7 @@ def test_a_container_that_only_waits_is_not_the_main_one_beside_a_server():
     text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: demo}\nspec:\n  containers:\n"
             "    - {name: box, image: 'fedora:40', command: [sleep, inf]}\n"
             "    - {name: web, image: 'nginx:1.27'}\n")
-    inputs = parse_inputs([("demo.yaml", text)])
-    s = describe(inputs.objects[0], inputs, "1.37", REVIEWER.purposes)
+    s, _ = described(text)
     assert s.main.name == "web" and "box only waits" in s.main_why and s.idle_why is None
 
 
