@@ -245,6 +245,179 @@ class _Converter:
         return result
 
 
+class _Unusual(Exception):
+    """Something the event reader leaves to the composer and ``_Converter``: an anchor, an
+    alias, a tag, a merge key, a duplicate or unsupported key, deep nesting, an error."""
+
+
+_MAX_FAST_DEPTH = 100  # deeper documents go the composer's way, which knows "nests too deep"
+_PLAIN_MEMO_SIZE = 4096
+
+
+class _EventReader:
+    """The common case of ``parse_documents`` in one pass over libyaml's event stream.
+
+    Plain YAML (no anchor, alias, tag or merge key; unique plain keys) is most of what
+    people write, and for it the composed node graph is an intermediate nobody needs:
+    each value is built, and its line and text recorded, as its event arrives. The
+    documents are those ``_Converter`` makes (the same data, lines, raw texts and
+    indices); anything else raises ``_Unusual`` and the composer reads the input instead,
+    so its answers and its errors stay the only ones.
+    """
+
+    def __init__(self):
+        from yaml import events
+        from yaml._yaml import CParser
+
+        self.parser_class = CParser
+        self.scalar_event, self.mapping_start, self.sequence_start = (
+            events.ScalarEvent, events.MappingStartEvent, events.SequenceStartEvent)
+        self.collection_end = (events.MappingEndEvent, events.SequenceEndEvent)
+        self.document_start, self.stream_end = events.DocumentStartEvent, events.StreamEndEvent
+        self.memo: dict[str, Any] = {}  # plain scalar text -> its value, for texts that may not be strings
+        self.constructor = SafeConstructor()
+
+    def plain(self, text: str) -> Any:
+        """The value of a plain scalar, as ``_Converter.scalar`` gives it for an implicit tag."""
+        try:
+            return self.memo[text]
+        except KeyError:
+            pass
+        tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+        if tag == _MERGE_TAG:
+            raise _Unusual  # << as a key merges, as a value it is read by the composer's rules
+        if tag == _VALUE_TAG or tag == _STR_TAG:
+            value: Any = text
+        else:
+            try:
+                value = self.constructor.construct_object(yaml.ScalarNode(tag, text), deep=True)
+            except Exception:  # noqa: BLE001 - as _Converter.scalar: an implicit tag that does not fit is text
+                value = text
+            self.constructor.constructed_objects.clear()
+        if len(self.memo) >= _PLAIN_MEMO_SIZE:
+            self.memo.clear()
+        self.memo[text] = value
+        return value
+
+    def documents(self, text: str, source: str, at_most: int | None) -> list[Document]:
+        parser = self.parser_class(text)
+        try:
+            get = parser.get_event
+            get()  # the stream's start
+            documents: list[Document] = []
+            index = 0
+            while True:
+                event = get()
+                if event.__class__ is self.stream_end:
+                    return documents
+                if at_most is not None and len(documents) >= at_most:
+                    raise _Unusual  # the composer names the extra document in its error
+                doc = Document(data=None, source=source, index=index)
+                doc.data = self.document(get, doc.lines, doc.raw)
+                get()  # the document's end
+                documents.append(doc)
+                index += 1
+        except yaml.YAMLError:
+            raise _Unusual from None
+        finally:
+            parser.dispose()
+
+    def document(self, get, lines: dict, raw: dict) -> Any:
+        """One document's root value, from the events after its start to before its end."""
+        scalar_event, mapping_start, sequence_start = self.scalar_event, self.mapping_start, self.sequence_start
+        collection_end = self.collection_end
+        resolved = _RESOLVER.yaml_implicit_resolvers
+        if None in resolved:
+            raise _Unusual  # a resolver for any first character: every plain scalar needs resolving
+        plain = self.plain
+        stack: list = []  # (container, its path, key expected next) of each open collection
+        container: Any = None  # the open mapping or list; None before the root
+        path: tuple = ()
+        expect_key = False
+        key: Any = None
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls in collection_end:
+                if not stack:
+                    raise _Unusual
+                value = container
+                container, path, expect_key = stack.pop()
+                if container is None:
+                    return value
+                continue
+            if event.anchor is not None:
+                raise _Unusual
+            if cls is scalar_event:
+                if event.tag is not None:
+                    raise _Unusual
+                text = event.value
+                if event.implicit[0] and (text[:1] in resolved or not text):
+                    value = plain(text)
+                else:
+                    value = text
+                if expect_key:
+                    if not isinstance(value, str):
+                        if not isinstance(value, (int, float, bool)) and value is not None:
+                            raise _Unusual
+                        value = str(value)
+                    if value in container:
+                        raise _Unusual
+                    key = value
+                    lines[path + (key,)] = event.start_mark.line + 1
+                    expect_key = False
+                    continue
+                if container is None:
+                    lines[()] = event.start_mark.line + 1
+                    raw[()] = text
+                    return value
+                if expect_key is False and container.__class__ is dict:
+                    where = path + (key,)
+                    container[key] = value
+                    expect_key = True
+                else:
+                    where = path + (len(container),)
+                    lines[where] = event.start_mark.line + 1
+                    container.append(value)
+                raw[where] = text
+                continue
+            if cls is mapping_start or cls is sequence_start:
+                if event.tag is not None or expect_key or len(stack) >= _MAX_FAST_DEPTH:
+                    raise _Unusual
+                child: Any = {} if cls is mapping_start else []
+                if container is None:
+                    where = ()
+                    lines[()] = event.start_mark.line + 1
+                elif container.__class__ is dict:
+                    where = path + (key,)
+                    container[key] = child
+                else:
+                    where = path + (len(container),)
+                    lines[where] = event.start_mark.line + 1
+                    container.append(child)
+                stack.append((container, path, container.__class__ is dict))
+                container, path, expect_key = child, where, cls is mapping_start
+                continue
+            raise _Unusual  # an alias
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_event_reader: _EventReader | None = None
+
+
+def _read_events(text: str, source: str, at_most: int | None) -> list[Document] | None:
+    """The documents of ``text`` read from libyaml's events, or None when the composer must read it."""
+    global _event_reader
+    if not getattr(yaml, "__with_libyaml__", False):
+        return None
+    if _event_reader is None:
+        _event_reader = _EventReader()
+    try:
+        return _event_reader.documents(text, source, at_most)
+    except Exception:  # noqa: BLE001 - _Unusual, a YAML error, text libyaml cannot take: the composer's to say
+        return None
+
+
 def _reason(exc: Exception) -> str:
     text = (str(exc) or type(exc).__name__).splitlines()[0]
     return text if len(text) <= 100 else text[:99] + "…"
@@ -257,6 +430,9 @@ def parse_documents(text: str, source: str, max_nodes: int = MAX_NODES, at_most:
     ``at_most``: refuse more documents than this as soon as the next one starts, before
     it is expanded (``what`` names the kind of file in that error).
     """
+    documents = _read_events(text, source, at_most)
+    if documents is not None:
+        return documents
     documents = []
     converter = _Converter(source, max_nodes)
     try:
