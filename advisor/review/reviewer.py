@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..recommendation import SEVERITY_ORDER
 from .checks import CHECKS, check_catalogue
+from .designs import Designs
 from .facts import Skip, Subject, describe
 from .objects import Inputs, parse_inputs
 from .report import Note, ObjectRef, ObjectReview, ReviewFinding, ReviewReport
@@ -41,6 +42,7 @@ class Reviewer:
         from ..engine import Advisor
 
         self.advisor = advisor or Advisor()
+        self.designs = Designs(self.advisor)  # the engine runs once per distinct design
         self.kb = self.advisor.kb
         check_catalogue(self.kb)
         self.finding_ids = sorted(fid for fid, info in self.kb.findings.items() if "review" in info.sources)
@@ -104,7 +106,7 @@ class Reviewer:
 
     def review_subject(self, subject: Subject, options: ReviewOptions, notes: list[Note]) -> ObjectReview:
         obj = subject.obj
-        rec = self.advisor.evaluate(subject.answers)
+        rec = self.designs.evaluate(subject.answers)
         ref = ObjectRef(obj.file, obj.line(), obj.kind, obj.name, obj.namespace, obj.doc.index, obj.path)
         suppressor = Suppressor(obj, subject.template_path, options.config, self.finding_ids, notes)
         findings, seen = [], set()
@@ -133,7 +135,7 @@ class Reviewer:
         """Attach the corrected design, if there is one and a cluster would accept it."""
         from .suggest import problems, suggest
 
-        written = suggest(subject, rec, review.active, self.advisor.evaluate)
+        written = suggest(subject, rec, review.active, self.designs.evaluate)
         if written is None:
             return
         refused = problems(written, subject)
