@@ -325,80 +325,73 @@ class _EventReader:
     def document(self, get, lines: dict, raw: dict) -> Any:
         """One document's root value, from the events after its start to before its end."""
         scalar_event, mapping_start, sequence_start = self.scalar_event, self.mapping_start, self.sequence_start
-        collection_end = self.collection_end
+        mapping_end, sequence_end = self.collection_end
         resolved = _RESOLVER.yaml_implicit_resolvers
         if None in resolved:
             raise _Unusual  # a resolver for any first character: every plain scalar needs resolving
         plain = self.plain
-        stack: list = []  # (container, its path, key expected next) of each open collection
+        stack: list = []  # (container, its path, whether it is a mapping) of each enclosing collection
         container: Any = None  # the open mapping or list; None before the root
-        path: tuple = ()
-        expect_key = False
-        key: Any = None
+        path: tuple = ()  # the open collection's key path
+        mapping = False  # whether the open collection is a mapping
+        where: Any = None  # in a mapping, the path of the key just read; None when a key comes next
         while True:
             event = get()
             cls = event.__class__
-            if cls in collection_end:
-                if not stack:
-                    raise _Unusual
-                value = container
-                container, path, expect_key = stack.pop()
-                if container is None:
-                    return value
-                continue
-            if event.anchor is not None:
-                raise _Unusual
             if cls is scalar_event:
-                if event.tag is not None:
+                if event.anchor is not None or event.tag is not None:
                     raise _Unusual
                 text = event.value
-                if event.implicit[0] and (text[:1] in resolved or not text):
-                    value = plain(text)
-                else:
-                    value = text
-                if expect_key:
-                    if not isinstance(value, str):
-                        if not isinstance(value, (int, float, bool)) and value is not None:
+                value = plain(text) if event.implicit[0] and (text[:1] in resolved or not text) else text
+                if mapping:
+                    if where is None:  # a key
+                        if value.__class__ is not str:
+                            if not isinstance(value, (int, float, bool)) and value is not None:
+                                raise _Unusual
+                            value = str(value)
+                        if value in container:
                             raise _Unusual
-                        value = str(value)
-                    if value in container:
-                        raise _Unusual
-                    key = value
-                    lines[path + (key,)] = event.start_mark.line + 1
-                    expect_key = False
-                    continue
-                if container is None:
+                        where = path + (value,)
+                        lines[where] = event.start_mark.line + 1
+                        key = value
+                        continue
+                    container[key] = value
+                    raw[where] = text
+                    where = None
+                elif container is not None:
+                    item = path + (len(container),)
+                    lines[item] = event.start_mark.line + 1
+                    raw[item] = text
+                    container.append(value)
+                else:
                     lines[()] = event.start_mark.line + 1
                     raw[()] = text
                     return value
-                if expect_key is False and container.__class__ is dict:
-                    where = path + (key,)
-                    container[key] = value
-                    expect_key = True
-                else:
-                    where = path + (len(container),)
-                    lines[where] = event.start_mark.line + 1
-                    container.append(value)
-                raw[where] = text
-                continue
-            if cls is mapping_start or cls is sequence_start:
-                if event.tag is not None or expect_key or len(stack) >= _MAX_FAST_DEPTH:
+            elif cls is mapping_end or cls is sequence_end:
+                value = container
+                container, path, mapping = stack.pop()
+                if container is None:
+                    return value
+                where = None
+            elif cls is mapping_start or cls is sequence_start:
+                if event.anchor is not None or event.tag is not None or len(stack) >= _MAX_FAST_DEPTH:
                     raise _Unusual
                 child: Any = {} if cls is mapping_start else []
-                if container is None:
-                    where = ()
-                    lines[()] = event.start_mark.line + 1
-                elif container.__class__ is dict:
-                    where = path + (key,)
+                if mapping:
+                    if where is None:
+                        raise _Unusual  # a key that is a mapping or a list
                     container[key] = child
-                else:
+                elif container is not None:
                     where = path + (len(container),)
                     lines[where] = event.start_mark.line + 1
                     container.append(child)
-                stack.append((container, path, container.__class__ is dict))
-                container, path, expect_key = child, where, cls is mapping_start
-                continue
-            raise _Unusual  # an alias
+                else:
+                    where = ()
+                    lines[()] = event.start_mark.line + 1
+                stack.append((container, path, mapping))
+                container, path, mapping, where = child, where, cls is mapping_start, None
+            else:
+                raise _Unusual  # an alias
 
 
 _STR_TAG = "tag:yaml.org,2002:str"

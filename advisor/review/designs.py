@@ -17,13 +17,11 @@ marker characters, or expectations attached) are simply evaluated directly.
 from __future__ import annotations
 
 import dataclasses
-import re
 
 from ..model import Answers
 from ..recommendation import Recommendation
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no Kubernetes name holds them
-_TOKEN = re.compile(f"{_OPEN}([0-9]+){_CLOSE}")
 CACHE_SIZE = 2048  # distinct designs kept; the oldest goes first
 
 
@@ -81,22 +79,35 @@ def tokenised(answers: Answers) -> tuple[Answers, list[str]] | None:
     return key, list(names)
 
 
-def _named(value, names: list[str], answers: Answers):
-    """A fresh copy of ``value`` (a recommendation or a part of it) with the names back in place
-    of the tokens, and ``answers`` as the recommendation's answers."""
-    if isinstance(value, str):
-        return _TOKEN.sub(lambda match: names[int(match.group(1))], value) if _OPEN in value else value
-    if isinstance(value, tuple):
-        return tuple(_named(item, names, answers) for item in value)
-    if isinstance(value, list):
-        return [_named(item, names, answers) for item in value]
-    if isinstance(value, Recommendation):
-        fields = {f.name: _named(getattr(value, f.name), names, answers) for f in dataclasses.fields(value)
-                  if f.name != "answers"}
-        return Recommendation(**fields, answers=answers)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return type(value)(**{f.name: _named(getattr(value, f.name), names, answers)
-                              for f in dataclasses.fields(value)})
-    if value is None or isinstance(value, (int, float)):
+def _named(recommendation: Recommendation, names: list[str], answers: Answers) -> Recommendation:
+    """A fresh copy of ``recommendation`` with the names back in place of the tokens, and
+    ``answers`` as its answers: every dataclass in it copied (lists of them too), every
+    string and tuple of strings holding a token rewritten."""
+    tokens = [(f"{_OPEN}{number}{_CLOSE}", name) for number, name in enumerate(names)]
+
+    def text(value: str) -> str:
+        for token, name in tokens:
+            value = value.replace(token, name)
         return value
-    raise TypeError(f"cannot copy {type(value).__qualname__} out of a recommendation")  # a new field: add it here
+
+    def copy(obj):
+        fields = dict(obj.__dict__)
+        for key, value in fields.items():
+            kind = value.__class__
+            if kind is str:
+                if _OPEN in value:
+                    fields[key] = text(value)
+            elif kind is tuple:
+                fields[key] = tuple(text(item) if item.__class__ is str and _OPEN in item else item for item in value)
+            elif kind is list:
+                fields[key] = [copy(item) if dataclasses.is_dataclass(item) else
+                               text(item) if item.__class__ is str and _OPEN in item else item for item in value]
+            elif dataclasses.is_dataclass(value) and key != "answers":
+                fields[key] = copy(value)
+        new = object.__new__(obj.__class__)
+        new.__dict__.update(fields)
+        return new
+
+    named = copy(recommendation)
+    named.__dict__["answers"] = answers
+    return named

@@ -10,6 +10,7 @@ the words that justify it, so a finding that rests on one can say what it guesse
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -123,6 +124,7 @@ def base_name(image: str) -> str:
     return repository(image).rsplit("/", 1)[-1]
 
 
+@functools.lru_cache(maxsize=4096)  # the same sidecars and images come back in every workload
 def family_of(name: str, image: str) -> Guess:
     """The family of a container, from its name first and then its image's repository."""
     for where, text in (("name", name or ""), ("image", repository(image))):

@@ -136,11 +136,37 @@ class Inputs:
     not_objects: int = 0  # documents without a kind (values files, kustomizations' fragments)
     by_kind: dict[str, list[ManifestObject]] = field(default_factory=dict)
     _selectors: dict | None = field(default=None, repr=False)  # (label, value) -> Services, built once
+    _names: dict = field(default_factory=dict, repr=False)  # kind -> name -> positions, built once each
+    _targets: dict | None = field(default=None, repr=False)  # (kind, name) -> the autoscalers aimed at it
 
     def add(self, obj: ManifestObject) -> None:
         self.objects.append(obj)
         self.by_kind.setdefault(obj.kind, []).append(obj)
         self._selectors = None
+        self._names.clear()
+        self._targets = None
+
+    def named(self, kind: str, names) -> list[ManifestObject]:
+        """The objects of ``kind`` (in input order) whose name is one of ``names``: a workload's
+        ConfigMaps found by name, not by reading every ConfigMap of the input for each workload."""
+        objects = self.of_kind(kind)
+        if kind not in self._names:
+            index: dict[str, list[int]] = {}
+            for position, obj in enumerate(objects):
+                index.setdefault(obj.name, []).append(position)
+            self._names[kind] = index
+        index = self._names[kind]
+        return [objects[p] for p in sorted(p for name in set(names) for p in index.get(name, ()))]
+
+    def autoscaling(self, kind: str, name: str) -> list[ManifestObject]:
+        """The HorizontalPodAutoscalers (in input order) whose scaleTargetRef names ``kind`` and ``name``."""
+        if self._targets is None:
+            self._targets = {}
+            for hpa in self.of_kind("HorizontalPodAutoscaler"):
+                target = (hpa.get("spec", "scaleTargetRef", "kind"), hpa.get("spec", "scaleTargetRef", "name"))
+                if all(isinstance(part, str) for part in target):  # anything else names no object
+                    self._targets.setdefault(target, []).append(hpa)
+        return self._targets.get((kind, name), [])
 
     def of_kind(self, kind: str) -> list[ManifestObject]:
         if kind not in TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS:
@@ -227,6 +253,18 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
     ``errors`` are problems found before parsing (files that could not be read); they
     come first.
     """
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # parsing makes objects that stay and no cycles: collector passes over them would find nothing
+    try:
+        return _parse_inputs(texts, errors)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None) -> Inputs:
     inputs = Inputs(errors=list(errors or ()))
     problems = inputs.errors
     for name, text in texts:
