@@ -5,6 +5,7 @@
     python bench/review_speed.py CORPUS... --runs 9   # steadier on a busy machine
     python bench/review_speed.py CORPUS... --scale    # + a 10x generated corpus, peak RSS at 1k/4k/16k objects
     python bench/review_speed.py CORPUS... --source DIR   # another checkout's pod-advisor (PYTHONPATH=DIR)
+    python bench/review_speed.py CORPUS... --before DIR   # + that checkout's pod-advisor in the same rounds
 
 A CORPUS is a folder (searched for *.yaml, *.yml, *.json, hidden folders skipped, as
 review searches one) or a file. The files kube-score refuses are left out first (found
@@ -84,14 +85,21 @@ def kube_score_refuses(exe: str, files: list[Path], cwd: Path) -> list[Path]:
     return kube_score_refuses(exe, files[:half], cwd) + kube_score_refuses(exe, files[half:], cwd)
 
 
-def commands(files: list[str], python: str) -> dict[str, list[str]]:
-    """What each tool's users run over ``files`` (paths relative to the run's folder)."""
-    return {
+def commands(files: list[str], python: str, tools: list[str], env: dict,
+             before: str | None = None) -> dict[str, tuple[list[str], dict]]:
+    """(argv, environment) of each tool in ``tools`` as its users run it over ``files`` (paths relative
+    to the run's folder); with ``before``, also "before": pod-advisor from that checkout."""
+    argvs = {
         "pod-advisor": [python, "-m", "advisor", "review", *files],
         "kube-score": [str(BIN / "kube-score"), "score", *files],
         "checkov": [str(BIN / "checkov"), "-f", *files, "--framework", "kubernetes", "--quiet", "--compact",
                     "--skip-download"],
     }
+    chosen = {tool: (argvs[tool], env) for tool in tools}
+    if before:
+        chosen["before"] = (argvs["pod-advisor"], dict(env, PYTHONPATH=os.path.abspath(before),
+                                                       XDG_CACHE_HOME=env["XDG_CACHE_HOME"] + "-before"))
+    return chosen
 
 
 def run_once(argv: list[str], cwd: Path, env: dict) -> tuple[float, float, float, int]:
@@ -104,12 +112,12 @@ def run_once(argv: list[str], cwd: Path, env: dict) -> tuple[float, float, float
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode
 
 
-def measure(argvs: dict[str, list[str]], cwd: Path, env: dict, runs: int) -> dict[str, dict]:
+def measure(argvs: dict[str, tuple[list[str], dict]], cwd: Path, runs: int) -> dict[str, dict]:
     """Median wall, CPU and peak RSS of each tool over ``runs`` alternating rounds after a warm-up."""
     samples: dict[str, list] = {name: [] for name in argvs}
     statuses = {}
     for round_ in range(runs + 1):
-        for name, argv in argvs.items():
+        for name, (argv, env) in argvs.items():
             wall, cpu, rss, status = run_once(argv, cwd, env)
             statuses[name] = status
             if round_:  # round 0 warms caches
@@ -128,6 +136,10 @@ def table(title: str, results: dict[str, dict], files: int) -> str:
     ours = results.get("pod-advisor")
     if ours:
         lines.append("")
+        if "before" in results:
+            was = results["before"]
+            lines.append(f"  pod-advisor / before:     {ours['wall'] / was['wall']:.2f}x wall, "
+                         f"{ours['cpu'] / was['cpu']:.2f}x CPU")
         if "kube-score" in results:
             ks = results["kube-score"]
             lines.append(f"  pod-advisor / kube-score: {ours['wall'] / ks['wall']:.2f}x wall, "
@@ -236,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale-runs", type=int, default=None, help="rounds on the 10x corpus (default --runs)")
     parser.add_argument("--tools", default=",".join(TOOLS), help=f"which to run (default {','.join(TOOLS)})")
     parser.add_argument("--source", help="the checkout whose pod-advisor to time (default: this one)")
+    parser.add_argument("--before", help="also time this checkout's pod-advisor, as 'before', in the same rounds")
     parser.add_argument("--python", default=sys.executable, help="the interpreter that runs pod-advisor")
     args = parser.parse_args(argv)
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
@@ -262,30 +275,38 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pod-advisor from {env['PYTHONPATH']}, Python {sys.version.split()[0]}; "
               f"{len(files)} files under {base}; median of {args.runs} alternating rounds")
         relative = [str(f.relative_to(base)) for f in files]
-        results = measure({t: a for t, a in commands(relative, args.python).items() if t in tools}, base, env,
-                          args.runs)
+        results = measure(commands(relative, args.python, tools, env, args.before), base, args.runs)
         print(table("the corpus", results, len(files)))
 
         if args.scale:
             generated = work / "scaled"
             copies = generate(files, base, generated, COPIES)
+            if "kube-score" in tools:  # a renaming kube-score cannot read leaves that file out of every copy
+                refused = {f.relative_to(generated / "c00")
+                           for f in kube_score_refuses(str(BIN / "kube-score"), copies[0], generated)}
+                for path in sorted(refused):
+                    print(f"review_speed: left out of the copies (kube-score cannot parse it renamed): {path}",
+                          file=sys.stderr)
+                copies = [[f for f in copy if Path(*f.relative_to(generated).parts[1:]) not in refused]
+                          for copy in copies]
             counts = objects_per_file(copies[0], args.python, env)
             every = [f for copy in copies for f in copy]
             relative = [str(f.relative_to(generated)) for f in every]
             print(f"\n{COPIES} renamed copies: {len(every)} files, {COPIES * sum(counts)} objects (pod-advisor's count)")
-            scaled = measure({t: a for t, a in commands(relative, args.python).items() if t in tools}, generated,
-                             env, args.scale_runs or args.runs)
+            scaled = measure(commands(relative, args.python, tools, env, args.before), generated,
+                             args.scale_runs or args.runs)
             print(table(f"the corpus x{COPIES}", scaled, len(every)))
+            names = tools + (["before"] if args.before else [])
             print(f"\npeak RSS (MiB) by objects read, one run each after the timed ones"
-                  f"\n  {'objects':>8} {'files':>6}  " + "  ".join(f"{t:>11}" for t in tools))
+                  f"\n  {'objects':>8} {'files':>6}  " + "  ".join(f"{t:>11}" for t in names))
             per_file = counts * COPIES
             for size in SIZES:
                 total, upto = 0, 0
                 while upto < len(every) and total < size:
                     total += per_file[upto]
                     upto += 1
-                argvs = commands(relative[:upto], args.python)
-                rss = [run_once(argvs[t], generated, env)[2] for t in tools]
+                argvs = commands(relative[:upto], args.python, tools, env, args.before)
+                rss = [run_once(argv, generated, run_env)[2] for argv, run_env in argvs.values()]
                 print(f"  {total:>8} {upto:>6}  " + "  ".join(f"{r:>11.0f}" for r in rss))
     finally:
         shutil.rmtree(work, ignore_errors=True)

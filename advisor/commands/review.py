@@ -43,8 +43,8 @@ def configure(parser) -> None:
                         help="print what --fix changes as a unified diff (patch -p0) instead of the report; "
                              "without --fix a dry run that writes nothing, exit status as without it")
     parser.add_argument("-j", "--jobs", type=jobs_argument, default=None, metavar="N",
-                        help="worker processes (default: the CPU count; fewer than 100 objects are reviewed "
-                             "in process); the report is the same")
+                        help="worker processes (default: the CPU count from 10,000 workloads on; fewer are "
+                             "reviewed in process); the report is the same")
     cluster_options.configure(parser)
 
 
@@ -105,7 +105,7 @@ def _run(args, env) -> int:
     else:
         texts, unreadable = _read_files(args.paths, env)
     inputs = parse_inputs(texts, unreadable)
-    jobs = worker_count(env, args.jobs, len(inputs.objects), SMALL_REVIEW)
+    jobs = worker_count(env, args.jobs, sum(obj.reviewed for obj in inputs.objects), SMALL_REVIEW)
     report = review_in_workers(reviewer, inputs, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
                                                                config=config), jobs)
     fix_failed = 0
