@@ -103,7 +103,7 @@ def _run(args, env) -> int:
         texts, kubernetes = cluster_options.read(args, env, kubernetes, question)
         unreadable = []
     else:
-        texts, unreadable = _read_files(args.paths, env)
+        texts, unreadable = _read_files(args.paths, env, keep=fixing)
     inputs = parse_inputs(texts, unreadable)
     jobs = worker_count(env, args.jobs, sum(obj.reviewed for obj in inputs.objects), SMALL_REVIEW)
     report = review_in_workers(reviewer, inputs, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
@@ -156,9 +156,14 @@ def _run(args, env) -> int:
     return 1 if report.fails(args.fail_on) else 0
 
 
-def _read_files(paths: list[str], env):
-    from ..review.objects import read_inputs
+def _read_files(paths: list[str], env, keep: bool):
+    """(texts, problems): the texts a list when ``keep`` (--fix writes them back), else read one
+    at a time as they are parsed, so that the files are never all in memory at once."""
+    from ..review.objects import each_input, read_inputs
 
     if "-" in paths and env.stdin_isatty:
         env.err("pod-advisor: reading manifests from standard input; end with Ctrl-D")
-    return read_inputs(paths, stdin=env.stdin)  # bounded and decoded as a file is
+    if keep:
+        return read_inputs(paths, stdin=env.stdin)  # bounded and decoded as a file is
+    problems: list = []
+    return each_input(paths, problems, stdin=env.stdin), problems

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
 from ..errors import InputError, Problem
 from ..yamlsource import Document, parse_documents, read_stream, read_text
@@ -233,25 +234,34 @@ def read_inputs(paths: list[str], stdin=None) -> tuple[list[tuple[str, str]], li
     reports the rest. Standard input (``-``) is read from the stream ``stdin`` as a file
     is: at most MAX_BYTES, UTF-8 or UTF-16 with its BOM.
     """
-    files, problems = find_files(paths)
+    problems: list[Problem] = []
+    return list(each_input(paths, problems, stdin)), problems
+
+
+def each_input(paths: list[str], problems: list[Problem], stdin=None) -> Iterator[tuple[str, str]]:
+    """``read_inputs`` one file at a time: (name, text) of each file read, the problems added to
+    ``problems`` as they are met (the folders' first). Given to ``parse_inputs``, each text is
+    parsed and let go before the next is read, so a review holds its objects, not its files."""
+    files, found = find_files(paths)
+    problems += found
     named = set(paths)
-    texts = []
     for path in files:
         try:
             if path == "-":
-                texts.append((STDIN, read_stream(stdin, STDIN, MAX_BYTES)))
+                text = read_stream(stdin, STDIN, MAX_BYTES)
             else:
-                texts.append((path, read_text(path, max_bytes=MAX_BYTES, regular_only=path not in named)))
+                text = read_text(path, max_bytes=MAX_BYTES, regular_only=path not in named)
         except InputError as exc:
             problems += exc.problems
-    return texts, problems
+            continue
+        yield (STDIN if path == "-" else path), text
 
 
-def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = None) -> Inputs:
+def parse_inputs(texts: Iterable[tuple[str, str]], errors: list[Problem] | None = None) -> Inputs:
     """Parse every text into objects; a file that is not valid YAML becomes one of ``Inputs.errors``.
 
     ``errors`` are problems found before parsing (files that could not be read); they
-    come first.
+    come first, those added while ``texts`` is read (``each_input``) too.
     """
     import gc
 
@@ -264,9 +274,9 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
             gc.enable()
 
 
-def _parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None) -> Inputs:
-    inputs = Inputs(errors=list(errors or ()))
-    problems = inputs.errors
+def _parse_inputs(texts: Iterable[tuple[str, str]], errors: list[Problem] | None) -> Inputs:
+    inputs = Inputs()
+    problems: list[Problem] = []
     for name, text in texts:
         try:
             documents = parse_documents(text, name)
@@ -283,6 +293,7 @@ def _parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None) ->
             if name != STDIN and kustomize.is_kustomization(name, doc.data):
                 inputs.patches.update(dict.fromkeys(kustomize.patch_files(name, doc.data), name))
             _collect(doc, (), doc.data, inputs)
+    inputs.errors = list(errors or ()) + problems
     return inputs
 
 
