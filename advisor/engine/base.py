@@ -7,7 +7,7 @@ reason, tied to the firing rule's id and knowledge-base entries) and
 
 from __future__ import annotations
 
-from ..experta_compat import CachedReteMatcher, KnowledgeEngine
+from ..experta_compat import CachedReteMatcher, DepthStrategy, KnowledgeEngine
 from ..knowledge import KnowledgeBase
 from ..model import Answers
 from ..recommendation import SEVERITY_ORDER, ContainerPlan, Finding, Reason, Recommendation, WorkloadPlan
@@ -28,6 +28,13 @@ def shown(value) -> str:
 
 class AdvisorEngine(KnowledgeEngine):
     __matcher__ = CachedReteMatcher  # the Rete network is built once, then kept in the user's cache
+    __strategy__ = DepthStrategy
+
+    def get_deffacts(self):
+        """experta finds them with ``inspect.getmembers`` at every reset; they never change."""
+        if getattr(self, "_deffacts", None) is None:
+            self._deffacts = super().get_deffacts()
+        return self._deffacts
 
     def __init__(self, kb: KnowledgeBase):
         super().__init__()
