@@ -299,7 +299,7 @@ class _EventReader:
         self.memo[text] = value
         return value
 
-    def documents(self, text: str, source: str, at_most: int | None) -> list[Document]:
+    def documents(self, text: str, source: str, at_most: int | None, outline=None) -> list[Document]:
         parser = self.parser_class(text)
         try:
             get = parser.get_event
@@ -313,7 +313,7 @@ class _EventReader:
                 if at_most is not None and len(documents) >= at_most:
                     raise _Unusual  # the composer names the extra document in its error
                 doc = Document(data=None, source=source, index=index)
-                doc.data = self.document(get, doc.lines, doc.raw)
+                doc.data = self.document(get, doc.lines, doc.raw, outline)
                 get()  # the document's end
                 documents.append(doc)
                 index += 1
@@ -322,8 +322,11 @@ class _EventReader:
         finally:
             parser.dispose()
 
-    def document(self, get, lines: dict, raw: dict) -> Any:
-        """One document's root value, from the events after its start to before its end."""
+    def document(self, get, lines: dict, raw: dict, outline=None) -> Any:
+        """One document's root value, from the events after its start to before its end.
+
+        ``outline(kind)`` true for the value of a top-level ``kind``: the top-level values that
+        follow, but for apiVersion and metadata, are checked (``skim``) and not kept."""
         scalar_event, mapping_start, sequence_start = self.scalar_event, self.mapping_start, self.sequence_start
         mapping_end, sequence_end = self.collection_end
         resolved = _RESOLVER.yaml_implicit_resolvers
@@ -335,6 +338,8 @@ class _EventReader:
         path: tuple = ()  # the open collection's key path
         mapping = False  # whether the open collection is a mapping
         where: Any = None  # in a mapping, the path of the key just read; None when a key comes next
+        skimming = False  # the document is an outline's: top-level values are checked, not kept
+        skimmed: set = set()  # the top-level keys whose values were skimmed
         while True:
             event = get()
             cls = event.__class__
@@ -349,8 +354,12 @@ class _EventReader:
                             if not isinstance(value, (int, float, bool)) and value is not None:
                                 raise _Unusual
                             value = str(value)
-                        if value in container:
+                        if value in container or value in skimmed:
                             raise _Unusual
+                        if skimming and len(stack) == 1 and value not in _OUTLINE_KEYS:
+                            skimmed.add(value)
+                            self.skim(get)
+                            continue
                         where = path + (value,)
                         lines[where] = event.start_mark.line + 1
                         key = value
@@ -358,6 +367,8 @@ class _EventReader:
                     container[key] = value
                     raw[where] = text
                     where = None
+                    if outline is not None and len(stack) == 1 and key == "kind" and outline(value):
+                        skimming = True
                 elif container is not None:
                     item = path + (len(container),)
                     lines[item] = event.start_mark.line + 1
@@ -393,12 +404,59 @@ class _EventReader:
             else:
                 raise _Unusual  # an alias
 
+    def skim(self, get) -> None:
+        """Read one value's events as ``document`` would, refusing what it refuses (anchors,
+        aliases, tags, merge keys, keys that are collections, duplicate keys, deep nesting),
+        and keep nothing of it."""
+        scalar_event, mapping_start, sequence_start = self.scalar_event, self.mapping_start, self.sequence_start
+        mapping_end, sequence_end = self.collection_end
+        resolved = _RESOLVER.yaml_implicit_resolvers
+        plain = self.plain
+        stack: list = []  # [keys so far (None for a list), whether a key comes next] of each open collection
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    raise _Unusual
+                if not stack:
+                    return
+                top = stack[-1]
+                if top[1]:  # a key: read as document() reads one, to find duplicates
+                    text = event.value
+                    key = plain(text) if event.implicit[0] and (text[:1] in resolved or not text) else text
+                    if key.__class__ is not str:
+                        if not isinstance(key, (int, float, bool)) and key is not None:
+                            raise _Unusual
+                        key = str(key)
+                    if key in top[0]:
+                        raise _Unusual
+                    top[0].add(key)
+                    top[1] = False
+                elif top[0] is not None:
+                    top[1] = True
+            elif cls is mapping_end or cls is sequence_end:
+                stack.pop()
+                if not stack:
+                    return
+                if stack[-1][0] is not None:
+                    stack[-1][1] = True
+            elif cls is mapping_start or cls is sequence_start:
+                if event.anchor is not None or event.tag is not None or len(stack) >= _MAX_FAST_DEPTH:
+                    raise _Unusual
+                if stack and stack[-1][1]:
+                    raise _Unusual  # a key that is a mapping or a list
+                stack.append([set(), True] if cls is mapping_start else [None, False])
+            else:
+                raise _Unusual  # an alias
+
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_OUTLINE_KEYS = ("apiVersion", "kind", "metadata")  # what an outlined document keeps at its top
 _event_reader: _EventReader | None = None
 
 
-def _read_events(text: str, source: str, at_most: int | None) -> list[Document] | None:
+def _read_events(text: str, source: str, at_most: int | None, outline=None) -> list[Document] | None:
     """The documents of ``text`` read from libyaml's events, or None when the composer must read it."""
     global _event_reader
     if not getattr(yaml, "__with_libyaml__", False):
@@ -406,7 +464,7 @@ def _read_events(text: str, source: str, at_most: int | None) -> list[Document] 
     if _event_reader is None:
         _event_reader = _EventReader()
     try:
-        return _event_reader.documents(text, source, at_most)
+        return _event_reader.documents(text, source, at_most, outline)
     except Exception:  # noqa: BLE001 - _Unusual, a YAML error, text libyaml cannot take: the composer's to say
         return None
 
@@ -417,13 +475,17 @@ def _reason(exc: Exception) -> str:
 
 
 def parse_documents(text: str, source: str, max_nodes: int = MAX_NODES, at_most: int | None = None,
-                    what: str = "this file") -> list[Document]:
+                    what: str = "this file", outline=None) -> list[Document]:
     """Every document in ``text`` (empty ones skipped), converted safely.
 
     ``at_most``: refuse more documents than this as soon as the next one starts, before
     it is expanded (``what`` names the kind of file in that error).
+
+    ``outline(kind)``: true for the top-level ``kind`` of a document the caller will keep only
+    the identity of; such a document may come back with only apiVersion, kind, metadata and the
+    keys before kind (their lines too), the rest of it checked as any input is, never kept.
     """
-    documents = _read_events(text, source, at_most)
+    documents = _read_events(text, source, at_most, outline)
     if documents is not None:
         return documents
     documents = []

@@ -279,7 +279,8 @@ def _parse_inputs(texts: Iterable[tuple[str, str]], errors: list[Problem] | None
     problems: list[Problem] = []
     for name, text in texts:
         try:
-            documents = parse_documents(text, name)
+            outline = None if os.path.basename(name) in kustomize.KUSTOMIZATION_FILES else outlined
+            documents = parse_documents(text, name, outline=outline)
         except InputError as exc:
             if "{{" in text:
                 exc.problems[-1] = Problem(exc.problems[-1].message, file=exc.problems[-1].file,
@@ -295,6 +296,16 @@ def _parse_inputs(texts: Iterable[tuple[str, str]], errors: list[Problem] | None
             _collect(doc, (), doc.data, inputs)
     inputs.errors = list(errors or ()) + problems
     return inputs
+
+
+def outlined(kind) -> bool:
+    """Whether an object whose ``kind`` is this is kept only as an outline (``_collect``): not a
+    reviewed kind nor one read whole, not a list of objects, not a kustomization."""
+    if not kind:
+        return False
+    kind = str(kind)
+    return (kind not in TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS and not kind.endswith("List")
+            and kind not in ("Kustomization", "Component"))
 
 
 def _collect(doc: Document, path: tuple, data, inputs: Inputs) -> None:
