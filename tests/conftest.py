@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from advisor.cli import main
-from advisor.environment import Environment
+from advisor.cli.main import main
+from advisor.system.environment import Environment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

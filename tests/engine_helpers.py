@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from advisor.answers import answers_from_data
+from advisor.answers.load import answers_from_data
 from advisor.engine import evaluate
 
 

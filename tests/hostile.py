@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 from hypothesis import strategies as st
 
-from advisor.knowledge import knowledge_base
-from advisor.questions import CRON_MACROS, DNS_LABEL
+from advisor.kb.knowledge import knowledge_base
+from advisor.kb.questions import CRON_MACROS, DNS_LABEL
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWER_SEEDS = sorted((ROOT / "examples").glob("*.yaml"))
@@ -57,7 +57,7 @@ _QUANTITY = st.one_of(
 
 def _value(question):
     """Values ``question`` accepts (its own check decides: what it refuses is drawn again)."""
-    from advisor.questions import Invalid
+    from advisor.kb.questions import Invalid
 
     def accepted(value) -> bool:
         try:

@@ -15,9 +15,9 @@ import yaml
 from conftest import EXAMPLES, FIXTURES
 from external_tools import require_tool
 
-from advisor.answers import load_answers
-from advisor.core import advise
-from advisor.fileio import write_tree
+from advisor.answers.load import load_answers
+from advisor.engine.advise import advise
+from advisor.system.fileio import write_tree
 from advisor.manifests import make_manifest
 from advisor.manifests.helm import chart_files
 from advisor.manifests.kustomize import kustomize_files

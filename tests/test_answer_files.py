@@ -6,8 +6,8 @@ file, the key path and the line, and nothing on stdout.
 
 import pytest
 
-from advisor.answers import answers_to_data, answers_from_data, parse_answers
-from advisor.errors import InputError
+from advisor.answers.load import answers_to_data, answers_from_data, parse_answers
+from advisor.system.errors import InputError
 
 MINIMAL = "name: shop\ncontainers:\n  - name: web\n    image: nginx:1.27\n"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.errors import InputError, Problem
-from advisor.knowledge import knowledge_base
-from advisor.questions import Invalid
+from advisor.system.errors import InputError, Problem
+from advisor.kb.knowledge import knowledge_base
+from advisor.kb.questions import Invalid
 
 MINIMAL = "name: shop\ncontainers:\n  - name: web\n    image: nginx:1.27\n"
 

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from test_apicheck_oracle import apicheck, verdicts
 
-from advisor.answers import load_answers
-from advisor.core import advise
+from advisor.answers.load import load_answers
+from advisor.engine.advise import advise
 from advisor.manifests import build_objects
 
 sys.path.insert(0, str(ROOT / "bench"))

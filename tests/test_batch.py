@@ -8,6 +8,7 @@ import os
 import pytest
 
 from advisor.batch import evaluation
+from advisor.system import pool
 from advisor.batch.evaluation import Evaluations
 from advisor.batch.inputs import answer_files
 
@@ -153,7 +154,7 @@ def test_force_overwrites_the_output_file(cli, tmp_path):
 
 
 def test_an_interrupted_batch_leaves_no_output_file_behind(cli, tmp_path, monkeypatch):
-    from advisor.batch.formats import JsonlWriter
+    from advisor.render.batch import JsonlWriter
 
     def interrupt(self, result, status):
         raise KeyboardInterrupt
@@ -187,14 +188,14 @@ def test_one_job_and_two_jobs_give_the_same_output(cli, fmt):
 
 def test_workers_keep_only_a_few_chunks_in_flight(write, monkeypatch):
     paths = many(write, 40)
-    monkeypatch.setattr(evaluation, "chunk_size", lambda files, jobs: 1)
+    monkeypatch.setattr(pool, "chunk_size", lambda files, jobs: 1)
     submitted = []
     batch = Evaluations(paths, jobs=2)
     with batch as results:
         submit = batch.pool.submit
         batch.pool.submit = lambda *args: submitted.append(1) or submit(*args)
         next(results)
-        assert len(submitted) == 2 * evaluation.IN_FLIGHT_PER_WORKER
+        assert len(submitted) == 2 * pool.IN_FLIGHT_PER_WORKER
         assert len(list(results)) == 39 and len(submitted) == 40
 
 
@@ -225,7 +226,7 @@ def test_a_small_batch_runs_in_process_unless_jobs_asks_for_workers(cli, monkeyp
     def no_pool(*args, **kwargs):
         raise AssertionError("a worker pool was started")
 
-    monkeypatch.setattr(evaluation, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", no_pool)
     assert cli("batch", str(EXAMPLES)).status == 0
     with pytest.raises(AssertionError, match="worker pool"):
         cli("batch", str(EXAMPLES), "--jobs", "2")

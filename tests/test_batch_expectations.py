@@ -6,13 +6,13 @@ import jsonschema
 import pytest
 import yaml
 
-from advisor.answers import answers_from_data, answers_to_data, parse_answers
+from advisor.answers.load import answers_from_data, answers_to_data, parse_answers
 from advisor.engine import Advisor
 from advisor.engine.advisor import registry
-from advisor.errors import InputError
-from advisor.expectations import DECIDED_BY, NOT_A_DECISION, Expectations, compare
-from advisor.jsonschema_export import answers_schema
-from advisor.knowledge import knowledge_base
+from advisor.system.errors import InputError
+from advisor.answers.expectations import DECIDED_BY, NOT_A_DECISION, Expectations, compare
+from advisor.answers.schema_export import answers_schema
+from advisor.kb.knowledge import knowledge_base
 
 FILE = """\
 name: shop

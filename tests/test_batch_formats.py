@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from advisor.batch import progress
-from advisor.environment import Environment
+from advisor.system.environment import Environment
 
 from conftest import FIXTURES
 

@@ -24,8 +24,8 @@ def test_a_name_kubernetes_would_not_take_for_an_object_is_reported_with_its_lin
 
 
 def test_more_jobs_than_the_machine_can_use_are_capped_with_a_note(cli, write, monkeypatch):
-    from advisor.commands import batch
+    from advisor.cli import jobs
 
-    monkeypatch.setattr(batch, "cpus", lambda: 1)
+    monkeypatch.setattr(jobs, "cpus", lambda: 1)
     run = cli("batch", write("a.yaml", MINIMAL), "--jobs", "100000", "--format", "jsonl")
     assert run.status == 0 and "--jobs 100000 is more than 2 workers can use on 1 CPU; using 2" in run.stderr

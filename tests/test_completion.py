@@ -16,9 +16,9 @@ import sys
 
 import pytest
 
-from advisor.cli import COMMANDS, build_parser
-from advisor.environment import Environment
-from advisor.knowledge import knowledge_base
+from advisor.cli.main import COMMANDS, build_parser
+from advisor.system.environment import Environment
+from advisor.kb.knowledge import knowledge_base
 from external_tools import require_tool
 
 VERSIONS = knowledge_base().questions.supported_versions

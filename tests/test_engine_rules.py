@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from advisor.answers import load_answers
+from advisor.answers.load import load_answers
 from advisor.engine import Advisor
 from advisor.engine.advisor import check_registry, registry
-from advisor.errors import KnowledgeBaseError
-from advisor.knowledge import knowledge_base
+from advisor.system.errors import KnowledgeBaseError
+from advisor.kb.knowledge import knowledge_base
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 RULE_IDS = sorted(registry())

@@ -90,7 +90,7 @@ def test_python_dash_m_advisor_runs_the_same_command():
 
 
 def test_help_imports_neither_the_engine_nor_prompt_toolkit_full_screen_machinery():
-    code = ("import sys; from advisor.cli import main; main(['--help']);"
+    code = ("import sys; from advisor.cli.main import main; main(['--help']);"
             "bad = [m for m in sys.modules if m.startswith(('experta', 'advisor.engine', "
             "'prompt_toolkit.application', 'kubernetes_validate'))]; print('LOADED', bad)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
@@ -100,8 +100,8 @@ def test_help_imports_neither_the_engine_nor_prompt_toolkit_full_screen_machiner
 def test_schema_validates_every_example():
     import jsonschema
 
-    from advisor.jsonschema_export import answers_schema
-    from advisor.knowledge import knowledge_base
+    from advisor.answers.schema_export import answers_schema
+    from advisor.kb.knowledge import knowledge_base
 
     schema = answers_schema(knowledge_base().questions)
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -112,8 +112,8 @@ def test_schema_validates_every_example():
 def test_schema_refuses_a_misspelt_key():
     import jsonschema
 
-    from advisor.jsonschema_export import answers_schema
-    from advisor.knowledge import knowledge_base
+    from advisor.answers.schema_export import answers_schema
+    from advisor.kb.knowledge import knowledge_base
 
     validator = jsonschema.Draft202012Validator(answers_schema(knowledge_base().questions))
     assert not validator.is_valid({"name": "a", "containers": [{"name": "a", "image": "b", "prots": [1]}]})

@@ -2,7 +2,7 @@
 
 import pytest
 
-from advisor.answers import load_answers
+from advisor.answers.load import load_answers
 from advisor.engine import evaluate
 from conftest import EXAMPLES
 

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from advisor.knowledge import knowledge_base
-from advisor.lookup import AMBIGUOUS, FOUND, UNKNOWN, lookup
+from advisor.kb.knowledge import knowledge_base
+from advisor.kb.lookup import AMBIGUOUS, FOUND, UNKNOWN, lookup
 
 
 def found(topic: str):

@@ -7,8 +7,8 @@ import stat
 
 import pytest
 
-from advisor.errors import InputError
-from advisor.fileio import write_tree
+from advisor.system.errors import InputError
+from advisor.system.fileio import write_tree
 
 FILES = {"Chart.yaml": "name: web\n", "templates/deployment-web.yaml": "kind: Deployment\n"}
 
@@ -93,7 +93,7 @@ def test_force_replaces_a_link_not_the_folder_it_points_to(tmp_path):
 
 
 def test_a_failure_half_way_leaves_no_folder_and_no_temporary_one(tmp_path, monkeypatch):
-    import advisor.fileio as fileio
+    from advisor.system import fileio
 
     real_open = open
     calls = []

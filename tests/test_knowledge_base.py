@@ -2,9 +2,9 @@
 
 import pytest
 
-from advisor import knowledge
-from advisor.errors import KnowledgeBaseError
-from advisor.knowledge import knowledge_base, load_knowledge_base
+from advisor.kb import knowledge
+from advisor.system.errors import KnowledgeBaseError
+from advisor.kb.knowledge import knowledge_base, load_knowledge_base
 
 # Every concept, mistake, best practice and knowledge-check question of the Pod
 # chapter the product is built on, with the entry that covers it.
@@ -149,6 +149,6 @@ def test_importing_experta_adds_no_log_handler():
     import subprocess
     import sys
 
-    code = "import logging; import advisor.experta_compat; print(len(logging.getLogger().handlers))"
+    code = "import logging; import advisor.engine.experta_compat; print(len(logging.getLogger().handlers))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "0"

@@ -7,8 +7,8 @@ import os
 import pytest
 from conftest import EXAMPLES
 
-from advisor.cli import build_parser
-from advisor.environment import Environment
+from advisor.cli.main import build_parser
+from advisor.system.environment import Environment
 
 NGINX = str(EXAMPLES / "nginx-pod.yaml")
 

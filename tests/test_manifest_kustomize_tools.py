@@ -14,7 +14,7 @@ from conftest import EXAMPLES
 from manifest_forms import base_builds, kustomize  # noqa: F401  (fixtures)
 from manifest_forms import ANSWER_FILES, IDS, manifest_of, with_image, with_workload
 
-from advisor.fileio import write_tree
+from advisor.system.fileio import write_tree
 from advisor.manifests import build_objects
 from advisor.manifests.kustomize import kustomize_files
 

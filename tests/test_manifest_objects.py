@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from conftest import EXAMPLES
 
-from advisor.answers import answers_from_data
-from advisor.core import advise, advise_file
-from advisor.errors import InputError
+from advisor.answers.load import answers_from_data
+from advisor.engine.advise import advise, advise_file
+from advisor.system.errors import InputError
 from advisor.manifests import build_manifest, build_objects
 from advisor.manifests.emit import read_stream
-from advisor.manifests.validate import pod_template_path
+from advisor.domain.vocabulary import pod_template_path
 
 
 def recommend(*containers: dict, name: str = "app", kubernetes: str = "1.33", **workload):

@@ -7,7 +7,7 @@ import copy
 import pytest
 from conftest import EXAMPLES
 
-from advisor.core import advise_file
+from advisor.engine.advise import advise_file
 from advisor.manifests import build_objects, validate_objects
 from advisor.manifests.validate import pod_security_problems, quantity
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 import pytest
 from conftest import EXAMPLES, FIXTURES
 
-from advisor.answers import load_answers
-from advisor.core import advise
+from advisor.answers.load import load_answers
+from advisor.engine.advise import advise
 from advisor.manifests import build_manifest, build_objects, validate_objects
 from advisor.manifests.emit import read_stream
-from advisor.manifests.validate import pod_labels, pod_security_problems, pod_template_path
+from advisor.domain.vocabulary import pod_template_path
+from advisor.manifests.validate import pod_labels, pod_security_problems
 
 ANSWER_FILES = sorted([*EXAMPLES.glob("*.yaml"), *(FIXTURES / "rules").glob("*.yaml"),
                        *(FIXTURES / "manifest").glob("*.yaml")])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import EXAMPLES
 
-from advisor.core import advise_file
-from advisor.knowledge import knowledge_base
+from advisor.engine.advise import advise_file
+from advisor.kb.knowledge import knowledge_base
 from advisor.manifests import build_manifest
 from advisor.manifests.emit import emit_stream, read_stream
 from advisor.manifests.why import CONTAINER, FINDING_PLACES, RULE_PLACES

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from advisor.errors import InputError
-from advisor.fileio import write_files
+from advisor.system.errors import InputError
+from advisor.system.fileio import write_files
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX files")
 

@@ -15,12 +15,12 @@ import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from advisor.answers import answers_from_data, parse_answers
-from advisor.core import advise
-from advisor.errors import InputError
+from advisor.answers.load import answers_from_data, parse_answers
+from advisor.engine.advise import advise
+from advisor.system.errors import InputError
 from advisor.manifests import make_manifest
 from advisor.manifests.emit import read_stream
-from advisor.yamlsource import parse_documents
+from advisor.system.yamlsource import parse_documents
 from conftest import run_cli
 import hostile
 

@@ -7,8 +7,8 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from advisor.knowledge import knowledge_base
-from advisor.quiz import shuffled
+from advisor.kb.knowledge import knowledge_base
+from advisor.kb.quiz import shuffled
 from conftest import run_cli
 from dialogs.quiz import ask_option
 

@@ -15,8 +15,8 @@ from conftest import FIXTURES
 from external_tools import require_tool
 from manifest_forms import ANSWER_FILES, IDS, each_answer_file, run_all
 
-from advisor.answers import load_answers
-from advisor.core import advise
+from advisor.answers.load import load_answers
+from advisor.engine.advise import advise
 from advisor.render.graph import PALETTE, to_dot, to_mermaid
 from advisor.render.style import role_colour
 

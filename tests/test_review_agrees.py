@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from advisor.answers import load_answers
-from advisor.core import advise
+from advisor.answers.load import load_answers
+from advisor.engine.advise import advise
 from advisor.manifests import build_manifest
 from advisor.review import ReviewOptions, Reviewer
 from advisor.review.objects import parse_inputs

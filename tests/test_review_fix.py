@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from conftest import FIXTURES, run_cli
 from advisor.review import ReviewOptions, Reviewer
 from advisor.review.objects import parse_inputs
-from advisor.yamlsource import parse_documents
+from advisor.system.yamlsource import parse_documents
 
 FIX = FIXTURES / "review" / "fix"
 MISTAKES = FIXTURES / "review" / "mistakes"

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from conftest import FIXTURES
-from advisor.knowledge import knowledge_base
+from advisor.kb.knowledge import knowledge_base
 
 MISTAKES = sorted((FIXTURES / "review" / "mistakes").glob("*.yaml"))
 CLEAN = sorted((FIXTURES / "review" / "clean").glob("*.*"))

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from advisor.batch import evaluation
+from advisor.system import pool
 from conftest import FIXTURES
 
 COPIES = 5  # of the review fixtures: 130 files, more than the 100 objects below which review stays in process
@@ -50,13 +50,13 @@ def tree(tmp_path):
 def pools(monkeypatch):
     """The worker pools started, so that a test knows workers did the reviewing."""
     started = []
-    real = evaluation.ProcessPoolExecutor
+    real = pool.ProcessPoolExecutor
 
     def counting(*args, **kwargs):
         started.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(evaluation, "ProcessPoolExecutor", counting)
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", counting)
     return started
 
 

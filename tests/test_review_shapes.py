@@ -119,9 +119,9 @@ def test_a_well_formed_object_of_every_kind_read_has_no_shape_problem():
     for document in (POD, DEPLOYMENT, SERVICE):
         data = yaml.safe_load(document)
         assert shape_problem(data["kind"], data) is None
-    from advisor.review.objects import TEMPLATE_PATHS
+    from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
 
-    assert set(TEMPLATE_PATHS) | {"Service", "ConfigMap", "HorizontalPodAutoscaler"} <= set(SHAPES)
+    assert set(POD_TEMPLATE_PATHS) | {"Service", "ConfigMap", "HorizontalPodAutoscaler"} <= set(SHAPES)
 
 
 

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from advisor.engine.advisor import registry
-from advisor.errors import KnowledgeBaseError
-from advisor.kbdoc import REGENERATE, catalogue, rules_markdown
-from advisor.knowledge import cited_ids, knowledge_base
+from advisor.system.errors import KnowledgeBaseError
+from advisor.render.knowledge import REGENERATE, catalogue, rules_markdown
+from advisor.kb.knowledge import cited_ids, knowledge_base
 from conftest import ROOT
 
 

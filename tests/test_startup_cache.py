@@ -13,11 +13,12 @@ import sys
 
 import pytest
 
-from advisor import cache, knowledge
-from advisor.answers import load_answers
+from advisor.system import cache
+from advisor.kb import knowledge
+from advisor.answers.load import load_answers
 from advisor.engine import Advisor
-from advisor.experta_compat import Fact, Rule, _describe, _Unknown
-from advisor.knowledge import KnowledgeBase
+from advisor.engine.experta_compat import Fact, Rule, _describe, _Unknown
+from advisor.kb.knowledge import KnowledgeBase
 
 from conftest import EXAMPLES
 

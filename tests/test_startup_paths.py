@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from advisor import cache
+from advisor.system import cache
 from advisor.manifests import known_valid, validate
 from conftest import EXAMPLES, FIXTURES
 
@@ -22,7 +22,7 @@ EXAMPLE = str(EXAMPLES / "web-with-log-shipper.yaml")
 
 def _modules_after(tmp_path, *argv: str) -> set[str]:
     """The modules a fresh process has imported once ``pod-advisor ARGV`` ran in it."""
-    code = ("import io, sys; from advisor.cli import main; from advisor.environment import Environment; "
+    code = ("import io, sys; from advisor.cli.main import main; from advisor.system.environment import Environment; "
             f"main({list(argv)!r}, Environment(stdout=io.StringIO(), stderr=io.StringIO())); "
             "print('\\n'.join(sorted(sys.modules)))")
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
@@ -33,19 +33,19 @@ def _modules_after(tmp_path, *argv: str) -> set[str]:
 
 def test_help_loads_no_engine_knowledge_base_yaml_or_dataclasses(tmp_path):
     loaded = _modules_after(tmp_path, "--help")
-    assert not loaded & {"experta", "yaml", "advisor.knowledge", "advisor.engine", "dataclasses", "jsonschema"}
+    assert not loaded & {"experta", "yaml", "advisor.kb.knowledge", "advisor.engine", "dataclasses", "jsonschema"}
 
 
 def test_a_command_builds_only_its_own_options(tmp_path):
     loaded = _modules_after(tmp_path, "schema", "--help")
-    assert "advisor.commands.schema" in loaded
-    assert not loaded & {"advisor.commands.review", "advisor.commands.batch", "advisor.commands.wizard"}
+    assert "advisor.cli.commands.schema" in loaded
+    assert not loaded & {"advisor.cli.commands.review", "advisor.cli.commands.batch", "advisor.cli.commands.wizard"}
 
 
 def test_completion_with_a_warm_cache_does_not_load_the_knowledge_base(tmp_path):
     _modules_after(tmp_path, "completion", "bash")  # fills the cache
     loaded = _modules_after(tmp_path, "completion", "fish")
-    assert "advisor.knowledge" not in loaded and "yaml" not in loaded
+    assert "advisor.kb.knowledge" not in loaded and "yaml" not in loaded
 
 
 def test_a_review_of_a_few_files_starts_no_worker_pool(tmp_path, write):
@@ -148,7 +148,7 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
 def test_leaving_waits_for_a_thread_still_running(tmp_path):
     mark = tmp_path / "thread-finished"
     code = ("import threading, time, pathlib\n"
-            "from advisor.cli import leave\n"
+            "from advisor.cli.main import leave\n"
             f"def later(): time.sleep(0.5); pathlib.Path({str(mark)!r}).write_text('done')\n"
             "threading.Thread(target=later).start()\n"
             "leave(0)\n")
@@ -159,7 +159,7 @@ def test_leaving_waits_for_a_thread_still_running(tmp_path):
 def test_leaving_runs_the_exit_handlers_a_normal_exit_runs(tmp_path):
     mark = tmp_path / "handler-ran"
     code = ("import atexit, pathlib\n"
-            "from advisor.cli import leave\n"
+            "from advisor.cli.main import leave\n"
             f"atexit.register(lambda: pathlib.Path({str(mark)!r}).write_text('ran'))\n"
             "leave(3)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from advisor.render.visible import visible
+from advisor.system.text import visible
 from installed import TIMEOUT, console_script
 
 TITLE = "\x1b]0;owned\x07"  # retitles the terminal

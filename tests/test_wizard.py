@@ -17,8 +17,8 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from advisor.answers import load_answers
-from advisor.environment import Environment
+from advisor.answers.load import load_answers
+from advisor.system.environment import Environment
 from conftest import EXAMPLES, run_cli
 
 ENTER, ESC, CTRL_C, CTRL_D, CLEAR = "\r", "\x1b", "\x03", "\x04", "\x15"  # CLEAR: Ctrl-U empties a field
@@ -92,7 +92,7 @@ def test_the_result_is_what_evaluate_prints_for_the_saved_file(tmp_path):
 
 
 def test_the_saved_answers_give_the_recommendation_the_wizard_showed(tmp_path):
-    from advisor.commands.render_recommendation import render
+    from advisor.render.recommendation import render
     from dialogs.prompts import Terminal
     from dialogs.wizard import Wizard
 
@@ -394,7 +394,7 @@ def test_every_line_the_wizard_prints_fits_80_columns():
 def test_with_standard_output_redirected_the_wizard_refuses_like_the_quiz():
     import io
 
-    from advisor.cli import main
+    from advisor.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     env = Environment(stdin=io.StringIO(), stdout=out, stderr=err, stdin_isatty=True, stdout_isatty=False)
@@ -422,7 +422,7 @@ def test_answers_kubernetes_would_not_name_an_object_after_go_back_to_the_review
 
 
 def test_a_file_that_cannot_be_written_is_said_and_asked_again(tmp_path, monkeypatch):
-    from advisor import fileio
+    from advisor.system import fileio
 
     real = fileio._Target.commit
     failures = []

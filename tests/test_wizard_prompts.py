@@ -8,7 +8,7 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from advisor.questions import Invalid
+from advisor.kb.questions import Invalid
 from dialogs.prompts import Back, Terminal, ask_choice, ask_text, ask_yes_no
 
 ENTER, ESC, CTRL_C, CTRL_D, CLEAR = "\r", "\x1b", "\x03", "\x04", "\x15"

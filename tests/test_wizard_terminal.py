@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from advisor.answers import load_answers
+from advisor.answers.load import load_answers
 from installed import TIMEOUT, console_script
 
 pexpect = pytest.importorskip("pexpect")

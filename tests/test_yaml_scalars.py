@@ -13,8 +13,8 @@ import json
 
 import pytest
 
-from advisor.errors import InputError
-from advisor.yamlsource import parse_document, parse_documents
+from advisor.system.errors import InputError
+from advisor.system.yamlsource import parse_document, parse_documents
 
 MINIMAL = "name: shop\ncontainers:\n  - name: web\n    image: nginx:1.27\n"
 HUGE = "9" * 5000  # past Python's 4,300-digit limit for int()

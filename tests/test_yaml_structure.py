@@ -7,9 +7,9 @@ import codecs
 
 import pytest
 
-from advisor import yamlsource
-from advisor.errors import InputError
-from advisor.yamlsource import decode, parse_document, parse_documents
+from advisor.system import yamlsource
+from advisor.system.errors import InputError
+from advisor.system.yamlsource import decode, parse_document, parse_documents
 
 MINIMAL = "name: shop\ncontainers:\n  - name: web\n    image: nginx:1.27\n"
 

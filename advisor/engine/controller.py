@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ..experta_compat import AS, EXISTS, MATCH, NOT, P
-from .base import BATCH_KINDS
-from .facts import Controller, InPod, OwnWorkload, Workload
-from .registry import rule
+from advisor.engine.experta_compat import AS, EXISTS, MATCH, NOT, P
+from advisor.domain.vocabulary import BATCH_KINDS, REPLICATED_KINDS
+from advisor.engine.facts import Controller, InPod, OwnWorkload, Workload
+from advisor.engine.registry import rule
 
 PRODUCTION = "production"
-REPLICATED = P(lambda kind: kind in ("Deployment", "StatefulSet"))
+REPLICATED = P(lambda kind: kind in REPLICATED_KINDS)
 IS_BATCH = P(lambda kind: kind in BATCH_KINDS)
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..experta_compat import MATCH, P
-from .base import BATCH_KINDS, HELPER_ROLES
-from .facts import Container, Controller, InPod, OwnWorkload, Placement, Service, Workload
-from .registry import rule
+from advisor.engine.experta_compat import MATCH, P
+from advisor.domain.vocabulary import BATCH_KINDS, HELPER_ROLES, REPLICATED_KINDS
+from advisor.engine.facts import Container, Controller, InPod, OwnWorkload, Placement, Service, Workload
+from advisor.engine.registry import rule
 
 HELPER_PURPOSES = frozenset({"ship-logs", "sync-content", "proxy-inbound", "proxy-outbound", "reshape-output"})
 MUTABLE_TAG = P(lambda tag: tag is None or tag == "latest")
@@ -66,7 +66,7 @@ class FindingRules:
             self.workload_answer("one_per_node"), self.workload_answer("runs_to_completion"))
 
     @rule("single-replica",
-          Controller(production=True, replicas=1, kind=MATCH.kind & P(lambda k: k in ("Deployment", "StatefulSet")),
+          Controller(production=True, replicas=1, kind=MATCH.kind & P(lambda k: k in REPLICATED_KINDS),
                      workload=MATCH.workload, main=MATCH.main, index=MATCH.index),
           concern="findings")
     def single_replica(self, kind, workload, main, index):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..experta_compat import MATCH, P
-from .facts import InPod, OwnWorkload, Relation, Workload
-from .registry import rule
+from advisor.engine.experta_compat import MATCH, P
+from advisor.engine.facts import InPod, OwnWorkload, Relation, Workload
+from advisor.engine.registry import rule
 
 NOT_PREPARE = P(lambda purpose: purpose != "prepare")
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..experta_compat import MATCH, P
-from .base import HELPER_ROLES
-from .facts import Placement, Role, Workload
-from .registry import rule
+from advisor.engine.experta_compat import MATCH, P
+from advisor.domain.vocabulary import HELPER_ROLES
+from advisor.engine.facts import Placement, Role, Workload
+from advisor.engine.registry import rule
 
 IS_HELPER = P(lambda role: role in HELPER_ROLES)
 NATIVE_SIDECARS_FROM = 29  # SidecarContainers: alpha (off) in 1.28, on by default from 1.29, GA in 1.33

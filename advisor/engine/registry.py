@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 
-from ..experta_compat import Rule
+from advisor.engine.experta_compat import Rule
 
 SALIENCE = {"grouping": 60, "roles": 50, "placement": 40, "controller": 30, "service": 20, "findings": 10}
 

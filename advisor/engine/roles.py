@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..experta_compat import MATCH
-from .facts import Container, InPod, Role
-from .registry import rule
+from advisor.engine.experta_compat import MATCH
+from advisor.engine.facts import Container, InPod, Role
+from advisor.engine.registry import rule
 
 
 class RoleRules:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..experta_compat import MATCH, P
-from .base import BATCH_KINDS
-from .facts import Controller, InPod, Service, Workload
-from .registry import rule
+from advisor.engine.experta_compat import MATCH, P
+from advisor.domain.vocabulary import BATCH_KINDS
+from advisor.engine.facts import Controller, InPod, Service, Workload
+from advisor.engine.registry import rule
 
 ADDRESSABLE = P(lambda kind: kind in ("Deployment", "DaemonSet", "Pod"))
 IS_BATCH = P(lambda kind: kind in BATCH_KINDS)

@@ -22,18 +22,15 @@ import functools
 import re
 from typing import Iterable, Iterator
 
-from ..errors import format_path
+from advisor.domain.naming import DNS_LABEL, MAX_NAME, RELAXED_SERVICE_NAMES_FROM, service_name_pattern
+from advisor.domain.vocabulary import CONTROLLER_KINDS, minor_of, pod_template_path
+from advisor.system.errors import format_path
 
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod")
 _SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-DNS_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
-DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-RELAXED_SERVICE_NAMES_FROM = 36  # a Service's name may start with a digit (RelaxedServiceNameValidation)
 _QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 _IANA_SVC_NAME = DNS_LABEL  # a port's name: a DNS label, at most 15 characters, with a letter (checked where used)
 # Generated names: a CronJob's Jobs add 11 characters, a StatefulSet's revision label 11.
-MAX_NAME = {"CronJob": 52, "StatefulSet": 52, "Service": 63, "Job": 63, "Pod": 63}
 NATIVE_SIDECARS_FROM = 29  # restartPolicy on init containers: off by default in 1.28
 CONTAINER_RESTART_RULES_FROM = 35  # restartPolicy on any container (ContainerRestartRules, beta, on by default)
 RESTART_POLICIES = ("Always", "OnFailure", "Never")
@@ -61,7 +58,7 @@ def validate_objects(objects: Iterable[dict], kubernetes: str) -> list[str]:
 
     An object the schemas passed in an earlier run is not schema-checked again (known_valid).
     """
-    from .known_valid import KnownValid
+    from advisor.manifests.known_valid import KnownValid
 
     objects = list(objects)
     problems = []
@@ -116,11 +113,6 @@ def _schema_folder(kubernetes: str) -> str:
         raise ValueError(f"kubernetes-validate has no schemas for Kubernetes {kubernetes} "
                          f"(it has {shipped[0]} to {shipped[-1]})")
     return f"kubernetes-json-schema/v{usable[-1]}-local-strict"
-
-
-def minor_of(version: str) -> int:
-    """29 for "1.29" (or "v1.29")."""
-    return int(version.lstrip("v").split(".")[1])
 
 
 @functools.lru_cache(maxsize=None)
@@ -217,7 +209,7 @@ def _object_problems(obj: dict, minor: int, promises: bool = True) -> Iterator[s
 
 def _schedule_problems(schedule) -> Iterator[str]:
     """The schedule as the CronJob controller's cron parser takes it (the answer format's cron grammar)."""
-    from ..questions import Invalid, check_cron
+    from advisor.kb.questions import Invalid, check_cron
 
     if isinstance(schedule, str):
         try:
@@ -235,11 +227,6 @@ def _nulls(value, path) -> Iterator[str]:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _nulls(item, path + (i,))
-
-
-def service_name_pattern(minor: int) -> re.Pattern:
-    """What a Service's name must match on Kubernetes 1.minor."""
-    return DNS_LABEL if minor >= RELAXED_SERVICE_NAMES_FROM else DNS_1035
 
 
 def _metadata_problems(meta: dict, kind: str | None, where: str, minor: int, promises: bool = True) -> Iterator[str]:
@@ -380,7 +367,7 @@ def _claim_names(obj: dict) -> set[str]:
 
 
 def _service_problems(objects: list[dict]) -> Iterator[str]:
-    workloads = [o for o in objects if o.get("kind") in WORKLOAD_KINDS]
+    workloads = [o for o in objects if o.get("kind") in CONTROLLER_KINDS]
     services = {o["metadata"]["name"]: o for o in objects if o.get("kind") == "Service"}
     for name, service in services.items():
         where = describe(service)
@@ -520,12 +507,6 @@ def _baseline_context_problems(context: dict) -> Iterator[str]:
 
 
 # -- shared helpers --------------------------------------------------------------------
-
-def pod_template_path(kind: str | None) -> tuple | None:
-    """Where a workload kind keeps its Pod (template); () for a bare Pod, None for other kinds."""
-    return {"Pod": (), "CronJob": ("spec", "jobTemplate", "spec", "template")}.get(
-        kind, ("spec", "template") if kind in WORKLOAD_KINDS else None)
-
 
 def pod_labels(obj: dict) -> dict:
     return (dig(obj, pod_template_path(obj.get("kind")) + ("metadata",)) or {}).get("labels") or {}

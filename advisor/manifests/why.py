@@ -8,7 +8,7 @@ container is the first one; a Deployment keeps the replicas asked for).
 
 from __future__ import annotations
 
-from ..recommendation import Finding, Reason, Recommendation, WorkloadPlan
+from advisor.domain.recommendation import Finding, Reason, Recommendation, WorkloadPlan
 
 OBJECT = "object"  # above the workload object
 CONTAINER = "container"  # above the container's entry

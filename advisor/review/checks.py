@@ -14,15 +14,14 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from ..engine.base import HELPER_ROLES
-from ..engine.placement import NATIVE_SIDECARS_FROM
-from ..errors import KnowledgeBaseError
-from ..recommendation import Recommendation, WorkloadPlan
-from . import addresses, images
-from .facts import ManifestContainer, Subject, service_targets, targeted_by
-from .objects import ManifestObject
+from advisor.domain.vocabulary import HELPER_ROLES, LONG_RUNNING_KINDS
+from advisor.engine.placement import NATIVE_SIDECARS_FROM
+from advisor.system.errors import KnowledgeBaseError
+from advisor.domain.recommendation import Recommendation, WorkloadPlan
+from advisor.review import addresses, images
+from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
+from advisor.review.objects import ManifestObject
 
-LONG_RUNNING = frozenset({"Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet"})
 # Volume claims one node at a time can mount: a Deployment with one cannot add replicas.
 _ONE_NODE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})
 # Engine findings that mean the same thing in a manifest and are passed on as they are.
@@ -298,12 +297,12 @@ def restart_always_on_completion(s: Subject, rec: Recommendation) -> Iterator[Hi
                       f"starts it again, so the Pod never reaches Succeeded and ends in CrashLoopBackOff. The "
                       f"advisor recommends {_restart_advice(rec.main)}", line=line, guess=s.completes_why)
         return
-    if s.obj.kind in LONG_RUNNING or (s.obj.kind == "Pod" and not s.completes):
+    if s.obj.kind in LONG_RUNNING_KINDS or (s.obj.kind == "Pod" and not s.completes):
         owner = s.controller if s.controller != "Pod" else "Pod with restartPolicy Always"
         for c in s.containers:
             if c.placement != "containers" or not c.runtime.finishes:
                 continue
-            if c.main and s.obj.kind in LONG_RUNNING:
+            if c.main and s.obj.kind in LONG_RUNNING_KINDS:
                 yield Hit("restart-always-on-completion",
                           f"{c.name} looks like work that finishes, but a {s.obj.kind} only allows restartPolicy "
                           f"Always: it is started again after each success and never rests. Run it as a Job (or "
@@ -326,7 +325,7 @@ def _restart_advice(plan: WorkloadPlan) -> str:
 def readiness_probe_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     # A Service that publishes Pods before they are ready has no use for their readiness.
     services = [svc for svc in s.services if svc.get("spec", "publishNotReadyAddresses") is not True]
-    if not services or s.completes or s.controller not in LONG_RUNNING | {"Pod"}:
+    if not services or s.completes or s.controller not in LONG_RUNNING_KINDS | {"Pod"}:
         return
     serving = [c for c in s.containers if c.placement == "containers" or c.native]
     targets = service_targets(services)

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import yaml
 
-from ..errors import InputError, Problem
+from advisor.system.errors import InputError, Problem
 
 KINDS = ("pods", "replicasets", "deployments", "statefulsets", "daemonsets", "jobs", "cronjobs", "services",
          "configmaps", "horizontalpodautoscalers")

@@ -1,7 +1,7 @@
 """A workload object turned into the facts the engine reasons on.
 
 The reviewer does not judge manifests with rules of its own where the advisor
-already has one: it reads each object back into ``advisor.model.Answers`` (the
+already has one: it reads each object back into ``advisor.domain.model.Answers`` (the
 main container and the others, what ties each to the main one, ports, resources,
 the controller, restartPolicy, whether the work finishes) and lets the same engine
 that answers ``pod-advisor evaluate`` say what it would recommend. The checks then
@@ -19,14 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .. import annotations as keys
-from ..model import Answers, Container
-from . import images, kustomize
-from .addresses import without_comments
-from .images import Guess
-from .objects import STDIN, TEMPLATE_PATHS, Inputs, ManifestObject
-from .runtime import Runtime, runtime_of
-from .ties import Member, Tie, find_ties
+from advisor.domain import annotations as keys
+from advisor.domain.model import Answers, Container
+from advisor.review import images, kustomize
+from advisor.review.addresses import without_comments
+from advisor.review.images import Guess
+from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
+from advisor.review.objects import STDIN, Inputs, ManifestObject
+from advisor.review.runtime import Runtime, runtime_of
+from advisor.review.ties import Member, Tie, find_ties
 
 _COMPLETING_KINDS = ("Job", "CronJob")
 # Families that reach the main container over localhost by nature; their upstream
@@ -174,7 +175,7 @@ def owner_kind(obj: ManifestObject) -> str | None:
 
 def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tuple[str, ...]) -> Subject | Skip:
     """The Subject for a reviewed object, or a Skip saying why it is not reviewed."""
-    template_path = TEMPLATE_PATHS[obj.kind]
+    template_path = POD_TEMPLATE_PATHS[obj.kind]
     spec = obj.get(*template_path, "spec")
     containers = _containers(obj, template_path, spec) if isinstance(spec, dict) else []
     skip = _not_an_object(obj, inputs, containers)
@@ -255,7 +256,7 @@ def _not_an_object(obj: ManifestObject, inputs: Inputs, containers: list) -> Ski
         return Skip(obj.line(), f"{obj.label} is a kustomize patch ({patched_by}), a part of an object; not reviewed")
     if not containers:
         return Skip(obj.line(), f"{obj.label} has no containers; not reviewed")
-    if obj.get(*TEMPLATE_PATHS[obj.kind], "spec", "ephemeralContainers"):
+    if obj.get(*POD_TEMPLATE_PATHS[obj.kind], "spec", "ephemeralContainers"):
         return Skip(obj.line(), f"{obj.label} has ephemeralContainers, which no Pod is created with (kubectl "
                                 f"debug adds them): a copy of a live Pod or an illustration; not reviewed")
     if not obj.metadata.get("name") and not obj.metadata.get("generateName"):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import image_reference
+from advisor.domain.model import image_reference
 
 
 @dataclass(frozen=True)

@@ -12,28 +12,18 @@ import functools
 import os
 from dataclasses import dataclass, field
 
-from ..errors import InputError, Problem
-from ..yamlsource import Document, parse_documents, read_stream, read_text
-from . import kustomize
-from .report import Note
-from .shapes import shape_problem
+from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
+from advisor.system.errors import InputError, Problem
+from advisor.system.yamlsource import Document, parse_documents, read_stream, read_text
+from advisor.review import kustomize
+from advisor.review.report import Note
+from advisor.review.shapes import shape_problem
 
 MAX_BYTES = 16 * 1024 * 1024  # rendered charts with their CRDs run to megabytes
 EXTENSIONS = (".yaml", ".yml", ".json")
 STDIN = "<stdin>"
 
-# Where each reviewed kind keeps its Pod template (the mapping with metadata and spec).
-TEMPLATE_PATHS = {
-    "Pod": (),
-    "Deployment": ("spec", "template"),
-    "ReplicaSet": ("spec", "template"),
-    "ReplicationController": ("spec", "template"),
-    "StatefulSet": ("spec", "template"),
-    "DaemonSet": ("spec", "template"),
-    "Job": ("spec", "template"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template"),
-}
-REVIEWED_KINDS = tuple(TEMPLATE_PATHS)
+REVIEWED_KINDS = tuple(POD_TEMPLATE_PATHS)  # every kind that holds Pods
 # The other kinds the checks read whole. Objects of any other kind are kept as an outline
 # (kind, name, namespace, line): enough to count them, to link by, and for --fix to see a
 # clash. A CustomResourceDefinition's schema runs to thousands of lines, and CRDs were most
@@ -74,7 +64,7 @@ class ManifestObject:
 
     @property
     def reviewed(self) -> bool:
-        return self.kind in TEMPLATE_PATHS
+        return self.kind in POD_TEMPLATE_PATHS
 
     @property
     def label(self) -> str:
@@ -143,7 +133,7 @@ class Inputs:
         self._selectors = None
 
     def of_kind(self, kind: str) -> list[ManifestObject]:
-        if kind not in TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS:
+        if kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS:
             # A check that starts reading another kind must add it there; until then its
             # objects are outlines, and the check would silently see no fields.
             raise ValueError(f"{kind} objects are kept only as an outline; add the kind to CROSS_CHECKED_KINDS")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import images
+from advisor.review import images
 
 ENDLESS, FINISHES = "endless", "finishes"
 

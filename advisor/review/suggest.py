@@ -37,12 +37,15 @@ from dataclasses import dataclass, replace
 
 import yaml
 
-from ..recommendation import Recommendation, WorkloadPlan
-from . import images
-from .checks import HELPER_ROLES, NATIVE_SIDECARS_FROM, named_service, role_in_main_pod
-from .facts import ManifestContainer, Subject
+from advisor.domain.recommendation import Recommendation, WorkloadPlan
+from advisor.review import images
+from advisor.domain.vocabulary import API_VERSIONS, HELPER_ROLES
+from advisor.review.checks import NATIVE_SIDECARS_FROM, named_service, role_in_main_pod
+from advisor.review.facts import ManifestContainer, Subject
 
-API_VERSIONS = {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "Job": "batch/v1"}
+# The controllers a bare Pod or a split container can be given here (CronJob needs a schedule no
+# manifest states).
+WRAPPERS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "Job"})
 _LOCAL_HOST = re.compile(r"(?<![\w.-])(localhost|127\.0\.0\.1|\[::1\])(?![\w-])", re.IGNORECASE)
 
 
@@ -115,7 +118,7 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate) -> Suggesti
     if "statefulset-without-headless-service" in by_id:
         _headless_service(draft)
         draft.fixed("statefulset-without-headless-service")
-    if "bare-pod" in by_id and rec.main.controller in API_VERSIONS:
+    if "bare-pod" in by_id and rec.main.controller in WRAPPERS:
         draft.data = wrap_pod(draft.data, rec)
         draft.fixed("bare-pod")
     if not draft.fixes:
@@ -129,7 +132,7 @@ def problems(suggestion: Suggestion, subject: Subject) -> list[str]:
     The user's objects are held to what the API server refuses, not to the starter manifest's
     own promises (every probed port declared, no null fields): those are not ours to ask of them.
     """
-    from ..manifests.validate import api_problems, schema_problems
+    from advisor.manifests.validate import api_problems, schema_problems
 
     version = subject.answers.kubernetes
     found = [f"{o.get('kind')} {(o.get('metadata') or {}).get('name')}: {p}"
@@ -172,7 +175,7 @@ def _split(draft: _Draft, c: ManifestContainer, rec: Recommendation) -> bool:
     """Take ``c`` out of the Pod into the workload the advisor plans for it, with its Service."""
     plan = next((w for w in rec.workloads if w is not rec.main and any(p.index == c.index for p in w.containers)),
                 None)
-    if plan is None or plan.controller not in API_VERSIONS:
+    if plan is None or plan.controller not in WRAPPERS:
         return False
     subject = draft.subject
     spec = draft.pod_spec

@@ -25,11 +25,11 @@ import os
 import re
 from dataclasses import dataclass
 
-from .. import annotations as keys
-from ..errors import InputError, Problem, did_you_mean
-from ..yamlsource import parse_document
-from .objects import STDIN, ManifestObject
-from .report import Note, Suppression
+from advisor.domain import annotations as keys
+from advisor.system.errors import InputError, Problem, did_you_mean
+from advisor.system.yamlsource import parse_document
+from advisor.review.objects import STDIN, ManifestObject
+from advisor.review.report import Note, Suppression
 
 IGNORE = keys.IGNORE
 ALL = "all"

@@ -21,7 +21,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Iterable
 
-from . import images
+from advisor.review import images
 
 # Volumes any Pod can mount on its own: sharing one is no reason to share a Pod.
 INDEPENDENT_VOLUMES = ("configMap", "secret", "projected", "downwardAPI")

@@ -1,0 +1,82 @@
+"""The words of Pod design, declared once: which controllers there are and what each one
+is, where a kind keeps its Pod template, the roles and placements of a container, the kinds
+of Service, the severities, and how a Kubernetes version is read.
+
+Plain strings, as Kubernetes and the answer files spell them (they go straight into JSON,
+YAML and manifests); the ``Literal`` types name the allowed values for the type checker
+and the reader.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+# -- controllers -----------------------------------------------------------------------
+
+ControllerKind = Literal["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"]
+# What the advisor recommends to own a Pod (a bare "Pod" included), in the answers' order.
+CONTROLLER_KINDS: tuple[ControllerKind, ...] = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod")
+REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet"})  # a replica count of their own
+BATCH_KINDS = frozenset({"Job", "CronJob"})  # Pods that run to completion
+# Controllers whose Pods run until stopped (the older ReplicaSet and ReplicationController
+# included: review meets them in real manifests).
+LONG_RUNNING_KINDS = frozenset({"Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet"})
+
+# The API group and version each kind pod-advisor writes or suggests is served at.
+API_VERSIONS = {
+    "Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "ReplicaSet": "apps/v1",
+    "Job": "batch/v1", "CronJob": "batch/v1",
+    "Pod": "v1", "ReplicationController": "v1", "Service": "v1",
+}
+
+# Where each kind that holds Pods keeps its Pod template (the mapping with metadata and spec);
+# () for a bare Pod.
+POD_TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
+    "Pod": (),
+    "Deployment": ("spec", "template"),
+    "ReplicaSet": ("spec", "template"),
+    "ReplicationController": ("spec", "template"),
+    "StatefulSet": ("spec", "template"),
+    "DaemonSet": ("spec", "template"),
+    "Job": ("spec", "template"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template"),
+}
+
+
+def pod_template_path(kind: str | None) -> tuple[str, ...] | None:
+    """Where a kind keeps its Pod (template); () for a bare Pod, None for a kind without Pods."""
+    return POD_TEMPLATE_PATHS.get(kind)
+
+
+# -- containers ------------------------------------------------------------------------
+
+Role = Literal["main", "sidecar", "adapter", "ambassador", "init"]
+HELPER_ROLES = frozenset({"sidecar", "adapter", "ambassador"})  # helpers that run beside the main container
+Placement = Literal["containers", "initContainers"]  # a native sidecar is an init container restarting Always
+
+# -- Services --------------------------------------------------------------------------
+
+ServiceType = Literal["ClusterIP", "headless"]  # a headless Service gives each StatefulSet Pod its DNS name
+
+# -- findings --------------------------------------------------------------------------
+
+Severity = Literal["info", "warning", "error"]
+SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
+SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")  # least severe first
+
+
+def worst_of(severities) -> str | None:
+    """The most severe of ``severities``; None when there are none."""
+    return max(severities, key=SEVERITY_ORDER.__getitem__, default=None)
+
+
+def fails_on(worst: str | None, fail_on: str | None) -> bool:
+    """Whether a worst severity reaches the --fail-on threshold (None or "never": nothing does)."""
+    return fail_on in SEVERITY_ORDER and worst is not None and SEVERITY_ORDER[worst] >= SEVERITY_ORDER[fail_on]
+
+
+# -- versions --------------------------------------------------------------------------
+
+def minor_of(version: str) -> int:
+    """29 for "1.29" (or "v1.29")."""
+    return int(version.lstrip("v").split(".")[1])
