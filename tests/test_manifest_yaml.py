@@ -9,7 +9,8 @@ from advisor.engine.advise import advise_file
 from advisor.kb.knowledge import knowledge_base
 from advisor.manifests import build_manifest
 from advisor.manifests.emit import emit_stream, read_stream
-from advisor.manifests.why import CONTAINER, FINDING_PLACES, RULE_PLACES
+from advisor.domain.vocabulary import CONTAINER
+from advisor.manifests.why import comment_places
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
@@ -85,18 +86,17 @@ def test_no_comments_leaves_every_comment_out():
     assert "#" not in manifest_of("web-with-tls-proxy.yaml", comments=False)
 
 
-def test_every_decision_rule_and_finding_has_a_place_for_its_comment():
+def test_every_decision_rule_and_finding_declares_the_place_of_its_comment():
     kb = knowledge_base()
     decisions = {rule for rule, info in kb.rules.items() if info.concern != "review"}
     raised = {finding for finding, info in kb.findings.items() if "advise" in info.sources}
-    assert decisions == set(RULE_PLACES)
-    assert raised == set(FINDING_PLACES)
+    assert set(comment_places()) == decisions | raised
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
-def test_container_level_reasons_open_with_the_name_of_their_container(path):
+def test_every_container_level_reason_names_a_container_of_its_workload(path):
     recommendation = advise_file(str(path))
     for reason in recommendation.reasons:
-        if RULE_PLACES.get(reason.rule) == CONTAINER:
+        if reason.workload is not None and comment_places().get(reason.rule) == CONTAINER:
             names = [c.name for c in recommendation.workload(reason.workload).containers]
-            assert any(reason.conclusion.startswith(name + " ") for name in names), reason
+            assert reason.container in names, reason

@@ -51,7 +51,7 @@ def test_completion_with_a_warm_cache_does_not_load_the_knowledge_base(tmp_path)
 def test_a_review_of_a_few_files_starts_no_worker_pool(tmp_path, write):
     manifest = write("pod.yaml", (FIXTURES / "review" / "mistakes" / "bare-pod.yaml").read_text())
     loaded = _modules_after(tmp_path, "review", manifest)
-    assert not loaded & {"multiprocessing", "concurrent.futures", "advisor.batch.evaluation"}
+    assert not loaded & {"multiprocessing", "concurrent.futures", "advisor.system.pool"}
 
 
 def test_a_text_evaluation_loads_no_graph_drawing_or_subprocess(tmp_path):

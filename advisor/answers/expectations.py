@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 from advisor.domain.vocabulary import CONTROLLER_KINDS
+from advisor.kb.knowledge import knowledge_base
 from advisor.system.errors import did_you_mean
 
 RESTART_POLICIES = ("Always", "OnFailure", "Never")
@@ -139,7 +140,6 @@ Report = Callable[..., None]  # report(path, message, hint=None): the answer loa
 
 def advised_finding_ids() -> list[str]:
     """The finding ids the advisor can raise (the reviewer's own are not expected of it)."""
-    from advisor.kb.knowledge import knowledge_base
 
     return [fid for fid, info in knowledge_base().findings.items() if "advise" in info.sources]
 

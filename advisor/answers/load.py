@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.system.errors import InputError, Problem, closest, kind_of, shown
+from advisor.answers.expectations import parse_expectations
 from advisor.domain.model import Answers, Container
+from advisor.kb.knowledge import knowledge_base
 from advisor.kb.questions import Invalid, Question, QuestionSet
+from advisor.system.errors import InputError, Problem, closest, kind_of, shown
 from advisor.system.yamlsource import Document, parse_document, read_text
 
 EXTRA_TOP_KEYS = ("workload", "containers", "expect")
@@ -41,8 +43,6 @@ def answers_from_data(data: Any, source: str = "<answers>", questions: QuestionS
 
 def answers_from_document(doc: Document, questions: QuestionSet | None = None) -> Answers:
     if questions is None:
-        from advisor.kb.knowledge import knowledge_base
-
         questions = knowledge_base().questions
     return _Validator(doc, questions).run()
 
@@ -87,8 +87,6 @@ class _Validator:
                              "one may get a workload of its own, named after it, so give it another name")
         expect = None
         if data.get("expect") is not None:
-            from advisor.answers.expectations import parse_expectations
-
             items = data.get("containers")
             complete = isinstance(items, list) and len(containers) == len(items)
             expect = parse_expectations(data["expect"], self.problem, name=top["name"],
@@ -195,7 +193,6 @@ class _Validator:
 
 def answers_to_data(answers: Answers) -> dict:
     """The answer file for ``answers``: every key written out, so it documents itself."""
-    from advisor.kb.knowledge import knowledge_base
 
     qs = knowledge_base().questions
     data: dict = {"version": 1, "name": answers.name, "kubernetes": answers.kubernetes, "workload": {}}

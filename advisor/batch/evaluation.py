@@ -6,11 +6,12 @@ from __future__ import annotations
 import functools
 from typing import Sequence
 
+from advisor.answers.expectations import compare
 from advisor.answers.load import load_answers_document
+from advisor.batch.results import FileResult
+from advisor.engine import Advisor
 from advisor.engine.advise import advise
 from advisor.system.errors import InputError
-from advisor.answers.expectations import compare
-from advisor.batch.results import FileResult
 from advisor.system.failure import INTERNAL
 from advisor.system.pool import WorkerPool
 
@@ -21,7 +22,6 @@ class Evaluator:
     def __init__(self, check: bool, named: frozenset[str] = frozenset()):
         """``named``: the files the user named (read whatever they are); the others were found in
         folders and are read only if they are regular files."""
-        from advisor.engine import Advisor
 
         self.advisor = Advisor()
         self.check = check

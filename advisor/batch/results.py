@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from advisor.answers.expectations import Mismatch
-from advisor.domain.vocabulary import SEVERITIES as LEAST_FIRST, fails_on
+from advisor.domain.vocabulary import SEVERITIES as LEAST_FIRST
+from advisor.domain.vocabulary import fails_on
 
 # Statuses, best first; the worst decides the exit status.
 OK, FLAGGED, MISMATCH, INVALID, FAILED = "ok", "flagged", "mismatch", "invalid", "error"

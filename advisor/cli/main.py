@@ -22,10 +22,9 @@ import sys
 
 from advisor import __version__
 from advisor.system.environment import Environment
-from advisor.system.failure import (EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, Failure)
-from advisor.system.text import OutputError
+from advisor.system.failure import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, Failure
 from advisor.system.signals import Terminated, shielded, terminating_on_signals
-
+from advisor.system.text import OutputError
 
 # name -> module; the order is the order of `pod-advisor --help`.
 COMMANDS = {

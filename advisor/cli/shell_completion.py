@@ -31,8 +31,8 @@ def vocabulary() -> tuple[list[str], list[str]]:
     so the two lists are cached on their own, under the knowledge base's key: reading
     them does not load the knowledge base itself.
     """
-    from advisor.system import cache
     from advisor.kb.files import sources, sources_key
+    from advisor.system import cache
 
     key = sources_key(sources())
     found = cache.load(WORDS_CACHE, key)

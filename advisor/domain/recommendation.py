@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from advisor.domain.model import Answers
 from advisor.domain.vocabulary import ControllerKind, Placement, Role, ServiceType, worst_of
 
+
 @dataclass
 class ContainerPlan:
     index: int

@@ -54,6 +54,17 @@ Role = Literal["main", "sidecar", "adapter", "ambassador", "init"]
 HELPER_ROLES = frozenset({"sidecar", "adapter", "ambassador"})  # helpers that run beside the main container
 Placement = Literal["containers", "initContainers"]  # a native sidecar is an init container restarting Always
 
+# Where a manifest says why (advisor.manifests.why): each rule names the place its conclusion
+# is written as a comment, or None when it needs none.
+OBJECT = "object"  # above the workload object
+CONTAINER = "container"  # above the container's entry
+RESTART = "restartPolicy"  # above the Pod's restartPolicy
+SERVICE = "service"  # above the workload's Service
+REPLICAS = "replicas"
+IMAGE = "image"
+RESOURCES = "resources"
+CommentPlace = Literal["object", "container", "restartPolicy", "service", "replicas", "image", "resources"]
+
 # -- Services --------------------------------------------------------------------------
 
 ServiceType = Literal["ClusterIP", "headless"]  # a headless Service gives each StatefulSet Pod its DNS name

@@ -13,17 +13,14 @@ from advisor.domain.model import Answers
 from advisor.domain.recommendation import Recommendation
 from advisor.system.errors import InputError, Problem
 from advisor.system.yamlsource import Document
+from advisor.engine import evaluate
 
 
 def advise(answers: Answers, document: Document | None = None, engine=None) -> Recommendation:
     """The recommendation for ``answers``; InputError when Kubernetes could not take the design
     (at the lines of ``document``, the answers as read, when there is one). ``engine``: an
     ``advisor.engine.Advisor`` to reuse (batch's workers keep one)."""
-    if engine is None:
-        from advisor.engine import evaluate
-    else:
-        evaluate = engine.evaluate
-    recommendation = evaluate(answers)
+    recommendation = (engine.evaluate if engine is not None else evaluate)(answers)
     problems = [Problem(p.message, file=answers.source, path=p.path) for p in infeasible(recommendation)]
     if problems:
         raise InputError([document.locate(p) for p in problems] if document is not None else problems)

@@ -7,8 +7,6 @@ thread-safe nor picklable, so each process (or batch worker) builds its own.
 
 from __future__ import annotations
 
-from advisor.system.errors import KnowledgeBaseError
-from advisor.kb.knowledge import KnowledgeBase, knowledge_base
 from advisor.domain.model import Answers, image_reference
 from advisor.domain.recommendation import Recommendation
 from advisor.engine.base import AdvisorEngine
@@ -20,6 +18,8 @@ from advisor.engine.placement import PlacementRules
 from advisor.engine.registry import rules_of
 from advisor.engine.roles import RoleRules
 from advisor.engine.service import ServiceRules
+from advisor.kb.knowledge import KnowledgeBase, knowledge_base
+from advisor.system.errors import KnowledgeBaseError
 
 
 class PodAdvisorEngine(GroupingRules, RoleRules, PlacementRules, ControllerRules, ServiceRules, FindingRules,

@@ -7,12 +7,11 @@ reason, tied to the firing rule's id and knowledge-base entries) and
 
 from __future__ import annotations
 
-from advisor.engine.experta_compat import CachedReteMatcher, KnowledgeEngine
-from advisor.kb.knowledge import KnowledgeBase
 from advisor.domain.model import Answers
 from advisor.domain.recommendation import ContainerPlan, Finding, Reason, Recommendation, WorkloadPlan
 from advisor.domain.vocabulary import SEVERITY_ORDER
-
+from advisor.engine.experta_compat import CachedReteMatcher, KnowledgeEngine
+from advisor.kb.knowledge import KnowledgeBase
 
 
 def shown(value) -> str:

@@ -52,7 +52,6 @@ from experta.matchers.rete import ReteMatcher  # noqa: E402
 from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck, WhereCheck  # noqa: E402
 from experta.matchers.rete.nodes import BusNode  # noqa: E402
 
-
 from advisor.system.cache import PROTOCOL, Pickler, PicklingError, Unpickler  # noqa: E402
 
 

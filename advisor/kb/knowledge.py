@@ -14,9 +14,9 @@ import functools
 from dataclasses import dataclass, field
 
 from advisor.domain.vocabulary import SEVERITIES
-from advisor.system.errors import KnowledgeBaseError
 from advisor.kb.files import PACKAGES, sources_key
 from advisor.kb.files import yaml_files as _yaml_files  # a name of this module, so that tests can swap the files
+from advisor.system.errors import KnowledgeBaseError
 
 # PyYAML is imported where the files are parsed: with the cache warm (advisor.system.cache), a
 # command that reads no YAML of the user's never loads it.

@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.system.errors import kind_of, shown
+from advisor.system.errors import did_you_mean, kind_of, shown
+from advisor.system.schemacheck import Field, check_record
+from advisor.system.yamlsource import SAFE_LOADER
 
 # Every pattern is matched whole (fullmatch: "$" would accept a trailing newline) and
 # with ASCII digits only: "٣" is a digit to Python's \d, not to Kubernetes.
@@ -110,8 +112,6 @@ class Question:
         if kind == "choice":
             values = [c.value for c in self.choices]
             if value not in values:
-                from advisor.system.errors import did_you_mean
-
                 raise Invalid(f"{shown(value)} is not one of: {', '.join(values)}",
                               hint=did_you_mean(value, values) if isinstance(value, str) else None)
             return value
@@ -338,7 +338,6 @@ class QuestionSet:
 def _question_fields() -> dict:
     """The shape of one question in questions.yaml (built when the file is parsed, which a
     cached knowledge base spares: advisor.kb.knowledge)."""
-    from advisor.system.schemacheck import Field
 
     return {
         "id": Field(str),
@@ -361,8 +360,6 @@ def _question_fields() -> dict:
 def parse_questions(name: str, text: str, problems: list[str]) -> QuestionSet:
     import yaml  # here, not above: a cached knowledge base needs no YAML parser (advisor.kb.knowledge)
 
-    from advisor.system.schemacheck import check_record
-    from advisor.system.yamlsource import SAFE_LOADER
 
     fields = _question_fields()
     data = yaml.load(text, Loader=SAFE_LOADER) or {}

@@ -22,10 +22,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from advisor.system.errors import InputError, did_you_mean
 from advisor.kb.knowledge import KnowledgeBase, QuizQuestion
-from advisor.system.text import Style
-from advisor.system.text import wrap
+from advisor.system.errors import InputError, did_you_mean
+from advisor.system.text import Style, wrap
 from advisor.system.yamlsource import Document
 
 

@@ -18,10 +18,11 @@ from typing import Collection
 
 from advisor import __version__
 from advisor.domain.recommendation import Recommendation
-from advisor.system.failure import Internal
 from advisor.manifests.build import build_documents
+from advisor.manifests.emit import emit_stream, read_stream
 from advisor.manifests.validate import pod_security_problems, validate_objects
 from advisor.manifests.why import findings_summary
+from advisor.system.failure import Internal
 
 __all__ = ["InvalidManifest", "Manifest", "build_manifest", "build_objects", "make_manifest", "validate_objects"]
 
@@ -58,7 +59,6 @@ class Manifest:
 
     def text(self, comments: bool = True) -> str:
         """The YAML stream; it reads back as exactly ``objects`` (else InvalidManifest)."""
-        from advisor.manifests.emit import emit_stream, read_stream
 
         if comments:
             text = emit_stream([(d.obj, d.comments) for d in self.documents], self._header())

@@ -13,10 +13,20 @@ from dataclasses import dataclass, field
 from typing import Collection
 
 from advisor.domain import annotations as keys
-from advisor.system.errors import InputError, Problem, did_you_mean
 from advisor.domain.recommendation import ContainerPlan, Recommendation, WorkloadPlan
-from advisor.domain.vocabulary import API_VERSIONS, LONG_RUNNING_KINDS
-from advisor.manifests.why import CONTAINER, IMAGE, OBJECT, REPLICAS, RESOURCES, RESTART, SERVICE, Why
+from advisor.domain.vocabulary import (
+    API_VERSIONS,
+    CONTAINER,
+    IMAGE,
+    LONG_RUNNING_KINDS,
+    OBJECT,
+    REPLICAS,
+    RESOURCES,
+    RESTART,
+    SERVICE,
+)
+from advisor.manifests.why import Why
+from advisor.system.errors import InputError, Problem, did_you_mean
 
 MANAGED_BY = "pod-advisor"
 NAME_LABEL, PART_OF_LABEL, MANAGED_BY_LABEL = \

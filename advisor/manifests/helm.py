@@ -21,10 +21,10 @@ import dataclasses
 import json
 
 from advisor import __version__
+from advisor.domain.vocabulary import pod_template_path
 from advisor.manifests.build import MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL, build_documents
 from advisor.manifests.emit import Template, TemplateBlock, When, emit_stream
 from advisor.manifests.files import image_parts, object_file, pod_spec_of, replace_labels, yaml_file
-from advisor.domain.vocabulary import pod_template_path
 from advisor.manifests.why import findings_summary
 
 CHART_VERSION = "0.1.0"  # the chart's own version; appVersion is the main container's tag

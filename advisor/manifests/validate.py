@@ -24,6 +24,7 @@ from typing import Iterable, Iterator
 
 from advisor.domain.naming import DNS_LABEL, MAX_NAME, RELAXED_SERVICE_NAMES_FROM, service_name_pattern
 from advisor.domain.vocabulary import CONTROLLER_KINDS, minor_of, pod_template_path
+from advisor.kb.questions import Invalid, check_cron
 from advisor.system.errors import format_path
 
 _SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -209,7 +210,6 @@ def _object_problems(obj: dict, minor: int, promises: bool = True) -> Iterator[s
 
 def _schedule_problems(schedule) -> Iterator[str]:
     """The schedule as the CronJob controller's cron parser takes it (the answer format's cron grammar)."""
-    from advisor.kb.questions import Invalid, check_cron
 
     if isinstance(schedule, str):
         try:

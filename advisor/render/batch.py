@@ -16,10 +16,11 @@ import tempfile
 from typing import IO, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from advisor.batch.results import FAILED, FLAGGED, INVALID, MISMATCH, OK, SEVERITIES, FileResult, Totals
 from advisor.render.style import SEVERITY_STYLE
 from advisor.system.text import Style
 from advisor.system.text import width as shown_width
-from advisor.batch.results import FAILED, FLAGGED, INVALID, MISMATCH, OK, SEVERITIES, FileResult, Totals
+
 
 class Writer:
     def __init__(self, out: IO, style: Style | None = None, check: bool = False, fail_on: str | None = None):

@@ -18,10 +18,10 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
-from advisor.system.failure import Internal, Invalid
 from advisor.domain.recommendation import ContainerPlan, Recommendation, WorkloadPlan
 from advisor.render.style import CONTROLLER_COLOUR, role_colour
 from advisor.render.text import workload_facts
+from advisor.system.failure import Internal, Invalid
 
 # (fill, line) for each colour name of the text drawing's styles, light enough for black text.
 PALETTE = {"green": ("#d3f9d8", "#2b8a3e"), "magenta": ("#f8d9f5", "#9c36b5"), "cyan": ("#e3fafc", "#0c8599"),

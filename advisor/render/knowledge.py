@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from advisor.system.errors import KnowledgeBaseError
 from advisor.kb.knowledge import CONCERNS, Entry, KnowledgeBase
 from advisor.render.style import SEVERITY_STYLE
-from advisor.system.text import Style
-from advisor.system.text import wrap
+from advisor.system.errors import KnowledgeBaseError
+from advisor.system.text import Style, wrap
 
 REGENERATE = "pod-advisor rules --format markdown > docs/rules.md"
 

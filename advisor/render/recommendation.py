@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from advisor.kb.knowledge import knowledge_base
+from advisor.render.structured import to_json, to_yaml
+from advisor.render.text import render_text
+from advisor.system.text import Style
+
 
 def render(recommendation, fmt: str, env, explain: bool = False) -> str:
     """The text of ``fmt``; ``svg`` raises GraphvizMissing or GraphvizFailed (render/graph.py)."""
@@ -12,15 +17,8 @@ def render(recommendation, fmt: str, env, explain: bool = False) -> str:
             return graph.to_svg(recommendation, path=env.environ.get("PATH"))
         return graph.to_mermaid(recommendation) if fmt == "mermaid" else graph.to_dot(recommendation)
     if fmt == "json":
-        from advisor.render.structured import to_json
-
         return to_json(recommendation)
     if fmt == "yaml":
-        from advisor.render.structured import to_yaml
-
         return to_yaml(recommendation)
-    from advisor.kb.knowledge import knowledge_base
-    from advisor.system.text import Style
-    from advisor.render.text import render_text
 
     return render_text(recommendation, knowledge_base(), Style(env.color, env.unicode), explain=explain)

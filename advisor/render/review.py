@@ -5,10 +5,9 @@ from __future__ import annotations
 from advisor import __version__
 from advisor.kb.knowledge import KnowledgeBase
 from advisor.render.style import SEVERITY_STYLE
-from advisor.system.text import Style
-from advisor.system.text import wrap
 from advisor.review.objects import STDIN
 from advisor.review.report import ReviewFinding, ReviewReport
+from advisor.system.text import Style, wrap
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}

@@ -4,11 +4,10 @@ knowledge-base text behind them)."""
 
 from __future__ import annotations
 
-from advisor.kb.knowledge import KnowledgeBase
 from advisor.domain.recommendation import Recommendation, WorkloadPlan
+from advisor.kb.knowledge import KnowledgeBase
 from advisor.render.style import CONTROLLER_COLOUR, SEVERITY_STYLE, role_colour
 from advisor.system.text import WIDTH, Style, wrap
-
 
 
 def workload_facts(plan: WorkloadPlan) -> list[str]:

@@ -14,13 +14,13 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from advisor.domain.recommendation import Recommendation, WorkloadPlan
 from advisor.domain.vocabulary import HELPER_ROLES, LONG_RUNNING_KINDS
 from advisor.engine.placement import NATIVE_SIDECARS_FROM
-from advisor.system.errors import KnowledgeBaseError
-from advisor.domain.recommendation import Recommendation, WorkloadPlan
 from advisor.review import addresses, images
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
 from advisor.review.objects import ManifestObject
+from advisor.system.errors import KnowledgeBaseError
 
 # Volume claims one node at a time can mount: a Deployment with one cannot add replicas.
 _ONE_NODE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})

@@ -21,10 +21,10 @@ from typing import Iterator
 
 from advisor.domain import annotations as keys
 from advisor.domain.model import Answers, Container
+from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
 from advisor.review import images, kustomize
 from advisor.review.addresses import without_comments
 from advisor.review.images import Guess
-from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
 from advisor.review.objects import STDIN, Inputs, ManifestObject
 from advisor.review.runtime import Runtime, runtime_of
 from advisor.review.ties import Member, Tie, find_ties

@@ -13,11 +13,11 @@ import os
 from dataclasses import dataclass, field
 
 from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
-from advisor.system.errors import InputError, Problem
-from advisor.system.yamlsource import Document, parse_documents, read_stream, read_text
 from advisor.review import kustomize
 from advisor.review.report import Note
 from advisor.review.shapes import shape_problem
+from advisor.system.errors import InputError, Problem
+from advisor.system.yamlsource import Document, parse_documents, read_stream, read_text
 
 MAX_BYTES = 16 * 1024 * 1024  # rendered charts with their CRDs run to megabytes
 EXTENSIONS = (".yaml", ".yml", ".json")

@@ -17,7 +17,7 @@ import functools
 
 from advisor.review.objects import Inputs
 from advisor.review.report import ReviewReport
-from advisor.review.reviewer import ObjectOutcome, ReviewOptions, Reviewer
+from advisor.review.reviewer import ObjectOutcome, Reviewer, ReviewOptions
 
 SMALL_REVIEW = 100  # fewer objects than this are reviewed in process: workers cost more to start
 
@@ -39,6 +39,7 @@ def review_in_workers(reviewer: Reviewer, inputs: Inputs, options: ReviewOptions
     if jobs <= 1:
         return reviewer.review(inputs, options)
     from advisor.system.pool import WorkerPool  # here: multiprocessing is for large trees only
+
     worker = functools.partial(_ObjectReviewer, inputs, options)
     with WorkerPool(range(len(inputs.objects)), jobs, worker) as outcomes:
         return reviewer.review(inputs, options, outcomes)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from advisor.answers.load import answers_to_data
 from advisor.domain.vocabulary import fails_on, worst_of
 
 
@@ -85,8 +86,6 @@ class ObjectReview:
     suggestion_notes: tuple[str, ...] = ()  # what to do besides applying it
 
     def to_dict(self) -> dict:
-        from advisor.answers.load import answers_to_data
-
         return {
             **self.ref.to_dict(),
             "findings": [f.id for f in self.active],

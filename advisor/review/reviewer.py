@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from advisor.domain import annotations as keys
 from advisor.domain.vocabulary import SEVERITY_ORDER
+from advisor.engine import Advisor
+from advisor.kb.questions import Invalid
 from advisor.review.checks import CHECKS, check_catalogue
 from advisor.review.facts import Skip, Subject, describe
 from advisor.review.objects import Inputs, parse_inputs
 from advisor.review.report import Note, ObjectRef, ObjectReview, ReviewFinding, ReviewReport
+from advisor.review.suggest import problems, suggest
 from advisor.review.suppress import IgnoreConfig, Suppressor
 
 
@@ -38,8 +42,6 @@ class ObjectOutcome:
 
 class Reviewer:
     def __init__(self, advisor=None):
-        from advisor.engine import Advisor
-
         self.advisor = advisor or Advisor()
         self.kb = self.advisor.kb
         check_catalogue(self.kb)
@@ -50,8 +52,6 @@ class Reviewer:
 
     def target_version(self, obj, options: ReviewOptions, notes: list[Note]) -> str:
         """--kubernetes, else the version the manifest says it was written for, else the newest."""
-        from advisor.domain import annotations as keys
-        from advisor.kb.questions import Invalid
 
         if options.kubernetes:
             return options.kubernetes
@@ -131,7 +131,6 @@ class Reviewer:
 
     def _suggest(self, subject: Subject, rec, review: ObjectReview, notes: list[Note]) -> None:
         """Attach the corrected design, if there is one and a cluster would accept it."""
-        from advisor.review.suggest import problems, suggest
 
         written = suggest(subject, rec, review.active, self.advisor.evaluate)
         if written is None:

@@ -38,8 +38,9 @@ from dataclasses import dataclass, replace
 import yaml
 
 from advisor.domain.recommendation import Recommendation, WorkloadPlan
-from advisor.review import images
 from advisor.domain.vocabulary import API_VERSIONS, HELPER_ROLES
+from advisor.manifests.validate import api_problems, schema_problems
+from advisor.review import images
 from advisor.review.checks import NATIVE_SIDECARS_FROM, named_service, role_in_main_pod
 from advisor.review.facts import ManifestContainer, Subject
 
@@ -132,7 +133,6 @@ def problems(suggestion: Suggestion, subject: Subject) -> list[str]:
     The user's objects are held to what the API server refuses, not to the starter manifest's
     own promises (every probed port declared, no null fields): those are not ours to ask of them.
     """
-    from advisor.manifests.validate import api_problems, schema_problems
 
     version = subject.answers.kubernetes
     found = [f"{o.get('kind')} {(o.get('metadata') or {}).get('name')}: {p}"

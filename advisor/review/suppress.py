@@ -26,10 +26,10 @@ import re
 from dataclasses import dataclass
 
 from advisor.domain import annotations as keys
-from advisor.system.errors import InputError, Problem, did_you_mean
-from advisor.system.yamlsource import parse_document
 from advisor.review.objects import STDIN, ManifestObject
 from advisor.review.report import Note, Suppression
+from advisor.system.errors import InputError, Problem, did_you_mean
+from advisor.system.yamlsource import parse_document
 
 IGNORE = keys.IGNORE
 ALL = "all"

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from typing import IO, Iterator, Mapping
 
 from advisor.system.errors import InputError, Problem
+from advisor.system.signals import shielded
 from advisor.system.text import visible
 
 
@@ -156,8 +157,6 @@ class _Target:
             os.replace(temp, self.real)
 
     def abandon(self, handle: IO[str], temp: str | None) -> None:
-        from advisor.system.signals import shielded
-
         with shielded():  # a second Ctrl-C must not leave the temporary file behind
             try:
                 handle.close()

@@ -51,11 +51,11 @@ def run(args, env) -> int:
 
 def _run(args, env) -> int:
     from advisor.batch.evaluation import Evaluations
-    from advisor.render.batch import WRITERS
     from advisor.batch.inputs import answer_files
     from advisor.batch.output import results_stream
     from advisor.batch.progress import Progress, wanted
     from advisor.batch.results import Totals
+    from advisor.render.batch import WRITERS
     from advisor.system.fileio import to_stdout
     from advisor.system.text import Style
 

@@ -23,8 +23,8 @@ def configure(parser) -> None:
 
 
 def run(args, env) -> int:
-    from advisor.engine.advise import advise_file
     from advisor.domain.vocabulary import fails_on
+    from advisor.engine.advise import advise_file
     from advisor.render.recommendation import render
 
     recommendation = advise_file(args.file)

@@ -23,9 +23,9 @@ def configure(parser) -> None:
 
 
 def run(args, env) -> int:
-    from advisor.render import knowledge as kbdoc  # the knowledge base as text, Markdown, JSON
     from advisor.kb.knowledge import knowledge_base
     from advisor.kb.lookup import FOUND, UNKNOWN, lookup
+    from advisor.render import knowledge as kbdoc  # the knowledge base as text, Markdown, JSON
     from advisor.system.text import Style
 
     kb = knowledge_base()

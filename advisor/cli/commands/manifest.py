@@ -51,9 +51,9 @@ def configure(parser) -> None:
 def run(args, env) -> int:
     from advisor.answers.load import load_answers_document
     from advisor.engine.advise import advise
+    from advisor.manifests import InvalidManifest, make_manifest
     from advisor.system.errors import InputError
     from advisor.system.fileio import to_stdout, write_output, write_tree
-    from advisor.manifests import InvalidManifest, make_manifest
 
     if args.format in FOLDER_FORMATS and to_stdout(args.output):
         env.err(f"pod-advisor: manifest: --format {args.format} writes {FOLDER_FORMATS[args.format]}, a folder of "

@@ -46,9 +46,8 @@ def run(args, env) -> int:
         if not (env.stdin_isatty and env.stdout_isatty):
             env.err(NO_TERMINAL)
             return 2
-        from dialogs.quiz import ask_option
-
         from advisor.system.text import wrap
+        from dialogs.quiz import ask_option
 
         env.out("\n".join(wrap(f"{len(questions)} questions on Pods, their phases, restart policies, "
                                 "controllers and the multi-container patterns.", "")) + "\n")

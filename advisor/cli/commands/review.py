@@ -58,14 +58,14 @@ def run(args, env) -> int:
 def _run(args, env) -> int:
     import os
 
-    from advisor.system.errors import InputError, Problem
-    from advisor.system.fileio import to_stdout, write_output
     from advisor.kb.knowledge import knowledge_base
-    from advisor.review import ReviewOptions, Reviewer
+    from advisor.render.review import render_json, render_sarif, render_text
+    from advisor.review import Reviewer, ReviewOptions
     from advisor.review.objects import parse_inputs
     from advisor.review.parallel import SMALL_REVIEW, review_in_workers
-    from advisor.render.review import render_json, render_sarif, render_text
     from advisor.review.suppress import CONFIG_NAME, parse_config
+    from advisor.system.errors import InputError, Problem
+    from advisor.system.fileio import to_stdout, write_output
     from advisor.system.yamlsource import read_text
 
     kb = knowledge_base()

@@ -18,9 +18,9 @@ def configure(parser) -> None:
 
 
 def run(args, env) -> int:
-    from advisor.render import knowledge as kbdoc  # the knowledge base as text, Markdown, JSON
     from advisor.engine.advisor import registry
     from advisor.kb.knowledge import knowledge_base
+    from advisor.render import knowledge as kbdoc  # the knowledge base as text, Markdown, JSON
     from advisor.system.text import Style
 
     docs = kbdoc.catalogue(knowledge_base(), registry())

@@ -13,9 +13,9 @@ def configure(parser) -> None:
 def run(args, env) -> int:
     import json
 
-    from advisor.system.fileio import write_output
     from advisor.answers.schema_export import answers_schema
     from advisor.kb.knowledge import knowledge_base
+    from advisor.system.fileio import write_output
 
     text = json.dumps(answers_schema(knowledge_base().questions), indent=2) + "\n"
     if write_output(env, args.output, text, force=args.force):
