@@ -52,7 +52,7 @@ TOP_KEYS = WORKLOAD_KEYS + ("workloads", "findings", "no_findings")
 CONTAINER_KEYS = ("role", "placement")
 
 # Which engine rules draw each decision: their reasons are the "because" of a
-# mismatch. tests/test_batch_expectations.py checks that every rule of these
+# mismatch. tests/batch/test_batch_expectations.py checks that every rule of these
 # concerns is listed here (or in NOT_A_DECISION), so a new rule cannot be missed.
 DECIDED_BY = {
     "controller": ("bare-pod-for-experiment", "cronjob-for-schedule", "job-for-completion",

@@ -181,7 +181,7 @@ func imageUser(user string) (uid *int64, username string) {
 // kuberuntime_container.go with the image's user from getImageUser. It is unexported there,
 // and importing its package (the kubelet's container runtime manager) would bring the
 // scheduler, cAdvisor and the CRI clients into apicheck for thirty lines, so it is written
-// again here, the same text (tests/test_kubelet_start.py compares it with upstream's); the
+// again here, the same text (tests/apicheck/test_kubelet_start.py compares it with upstream's); the
 // effective security context it starts from is upstream's own function.
 func verifyRunAsNonRoot(ctx context.Context, pod *v1.Pod, container *v1.Container, uid *int64, username string) error {
 	effectiveSc := securitycontext.DetermineEffectiveSecurityContext(pod, container)
