@@ -125,7 +125,8 @@ def test_question_help_states_the_corrected_claim(question, says, not_says):
 @pytest.mark.parametrize("entry_id,says,not_says", [
     ("restart.policy", "From 1.35 (beta, on by default; alpha in 1.34) any app or regular init container may also "
                        "set its own restartPolicy", "You set it once per Pod, not per container"),
-    ("lifecycle.phases", "an evicted Pod is Failed", "they only happen for Pods whose restartPolicy"),
+    ("lifecycle.phases", "a Pod the kubelet evicts for lack of memory or disk is Failed",
+     "they only happen for Pods whose restartPolicy"),
     ("lifecycle.succeeded", "it can still end as Succeeded when it is deleted", "can only get here if"),
     ("practices.replicas", "one replica gets its new Pod ready before the old one stops", "every rollout"),
     ("pod.disposable", "a StatefulSet's replacement keeps its name", "fresh one with a new name and IP"),
