@@ -37,7 +37,8 @@ class ControllerRules:
     @rule("job-for-completion", AS.w << Workload(environment=PRODUCTION, scheduled=False, completes=True),
           concern="controller", comment=OBJECT)
     def job_for_completion(self, w):
-        self._choose("Job", w, "the work runs to completion; a Job retries it until it succeeds",
+        self._choose("Job", w, "the work runs to completion; a Job retries a failed run up to its backoffLimit, "
+                     "then gives up",
                      self.workload_answer("runs_to_completion"))
 
     @rule("daemonset-for-node-agent",

@@ -82,9 +82,11 @@ class FindingRules:
     def single_replica(self, kind, workload, main, index):
         because = self.workload_answer("replicas") if main else self.container_answer(index, "replicas")
         names = tuple(c.name for c in self.plan_of(workload).containers)
+        update = ("every rolling update also stops its Pod before the new one starts" if kind == "StatefulSet"
+                  else "a rolling update is not, as the new Pod is ready before the old one stops")
         self.raise_finding(
-            f"{workload} runs a single replica in production: while its Pod is replaced or its node "
-            f"drained, it is down", names, because)
+            f"{workload} runs a single replica in production: when its node fails or is drained, or its Pod "
+            f"crashes, it is down until a new Pod is ready; {update}", names, because)
 
     @rule("mutable-image-tag",
           Container(tag=MUTABLE_TAG, digest=None, name=MATCH.name, index=MATCH.index), concern="findings", comment=IMAGE)
@@ -97,8 +99,9 @@ class FindingRules:
     @rule("resources-unset", Container(has_resources=False, name=MATCH.name, index=MATCH.index), concern="findings", comment=RESOURCES)
     def resources_unset(self, name, index):
         self.raise_finding(
-            f"{name} declares no CPU or memory: the scheduler cannot place it by need and it is the first "
-            f"to be evicted under pressure", (name,), f"{self.container(index).path}.resources is not set")
+            f"{name} declares no CPU or memory: the scheduler counts it as needing none, so it may land on a "
+            f"node without room for it, and when the node runs short, using more than it requested puts it "
+            f"first in line for eviction", (name,), f"{self.container(index).path}.resources is not set")
 
     @rule("service-without-ports",
           Service(kind="ClusterIP", workload=MATCH.workload, index=MATCH.index), Container(ports=0, index=MATCH.index),

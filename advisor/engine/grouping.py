@@ -22,7 +22,7 @@ class GroupingRules:
                    index=MATCH.index, name=MATCH.name),
           concern="grouping", comment=CONTAINER)
     def colocate_shared_volume(self, index, name, purpose, scales):
-        self._join(index, name, purpose, scales, "a volume is shared only by containers of one Pod",
+        self._join(index, name, purpose, scales, "the emptyDir they share files through belongs to one Pod",
                    "shares_volume")
 
     @rule("colocate-localhost",
@@ -37,8 +37,8 @@ class GroupingRules:
                    index=MATCH.index, name=MATCH.name),
           concern="grouping", comment=CONTAINER)
     def colocate_same_node(self, index, name, purpose, scales):
-        self._join(index, name, purpose, scales, "only the containers of one Pod are sure to share a node",
-                   "same_node")
+        self._join(index, name, purpose, scales, "only the containers of one Pod share a node for their whole "
+                   "life (Pod affinity puts separate Pods together only when they are scheduled)", "same_node")
 
     @rule("prepare-in-pod",
           Relation(purpose="prepare", scales=MATCH.scales, index=MATCH.index, name=MATCH.name),

@@ -51,8 +51,9 @@ class ServiceRules:
           Controller(main=True, kind=MATCH.kind & IS_BATCH, workload=MATCH.workload), Workload(addressed=True),
           concern="service", comment=OBJECT)
     def no_service_for_batch(self, kind, workload):
-        self.conclude(f"{workload} gets no Service: a {kind}'s Pods come and go with each run, so nothing "
-                      f"can rely on reaching them; have the job call out instead",
+        self.conclude(f"{workload} gets no Service: a {kind}'s Pods come and go with each run, so clients would "
+                      f"find none most of the time; have the job call out instead (Pods of an Indexed Job that "
+                      f"talk to each other use a headless Service for their names)",
                       self.workload_answer("addressed_by_others"), workload=workload)
 
     @rule("service-through-inbound-proxy",

@@ -31,10 +31,12 @@ class Entry:
     summary: str
     details: str
     related: tuple[str, ...]
-    source: str
+    source: str  # seed when the chapter is among its sources, else kubernetes (kept for the JSON record)
     aliases: tuple[str, ...] = ()
     example: str | None = None
     file: str = ""
+    sources: tuple[str, ...] = ()  # URLs, and seed (advisor.kb.sources)
+    features: tuple[str, ...] = ()  # ids of the version-dependent features its text relies on
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class RuleInfo:
     when: str
     see: tuple[str, ...]
     raises: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()  # the pages its conclusion rests on (advisor.kb.sources)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class FindingInfo:
     see: tuple[str, ...]
     guess: str | None = None  # what the finding rests on when it is a heuristic
     sources: tuple[str, ...] = ("advise",)  # advise: the engine raises it; review: the reviewer does
+    pages: tuple[str, ...] = ()  # the pages its message and fix rest on (advisor.kb.sources)
 
 
 @dataclass
@@ -79,6 +83,7 @@ class KnowledgeBase:
     findings: dict[str, FindingInfo]
     questions: object = None  # advisor.kb.questions.QuestionSet
     aliases: dict[str, str] = field(default_factory=dict)
+    features: dict = field(default_factory=dict)  # id -> advisor.kb.sources.Feature
 
     def entry(self, entry_id: str) -> Entry:
         return self.entries[entry_id]
@@ -87,6 +92,7 @@ class KnowledgeBase:
 @functools.lru_cache(maxsize=1)
 def _fields() -> dict[str, dict]:
     """The shape of each kind of record, for parsing (which a cached knowledge base spares)."""
+    from advisor.kb.sources import gate_problem, sources_problem
     from advisor.system.schemacheck import ENTRY_ID, RULE_ID, Field, list_of, max_length, pattern
 
     entry = {
@@ -97,7 +103,8 @@ def _fields() -> dict[str, dict]:
         "details": Field(str),
         "example": Field(str, required=False),
         "related": Field(list, check=list_of(str)),
-        "source": Field(str, check=lambda v: None if v in ("seed", "kubernetes") else "must be seed or kubernetes"),
+        "sources": Field(list, check=sources_problem),
+        "features": Field(list, required=False, check=list_of(str)),
     }
     quiz = {
         "id": Field(str, check=pattern(ENTRY_ID)),
@@ -115,6 +122,7 @@ def _fields() -> dict[str, dict]:
         "when": Field(str),
         "see": Field(list, check=list_of(str)),
         "raises": Field(list, required=False, check=list_of(str)),
+        "pages": Field(list, check=sources_problem),
     }
     finding = {
         "id": Field(str, check=pattern(RULE_ID)),
@@ -126,9 +134,18 @@ def _fields() -> dict[str, dict]:
         "guess": Field(str, required=False),
         "sources": Field(list, required=False, check=lambda v: None if set(v) <= {"advise", "review"} and v
                          else "a non-empty list of: advise, review"),
+        "pages": Field(list, check=sources_problem),
+    }
+    feature = {
+        "id": Field(str, check=pattern(RULE_ID)),
+        "title": Field(str),
+        "gate": Field((str, type(None)), check=gate_problem),
+        "stages": Field(list),
+        "without": Field(str),
+        "sources": Field(list, check=sources_problem),
     }
 
-    return {"entry": entry, "quiz": quiz, "choice": choice, "rule": rule, "finding": finding}
+    return {"entry": entry, "quiz": quiz, "choice": choice, "rule": rule, "finding": finding, "feature": feature}
 
 
 def _load_list(name: str, text: str, top_key: str, problems: list[str]) -> list:
@@ -180,8 +197,9 @@ def load_knowledge_base(sources: dict[str, list[tuple[str, str]]] | None = None)
                 problems.append(f"{where}.id: {raw['id']!r} is also defined in {entries[raw['id']].file}")
             entry = Entry(
                 id=raw["id"], title=raw["title"], summary=raw["summary"].strip(), details=raw["details"].strip(),
-                related=tuple(raw["related"]), source=raw["source"], aliases=tuple(raw.get("aliases", ())),
-                example=raw.get("example"), file=name,
+                related=tuple(raw["related"]), source="seed" if "seed" in raw["sources"] else "kubernetes",
+                aliases=tuple(raw.get("aliases", ())), example=raw.get("example"), file=name,
+                sources=tuple(raw["sources"]), features=tuple(raw.get("features", ())),
             )
             entries[entry.id] = entry
             for alias in entry.aliases:
@@ -223,7 +241,7 @@ def load_knowledge_base(sources: dict[str, list[tuple[str, str]]] | None = None)
                 if raw["id"] in rules:
                     problems.append(f"{where}.id: rule {raw['id']!r} is defined twice")
                 rules[raw["id"]] = RuleInfo(raw["id"], raw["concern"], raw["title"], raw["when"].strip(),
-                                            tuple(raw["see"]), tuple(raw.get("raises", ())))
+                                            tuple(raw["see"]), tuple(raw.get("raises", ())), tuple(raw["pages"]))
         for i, raw in enumerate(data.get("findings") or []):
             where = f"{name}: findings[{i}]"
             if check_record(raw, fields["finding"], where, problems):
@@ -231,7 +249,9 @@ def load_knowledge_base(sources: dict[str, list[tuple[str, str]]] | None = None)
                     problems.append(f"{where}.id: finding {raw['id']!r} is defined twice")
                 findings[raw["id"]] = FindingInfo(raw["id"], raw["severity"], raw["title"], raw["when"].strip(),
                                                   raw["fix"].strip(), tuple(raw["see"]), raw.get("guess"),
-                                                  tuple(raw.get("sources", ("advise",))))
+                                                  tuple(raw.get("sources", ("advise",))), tuple(raw["pages"]))
+
+    features = _load_features(sources, fields, problems)
 
     questions = None
     for name, text in [f for f in sources["knowledge"] if f[0].endswith("/questions.yaml")]:
@@ -239,11 +259,30 @@ def load_knowledge_base(sources: dict[str, list[tuple[str, str]]] | None = None)
     if questions is None:
         problems.append("knowledge/questions.yaml: missing")
 
-    kb = KnowledgeBase(entries, quiz, rules, findings, questions, aliases)
+    kb = KnowledgeBase(entries, quiz, rules, findings, questions, aliases, features)
     problems.extend(dangling_references(kb))
     if problems:
         raise KnowledgeBaseError(problems)
     return kb
+
+
+def _load_features(sources, fields, problems: list[str]) -> dict:
+    """knowledge/features.yaml: what depends on the Kubernetes version (advisor.kb.sources.Feature)."""
+    from advisor.kb.sources import Feature, parse_stages
+    from advisor.system.schemacheck import check_record
+
+    features = {}
+    for name, text in [f for f in sources["knowledge"] if f[0].endswith("/features.yaml")]:
+        for i, raw in enumerate(_load_list(name, text, "features", problems)):
+            where = f"{name}: features[{i}]"
+            if not check_record(raw, fields["feature"], where, problems):
+                continue
+            if raw["id"] in features:
+                problems.append(f"{where}.id: feature {raw['id']!r} is defined twice")
+            stages = parse_stages(raw["stages"], where, problems)
+            features[raw["id"]] = Feature(raw["id"], raw["title"], raw["gate"], stages,
+                                          " ".join(raw["without"].split()), tuple(raw["sources"]))
+    return features
 
 
 def cited_ids(kb: KnowledgeBase) -> list[tuple[str, str]]:
@@ -265,6 +304,8 @@ def cited_ids(kb: KnowledgeBase) -> list[tuple[str, str]]:
 
 def dangling_references(kb: KnowledgeBase) -> list[str]:
     problems = [f"{where}: no entry {ref!r}" for where, ref in cited_ids(kb) if ref not in kb.entries]
+    problems += [f"entry {entry.id} features: no feature {ref!r}" for entry in kb.entries.values()
+                 for ref in entry.features if ref not in kb.features]
     for info in kb.rules.values():
         problems += [f"rule {info.id} raises: no finding {f!r}" for f in info.raises if f not in kb.findings]
     return problems

@@ -144,14 +144,19 @@ class _Writer:
                      "spec.timeZone (such as Europe/Berlin) to pin one.")
             spec["concurrencyPolicy"] = "Forbid"
             doc.note(("spec", "concurrencyPolicy"),
-                     "Forbid: when a run is due while the last one still runs, it is skipped, not run "
-                     "beside it.")
+                     "Forbid: a run that comes due while the last one still runs does not start beside it; it "
+                     "counts as missed, and may still start when the last one ends, within "
+                     "startingDeadlineSeconds.")
             spec["startingDeadlineSeconds"] = STARTING_DEADLINE
             doc.note(("spec", "startingDeadlineSeconds"),
-                     "A run the controller missed (it was down, or the cluster was busy) may still start up "
-                     "to an hour late; later than that it is skipped. Raise it if a late run beats none.")
+                     "A missed run (the controller was down, or Forbid held it behind a run still going) may "
+                     "still start up to an hour late; later than that it is skipped. Lower it if a late run is "
+                     "worse than none.")
             spec["successfulJobsHistoryLimit"] = HISTORY_LIMIT
             spec["failedJobsHistoryLimit"] = HISTORY_LIMIT
+            doc.note(("spec", "successfulJobsHistoryLimit"),
+                     f"Keeps the newest {HISTORY_LIMIT} finished Jobs of each outcome, but the Job template's "
+                     f"ttlSecondsAfterFinished deletes any Job a day after it finished, whichever comes first.")
             job = self._job_spec(doc, ("spec", "jobTemplate", "spec"))
             spec["jobTemplate"] = {"metadata": {"labels": self.labels(plan)}, "spec": job}
             path = ("spec", "jobTemplate", "spec", "template")
@@ -186,7 +191,8 @@ class _Writer:
         return doc
 
     def _job_spec(self, doc: Document, path: tuple) -> dict:
-        doc.note(path + ("backoffLimit",), "Retries before the Job counts as failed (the default is 6).")
+        doc.note(path + ("backoffLimit",), "Retries before the Job gives up and counts as failed (the default is "
+                                           "6); a retry starts the work over, so it must be safe to repeat.")
         doc.note(path + ("ttlSecondsAfterFinished",),
                  "A finished Job and its Pods are deleted after a day: time enough to read their logs.")
         return {"backoffLimit": BACKOFF_LIMIT, "ttlSecondsAfterFinished": TTL_AFTER_FINISHED}

@@ -40,7 +40,64 @@ def cited_by(kb: KnowledgeBase, entry_id: str) -> list[tuple[str, str]]:
     return found + [("finding", info.id) for info in kb.findings.values() if entry_id in info.see]
 
 
-def entry_record(kb: KnowledgeBase, entry: Entry) -> dict:
+def feature_records(kb: KnowledgeBase, feature_ids, minor: int | None = None) -> list[dict]:
+    """The version-dependent features an entry relies on: their stages, and their state on 1.minor."""
+    records = []
+    for fid in feature_ids:
+        feature = kb.features[fid]
+        record = {"feature": fid, "title": feature.title, "gate": feature.gate,
+                  "stages": [{"stage": s.stage, "since": f"1.{s.since}", "on_by_default": s.on} for s in feature.stages],
+                  "history": feature.history(), "sources": list(feature.sources)}
+        if minor is not None:
+            stage = feature.at(minor)
+            record["at"] = {"kubernetes": f"1.{minor}", "stage": stage.stage if stage else None,
+                            "on_by_default": feature.on_at(minor), "text": feature.state_text(minor)}
+        records.append(record)
+    return records
+
+
+def entry_features(kb: KnowledgeBase, entry_ids) -> list[str]:
+    """The features the entries rely on, each once, in order."""
+    return list(dict.fromkeys(fid for ref in entry_ids for fid in kb.entry(ref).features))
+
+
+def _versions_text(kb: KnowledgeBase, feature_ids, minor: int | None, style: Style) -> list[str]:
+    if not feature_ids:
+        return []
+    if minor is None:
+        out = ["", style("Versions", "bold")]
+        for fid in feature_ids:
+            feature = kb.features[fid]
+            out += wrap(f"{feature.title}: {feature.history()}.", "    ", first="  ")
+        return out + wrap("pod-advisor explain TOPIC --kubernetes 1.N says what holds on one version.", "  ")
+    out = ["", style(f"On Kubernetes 1.{minor}", "bold")]
+    for fid in feature_ids:
+        out += wrap(kb.features[fid].state_text(minor), "    ", first="  ")
+    return out
+
+
+def _sources_text(sources, style: Style) -> list[str]:
+    from advisor.kb.sources import source_label
+
+    return ["", style("Sources", "bold")] + [f"  {source_label(source)}" for source in sources] if sources else []
+
+
+def _sources_markdown(sources) -> str:
+    from advisor.kb.sources import SEED, SEED_TITLE
+
+    return "**Sources:** " + ", ".join(f"seed ({SEED_TITLE})" if s == SEED else f"<{s}>" for s in sources)
+
+
+def entry_record(kb: KnowledgeBase, entry: Entry, minor: int | None = None) -> dict:
+    record = _entry_record(kb, entry)
+    record["sources"] = list(entry.sources)
+    record["versions"] = feature_records(kb, entry.features, minor)
+    if minor is not None:
+        record["kubernetes"] = f"1.{minor}"
+    return record
+
+
+def _entry_record(kb: KnowledgeBase, entry: Entry) -> dict:
     return {
         "type": "entry",
         "id": entry.id,
@@ -64,7 +121,7 @@ def _labelled(label: str, text: str, indent: int, style: Style, width: int = 7) 
     return lines
 
 
-def entry_text(kb: KnowledgeBase, entry: Entry, style: Style) -> str:
+def entry_text(kb: KnowledgeBase, entry: Entry, style: Style, minor: int | None = None) -> str:
     out = [f"{style(entry.title, 'bold')}  {style(entry.id, 'dim')}", ""]
     out += wrap(entry.summary, "  ")
     for paragraph in _paragraphs(entry.details):
@@ -83,11 +140,13 @@ def entry_text(kb: KnowledgeBase, entry: Entry, style: Style) -> str:
             ids = [rid for k, rid in cited if k == kind]
             if ids:
                 out += _labelled(label, ", ".join(ids), 2, style, width=8)
+    out += _versions_text(kb, entry.features, minor, style)
+    out += _sources_text(entry.sources, style)
     out += ["", style("pod-advisor explain ID shows any of these.", "dim")]
     return "\n".join(out) + "\n"
 
 
-def entry_markdown(kb: KnowledgeBase, entry: Entry) -> str:
+def entry_markdown(kb: KnowledgeBase, entry: Entry, minor: int | None = None) -> str:
     out = [f"## {entry.title}", "", f"`{entry.id}`"
            + (f" · also: {', '.join(entry.aliases)}" if entry.aliases else ""), "", entry.summary, ""]
     for paragraph in _paragraphs(entry.details):
@@ -99,7 +158,18 @@ def entry_markdown(kb: KnowledgeBase, entry: Entry) -> str:
     cited = cited_by(kb, entry.id)
     if cited:
         out += ["**Used by the advisor:** " + ", ".join(f"{kind} `{rid}`" for kind, rid in cited), ""]
+    out += _versions_markdown(kb, entry.features, minor)
+    out += [_sources_markdown(entry.sources), ""]
     return "\n".join(out)
+
+
+def _versions_markdown(kb: KnowledgeBase, feature_ids, minor: int | None) -> list[str]:
+    if not feature_ids:
+        return []
+    if minor is None:
+        return ["**Versions:** " + " ".join(f"{kb.features[f].title}: {kb.features[f].history()}." for f in feature_ids),
+                ""]
+    return [f"**On Kubernetes 1.{minor}:** " + " ".join(kb.features[f].state_text(minor) for f in feature_ids), ""]
 
 
 def areas(kb: KnowledgeBase) -> dict[str, list[Entry]]:
@@ -153,6 +223,7 @@ class RuleDoc:
     guess: str | None = None
     raises: tuple[str, ...] = ()  # a decision: the findings it leads to
     follows: tuple[str, ...] = ()  # a finding: the decisions that lead to it
+    pages: tuple[str, ...] = ()  # the pages its conclusion or message rests on
 
 
 def catalogue(kb: KnowledgeBase, registry: dict) -> list[RuleDoc]:
@@ -173,7 +244,8 @@ def catalogue(kb: KnowledgeBase, registry: dict) -> list[RuleDoc]:
             problems.append(f"knowledge/rules: rule {info.id!r} has no rule in the engine")
             continue
         docs.append(RuleDoc(info.id, "decision", concern, info.title, info.when,
-                            tuple((ref, kb.entry(ref).title) for ref in info.see), used_by, raises=info.raises))
+                            tuple((ref, kb.entry(ref).title) for ref in info.see), used_by, raises=info.raises,
+                            pages=info.pages))
     docs.sort(key=lambda doc: CONCERNS.index(doc.concern))
     for info in kb.findings.values():
         if "advise" in info.sources and info.id not in registry:
@@ -183,7 +255,8 @@ def catalogue(kb: KnowledgeBase, registry: dict) -> list[RuleDoc]:
         follows = tuple(rule.id for rule in kb.rules.values() if info.id in rule.raises)
         docs.append(RuleDoc(info.id, "finding", concern, info.title, info.when,
                             tuple((ref, kb.entry(ref).title) for ref in info.see), info.sources,
-                            severity=info.severity, fix=info.fix, guess=info.guess, follows=follows))
+                            severity=info.severity, fix=info.fix, guess=info.guess, follows=follows,
+                            pages=info.pages))
     if problems:
         raise KnowledgeBaseError(problems)
     return docs
@@ -197,6 +270,7 @@ def rule_record(doc: RuleDoc) -> dict:
     record["raises" if doc.kind == "decision" else "follows"] = list(doc.raises or doc.follows)
     record["see"] = [{"id": ref, "title": title} for ref, title in doc.see]
     record["used_by"] = list(doc.used_by)
+    record["pages"] = list(doc.pages)
     return record
 
 
@@ -221,6 +295,8 @@ def rule_text(doc: RuleDoc, style: Style) -> list[str]:
     width = max((len(ref) for ref, _ in doc.see), default=0)
     for i, (ref, title) in enumerate(doc.see):
         out += _labelled("cites" if i == 0 else "", f"{ref:<{width}}  {title}", 4, style)
+    for i, page in enumerate(doc.pages):  # whole, never wrapped: a URL broken in two opens nothing
+        out.append(f"    {style('source', 'dim') if i == 0 else '      '}  {page}")
     if doc.kind == "finding":
         out += _labelled("used by", ", ".join(doc.used_by), 4, style)
     return out
@@ -259,6 +335,7 @@ def _rule_markdown(doc: RuleDoc) -> list[str]:
     if doc.follows:
         facts.append(("Follows", ", ".join(f"[`{rid}`](#{rid})" for rid in doc.follows)))
     facts.append(("Cites", ", ".join(f"`{ref}` ({title})" for ref, title in doc.see)))
+    facts.append(("Sources", ", ".join(f"<{page}>" for page in doc.pages)))
     facts.append(("Used by", ", ".join(doc.used_by)))
     return out + [f"- **{label}:** {value}" for label, value in facts] + [""]
 
@@ -294,24 +371,29 @@ def rules_markdown(docs: list[RuleDoc]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def rule_explained_text(kb: KnowledgeBase, doc: RuleDoc, style: Style) -> str:
+def rule_explained_text(kb: KnowledgeBase, doc: RuleDoc, style: Style, minor: int | None = None) -> str:
     """``explain RULE-ID``: the rule, then the summary of every entry it cites."""
     kind = "Finding" if doc.kind == "finding" else f"Decision rule ({doc.concern})"
     out = [f"{style(kind, 'bold')}", *rule_text(doc, style), "", style("From the knowledge base", "bold")]
     for ref, title in doc.see:
         out += ["", f"  {style(title, 'bold')}  {style(ref, 'dim')}"] + wrap(kb.entry(ref).summary, "    ")
+    out += _versions_text(kb, entry_features(kb, (ref for ref, _ in doc.see)), minor, style)
     out += ["", style("pod-advisor explain ID shows an entry in full.", "dim")]
     return "\n".join(out) + "\n"
 
 
-def rule_explained_record(kb: KnowledgeBase, doc: RuleDoc) -> dict:
+def rule_explained_record(kb: KnowledgeBase, doc: RuleDoc, minor: int | None = None) -> dict:
     record = {"type": doc.kind, **rule_record(doc)}
     record["see"] = [{"id": ref, "title": title, "summary": kb.entry(ref).summary} for ref, title in doc.see]
+    record["versions"] = feature_records(kb, entry_features(kb, (ref for ref, _ in doc.see)), minor)
+    if minor is not None:
+        record["kubernetes"] = f"1.{minor}"
     return record
 
 
-def rule_explained_markdown(kb: KnowledgeBase, doc: RuleDoc) -> str:
+def rule_explained_markdown(kb: KnowledgeBase, doc: RuleDoc, minor: int | None = None) -> str:
     out = _rule_markdown(doc)
     for ref, title in doc.see:
         out += [f"#### {title} (`{ref}`)", "", kb.entry(ref).summary, ""]
+    out += _versions_markdown(kb, entry_features(kb, (ref for ref, _ in doc.see)), minor)
     return "\n".join(out)

@@ -101,11 +101,14 @@ def sarif_rules(kb: KnowledgeBase) -> list[dict]:
         if info.guess:
             help_text += f"\n\nA heuristic: {info.guess}"
             help_markdown += f"\n\n*A heuristic:* {info.guess}"
+        help_text += "\n\nSources:\n" + "\n".join(info.pages)
+        help_markdown += "\n\n**Sources:**\n" + "\n".join(f"- <{page}>" for page in info.pages)
         rules.append({
             "id": fid,
             "name": "".join(part.capitalize() for part in fid.split("-")),
             "shortDescription": {"text": info.title},
             "fullDescription": {"text": info.when},
+            "helpUri": info.pages[0],
             "help": {"text": help_text, "markdown": help_markdown},
             "defaultConfiguration": {"level": SARIF_LEVEL[info.severity]},
             "properties": {"tags": ["kubernetes", "pod-design"], "knowledgeBase": list(info.see)},

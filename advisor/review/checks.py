@@ -268,10 +268,14 @@ def native_sidecar_unsupported(s: Subject, rec: Recommendation) -> Iterator[Hit]
         return
     for c in s.containers:
         if c.native:
+            # 1.28 knows the field but drops it with SidecarContainers off; 1.25-1.27 do not know it at all
+            lost = ("the field is dropped" if s.answers.minor >= NATIVE_SIDECARS_FROM - 1 else
+                    "the field is unknown there: kubectl's strict field validation refuses the manifest, and a "
+                    "client that does not validate strictly has the field dropped")
             yield Hit("native-sidecar-unsupported",
                       f"{c.name} is a native sidecar (an init container with restartPolicy: Always), which "
-                      f"Kubernetes {s.answers.kubernetes} does not run by default: the field is dropped and "
-                      f"{c.name} becomes an init container that never exits, so {s.main.name} never starts. "
+                      f"Kubernetes {s.answers.kubernetes} does not run by default: {lost}. Without it, {c.name} "
+                      f"is an init container that never exits, so {s.main.name} never starts. "
                       f"Make it an ordinary container, or target Kubernetes 1.29 or newer",
                       c, line=s.obj.doc.line(c.path + ("restartPolicy",)))
 

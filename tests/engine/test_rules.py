@@ -108,3 +108,16 @@ def test_the_citations_walked_include_rules_findings_question_help_and_quiz_answ
 def test_every_finding_a_rule_raises_exists():
     kb = knowledge_base()
     assert [(r.id, f) for r in kb.rules.values() for f in r.raises if f not in kb.findings] == []
+
+
+def test_every_rule_and_finding_lists_the_pages_it_rests_on(listed):
+    kb = knowledge_base()
+    for rid, record in listed.items():
+        info = kb.rules.get(rid) or kb.findings[rid]
+        assert record["pages"] == list(info.pages) and record["pages"], rid
+
+
+def test_docs_rules_md_links_each_rule_s_sources():
+    text = rules_markdown(catalogue(knowledge_base(), registry()))
+    section = text.split("### `single-replica`")[1].split("### ")[0]
+    assert "- **Sources:** <https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-surge>" in section

@@ -188,3 +188,90 @@ def test_explain_list_json_holds_every_entry_once(cli):
 def test_explain_without_a_topic_lists_the_entries_and_exits_2(cli):
     run = cli("explain")
     assert run.status == 2 and "patterns.sidecar" in run.stdout and "give a TOPIC" in run.stderr
+
+
+# -- the seed's own words ------------------------------------------------------------------
+
+@pytest.mark.parametrize("words,entry_id", [
+    ("co-location", "layout.colocation-test"),  # the chapter's name for the test, not co-scheduling
+    ("co-located", "layout.colocation-test"),
+    ("co-scheduled", "pod.co-scheduling"),
+    ("sidecar", "patterns.sidecar"),
+    ("adapter", "patterns.adapter"),
+    ("ambassador", "patterns.ambassador"),
+    ("bare Pod", "controllers.bare-pod"),
+    ("phase", "lifecycle.phases"),
+    ("reconcile loop", "controllers.overview"),
+    ("self-healing", "controllers.overview"),
+    ("shared context", "pod.model"),
+    ("unit of scheduling", "pod.model"),
+    ("localhost", "pod.shared-network"),
+    ("docker run", "pod.docker-run-analogy"),
+    ("node", "pod.vs-container-vs-node"),
+    ("DNS name", "networking.dns"),
+])
+def test_explain_finds_the_entry_a_reader_of_the_chapter_means(words, entry_id):
+    assert found(words).id == entry_id
+
+
+# -- sources and versions --------------------------------------------------------------------
+
+def test_explain_lists_the_pages_an_entry_rests_on(cli):
+    run = cli("explain", "restartPolicy")
+    sources = run.stdout.split("\nSources\n")[1]
+    assert "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy" in sources
+
+
+def test_explain_names_the_chapter_when_an_entry_rests_on_it(cli):
+    assert "seed: the Pods chapter (Topic 05)" in cli("explain", "co-location test").stdout
+
+
+def test_explain_of_a_rule_lists_its_pages(cli):
+    run = cli("explain", "single-replica")
+    assert "source  https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-surge" in run.stdout
+
+
+def test_explain_without_a_version_gives_a_feature_its_whole_history(cli):
+    text = " ".join(cli("explain", "native sidecar").stdout.split())
+    assert "alpha from 1.28 (off by default), beta from 1.29 (on by default), stable (GA) from 1.33" in text
+
+
+@pytest.mark.parametrize("version,said", [
+    ("1.27", "not in Kubernetes 1.27"),
+    ("1.28", "alpha and off by default in 1.28"),
+    ("1.30", "beta, on by default in 1.30"),
+])
+def test_explain_for_a_version_says_what_the_entry_s_features_do_there(cli, version, said):
+    run = cli("explain", "native sidecar", "--kubernetes", version)
+    text = " ".join(run.stdout.split())
+    assert run.status == 0 and f"On Kubernetes {version}" in run.stdout and said in text
+
+
+def test_explain_for_a_version_before_a_feature_says_what_holds_instead(cli):
+    text = " ".join(cli("explain", "container restart rules", "--kubernetes", "1.33").stdout.split())
+    assert "only the Pod's restartPolicy governs app containers" in text
+
+
+def test_explain_of_a_rule_for_a_version_states_the_features_of_its_entries(cli):
+    text = " ".join(cli("explain", "classic-sidecar", "--kubernetes", "1.27").stdout.split())
+    assert "not in Kubernetes 1.27 (feature gate SidecarContainers)" in text
+
+
+def test_explain_refuses_a_version_it_does_not_know(cli):
+    run = cli("explain", "sidecar", "--kubernetes", "1.12")
+    assert run.status == 2 and "--kubernetes" in run.stderr and run.stdout == ""
+
+
+def test_explain_json_carries_the_sources_and_the_state_on_the_version(cli):
+    record = json.loads(cli("explain", "native sidecar", "--kubernetes", "1.28", "--format", "json").stdout)
+    assert record["kubernetes"] == "1.28" and record["source"] == "kubernetes"
+    assert "https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#sidecar-containers-and-pod-lifecycle" \
+        in record["sources"]
+    state = record["versions"][0]["at"]
+    assert (state["stage"], state["on_by_default"]) == ("alpha", False)
+
+
+def test_explain_markdown_links_the_sources(cli):
+    run = cli("explain", "restartPolicy", "--format", "markdown")
+    assert "**Sources:** seed (the Pods chapter" in run.stdout
+    assert "<https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy>" in run.stdout

@@ -58,6 +58,8 @@ CHAPTER = {
     "practice: Pods are disposable": "practices.disposable-pods",
     "practice: requests and limits on every container": "practices.resources",
     "practice: Service or DNS name, never a Pod IP": "practices.service-names",
+    "containers in different Pods talk over the network": "networking.pod-to-pod",
+    "Pods are replaced with new IPs, not repaired": "pod.disposable",
 }
 CHAPTER_QUIZ = ["quiz.pod-sharing", "quiz.bare-pod", "quiz.colocation"]
 
@@ -99,7 +101,7 @@ def _load_with(monkeypatch, package, name, text):
 def test_an_unknown_key_in_an_entry_fails_the_load(monkeypatch):
     problems = _load_with(monkeypatch, "knowledge.kb", "pod2.yaml", """
 entries:
-  - {id: pod2.x, title: X, summary: s, details: d, related: [], source: seed, colour: red}
+  - {id: pod2.x, title: X, summary: s, details: d, related: [], sources: [seed, 'https://kubernetes.io/docs/concepts/workloads/pods/'], colour: red}
 """)
     assert "knowledge/kb/pod2.yaml: entries[0]: unknown key 'colour'" in problems
 
@@ -107,7 +109,7 @@ entries:
 def test_a_dangling_related_id_fails_the_load(monkeypatch):
     problems = _load_with(monkeypatch, "knowledge.kb", "zz.yaml", """
 entries:
-  - {id: zz.x, title: X, summary: s, details: d, related: [pod.nowhere], source: seed}
+  - {id: zz.x, title: X, summary: s, details: d, related: [pod.nowhere], sources: ['https://kubernetes.io/docs/concepts/workloads/pods/']}
 """)
     assert "entry zz.x related: no entry 'pod.nowhere'" in problems
 
@@ -115,7 +117,7 @@ entries:
 def test_an_id_outside_its_file_prefix_fails_the_load(monkeypatch):
     problems = _load_with(monkeypatch, "knowledge.kb", "zz.yaml", """
 entries:
-  - {id: pod.elsewhere, title: X, summary: s, details: d, related: [], source: seed}
+  - {id: pod.elsewhere, title: X, summary: s, details: d, related: [], sources: ['https://kubernetes.io/docs/']}
 """)
     assert "must start with 'zz'" in problems
 
@@ -123,7 +125,7 @@ entries:
 def test_an_alias_used_twice_fails_the_load(monkeypatch):
     problems = _load_with(monkeypatch, "knowledge.kb", "zz.yaml", """
 entries:
-  - {id: zz.x, title: X, summary: s, details: d, related: [], source: seed, aliases: [sidecar]}
+  - {id: zz.x, title: X, summary: s, details: d, related: [], sources: ['https://kubernetes.io/docs/'], aliases: [sidecar]}
 """)
     assert "'sidecar' is also an alias of patterns.sidecar" in problems
 
@@ -131,16 +133,16 @@ entries:
 def test_every_problem_is_reported_not_only_the_first(monkeypatch):
     problems = _load_with(monkeypatch, "knowledge.kb", "zz.yaml", """
 entries:
-  - {id: zz.a, title: X, summary: s, details: d, related: [nope.a], source: seed}
-  - {id: zz.b, title: X, summary: s, details: d, related: [], source: web}
+  - {id: zz.a, title: X, summary: s, details: d, related: [nope.a], sources: ['https://kubernetes.io/docs/']}
+  - {id: zz.b, title: X, summary: s, details: d, related: [], sources: [web]}
 """)
-    assert "no entry 'nope.a'" in problems and "must be seed or kubernetes" in problems
+    assert "no entry 'nope.a'" in problems and "'web' is neither seed nor an https URL" in problems
 
 
 def test_a_finding_with_an_unknown_severity_fails_the_load(monkeypatch):
     problems = _load_with(monkeypatch, "knowledge.rules", "zz.yaml", """
 findings:
-  - {id: zz-finding, severity: fatal, title: t, when: w, fix: f, see: []}
+  - {id: zz-finding, severity: fatal, title: t, when: w, fix: f, see: [], pages: ['https://kubernetes.io/docs/']}
 """)
     assert "severity: must be one of info, warning, error" in problems
 

@@ -174,3 +174,11 @@ def test_the_quiz_covers_phases_restart_policies_controllers_and_patterns(area, 
 
 def test_the_quiz_keeps_the_three_chapter_questions():
     assert sum(question.from_seed for question in knowledge_base().quiz) == 3
+
+
+def test_the_quiz_draws_on_the_topics_a_pod_designer_needs_beyond_the_chapter():
+    """Job features, probes, resources, disruptions, placement, security, storage, debugging and
+    scaling each have a question, counted by every entry a question cites."""
+    cited = {ref.split(".")[0] for question in knowledge_base().quiz for ref in question.see}
+    assert {"jobs", "probes", "resources", "availability", "placement", "security", "storage", "debugging",
+            "scaling"} <= cited

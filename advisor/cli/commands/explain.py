@@ -7,8 +7,9 @@ DESCRIPTION = (
     "Print a knowledge-base entry: its summary, details, an example where one helps, and related entries. "
     "TOPIC is an entry id (patterns.sidecar), a title or alias in any case or plural (\"bare pod\", "
     "restartPolicy, sidecars), a small misspelling of one (sidcar), or a rule or finding id (bare-pod), "
-    "which shows the rule and the entries it cites. When TOPIC matches several entries, or none, the "
-    "closest are listed and the exit status is 2."
+    "which shows the rule and the entries it cites. Each shows its sources, and the history of the "
+    "version-dependent features it relies on; --kubernetes 1.N says what they do on that version. When TOPIC "
+    "matches several entries, or none, the closest are listed and the exit status is 2."
 )
 
 
@@ -20,6 +21,9 @@ def configure(parser) -> None:
     parser.add_argument("--list", action="store_true", help="list every entry, grouped by area")
     parser.add_argument("--format", choices=("text", "json", "markdown"), default="text",
                         help="text for people (default), json for tools, or markdown")
+    parser.add_argument("--kubernetes", metavar="1.N", default=None,
+                        help="the cluster's minor version, 1.25 to 1.37: say what the version-dependent features "
+                             "the topic relies on do there (default: their whole history)")
 
 
 def run(args, env) -> int:
@@ -30,6 +34,7 @@ def run(args, env) -> int:
 
     kb = knowledge_base()
     style = Style(env.color, env.unicode)
+    minor = _minor(kb, args.kubernetes)
     topic = " ".join(args.topic).strip()
     if args.list or not topic:
         if not args.list:
@@ -64,15 +69,29 @@ def run(args, env) -> int:
     chosen = found.topic
     if chosen.kind == "entry":
         entry = kb.entry(chosen.id)
-        text = {"text": lambda: kbdoc.entry_text(kb, entry, style),
-                "json": lambda: kbdoc.to_json(kbdoc.entry_record(kb, entry)),
-                "markdown": lambda: kbdoc.entry_markdown(kb, entry)}[args.format]()
+        text = {"text": lambda: kbdoc.entry_text(kb, entry, style, minor),
+                "json": lambda: kbdoc.to_json(kbdoc.entry_record(kb, entry, minor)),
+                "markdown": lambda: kbdoc.entry_markdown(kb, entry, minor)}[args.format]()
     else:
         from advisor.engine.advisor import registry
 
         doc = next(d for d in kbdoc.catalogue(kb, registry()) if d.id == chosen.id)
-        text = {"text": lambda: kbdoc.rule_explained_text(kb, doc, style),
-                "json": lambda: kbdoc.to_json(kbdoc.rule_explained_record(kb, doc)),
-                "markdown": lambda: kbdoc.rule_explained_markdown(kb, doc)}[args.format]()
+        text = {"text": lambda: kbdoc.rule_explained_text(kb, doc, style, minor),
+                "json": lambda: kbdoc.to_json(kbdoc.rule_explained_record(kb, doc, minor)),
+                "markdown": lambda: kbdoc.rule_explained_markdown(kb, doc, minor)}[args.format]()
     env.write(text, human=args.format == "text")
     return 0
+
+
+def _minor(kb, kubernetes: str | None) -> int | None:
+    """29 for --kubernetes 1.29, checked as the answer files' version is; None without it."""
+    if kubernetes is None:
+        return None
+    from advisor.system.errors import InputError, Problem
+    from advisor.kb.questions import Invalid
+
+    try:
+        version = kb.questions.by_id("kubernetes").check(kubernetes, raw=kubernetes)
+    except Invalid as exc:
+        raise InputError(Problem(f"--kubernetes: {exc}", hint=exc.hint)) from None
+    return int(str(version).split(".")[1])
