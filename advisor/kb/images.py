@@ -449,13 +449,36 @@ def _overlaps(families: list[Family]) -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
-    """The shipped catalogue, read and checked once per process."""
-    return load_catalogue()
+    """The shipped catalogue, read and checked once per process.
+
+    As for the knowledge base (advisor.knowledge), the checked result is kept in the
+    user's cache under a key of this version, this Python and every catalogue file's
+    text, and the files are read for the key either way: an edited file is checked again.
+    """
+    from .. import cache
+    from ..knowledge_files import sources_key, yaml_files
+
+    files = yaml_files(PACKAGE)
+    key = sources_key({PACKAGE: files})
+    found = cache.load("images", key)
+    if isinstance(found, Catalogue):
+        return found
+    found = load_catalogue(files)
+    cache.store("images", key, cache.pickled(found))
+    return found
 
 
 def match(image: str) -> Family | None:
     """The catalogue's family of ``image`` (any reference a runtime pulls), or None."""
     return catalogue().match(image)
+
+
+def match_topic(topic: str) -> Family | None:
+    """The family of what a person typed as an image (``NGINX:1.27`` too), or None."""
+    topic = topic.strip()
+    if not topic or any(c.isspace() for c in topic):
+        return None
+    return match(topic) or match(topic.lower())
 
 
 def image_user(image: str) -> str | None:
