@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from ..errors import KnowledgeBaseError
+from ..errors import KnowledgeBaseError, Problem
 
 PACKAGE = "knowledge.images"
 RUNS = ("until-stopped", "finishes", "exec-box")  # a server, a one-off step, a box to exec into
@@ -118,7 +118,7 @@ class Reference:
     @property
     def repository(self) -> str:
         """What the catalogue matches: the path, Docker Hub's ``library/`` left out."""
-        return self.path[len("library/"):] if self.path.startswith("library/") else self.path
+        return self.path.removeprefix("library/")
 
 
 @dataclass(frozen=True)
@@ -293,7 +293,8 @@ def _schema() -> dict:
         "role": fact(str),
         "shell": fact(bool),
         "alternative": fact(dict),
-        "alternative value": {"image": Field(str), "port": Field((int, type(None)), check=lambda v: None if v is None else _port(v)),
+        "alternative value": {"image": Field(str),
+                              "port": Field((int, type(None)), check=lambda v: None if v is None else _port(v)),
                               "uid": Field(int, check=_uid)},
     }
 
@@ -319,7 +320,11 @@ class _Reader:
                 key, _, message = rest[1:].partition(": ")
                 self.report(path + (key,), message)
             else:
-                self.report(path, rest.removeprefix(": "))
+                message = rest.removeprefix(": ")
+                unknown = re.match(r"unknown key '([^']*)'", message)
+                line = self.doc.line(path + (unknown.group(1),)) if unknown else None  # the key's own line
+                self.problems.append(str(Problem(message, file=self.doc.source, path=path,
+                                                 line=line or self.doc.line(path))))
         return ok
 
 
