@@ -8,8 +8,10 @@ DESCRIPTION = (
     "TOPIC is an entry id (patterns.sidecar), a title or alias in any case or plural (\"bare pod\", "
     "restartPolicy, sidecars), a small misspelling of one (sidcar), or a rule or finding id (bare-pod), "
     "which shows the rule and the entries it cites. Each shows its sources, and the history of the "
-    "version-dependent features it relies on; --kubernetes 1.N says what they do on that version. When TOPIC "
-    "matches several entries, or none, the closest are listed and the exit status is 2."
+    "version-dependent features it relies on; --kubernetes 1.N says what they do on that version. TOPIC may "
+    "also be a container image (nginx:1.27, gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.11): its entry in "
+    "the image catalogue, with the source of each fact. When TOPIC matches several entries, or none, the "
+    "closest are listed and the exit status is 2."
 )
 
 
@@ -49,6 +51,18 @@ def run(args, env) -> int:
                 "Run `pod-advisor explain --list` for every entry.")
         return 2
     found = lookup(kb, topic)
+    if found.by not in ("id", "name"):  # an image the catalogue knows beats a guess from words or spelling
+        from advisor.kb import images
+        from advisor.render import image_entry
+
+        family = images.match_topic(topic)
+        if family is not None:
+            catalogue = images.catalogue()
+            env.write({"text": lambda: image_entry.image_text(catalogue, family, style),
+                       "json": lambda: kbdoc.to_json(image_entry.image_record(catalogue, family)),
+                       "markdown": lambda: image_entry.image_markdown(catalogue, family)}[args.format](),
+                      human=args.format == "text")
+            return 0
     if found.status != FOUND:
         if found.status == UNKNOWN:
             env.err(f"pod-advisor explain: no entry, rule or finding is called {topic!r}.")
