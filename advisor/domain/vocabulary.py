@@ -17,6 +17,8 @@ ControllerKind = Literal["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJ
 # What the advisor recommends to own a Pod (a bare "Pod" included), in the answers' order.
 CONTROLLER_KINDS: tuple[ControllerKind, ...] = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod")
 REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet"})  # a replica count of their own
+# The apps/v1 controllers, whose spec.selector is required and must match their Pod template.
+SELECTING_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
 BATCH_KINDS = frozenset({"Job", "CronJob"})  # Pods that run to completion
 # Controllers whose Pods run until stopped (the older ReplicaSet and ReplicationController
 # included: review meets them in real manifests).

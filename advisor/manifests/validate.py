@@ -23,7 +23,7 @@ import re
 from typing import Iterable, Iterator
 
 from advisor.domain.naming import DNS_LABEL, MAX_NAME, RELAXED_SERVICE_NAMES_FROM, service_name_pattern
-from advisor.domain.vocabulary import CONTROLLER_KINDS, minor_of, pod_template_path
+from advisor.domain.vocabulary import CONTROLLER_KINDS, SELECTING_KINDS, minor_of, pod_template_path
 from advisor.kb.questions import Invalid, check_cron
 from advisor.system.errors import format_path
 
@@ -198,7 +198,7 @@ def _object_problems(obj: dict, minor: int, promises: bool = True) -> Iterator[s
     yield from _pod_spec_problems(spec, where, kind, minor, claims=_claim_names(obj), promises=promises)
     labels = (template.get("metadata") or {}).get("labels") or {}
     selector = (obj.get("spec") or {}).get("selector")
-    if kind in ("Deployment", "StatefulSet", "DaemonSet"):
+    if kind in SELECTING_KINDS:
         match = (selector or {}).get("matchLabels") or {}
         if not match:
             yield "spec.selector.matchLabels: empty; the controller would adopt every Pod of the namespace"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from advisor.domain.recommendation import Recommendation, WorkloadPlan
-from advisor.domain.vocabulary import HELPER_ROLES, LONG_RUNNING_KINDS
+from advisor.domain.vocabulary import HELPER_ROLES, LONG_RUNNING_KINDS, REPLICATED_KINDS
 from advisor.engine.placement import NATIVE_SIDECARS_FROM
 from advisor.review import addresses, images
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
@@ -88,7 +88,7 @@ def engine_findings(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         if finding.id == "single-replica":
             # only for replicas the manifest sets (a bare Pod gets bare-pod), and not for a workload
             # the advisor would split off
-            if s.controller in ("Deployment", "StatefulSet") and s.main.name in finding.containers:
+            if s.controller in REPLICATED_KINDS and s.main.name in finding.containers:
                 claim = one_node_claim(s) if s.controller == "Deployment" else None
                 message = finding.message if claim is None else (
                     f"{s.obj.name} runs one replica, and as written it can run no more: its Pods mount the "

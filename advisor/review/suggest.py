@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 import yaml
 
 from advisor.domain.recommendation import Recommendation, WorkloadPlan
-from advisor.domain.vocabulary import API_VERSIONS, HELPER_ROLES
+from advisor.domain.vocabulary import API_VERSIONS, HELPER_ROLES, REPLICATED_KINDS, SELECTING_KINDS
 from advisor.manifests.validate import api_problems, schema_problems
 from advisor.review import images
 from advisor.review.checks import NATIVE_SIDECARS_FROM, named_service, role_in_main_pod
@@ -392,9 +392,9 @@ def wrap_pod(pod: dict, rec: Recommendation) -> dict:
     outer.setdefault("name", name)
     outer["labels"] = dict(labels)
     body: dict = {}
-    if kind in ("Deployment", "StatefulSet"):
+    if kind in REPLICATED_KINDS:
         body["replicas"] = rec.main.replicas or 1
-    if kind in ("Deployment", "StatefulSet", "DaemonSet"):
+    if kind in SELECTING_KINDS:
         body["selector"] = {"matchLabels": dict(labels)}
     body["template"] = {"metadata": template_meta, "spec": spec}
     return {"apiVersion": API_VERSIONS[kind], "kind": kind, "metadata": outer, "spec": body}
