@@ -18,7 +18,7 @@ from advisor.system.errors import InputError, Problem
 from advisor.system.yamlsource import Document, parse_documents_apart, read_stream, read_text
 from advisor.review import kustomize
 from advisor.review.report import Note
-from advisor.review.scope import EXTENSIONS, Scope, find
+from advisor.review.scope import Scope, find
 from advisor.review.shapes import shape_problem
 
 MAX_BYTES = 16 * 1024 * 1024  # rendered charts with their CRDs run to megabytes

@@ -30,7 +30,8 @@ import tempfile
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from advisor.review.objects import RenderedDocument
+from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
+from advisor.review.objects import CROSS_CHECKED_KINDS, RenderedDocument
 from advisor.review.report import Note
 from advisor.review.scope import CHART_FILE, KUSTOMIZATION_FILES, Found, Scope
 from advisor.system.errors import InputError
@@ -38,6 +39,7 @@ from advisor.system.yamlsource import Document, parse_documents, parse_documents
 
 TIMEOUT = 120  # seconds a render may take; a chart renders in well under one
 MAX_OUTPUT = 64 * 1024 * 1024
+LONGEST_ALIGNMENT = 4_000_000  # rendered lines times template lines aligned at most (2,000 each)
 GET_HELM = ("install helm (https://helm.sh/docs/intro/install/), or render the chart yourself: "
             "helm template CHART | pod-advisor review -")
 GET_KUSTOMIZE = ("install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/) or kubectl, "
@@ -104,15 +106,14 @@ def _tool(name: str, scope: Scope) -> str | None:
     return shutil.which(name, path=scope.search_path)
 
 
-def _run(argv: list[str], scope: Scope, cwd: str | None = None) -> str:
+def _run(argv: list[str], scope: Scope) -> str:
     """The tool's standard output; RenderFailed with its message when it fails or takes too long."""
     env = {**os.environ, **_OFFLINE}
     if scope.search_path is not None:
         env["PATH"] = scope.search_path
     shown = os.path.basename(argv[0]) + " " + argv[1]
     try:
-        run = subprocess.run(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                             timeout=TIMEOUT)
+        run = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         raise RenderFailed(f"`{shown}` took more than {TIMEOUT} s") from None
     except OSError as exc:
@@ -162,8 +163,8 @@ def _helm(chart: str, scope: Scope) -> list[Document]:
         for doc in _read(chunk, template or chart):
             lines = doc.lines
             if template is not None:
-                where = _line_map(chunk, _text_of(template))
-                lines = {path: where[line - 1] for path, line in doc.lines.items() if 0 < line <= len(where)}
+                where = _line_map(chunk, _text_of(template)) if _read_whole(doc.data) else []
+                lines = {path: where[line - 1] if 0 < line <= len(where) else 1 for path, line in doc.lines.items()}
             documents.append(RenderedDocument(doc.data, template or os.path.join(chart, CHART_FILE), lines,
                                               doc.raw, None, render=label))
     return documents
@@ -202,12 +203,21 @@ def _text_of(path: str) -> str:
         return ""
 
 
+def _read_whole(data) -> bool:
+    """Whether the reviewer reads the object's fields (a workload, a Service...), so that its lines
+    matter; a chart's CustomResourceDefinitions run to thousands of lines and are kept as an outline."""
+    kind = data.get("kind") if isinstance(data, dict) else None
+    return kind in POD_TEMPLATE_PATHS or kind in CROSS_CHECKED_KINDS
+
+
 def _line_map(rendered: str, template: str) -> list[int]:
     """For each line of ``rendered``, the line of ``template`` that writes it: where the same key (or the
     same text, for a line without one) stands, in order, else the nearest such line above it (a
     line an include or a loop wrote)."""
     a = [_key_of(line) for line in rendered.split("\n")]
     b = [_key_of(line) for line in template.split("\n")]
+    if len(a) * len(b) > LONGEST_ALIGNMENT:
+        return [1] * len(a)  # too long to align in good time: the template's first line
     where: list[int | None] = [None] * len(a)
     for i, j, size in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
         for k in range(size):
@@ -300,7 +310,7 @@ def _kustomizations(found: Found, scope: Scope, out: Rendered, skip: set[str]) -
             if why:
                 raise RenderFailed(why)
             out.documents += _build(argv, root, scope, relative)
-        except RenderFailed as failed:
+        except (RenderFailed, OSError) as failed:  # OSError: no temporary folder for the build
             out.notes.append(Note(root.file, None, f"a kustomization, not built: {failed}; its files are reviewed "
                                                    f"as they are"))
             continue
@@ -339,8 +349,12 @@ def _build(argv: list[str], root: _Kustomization, scope: Scope, relative: bool) 
     shown = os.path.relpath if relative else os.path.abspath  # file names as the user gave the folders
     label = f"kustomize build {shown(root.folder)}"
     with tempfile.TemporaryDirectory(prefix="pod-advisor-kustomize-") as wrap:
-        with open(os.path.join(wrap, "kustomization.yaml"), "w", encoding="utf-8") as handle:
-            handle.write(f"resources:\n- {os.path.relpath(root.folder, wrap)}\nbuildMetadata: [originAnnotations]\n")
+        try:
+            with open(os.path.join(wrap, "kustomization.yaml"), "w", encoding="utf-8") as handle:
+                handle.write(f"resources:\n- {os.path.relpath(root.folder, wrap)}\n"
+                             f"buildMetadata: [originAnnotations]\n")
+        except (OSError, ValueError) as exc:  # ValueError: another drive, on Windows
+            raise RenderFailed(f"cannot prepare the build: {exc}") from None
         output = _run(argv + [wrap], scope)
         documents, origins = [], {}
         for _, chunk in _chunks(output):
