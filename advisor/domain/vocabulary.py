@@ -45,6 +45,25 @@ POD_TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The restartPolicy each controller's Pod template may have (the API server refuses any other);
+# a bare Pod takes any of the three.
+RESTART_POLICIES_OF: dict[str, tuple[str, ...]] = {
+    "Deployment": ("Always",), "ReplicaSet": ("Always",), "ReplicationController": ("Always",),
+    "StatefulSet": ("Always",), "DaemonSet": ("Always",),
+    "Job": ("OnFailure", "Never"), "CronJob": ("OnFailure", "Never"),
+}
+
+# apiVersions of the kinds that hold Pods that Kubernetes no longer serves, and the release
+# that removed each (what the API server answers "no matches for kind" for).
+REMOVED_API_VERSIONS: dict[tuple[str, str], str] = {
+    **{("extensions/v1beta1", kind): "1.16" for kind in ("Deployment", "DaemonSet", "ReplicaSet")},
+    **{("apps/v1beta1", kind): "1.16" for kind in ("Deployment", "StatefulSet")},
+    **{("apps/v1beta2", kind): "1.16" for kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")},
+    ("batch/v1beta1", "CronJob"): "1.25",
+    ("batch/v2alpha1", "CronJob"): "1.21",
+}
+
+
 def pod_template_path(kind: str | None) -> tuple[str, ...] | None:
     """Where a kind keeps its Pod (template); () for a bare Pod, None for a kind without Pods."""
     return POD_TEMPLATE_PATHS.get(kind)

@@ -19,13 +19,13 @@ from advisor.domain.vocabulary import HELPER_ROLES, LONG_RUNNING_KINDS, REPLICAT
 from advisor.engine.placement import NATIVE_SIDECARS_FROM
 from advisor.review import addresses, images
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
-from advisor.review.objects import ManifestObject
+from advisor.review.objects import ManifestObject, selects
 from advisor.system.errors import KnowledgeBaseError
 
 # Volume claims one node at a time can mount: a Deployment with one cannot add replicas.
 _ONE_NODE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})
 # Engine findings that mean the same thing in a manifest and are passed on as they are.
-PASSED_ON = ("mutable-image-tag", "resources-unset", "single-replica")
+PASSED_ON = ("mutable-image-tag", "single-replica")
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,49 @@ def engine_findings(s: Subject, rec: Recommendation) -> Iterator[Hit]:
                 yield Hit(finding.id, finding.message, container, line=s.obj.doc.line(container.path + field))
 
 
+@check("resources-unset")
+def resources_unset(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    """A container without a CPU or a memory request (a limit set alone is its own request, as Kubernetes
+    defaults it), told all it misses of what the fix asks for: the requests and a memory limit. With
+    both requests set, a missing memory limit alone is left to the team: a finding of its own would
+    be a policy, not a design mistake."""
+    for c in s.containers:
+        written, missing = resources_of(c.spec)
+        if not {"CPU request", "memory request"} & set(missing):
+            continue
+        if not written:
+            message = (f"{c.name} declares no CPU or memory: the scheduler cannot place it by need and it is the "
+                       f"first to be evicted under pressure")
+        else:
+            effects = {"CPU request": "it may get no CPU time when the node is busy",
+                       "memory request": "the scheduler places it as if it needed no memory",
+                       "memory limit": "it can take the node's memory until the kernel kills a process, maybe "
+                                       "another Pod's"}
+            message = (f"{c.name} sets {_listed(written)} but no {_listed(missing, 'or')}: "
+                       + "; ".join(f"without a {m}, {effects[m]}" for m in missing))
+        line = s.obj.doc.line(c.path + ("resources",)) if written else c.line
+        yield Hit("resources-unset", message, c, line=line)
+
+
+def resources_of(spec: dict) -> tuple[list[str], list[str]]:
+    """(what a container sets, what it misses) of a CPU request, a memory request and a memory limit."""
+    resources = spec.get("resources") if isinstance(spec.get("resources"), dict) else {}
+    requests = resources.get("requests") if isinstance(resources.get("requests"), dict) else {}
+    limits = resources.get("limits") if isinstance(resources.get("limits"), dict) else {}
+    written = [f"{resource} {level}" for level, values in (("request", requests), ("limit", limits))
+               for resource in ("CPU", "memory") if values.get(resource.lower()) is not None]
+    def requested(resource: str) -> bool:
+        return requests.get(resource) is not None or limits.get(resource) is not None
+
+    missing = [name for name, have in (("CPU request", requested("cpu")), ("memory request", requested("memory")),
+                                       ("memory limit", limits.get("memory") is not None)) if not have]
+    return [f"a {w}" for w in written], missing
+
+
+def _listed(items: list[str], last: str = "and") -> str:
+    return ", ".join(items[:-1]) + f" {last} " + items[-1] if len(items) > 1 else items[0]
+
+
 def one_node_claim(s: Subject) -> str | None:
     """The claim (or Recreate strategy) that keeps a Deployment to one node at a time, worded."""
     volumes = s.pod_spec.get("volumes") if isinstance(s.pod_spec.get("volumes"), list) else []
@@ -163,7 +206,7 @@ def colocation(s: Subject, rec: Recommendation) -> Iterator[Hit]:
                       f"volume, localhost in its env or args, or the annotation pod-advisor.io/same-node.{c.name})",
                       c, guess=_joined(c.purpose_why, s.main_why))
         elif c.uses_localhost and c.tie.evidence:
-            ports = ", ".join(map(str, c.ports)) or "its port"
+            ports = ", ".join(map(str, dict.fromkeys(c.ports))) or "its port"  # 53 for TCP and UDP: once
             yield Hit("network-services-in-one-pod",
                       f"{c.name} serves {ports} and {main.name} talks to it over localhost only because they "
                       f"share a Pod: two services that just call each other belong in two Pods. Run {c.name} "
@@ -251,6 +294,15 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
                   f"{s.obj.name}'s Service {name!r} is not headless ({service.file}:{service.line()}): "
                   f"with a virtual IP, the Pods get no DNS names of their own. Set clusterIP: None on it "
                   f"(or create a second, headless Service for spec.serviceName)", line=line)
+    elif not selects(service, s.labels):
+        selector = service.get("spec", "selector")
+        said = (", ".join(f"{k}: {v}" for k, v in selector.items()) if isinstance(selector, dict) and selector
+                else None)
+        why = f"its selector ({said}) is not among their labels" if said else "it has no selector"
+        yield Hit("statefulset-without-headless-service",
+                  f"{s.obj.name}'s headless Service {name!r} ({service.file}:{service.line()}) does not select its "
+                  f"Pods: {why}, so the Pods get no DNS names through it. Give the Service a selector that "
+                  f"the Pod template's labels match", line=line)
 
 
 def named_service(s: Subject, name: str) -> ManifestObject | None:
@@ -339,8 +391,9 @@ def readiness_probe_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     for c in targeted or [s.main]:
         if c.spec.get("readinessProbe"):
             continue
-        names = ", ".join(svc.name for svc in services[:3]) + (
-            f" and {len(services) - 3} more" if len(services) > 3 else "")  # a Pod selected by thousands
+        named = list(dict.fromkeys(svc.name for svc in services))  # each name once
+        names = ", ".join(named[:3]) + (
+            f" and {len(named) - 3} more" if len(named) > 3 else "")  # a Pod selected by thousands
         port = f"on port {c.ports[0]}" if c.ports else "on its port"
         yield Hit("readiness-probe-missing",
                   f"{c.name} serves behind the Service {names} but has no readinessProbe: it gets traffic as "
