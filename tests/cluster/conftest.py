@@ -52,9 +52,14 @@ class Cluster:
         """A new namespace with ``labels``, once its ServiceAccount default is there (Pods need it)."""
         namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
         self.kubectl("create", "-f", "-", stdin=yaml.safe_dump(namespace))
-        self.wait_for(lambda: self.kubectl("get", "serviceaccount", "default", "-n", name, check=False).returncode == 0,
-                      f"ServiceAccount default in namespace {name}")
-        return name
+        return self.ready_for_pods(name)
+
+    def ready_for_pods(self, namespace: str) -> str:
+        """``namespace``, once the controllers gave it the ServiceAccount default that Pods run as."""
+        self.wait_for(lambda: self.kubectl("get", "serviceaccount", "default", "-n", namespace,
+                                           check=False).returncode == 0,
+                      f"ServiceAccount default in namespace {namespace}")
+        return namespace
 
     @staticmethod
     def wait_for(condition, what: str, seconds: float = 120) -> None:
