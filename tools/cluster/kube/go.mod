@@ -1,3 +1,5 @@
+// kube-apiserver and kube-controller-manager of the release tools/apicheck pins, built by
+// tools/cluster/build as the tools below. Keep k8s.io/kubernetes and the replaces at apicheck's.
 module pod-advisor/tools/cluster/kube
 
 go 1.26.0
