@@ -124,7 +124,7 @@ class Reviewer:
                     suppressed=suppressor(hit.id, container.name if container else None),
                 ))
         findings.sort(key=lambda f: (f.line, -SEVERITY_ORDER[f.severity], f.id))
-        review = ObjectReview(ref, findings, rec, subject.answers)
+        review = ObjectReview(ref, findings, rec, subject.answers, intent=subject.intent)
         if options.suggest:
             self._suggest(subject, rec, review, notes)
         return review
@@ -133,7 +133,9 @@ class Reviewer:
         """Attach the corrected design, if there is one and a cluster would accept it."""
         from advisor.review.suggest import problems, suggest
 
-        written = suggest(subject, rec, review.active, self.advisor.evaluate)
+        withheld: list[str] = []
+        written = suggest(subject, rec, review.active, self.advisor.evaluate, withheld)
+        notes += [Note(subject.obj.file, subject.obj.line(), f"--suggest: {reason}") for reason in withheld]
         if written is None:
             return
         refused = problems(written, subject)
