@@ -270,3 +270,15 @@ def test_names_in_a_message_are_listed_once():
                              ReviewOptions())
     [finding] = [f for f in report.findings if f.id == "readiness-probe-missing"]
     assert finding.message.count("echo-1") == 1
+
+
+def test_a_bare_localhost_in_a_database_variable_beside_a_database_is_the_tie_to_it():
+    text = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: blog}\nspec:\n  replicas: 2\n"
+            "  selector: {matchLabels: {app: blog}}\n  template:\n    metadata: {labels: {app: blog}}\n    spec:\n"
+            "      containers:\n        - name: blog\n          image: wordpress:6.6-php8.2\n"
+            "          env: [{name: WORDPRESS_DB_HOST, value: 127.0.0.1}]\n"
+            "          resources: {requests: {cpu: 10m, memory: 16Mi}}\n"
+            "        - name: mysql\n          image: mysql:8.4\n"
+            "          resources: {requests: {cpu: 10m, memory: 16Mi}}\n")
+    tie = subject_of(text).container("mysql").tie
+    assert tie.kind == "localhost" and tie.evidence and "WORDPRESS_DB_HOST" in tie.why

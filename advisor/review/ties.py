@@ -244,11 +244,20 @@ def _named_in(where: str, others: Iterable[Member]) -> list[Member]:
     if not where.startswith("env "):
         return []
     variable = where[4:].lower()
+    parts = set(re.split(r"[^a-z0-9]+", variable))
     found = []
     for member in others:
         words = {member.name.lower(), images.base_name(member.image)}
         words |= {w for w in images.DEFAULT_PORTS if w in images.repository(member.image)}
         if any(len(w) >= 3 and w in variable for w in words):
             found.append(member)
+        elif images.is_separate_service(member.family) and parts & (_CACHE_WORDS if images.is_cache(member.image)
+                                                                    else _DATABASE_WORDS):
+            found.append(member)  # WORDPRESS_DB_HOST=127.0.0.1 beside a MySQL, DB=localhost beside a Mongo
     return found
+
+
+# What a variable calls the database or the cache it addresses: DB_HOST, WORDPRESS_DB_HOST, CACHE_ADDR.
+_DATABASE_WORDS = frozenset({"db", "database", "sql", "datasource"})
+_CACHE_WORDS = frozenset({"cache", "kv"})
 
