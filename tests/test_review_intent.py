@@ -282,3 +282,17 @@ def test_a_bare_localhost_in_a_database_variable_beside_a_database_is_the_tie_to
             "          resources: {requests: {cpu: 10m, memory: 16Mi}}\n")
     tie = subject_of(text).container("mysql").tie
     assert tie.kind == "localhost" and tie.evidence and "WORDPRESS_DB_HOST" in tie.why
+
+
+def test_a_split_service_also_exposes_the_port_its_caller_uses_when_another_is_declared():
+    text = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: demo}\nspec:\n  replicas: 2\n"
+            "  selector: {matchLabels: {app: demo}}\n  template:\n    metadata: {labels: {app: demo}}\n    spec:\n"
+            "      containers:\n        - name: db\n          image: mongo:7.0\n"
+            "          args: [--rest]\n          ports: [{containerPort: 28017}]\n"
+            "          resources: {requests: {cpu: 10m, memory: 16Mi}}\n"
+            "        - name: api\n          image: registry.example.com/team/api:1.0\n"
+            "          env: [{name: DB, value: localhost}]\n"
+            "          resources: {requests: {cpu: 10m, memory: 16Mi}}\n")
+    [review] = REVIEWER.review(parse_inputs([("p.yaml", text)]), ReviewOptions(suggest=True)).objects
+    [service] = [o for o in review.added if o["kind"] == "Service"]
+    assert {p["targetPort"] for p in service["spec"]["ports"]} == {28017, 27017}

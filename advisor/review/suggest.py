@@ -231,7 +231,7 @@ def _split(draft: _Draft, c: ManifestContainer, rec: Recommendation) -> bool:
         del spec[placement]
     container = copy.deepcopy(c.spec)
     container.pop("restartPolicy", None)  # a native sidecar becomes the main container of its own Pod
-    ports = _service_ports(container, _listening(c, draft.subject))
+    ports = _service_ports(container, _listening(c, draft.subject), _called_on(c))
     if plan.service and ports and not container.get("readinessProbe"):
         # behind a Service now: traffic only once it answers, as the starter manifests have it
         container["readinessProbe"] = {"tcpSocket": {"port": ports[0]["targetPort"]}}
@@ -260,9 +260,20 @@ def _listening(c: ManifestContainer, subject: Subject) -> int | None:
     return None
 
 
-def _service_ports(container: dict, listening: int | None = None) -> list[dict]:
+def _called_on(c: ManifestContainer) -> int | None:
+    """The port the main container calls ``c`` on over localhost: the one its address names, else (``DB=localhost``)
+    the default port of ``c``'s image."""
+    tie = c.tie
+    if tie is None or tie.kind != "localhost" or not tie.evidence:
+        return None
+    defaults = images.default_ports(c.image)
+    return tie.port or (defaults[0] if defaults else None)
+
+
+def _service_ports(container: dict, listening: int | None = None, called: int | None = None) -> list[dict]:
     """The Service ports for a container: those it declares, else the port it is told to listen on, else its
-    image's default (declared for it): a Service must send traffic where the process listens."""
+    image's default (declared for it); and the port its caller uses, if that is another: a Service must send
+    traffic where the process listens, and where its client calls it."""
     declared = [p for p in container.get("ports") or [] if isinstance(p, dict) and isinstance(p.get("containerPort"), int)]
     if not declared:
         defaults = images.default_ports(str(container.get("image") or ""))
@@ -270,6 +281,9 @@ def _service_ports(container: dict, listening: int | None = None) -> list[dict]:
         if port:
             declared = [{"containerPort": port}]
             container["ports"] = declared
+    if called and called not in {p["containerPort"] for p in declared}:
+        declared = declared + [{"containerPort": called}]
+        container["ports"] = declared
     return _as_service_ports(declared)
 
 
