@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import yaml
 
 from conftest import FIXTURES
@@ -296,3 +298,15 @@ def test_a_split_service_also_exposes_the_port_its_caller_uses_when_another_is_d
     [review] = REVIEWER.review(parse_inputs([("p.yaml", text)]), ReviewOptions(suggest=True)).objects
     [service] = [o for o in review.added if o["kind"] == "Service"]
     assert {p["targetPort"] for p in service["spec"]["ports"]} == {28017, 27017}
+
+
+_PIECES = list("abc ;&|()$`'\"{}[]<>\\#!=*\n\t01") + [
+    "while ", "do ", "done", "if ", "then ", "fi", "$((", "))", "sleep ", "exit ", "case ", "esac", "for ((",
+    "[[ ", " ]]", "exec ", "killall ", ". /s.sh "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(script=st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_any_script_text_gets_a_verdict_and_never_raises(script):
+    runtime = runtime_of({"command": ["sh", "-c", script]}, read_file=lambda path: script)
+    assert runtime.runs in ("endless", "finishes", None)
