@@ -24,7 +24,7 @@ import yaml
 from conftest import FIXTURES
 from advisor.review import ReviewOptions, Reviewer
 from advisor.review.facts import describe
-from advisor.review.intent import EXEC_BOX, FINISHES, PREPARED, UNKNOWN, UNTIL_STOPPED
+from advisor.review.intent import EXEC_BOX, FINISHES, PREPARED, UNTIL_STOPPED
 from advisor.review.objects import parse_inputs, read_inputs
 from advisor.review.runtime import runtime_of
 

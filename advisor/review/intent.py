@@ -10,7 +10,6 @@ what it rests on and a reader can check it:
 rank evidence
 ==== ===================================================================================
 100  the object's kind, or an owner reference: stated, not guessed
- 90  a CI server creates and deletes the Pod for one build (a Jenkins agent)
  80  a container keeps its standard input open (``stdin``, ``tty``): a box to attach to
  70  the main container's own command, probe or port (advisor.review.runtime)
  65  a server beside a container that prepares what it serves (they share a volume)
@@ -21,6 +20,9 @@ rank evidence
  30  the only container whose command is known only waits
  20  generateName: the Pod is made anew each time, by a tool or a script
 ==== ===================================================================================
+
+Apart from the ranks, ``owner`` records a CI server that creates the Pod for one build and
+deletes it after (a Jenkins agent): it is the Pod's controller, so none is recommended.
 
 The strongest evidence decides. What the main container is comes from the same
 evidence (advisor.review.facts): a server over a container that prepares its content,
@@ -42,8 +44,8 @@ VERDICTS = (UNTIL_STOPPED, FINISHES, EXEC_BOX, UNKNOWN)
 SAYING = {UNTIL_STOPPED: "it runs until stopped", FINISHES: "its work finishes",
           EXEC_BOX: "it is a box to exec into or attach to", UNKNOWN: "what it is for is not known"}
 
-STATED, CREATED_BY_CI, INTERACTIVE, COMMAND, PREPARED, IMAGE, POLICY, SERVICE, SIBLING, WAITING_SIBLING, GENERATED = (
-    100, 90, 80, 70, 65, 60, 50, 40, 35, 30, 20)
+STATED, INTERACTIVE, COMMAND, PREPARED, IMAGE, POLICY, SERVICE, SIBLING, WAITING_SIBLING, GENERATED = (
+    100, 80, 70, 65, 60, 50, 40, 35, 30, 20)
 
 # Environment variables that the Jenkins Kubernetes plugin gives each agent it creates.
 _JENKINS_AGENT_ENV = ("JENKINS_SECRET", "JENKINS_AGENT_NAME", "JENKINS_NAME", "JENKINS_AGENT_WORKDIR")

@@ -217,7 +217,6 @@ class _Judge:
 
     def _words(self, words: list[str]) -> _Verdict:
         program = _base(words[0])
-        text = " ".join(words)
         if program in ("exit", "return"):
             status = words[1] if len(words) > 1 else "0"
             failing = status.isdigit() and status != "0"
