@@ -126,7 +126,7 @@ class Reviewer:
                 ))
         # what the API server would refuse first: nothing else matters until the object is accepted
         findings.sort(key=lambda f: (f.id != REFUSED, f.line, -SEVERITY_ORDER[f.severity], f.id))
-        review = ObjectReview(ref, findings, rec, subject.answers)
+        review = ObjectReview(ref, findings, rec, subject.answers, intent=subject.intent)
         if options.suggest:
             self._suggest(subject, rec, review, notes)
         return review
@@ -134,7 +134,9 @@ class Reviewer:
     def _suggest(self, subject: Subject, rec, review: ObjectReview, notes: list[Note]) -> None:
         """Attach the corrected design, if there is one and a cluster would accept it."""
 
-        written = suggest(subject, rec, review.active, self.advisor.evaluate)
+        withheld: list[str] = []
+        written = suggest(subject, rec, review.active, self.advisor.evaluate, withheld)
+        notes += [Note(subject.obj.file, subject.obj.line(), f"--suggest: {reason}") for reason in withheld]
         if written is None:
             return
         refused = problems(written, subject)
