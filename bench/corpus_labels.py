@@ -16,8 +16,8 @@ import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from advisor.errors import InputError, Problem
-from advisor.yamlsource import parse_document, read_text
+from advisor.system.errors import InputError, Problem
+from advisor.system.yamlsource import parse_document, read_text
 
 # The checks every linter has; precision is asked of the others, the design findings
 # that are pod-advisor's reason to exist.

@@ -45,12 +45,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools" / "apicheck"))
 
-from advisor.answers import answers_from_data  # noqa: E402
-from advisor.core import advise  # noqa: E402
-from advisor.errors import InputError  # noqa: E402
+from advisor.answers.load import answers_from_data  # noqa: E402
+from advisor.engine import evaluate  # noqa: E402
+from advisor.engine.feasible import infeasible  # noqa: E402
+from advisor.system.errors import InputError  # noqa: E402
 from advisor.manifests.build import build_documents  # noqa: E402
-from advisor.manifests.validate import (  # noqa: E402
-    object_problems, pod_security_problems, pod_template_path)
+from advisor.domain.vocabulary import pod_template_path  # noqa: E402
+from advisor.manifests.validate import object_problems, pod_security_problems
 from apicheck_verdicts import BINARY, Verdict, run  # noqa: E402
 
 # -- random answer files ----------------------------------------------------------------
@@ -221,7 +222,10 @@ def build(design: Design) -> tuple[str, list[Checked] | str]:
         answers = answers_from_data(copy.deepcopy(design.data), "<generated>")
     except InputError as exc:
         return "invalid", str(exc.problems[0])
-    recommendation = advise(answers)
+    recommendation = evaluate(answers)
+    limits = infeasible(recommendation)  # names and counts Kubernetes would not take
+    if limits:
+        return "refused", f"<generated>: {limits[0]}"
     try:
         built = build_documents(recommendation, design.allow_root)
     except InputError as exc:
@@ -238,12 +242,10 @@ def build(design: Design) -> tuple[str, list[Checked] | str]:
 
 
 def build_anyway(design: Design) -> list[Checked]:
-    """The objects of a design the builder refuses, written with its checks of names and counts skipped."""
+    """The objects of a design the advice refuses, written with its checks of names and counts skipped."""
     from unittest import mock
 
-    from advisor.manifests import build as builder
-
-    with mock.patch.object(builder, "_check_names", lambda recommendation: None):
+    with mock.patch.dict(globals(), {"infeasible": lambda recommendation: []}):
         return build(design)[1]
 
 

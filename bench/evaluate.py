@@ -35,7 +35,7 @@ def cold(runs: int) -> list[float]:
 
 
 def warm(count: int) -> tuple[float, float]:
-    from advisor.answers import load_answers
+    from advisor.answers.load import load_answers
     from advisor.engine import Advisor
 
     start = time.perf_counter()
@@ -49,7 +49,7 @@ def warm(count: int) -> tuple[float, float]:
 
 
 def help_imports() -> list[str]:
-    code = ("import sys; from advisor.cli import main; main(['--help']); "
+    code = ("import sys; from advisor.cli.main import main; main(['--help']); "
             "print(','.join(sorted({m.split('.')[0] for m in sys.modules})))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     return out.strip().splitlines()[-1].split(",")

@@ -3,7 +3,7 @@
     python bench/fuzz.py                    # 1,000 examples per property
     python bench/fuzz.py -n 5000 -k review  # 5,000 examples of the properties matching "review"
 
-The suite runs each property of tests/test_properties.py on a bounded, repeatable few
+The suite runs each property of tests/properties/test_properties.py on a bounded, repeatable few
 examples (the "suite" Hypothesis profile); this runs them under the "fuzz" profile:
 N examples each, freshly random every run, and reports per property how many examples
 ran, how many passed and how long it took, then the failures with the smallest input
@@ -29,7 +29,7 @@ def main() -> int:
     parser.add_argument("-k", default=None, help="only the properties whose names match (pytest -k)")
     args = parser.parse_args()
     environ = {**os.environ, "HYPOTHESIS_PROFILE": "fuzz", "FUZZ_EXAMPLES": str(args.examples)}
-    command = [sys.executable, "-m", "pytest", str(ROOT / "tests" / "test_properties.py"), "-q", "-p",
+    command = [sys.executable, "-m", "pytest", str(ROOT / "tests" / "properties" / "test_properties.py"), "-q", "-p",
                "no:cacheprovider", "--hypothesis-show-statistics", "-o", "addopts="]
     if args.k:
         command += ["-k", args.k]

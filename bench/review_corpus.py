@@ -48,8 +48,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from corpus_labels import GENERIC_IDS, is_design, load_labels, precision  # noqa: E402
 from corpus_linters import OVERLAP, RUNNERS, TOOLS  # noqa: E402
 
-from advisor.errors import InputError  # noqa: E402
-from advisor.fileio import write_atomic  # noqa: E402
+from advisor.system.errors import InputError  # noqa: E402
+from advisor.system.fileio import write_atomic  # noqa: E402
 from advisor.review import ReviewOptions, Reviewer  # noqa: E402
 from advisor.review.objects import parse_inputs, read_inputs  # noqa: E402
 

@@ -15,7 +15,7 @@ primitive is one small prompt_toolkit Application that
 - once answered, leaves one line on screen: the question and the answer.
 
 Nothing here knows about Kubernetes: a text field takes a ``parse`` function that
-returns the value or raises ``ValueError`` (an ``advisor.questions.Invalid`` is one)
+returns the value or raises ``ValueError`` (an ``advisor.kb.questions.Invalid`` is one)
 whose message is shown under the field, with its ``hint`` if it has one.
 """
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from advisor.render.text import wrap
+from advisor.system.text import wrap
 
 MARGIN = 3  # ChoiceInput's list has 3 columns of padding left and 1 right
 MARK = 6  # then the selection mark and the number: "> 1. "

@@ -24,9 +24,13 @@ import os
 import shlex
 from dataclasses import dataclass
 
-from advisor.questions import Invalid, Question
-
-from .prompts import Back, Terminal, ask_choice, ask_text, ask_yes_no
+from advisor.answers.load import answers_from_data, answers_to_data, dump_answers
+from advisor.kb.knowledge import knowledge_base
+from advisor.kb.questions import Invalid, Question
+from advisor.system.errors import InputError
+from advisor.system.failure import INTERNAL
+from advisor.system.fileio import write_files
+from dialogs.prompts import Back, Terminal, ask_choice, ask_text, ask_yes_no
 
 EARLY = ("environment",)  # workload questions asked before the containers: they frame the rest
 ADVICE = "show-the-advice"
@@ -58,7 +62,6 @@ class Step:
 
 def starting_data(answers) -> dict:
     """Answer data (file-shaped) from a loaded answer file, the main container first."""
-    from advisor.answers import answers_to_data
 
     data = answers_to_data(answers)
     containers = data["containers"]
@@ -76,8 +79,6 @@ class Wizard:
         """``start``: answer data to offer as the defaults (see ``starting_data``), read from ``origin``;
         ``save_answers``/``manifest``: paths to write to without asking where."""
         if questions is None:
-            from advisor.knowledge import knowledge_base
-
             questions = knowledge_base().questions
         self.env = env
         self.terminal = terminal
@@ -113,8 +114,6 @@ class Wizard:
                 self.interview(chosen, target=chosen)
                 problems = []  # changed: checked again when the advice is asked for
                 continue
-            from advisor.answers import answers_from_data
-            from advisor.errors import InputError
 
             try:
                 answers = answers_from_data(self.file_data(), source="<wizard>")
@@ -318,7 +317,9 @@ class Wizard:
         InputError when Kubernetes would not take the objects (a name too long for a CronJob):
         the review shows why. A manifest that fails its own checks is a defect of ours: said at
         once, and only the answers can be saved."""
-        from advisor.core import advise
+        # Imported when the advice is asked for, not when the wizard opens: the engine and the
+        # manifest writer take longer to load than the first question takes to show.
+        from advisor.engine.advise import advise
         from advisor.manifests import InvalidManifest, build_manifest
 
         self.answers = answers
@@ -327,11 +328,11 @@ class Wizard:
             self.manifest_text = build_manifest(self.recommendation, comments=True, allow_root=False)
         except InvalidManifest as exc:
             self.manifest_text = None
-            self.say(f"pod-advisor: internal error, please report it: {exc}\nThe manifest cannot be saved; "
+            self.say(f"pod-advisor: {INTERNAL}: {exc}\nThe manifest cannot be saved; "
                      "the answers can.")
 
     def advise(self) -> None:
-        from advisor.commands.render_recommendation import render
+        from advisor.render.recommendation import render
 
         self.say("")
         self.say("The advice")
@@ -345,9 +346,6 @@ class Wizard:
         """Ask where to save (unless given), then write both files: nothing is written before,
         and a file that cannot be written is said and asked for again (the interview is not lost).
         Returns the exit status, or a Back (to the review) from the first question."""
-        from advisor.answers import dump_answers
-        from advisor.errors import InputError
-        from advisor.fileio import write_files
 
         name = self.answers.name
         answers_default, manifest_default = f"{name}.answers.yaml", f"{name}.yaml"

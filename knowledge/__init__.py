@@ -1,1 +1,1 @@
-"""pod-advisor's knowledge base: YAML data shipped with the package (see advisor.knowledge)."""
+"""pod-advisor's knowledge base: YAML data shipped with the package (see advisor.kb.knowledge)."""

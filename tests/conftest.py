@@ -1,35 +1,12 @@
-"""Shared test helpers: run the CLI in process and read what it printed."""
+"""The fixtures every test may use; shared helpers are in tests/helpers/."""
 
 from __future__ import annotations
 
-import io
 import os
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from advisor.cli import main
-from advisor.environment import Environment
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-@dataclass
-class Run:
-    status: int
-    stdout: str
-    stderr: str
-
-
-def run_cli(*argv: str, stdin: str = "", tty: bool = False, environ: dict | None = None) -> Run:
-    out, err = io.StringIO(), io.StringIO()
-    env = Environment(stdin=io.StringIO(stdin), stdout=out, stderr=err,
-                      environ={**os.environ, **(environ or {})}, stdin_isatty=tty, stdout_isatty=tty)
-    status = main(list(argv), env)
-    return Run(status, out.getvalue(), err.getvalue())
+from helpers.cli import run_cli
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -16,7 +16,7 @@ import glob
 import os
 from typing import Iterable, Iterator, Sequence
 
-from ..errors import InputError, Problem
+from advisor.system.errors import InputError, Problem
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 _GLOB_CHARS = frozenset("*?[")

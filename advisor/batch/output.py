@@ -1,5 +1,5 @@
 """Where a batch's results go: standard output, or a file written atomically
-as the results stream (``advisor.fileio.atomic_writer``), so that memory does
+as the results stream (``advisor.system.fileio.atomic_writer``), so that memory does
 not grow with the number of files and a half-written report never appears."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import IO, Iterator
 
-from ..fileio import atomic_writer, to_stdout
-from ..render.visible import VisibleStream
+from advisor.system.fileio import atomic_writer, to_stdout
+from advisor.system.text import VisibleStream
 
 
 @contextmanager

@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..expectations import Mismatch
-from ..recommendation import SEVERITY_ORDER, fails_on
+from advisor.answers.expectations import Mismatch
+from advisor.domain.vocabulary import SEVERITIES as LEAST_FIRST
+from advisor.domain.vocabulary import fails_on
+from advisor.system.failure import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK
 
 # Statuses, best first; the worst decides the exit status.
 OK, FLAGGED, MISMATCH, INVALID, FAILED = "ok", "flagged", "mismatch", "invalid", "error"
 STATUSES = (OK, FLAGGED, MISMATCH, INVALID, FAILED)
-EXIT_STATUS = {OK: 0, FLAGGED: 1, MISMATCH: 1, INVALID: 2, FAILED: 3}
-SEVERITIES = tuple(sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True))  # error first
+EXIT_STATUS = {OK: EXIT_OK, FLAGGED: EXIT_FINDINGS, MISMATCH: EXIT_FINDINGS, INVALID: EXIT_INVALID, FAILED: EXIT_INTERNAL}
+SEVERITIES = tuple(reversed(LEAST_FIRST))  # error first, as the summary's columns show them
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The experta rule engine: facts, rules by concern, and the Advisor that runs them."""
 
-from .advisor import Advisor, evaluate
+from advisor.engine.advisor import Advisor, evaluate
 
 __all__ = ["Advisor", "evaluate"]

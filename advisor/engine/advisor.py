@@ -7,19 +7,19 @@ thread-safe nor picklable, so each process (or batch worker) builds its own.
 
 from __future__ import annotations
 
-from ..errors import KnowledgeBaseError
-from ..knowledge import KnowledgeBase, knowledge_base
-from ..model import Answers, image_reference
-from ..recommendation import Recommendation
-from .base import AdvisorEngine
-from .controller import ControllerRules
-from .facts import Container, Relation, Workload
-from .findings import FindingRules
-from .grouping import GroupingRules
-from .placement import PlacementRules
-from .registry import rules_of
-from .roles import RoleRules
-from .service import ServiceRules
+from advisor.domain.model import Answers, image_reference
+from advisor.domain.recommendation import Recommendation
+from advisor.engine.base import AdvisorEngine
+from advisor.engine.controller import ControllerRules
+from advisor.engine.facts import Container, Relation, Workload
+from advisor.engine.findings import FindingRules
+from advisor.engine.grouping import GroupingRules
+from advisor.engine.placement import PlacementRules
+from advisor.engine.registry import rules_of
+from advisor.engine.roles import RoleRules
+from advisor.engine.service import ServiceRules
+from advisor.kb.knowledge import KnowledgeBase, knowledge_base
+from advisor.system.errors import KnowledgeBaseError
 
 
 class PodAdvisorEngine(GroupingRules, RoleRules, PlacementRules, ControllerRules, ServiceRules, FindingRules,

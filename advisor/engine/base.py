@@ -7,13 +7,11 @@ reason, tied to the firing rule's id and knowledge-base entries) and
 
 from __future__ import annotations
 
-from ..experta_compat import CachedReteMatcher, DepthStrategy, KnowledgeEngine
-from ..knowledge import KnowledgeBase
-from ..model import Answers
-from ..recommendation import SEVERITY_ORDER, ContainerPlan, Finding, Reason, Recommendation, WorkloadPlan
-
-HELPER_ROLES = frozenset({"sidecar", "adapter", "ambassador"})
-BATCH_KINDS = frozenset({"Job", "CronJob"})
+from advisor.domain.model import Answers
+from advisor.domain.recommendation import ContainerPlan, Finding, Reason, Recommendation, WorkloadPlan
+from advisor.domain.vocabulary import SEVERITY_ORDER
+from advisor.engine.experta_compat import CachedReteMatcher, DepthStrategy, KnowledgeEngine
+from advisor.kb.knowledge import KnowledgeBase
 
 
 def shown(value) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ..experta_compat import AS, EXISTS, MATCH, NOT, P
-from .base import BATCH_KINDS
-from .facts import Controller, InPod, OwnWorkload, Workload
-from .registry import rule
+from advisor.domain.vocabulary import BATCH_KINDS, OBJECT, REPLICATED_KINDS, RESTART
+from advisor.engine.experta_compat import AS, EXISTS, MATCH, NOT, P
+from advisor.engine.facts import Controller, InPod, OwnWorkload, Workload
+from advisor.engine.registry import rule
 
 PRODUCTION = "production"
-REPLICATED = P(lambda kind: kind in ("Deployment", "StatefulSet"))
+REPLICATED = P(lambda kind: kind in REPLICATED_KINDS)
 IS_BATCH = P(lambda kind: kind in BATCH_KINDS)
 
 
@@ -23,38 +23,39 @@ class ControllerRules:
                                 production=w["environment"] == PRODUCTION, replicas=w["replicas"], called=False))
         self.conclude(f"{w['name']} runs as a {kind}: {why}", *because, workload=w["name"])
 
-    @rule("bare-pod-for-experiment", AS.w << Workload(environment="experiment"), concern="controller")
+    @rule("bare-pod-for-experiment", AS.w << Workload(environment="experiment"), concern="controller", comment=OBJECT)
     def bare_pod_for_experiment(self, w):
         self._choose("Pod", w, "an experiment needs no controller, and nothing will recreate it",
                      self.workload_answer("environment"))
 
     @rule("cronjob-for-schedule", AS.w << Workload(environment=PRODUCTION, scheduled=True),
-          concern="controller")
+          concern="controller", comment=OBJECT)
     def cronjob_for_schedule(self, w):
         self._choose("CronJob", w, "it runs to completion on a schedule; the CronJob creates a Job each time",
                      self.workload_answer("schedule"))
 
     @rule("job-for-completion", AS.w << Workload(environment=PRODUCTION, scheduled=False, completes=True),
-          concern="controller")
+          concern="controller", comment=OBJECT)
     def job_for_completion(self, w):
-        self._choose("Job", w, "the work runs to completion; a Job retries it until it succeeds",
+        self._choose("Job", w, "the work runs to completion; a Job retries a failed run up to its backoffLimit, "
+                     "then gives up",
                      self.workload_answer("runs_to_completion"))
 
     @rule("daemonset-for-node-agent",
-          AS.w << Workload(environment=PRODUCTION, completes=False, one_per_node=True), concern="controller")
+          AS.w << Workload(environment=PRODUCTION, completes=False, one_per_node=True), concern="controller", comment=OBJECT)
     def daemonset_for_node_agent(self, w):
         self._choose("DaemonSet", w, "one copy must run on every node", self.workload_answer("one_per_node"))
 
     @rule("statefulset-for-identity",
           AS.w << Workload(environment=PRODUCTION, completes=False, one_per_node=False, stable_identity=True),
-          concern="controller")
+          concern="controller", comment=OBJECT)
     def statefulset_for_identity(self, w):
         self._choose("StatefulSet", w, "each replica needs a stable name and storage of its own",
                      self.workload_answer("stable_identity"))
 
     @rule("deployment-by-default",
           AS.w << Workload(environment=PRODUCTION, completes=False, one_per_node=False, stable_identity=False),
-          concern="controller")
+          concern="controller", comment=OBJECT)
     def deployment_by_default(self, w):
         self._choose("Deployment", w, "a long-running service with interchangeable replicas",
                      self.workload_answer("runs_to_completion"), self.workload_answer("one_per_node"),
@@ -71,25 +72,25 @@ class ControllerRules:
         self.conclude(f"{o['name']} runs as a {kind} of its own: {why}",
                       self.container_answer(o["index"], key), workload=o["name"])
 
-    @rule("separate-statefulset", AS.o << OwnWorkload(stable_identity=True), concern="controller")
+    @rule("separate-statefulset", AS.o << OwnWorkload(stable_identity=True), concern="controller", comment=OBJECT)
     def separate_statefulset(self, o):
         self._separate("StatefulSet", o, "it needs a stable name and storage", "stable_identity")
 
-    @rule("separate-deployment", AS.o << OwnWorkload(stable_identity=False), concern="controller")
+    @rule("separate-deployment", AS.o << OwnWorkload(stable_identity=False), concern="controller", comment=OBJECT)
     def separate_deployment(self, o):
         self._separate("Deployment", o, "a long-running service of its own", "stable_identity")
 
     # -- restartPolicy and replicas -------------------------------------------
 
     @rule("restart-always-for-long-running",
-          Controller(completes=False, workload=MATCH.workload, kind=MATCH.kind), concern="controller")
+          Controller(completes=False, workload=MATCH.workload, kind=MATCH.kind), concern="controller", comment=RESTART)
     def restart_always_for_long_running(self, workload, kind):
         self.plan_of(workload).restart_policy = "Always"
         self.conclude(f"{workload} uses restartPolicy Always: a long-running process is restarted "
                       f"whenever it exits (in place, on the same node)", f"controller = {kind}", workload=workload)
 
     @rule("restart-on-failure-for-batch",
-          Controller(kind=MATCH.kind & IS_BATCH, keep_failed=False, workload=MATCH.workload), concern="controller")
+          Controller(kind=MATCH.kind & IS_BATCH, keep_failed=False, workload=MATCH.workload), concern="controller", comment=RESTART)
     def restart_on_failure_for_batch(self, kind, workload):
         self.plan_of(workload).restart_policy = "OnFailure"
         self.conclude(f"{workload} uses restartPolicy OnFailure: a failed container restarts in place, and "
@@ -97,7 +98,7 @@ class ControllerRules:
                       self.workload_answer("keep_failed_attempts"), workload=workload)
 
     @rule("restart-never-to-keep-attempts",
-          Controller(kind=MATCH.kind & IS_BATCH, keep_failed=True, workload=MATCH.workload), concern="controller")
+          Controller(kind=MATCH.kind & IS_BATCH, keep_failed=True, workload=MATCH.workload), concern="controller", comment=RESTART)
     def restart_never_to_keep_attempts(self, kind, workload):
         self.plan_of(workload).restart_policy = "Never"
         self.conclude(f"{workload} uses restartPolicy Never: each failed attempt's Pod stays for inspection "
@@ -105,7 +106,7 @@ class ControllerRules:
                       workload=workload)
 
     @rule("restart-never-for-one-off-pod", Controller(kind="Pod", completes=True, workload=MATCH.workload),
-          concern="controller")
+          concern="controller", comment=RESTART)
     def restart_never_for_one_off_pod(self, workload):
         self.plan_of(workload).restart_policy = "Never"
         self.conclude(f"{workload} uses restartPolicy Never: a one-off Pod runs once and ends Succeeded or "
@@ -114,7 +115,7 @@ class ControllerRules:
     @rule("replicas-from-answers",
           Controller(kind=MATCH.kind & REPLICATED, workload=MATCH.workload, replicas=MATCH.replicas,
                      main=MATCH.main, index=MATCH.index),
-          concern="controller")
+          concern="controller", comment=None)
     def replicas_from_answers(self, kind, workload, replicas, main, index):
         self.plan_of(workload).replicas = replicas
         because = self.workload_answer("replicas") if main else self.container_answer(index, "replicas")
@@ -124,7 +125,7 @@ class ControllerRules:
     # -- layout ----------------------------------------------------------------
 
     @rule("multi-container-pod", Controller(main=True, workload=MATCH.workload), EXISTS(InPod()),
-          concern="placement")
+          concern="placement", comment=None)
     def multi_container_pod(self, workload):
         plan = self.plan_of(workload)
         plan.layout = "multi-container"
@@ -133,7 +134,7 @@ class ControllerRules:
                       workload=workload)
 
     @rule("single-container-pod", Controller(main=True, workload=MATCH.workload), NOT(InPod()),
-          concern="placement")
+          concern="placement", comment=None)
     def single_container_pod(self, workload):
         self.plan_of(workload).layout = "single-container"
         self.conclude(f"{workload} is a single-container Pod: no other container needs to share its node, "

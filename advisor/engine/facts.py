@@ -8,7 +8,7 @@ mutable default would be shared between facts and break matching.
 
 from __future__ import annotations
 
-from ..experta_compat import Fact
+from advisor.engine.experta_compat import Fact
 
 
 class Workload(Fact):

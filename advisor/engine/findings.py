@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from ..experta_compat import MATCH, P
-from .base import BATCH_KINDS, HELPER_ROLES
-from .facts import Container, Controller, InPod, OwnWorkload, Placement, Service, Workload
-from .registry import rule
+from advisor.domain.vocabulary import (
+    BATCH_KINDS,
+    CONTAINER,
+    HELPER_ROLES,
+    IMAGE,
+    OBJECT,
+    REPLICAS,
+    REPLICATED_KINDS,
+    RESOURCES,
+    SERVICE,
+)
+from advisor.engine.experta_compat import MATCH, P
+from advisor.engine.facts import Container, Controller, InPod, OwnWorkload, Placement, Service, Workload
+from advisor.engine.registry import rule
 
 HELPER_PURPOSES = frozenset({"ship-logs", "sync-content", "proxy-inbound", "proxy-outbound", "reshape-output"})
 MUTABLE_TAG = P(lambda tag: tag is None or tag == "latest")
 
 
 class FindingRules:
-    @rule("bare-pod", Controller(kind="Pod", workload=MATCH.workload), concern="findings")
+    @rule("bare-pod", Controller(kind="Pod", workload=MATCH.workload), concern="findings", comment=OBJECT)
     def bare_pod(self, workload):
         self.raise_finding(f"{workload} is a bare Pod: if its node fails or it is deleted, nothing recreates "
                            f"it. Fine for an experiment; use a controller for anything that must keep running",
@@ -20,7 +30,7 @@ class FindingRules:
 
     @rule("sidecar-blocks-completion",
           Placement(placement="containers", role=P(lambda role: role in HELPER_ROLES), name=MATCH.name),
-          Controller(main=True, completes=True, kind=MATCH.kind), concern="findings")
+          Controller(main=True, completes=True, kind=MATCH.kind), concern="findings", comment=CONTAINER)
     def sidecar_blocks_completion(self, name, kind):
         self.raise_finding(
             f"{name} is an ordinary container in a Pod that must run to completion: it keeps running after "
@@ -28,7 +38,7 @@ class FindingRules:
             f"it can be a native sidecar; here, make {name} exit when the main container is done",
             (name,), self.answer("kubernetes", self.answers.kubernetes))
 
-    @rule("colocation-vs-scaling", InPod(scales=True, name=MATCH.name, index=MATCH.index), concern="findings")
+    @rule("colocation-vs-scaling", InPod(scales=True, name=MATCH.name, index=MATCH.index), concern="findings", comment=CONTAINER)
     def colocation_vs_scaling(self, name, index):
         self.raise_finding(
             f"{name} must share the Pod of {self.answers.main.name} but also wants its own replica count; "
@@ -36,7 +46,7 @@ class FindingRules:
             (name,), self.container_answer(index, "scales_independently"))
 
     @rule("unrelated-containers", InPod(purpose="separate-service", name=MATCH.name, index=MATCH.index),
-          concern="findings")
+          concern="findings", comment=CONTAINER)
     def unrelated_containers(self, name, index):
         self.raise_finding(
             f"{name} is an application of its own, forced into the Pod of {self.answers.main.name} by a "
@@ -47,7 +57,7 @@ class FindingRules:
     @rule("helper-not-colocated",
           OwnWorkload(purpose=MATCH.purpose & P(lambda p: p in HELPER_PURPOSES), name=MATCH.name,
                       index=MATCH.index),
-          concern="findings")
+          concern="findings", comment=OBJECT)
     def helper_not_colocated(self, purpose, name, index):
         self.raise_finding(
             f"{name} is a {purpose} helper but shares no volume, localhost or node with "
@@ -57,7 +67,7 @@ class FindingRules:
 
     @rule("per-node-completion-conflict",
           Controller(main=True, kind=MATCH.kind & P(lambda kind: kind in BATCH_KINDS)), Workload(one_per_node=True),
-          concern="findings")
+          concern="findings", comment=OBJECT)
     def per_node_completion_conflict(self, kind):
         self.raise_finding(
             f"the work runs to completion and also one per node: a {kind} does not place one Pod on each "
@@ -66,33 +76,36 @@ class FindingRules:
             self.workload_answer("one_per_node"), self.workload_answer("runs_to_completion"))
 
     @rule("single-replica",
-          Controller(production=True, replicas=1, kind=MATCH.kind & P(lambda k: k in ("Deployment", "StatefulSet")),
+          Controller(production=True, replicas=1, kind=MATCH.kind & P(lambda k: k in REPLICATED_KINDS),
                      workload=MATCH.workload, main=MATCH.main, index=MATCH.index),
-          concern="findings")
+          concern="findings", comment=REPLICAS)
     def single_replica(self, kind, workload, main, index):
         because = self.workload_answer("replicas") if main else self.container_answer(index, "replicas")
         names = tuple(c.name for c in self.plan_of(workload).containers)
+        update = ("every rolling update also stops its Pod before the new one starts" if kind == "StatefulSet"
+                  else "a rolling update is not, as the new Pod is ready before the old one stops")
         self.raise_finding(
-            f"{workload} runs a single replica in production: while its Pod is replaced or its node "
-            f"drained, it is down", names, because)
+            f"{workload} runs a single replica in production: when its node fails or is drained, or its Pod "
+            f"crashes, it is down until a new Pod is ready; {update}", names, because)
 
     @rule("mutable-image-tag",
-          Container(tag=MUTABLE_TAG, digest=None, name=MATCH.name, index=MATCH.index), concern="findings")
+          Container(tag=MUTABLE_TAG, digest=None, name=MATCH.name, index=MATCH.index), concern="findings", comment=IMAGE)
     def mutable_image_tag(self, name, index):
         image = self.container(index).image
         self.raise_finding(
             f"{name} uses the image {image!r} without a fixed tag: each node may pull a different version. "
             f"Pin a version tag or a digest", (name,), self.container_answer(index, "image"))
 
-    @rule("resources-unset", Container(has_resources=False, name=MATCH.name, index=MATCH.index), concern="findings")
+    @rule("resources-unset", Container(has_resources=False, name=MATCH.name, index=MATCH.index), concern="findings", comment=RESOURCES)
     def resources_unset(self, name, index):
         self.raise_finding(
-            f"{name} declares no CPU or memory: the scheduler cannot place it by need and it is the first "
-            f"to be evicted under pressure", (name,), f"{self.container(index).path}.resources is not set")
+            f"{name} declares no CPU or memory: the scheduler counts it as needing none, so it may land on a "
+            f"node without room for it, and when the node runs short, using more than it requested puts it "
+            f"first in line for eviction", (name,), f"{self.container(index).path}.resources is not set")
 
     @rule("service-without-ports",
           Service(kind="ClusterIP", workload=MATCH.workload, index=MATCH.index), Container(ports=0, index=MATCH.index),
-          concern="findings")
+          concern="findings", comment=SERVICE)
     def service_without_ports(self, workload, index):
         name = self.container(index).name
         self.raise_finding(

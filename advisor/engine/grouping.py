@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ..experta_compat import MATCH, P
-from .facts import InPod, OwnWorkload, Relation, Workload
-from .registry import rule
+from advisor.domain.vocabulary import CONTAINER, OBJECT
+from advisor.engine.experta_compat import MATCH, P
+from advisor.engine.facts import InPod, OwnWorkload, Relation, Workload
+from advisor.engine.registry import rule
 
 NOT_PREPARE = P(lambda purpose: purpose != "prepare")
 
@@ -19,29 +20,29 @@ class GroupingRules:
     @rule("colocate-shared-volume",
           Relation(shares_volume=True, purpose=MATCH.purpose & NOT_PREPARE, scales=MATCH.scales,
                    index=MATCH.index, name=MATCH.name),
-          concern="grouping")
+          concern="grouping", comment=CONTAINER)
     def colocate_shared_volume(self, index, name, purpose, scales):
-        self._join(index, name, purpose, scales, "a volume is shared only by containers of one Pod",
+        self._join(index, name, purpose, scales, "the emptyDir they share files through belongs to one Pod",
                    "shares_volume")
 
     @rule("colocate-localhost",
           Relation(uses_localhost=True, purpose=MATCH.purpose & NOT_PREPARE, scales=MATCH.scales,
                    index=MATCH.index, name=MATCH.name),
-          concern="grouping")
+          concern="grouping", comment=CONTAINER)
     def colocate_localhost(self, index, name, purpose, scales):
         self._join(index, name, purpose, scales, "only containers of one Pod share localhost", "uses_localhost")
 
     @rule("colocate-same-node",
           Relation(same_node=True, purpose=MATCH.purpose & NOT_PREPARE, scales=MATCH.scales,
                    index=MATCH.index, name=MATCH.name),
-          concern="grouping")
+          concern="grouping", comment=CONTAINER)
     def colocate_same_node(self, index, name, purpose, scales):
-        self._join(index, name, purpose, scales, "only the containers of one Pod are sure to share a node",
-                   "same_node")
+        self._join(index, name, purpose, scales, "only the containers of one Pod share a node for their whole "
+                   "life (Pod affinity puts separate Pods together only when they are scheduled)", "same_node")
 
     @rule("prepare-in-pod",
           Relation(purpose="prepare", scales=MATCH.scales, index=MATCH.index, name=MATCH.name),
-          concern="grouping")
+          concern="grouping", comment=CONTAINER)
     def prepare_in_pod(self, index, name, scales):
         self._join(index, name, "prepare", scales,
                    "it must finish before the main container starts, and only an init container of the "
@@ -51,7 +52,7 @@ class GroupingRules:
           Relation(shares_volume=False, uses_localhost=False, same_node=False,
                    purpose=MATCH.purpose & NOT_PREPARE, index=MATCH.index, name=MATCH.name),
           Workload(environment=MATCH.environment),
-          concern="grouping")
+          concern="grouping", comment=OBJECT)
     def separate_workload(self, index, name, purpose, environment):
         self.declare(OwnWorkload(index=index, name=name, purpose=purpose, environment=environment,
                                  stable_identity=self.container(index).stable_identity))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..experta_compat import MATCH, P
-from .base import HELPER_ROLES
-from .facts import Placement, Role, Workload
-from .registry import rule
+from advisor.domain.vocabulary import CONTAINER, HELPER_ROLES
+from advisor.engine.experta_compat import MATCH, P
+from advisor.engine.facts import Placement, Role, Workload
+from advisor.engine.registry import rule
 
 IS_HELPER = P(lambda role: role in HELPER_ROLES)
 NATIVE_SIDECARS_FROM = 29  # SidecarContainers: alpha (off) in 1.28, on by default from 1.29, GA in 1.33
@@ -15,7 +15,7 @@ class PlacementRules:
     @rule("native-sidecar",
           Role(role=MATCH.role & IS_HELPER, index=MATCH.index, name=MATCH.name),
           Workload(minor=MATCH.minor & P(lambda minor: minor >= NATIVE_SIDECARS_FROM)),
-          concern="placement")
+          concern="placement", comment=CONTAINER)
     def native_sidecar(self, role, index, name, minor):
         self.place(self.main_plan(), index, role, "initContainers", restart_policy="Always")
         self.declare(Placement(index=index, name=name, role=role, placement="initContainers"))
@@ -27,7 +27,7 @@ class PlacementRules:
     @rule("classic-sidecar",
           Role(role=MATCH.role & IS_HELPER, index=MATCH.index, name=MATCH.name),
           Workload(minor=MATCH.minor & P(lambda minor: minor < NATIVE_SIDECARS_FROM)),
-          concern="placement")
+          concern="placement", comment=CONTAINER)
     def classic_sidecar(self, role, index, name, minor):
         self.place(self.main_plan(), index, role, "containers")
         self.declare(Placement(index=index, name=name, role=role, placement="containers"))
@@ -35,7 +35,7 @@ class PlacementRules:
             f"{name} goes in containers: native sidecars are not on by default before Kubernetes 1.29",
             self.answer("kubernetes", self.answers.kubernetes), workload=self.answers.name, container=name)
 
-    @rule("init-container", Role(role="init", index=MATCH.index, name=MATCH.name), concern="placement")
+    @rule("init-container", Role(role="init", index=MATCH.index, name=MATCH.name), concern="placement", comment=CONTAINER)
     def init_container(self, index, name):
         self.place(self.main_plan(), index, "init", "initContainers")
         self.declare(Placement(index=index, name=name, role="init", placement="initContainers"))

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import functools
 
-from ..experta_compat import Rule
+from advisor.domain.vocabulary import CommentPlace
+from advisor.engine.experta_compat import Rule
 
 SALIENCE = {"grouping": 60, "roles": 50, "placement": 40, "controller": 30, "service": 20, "findings": 10}
 
 
-def rule(rule_id: str, *patterns, concern: str):
-    """Declare the experta rule ``rule_id`` of ``concern`` (which orders firing)."""
+def rule(rule_id: str, *patterns, concern: str, comment: CommentPlace | None):
+    """Declare the experta rule ``rule_id`` of ``concern`` (which orders firing).
+
+    ``comment``: where a written manifest says what the rule concluded (a place of
+    advisor.domain.vocabulary), or None when its conclusion needs no comment there (the main
+    container is the first one; a Deployment keeps the replicas asked for). Required, so a new
+    rule cannot go unmentioned by accident."""
 
     def decorate(function):
         @functools.wraps(function)
@@ -31,9 +37,15 @@ def rule(rule_id: str, *patterns, concern: str):
         compiled = Rule(*patterns, salience=SALIENCE[concern])(fire)
         compiled.rule_id = rule_id
         compiled.concern = concern
+        compiled.comment = comment
         return compiled
 
     return decorate
+
+
+def comment_places(engine_class) -> dict[str, str | None]:
+    """{rule id: where its conclusion goes in a manifest} for every rule of an engine class."""
+    return {rule_id: compiled.comment for rule_id, compiled in rules_of(engine_class).items()}
 
 
 def rules_of(engine_class) -> dict[str, object]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..experta_compat import MATCH, P
-from .base import BATCH_KINDS
-from .facts import Controller, InPod, Service, Workload
-from .registry import rule
+from advisor.domain.vocabulary import BATCH_KINDS, OBJECT, SERVICE
+from advisor.engine.experta_compat import MATCH, P
+from advisor.engine.facts import Controller, InPod, Service, Workload
+from advisor.engine.registry import rule
 
 ADDRESSABLE = P(lambda kind: kind in ("Deployment", "DaemonSet", "Pod"))
 IS_BATCH = P(lambda kind: kind in BATCH_KINDS)
@@ -20,7 +20,7 @@ class ServiceRules:
         self.conclude(f"{workload} gets a {kind} Service: {why}", *because, workload=workload)
 
     @rule("headless-service-for-statefulset",
-          Controller(kind="StatefulSet", workload=MATCH.workload, index=MATCH.index), concern="service")
+          Controller(kind="StatefulSet", workload=MATCH.workload, index=MATCH.index), concern="service", comment=SERVICE)
     def headless_service_for_statefulset(self, workload, index):
         self._service(workload, index, "headless",
                       f"a StatefulSet's Pods get their stable DNS names ({workload}-0.{workload}, "
@@ -28,7 +28,7 @@ class ServiceRules:
 
     @rule("clusterip-when-addressed",
           Controller(main=True, kind=MATCH.kind & ADDRESSABLE, workload=MATCH.workload, index=MATCH.index),
-          Workload(addressed=True), concern="service")
+          Workload(addressed=True), concern="service", comment=SERVICE)
     def clusterip_when_addressed(self, kind, workload, index):
         self._service(workload, index, "ClusterIP",
                       "others reach it by the Service's DNS name, never by a Pod IP that changes",
@@ -36,7 +36,7 @@ class ServiceRules:
 
     @rule("clusterip-for-called-workload",
           Controller(main=False, kind="Deployment", called=True, workload=MATCH.workload, index=MATCH.index),
-          concern="service")
+          concern="service", comment=SERVICE)
     def clusterip_for_called_workload(self, workload, index):
         container = self.container(index)
         key = "talks_over_network" if container.talks_over_network else "purpose"
@@ -49,15 +49,16 @@ class ServiceRules:
 
     @rule("no-service-for-batch",
           Controller(main=True, kind=MATCH.kind & IS_BATCH, workload=MATCH.workload), Workload(addressed=True),
-          concern="service")
+          concern="service", comment=OBJECT)
     def no_service_for_batch(self, kind, workload):
-        self.conclude(f"{workload} gets no Service: a {kind}'s Pods come and go with each run, so nothing "
-                      f"can rely on reaching them; have the job call out instead",
+        self.conclude(f"{workload} gets no Service: a {kind}'s Pods come and go with each run, so clients would "
+                      f"find none most of the time; have the job call out instead (Pods of an Indexed Job that "
+                      f"talk to each other use a headless Service for their names)",
                       self.workload_answer("addressed_by_others"), workload=workload)
 
     @rule("service-through-inbound-proxy",
           Service(main=True, workload=MATCH.workload, index=MATCH.index),
-          InPod(purpose="proxy-inbound", index=MATCH.proxy, name=MATCH.name), concern="service")
+          InPod(purpose="proxy-inbound", index=MATCH.proxy, name=MATCH.name), concern="service", comment=SERVICE)
     def service_through_inbound_proxy(self, workload, index, proxy, name):
         ports = self.container(proxy).ports
         if not ports:

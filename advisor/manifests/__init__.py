@@ -16,16 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Collection
 
-from .. import __version__
-from ..recommendation import Recommendation
-from .build import build_documents
-from .validate import pod_security_problems, validate_objects
-from .why import findings_summary
+from advisor import __version__
+from advisor.domain.recommendation import Recommendation
+from advisor.manifests.build import build_documents
+from advisor.manifests.emit import emit_stream, read_stream
+from advisor.manifests.validate import pod_security_problems, validate_objects
+from advisor.manifests.why import findings_summary
+from advisor.system.failure import Internal
 
 __all__ = ["InvalidManifest", "Manifest", "build_manifest", "build_objects", "make_manifest", "validate_objects"]
 
 
-class InvalidManifest(Exception):
+class InvalidManifest(Internal):
     """The objects built for a recommendation fail a check: a defect of pod-advisor, not of the answers."""
 
     def __init__(self, name: str, kubernetes: str, problems: list[str]):
@@ -57,7 +59,6 @@ class Manifest:
 
     def text(self, comments: bool = True) -> str:
         """The YAML stream; it reads back as exactly ``objects`` (else InvalidManifest)."""
-        from .emit import emit_stream, read_stream
 
         if comments:
             text = emit_stream([(d.obj, d.comments) for d in self.documents], self._header())

@@ -12,15 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Collection
 
-from .. import annotations as keys
-from ..errors import InputError, Problem, did_you_mean
-from ..recommendation import ContainerPlan, Recommendation, WorkloadPlan
-from .validate import MAX_NAME, RELAXED_SERVICE_NAMES_FROM, minor_of, service_name_pattern
-from .why import CONTAINER, IMAGE, OBJECT, REPLICAS, RESOURCES, RESTART, SERVICE, Why
+from advisor.domain import annotations as keys
+from advisor.domain.recommendation import ContainerPlan, Recommendation, WorkloadPlan
+from advisor.domain.vocabulary import (
+    API_VERSIONS,
+    CONTAINER,
+    IMAGE,
+    LONG_RUNNING_KINDS,
+    OBJECT,
+    REPLICAS,
+    REPLICATED_KINDS,
+    RESOURCES,
+    RESTART,
+    SERVICE,
+)
+from advisor.manifests.why import Why
+from advisor.system.errors import InputError, Problem, did_you_mean
 
-API_VERSIONS = {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1",
-                "Job": "batch/v1", "CronJob": "batch/v1", "Pod": "v1"}
-LONG_RUNNING = ("Deployment", "StatefulSet", "DaemonSet")
 MANAGED_BY = "pod-advisor"
 NAME_LABEL, PART_OF_LABEL, MANAGED_BY_LABEL = \
     "app.kubernetes.io/name", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"
@@ -36,7 +44,6 @@ STARTING_DEADLINE = 3600  # a run the controller missed may start up to an hour 
 # What a root entrypoint typically needs to set up its files and switch to its own user;
 # all inside the "baseline" Pod Security Standard.
 ROOT_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID", "NET_BIND_SERVICE"]
-MAX_REPLICAS = 2 ** 31 - 1  # spec.replicas is an int32
 
 
 @dataclass
@@ -58,7 +65,6 @@ class Built:
 
 def build_documents(recommendation: Recommendation, allow_root: bool | Collection[str] = False) -> Built:
     """Every object of the recommendation, in order: each workload, then its Service."""
-    _check_names(recommendation)
     names = [c.name for w in recommendation.workloads for c in w.containers]
     if allow_root is True:
         root = frozenset(names)
@@ -90,38 +96,6 @@ def object_labels(part_of: str, name: str) -> dict:
 
 def _source(recommendation: Recommendation) -> str | None:
     return recommendation.answers.source if recommendation.answers is not None else None
-
-
-def _check_names(recommendation: Recommendation) -> None:
-    """Answers the format accepts but Kubernetes would not take as these objects' names or replica counts."""
-    problems = []
-    for plan in recommendation.workloads:
-        mains = [c for c in plan.containers if c.role == "main"]
-        if plan.name == recommendation.name:
-            path = ("name",)
-        else:
-            path = ("containers", plan.main_index, "name")
-        if len(mains) > 1:
-            problems.append(Problem(
-                f"{plan.name!r} names both the workload and a container that gets a workload of its own; "
-                f"rename the container", path=("containers", mains[-1].index, "name")))
-            continue
-        if plan.replicas is not None and plan.replicas > MAX_REPLICAS:
-            where = ("workload", "replicas") if plan.name == recommendation.name else \
-                ("containers", plan.main_index, "replicas")
-            problems.append(Problem(f"{plan.replicas} is more than Kubernetes takes: it counts replicas in 32 "
-                                    f"bits, up to {MAX_REPLICAS}", path=where))
-        limit = MAX_NAME.get(plan.controller, 63)
-        if len(plan.name) > limit:
-            problems.append(Problem(
-                f"{plan.name!r} is too long for a {plan.controller}: Kubernetes adds to its name for the objects "
-                f"it creates, so at most {limit} characters", path=path))
-        if plan.service and not service_name_pattern(minor_of(recommendation.kubernetes)).match(plan.name):
-            problems.append(Problem(
-                f"{plan.name!r} cannot name its Service: a Service's name starts with a letter before Kubernetes "
-                f"1.{RELAXED_SERVICE_NAMES_FROM}", path=path))
-    if problems:
-        raise InputError([Problem(p.message, file=_source(recommendation), path=p.path) for p in problems])
 
 
 class _Writer:
@@ -171,14 +145,19 @@ class _Writer:
                      "spec.timeZone (such as Europe/Berlin) to pin one.")
             spec["concurrencyPolicy"] = "Forbid"
             doc.note(("spec", "concurrencyPolicy"),
-                     "Forbid: when a run is due while the last one still runs, it is skipped, not run "
-                     "beside it.")
+                     "Forbid: a run that comes due while the last one still runs does not start beside it; it "
+                     "counts as missed, and may still start when the last one ends, within "
+                     "startingDeadlineSeconds.")
             spec["startingDeadlineSeconds"] = STARTING_DEADLINE
             doc.note(("spec", "startingDeadlineSeconds"),
-                     "A run the controller missed (it was down, or the cluster was busy) may still start up "
-                     "to an hour late; later than that it is skipped. Raise it if a late run beats none.")
+                     "A missed run (the controller was down, or Forbid held it behind a run still going) may "
+                     "still start up to an hour late; later than that it is skipped. Lower it if a late run is "
+                     "worse than none.")
             spec["successfulJobsHistoryLimit"] = HISTORY_LIMIT
             spec["failedJobsHistoryLimit"] = HISTORY_LIMIT
+            doc.note(("spec", "successfulJobsHistoryLimit"),
+                     f"Keeps the newest {HISTORY_LIMIT} finished Jobs of each outcome, but the Job template's "
+                     f"ttlSecondsAfterFinished deletes any Job a day after it finished, whichever comes first.")
             job = self._job_spec(doc, ("spec", "jobTemplate", "spec"))
             spec["jobTemplate"] = {"metadata": {"labels": self.labels(plan)}, "spec": job}
             path = ("spec", "jobTemplate", "spec", "template")
@@ -213,7 +192,8 @@ class _Writer:
         return doc
 
     def _job_spec(self, doc: Document, path: tuple) -> dict:
-        doc.note(path + ("backoffLimit",), "Retries before the Job counts as failed (the default is 6).")
+        doc.note(path + ("backoffLimit",), "Retries before the Job gives up and counts as failed (the default is "
+                                           "6); a retry starts the work over, so it must be safe to repeat.")
         doc.note(path + ("ttlSecondsAfterFinished",),
                  "A finished Job and its Pods are deleted after a day: time enough to read their logs.")
         return {"backoffLimit": BACKOFF_LIMIT, "ttlSecondsAfterFinished": TTL_AFTER_FINISHED}
@@ -260,7 +240,7 @@ class _Writer:
                 spec[placement] = []
                 for i, c in enumerate(group):
                     spec[placement].append(self.container(plan, c, probed, doc, path + (placement, i)))
-        if plan.controller in ("Deployment", "StatefulSet") and (plan.replicas or 1) > 1:
+        if plan.controller in REPLICATED_KINDS and (plan.replicas or 1) > 1:
             spec["affinity"] = {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{
                 "weight": 100,
                 "podAffinityTerm": {"labelSelector": {"matchLabels": self.selector(plan)},
@@ -298,7 +278,7 @@ class _Writer:
 
     def _probed(self, plan: WorkloadPlan) -> tuple[ContainerPlan, int] | None:
         """The container that receives the Pod's traffic and its port: the Service's target, else the main one."""
-        if not (plan.controller in LONG_RUNNING or plan.controller == "Pod" and plan.restart_policy == "Always"):
+        if not (plan.controller in LONG_RUNNING_KINDS or plan.controller == "Pod" and plan.restart_policy == "Always"):
             return None
         candidates = [plan.main] + [c for c in plan.containers if c.role != "main" and c.role != "init"]
         for port in plan.service_ports:

@@ -23,8 +23,8 @@ import textwrap
 
 import yaml
 
-from ..render.visible import visible
-from ..yamlsource import SAFE_LOADER
+from advisor.system.text import visible
+from advisor.system.yamlsource import SAFE_LOADER
 
 WIDTH = 100
 _ONE_LINE = 1 << 30  # the emitter's line width: a scalar is never folded onto a second line

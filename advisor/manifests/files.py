@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import copy
 
-from ..model import image_reference
-from .build import object_labels, selector_labels
-from .emit import emit_stream
-from .validate import pod_template_path
+from advisor.domain.model import image_reference
+from advisor.domain.vocabulary import pod_template_path
+from advisor.manifests.build import object_labels, selector_labels
+from advisor.manifests.emit import emit_stream
 
 
 def object_file(obj: dict) -> str:

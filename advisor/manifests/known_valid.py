@@ -4,7 +4,7 @@ Checking a starter manifest against kubernetes-validate's schemas means importin
 jsonschema and reading the schemas: most of a ``manifest`` run, spent again on the
 same objects every time the same answers are written out. The outcome is a pure
 function of the object, the Kubernetes version, the schemas and the checking code, so
-an object that passed is remembered (in advisor.cache) under a digest of the object
+an object that passed is remembered (in advisor.system.cache) under a digest of the object
 and the version, in a store keyed by pod-advisor's version, this module's and
 validate.py's code, and the installed kubernetes-validate and jsonschema: an upgrade
 of any of them, or an object that differs by a byte, is checked again. Only passes
@@ -17,7 +17,8 @@ import json
 import os
 from importlib.machinery import PathFinder
 
-from .. import __version__, cache
+from advisor import __version__
+from advisor.system import cache
 
 KIND = "schema-valid"
 MAX_OBJECTS = 1024  # the most recent passes; a bound on the file, far above one user's manifests

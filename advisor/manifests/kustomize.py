@@ -9,11 +9,12 @@ what an environment changes: replicas and image tags.
 
 from __future__ import annotations
 
-from .. import __version__
-from .build import MANAGED_BY, MANAGED_BY_LABEL, PART_OF_LABEL
-from .emit import BlockList, emit_stream
-from .files import image_parts, object_file, pod_containers, replace_labels, yaml_file
-from .why import findings_summary
+from advisor import __version__
+from advisor.domain.vocabulary import REPLICATED_KINDS
+from advisor.manifests.build import MANAGED_BY, MANAGED_BY_LABEL, PART_OF_LABEL
+from advisor.manifests.emit import BlockList, emit_stream
+from advisor.manifests.files import image_parts, object_file, pod_containers, replace_labels, yaml_file
+from advisor.manifests.why import findings_summary
 
 API_VERSION = "kustomize.config.k8s.io/v1beta1"
 FIFO = {"order": "fifo"}  # objects in the order listed (kustomize sorts them by kind otherwise)
@@ -85,7 +86,7 @@ def _overlay(manifest) -> tuple[dict, dict]:
         ("resources",): ["Everything in the base."],
     }
     replicas = [{"name": d.obj["metadata"]["name"], "count": d.obj["spec"]["replicas"]}
-                for d in manifest.documents if d.obj["kind"] in ("Deployment", "StatefulSet")
+                for d in manifest.documents if d.obj["kind"] in REPLICATED_KINDS
                 and "replicas" in d.obj["spec"]]
     if replicas:
         overlay["replicas"] = replicas

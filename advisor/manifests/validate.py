@@ -22,18 +22,22 @@ import functools
 import re
 from typing import Iterable, Iterator
 
-from ..errors import format_path
+from advisor.domain.naming import DNS_LABEL, MAX_NAME, RELAXED_SERVICE_NAMES_FROM, service_name_pattern
+from advisor.domain.vocabulary import (
+    CONTROLLER_KINDS,
+    RESTART_POLICIES_OF,
+    SELECTING_KINDS,
+    minor_of,
+    pod_template_path,
+)
+from advisor.kb.questions import Invalid, check_cron
+from advisor.system.errors import format_path
 
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod")
 _SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-DNS_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
-DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-RELAXED_SERVICE_NAMES_FROM = 36  # a Service's name may start with a digit (RelaxedServiceNameValidation)
 _QUALIFIED_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 _IANA_SVC_NAME = DNS_LABEL  # a port's name: a DNS label, at most 15 characters, with a letter (checked where used)
 # Generated names: a CronJob's Jobs add 11 characters, a StatefulSet's revision label 11.
-MAX_NAME = {"CronJob": 52, "StatefulSet": 52, "Service": 63, "Job": 63, "Pod": 63}
 NATIVE_SIDECARS_FROM = 29  # restartPolicy on init containers: off by default in 1.28
 CONTAINER_RESTART_RULES_FROM = 35  # restartPolicy on any container (ContainerRestartRules, beta, on by default)
 RESTART_POLICIES = ("Always", "OnFailure", "Never")
@@ -54,6 +58,7 @@ SAFE_SYSCTLS = frozenset({"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_rang
                           "net.ipv4.tcp_notsent_lowat"})
 SELINUX_TYPES = frozenset({"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"})
 APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
+# The apps/v1 kinds whose spec.selector is required and must select the Pod template's labels.
 
 
 def validate_objects(objects: Iterable[dict], kubernetes: str) -> list[str]:
@@ -61,7 +66,7 @@ def validate_objects(objects: Iterable[dict], kubernetes: str) -> list[str]:
 
     An object the schemas passed in an earlier run is not schema-checked again (known_valid).
     """
-    from .known_valid import KnownValid
+    from advisor.manifests.known_valid import KnownValid
 
     objects = list(objects)
     problems = []
@@ -79,9 +84,25 @@ def validate_objects(objects: Iterable[dict], kubernetes: str) -> list[str]:
     return problems
 
 
-def object_problems(obj: dict, kubernetes: str) -> list[str]:
-    """What a cluster of ``kubernetes`` refuses in this one object (the checks that need no other object)."""
-    return schema_problems(obj, kubernetes) + list(_object_problems(obj, minor_of(kubernetes)))
+def object_problems(obj: dict, kubernetes: str, promises: bool = True) -> list[str]:
+    """What a cluster of ``kubernetes`` refuses in this one object (the checks that need no other object);
+    with ``promises``, also where it breaks what a starter manifest promises (see ``api_problems``)."""
+    return schema_problems(obj, kubernetes) + list(_object_problems(obj, minor_of(kubernetes), promises))
+
+
+def api_object_problems(obj: dict, kubernetes: str, promises: bool = True) -> list[str]:
+    """What the API server of ``kubernetes`` refuses in this one object beyond its schema (``object_problems``
+    without ``schema_problems``)."""
+    return list(_object_problems(obj, minor_of(kubernetes), promises))
+
+
+def served(obj: dict, kubernetes: str) -> bool:
+    """Whether a cluster of ``kubernetes`` serves the object's apiVersion and kind at all."""
+    try:
+        folder = _schema_folder(kubernetes)
+    except ValueError:
+        return True  # no schemas to say otherwise
+    return _validator(folder, str(obj.get("kind") or ""), str(obj.get("apiVersion") or "")) is not None
 
 
 def describe(obj: dict) -> str:
@@ -116,11 +137,6 @@ def _schema_folder(kubernetes: str) -> str:
         raise ValueError(f"kubernetes-validate has no schemas for Kubernetes {kubernetes} "
                          f"(it has {shipped[0]} to {shipped[-1]})")
     return f"kubernetes-json-schema/v{usable[-1]}-local-strict"
-
-
-def minor_of(version: str) -> int:
-    """29 for "1.29" (or "v1.29")."""
-    return int(version.lstrip("v").split(".")[1])
 
 
 @functools.lru_cache(maxsize=None)
@@ -204,20 +220,25 @@ def _object_problems(obj: dict, minor: int, promises: bool = True) -> Iterator[s
     where = format_path(template_path + ("spec",))
     yield from _pod_spec_problems(spec, where, kind, minor, claims=_claim_names(obj), promises=promises)
     labels = (template.get("metadata") or {}).get("labels") or {}
-    selector = (obj.get("spec") or {}).get("selector")
-    if kind in ("Deployment", "StatefulSet", "DaemonSet"):
-        match = (selector or {}).get("matchLabels") or {}
-        if not match:
+    spec = obj.get("spec") or {}
+    selector = spec.get("selector")
+    if kind in SELECTING_KINDS:
+        if not isinstance(selector, dict) or not selector:
+            yield (f"spec.selector: required: an {obj.get('apiVersion') or 'apps/v1'} {kind} names the labels of "
+                   f"its Pods")
+        elif not selector.get("matchLabels") and not selector.get("matchExpressions"):
             yield "spec.selector.matchLabels: empty; the controller would adopt every Pod of the namespace"
-        elif any(labels.get(k) != v for k, v in match.items()):
+        elif not selector_matches(selector, labels):
             yield "spec.selector does not match the Pod template's labels"
-    elif kind in ("Job", "CronJob") and selector:
+    elif kind == "ReplicationController" and isinstance(selector, dict) and selector:
+        if any(str(labels.get(k)) != str(v) for k, v in selector.items()):
+            yield "spec.selector does not match the Pod template's labels"
+    elif kind == "Job" and selector and spec.get("manualSelector") is not True:
         yield "a Job's selector is generated; setting it needs manualSelector"
 
 
 def _schedule_problems(schedule) -> Iterator[str]:
     """The schedule as the CronJob controller's cron parser takes it (the answer format's cron grammar)."""
-    from ..questions import Invalid, check_cron
 
     if isinstance(schedule, str):
         try:
@@ -237,13 +258,10 @@ def _nulls(value, path) -> Iterator[str]:
             yield from _nulls(item, path + (i,))
 
 
-def service_name_pattern(minor: int) -> re.Pattern:
-    """What a Service's name must match on Kubernetes 1.minor."""
-    return DNS_LABEL if minor >= RELAXED_SERVICE_NAMES_FROM else DNS_1035
-
-
 def _metadata_problems(meta: dict, kind: str | None, where: str, minor: int, promises: bool = True) -> Iterator[str]:
-    if kind is not None:
+    if kind is not None and not meta.get("name") and meta.get("generateName"):
+        pass  # the API server adds five characters to generateName; the name is its to choose
+    elif kind is not None:
         name = meta.get("name") or ""
         letter_first = kind == "Service" and minor < RELAXED_SERVICE_NAMES_FROM
         pattern = service_name_pattern(minor) if kind == "Service" else _SUBDOMAIN
@@ -283,8 +301,7 @@ def _pod_spec_problems(spec: dict, where: str, kind: str, minor: int, claims: se
     if spec.get("ephemeralContainers"):
         yield f"{where}.ephemeralContainers: a Pod is created without them (kubectl debug adds them later)"
     restart = spec.get("restartPolicy", "Always")
-    allowed = {"Deployment": ("Always",), "StatefulSet": ("Always",), "DaemonSet": ("Always",),
-               "Job": ("OnFailure", "Never"), "CronJob": ("OnFailure", "Never")}.get(kind)
+    allowed = RESTART_POLICIES_OF.get(kind)
     if allowed and restart not in allowed:
         yield f"{where}.restartPolicy: {restart!r}; a {kind} accepts only {' or '.join(allowed)}"
     if kind in ("Job", "CronJob") and "restartPolicy" not in spec:
@@ -380,7 +397,7 @@ def _claim_names(obj: dict) -> set[str]:
 
 
 def _service_problems(objects: list[dict]) -> Iterator[str]:
-    workloads = [o for o in objects if o.get("kind") in WORKLOAD_KINDS]
+    workloads = [o for o in objects if o.get("kind") in CONTROLLER_KINDS]
     services = {o["metadata"]["name"]: o for o in objects if o.get("kind") == "Service"}
     for name, service in services.items():
         where = describe(service)
@@ -434,6 +451,27 @@ def _targets(ports: list[dict], workload: dict) -> Iterator[str]:
         target = port.get("targetPort", port.get("port"))
         if isinstance(target, int) and target not in declared:
             yield f"spec.ports: targetPort {target} is not a port of {describe(workload)}'s containers"
+
+
+def selector_matches(selector: dict, labels: dict) -> bool:
+    """Whether a label selector (matchLabels and matchExpressions) selects Pods with ``labels``."""
+    labels = {str(k): str(v) for k, v in (labels or {}).items()}
+    if any(labels.get(str(k)) != str(v) for k, v in (selector.get("matchLabels") or {}).items()):
+        return False
+    for expression in selector.get("matchExpressions") or []:
+        if not isinstance(expression, dict):
+            return False
+        key, operator = str(expression.get("key")), expression.get("operator")
+        values = {str(v) for v in expression.get("values") or []}
+        if operator == "In" and labels.get(key) not in values:
+            return False
+        if operator == "NotIn" and labels.get(key) in values:
+            return False
+        if operator == "Exists" and key not in labels:
+            return False
+        if operator == "DoesNotExist" and key in labels:
+            return False
+    return True
 
 
 def _selects(selector: dict, labels: dict) -> bool:
@@ -520,12 +558,6 @@ def _baseline_context_problems(context: dict) -> Iterator[str]:
 
 
 # -- shared helpers --------------------------------------------------------------------
-
-def pod_template_path(kind: str | None) -> tuple | None:
-    """Where a workload kind keeps its Pod (template); () for a bare Pod, None for other kinds."""
-    return {"Pod": (), "CronJob": ("spec", "jobTemplate", "spec", "template")}.get(
-        kind, ("spec", "template") if kind in WORKLOAD_KINDS else None)
-
 
 def pod_labels(obj: dict) -> dict:
     return (dig(obj, pod_template_path(obj.get("kind")) + ("metadata",)) or {}).get("labels") or {}

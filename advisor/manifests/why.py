@@ -1,80 +1,24 @@
 """Where the manifest says why: each rule's conclusion, as a comment at the field it decided.
 
-Every decision rule and every finding of the knowledge base has a place here (a
-test walks the catalogue), so a new rule cannot go unmentioned by accident:
-give it a place, or ``None`` when its conclusion needs no comment (the main
-container is the first one; a Deployment keeps the replicas asked for).
+Each rule declares the place of its comment where it is defined (``@rule(..., comment=)``,
+advisor.engine.registry), or ``None`` when its conclusion needs no comment; the places are
+those of advisor.domain.vocabulary.
 """
 
 from __future__ import annotations
 
-from ..recommendation import Finding, Reason, Recommendation, WorkloadPlan
+import functools
 
-OBJECT = "object"  # above the workload object
-CONTAINER = "container"  # above the container's entry
-RESTART = "restartPolicy"  # above the Pod's restartPolicy
-SERVICE = "service"  # above the workload's Service
-REPLICAS = "replicas"
-IMAGE = "image"
-RESOURCES = "resources"
+from advisor.domain.recommendation import Finding, Reason, Recommendation, WorkloadPlan
+from advisor.domain.vocabulary import CONTAINER, IMAGE, OBJECT, RESOURCES
+from advisor.engine import registry
+from advisor.engine.advisor import PodAdvisorEngine
 
-RULE_PLACES = {
-    # grouping
-    "colocate-shared-volume": CONTAINER,
-    "colocate-localhost": CONTAINER,
-    "colocate-same-node": CONTAINER,
-    "prepare-in-pod": CONTAINER,
-    "separate-workload": OBJECT,
-    # roles
-    "main-container": None,
-    "sidecar-for-log-shipping": CONTAINER,
-    "sidecar-for-content-sync": CONTAINER,
-    "sidecar-for-inbound-proxy": CONTAINER,
-    "sidecar-for-other-helper": CONTAINER,
-    "adapter-for-output": CONTAINER,
-    "ambassador-for-outbound": CONTAINER,
-    "init-for-prepare": None,  # prepare-in-pod and init-container say it
-    "separate-service-as-sidecar": CONTAINER,
-    # placement
-    "native-sidecar": CONTAINER,
-    "classic-sidecar": CONTAINER,
-    "init-container": CONTAINER,
-    "multi-container-pod": None,
-    "single-container-pod": None,
-    # controller
-    "bare-pod-for-experiment": OBJECT,
-    "cronjob-for-schedule": OBJECT,
-    "job-for-completion": OBJECT,
-    "daemonset-for-node-agent": OBJECT,
-    "statefulset-for-identity": OBJECT,
-    "deployment-by-default": OBJECT,
-    "separate-statefulset": OBJECT,
-    "separate-deployment": OBJECT,
-    "restart-always-for-long-running": RESTART,
-    "restart-on-failure-for-batch": RESTART,
-    "restart-never-to-keep-attempts": RESTART,
-    "restart-never-for-one-off-pod": RESTART,
-    "replicas-from-answers": None,
-    # service
-    "headless-service-for-statefulset": SERVICE,
-    "clusterip-when-addressed": SERVICE,
-    "clusterip-for-called-workload": SERVICE,
-    "no-service-for-batch": OBJECT,
-    "service-through-inbound-proxy": SERVICE,
-}
 
-FINDING_PLACES = {
-    "bare-pod": OBJECT,
-    "sidecar-blocks-completion": CONTAINER,
-    "colocation-vs-scaling": CONTAINER,
-    "unrelated-containers": CONTAINER,
-    "helper-not-colocated": OBJECT,
-    "per-node-completion-conflict": OBJECT,
-    "single-replica": REPLICAS,
-    "mutable-image-tag": IMAGE,
-    "resources-unset": RESOURCES,
-    "service-without-ports": SERVICE,
-}
+@functools.cache
+def comment_places() -> dict[str, str | None]:
+    """{rule or finding id: the place of its comment}, as each rule declares it (``@rule(comment=)``)."""
+    return registry.comment_places(PodAdvisorEngine)
 
 
 def cite(text: str, rule: str) -> str:
@@ -88,7 +32,7 @@ class Why:
         self.recommendation = recommendation
         self._notes: dict[tuple[str, str, str | None], list[str]] = {}
         for reason in recommendation.reasons:
-            if reason.workload is not None and RULE_PLACES.get(reason.rule):
+            if reason.workload is not None and comment_places().get(reason.rule):
                 self._add_reason(reason)
         for finding in recommendation.findings:
             self._add_finding(finding)
@@ -100,18 +44,17 @@ class Why:
         self._notes.setdefault((workload, place, container), []).append(text)
 
     def _add_reason(self, reason: Reason) -> None:
-        place = RULE_PLACES[reason.rule]
+        place = comment_places()[reason.rule]
         container = None
         if place == CONTAINER:
             plan = self._plan(reason.workload)
-            # The container-level rules open their conclusion with the container's name.
-            container = next((c.name for c in plan.containers if reason.conclusion.startswith(c.name + " ")), None)
+            container = reason.container if any(c.name == reason.container for c in plan.containers) else None
             if container is None:
                 place = OBJECT
         self._put(reason.workload, place, container, cite(_sentence(reason.conclusion), reason.rule))
 
     def _add_finding(self, finding: Finding) -> None:
-        place = FINDING_PLACES.get(finding.id)
+        place = comment_places().get(finding.id)
         if place is None:
             return  # the header lists every finding
         names = finding.containers or (self.recommendation.main.main.name,)

@@ -18,9 +18,10 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
-from ..recommendation import ContainerPlan, Recommendation, WorkloadPlan
-from .style import CONTROLLER_COLOUR, role_colour
-from .text import workload_facts
+from advisor.domain.recommendation import ContainerPlan, Recommendation, WorkloadPlan
+from advisor.render.style import CONTROLLER_COLOUR, role_colour
+from advisor.render.text import workload_facts
+from advisor.system.failure import Internal, Invalid
 
 # (fill, line) for each colour name of the text drawing's styles, light enough for black text.
 PALETTE = {"green": ("#d3f9d8", "#2b8a3e"), "magenta": ("#f8d9f5", "#9c36b5"), "cyan": ("#e3fafc", "#0c8599"),
@@ -337,7 +338,7 @@ def _dot_quoted(text: str) -> str:
 # -- SVG through Graphviz --------------------------------------------------------------------------
 
 
-class GraphvizMissing(Exception):
+class GraphvizMissing(Invalid):
     """Graphviz's ``dot`` is not installed: the user's machine lacks it, nothing is wrong with the input."""
 
     def __init__(self):
@@ -346,7 +347,7 @@ class GraphvizMissing(Exception):
                          "graphviz; macOS: brew install graphviz), or write --format dot and draw it elsewhere")
 
 
-class GraphvizFailed(Exception):
+class GraphvizFailed(Internal):
     """``dot`` refused our graph or did not finish: a defect of ours (or of that installation)."""
 
 

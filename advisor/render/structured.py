@@ -6,7 +6,7 @@ import json
 
 import yaml
 
-from ..recommendation import Recommendation
+from advisor.domain.recommendation import Recommendation
 
 
 def to_json(recommendation: Recommendation) -> str:

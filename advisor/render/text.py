@@ -4,18 +4,10 @@ knowledge-base text behind them)."""
 
 from __future__ import annotations
 
-import textwrap
-
-from ..knowledge import KnowledgeBase
-from ..recommendation import Recommendation, WorkloadPlan
-from .style import CONTROLLER_COLOUR, SEVERITY_STYLE, Style, role_colour
-
-WIDTH = 78
-
-
-def wrap(text: str, indent: str, width: int = WIDTH, first: str | None = None) -> list[str]:
-    return textwrap.wrap(text, width=width, initial_indent=first if first is not None else indent,
-                         subsequent_indent=indent, break_on_hyphens=False) or [indent.rstrip()]
+from advisor.domain.recommendation import Recommendation, WorkloadPlan
+from advisor.kb.knowledge import KnowledgeBase
+from advisor.render.style import CONTROLLER_COLOUR, SEVERITY_STYLE, role_colour
+from advisor.system.text import WIDTH, Style, wrap
 
 
 def workload_facts(plan: WorkloadPlan) -> list[str]:

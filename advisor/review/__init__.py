@@ -5,6 +5,6 @@ Recommendation -> checks (the manifest compared with it, plus what only a manife
 can get wrong) -> suppressions -> a ReviewReport -> render (text, JSON, SARIF).
 """
 
-from .reviewer import ReviewOptions, Reviewer
+from advisor.review.reviewer import Reviewer, ReviewOptions
 
 __all__ = ["ReviewOptions", "Reviewer"]

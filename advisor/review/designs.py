@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..model import Answers
-from ..recommendation import Recommendation
+from advisor.domain.model import Answers
+from advisor.domain.recommendation import Recommendation
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no Kubernetes name holds them
 CACHE_SIZE = 2048  # distinct designs kept; the oldest goes first

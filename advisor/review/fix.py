@@ -29,9 +29,9 @@ from difflib import unified_diff
 
 import yaml
 
-from ..errors import InputError, Problem
-from ..yamlsource import SAFE_LOADER, parse_documents
-from .roundtrip import Merger, Unfixable, dump, indentation, is_map, is_seq, load, same, to_tree
+from advisor.review.roundtrip import Merger, Unfixable, dump, indentation, is_map, is_seq, load, same, to_tree
+from advisor.system.errors import InputError, Problem
+from advisor.system.yamlsource import SAFE_LOADER, parse_documents
 
 ADDED_COMMENT = "added by pod-advisor review --fix: "
 BY_HAND = "apply the suggestion by hand: see --suggest"

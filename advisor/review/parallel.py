@@ -7,7 +7,7 @@ The inputs reach the workers with the pool (inherited when the platform forks,
 pickled once per worker otherwise); only indices go out, and each object's
 outcome comes back, in input order, to be assembled exactly as one process would.
 
-The pool is batch's (advisor.batch.evaluation): the same chunking, bound on work
+The pool is advisor.system.pool, as batch has it: the same chunking, bound on work
 in flight, Ctrl-C handling and failure when a worker dies.
 """
 
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import functools
 
-from .objects import Inputs
-from .report import ReviewReport
-from .reviewer import ObjectOutcome, ReviewOptions, Reviewer
+from advisor.review.objects import Inputs
+from advisor.review.report import ReviewReport
+from advisor.review.reviewer import ObjectOutcome, Reviewer, ReviewOptions
 
 # Fewer workloads than this are reviewed in process unless --jobs asks for workers. Workers pay
 # only when reviewing an object takes longer than sending its outcome back: with each distinct
@@ -44,7 +44,8 @@ def review_in_workers(reviewer: Reviewer, inputs: Inputs, options: ReviewOptions
     """The report ``reviewer.review(inputs, options)`` gives, the objects reviewed by ``jobs`` processes."""
     if jobs <= 1:
         return reviewer.review(inputs, options)
-    from ..batch.evaluation import Evaluations  # here: multiprocessing is for large trees only
+    from advisor.system.pool import WorkerPool  # here: multiprocessing is for large trees only
+
     worker = functools.partial(_ObjectReviewer, inputs, options)
-    with Evaluations(range(len(inputs.objects)), jobs, worker=worker) as outcomes:
+    with WorkerPool(range(len(inputs.objects)), jobs, worker) as outcomes:
         return reviewer.review(inputs, options, outcomes)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..recommendation import fails_on, worst_of
+from advisor.answers.load import answers_to_data
+from advisor.domain.vocabulary import fails_on, worst_of
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,8 @@ class ReviewFinding:
 class ObjectReview:
     ref: ObjectRef
     findings: list[ReviewFinding] = field(default_factory=list)  # active and suppressed
-    recommendation: object = None  # advisor.recommendation.Recommendation for the answers below
-    answers: object = None  # advisor.model.Answers: what the reviewer read from the manifest
+    recommendation: object = None  # advisor.domain.recommendation.Recommendation for the answers below
+    answers: object = None  # advisor.domain.model.Answers: what the reviewer read from the manifest
     suggestion: str | None = None  # the corrected object(s), YAML
     fixes: tuple[str, ...] = ()  # the finding ids the suggestion addresses
     # The suggestion as data, what --fix writes back: the object that takes this one's
@@ -83,10 +84,9 @@ class ObjectReview:
     replacement: dict | None = None
     added: list[dict] = field(default_factory=list)
     suggestion_notes: tuple[str, ...] = ()  # what to do besides applying it
+    intent: object = None  # advisor.review.intent.Intent: what the Pod is for, with the evidence, ranked
 
     def to_dict(self) -> dict:
-        from ..answers import answers_to_data
-
         return {
             **self.ref.to_dict(),
             "findings": [f.id for f in self.active],
@@ -95,6 +95,7 @@ class ObjectReview:
                                if self.recommendation else None),
             "suggestion": self.suggestion,
             "suggestion_fixes": list(self.fixes),
+            "intent": self.intent.to_dict() if self.intent is not None else None,
         }
 
     @property
@@ -123,7 +124,7 @@ class ReviewReport:
     objects: list[ObjectReview]
     skipped: dict[str, int]  # kind -> count of objects read but not reviewed
     notes: list[Note] = field(default_factory=list)
-    errors: list = field(default_factory=list)  # advisor.errors.Problem: files that could not be reviewed
+    errors: list = field(default_factory=list)  # advisor.system.errors.Problem: files that could not be reviewed
     not_reviewed: int = 0  # workload objects passed over (patches, no containers): each has a note
 
     @property

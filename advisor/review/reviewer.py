@@ -9,13 +9,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ..recommendation import SEVERITY_ORDER
-from .checks import CHECKS, check_catalogue
-from .designs import Designs
-from .facts import Skip, Subject, describe
-from .objects import Inputs, parse_inputs
-from .report import Note, ObjectRef, ObjectReview, ReviewFinding, ReviewReport
-from .suppress import IgnoreConfig, Suppressor
+from advisor.domain import annotations as keys
+from advisor.domain.vocabulary import SEVERITY_ORDER
+from advisor.engine import Advisor
+from advisor.kb.questions import Invalid
+from advisor.review.checks import CHECKS, check_catalogue
+from advisor.review.designs import Designs
+from advisor.review.facts import Skip, Subject, describe
+from advisor.review.objects import Inputs, parse_inputs
+from advisor.review.refusals import REFUSED  # registers its check: what the API server would refuse
+from advisor.review.report import Note, ObjectRef, ObjectReview, ReviewFinding, ReviewReport
+from advisor.review.suggest import problems, suggest
+from advisor.review.suppress import IgnoreConfig, Suppressor
 
 
 @dataclass(frozen=True)
@@ -39,8 +44,6 @@ class ObjectOutcome:
 
 class Reviewer:
     def __init__(self, advisor=None):
-        from ..engine import Advisor
-
         self.advisor = advisor or Advisor()
         self.designs = Designs(self.advisor)  # the engine runs once per distinct design
         self.kb = self.advisor.kb
@@ -52,8 +55,6 @@ class Reviewer:
 
     def target_version(self, obj, options: ReviewOptions, notes: list[Note]) -> str:
         """--kubernetes, else the version the manifest says it was written for, else the newest."""
-        from .. import annotations as keys
-        from ..questions import Invalid
 
         if options.kubernetes:
             return options.kubernetes
@@ -125,17 +126,19 @@ class Reviewer:
                     guess=hit.guess or None,
                     suppressed=suppressor(hit.id, container.name if container else None),
                 ))
-        findings.sort(key=lambda f: (f.line, -SEVERITY_ORDER[f.severity], f.id))
-        review = ObjectReview(ref, findings, rec, subject.answers)
+        # what the API server would refuse first: nothing else matters until the object is accepted
+        findings.sort(key=lambda f: (f.id != REFUSED, f.line, -SEVERITY_ORDER[f.severity], f.id))
+        review = ObjectReview(ref, findings, rec, subject.answers, intent=subject.intent)
         if options.suggest:
             self._suggest(subject, rec, review, notes)
         return review
 
     def _suggest(self, subject: Subject, rec, review: ObjectReview, notes: list[Note]) -> None:
         """Attach the corrected design, if there is one and a cluster would accept it."""
-        from .suggest import problems, suggest
 
-        written = suggest(subject, rec, review.active, self.designs.evaluate)
+        withheld: list[str] = []
+        written = suggest(subject, rec, review.active, self.designs.evaluate, withheld)
+        notes += [Note(subject.obj.file, subject.obj.line(), f"--suggest: {reason}") for reason in withheld]
         if written is None:
             return
         refused = problems(written, subject)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import format_path, kind_of
+from advisor.system.errors import format_path, kind_of
 
 SCALAR = "scalar"
 MAPPING = "mapping"  # any mapping; its values are not read (a probe, an emptyDir)

@@ -1,1 +1,1 @@
-"""Knowledge-base entries, one YAML file per area (see advisor.knowledge)."""
+"""Knowledge-base entries, one YAML file per area (see advisor.kb.knowledge)."""

@@ -1,1 +1,1 @@
-"""Metadata of every rule and finding, one YAML file per concern (see advisor.knowledge)."""
+"""Metadata of every rule and finding, one YAML file per concern (see advisor.kb.knowledge)."""

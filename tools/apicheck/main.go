@@ -7,6 +7,7 @@
 // from k8s.io/kubernetes and its staging modules at one release (see --version).
 //
 //	apicheck [--pss restricted|baseline|none] [--allow-privileged=false] FILE...   (- reads standard input)
+//	apicheck start --image-users FILE FILE...   (the kubelet's run-as-non-root check: start.go)
 //
 // It prints one line per object, in input order: "ACCEPTED Kind/name" or
 // "REJECTED Kind/name: <upstream messages>". Exit status: 0 all accepted, 1 some rejected,
@@ -37,6 +38,9 @@ the registry strategy's PrepareForCreate and validation) and Pod Security admiss
 every object of the files ("-" reads standard input), offline. One line per object:
 ACCEPTED Kind/name, or REJECTED Kind/name: <the API server's messages>.
 Exit status: 0 all accepted, 1 some rejected, 2 usage or unreadable input.
+
+apicheck start --image-users FILE FILE... runs the kubelet's run-as-non-root check
+instead ("apicheck start --help" says more).
 `
 
 func main() {
@@ -44,6 +48,9 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "start" {
+		return runStart(args[1:], stdin, stdout, stderr)
+	}
 	flags := flag.NewFlagSet("apicheck", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	flags.Usage = func() { fmt.Fprint(stderr, usage) }

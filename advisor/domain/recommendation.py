@@ -1,0 +1,132 @@
+"""The recommendation: what the rules concluded, with the reasons they recorded.
+
+Renderers (text, JSON, YAML, manifests) only read this; they decide nothing.
+``to_dict`` is the JSON object of the spec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from advisor.domain.model import Answers
+from advisor.domain.vocabulary import ControllerKind, Placement, Role, ServiceType, worst_of
+
+
+@dataclass
+class ContainerPlan:
+    index: int
+    name: str
+    role: Role
+    placement: Placement
+    image: str
+    ports: tuple[int, ...] = ()
+    cpu: str | None = None
+    memory: str | None = None
+    purpose: str | None = None
+    shares_volume: bool = False  # mounts the Pod's shared volume
+    uses_localhost: bool = False
+    same_node: bool = False
+    restart_policy: str | None = None  # "Always" for a native sidecar
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "role": self.role, "placement": self.placement}
+
+    @property
+    def native_sidecar(self) -> bool:
+        return self.placement == "initContainers" and self.role != "init"
+
+
+@dataclass
+class WorkloadPlan:
+    name: str
+    main_index: int
+    controller: ControllerKind | None = None
+    restart_policy: str | None = None
+    replicas: int | None = None
+    layout: str | None = None
+    service: ServiceType | None = None
+    service_ports: tuple[int, ...] = ()  # the ports the Service forwards (set with the Service)
+    containers: list[ContainerPlan] = field(default_factory=list)
+    schedule: str | None = None
+    called_by_main: bool = False  # a separate workload the main container talks to
+
+    @property
+    def main(self) -> ContainerPlan:
+        return next(c for c in self.containers if c.role == "main")
+
+    @property
+    def shares_volume(self) -> bool:
+        return any(c.shares_volume for c in self.containers)
+
+    def to_dict(self) -> dict:
+        order = sorted(self.containers, key=lambda c: (c.role != "main", c.index))
+        return {
+            "name": self.name,
+            "controller": self.controller,
+            "restartPolicy": self.restart_policy,
+            "replicas": self.replicas,
+            "layout": self.layout,
+            "service": self.service,
+            "containers": [c.to_dict() for c in order],
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    severity: str
+    message: str
+    containers: tuple[str, ...] = ()
+    rule: str = ""
+    fix: str = ""
+    see: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "severity": self.severity, "message": self.message,
+                "containers": list(self.containers)}
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    conclusion: str
+    because: tuple[str, ...]
+    see: tuple[str, ...]
+    workload: str | None = None
+    container: str | None = None  # the container the conclusion is about, if one
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "conclusion": self.conclusion, "because": list(self.because),
+                "see": list(self.see)}
+
+
+@dataclass
+class Recommendation:
+    name: str
+    kubernetes: str
+    workloads: list[WorkloadPlan]
+    findings: list[Finding]
+    reasons: list[Reason]
+    answers: Answers | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def main(self) -> WorkloadPlan:
+        return self.workloads[0]
+
+    def workload(self, name: str) -> WorkloadPlan:
+        return next(w for w in self.workloads if w.name == name)
+
+    def finding_ids(self) -> list[str]:
+        return [f.id for f in self.findings]
+
+    def worst_severity(self) -> str | None:
+        return worst_of(f.severity for f in self.findings)
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "kubernetes": self.kubernetes,
+            "workloads": [w.to_dict() for w in self.workloads],
+            "findings": [f.to_dict() for f in self.findings],
+            "reasons": [r.to_dict() for r in self.reasons],
+        }

@@ -1,0 +1,216 @@
+"""The one place pod-advisor imports experta.
+
+experta 1.9.4 pins frozendict 1.2, whose class statement reads
+``collections.Mapping``; that alias was removed in Python 3.10, so a plain
+``import experta`` fails there. Restoring the alias before the import is the
+smallest change that works, and it leaves experta's own code untouched.
+
+``experta.engine`` also calls ``logging.basicConfig()`` at import time, which
+would attach a stderr handler to the root logger and let experta's watcher
+lines leak into our output. We drop whatever handlers that call added.
+"""
+
+from __future__ import annotations
+
+import collections
+import collections.abc
+import io
+import logging
+import sys
+import types
+
+if not hasattr(collections, "Mapping"):  # Python >= 3.10
+    collections.Mapping = collections.abc.Mapping  # type: ignore[attr-defined]
+
+_root = logging.getLogger()
+_handlers_before = list(_root.handlers)
+try:
+    from experta import AS, EXISTS, MATCH, NOT, TEST, Fact, Field, KnowledgeEngine, L, P, Rule, W  # noqa: F401
+finally:
+    for _handler in list(_root.handlers):
+        if _handler not in _handlers_before:
+            _root.removeHandler(_handler)
+
+__all__ = ["AS", "EXISTS", "MATCH", "NOT", "TEST", "CachedReteMatcher", "DepthStrategy", "Fact", "Field",
+           "KnowledgeEngine", "L", "P", "Rule", "W"]
+
+
+# -- the Rete network, kept between runs ------------------------------------------
+#
+# experta builds the Rete network of every rule each time an engine is created: about a
+# fifth of a short command's run, spent on the same result every time. The built network
+# is plain data (nodes, checks, memories) except for the functions the rules hold (each
+# rule's action, the predicates of P() and TEST()), so it is pickled with those functions
+# replaced by names, and the names resolved against the rules of the running code. The
+# key is a fingerprint of the rules' structure (every condition, literal, binding and
+# salience; which predicates are shared), so any change to the rules builds it afresh;
+# a rule holding something the fingerprint does not know is never cached.
+
+from experta import __version__ as _experta_version  # noqa: E402  (after the alias above)
+from experta.conditionalelement import ConditionalElement  # noqa: E402
+from experta.matchers.rete import ReteMatcher  # noqa: E402
+from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck, WhereCheck  # noqa: E402
+from experta.matchers.rete.nodes import BusNode  # noqa: E402
+from experta.matchers.rete.token import Token  # noqa: E402
+from experta.strategies import DepthStrategy as _DepthStrategy  # noqa: E402
+
+from advisor.system.cache import PROTOCOL, Pickler, PicklingError, Unpickler  # noqa: E402
+
+
+class _Unknown(Exception):
+    """A rule holds a value whose structure the fingerprint cannot state: do not cache."""
+
+
+def _describe(rules) -> tuple[str, dict]:
+    """(fingerprint, {name: function}) of the rules an engine's network is built from."""
+    out: list[str] = []
+    functions: dict = {}
+    named: dict[int, str] = {}
+
+    def visit(value, path: str) -> None:
+        if isinstance(value, types.FunctionType):
+            name = named.setdefault(id(value), path)  # a shared predicate keeps its first name
+            functions[name] = value
+            out.append(f"<fn {name}>")
+        elif value is None or isinstance(value, (str, int, float, bool)):
+            out.append(repr(value))
+        elif isinstance(value, type):
+            out.append(f"<class {value.__module__}.{value.__qualname__}>")
+        elif isinstance(value, dict):  # a Fact pattern (a dict subclass)
+            out.append(f"{type(value).__qualname__}{{")
+            for key, item in value.items():
+                visit(key, path)
+                out.append(":")
+                visit(item, f"{path}.{key}")
+            out.append(f"}}bind={getattr(value, '__bind__', None)!r}")
+        elif isinstance(value, (tuple, list)):  # conditional elements, field constraints, literals
+            out.append(f"{type(value).__qualname__}(")
+            for i, item in enumerate(value):
+                visit(item, f"{path}.{i}")
+            out.append(f")bind={getattr(value, '__bind__', None)!r}")
+        elif isinstance(value, (set, frozenset)):
+            out.append(f"{type(value).__qualname__}{sorted(map(repr, value))}")
+        else:
+            raise _Unknown(f"{path}: {type(value).__qualname__}")
+
+    for rule in rules:
+        name = getattr(rule, "__name__", "rule")
+        out.append(f"\nrule {name} salience={rule.salience!r} ")
+        visit(rule._wrapped, name)
+        visit(tuple(rule), name)
+    return "".join(out), functions
+
+
+def _rules_of(engine_class) -> list:
+    """The Rule objects of an engine class, by name: what ``KnowledgeEngine.get_rules`` finds,
+    without its ``inspect.getmembers`` over every attribute of the engine."""
+    found = {}
+    for klass in reversed(engine_class.__mro__):  # a subclass's attribute hides its bases'
+        for name, value in vars(klass).items():
+            if isinstance(value, Rule):
+                found[name] = value
+            else:
+                found.pop(name, None)
+    return [found[name] for name in sorted(found)]
+
+
+def _as_tuple(cls, items, state):
+    """A conditional element as it was: experta's ``__new__``s take other arguments than pickle gives."""
+    obj = tuple.__new__(cls, items)
+    obj.__dict__.update(state)
+    return obj
+
+
+class _NetworkPickler(Pickler):
+    def __init__(self, file, functions: dict):
+        super().__init__(file, protocol=PROTOCOL)
+        self.names = {id(function): name for name, function in functions.items()}
+
+    def persistent_id(self, obj):
+        return self.names.get(id(obj)) if isinstance(obj, types.FunctionType) else None
+
+    def reducer_override(self, obj):
+        # Checks are interned and compute their check functions (closures) when made: make them again.
+        if isinstance(obj, FeatureCheck):
+            return FeatureCheck, (obj.what, obj.how)
+        if isinstance(obj, (TypeCheck, FactCapture, WhereCheck)):
+            return type(obj), tuple(obj)
+        if isinstance(obj, ConditionalElement):
+            return _as_tuple, (type(obj), tuple(obj), vars(obj))
+        return NotImplemented
+
+
+class _NetworkUnpickler(Unpickler):
+    def __init__(self, file, functions: dict):
+        super().__init__(file)
+        self.functions = functions
+
+    def persistent_load(self, pid):
+        return self.functions[pid]
+
+
+class CachedReteMatcher(ReteMatcher):
+    """experta's Rete matcher; the network comes from advisor.system.cache when the rules are the same."""
+
+    def build_network(self):
+        from advisor import __version__
+        from advisor.system import cache
+
+        try:
+            fingerprint, functions = _describe(_rules_of(type(self.engine)))
+        except _Unknown:
+            super().build_network()
+            return
+        key = cache.digest("rete", __version__, _experta_version, sys.version, fingerprint)
+        root = cache.load("rete", key, unpickler=lambda handle: _NetworkUnpickler(handle, functions))
+        if isinstance(root, BusNode):
+            self.root_node = root
+            return
+        super().build_network()
+        buffer = io.BytesIO()
+        try:
+            _NetworkPickler(buffer, functions).dump(self.root_node)
+        except (PicklingError, TypeError, AttributeError):
+            return  # something in the network cannot be named; it is simply built every time
+        cache.store("rete", key, buffer.getvalue())
+
+    def changes(self, adding=None, deleting=None):
+        """experta's ``changes``, asking only the conflict-set nodes that hold new activations:
+        the others would hand back two empty sets (and make two more), every fact, for every rule."""
+        if deleting is not None:
+            for deleted in deleting:
+                self.root_node.remove(deleted)
+        if adding is not None:
+            for added in adding:
+                self.root_node.add(added)
+        added: list = []
+        removed: list = []
+        for node in self._get_conflict_set_nodes():
+            if node.added or node.removed:
+                node_added, node_removed = node.get_activations()
+                added.extend(node_added)
+                removed.extend(node_removed)
+        return added, removed
+
+
+# -- the engine's hot paths, the same results sooner ------------------------------------------
+#
+# Reviewing a repository evaluates hundreds of designs; these are where experta spent its time
+# on the way to the same answers.
+
+
+class DepthStrategy(_DepthStrategy):
+    """experta's depth strategy without the ``lru_cache`` on ``get_key``: hashing an activation
+    (its rule, facts and context) to look its key up cost more than computing the key, which
+    depends on nothing but the activation."""
+
+    def get_key(self, activation):
+        return activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True)
+
+
+def _copy_token(self):
+    """``Token.copy`` without ``Token.__new__``'s checks of every fact: a token's own parts passed them."""
+    return tuple.__new__(self.__class__, (self.tag, self.data.copy(), self.context.copy()))
+
+
+Token.copy = _copy_token

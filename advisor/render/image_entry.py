@@ -1,0 +1,126 @@
+"""One image family of the catalogue (advisor.kb.images), as ``pod-advisor explain IMAGE`` shows it:
+text for people, a record for tools, Markdown for documents. Pure functions of the family."""
+
+from __future__ import annotations
+
+from advisor.kb.images import Catalogue, Fact, Family
+from advisor.system.text import Style, wrap
+
+LABELS = {  # fact -> how the text output names it
+    "user": "user", "any_uid": "any UID", "run_as": "run as", "ports": "ports", "writes": "writes",
+    "runs": "runs", "role": "role", "shell": "shell", "alternative": "instead",
+}
+RUNS = {"until-stopped": "until stopped (a server or agent)", "finishes": "to completion (a one-off step)",
+        "exec-box": "nothing lasting on its own (a base or tool box: give it a command, or exec into it)"}
+WIDTH = 9  # the labels' column
+
+
+def user_words(user: str) -> str:
+    """What an image configuration's User means, in words."""
+    name = user.split(":", 1)[0]
+    if name == "":
+        return "root (the image names no user)"
+    if name in ("0", "root"):
+        return f"root ({user!r})"
+    if name.isdigit():
+        return f"UID {user}"
+    return f"{user!r} (a user name, not a UID)"
+
+
+def value_words(catalogue: Catalogue, family: Family, name: str) -> str:
+    """A fact's value in words; an unknown value says so."""
+    value = family.fact(name).value
+    if value is None:
+        return "none known" if name == "run_as" else "not known"
+    if name == "user":
+        return user_words(value)
+    if name == "any_uid":
+        return "yes" if value else "no"
+    if name == "run_as":
+        return f"UID {value}"
+    if name == "ports":
+        return ", ".join(str(p) for p in value) or "none"
+    if name == "writes":
+        return ", ".join(value) or "nothing"
+    if name == "runs":
+        return RUNS[value]
+    if name == "role":
+        role = catalogue.roles[value]
+        return f"{role.name} ({value}; answer-file purpose {role.purpose})"
+    if name == "shell":
+        return "yes" if value else "no"
+    if name == "alternative":
+        port = f", port {value.port}" if value.port else ""
+        return f"{value.image}{port}, UID {value.uid}"
+    return str(value)
+
+
+def _facts(family: Family) -> list[tuple[str, Fact]]:
+    names = list(LABELS)
+    return [(name, family.fact(name)) for name in names if family.fact(name) is not None]
+
+
+def _matching(family: Family) -> str:
+    parts = [", ".join(family.repositories)]
+    if family.suffixes:
+        parts.append("or any repository ending in " + ", ".join(f"/{s}" for s in family.suffixes))
+    if family.tags:
+        parts.append("tags " + ", ".join(family.tags))
+    return "; ".join(parts) + " (any registry)"
+
+
+def image_text(catalogue: Catalogue, family: Family, style: Style) -> str:
+    urls = list(dict.fromkeys(url for _, fact in _facts(family) for url in fact.sources))
+    number = {url: i + 1 for i, url in enumerate(urls)}
+    out = [f"{style(family.title, 'bold')}  {style(family.id, 'dim')}  {style('(image)', 'dim')}", ""]
+    out += _labelled("matches", _matching(family), style)
+    for name, fact in _facts(family):
+        marks = "".join(f" [{number[url]}]" for url in fact.sources)
+        out += _labelled(LABELS[name], value_words(catalogue, family, name) + marks, style)
+        if fact.note:
+            out += [style(line, "dim") for line in wrap(fact.note, " " * (WIDTH + 3))]
+    if family.note:
+        out += [""] + wrap(family.note, "  ")
+    out += ["", style("Sources", "bold")]
+    out += [f"  [{number[url]}] {url}" for url in urls]
+    return "\n".join(out) + "\n"
+
+
+def _labelled(label: str, text: str, style: Style) -> list[str]:
+    lead = "  " + f"{label:<{WIDTH}} "
+    lines = wrap(text, " " * len(lead), first=lead)
+    lines[0] = "  " + style(label, "dim") + lines[0][2 + len(label):]
+    return lines
+
+
+def image_record(catalogue: Catalogue, family: Family) -> dict:
+    facts = {}
+    for name, fact in _facts(family):
+        value = fact.value
+        if name == "alternative" and value is not None:
+            value = {"image": value.image, "port": value.port, "uid": value.uid}
+        elif isinstance(value, tuple):
+            value = list(value)
+        facts[name] = {"value": value, "sources": list(fact.sources), "note": fact.note}
+    role = catalogue.role(family)
+    return {
+        "type": "image", "id": family.id, "title": family.title,
+        "match": {"repositories": list(family.repositories), "suffixes": list(family.suffixes),
+                  "tags": list(family.tags)},
+        "facts": facts,
+        "role": None if role is None else {"id": role.id, "name": role.name, "purpose": role.purpose,
+                                           "helper": role.helper},
+        "note": family.note, "file": family.file,
+    }
+
+
+def image_markdown(catalogue: Catalogue, family: Family) -> str:
+    out = [f"## {family.title}", "", f"`{family.id}` · matches {_matching(family)}", "",
+           "| fact | value | source |", "| --- | --- | --- |"]
+    for name, fact in _facts(family):
+        text = value_words(catalogue, family, name) + (f" ({fact.note})" if fact.note else "")
+        sources = " ".join(f"<{url}>" for url in fact.sources)
+        out.append(f"| {LABELS[name]} | {text.replace('|', '/')} | {sources} |")
+    if family.note:
+        out += ["", family.note]
+    return "\n".join(out) + "\n"

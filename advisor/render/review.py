@@ -1,0 +1,181 @@
+"""A ReviewReport for people (text), for programs (JSON) and for code scanning (SARIF 2.1.0)."""
+
+from __future__ import annotations
+
+from advisor import __version__
+from advisor.kb.knowledge import KnowledgeBase
+from advisor.render.style import SEVERITY_STYLE
+from advisor.review.objects import STDIN
+from advisor.review.report import ReviewFinding, ReviewReport
+from advisor.system.text import Style, wrap
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def render_text(report: ReviewReport, kb: KnowledgeBase, style: Style) -> str:
+    out: list[str] = []
+    by_file: dict[str, list] = {}
+    for review in report.objects:
+        if review.active or review.suggestion:
+            by_file.setdefault(review.ref.file, []).append(review)
+    explained: set[str] = set()  # each finding's fix is shown once, at its first appearance
+    for file, reviews in by_file.items():
+        out.append(style(file, "bold"))
+        for review in reviews:
+            out.append(f"  {style(review.ref.label, 'bold', 'cyan')}  {style(f'{file}:{review.ref.line}', 'dim')}")
+            for finding in review.active:
+                out += _finding_lines(finding, kb, style, finding.id not in explained)
+                explained.add(finding.id)
+            if review.suggestion:
+                fixes = ", ".join(review.fixes)
+                out.append(f"    {style('suggested', 'green', 'bold')} (fixes {fixes}):")
+                out += ["      " + line if line else "" for line in review.suggestion.rstrip("\n").split("\n")]
+        out.append("")
+    if report.suppressed:
+        out.append(style("Suppressed", "bold"))
+        for finding in report.suppressed:
+            by = finding.suppressed
+            where = f"{by.file}:{by.line}" if by.line else by.file
+            because = f": {by.reason}" if by.reason else ""
+            who = f" [{finding.container}]" if finding.container else ""
+            out.append(f"  {finding.file}:{finding.line}  {finding.id}{who}  by {by.by} {by.key} ({where}){because}")
+        out.append("")
+    out.append(_summary(report, style))
+    return "\n".join(out) + "\n"
+
+
+def _finding_lines(finding: ReviewFinding, kb: KnowledgeBase, style: Style, with_fix: bool) -> list[str]:
+    label = style(finding.severity, SEVERITY_STYLE[finding.severity], "bold")
+    where = f"{finding.file}:{finding.line}"
+    container = f"  container {finding.container}" if finding.container else ""
+    lines = [f"    {where}: {label} {style(finding.id, 'bold')}{container}"]
+    lines += wrap(finding.message + ".", "      ")
+    if with_fix:
+        lines += wrap(f"fix: {kb.findings[finding.id].fix}", "      ")
+    if finding.guess:
+        lines += [style(line, "dim") for line in wrap(f"guess: {finding.guess}", "      ")]
+    return lines
+
+
+def _summary(report: ReviewReport, style: Style) -> str:
+    counts = report.counts()
+    reviewed = f"{_plural(len(report.objects), 'object')} reviewed in {_plural(len(report.files), 'file')}"
+    besides = []
+    if report.not_reviewed:
+        besides.append(f"{report.not_reviewed} not reviewed, see the notes")
+    if report.skipped:
+        besides.append("also read: " + ", ".join(_plural(count, kind) for kind, count in report.skipped.items()))
+    if besides:
+        reviewed += f" ({'; '.join(besides)})"
+    if not report.findings:
+        result = style("no findings", "green")
+    else:
+        result = ", ".join(_plural(counts[s], s) for s in ("error", "warning", "info") if counts[s])
+    suppressed = f"; {len(report.suppressed)} suppressed" if report.suppressed else ""
+    unreadable = ""
+    if report.errors:
+        unreadable = f" {style(_plural(len(report.errors), 'file'), 'red', 'bold')} could not be reviewed (see above)."
+    return f"{reviewed}: {result}{suppressed}.{unreadable}"
+
+
+def render_json(report: ReviewReport, kb: KnowledgeBase) -> str:
+    import json  # here, as in render_sarif: the text report, the usual one, does without
+
+    return json.dumps(report.to_dict(kb), indent=2) + "\n"
+
+
+def sarif_rules(kb: KnowledgeBase) -> list[dict]:
+    """One reportingDescriptor per finding the reviewer can raise, with help from the knowledge base."""
+    rules = []
+    for fid, info in sorted(kb.findings.items()):
+        if "review" not in info.sources:
+            continue
+        entries = [kb.entry(ref) for ref in info.see]
+        help_text = f"{info.fix}\n\n" + "\n\n".join(f"{e.title}: {e.summary}" for e in entries)
+        help_markdown = f"{info.fix}\n\n" + "\n".join(f"- **{e.title}** (`{e.id}`): {e.summary}" for e in entries)
+        if info.guess:
+            help_text += f"\n\nA heuristic: {info.guess}"
+            help_markdown += f"\n\n*A heuristic:* {info.guess}"
+        help_text += "\n\nSources:\n" + "\n".join(info.pages)
+        help_markdown += "\n\n**Sources:**\n" + "\n".join(f"- <{page}>" for page in info.pages)
+        rules.append({
+            "id": fid,
+            "name": "".join(part.capitalize() for part in fid.split("-")),
+            "shortDescription": {"text": info.title},
+            "fullDescription": {"text": info.when},
+            "helpUri": info.pages[0],
+            "help": {"text": help_text, "markdown": help_markdown},
+            "defaultConfiguration": {"level": SARIF_LEVEL[info.severity]},
+            "properties": {"tags": ["kubernetes", "pod-design"], "knowledgeBase": list(info.see)},
+        })
+    return rules
+
+
+def render_sarif(report: ReviewReport, kb: KnowledgeBase) -> str:
+    rules = sarif_rules(kb)
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    results = []
+    for finding in report.findings + report.suppressed:
+        logical = f"{finding.object.kind}/{finding.object.name}" + (f"/{finding.container}" if finding.container else "")
+        result = {
+            "ruleId": finding.id,
+            "ruleIndex": index[finding.id],
+            "level": SARIF_LEVEL[finding.severity],
+            "message": {"text": finding.message + "."},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(finding.file)},
+                    "region": {"startLine": finding.line},
+                },
+                "logicalLocations": [{"fullyQualifiedName": logical, "kind": "object"}],
+            }],
+            "partialFingerprints": {"podAdvisor/v1": f"{finding.id}:{logical}"},
+        }
+        if finding.guess:
+            result["properties"] = {"guess": finding.guess}
+        if finding.suppressed:
+            by = finding.suppressed
+            result["suppressions"] = [{
+                "kind": "inSource" if by.by == "annotation" else "external",
+                "justification": by.reason or f"{by.key} ({by.file}:{by.line})",
+            }]
+        results.append(result)
+    run = {
+        "tool": {"driver": {"name": "pod-advisor", "version": __version__, "rules": rules}},
+        "results": results,
+    }
+    if report.errors:
+        # Files that could not be reviewed: code scanning shows them as tool notifications.
+        run["invocations"] = [{
+            "executionSuccessful": False,
+            "toolExecutionNotifications": [_notification(problem) for problem in report.errors],
+        }]
+    sarif = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    import json
+
+    return json.dumps(sarif, indent=2) + "\n"
+
+
+def _notification(problem) -> dict:
+    notification = {"level": "error", "message": {"text": str(problem)}}
+    if problem.file:
+        location = {"artifactLocation": {"uri": _uri(problem.file)}}
+        if problem.line:
+            location["region"] = {"startLine": problem.line}
+        notification["locations"] = [{"physicalLocation": location}]
+    return notification
+
+
+def _uri(path: str) -> str:
+    """A file name as the URI reference SARIF requires: a space, '#' or 'ü' percent-encoded
+    (code scanning decodes them back to the file's path)."""
+    from urllib.parse import quote
+
+    if path == STDIN:
+        return "stdin"
+    return quote(path.replace("\\", "/").removeprefix("./"), safe="/")

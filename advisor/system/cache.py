@@ -1,0 +1,145 @@
+"""A per-user cache of what every run would otherwise rebuild: the checked knowledge base,
+the engine's Rete network. It only ever saves time; it is never needed.
+
+Where: ``$XDG_CACHE_HOME/pod-advisor``, else ``~/.cache/pod-advisor``
+(``POD_ADVISOR_NO_CACHE=1`` turns it off). One file per kind, holding the key it
+was built for; a file whose key differs (another version, edited knowledge files)
+is rebuilt and replaced, so the cache never grows.
+
+Safe when it cannot be trusted or used:
+- unwritable, missing, or not ours (owned by someone else, or writable by others,
+  as a shared /tmp would be): every run builds from the sources, silently;
+- two processes racing: each writes a temporary file and renames it into place,
+  so a reader sees a whole file or none, and the last writer wins with an entry
+  as good as the first's;
+- a truncated or corrupted file: its digest is checked before it is unpickled,
+  and any failure to load means "build it again".
+
+The files are pickles, as trusted as the user's own ``__pycache__``; a folder
+that others may write to is never read.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+
+try:  # pickle's C half, which is what pickle.py hands out: the module itself imports a millisecond more
+    from _pickle import Pickler, PicklingError, Unpickler, dumps
+except ImportError:  # pragma: no cover - another Python implementation
+    from pickle import Unpickler, dumps
+
+PROTOCOL = 5  # pickle.HIGHEST_PROTOCOL on every Python pod-advisor runs on
+
+try:  # the builtin module behind hashlib.blake2b: hashlib itself loads OpenSSL, which costs
+    from _blake2 import blake2b  # milliseconds at every start
+except ImportError:  # pragma: no cover - another Python implementation
+    from hashlib import blake2b
+
+MAGIC = b"pod-advisor cache 1\n"
+DISABLE = "POD_ADVISOR_NO_CACHE"
+
+
+def digest(*parts: bytes | str) -> str:
+    """A hex key over ``parts``, each length-prefixed so that ("ab", "c") differs from ("a", "bc")."""
+    hashed = blake2b(digest_size=32)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hashed.update(len(data).to_bytes(8, "little"))
+        hashed.update(data)
+    return hashed.hexdigest()
+
+
+def folder(environ=os.environ) -> str | None:
+    """The cache folder, whether or not it exists yet; None when caching is off or has no home."""
+    if environ.get(DISABLE):
+        return None
+    base = environ.get("XDG_CACHE_HOME")
+    if not base or not os.path.isabs(base):  # the XDG spec: a relative path is to be ignored
+        home = environ.get("HOME") or os.path.expanduser("~")
+        if not home or home == "~":
+            return None
+        base = os.path.join(home, ".cache")
+    return os.path.join(base, "pod-advisor")
+
+
+def _ours(info: os.stat_result) -> bool:
+    """Owned by this user, and writable by nobody else."""
+    owner = getattr(os, "getuid", None)  # not on Windows, where the profile folder is private anyway
+    if owner is not None and info.st_uid != owner():
+        return False
+    return not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _trusted(path: str) -> bool:
+    try:
+        return _ours(os.stat(path))
+    except OSError:
+        return False
+
+
+def _file(kind: str, environ) -> str | None:
+    where = folder(environ)
+    return os.path.join(where, f"{kind}.pickle") if where else None
+
+
+def load(kind: str, key: str, unpickler=Unpickler, environ=os.environ):
+    """The object stored for ``kind`` under ``key``, or None (missing, stale, unusable, damaged)."""
+    path = _file(kind, environ)
+    if path is None or not _trusted(os.path.dirname(path)):
+        return None
+    try:  # non-blocking, so that a FIFO put in its place cannot hang the run
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not (stat.S_ISREG(info.st_mode) and _ours(info)):
+                return None
+            data = handle.read()
+    except OSError:
+        return None
+    header = MAGIC + key.encode("ascii") + b"\n"
+    if not data.startswith(header):
+        return None  # another version's entry, or not ours at all
+    stored, _, payload = data[len(header):].partition(b"\n")
+    if stored.decode("ascii", "replace") != digest(payload):
+        return None  # truncated or damaged
+    try:
+        return unpickler(io.BytesIO(payload)).load()
+    except Exception:  # whatever the pickle holds no longer fits the code: build it again
+        return None
+
+
+def pickled(value) -> bytes:
+    return dumps(value, protocol=PROTOCOL)
+
+
+def store(kind: str, key: str, payload: bytes, environ=os.environ) -> bool:
+    """Keep ``payload`` (``pickled(value)``) for ``kind`` under ``key``; False when it could not be kept."""
+    path = _file(kind, environ)
+    if path is None:
+        return False
+    where = os.path.dirname(path)
+    try:
+        os.makedirs(where, mode=0o700, exist_ok=True)
+    except OSError:
+        return False
+    if not _trusted(where):
+        return False
+    import tempfile
+
+    data = MAGIC + key.encode("ascii") + b"\n" + digest(payload).encode("ascii") + b"\n" + payload
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{kind}-", suffix=".tmp", dir=where)  # mode 0600
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)  # atomic: a concurrent reader sees the old file or this one
+        return True
+    except OSError:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        return False

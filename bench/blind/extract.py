@@ -1,0 +1,162 @@
+"""Copy each blind-protocol repository's Kubernetes manifests out of its git snapshot.
+
+    python bench/blind/extract.py --mirror MIRROR --out ROOT [--counts FILE] [bench/blind/repositories.yaml]
+
+For every repository of repositories.yaml, at the commit recorded there, every file
+named *.yaml, *.yml or *.json is read from the bare git directory
+MIRROR/OWNER+NAME/repo (or MIRROR/OWNER+NAME) and written to
+ROOT/HALF/OWNER+NAME/<its path in the repository> when
+
+- no folder of its path is vendor, third_party or node_modules (other projects' files),
+- it is UTF-8 text with no "{{" (Helm, Go or Jinja templates are not manifests yet),
+- it parses whole as YAML (JSON is YAML) and one of its documents is a mapping with a
+  string apiVersion and a string kind.
+
+Everything else is counted by reason and left out. ROOT/HALF/OWNER+NAME is emptied
+first, so a second run gives the same tree. The counts (files, manifests, workload
+objects by kind) go to --counts as YAML and to standard output as a table. The
+files are measurement data: they stay outside the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+
+import yaml
+
+SUFFIXES = (".yaml", ".yml", ".json")
+FOREIGN = {"vendor", "third_party", "node_modules"}
+WORKLOADS = ("Pod", "Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet",
+             "Job", "CronJob")
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def git_dir(mirror: str, repo: str) -> str:
+    base = os.path.join(mirror, repo.replace("/", "+"))
+    for candidate in (os.path.join(base, "repo"), base):
+        if os.path.isfile(os.path.join(candidate, "HEAD")):
+            return candidate
+    raise SystemExit(f"extract: no git directory for {repo} under {mirror}")
+
+
+def blobs(gdir: str, commit: str):
+    """(path, bytes) of every candidate file at commit, read through one cat-file process."""
+    listing = subprocess.run(["git", f"--git-dir={gdir}", "ls-tree", "-r", "-z", commit], check=True,
+                             capture_output=True).stdout.decode()
+    entries = []
+    for item in listing.split("\0"):
+        if not item:
+            continue
+        meta, path = item.split("\t", 1)
+        mode, kind, sha = meta.split()
+        if kind == "blob" and mode != "120000" and path.lower().endswith(SUFFIXES):
+            entries.append((path, sha))
+    proc = subprocess.Popen(["git", f"--git-dir={gdir}", "cat-file", "--batch"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE)
+    try:
+        for path, sha in entries:
+            proc.stdin.write(sha.encode() + b"\n")
+            proc.stdin.flush()
+            header = proc.stdout.readline().split()
+            size = int(header[2])
+            data = proc.stdout.read(size)
+            proc.stdout.read(1)
+            yield path, data
+    finally:
+        proc.stdin.close()
+        proc.wait()
+
+
+def classify(path: str, data: bytes) -> tuple[str, list]:
+    """(reason, documents): reason is "manifest" for a file to keep."""
+    if FOREIGN & set(path.split("/")[:-1]):
+        return "foreign (vendor, third_party, node_modules)", []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8", []
+    if "{{" in text:
+        return "template ({{)", []
+    try:
+        if path.lower().endswith(".json"):
+            docs = [json.loads(text)]
+        else:
+            docs = list(yaml.load_all(text, Loader=Loader))
+    except (ValueError, yaml.YAMLError):
+        return "does not parse", []
+    except RecursionError:
+        return "does not parse", []
+    manifests = [d for d in docs if isinstance(d, dict) and isinstance(d.get("apiVersion"), str)
+                 and isinstance(d.get("kind"), str)]
+    if not manifests:
+        return "no apiVersion and kind", []
+    return "manifest", manifests
+
+
+def workload_kinds(docs: list) -> Counter:
+    kinds = Counter()
+    for doc in docs:
+        if doc["kind"] in WORKLOADS:
+            kinds[doc["kind"]] += 1
+        elif doc["kind"] == "List" and isinstance(doc.get("items"), list):
+            kinds.update(i["kind"] for i in doc["items"] if isinstance(i, dict) and i.get("kind") in WORKLOADS)
+    return kinds
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mirror", required=True)
+    parser.add_argument("--out", required=True, help="the corpus root: HALF/OWNER+NAME/... is written under it")
+    parser.add_argument("--counts", help="write the counts here as YAML")
+    parser.add_argument("--half", choices=("tuning", "heldout"), help="only this half")
+    parser.add_argument("repositories", nargs="?",
+                        default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "repositories.yaml"))
+    args = parser.parse_args(argv)
+    with open(args.repositories, encoding="utf-8") as fh:
+        repos = yaml.safe_load(fh)["repositories"]
+    counts = {}
+    for entry in repos:
+        if args.half and entry["half"] != args.half:
+            continue
+        repo, half = entry["repo"], entry["half"]
+        folder = os.path.join(args.out, half, repo.replace("/", "+"))
+        shutil.rmtree(folder, ignore_errors=True)
+        reasons, kinds = Counter(), Counter()
+        for path, data in blobs(git_dir(args.mirror, repo), entry["commit"]):
+            reason, docs = classify(path, data)
+            reasons[reason] += 1
+            if reason != "manifest":
+                continue
+            kinds += workload_kinds(docs)
+            target = os.path.join(folder, path)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as fh:
+                fh.write(data)
+        counts[repo] = {"half": half, "commit": entry["commit"], "candidates": sum(reasons.values()),
+                        "manifests": reasons["manifest"],
+                        "left_out": {r: n for r, n in sorted(reasons.items()) if r != "manifest"},
+                        "workloads": dict(sorted(kinds.items()))}
+    print(f"{'repository':52} {'half':8} {'yaml/json':>9} {'kept':>5} {'workloads':>9}")
+    for half in ("tuning", "heldout"):
+        rows = [(r, c) for r, c in counts.items() if c["half"] == half]
+        for repo, c in rows:
+            print(f"{repo:52} {half:8} {c['candidates']:9} {c['manifests']:5} {sum(c['workloads'].values()):9}")
+        if rows:
+            print(f"{'total ' + half:52} {'':8} {sum(c['candidates'] for _, c in rows):9} "
+                  f"{sum(c['manifests'] for _, c in rows):5} "
+                  f"{sum(sum(c['workloads'].values()) for _, c in rows):9}")
+    if args.counts:
+        with open(args.counts, "w", encoding="utf-8") as fh:
+            fh.write("# Written by bench/blind/extract.py: what each repository gave, by half.\n")
+            yaml.safe_dump(counts, fh, sort_keys=False, width=100)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

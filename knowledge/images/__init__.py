@@ -1,0 +1,1 @@
+"""The image catalogue: one YAML file per group of images, roles.yaml first (see advisor.kb.images)."""

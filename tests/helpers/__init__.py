@@ -1,0 +1,1 @@
+"""What the tests share: paths, running the command, engine and tool helpers."""

@@ -1,0 +1,75 @@
+"""Small manifests written in a line, and the reviewer run on them in process."""
+
+from advisor.review import ReviewOptions, Reviewer
+from advisor.review.objects import parse_inputs
+
+REVIEWER = Reviewer()
+
+
+def review(text, kubernetes="1.37", name="app.yaml"):
+    return REVIEWER.review(parse_inputs([(name, text)]), ReviewOptions(kubernetes=kubernetes))
+
+
+def found(text, **options):
+    return sorted((f.id, f.container) for f in review(text, **options).findings)
+
+
+def ids(text, **options):
+    return {f.id for f in review(text, **options).findings}
+
+
+RESOURCES = "resources: {requests: {cpu: 100m, memory: 128Mi}}"
+
+
+def deployment(containers, name="web", replicas=2, extra_spec="", kind="Deployment", labels="app: web"):
+    return f"""apiVersion: apps/v1
+kind: {kind}
+metadata:
+  name: {name}
+spec:
+  replicas: {replicas}
+  selector:
+    matchLabels: {{{labels}}}
+  template:
+    metadata:
+      labels: {{{labels}}}
+    spec:
+{extra_spec}      containers:
+{containers}"""
+
+
+def container(name="web", image="nginx:1.27", extra=""):
+    return f"""        - name: {name}
+          image: {image}
+          {RESOURCES}
+{extra}"""
+
+
+def job(containers, restart="OnFailure", init=""):
+    policy = f"      restartPolicy: {restart}\n" if restart else ""
+    return f"""apiVersion: batch/v1
+kind: Job
+metadata:
+  name: task
+spec:
+  template:
+    spec:
+{policy}      volumes:
+        - name: shared
+          emptyDir: {{}}
+{init}      containers:
+{containers}"""
+
+
+SHARED = "          volumeMounts: [{name: shared, mountPath: /shared}]\n"
+
+
+def service(selector="app: web", extra=""):
+    return f"""---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {{{selector}}}
+{extra}"""
