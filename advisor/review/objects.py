@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import os
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
 from advisor.review import kustomize
@@ -293,17 +294,22 @@ class Gathered:
     """Everything read from the paths given, before parsing."""
 
     texts: list[tuple[str, str]] = field(default_factory=list)  # (name, text) of each file read as it is
+    # (gather(keep=False): an iterator that reads each file when it is reached, adding to problems)
     problems: list[Problem] = field(default_factory=list)  # what could not be read
     notes: list[Note] = field(default_factory=list)  # what was left out, and why
     rendered: list[Document] = field(default_factory=list)  # objects of rendered charts and kustomizations
 
 
-def gather(paths: list[str], stdin=None, scope: Scope | None = None) -> Gathered:
+def gather(paths: list[str], stdin=None, scope: Scope | None = None, keep: bool = True) -> Gathered:
     """Read every input: each file as it is, each chart and kustomization as its tool renders it
     (with ``scope.render``), and say what was left out. One unreadable file never hides the others.
 
     Standard input (``-``) is read from the stream ``stdin`` as a file is: at most MAX_BYTES,
     UTF-8 or UTF-16 with its BOM.
+
+    ``keep=False``: the texts are read only as ``parse_inputs`` reaches them, and each is let go
+    once parsed, so that a review holds its objects, not every file at once (its problems are
+    added to ``problems`` as they are met, and ``parse_inputs`` puts them first all the same).
     """
     scope = scope or Scope()
     found = find(paths, scope)
@@ -323,15 +329,20 @@ def gather(paths: list[str], stdin=None, scope: Scope | None = None) -> Gathered
                                                                          "rendered: helm template CHART | "
                                                                          "pod-advisor review -)")
                           for chart in found.charts]
+    texts = _each_text(files, found.named, stdin, out.problems)
+    out.texts = list(texts) if keep else texts
+    return out
+
+
+def _each_text(files: list[str], named, stdin, problems: list[Problem]) -> Iterator[tuple[str, str]]:
     for path in files:
         try:
             if path == "-":
-                out.texts.append((STDIN, read_stream(stdin, STDIN, MAX_BYTES)))
+                yield STDIN, read_stream(stdin, STDIN, MAX_BYTES)
             else:
-                out.texts.append((path, read_text(path, max_bytes=MAX_BYTES, regular_only=path not in found.named)))
+                yield path, read_text(path, max_bytes=MAX_BYTES, regular_only=path not in named)
         except InputError as exc:
-            out.problems += exc.problems
-    return out
+            problems += exc.problems
 
 
 def _without_templates(found) -> list[str]:
@@ -369,8 +380,8 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
 
 
 def _parse_inputs(texts, errors, rendered, notes) -> Inputs:
-    inputs = Inputs(errors=list(errors or ()), notes=list(notes))
-    problems = inputs.errors
+    inputs = Inputs(notes=list(notes))
+    problems: list[Problem] = []  # after ``errors``, which reading ``texts`` may still add to
     for name, text in texts:
         try:
             outline = None if os.path.basename(name) in kustomize.KUSTOMIZATION_FILES else outlined
@@ -389,6 +400,7 @@ def _parse_inputs(texts, errors, rendered, notes) -> Inputs:
             if name != STDIN and kustomize.is_kustomization(name, doc.data):
                 inputs.patches.update(dict.fromkeys(kustomize.patch_files(name, doc.data), name))
             _collect(doc, (), doc.data, inputs)
+    inputs.errors = list(errors or ()) + problems
     for doc in rendered:
         if doc.source not in inputs.files:
             inputs.files.append(doc.source)

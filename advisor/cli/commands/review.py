@@ -105,7 +105,7 @@ def _run(args, env) -> int:
         gathered = Gathered(texts)
     else:
         gathered = _read_files(args.paths, env, _scope(args, env, config, kubernetes or question.default,
-                                                       render=not fixing))
+                                                       render=not fixing), keep=fixing)
         texts = gathered.texts
     unreadable = gathered.problems
     inputs = parse_inputs(texts, unreadable, gathered.rendered, gathered.notes)
@@ -175,9 +175,11 @@ def _scope(args, env, config, kubernetes: str, render: bool):
     return Scope(rules, render=render, search_path=env.environ.get("PATH", os.defpath), kubernetes=kubernetes)
 
 
-def _read_files(paths: list[str], env, scope):
+def _read_files(paths: list[str], env, scope, keep: bool):
+    """What ``gather`` reads; the texts a list only when ``keep`` (--fix writes them back), else each
+    read when it is parsed and let go after, so that the files are never all in memory at once."""
     from advisor.review.objects import gather
 
     if "-" in paths and env.stdin_isatty:
         env.err("pod-advisor: reading manifests from standard input; end with Ctrl-D")
-    return gather(paths, stdin=env.stdin, scope=scope)  # standard input bounded and decoded as a file is
+    return gather(paths, stdin=env.stdin, scope=scope, keep=keep)  # standard input bounded and decoded as a file is
