@@ -368,10 +368,16 @@ def _closed(properties: dict, description: str | None = None) -> dict:
 def _container_schema(values: dict) -> dict:
     quantity = {"type": ["string", "number"], "pattern": QUANTITY}
     amounts = {"type": "object", "additionalProperties": quantity}
-    image = {"repository": {"type": "string", "minLength": 1}, "tag": {"type": "string"}}
+    from ..domain import image_reference as grammar  # the parts as the kubelet parses them
+
+    image = {"repository": {"type": "string", "pattern": grammar.REPOSITORY_PATTERN},
+             "tag": {"type": "string", "pattern": grammar.TAG_PATTERN}}
     if "digest" in values["image"]:
-        image["digest"] = {"type": "string", "pattern": "^[a-z0-9]+:[a-fA-F0-9]+$"}
-    return _closed({"image": _closed(image),
+        image["digest"] = {"type": "string", "pattern": grammar.DIGEST_PATTERN}
+    image_schema = _closed(image)
+    if "digest" not in values["image"]:  # 64 hex digits alone are an image ID, not a name
+        image_schema["not"] = {"properties": {"repository": {"pattern": "^[a-f0-9]{64}$"}, "tag": {"maxLength": 0}}}
+    return _closed({"image": image_schema,
                     "resources": {"type": "object", "properties": {"requests": amounts, "limits": amounts},
                                   "additionalProperties": False},
                     "allowRoot": {"type": "boolean"}})

@@ -196,7 +196,7 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
     main_why = _choose_main(containers, annotations, services, stated_completion, _workload_names(obj, labels))
     main = next(c for c in containers if c.main)
 
-    notes: list[tuple[int, str]] = []
+    notes: list[tuple[int, str]] = [note for c in containers if (note := _image_note(obj, c))]
     _purposes(obj, containers, annotations, purposes, notes, stated_completion)
     members = [Member(c.name, c.image, c.spec,
                       [(label, text) for _, label, text in c.texts()] + _config_texts(obj, inputs, spec, c.spec),
@@ -246,6 +246,19 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
     return Subject(obj, inputs, template_path, containers, annotations, services, answers, controller,
                    completes, completes_why, main_why, _static_pod(obj, spec) if bare else None,
                    idle_why, notes)
+
+
+def _image_note(obj: ManifestObject, c: ManifestContainer) -> tuple[int, str] | None:
+    """(line, text) when ``c``'s image is not a reference the kubelet can parse: its Pod never starts."""
+    from ..domain.image_reference import InvalidReference, parse
+
+    try:
+        parse(c.image)
+    except InvalidReference as exc:
+        return (obj.doc.line(c.path + ("image",)) or c.line,
+                f"{obj.label}: container {c.name}'s image {c.image!r} is not a reference a container runtime "
+                f"can pull ({exc}): its Pod would not start (InvalidImageName)")
+    return None
 
 
 def _not_an_object(obj: ManifestObject, inputs: Inputs, containers: list) -> Skip | None:
