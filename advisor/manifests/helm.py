@@ -197,7 +197,7 @@ class _Chart:
         head = [f"{{{{- /* {obj['kind']} {plan.name}. What changes per environment comes from values.yaml, "
                 f"under workloads.{plan.name}; the rest is the design. */}}}}",
                 f"{{{{- $w := index .Values.workloads {_go(plan.name)} }}}}"]
-        return "\n".join(head) + "\n" + emit_stream([(obj, self._kept(comments))])
+        return "\n".join(head) + "\n" + emit_stream([(obj, self._kept(comments, template=True))])
 
     def _labelled(self, value, plan):
         """``value`` with the workload's labels and selector written by the helpers."""
@@ -288,10 +288,12 @@ class _Chart:
 
     # -- shared --------------------------------------------------------------------------------------
 
-    def _kept(self, comments: dict) -> dict:
+    def _kept(self, comments: dict, template: bool = False) -> dict:
+        """The comments to write (none with --no-comments); in a template, each ``{{`` written as
+        Go's template language prints one (``{{ "{{" }}``), so that Helm shows the text as it is."""
         if not self.comments:
             return {}
-        return {path: [t.replace("{{", "{ {").replace("}}", "} }") for t in texts]
+        return {path: [t.replace("{{", '{{ "{{" }}') if template else t for t in texts]
                 for path, texts in comments.items() if texts}
 
     def _from(self) -> str:
