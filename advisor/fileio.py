@@ -272,16 +272,30 @@ def _umask() -> int:
 
 
 def _check_tree_target(path: str, target: str, force: bool) -> None:
-    if not os.path.lexists(target) or _is_empty_folder(target):
-        return  # an empty folder is replaced as if it were not there
-    if not os.path.islink(target) and not os.path.isdir(target):
-        raise InputError(Problem("is a file; give the name of a folder to write", file=path))
-    if not force:
-        raise InputError(Problem("already exists and is not empty; pass --force to replace it", file=path))
-    here = os.path.abspath(os.getcwd())
-    if os.path.commonpath([here, target]) == target or target == os.path.expanduser("~"):
+    if not os.path.lexists(target):
+        return
+    # Compared with links resolved on both sides: getcwd() has them resolved, and a folder named
+    # through a link (after `cd` through one, -o "$PWD") is still the folder the shell is in. Even
+    # empty, the current folder is never replaced: the shell would be left in a deleted folder.
+    real = os.path.realpath(target)
+    here = os.path.realpath(os.getcwd())
+    if os.path.commonpath([here, real]) == real or real == os.path.realpath(os.path.expanduser("~")):
         raise InputError(Problem("holds the current folder (or is your home folder); give a folder of its own",
                                  file=path))
+    if _is_empty_folder(target):
+        return  # an empty folder is replaced as if it were not there
+    if os.path.islink(target) and not os.path.exists(target):
+        if not force:
+            raise InputError(Problem("is a symbolic link to nothing (dangling); pass --force to replace the link",
+                                     file=path))
+        return
+    if not os.path.islink(target) and not os.path.isdir(target):
+        from .yamlsource import file_type
+
+        raise InputError(Problem(f"is {file_type(os.lstat(target).st_mode)}; give the name of a folder to write",
+                                 file=path))
+    if not force:
+        raise InputError(Problem("already exists and is not empty; pass --force to replace it", file=path))
 
 
 def _is_empty_folder(path: str) -> bool:
