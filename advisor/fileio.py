@@ -45,12 +45,13 @@ def write_output(env, path: str | None, text: str, force: bool = False, human: b
     return True
 
 
-def write_atomic(path: str, text: str, force: bool = False) -> None:
+def write_atomic(path: str, text: str, force: bool = False, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` via a temporary file in the same folder and a rename.
 
     A reader (or a crash) sees either the old file or the whole new one, never half.
+    ``encoding``: UTF-8, or the UTF-16 of a file ``review --fix`` rewrites as it found it.
     """
-    with atomic_writer(path, force) as handle:
+    with atomic_writer(path, force, encoding) as handle:
         handle.write(text)
 
 
@@ -79,7 +80,7 @@ def write_files(files: list[tuple[str, str]], force: bool = False) -> None:
 
 
 @contextmanager
-def atomic_writer(path: str, force: bool = False) -> Iterator[IO[str]]:
+def atomic_writer(path: str, force: bool = False, encoding: str = "utf-8") -> Iterator[IO[str]]:
     """``write_atomic`` for text written piece by piece (a stream of results).
 
     The checks come first, so a long job does not end in "already exists"; the
@@ -87,7 +88,7 @@ def atomic_writer(path: str, force: bool = False) -> Iterator[IO[str]]:
     """
     target = _target(path, force)
     try:
-        handle, temp = target.open()
+        handle, temp = target.open(encoding)
     except OSError as exc:
         raise InputError(Problem(f"cannot write: {_reason(exc)}", file=path)) from None
     try:
@@ -117,14 +118,14 @@ class _Target:
         self.replaced = replaced  # the regular file replaced, if any
         self.through = through  # a FIFO or device: written in place, not replaced
 
-    def open(self) -> tuple[IO[str], str | None]:
+    def open(self, encoding: str = "utf-8") -> tuple[IO[str], str | None]:
         """The handle to write to, and the temporary file it writes (None when written through)."""
         if self.through:
             # O_NONBLOCK: opening a FIFO for writing blocks until a reader comes; fail now instead.
             fd = os.open(self.real, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
             if hasattr(os, "O_NONBLOCK"):
                 os.set_blocking(fd, True)
-            return os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape"), None
+            return os.fdopen(fd, "w", encoding=encoding, errors="surrogateescape"), None
         folder = os.path.dirname(self.real) or "."
         while True:
             temp = os.path.join(folder, f".pod-advisor-{os.urandom(4).hex()}.tmp")
@@ -139,7 +140,7 @@ class _Target:
                 os.chmod(temp, stat.S_IMODE(self.replaced.st_mode))
                 _keep_owner(fd, self.replaced)
             # surrogateescape: a file name that is not UTF-8 is written back as the bytes it is
-            return os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape"), temp
+            return os.fdopen(fd, "w", encoding=encoding, errors="surrogateescape"), temp
         except BaseException:
             os.close(fd)
             os.unlink(temp)
