@@ -170,9 +170,14 @@ def _notification(problem) -> dict:
 
 def _uri(path: str) -> str:
     """A file name as the URI reference SARIF requires: a space, '#' or 'ü' percent-encoded
-    (code scanning decodes them back to the file's path)."""
+    (code scanning decodes them back to the file's path). From the name's bytes, so that one that
+    is not UTF-8 keeps them (%FF); a backslash is a folder separator only where the system says so
+    (on Linux it is a character of the name, %5C)."""
+    import os
     from urllib.parse import quote
 
     if path == STDIN:
         return "stdin"
-    return quote(path.replace("\\", "/").removeprefix("./"), safe="/")
+    if os.sep != "/":
+        path = path.replace(os.sep, "/")
+    return quote(os.fsencode(path.removeprefix("./")), safe="/")
