@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from advisor.cli import main
-from advisor.environment import Environment
+# pod-advisor keeps a start-up cache under XDG_CACHE_HOME: the tests' own, never the user's. Set
+# before anything is imported or collected (a test module may load the knowledge base as it is
+# imported, and that writes the cache), and inherited by every process a test starts.
+_CACHE_HOME = tempfile.mkdtemp(prefix="pod-advisor-tests-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
+atexit.register(shutil.rmtree, _CACHE_HOME, True)
+
+from advisor.cli import main  # noqa: E402
+from advisor.environment import Environment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -30,16 +40,6 @@ def run_cli(*argv: str, stdin: str = "", tty: bool = False, environ: dict | None
                       environ={**os.environ, **(environ or {})}, stdin_isatty=tty, stdout_isatty=tty)
     status = main(list(argv), env)
     return Run(status, out.getvalue(), err.getvalue())
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _own_cache_home(tmp_path_factory):
-    """pod-advisor keeps a start-up cache under XDG_CACHE_HOME: the tests' own, never the user's
-    (the processes tests start inherit it)."""
-    patch = pytest.MonkeyPatch()
-    patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
-    yield
-    patch.undo()
 
 
 @pytest.fixture
