@@ -116,3 +116,35 @@ def test_sarif_names_a_file_by_its_bytes(cli, tmp_path, name, uri):
     assert "Traceback" not in run.stderr
     [result] = json.loads(run.stdout)["runs"][0]["results"][:1]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("/" + uri)
+
+
+# -- class 7: a line break in a name or a file name is shown, never obeyed ----------------------------
+
+FORGED = "\n0 objects reviewed in 0 files: no findings."
+
+
+def test_a_line_break_in_an_objects_name_cannot_forge_a_line_of_the_report(cli, write):
+    path = write("m.yaml", BARE_POD.replace("name: web", f"name: {json.dumps('web' + FORGED)}", 1))
+    run = cli("review", path)
+    assert run.stdout.splitlines()[-1].startswith("1 object reviewed in 1 file")
+    assert not any(line.startswith("0 objects reviewed") for line in run.stdout.splitlines())
+    assert "web\\n0 objects reviewed in 0 files: no findings." in run.stdout
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a line break in a file name is POSIX's")
+@pytest.mark.parametrize("text", [BARE_POD, "kind: [unclosed\n"], ids=["findings", "unreadable"])
+def test_a_line_break_in_a_file_name_cannot_forge_a_line_of_the_report_or_an_error(cli, tmp_path, text):
+    path = tmp_path / f"m{FORGED}.yaml"
+    path.write_text(text, encoding="utf-8")
+    run = cli("review", str(path))
+    lines = run.stdout.splitlines() + run.stderr.splitlines()
+    assert FORGED.strip() not in lines  # the line as forged, alone (the real summary says more)
+    assert "m\\n0 objects reviewed in 0 files: no findings..yaml" in run.stdout + run.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a line break in a file name is POSIX's")
+def test_a_line_break_in_an_answer_files_name_stays_in_its_row_of_the_batch_table(cli, tmp_path):
+    (tmp_path / f"a{FORGED}.yaml").write_text("name: shop\ncontainers:\n  - name: web\n    image: nginx:1.27\n")
+    run = cli("batch", str(tmp_path))
+    assert not any(line.startswith("0 objects reviewed") for line in run.stdout.splitlines())
+    assert "a\\n0 objects reviewed" in run.stdout

@@ -17,7 +17,7 @@ from typing import IO, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from ..render.style import SEVERITY_STYLE, Style
-from ..render.visible import width as shown_width
+from ..render.visible import one_line, width as shown_width
 from .results import FAILED, FLAGGED, INVALID, MISMATCH, OK, SEVERITIES, FileResult, Totals
 
 class Writer:
@@ -70,7 +70,7 @@ class TextWriter(Writer):
                ("STATUS", 8, False))
 
     def start(self, files: Sequence[str]) -> None:
-        self.file_width = min(MAX_FILE_WIDTH, max([len("FILE")] + [shown_width(f) for f in files]))
+        self.file_width = min(MAX_FILE_WIDTH, max([len("FILE")] + [shown_width(one_line(f)) for f in files]))
         header = self._row("FILE", [name for name, _, _ in self.columns], [()] * len(self.columns))
         self.out.write(self.style(header, "bold") + "\n")
 
@@ -93,10 +93,10 @@ class TextWriter(Writer):
             styles = [(), (), (), ()] + [(SEVERITY_STYLE[s],) if counts[s] else () for s in SEVERITIES]
         else:
             cells, styles = ["-"] * 7, [()] * 7
-        line = self._row(result.file, cells + [status], styles + [STATUS_STYLE[status]])
+        line = self._row(one_line(result.file), cells + [status], styles + [STATUS_STYLE[status]])
         self.out.write(line + "\n")
         for note in self.notes(result):
-            self.out.write(f"    {note}\n")
+            self.out.write(f"    {one_line(note)}\n")
 
     def finish(self, totals: Totals) -> None:
         self.out.write("\n" + "\n".join(totals.lines()) + "\n")

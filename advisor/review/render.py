@@ -6,6 +6,7 @@ from .. import __version__
 from ..knowledge import KnowledgeBase
 from ..render.style import SEVERITY_STYLE, Style
 from ..render.text import wrap
+from ..render.visible import one_line as _line
 from .objects import STDIN
 from .report import ReviewFinding, ReviewReport
 
@@ -25,9 +26,10 @@ def render_text(report: ReviewReport, kb: KnowledgeBase, style: Style) -> str:
             by_file.setdefault(review.ref.file, []).append(review)
     explained: set[str] = set()  # each finding's fix is shown once, at its first appearance
     for file, reviews in by_file.items():
-        out.append(style(file, "bold"))
+        out.append(style(_line(file), "bold"))
         for review in reviews:
-            out.append(f"  {style(review.ref.label, 'bold', 'cyan')}  {style(f'{file}:{review.ref.line}', 'dim')}")
+            out.append(f"  {style(_line(review.ref.label), 'bold', 'cyan')}  "
+                       f"{style(f'{_line(file)}:{review.ref.line}', 'dim')}")
             for finding in review.active:
                 out += _finding_lines(finding, kb, style, finding.id not in explained)
                 explained.add(finding.id)
@@ -43,7 +45,8 @@ def render_text(report: ReviewReport, kb: KnowledgeBase, style: Style) -> str:
             where = f"{by.file}:{by.line}" if by.line else by.file
             because = f": {by.reason}" if by.reason else ""
             who = f" [{finding.container}]" if finding.container else ""
-            out.append(f"  {finding.file}:{finding.line}  {finding.id}{who}  by {by.by} {by.key} ({where}){because}")
+            out.append(_line(f"  {finding.file}:{finding.line}  {finding.id}{who}  by {by.by} {by.key} ({where})"
+                             f"{because}"))
         out.append("")
     out.append(_summary(report, style))
     return "\n".join(out) + "\n"
@@ -51,14 +54,14 @@ def render_text(report: ReviewReport, kb: KnowledgeBase, style: Style) -> str:
 
 def _finding_lines(finding: ReviewFinding, kb: KnowledgeBase, style: Style, with_fix: bool) -> list[str]:
     label = style(finding.severity, SEVERITY_STYLE[finding.severity], "bold")
-    where = f"{finding.file}:{finding.line}"
-    container = f"  container {finding.container}" if finding.container else ""
+    where = f"{_line(finding.file)}:{finding.line}"
+    container = f"  container {_line(finding.container)}" if finding.container else ""
     lines = [f"    {where}: {label} {style(finding.id, 'bold')}{container}"]
-    lines += wrap(finding.message + ".", "      ")
+    lines += wrap(_line(finding.message) + ".", "      ")
     if with_fix:
         lines += wrap(f"fix: {kb.findings[finding.id].fix}", "      ")
     if finding.guess:
-        lines += [style(line, "dim") for line in wrap(f"guess: {finding.guess}", "      ")]
+        lines += [style(line, "dim") for line in wrap(_line(f"guess: {finding.guess}"), "      ")]
     return lines
 
 
