@@ -462,10 +462,8 @@ def config_values(obj: ManifestObject, inputs: Inputs, pod_spec: dict, spec: dic
             keys_read.setdefault(str(ref.get("name")), set()).add(str(ref.get("key")))
     if not names and not keys_read:
         return
-    for config in inputs.of_kind("ConfigMap"):
+    for config in inputs.named("ConfigMap", *sorted(names | set(keys_read))):
         data = config.get("data")
-        if config.name not in names and config.name not in keys_read:
-            continue  # before links_to, the costlier test: most ConfigMaps are someone else's
         if not isinstance(data, dict) or not config.links_to(obj):
             continue
         for key in data:
@@ -481,7 +479,7 @@ def _config_texts(obj, inputs, pod_spec, spec) -> list[tuple[str, str]]:
 
 def _replicas(obj: ManifestObject, inputs: Inputs) -> int:
     replicas = obj.get("spec", "replicas")
-    for hpa in inputs.of_kind("HorizontalPodAutoscaler"):
+    for hpa in inputs.named("HorizontalPodAutoscaler", obj.name):
         target = ("spec", "scaleTargetRef")
         if hpa.links_to(obj) and hpa.get(*target, "kind") == obj.kind and hpa.get(*target, "name") == obj.name:
             replicas = hpa.get("spec", "minReplicas", default=1)
