@@ -148,3 +148,14 @@ def test_a_line_break_in_an_answer_files_name_stays_in_its_row_of_the_batch_tabl
     run = cli("batch", str(tmp_path))
     assert not any(line.startswith("0 objects reviewed") for line in run.stdout.splitlines())
     assert "a\\n0 objects reviewed" in run.stdout
+
+
+# -- found by bench/fuzz.py: a version no schema can be named after ---------------------------------
+
+
+@pytest.mark.parametrize("api_version", ["9" * 5000, "../../x/v1"])
+def test_an_api_version_no_schema_is_named_after_gets_no_suggestion_not_an_internal_error(cli, write, api_version):
+    text = STATEFULSET.replace("TEMPLATES", "[]").replace("apiVersion: apps/v1", f"apiVersion: {json.dumps(api_version)}")
+    path = write("m.yaml", text)
+    run = cli("review", path, "--suggest")
+    assert run.status in (0, 1) and "internal error" not in run.stderr, run.stderr

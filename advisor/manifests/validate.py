@@ -139,9 +139,12 @@ def _validator(folder: str, kind: str, api_version: str):
     from referencing import Registry, Resource
 
     group = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    name = f"{kind.lower()}-{group}"
+    if len(name) > 200 or not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", name):
+        return None  # no kind and version are named so (apiVersion: 999... of 5,000 digits, ../x): no schema
     try:
-        schema = schema_contents(f"{folder}/{kind.lower()}-{group}.json", folder)
-    except FileNotFoundError:
+        schema = schema_contents(f"{folder}/{name}.json", folder)
+    except OSError:  # FileNotFoundError: a kind or version the schemas do not know
         return None
     registry = _definitions(folder) @ (Resource.from_contents(schema) @ Registry())
     return jsonschema.Draft202012Validator(schema, registry=registry, format_checker=_integer_formats())
