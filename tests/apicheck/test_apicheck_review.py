@@ -33,7 +33,9 @@ REFUSED_AS_THEY_ARE = {"restart-always-on-completion": "spec.template.spec.resta
                        "refused-restart-never-on-a-deployment": "spec.template.spec.restartPolicy: Unsupported value",
                        "refused-selector-misses-the-template": "`selector` does not match template `labels`"}
 # Fixtures that need the host, which no securityContext makes restricted or baseline.
-PRIVILEGED = {"socket-shared-with-a-sibling": "hostPath volumes", "static-control-plane-pod": "hostNetwork=true"}
+PRIVILEGED = {"socket-shared-with-a-sibling": "hostPath volumes", "static-control-plane-pod": "hostNetwork=true",
+              "cli-polling-its-version-for-exec": "hostNetwork=true",
+              "network-services-on-the-host-network": "hostNetwork=true"}
 
 
 def read_objects(path) -> list[dict]:
