@@ -119,7 +119,7 @@ def fixture_path(rule_id: str, near_miss: bool = False):
     return (NEAR_MISSES if near_miss else FIXTURES) / f"{rule_id}.yaml"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _evaluated(path: str):
     answers = load_answers(path)
     return answers, evaluate(answers)
