@@ -33,7 +33,9 @@ REFUSED_AS_THEY_ARE = {"restart-always-on-completion": "spec.template.spec.resta
                        "refused-restart-never-on-a-deployment": "spec.template.spec.restartPolicy: Unsupported value",
                        "refused-selector-misses-the-template": "`selector` does not match template `labels`"}
 # Fixtures that need the host, which no securityContext makes restricted or baseline.
-PRIVILEGED = {"socket-shared-with-a-sibling": "hostPath volumes", "static-control-plane-pod": "hostNetwork=true"}
+PRIVILEGED = {"socket-shared-with-a-sibling": "hostPath volumes", "static-control-plane-pod": "hostNetwork=true",
+              "cli-polling-its-version-for-exec": "hostNetwork=true",
+              "network-services-on-the-host-network": "hostNetwork=true"}
 
 
 def read_objects(path) -> list[dict]:
@@ -134,4 +136,6 @@ def test_a_hardened_fixture_meets_restricted_unless_it_needs_the_host(verdicts_b
 def test_each_suggestion_is_accepted_at_the_profile_of_the_object_it_corrects(verdicts_by_level, path, variant):
     by_level = verdicts_by_level[path, variant]
     _, suggested = by_level[profile(by_level)]
+    if not suggested:
+        pytest.skip("review suggests nothing for this fixture")  # an empty list would pass, checking nothing
     assert [str(v) for v in suggested if not v.accepted] == []
