@@ -51,7 +51,7 @@ INTRO = ("pod-advisor wizard: describe your application, get a Pod design and wh
 MORE_PROMPT = "Another container to add (a log shipper, a proxy, a setup step, a database it uses)?"
 MORE_HELP = ("Describe every container that works with the main one. The advisor decides which of them share "
              "its Pod (as a sidecar, adapter, ambassador or init container) and which need a workload of their own.")
-REVIEW = "Review your answers: pick one to change it, or 1 to see the advice."
+REVIEW = "Review your answers: Enter shows the advice; pick an answer (its number) to change it."
 SAVE_ANSWERS_HELP = ("The answers file records what you told the wizard. `pod-advisor evaluate FILE` gives this "
                      "advice again, and `pod-advisor wizard --answers FILE` starts from it.")
 SAVE_MANIFEST_HELP = ("A starter Kubernetes manifest for this design: the controller, its Pod template with every "
@@ -87,6 +87,15 @@ def starting_data(answers) -> dict:
 
     data = answers_to_data(answers)
     containers = data["containers"]
+    questions = knowledge_base().questions
+    for container, item in zip(answers.containers, containers):
+        for question in questions.in_scope("container", *(() if container.main else ("helper",))):
+            node = item
+            for part in question.parts[:-1]:
+                node = node.setdefault(part, {})
+            if question.name != "main":  # a file leaves out what it need not say (no CPU: decide later)
+                value = getattr(container, question.name)
+                node.setdefault(question.parts[-1], list(value) if isinstance(value, tuple) else value)
     main = next(i for i, c in enumerate(answers.containers) if c.main)
     containers.insert(0, containers.pop(main))
     containers[0].pop("main", None)
