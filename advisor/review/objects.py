@@ -195,7 +195,9 @@ def read_inputs(paths: list[str], stdin=None) -> tuple[list[tuple[str, str]], li
 
     One unreadable file never hides the others: the caller reviews what was read and
     reports the rest. Standard input (``-``) is read from the stream ``stdin`` as a file
-    is: at most MAX_BYTES, UTF-8 or UTF-16 with its BOM.
+    is: at most MAX_BYTES, UTF-8 or UTF-16 with its BOM. Standard input with nothing in it
+    (no YAML, only blanks, comments or markers) is a problem, not a clean review: a renderer
+    that failed before the pipe wrote nothing, and that must not pass.
     """
     files, problems = find_files(paths)
     named = set(paths)
@@ -203,12 +205,23 @@ def read_inputs(paths: list[str], stdin=None) -> tuple[list[tuple[str, str]], li
     for path in files:
         try:
             if path == "-":
-                texts.append((STDIN, read_stream(stdin, STDIN, MAX_BYTES)))
+                text = read_stream(stdin, STDIN, MAX_BYTES)
+                if _holds_nothing(text):  # `helm template ... | pod-advisor review -` where helm failed
+                    problems.append(Problem("nothing to review: standard input is empty (did the command "
+                                            "before the pipe fail?)", file=STDIN))
+                    continue
+                texts.append((STDIN, text))
             else:
                 texts.append((path, read_text(path, max_bytes=MAX_BYTES, regular_only=path not in named)))
         except InputError as exc:
             problems += exc.problems
     return texts, problems
+
+
+def _holds_nothing(text: str) -> bool:
+    """No YAML content at all: empty, or only blank lines, comments and document markers."""
+    return all(not line.strip() or line.lstrip().startswith("#") or line.rstrip() in ("---", "...")
+               for line in text.splitlines())
 
 
 def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = None) -> Inputs:

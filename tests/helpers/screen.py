@@ -10,7 +10,9 @@ Two ways to drive a screen:
 
 ``Screen.lines`` are the rows as shown (trailing blanks cut), ``text`` all of them joined;
 an in-process screen also keeps ``shown``, the text after each write, for what a prompt
-showed before the keys ran out and the run ended.
+showed before the keys ran out and the run ended. (A prompt draws when it opens; keys
+that arrive together are handled before it draws again, so what one prompt showed
+between two keys is for a Pty to see.)
 """
 
 from __future__ import annotations
@@ -114,13 +116,14 @@ class Pty:
     """The installed command in a pseudo-terminal, its screen kept by pyte."""
 
     def __init__(self, args: list[str], cwd: str, rows: int = ROWS, columns: int = COLUMNS,
-                 environ: dict | None = None):
+                 environ: dict | None = None, command: str | None = None):
+        """``pod-advisor ARGS``, or ``command ARGS`` (a shell, to run pod-advisor as a job)."""
         pexpect = pytest.importorskip("pexpect")
         self.pexpect = pexpect
         env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", **(environ or {})}
         self.screen = Screen(rows, columns)
-        self.child = pexpect.spawn(console_script(), args, cwd=cwd, env=env, dimensions=(rows, columns),
-                                   encoding="utf-8", timeout=TIMEOUT)
+        self.child = pexpect.spawn(command or console_script(), args, cwd=cwd, env=env,
+                                   dimensions=(rows, columns), encoding="utf-8", timeout=TIMEOUT)
 
     def send(self, keys: str) -> None:
         self.child.send(keys)
