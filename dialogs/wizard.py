@@ -256,8 +256,8 @@ class Wizard:
 
     def ask_image(self, step: Step, prompt: str, text: str, common: dict, before: list[Step]):
         """A container's image; one the catalogue says needs root is met with the image that does
-        its job unprivileged, shown in the field to check (its tag) before it is kept. The screen
-        is then redrawn: one image on it, the one kept."""
+        its job unprivileged (with the tag typed, where it had none of its own). The screen is
+        then redrawn: one image on it, the one kept."""
         while True:
             image = ask_text(self.terminal, prompt, default=text, parse=self._parser(step),
                              help=step.question.help, **common)
@@ -268,15 +268,17 @@ class Wizard:
             message = (f"{image} runs as root, and the starter manifest forbids root (runAsNonRoot), so its Pod "
                        f"would not start. {proposal.instead.split(':')[0]} does the same job as UID "
                        f"{proposal.uid}{where}.")
-            options = [("instead", f"Use {proposal.instead} (you can change the tag next)"),
+            options = [("instead", f"Use {proposal.instead} instead"),
                        ("keep", f"Keep {image} (it needs root: see pod-advisor manifest --allow-root-for)")]
             choice = ask_choice(self.terminal, message, options, help=ROOT_HELP, **common)
             self.redraw(before)
             self.heading(step)
-            if choice == "keep":
-                self.show_answered(prompt, image)
-                return image
-            text = proposal.instead if choice == "instead" else image  # Esc: back to what was typed
+            if isinstance(choice, Back):
+                text = image  # back to the field, with what was typed
+                continue
+            kept = proposal.instead if choice == "instead" else image
+            self.show_answered(prompt, kept)
+            return kept
 
     def _parser(self, step: Step):
         question = step.question
@@ -353,14 +355,17 @@ class Wizard:
         self.more = {i: v for i, v in self.more.items() if i < len(containers)}
 
     def _forget_offered(self, index: int) -> None:
-        """A container's image is about to change: its answers that are what the old image
-        offered (its name, its ports, its job) are dropped, to be offered from the new one."""
+        """A container's image is about to change: its answers (and the drafts left by going back)
+        that are what the old image offered, its name, its ports, its job, are dropped, to be
+        offered from the new one."""
         container = self.data["containers"][index]
-        derived = [Step(q, index) for q in self.questions.in_scope("container", "helper")
-                   if q.name in FROM_IMAGE and q.name in container]
-        stale = [step.name for step in derived if container[step.name] == self.offered(step)]
-        for name in stale:
-            del container[name]
+        derived = [Step(q, index) for q in self.questions.in_scope("container", "helper") if q.name in FROM_IMAGE]
+        old = {step.name: self.offered(step) for step in derived}
+        for step in derived:
+            if step.name in container and container[step.name] == old[step.name]:
+                del container[step.name]
+            if step.id in self.drafts and self.drafts[step.id] in (old[step.name], _as_text(old[step.name])):
+                del self.drafts[step.id]
 
     @staticmethod
     def _holder(root: dict, step: Step) -> dict:

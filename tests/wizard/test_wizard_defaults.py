@@ -87,7 +87,6 @@ def test_a_helpers_name_is_offered_from_its_image_not_the_main_ones(tmp_path):
 def test_an_image_that_needs_root_is_met_with_the_unprivileged_one_that_does_its_job(tmp_path):
     keys = (APPLICATION + GUNICORN + "y"
             + typed("nginx:1.27") + "1"                                 # root: use the unprivileged image
-            + ENTER                                                     # its reference, tag kept, to check
             + ENTER * 3 + ENTER * 2 + ENTER * 4                         # name, job, ports; cpu, memory; co-location
             + ENTER + WORKLOAD + ENTER + SAVE)
     status, _, err = wizard(keys)
@@ -233,3 +232,15 @@ def test_an_answer_file_opens_on_the_review_where_any_answer_can_be_changed(tmp_
     status, _, err = wizard(keys, "--answers", example, "--save-answers", "out.yaml", "--manifest", "m.yaml")
     assert status == 0, err
     assert load_answers(str(tmp_path / "out.yaml")).name == "storefront"
+
+
+# -- the progress shown with each question ---------------------------------------------------------
+
+@pytest.mark.parametrize("helpers", [0, 2])
+def test_the_progress_of_a_question_counts_its_own_part_however_many_containers_there_are(helpers):
+    wizard_ = _wizard_with({"containers": [{"name": "web"}] + [{"name": f"h{i}"} for i in range(helpers)]})
+    steps = {step.id: step for step in wizard_.steps()}
+    listed = list(steps.values())
+    assert wizard_.progress(listed, steps["kubernetes"]) == "2/3"
+    assert wizard_.progress(listed, steps["workload.runs_to_completion"]) == "1/5"
+    assert wizard_.progress(listed, steps["containers[0].ports"]) == "3/6"
