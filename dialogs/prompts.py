@@ -350,7 +350,7 @@ class _Screen:
             lines += len(_wrap(self.error, width))
         if self.show_help and self.help:
             lines += len(_wrap(self.help, width - 2))
-        return lines
+        return lines + len(self._legend_lines()) - 1
 
     # -- the application ----------------------------------------------------
 
@@ -405,7 +405,8 @@ class _Screen:
                                  filter=failing & ~is_done),
             ConditionalContainer(Window(FormattedTextControl(self._help), dont_extend_height=True),
                                  filter=showing & ~is_done),
-            ConditionalContainer(Window(FormattedTextControl(self._legend), height=1), filter=~is_done),
+            ConditionalContainer(Window(FormattedTextControl(self._legend), dont_extend_height=True),
+                                 filter=~is_done),
         ])
         app = Application(layout=Layout(layout, focused_element=body), key_bindings=keys,
                           style=Style.from_dict(STYLE), input=self.terminal.input, output=self.terminal.output,
@@ -451,12 +452,21 @@ class _Screen:
         return [(style, "\n".join("  " + line for line in _wrap(text, self._width() - 2)))]
 
     def _legend(self):
+        return [("class:hint", "\n".join(self._legend_lines()))]
+
+    def _legend_lines(self) -> list[str]:
+        """The keys, on as many lines as the terminal's width needs, never one key cut in two."""
         parts = self.how + ([BACK_KEY] if self.can_go_back else [])
         if self.help:
             parts.append(HELP_KEY if self.question_mark_help else HELP_F1)
         parts.append(QUIT_KEY)
-        dot = self.terminal.glyph(" · ", " | ")
-        text = dot.join(parts)
         if self.context:
-            text = f"[{self.context}]  " + text
-        return [("class:hint", "  " + text)]
+            parts[0] = f"[{self.context}]  {parts[0]}"
+        dot = self.terminal.glyph(" · ", " | ")
+        lines = ["  " + parts[0]]
+        for part in parts[1:]:
+            if len(lines[-1]) + len(dot) + len(part) <= self._width():
+                lines[-1] += dot + part
+            else:
+                lines.append("  " + part)
+        return lines

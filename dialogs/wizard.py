@@ -137,8 +137,8 @@ class Wizard:
 
     def run(self) -> int:
         self.terminal.discard_typeahead()
-        self.intro()
         if not self.review_first:
+            self.intro()
             self.interview(self.steps()[0])
         problems: list[str] = []
         while True:
@@ -161,12 +161,10 @@ class Wizard:
                 return status
 
     def intro(self) -> None:
-        for line in INTRO[:1]:
-            self.say(line)
+        self.say(INTRO[0])
         if self.origin:
             self.say(f"Starting from the answers in {self.origin}.")
-        for line in INTRO[1:]:
-            self.say(line)
+        self.say(INTRO[1])
 
     def interview(self, first: Step, target: Step | None = None) -> None:
         """Ask from ``first`` on. With a ``target`` (a jump from the review), go on past the
@@ -435,6 +433,9 @@ class Wizard:
         step to change, or None to go on."""
         self.terminal.clear()
         self.section = ""
+        self.say(INTRO[0])
+        if self.origin:
+            self.say(f"Starting from the answers in {self.origin}.")
         steps = self.steps()
         labels = {ADVICE: "Show the advice", **{s.id: self._label(s) for s in steps}}
         width = max(len(label) for label in labels.values()) + 2

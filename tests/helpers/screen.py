@@ -128,10 +128,12 @@ class Pty:
     def send(self, keys: str) -> None:
         self.child.send(keys)
 
-    def wait_for(self, text: str) -> Screen:
-        """Read until the screen shows ``text`` (a hang guard of TIMEOUT seconds, never a measure)."""
+    def wait_for(self, text: str | tuple[str, ...]) -> Screen:
+        """Read until the screen shows ``text`` (or one of several; a hang guard of TIMEOUT seconds,
+        never a measure)."""
         deadline = time.monotonic() + TIMEOUT
-        while text not in self.screen.text:
+        texts = (text,) if isinstance(text, str) else text
+        while not any(t in self.screen.text for t in texts):
             if time.monotonic() > deadline:
                 raise AssertionError(f"the screen never showed {text!r}; it shows:\n{self.screen.text}")
             try:

@@ -104,6 +104,13 @@ def lines_with(pty, text: str) -> list[str]:
     return [line for line in pty.screen.lines if text in line]
 
 
+def shown(pty, text: str):
+    """The screen once it shows ``text`` and the prompt has drawn all of itself (its legend, the
+    last line it draws, is on screen)."""
+    pty.wait_for(text)
+    return pty.wait_for("Ctrl-C quit")
+
+
 NAME, VERSION, ENVIRONMENT = "What is the application called?", "Which Kubernetes version", "for real use, or an"
 
 
@@ -113,19 +120,22 @@ def test_going_back_shows_each_question_once_and_no_trail_of_back_lines(screen):
     pty.answer(VERSION, "\r")
     pty.answer(ENVIRONMENT, ESC)  # back to the version
     pty.answer("[2/", ESC)  # and back to the name
-    pty.wait_for("[1/")
+    shown(pty, "[1/")
     assert len(lines_with(pty, NAME)) == 1  # the open question, not its old answer too
     assert lines_with(pty, "back") == [] and lines_with(pty, VERSION) == []
     pty.send(CLEAR + "store\r")
-    pty.wait_for("[2/")
+    shown(pty, "[2/")
     assert lines_with(pty, NAME) == [f"? {NAME} store"] and lines_with(pty, "shop") == []
 
 
 def test_keys_typed_before_the_first_question_are_not_added_to_its_answer(screen):
     pty = screen()
-    pty.send("xyz")  # typed while the program starts, before any question shows
+    pty.send("xyz\r")  # typed while the program starts, before any question shows
     pty.wait_for("Ctrl-C quit")
-    assert "› my-app" in pty.screen.lines and lines_with(pty, "my-appxyz") == []
+    pty.send(F1)  # the help of the question open once every key before it has been read
+    pty.wait_for(("A short name for the workload", "The cluster's minor version"))
+    assert "› my-app" in pty.screen.lines  # still the first question, as offered (the terminal echoed the keys)
+    assert lines_with(pty, "my-appxyz") == [] and lines_with(pty, "Which Kubernetes version") == []
 
 
 def test_ctrl_z_suspends_the_wizard_as_a_job_and_fg_brings_the_question_back(screen):
@@ -143,18 +153,18 @@ def test_ctrl_z_suspends_the_wizard_as_a_job_and_fg_brings_the_question_back(scr
 
 def test_each_kind_of_question_says_how_to_answer_it(screen):
     pty = screen()
-    assert "Enter accept · Ctrl-U clear" in pty.wait_for(NAME).text  # a text field
+    assert "Enter accept · Ctrl-U clear" in shown(pty, NAME).text  # a text field
     pty.send("\r\r")
-    assert "1-2 pick · ↑↓ then Enter" in pty.wait_for(ENVIRONMENT).text  # a choice list: a digit picks
+    assert "1-2 pick · ↑↓ then Enter" in shown(pty, ENVIRONMENT).text  # a choice list: a digit picks
     pty.send("1" + "\r" * 5)
-    assert "y/n answer · Enter accept" in pty.wait_for("Another container to add").text  # a yes/no
+    assert "y/n answer · Enter accept" in shown(pty, "Another container to add").text  # a yes/no
 
 
 def test_the_progress_counts_the_questions_of_one_part_whatever_comes_after(screen):
     pty = screen()
-    assert "[1/3]" in pty.wait_for(NAME).text  # the application: 3 questions, however many containers follow
+    assert "[1/3]" in shown(pty, NAME).text  # the application: 3 questions, however many containers follow
     pty.send("\r\r\r" + "\r" * 5)
-    assert "[6/6]" in pty.wait_for("Another container to add").text  # the main container's 6
+    assert "[6/6]" in shown(pty, "Another container to add").text  # the main container's 6
     pty.send("y")
     pty.wait_for("Container 2")
     assert "[1/14]" in pty.wait_for("Ctrl-C quit").text  # one more container: its own count
@@ -164,7 +174,7 @@ def test_the_review_names_every_answer_in_plain_words(screen):
     pty = screen()
     pty.wait_for(NAME)
     pty.send("\r" * 14)  # every answer as offered
-    text = pty.wait_for("Review your answers").text
+    text = shown(pty, "Review your answers").text
     assert "Application name" in text and "Kubernetes version" in text and "Container 1: nginx" in text
     assert "containers[" not in text and "workload." not in text
 
@@ -175,7 +185,7 @@ def test_the_cron_help_never_splits_its_example(screen, columns):
     pty.wait_for(NAME)
     pty.send("\r" * 9 + "y")  # the application, the container, no other; the work finishes
     pty.answer("cron schedule", F1)
-    pty.wait_for("day-of-week")
+    shown(pty, "day-of-week")
     assert lines_with(pty, '"0 3 * * *"')
 
 
@@ -183,10 +193,10 @@ def test_an_image_that_needs_root_is_met_on_screen_with_the_image_that_does_its_
     pty = screen()
     pty.answer(NAME, "\r\r\r")
     pty.answer("Image", CLEAR + "nginx:1.27\r")
-    text = pty.wait_for("Use nginxinc/nginx-unprivileged:1.27").text
+    text = shown(pty, "Use nginxinc/nginx-unprivileged:1.27").text
     assert "nginx:1.27 runs as root" in text and "UID 101, on port 8080" in text
     pty.send("1")
-    pty.wait_for("Container name")
+    shown(pty, "Container name")
     assert lines_with(pty, "Image") == ["? Image nginxinc/nginx-unprivileged:1.27"]  # one image question, redrawn
     assert lines_with(pty, "runs as root") == []
 
@@ -202,6 +212,6 @@ def test_an_outbound_proxy_is_asked_on_screen_whether_the_main_container_reaches
 
 def test_the_quiz_says_how_to_answer_and_a_digit_picks(screen):
     pty = screen("quiz", "--seed", "7")
-    assert "1-4 pick" in pty.wait_for("Question 1 of").text
+    assert "1-4 pick" in shown(pty, "Question 1 of").text
     pty.send("2")
     pty.wait_for("Question 2 of")
