@@ -17,7 +17,12 @@ keys pressed, and the seconds from start to the review screen as measured (the
 program's own time and tmux's, not a person's reading). A person's time is then
 modelled: 4 seconds to read each screen and a quarter of a second per key.
 
-Needs tmux. The wizard writes nothing: the run stops at the review.
+Then it saves the answers (Enter on the review and on both save questions, in a
+temporary folder) and starts again with ``wizard --answers FILE``, pressing Enter on
+every screen until the review shows: the Enter presses a person needs to come back
+to a design and change one answer ("again" in the table).
+
+Needs tmux.
 """
 
 from __future__ import annotations
@@ -108,11 +113,12 @@ DESIGNS = {
 
 
 class Tmux:
-    def __init__(self, code: Path, workdir: str):
-        self.socket = f"newcomer-{os.getpid()}"
+    def __init__(self, code: Path, workdir: str, args: str = ""):
+        self.socket = f"newcomer-{os.getpid()}-{time.monotonic_ns()}"  # a server of its own each time
         environment = (f"env PYTHONPATH={shlex.quote(str(code))} XDG_CACHE_HOME={shlex.quote(workdir)}/cache "
                        "NO_COLOR=1 TERM=xterm")
-        command = f"cd {shlex.quote(workdir)} && {environment} {shlex.quote(sys.executable)} -m advisor wizard; sleep 600"
+        command = (f"cd {shlex.quote(workdir)} && {environment} {shlex.quote(sys.executable)} -m advisor wizard "
+                   f"{args}; sleep 600")
         self.started = time.monotonic()
         subprocess.run(["tmux", "-L", self.socket, "new-session", "-d", "-s", "run", "-x", str(COLUMNS),
                         "-y", str(ROWS), command], check=True)
@@ -183,9 +189,11 @@ def run(name: str, design: dict, code: Path) -> dict:
                     lines = tmux.screen()
                     if any("Review your answers" in line for line in lines):
                         seconds = time.monotonic() - tmux.started
+                        again = come_back(tmux, code, workdir, design["app"])
                         return {"workload": name, "screens": screens, "enter": enters, "keys": keys,
                                 "seconds": round(seconds, 1),
-                                "modelled_person_seconds": round(screens * READ_SECONDS + keys * KEY_SECONDS)}
+                                "modelled_person_seconds": round(screens * READ_SECONDS + keys * KEY_SECONDS),
+                                "again_enter": again}
                     found = open_question(lines)
                     if found is not None and (found[0], found[2]) != last:  # the next question, not the last one
                         break
@@ -222,6 +230,49 @@ def run(name: str, design: dict, code: Path) -> dict:
             tmux.close()
 
 
+def wait(tmux: Tmux, text: str) -> list[str]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        lines = tmux.screen()
+        if any(text in line for line in lines):
+            return lines
+        time.sleep(0.05)
+    raise RuntimeError(f"the screen never showed {text!r}:\n" + "\n".join(tmux.screen()))
+
+
+def come_back(tmux: Tmux, code: Path, workdir: str, app: str) -> int:
+    """Save the answers from the review, start again from them, and count the Enter presses
+    (one per screen) until the review shows again."""
+    tmux.send("Enter")
+    wait(tmux, "Save the answers file to")
+    tmux.send("Enter")
+    wait(tmux, "Save the starter manifest to")
+    tmux.send("Enter")
+    wait(tmux, "Next:")
+    tmux.close()
+    again = Tmux(code, workdir, f"--answers {app}.answers.yaml --save-answers again.yaml --manifest again-m.yaml")
+    enters = 0
+    try:
+        last = None
+        while True:
+            deadline = time.monotonic() + 60
+            while True:
+                lines = again.screen()
+                if any("Review your answers" in line for line in lines):
+                    return enters
+                found = open_question(lines)
+                if found is not None and (found[0], found[2]) != last:
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError("no question showed:\n" + "\n".join(lines))
+                time.sleep(0.05)
+            again.send("Enter")
+            enters += 1
+            last = (found[0], found[2])
+    finally:
+        again.close()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose wizard runs (default: this one)")
@@ -232,13 +283,16 @@ def main(argv=None) -> int:
         for result in results:
             print(json.dumps(result))
         return 0
-    print(f"{'workload':<20} {'screens':>7} {'Enter':>6} {'keys':>6} {'seconds':>8} {'person (model)':>15}")
+    print(f"{'workload':<20} {'screens':>7} {'Enter':>6} {'keys':>6} {'seconds':>8} {'person (model)':>15} "
+          f"{'again':>6}")
     for r in results:
         print(f"{r['workload']:<20} {r['screens']:>7} {r['enter']:>6} {r['keys']:>6} {r['seconds']:>8} "
-              f"{r['modelled_person_seconds']:>14}s")
-    total = {k: sum(r[k] for r in results) for k in ("screens", "enter", "keys", "modelled_person_seconds")}
+              f"{r['modelled_person_seconds']:>14}s {r['again_enter']:>6}")
+    total = {k: sum(r[k] for r in results)
+             for k in ("screens", "enter", "keys", "modelled_person_seconds", "again_enter")}
     print(f"{'total':<20} {total['screens']:>7} {total['enter']:>6} {total['keys']:>6} "
-          f"{round(sum(r['seconds'] for r in results), 1):>8} {total['modelled_person_seconds']:>14}s")
+          f"{round(sum(r['seconds'] for r in results), 1):>8} {total['modelled_person_seconds']:>14}s "
+          f"{total['again_enter']:>6}")
     return 0
 
 
