@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from advisor.domain.vocabulary import minor_of
+
 
 @dataclass(frozen=True)
 class Container:
@@ -65,17 +67,14 @@ class Answers:
 
     @property
     def minor(self) -> int:
-        return int(self.kubernetes.split(".")[1])
+        return minor_of(self.kubernetes)
 
     def with_changes(self, **changes: Any) -> "Answers":
         return replace(self, **changes)
 
 
 def image_reference(image: str) -> tuple[str, str | None, str | None]:
-    """Split an image reference into (repository, tag, digest)."""
-    name, _, digest = image.partition("@")
-    slash = name.rfind("/")
-    colon = name.rfind(":")
-    if colon > slash:
-        return name[:colon], name[colon + 1:], digest or None
-    return name, None, digest or None
+    """Split an image reference into (repository, tag, digest) (advisor.domain.image_reference)."""
+    from advisor.domain.image_reference import split
+
+    return split(image)

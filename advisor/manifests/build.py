@@ -21,6 +21,7 @@ from advisor.domain.vocabulary import (
     LONG_RUNNING_KINDS,
     OBJECT,
     REPLICAS,
+    REPLICATED_KINDS,
     RESOURCES,
     RESTART,
     SERVICE,
@@ -239,7 +240,7 @@ class _Writer:
                 spec[placement] = []
                 for i, c in enumerate(group):
                     spec[placement].append(self.container(plan, c, probed, doc, path + (placement, i)))
-        if plan.controller in ("Deployment", "StatefulSet") and (plan.replicas or 1) > 1:
+        if plan.controller in REPLICATED_KINDS and (plan.replicas or 1) > 1:
             spec["affinity"] = {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{
                 "weight": 100,
                 "podAffinityTerm": {"labelSelector": {"matchLabels": self.selector(plan)},

@@ -21,14 +21,13 @@ import dataclasses
 import json
 
 from advisor import __version__
-from advisor.domain.vocabulary import pod_template_path
+from advisor.domain.vocabulary import REPLICATED_KINDS, pod_template_path
 from advisor.manifests.build import MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL, build_documents
 from advisor.manifests.emit import Template, TemplateBlock, When, emit_stream
 from advisor.manifests.files import image_parts, object_file, pod_spec_of, replace_labels, yaml_file
 from advisor.manifests.why import findings_summary
 
 CHART_VERSION = "0.1.0"  # the chart's own version; appVersion is the main container's tag
-SPREADS = ("Deployment", "StatefulSet")  # the controllers whose replicas the builder spreads over nodes
 # A Kubernetes quantity (250m, 1Gi, 0.5): the API server's own pattern.
 QUANTITY = r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$"
 
@@ -58,7 +57,7 @@ class _Chart:
         self.as_root = _by_object(build_documents(self.rec, True).documents)
         self.not_root = _by_object(build_documents(self.rec, False).documents)
         spread = dataclasses.replace(self.rec, workloads=[
-            dataclasses.replace(plan, replicas=2) if plan.controller in SPREADS and plan.replicas == 1 else plan
+            dataclasses.replace(plan, replicas=2) if plan.controller in REPLICATED_KINDS and plan.replicas == 1 else plan
             for plan in self.rec.workloads])
         spread = build_documents(spread, manifest.root).documents
         self.spread = _by_object(spread)  # the documents: their objects and their comments
@@ -197,7 +196,7 @@ class _Chart:
         head = [f"{{{{- /* {obj['kind']} {plan.name}. What changes per environment comes from values.yaml, "
                 f"under workloads.{plan.name}; the rest is the design. */}}}}",
                 f"{{{{- $w := index .Values.workloads {_go(plan.name)} }}}}"]
-        return "\n".join(head) + "\n" + emit_stream([(obj, self._kept(comments))])
+        return "\n".join(head) + "\n" + emit_stream([(obj, self._kept(comments, template=True))])
 
     def _labelled(self, value, plan):
         """``value`` with the workload's labels and selector written by the helpers."""
@@ -229,7 +228,7 @@ class _Chart:
         any_root = f"or {anyone}" if len(names) > 1 else anyone
         pod["securityContext"] = _choose(pod["securityContext"], f"not ({any_root})",
                                          plain_pod["securityContext"], root_pod["securityContext"])
-        if obj["kind"] in SPREADS and "replicas" in spec:
+        if obj["kind"] in REPLICATED_KINDS and "replicas" in spec:
             spread = self.spread[key].obj
             path = pod_template_path(obj["kind"]) + ("spec",)
             for where, text in self.spread[key].comments.items():
@@ -257,7 +256,7 @@ class _Chart:
         services = {d.obj["metadata"]["name"]: d.obj for d in self.manifest.documents if d.obj["kind"] == "Service"}
         for plan in self.rec.workloads:
             w = f"(index .Values.workloads {_go(plan.name)})"
-            if plan.controller in SPREADS:
+            if plan.controller in REPLICATED_KINDS:
                 lines.append(f"{plan.name}: a {plan.controller} of {{{{ {w}.replicas }}}} replicas.")
             elif plan.controller == "CronJob":
                 lines.append(f"{plan.name}: a CronJob, on the schedule {{{{ {w}.schedule | quote }}}}; its runs: "
@@ -288,10 +287,12 @@ class _Chart:
 
     # -- shared --------------------------------------------------------------------------------------
 
-    def _kept(self, comments: dict) -> dict:
+    def _kept(self, comments: dict, template: bool = False) -> dict:
+        """The comments to write (none with --no-comments); in a template, each ``{{`` written as
+        Go's template language prints one (``{{ "{{" }}``), so that Helm shows the text as it is."""
         if not self.comments:
             return {}
-        return {path: [t.replace("{{", "{ {").replace("}}", "} }") for t in texts]
+        return {path: [t.replace("{{", '{{ "{{" }}') if template else t for t in texts]
                 for path, texts in comments.items() if texts}
 
     def _from(self) -> str:
@@ -368,10 +369,16 @@ def _closed(properties: dict, description: str | None = None) -> dict:
 def _container_schema(values: dict) -> dict:
     quantity = {"type": ["string", "number"], "pattern": QUANTITY}
     amounts = {"type": "object", "additionalProperties": quantity}
-    image = {"repository": {"type": "string", "minLength": 1}, "tag": {"type": "string"}}
+    from advisor.domain import image_reference as grammar  # the parts as the kubelet parses them
+
+    image = {"repository": {"type": "string", "pattern": grammar.REPOSITORY_PATTERN},
+             "tag": {"type": "string", "pattern": grammar.TAG_PATTERN}}
     if "digest" in values["image"]:
-        image["digest"] = {"type": "string", "pattern": "^[a-z0-9]+:[a-fA-F0-9]+$"}
-    return _closed({"image": _closed(image),
+        image["digest"] = {"type": "string", "pattern": grammar.DIGEST_PATTERN}
+    image_schema = _closed(image)
+    if "digest" not in values["image"]:  # 64 hex digits alone are an image ID, not a name
+        image_schema["not"] = {"properties": {"repository": {"pattern": "^[a-f0-9]{64}$"}, "tag": {"maxLength": 0}}}
+    return _closed({"image": image_schema,
                     "resources": {"type": "object", "properties": {"requests": amounts, "limits": amounts},
                                   "additionalProperties": False},
                     "allowRoot": {"type": "boolean"}})

@@ -84,6 +84,7 @@ class ObjectReview:
     replacement: dict | None = None
     added: list[dict] = field(default_factory=list)
     suggestion_notes: tuple[str, ...] = ()  # what to do besides applying it
+    intent: object = None  # advisor.review.intent.Intent: what the Pod is for, with the evidence, ranked
 
     def to_dict(self) -> dict:
         return {
@@ -94,6 +95,7 @@ class ObjectReview:
                                if self.recommendation else None),
             "suggestion": self.suggestion,
             "suggestion_fixes": list(self.fixes),
+            "intent": self.intent.to_dict() if self.intent is not None else None,
         }
 
     @property
@@ -111,8 +113,8 @@ class Note:
     line: int | None
     text: str
 
-    def __str__(self) -> str:
-        return f"{self.file}{':' + str(self.line) if self.line else ''}: {self.text}"
+    def __str__(self) -> str:  # one line, whatever a file name or an object's name holds
+        return f"{self.file}{':' + str(self.line) if self.line else ''}: {self.text}".replace("\n", "\\n")
 
 
 @dataclass

@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-from helpers.installed import TIMEOUT, alive, children, console_script, needs_proc, wait_for
+from helpers.installed import TIMEOUT, alive, children, console_script, needs_proc, popen, spawn, wait_for
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -33,7 +33,7 @@ def held_batch(tmp_path):
     folder.mkdir()
     for i in range(40):
         (folder / f"a{i:02}.yaml").write_text(ANSWERS)
-    process = subprocess.Popen([console_script(), "batch", str(held), str(folder), "--jobs", "2", "--format", "jsonl",
+    process = popen([console_script(), "batch", str(held), str(folder), "--jobs", "2", "--format", "jsonl",
                                 "-o", str(tmp_path / "out.jsonl")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, start_new_session=True)  # its own group, as a terminal's job is
     try:
@@ -93,8 +93,8 @@ def test_sigterm_to_the_wizard_leaves_the_terminal_as_it_was(tmp_path):
 
     needs_proc()
     environ = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
-    child = pexpect.spawn(console_script(), ["wizard"], cwd=str(tmp_path), env=environ, dimensions=(24, 80),
-                          encoding="utf-8", timeout=TIMEOUT)
+    child = spawn(console_script(), ["wizard"], cwd=str(tmp_path), env=environ, dimensions=(24, 80),
+                  encoding="utf-8", timeout=TIMEOUT)
     try:
         child.expect_exact("What is the application called?")  # the prompt has the terminal in raw mode
         # the terminal's own side, kept open to look at it once the wizard is gone

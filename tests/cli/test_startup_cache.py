@@ -193,3 +193,38 @@ def test_the_network_key_is_the_same_for_the_same_rules():
 def test_a_rule_holding_a_value_the_fingerprint_cannot_state_is_not_cached():
     with pytest.raises(_Unknown):
         _describe([_rule(a=object())])
+
+
+# -- a planted link (issue 24, class 8) -------------------------------------------------------------
+
+
+def test_a_symbolic_link_in_place_of_the_cache_folder_is_neither_written_nor_read(cache_home, tmp_path):
+    victim = tmp_path / "victim"  # any folder of the user's that an attacker would like filled
+    victim.mkdir()
+    cache_home.parent.mkdir()
+    cache_home.symlink_to(victim)  # planted where others may write (XDG_CACHE_HOME in a shared folder)
+    assert not cache.store("knowledge", "k", cache.pickled("payload"))
+    assert os.listdir(victim) == []
+    (victim / "knowledge.pickle").write_bytes(b"planted")
+    assert cache.load("knowledge", "k") is None
+
+
+def test_a_symbolic_link_in_place_of_a_cache_file_is_not_read(cache_home, tmp_path):
+    cache.store("knowledge", "k", cache.pickled("mine"))
+    (tmp_path / "elsewhere.pickle").write_bytes((cache_home / "knowledge.pickle").read_bytes())
+    (cache_home / "knowledge.pickle").unlink()
+    (cache_home / "knowledge.pickle").symlink_to(tmp_path / "elsewhere.pickle")
+    assert cache.load("knowledge", "k") is None
+
+
+def test_the_installed_command_writes_nothing_through_a_planted_cache_link(tmp_path):
+    from helpers.installed import run
+
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "pod-advisor").symlink_to(victim)
+    done = run("evaluate", str(EXAMPLES / "web-with-log-shipper.yaml"), text=True,
+               env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "shared")})
+    assert done.returncode == 0, done.stderr
+    assert os.listdir(victim) == []

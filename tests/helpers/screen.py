@@ -24,7 +24,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from helpers.installed import TIMEOUT, console_script
+from helpers.installed import TIMEOUT, console_script, spawn
 
 pyte = pytest.importorskip("pyte")
 
@@ -117,13 +117,13 @@ class Pty:
 
     def __init__(self, args: list[str], cwd: str, rows: int = ROWS, columns: int = COLUMNS,
                  environ: dict | None = None, command: str | None = None):
-        """``pod-advisor ARGS``, or ``command ARGS`` (a shell, to run pod-advisor as a job)."""
+        """``pod-advisor ARGS``, or ``command ARGS``."""
         pexpect = pytest.importorskip("pexpect")
         self.pexpect = pexpect
         env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", **(environ or {})}
         self.screen = Screen(rows, columns)
-        self.child = pexpect.spawn(command or console_script(), args, cwd=cwd, env=env,
-                                   dimensions=(rows, columns), encoding="utf-8", timeout=TIMEOUT)
+        self.child = spawn(command or console_script(), args, cwd=cwd, env=env, dimensions=(rows, columns),
+                           encoding="utf-8", timeout=TIMEOUT)
 
     def send(self, keys: str) -> None:
         self.child.send(keys)

@@ -155,10 +155,10 @@ def test_a_renderer_that_fails_before_the_pipe_fails_the_review(tmp_path):
     import shlex
     import subprocess
 
-    from helpers.installed import console_script
+    from helpers.installed import TIMEOUT, console_script, default_signals
 
-    done = subprocess.run(["sh", "-c", f"false | {shlex.quote(console_script())} review -"], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=60)
+    done = subprocess.run(["sh", "-c", f"false | {shlex.quote(console_script())} review -"], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=TIMEOUT, preexec_fn=default_signals)
     assert done.returncode == 2
     assert "nothing to review" in done.stderr
 

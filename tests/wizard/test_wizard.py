@@ -350,6 +350,13 @@ def test_the_follow_up_commands_name_the_files_written(tmp_path):
     assert "kubectl apply -f my-app.yaml" in result.stdout
 
 
+def test_a_follow_up_command_takes_an_answers_file_named_like_an_option_as_a_file(tmp_path):
+    result = wizard(ENTER * DEFAULT_QUESTIONS + ENTER + typed("-x.answers.yaml") + ENTER)
+    assert result.status == 0, result.stderr
+    assert "pod-advisor evaluate -- -x.answers.yaml" in result.stdout
+    assert run_cli("evaluate", "--", str(tmp_path / "-x.answers.yaml")).status == 0
+
+
 @pytest.mark.parametrize("keys", [
     CTRL_C,                                                   # the first question
     ENTER * 5 + "80" + CTRL_C,                                # halfway through typing a port

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from advisor.answers.load import load_answers
-from helpers.installed import TIMEOUT, console_script
+from helpers.installed import TIMEOUT, console_script, spawn
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -15,8 +15,8 @@ pexpect = pytest.importorskip("pexpect")
 @pytest.fixture
 def wizard(tmp_path):
     environ = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
-    child = pexpect.spawn(console_script(), ["wizard"], cwd=str(tmp_path), env=environ, dimensions=(24, 80),
-                          encoding="utf-8", timeout=TIMEOUT)
+    child = spawn(console_script(), ["wizard"], cwd=str(tmp_path), env=environ, dimensions=(24, 80),
+                  encoding="utf-8", timeout=TIMEOUT)
     yield child
     child.close(force=True)
 
@@ -81,7 +81,7 @@ def test_the_installed_wizard_leaves_on_ctrl_c_with_130_and_writes_nothing(wizar
 
 # -- the screen as a person sees it (pyte keeps the screen the escapes draw) --------------------
 
-ESC, CLEAR, F1, CTRL_Z = "\x1b", "\x15", "\x1bOP", "\x1a"
+ESC, CLEAR, F1 = "\x1b", "\x15", "\x1bOP"
 
 
 @pytest.fixture
@@ -136,19 +136,6 @@ def test_keys_typed_before_the_first_question_are_not_added_to_its_answer(screen
     pty.wait_for(("A short name for the workload", "The cluster's minor version"))
     assert "› my-app" in pty.screen.lines  # still the first question, as offered (the terminal echoed the keys)
     assert lines_with(pty, "my-appxyz") == [] and lines_with(pty, "Which Kubernetes version") == []
-
-
-def test_ctrl_z_suspends_the_wizard_as_a_job_and_fg_brings_the_question_back(screen):
-    shell = screen("--norc", "--noprofile", "-i", command="bash", environ={"PS1": "$ "})
-    shell.send("pod-advisor wizard\r")
-    shell.answer(NAME, CLEAR + "shop\r")
-    shell.answer(VERSION, CTRL_Z)
-    shell.wait_for("Stopped")
-    shell.send("fg\r")
-    shell.answer(VERSION, "\r")  # the question is back, and takes its answer
-    shell.wait_for(ENVIRONMENT)
-    shell.send("\x03")
-    shell.wait_for("nothing was written")
 
 
 def test_each_kind_of_question_says_how_to_answer_it(screen):

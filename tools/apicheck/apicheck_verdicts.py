@@ -45,8 +45,10 @@ class Verdict:
 
 
 def label(obj: dict) -> str:
-    """How apicheck names an object: Kind/name."""
-    return f"{obj.get('kind')}/{(obj.get('metadata') or {}).get('name', '')}"
+    """How apicheck names an object: Kind/name, or Kind/prefix-* for one named by generateName."""
+    meta = obj.get("metadata") or {}
+    name = meta.get("name") or (f"{meta['generateName']}*" if meta.get("generateName") else "")
+    return f"{obj.get('kind')}/{name}"
 
 
 def read_line(line: str) -> Verdict:
