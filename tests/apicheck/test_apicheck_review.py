@@ -136,4 +136,6 @@ def test_a_hardened_fixture_meets_restricted_unless_it_needs_the_host(verdicts_b
 def test_each_suggestion_is_accepted_at_the_profile_of_the_object_it_corrects(verdicts_by_level, path, variant):
     by_level = verdicts_by_level[path, variant]
     _, suggested = by_level[profile(by_level)]
+    if not suggested:
+        pytest.skip("review suggests nothing for this fixture")  # an empty list would pass, checking nothing
     assert [str(v) for v in suggested if not v.accepted] == []

@@ -17,6 +17,7 @@ import sys
 import pytest
 
 from helpers.installed import TIMEOUT, alive, children, console_script, needs_proc, popen, spawn, wait_for
+from helpers.tools import require_module
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -88,7 +89,7 @@ def test_a_batch_run_under_nohup_keeps_ignoring_sighup(tmp_path):
 
 
 def test_sigterm_to_the_wizard_leaves_the_terminal_as_it_was(tmp_path):
-    pexpect = pytest.importorskip("pexpect")
+    pexpect = require_module("pexpect", "pip install -e '.[test]'")
     import termios
 
     needs_proc()

@@ -17,7 +17,7 @@ from advisor.system import cache
 from advisor.kb import knowledge
 from advisor.answers.load import load_answers
 from advisor.engine import Advisor
-from advisor.engine.experta_compat import Fact, Rule, _describe, _Unknown
+from advisor.engine.experta_compat import Fact, ReteMatcher, Rule, _describe, _Unknown
 from advisor.kb.knowledge import KnowledgeBase
 
 from helpers.paths import EXAMPLES
@@ -169,6 +169,11 @@ def test_an_engine_from_the_cached_network_advises_exactly_as_a_freshly_built_on
     monkeypatch.delenv(cache.DISABLE)
     Advisor()  # builds the network and stores it
     assert (cache_home / "rete.pickle").is_file()
+
+    def built_again(self):
+        raise AssertionError("the Rete network was built again instead of read from the cache")
+
+    monkeypatch.setattr(ReteMatcher, "build_network", built_again)
     cached = Advisor()
     for path in sorted(EXAMPLES.glob("*.yaml")):
         answers = load_answers(str(path))

@@ -8,8 +8,9 @@ import pytest
 
 from advisor.answers.load import load_answers
 from helpers.installed import TIMEOUT, console_script, spawn
+from helpers.tools import require_module
 
-pexpect = pytest.importorskip("pexpect")
+pexpect = require_module("pexpect", "pip install -e '.[test]'")
 
 
 @pytest.fixture
