@@ -35,7 +35,8 @@ def commands(text: str) -> list[tuple[str, int]]:
                 part = part.strip()
                 if not part.startswith("pod-advisor ") or any(word in line for word in SKIPPED):
                     continue
-                command, _, comment = part.partition("  #")
+                command = re.split(r"\s#(?:\s|$)", part, maxsplit=1)[0]
+                comment = part[len(command):]
                 status = re.search(r"\bexit (\d+)", comment)
                 found.append((command.strip(), int(status[1]) if status else 0))
     return found
