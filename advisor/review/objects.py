@@ -300,7 +300,9 @@ def gather(paths: list[str], stdin=None, scope: Scope | None = None, keep: bool 
     (with ``scope.render``), and say what was left out. One unreadable file never hides the others.
 
     Standard input (``-``) is read from the stream ``stdin`` as a file is: at most MAX_BYTES,
-    UTF-8 or UTF-16 with its BOM.
+    UTF-8 or UTF-16 with its BOM. Standard input with nothing in it (no YAML, only blanks,
+    comments or markers) is a problem, not a clean review: a renderer that failed before the
+    pipe wrote nothing, and that must not pass.
 
     ``keep=False``: the texts are read only as ``parse_inputs`` reaches them, and each is let go
     once parsed, so that a review holds its objects, not every file at once (its problems are
@@ -333,11 +335,22 @@ def _each_text(files: list[str], named, stdin, problems: list[Problem]) -> Itera
     for path in files:
         try:
             if path == "-":
-                yield STDIN, read_stream(stdin, STDIN, MAX_BYTES)
+                text = read_stream(stdin, STDIN, MAX_BYTES)
+                if _holds_nothing(text):  # `helm template ... | pod-advisor review -` where helm failed
+                    problems.append(Problem("nothing to review: standard input is empty (did the command "
+                                            "before the pipe fail?)", file=STDIN))
+                    continue
+                yield STDIN, text
             else:
                 yield path, read_text(path, max_bytes=MAX_BYTES, regular_only=path not in named)
         except InputError as exc:
             problems += exc.problems
+
+
+def _holds_nothing(text: str) -> bool:
+    """No YAML content at all: empty, or only blank lines, comments and document markers."""
+    return all(not line.strip() or line.lstrip().startswith("#") or line.rstrip() in ("---", "...")
+               for line in text.splitlines())
 
 
 def _without_templates(found) -> list[str]:
