@@ -16,7 +16,9 @@ restart-always-on-completion, a native sidecar before 1.29 to native-sidecar-uns
 
 from __future__ import annotations
 
+import atexit
 import datetime
+import functools
 import re
 from typing import Iterator
 
@@ -41,11 +43,14 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     obj, version = s.obj, s.answers.kubernetes
     data = _as_sent(obj)
     api_version, kind = str(data.get("apiVersion") or ""), obj.kind
+    known = _known_valid()
+    digest = known.digest(data, version)
+    passed = digest in known  # its schema passed in an earlier run: no need to load the schemas again
     if not api_version:
         yield Hit(REFUSED, f"{obj.label} names no apiVersion, and the API server needs one to know what the "
                            f"object is (apiVersion: {API_VERSIONS.get(kind, 'v1')})", line=obj.line())
         return
-    if not served(data, version):
+    if not passed and not served(data, version):
         removed = REMOVED_API_VERSIONS.get((api_version, kind))
         since = f" (removed in Kubernetes {removed})" if removed else ""
         yield Hit(REFUSED, f"Kubernetes {version} serves no {api_version} {kind}{since}: the API server answers "
@@ -57,7 +62,10 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         return
     reasons = [r for r in api_object_problems(data, version, promises=False) if not _said_elsewhere(r, s)]
     paths = {_path_of(r) for r in reasons}
-    for reason in (_server_words(r) for r in schema_problems(data, version)):
+    schema = [] if passed else schema_problems(data, version)
+    if not passed and not schema:
+        known.add(digest)
+    for reason in (_server_words(r) for r in schema):
         if _path_of(reason) not in paths and not _said_elsewhere(reason, s):
             reasons.append(reason)
     reasons = list(dict.fromkeys(_shortened(r) for r in reasons))
@@ -67,6 +75,18 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     said = "; ".join(reasons[:SHOWN_REASONS]) + (f"; and {more} more" if more > 0 else "")
     yield Hit(REFUSED, f"the API server of Kubernetes {version} would refuse {obj.label}: {said}",
               line=_line_of(reasons[0], s))
+
+
+@functools.cache
+def _known_valid():
+    """The objects whose schema passed in earlier runs (advisor.manifests.known_valid), kept once a
+    process and saved when it ends: importing jsonschema and reading the schemas was most of the
+    start-up of a review of one file."""
+    from advisor.manifests.known_valid import KnownValid
+
+    known = KnownValid()
+    atexit.register(known.save)
+    return known
 
 
 def _as_sent(obj) -> dict:
