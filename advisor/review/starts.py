@@ -69,6 +69,16 @@ def _the_fix(start: Start, name: str) -> str:
     return f"Its image needs root as shipped: {', or '.join(ways)}"
 
 
+def unwritable(start: Start, spec: dict) -> list[str]:
+    """The paths the image writes that a read-only root filesystem leaves unwritable: no volume is
+    mounted at or above them, and the image declares no volume there (the runtime mounts those
+    writable). Empty when the catalogue does not say what the image writes or declares."""
+    family = start.family
+    if family is None or not start.writes_known or family.volumes is None or not family.volumes.known:
+        return []
+    return [p for p in start.writes if not covered(p, _mount_paths(spec)) and not covered(p, family.volumes.value)]
+
+
 def _uid_fix(start: Start, name: str) -> str:
     if start.family is None:
         return (f"Set runAsUser to the UID its image runs as (--suggest writes {start.uid}, an assumption: "
@@ -106,15 +116,15 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                           f"{runs}: the kubelet refuses to start it (\"{refusal}\"), and the Pod stays in "
                           f"CreateContainerConfigError. {_the_fix(start, c.name)}",
                           c, line=_line(s, c, "runAsNonRoot"), guess=why)
-        if _context(c.spec).get("readOnlyRootFilesystem") is True and start.family is not None \
-                and start.writes_known:
-            missing = [p for p in start.writes if not covered(p, _mount_paths(c.spec))]
+        if _context(c.spec).get("readOnlyRootFilesystem") is True:
+            missing = unwritable(start, c.spec)
             if missing:
                 paths = ", ".join(missing)
                 yield Hit(FINDING,
                           f"{c.name} has a read-only root filesystem, but its image {start.shown} writes to {paths}, "
-                          f"where it mounts no volume: it fails as soon as it writes there. Mount an emptyDir at "
-                          f"each (--suggest writes them)", c, line=_line(s, c, "readOnlyRootFilesystem"), guess=why)
+                          f"where no volume is mounted (nor does the image declare one there): each write there "
+                          f"fails, and a program that needs it stops. Mount an emptyDir at each (--suggest writes "
+                          f"them)", c, line=_line(s, c, "readOnlyRootFilesystem"), guess=why)
 
 
 # -- the fix ------------------------------------------------------------------------------------
@@ -146,11 +156,8 @@ def fix_start(pod_spec: dict, names: set[str]) -> list[str]:
                 elif start.basis == "unknown":
                     notes.append(f"{spec['name']}: runAsUser {start.uid} is an assumption: {start.shown} is not "
                                  f"in pod-advisor's image catalogue; use the UID its image is built for.")
-            if (context or {}).get("readOnlyRootFilesystem") is True and start.family is not None \
-                    and start.writes_known:
-                for path in start.writes:
-                    if covered(path, _mount_paths(spec)):
-                        continue
+            if (context or {}).get("readOnlyRootFilesystem") is True:
+                for path in unwritable(start, spec):
                     name = volume_name(str(spec["name"]), path, taken)
                     if volumes is None:
                         volumes = pod_spec["volumes"] = []

@@ -82,7 +82,7 @@ def test_with_allow_root_every_container_of_every_answer_file_starts():
 def test_an_image_the_catalogue_does_not_know_starts_because_it_is_given_a_uid_not_because_of_its_own(texts):
     """apicheck is told no user for it: the kubelet's check passes on runAsUser alone."""
     text = texts["manifest", EXAMPLES / "migration-job.yaml"]
-    [(name, image)] = images_of([text]).items()
+    [image] = images_of([text]).values()
     assert plan_start(image).basis == "unknown"
     [found] = start_verdicts([text])
     assert found.starts and "65532" in found.reason, str(found)

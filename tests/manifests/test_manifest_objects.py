@@ -175,7 +175,7 @@ def test_statefulset_keeps_data_in_a_volume_claim_template_mounted_in_the_main_c
     claim = statefulset["spec"]["volumeClaimTemplates"][0]
     assert claim["metadata"]["name"] == "data"
     assert claim["spec"]["accessModes"] == ["ReadWriteOnce"]
-    assert entry(statefulset, "etcd")["volumeMounts"][0] == {"name": "data", "mountPath": "/data"}
+    assert entry(statefulset, "etcd")["volumeMounts"][0] == {"name": "data", "mountPath": "/var/lib/etcd"}  # its image's
     assert pod(statefulset)["securityContext"]["fsGroup"] == entry(statefulset, "etcd")["securityContext"]["runAsGroup"]
 
 

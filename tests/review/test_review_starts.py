@@ -83,8 +83,17 @@ def test_without_run_as_non_root_the_kubelet_starts_a_root_image():
 # -- a read-only root filesystem --------------------------------------------------------------------
 
 def test_a_read_only_root_with_no_volume_where_the_image_writes_cannot_run():
-    [finding] = cannot_start(deployment(one("cache", "redis:7.4", "{readOnlyRootFilesystem: true, runAsUser: 999}")))
-    assert "writes to /data, where it mounts no volume" in finding.message
+    [finding] = cannot_start(deployment(one("web", "nginxinc/nginx-unprivileged:1.27", "{readOnlyRootFilesystem: true}")))
+    assert "writes to /tmp, /var/cache/nginx, where no volume is mounted" in finding.message
+
+
+def test_a_path_the_image_declares_a_volume_stays_writable_under_a_read_only_root():
+    """The runtime mounts an image's VOLUME writable: mongo's /data/db and /data/configdb."""
+    assert cannot_start(deployment(one("db", "mongo:8.0", "{readOnlyRootFilesystem: true}"))) == []
+
+
+def test_a_read_only_root_is_not_judged_where_the_catalogue_does_not_say_what_the_image_declares():
+    assert cannot_start(deployment(one("cache", "redis:7.4", "{readOnlyRootFilesystem: true}"))) == []
 
 
 def test_a_volume_mounted_above_a_written_path_holds_it():
