@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from advisor.answers.expectations import Mismatch
 from advisor.domain.vocabulary import SEVERITIES as LEAST_FIRST
 from advisor.domain.vocabulary import fails_on
+from advisor.system.failure import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK
 
 # Statuses, best first; the worst decides the exit status.
 OK, FLAGGED, MISMATCH, INVALID, FAILED = "ok", "flagged", "mismatch", "invalid", "error"
 STATUSES = (OK, FLAGGED, MISMATCH, INVALID, FAILED)
-EXIT_STATUS = {OK: 0, FLAGGED: 1, MISMATCH: 1, INVALID: 2, FAILED: 3}
+EXIT_STATUS = {OK: EXIT_OK, FLAGGED: EXIT_FINDINGS, MISMATCH: EXIT_FINDINGS, INVALID: EXIT_INVALID, FAILED: EXIT_INTERNAL}
 SEVERITIES = tuple(reversed(LEAST_FIRST))  # error first, as the summary's columns show them
 
 

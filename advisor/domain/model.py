@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from advisor.domain.vocabulary import minor_of
+
 
 @dataclass(frozen=True)
 class Container:
@@ -65,7 +67,7 @@ class Answers:
 
     @property
     def minor(self) -> int:
-        return int(self.kubernetes.split(".")[1])
+        return minor_of(self.kubernetes)
 
     def with_changes(self, **changes: Any) -> "Answers":
         return replace(self, **changes)

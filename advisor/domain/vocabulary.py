@@ -17,6 +17,8 @@ ControllerKind = Literal["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJ
 # What the advisor recommends to own a Pod (a bare "Pod" included), in the answers' order.
 CONTROLLER_KINDS: tuple[ControllerKind, ...] = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod")
 REPLICATED_KINDS = frozenset({"Deployment", "StatefulSet"})  # a replica count of their own
+# The apps/v1 controllers, whose spec.selector is required and must match their Pod template.
+SELECTING_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
 BATCH_KINDS = frozenset({"Job", "CronJob"})  # Pods that run to completion
 # Controllers whose Pods run until stopped (the older ReplicaSet and ReplicationController
 # included: review meets them in real manifests).
@@ -40,6 +42,25 @@ POD_TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
     "DaemonSet": ("spec", "template"),
     "Job": ("spec", "template"),
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
+}
+
+
+# The restartPolicy each controller's Pod template may have (the API server refuses any other);
+# a bare Pod takes any of the three.
+RESTART_POLICIES_OF: dict[str, tuple[str, ...]] = {
+    "Deployment": ("Always",), "ReplicaSet": ("Always",), "ReplicationController": ("Always",),
+    "StatefulSet": ("Always",), "DaemonSet": ("Always",),
+    "Job": ("OnFailure", "Never"), "CronJob": ("OnFailure", "Never"),
+}
+
+# apiVersions of the kinds that hold Pods that Kubernetes no longer serves, and the release
+# that removed each (what the API server answers "no matches for kind" for).
+REMOVED_API_VERSIONS: dict[tuple[str, str], str] = {
+    **{("extensions/v1beta1", kind): "1.16" for kind in ("Deployment", "DaemonSet", "ReplicaSet")},
+    **{("apps/v1beta1", kind): "1.16" for kind in ("Deployment", "StatefulSet")},
+    **{("apps/v1beta2", kind): "1.16" for kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")},
+    ("batch/v1beta1", "CronJob"): "1.25",
+    ("batch/v2alpha1", "CronJob"): "1.21",
 }
 
 

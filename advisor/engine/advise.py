@@ -8,12 +8,12 @@ command agrees on which files are valid.
 from __future__ import annotations
 
 from advisor.answers.load import load_answers_document
-from advisor.engine.feasible import infeasible
 from advisor.domain.model import Answers
 from advisor.domain.recommendation import Recommendation
+from advisor.engine import evaluate
+from advisor.engine.feasible import infeasible
 from advisor.system.errors import InputError, Problem
 from advisor.system.yamlsource import Document
-from advisor.engine import evaluate
 
 
 def advise(answers: Answers, document: Document | None = None, engine=None) -> Recommendation:

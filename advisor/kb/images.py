@@ -336,8 +336,8 @@ class _Reader:
 
 def load_catalogue(files: list[tuple[str, str]] | None = None) -> Catalogue:
     """Read and check every file of the catalogue; raises KnowledgeBaseError naming each problem."""
-    from advisor.system.errors import InputError
     from advisor.kb.files import yaml_files
+    from advisor.system.errors import InputError
     from advisor.system.yamlsource import parse_document
 
     files = yaml_files(PACKAGE) if files is None else files
@@ -466,8 +466,8 @@ def catalogue() -> Catalogue:
     user's cache under a key of this version, this Python and every catalogue file's
     text, and the files are read for the key either way: an edited file is checked again.
     """
-    from advisor.system import cache
     from advisor.kb.files import sources_key, yaml_files
+    from advisor.system import cache
 
     files = yaml_files(PACKAGE)
     key = sources_key({PACKAGE: files})

@@ -29,6 +29,7 @@ from advisor.domain.vocabulary import (
     LONG_RUNNING_KINDS,
     OBJECT,
     REPLICAS,
+    REPLICATED_KINDS,
     RESOURCES,
     RESTART,
     SERVICE,
@@ -261,7 +262,7 @@ class _Writer:
                 for i, c in enumerate(group):
                     spec[placement].append(self.container(plan, c, probed, doc, path + (placement, i), starts[c.name],
                                                           volumes))
-        if plan.controller in ("Deployment", "StatefulSet") and (plan.replicas or 1) > 1:
+        if plan.controller in REPLICATED_KINDS and (plan.replicas or 1) > 1:
             spec["affinity"] = {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{
                 "weight": 100,
                 "podAffinityTerm": {"labelSelector": {"matchLabels": self.selector(plan)},

@@ -21,14 +21,13 @@ import dataclasses
 import json
 
 from advisor import __version__
-from advisor.domain.vocabulary import pod_template_path
+from advisor.domain.vocabulary import REPLICATED_KINDS, pod_template_path
 from advisor.manifests.build import MANAGED_BY, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL, build_documents
 from advisor.manifests.emit import Template, TemplateBlock, When, emit_stream
 from advisor.manifests.files import image_parts, object_file, pod_spec_of, replace_labels, yaml_file
 from advisor.manifests.why import findings_summary
 
 CHART_VERSION = "0.1.0"  # the chart's own version; appVersion is the main container's tag
-SPREADS = ("Deployment", "StatefulSet")  # the controllers whose replicas the builder spreads over nodes
 # A Kubernetes quantity (250m, 1Gi, 0.5): the API server's own pattern.
 QUANTITY = r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$"
 
@@ -58,7 +57,7 @@ class _Chart:
         self.as_root = _by_object(build_documents(self.rec, True).documents)
         self.not_root = _by_object(build_documents(self.rec, False).documents)
         spread = dataclasses.replace(self.rec, workloads=[
-            dataclasses.replace(plan, replicas=2) if plan.controller in SPREADS and plan.replicas == 1 else plan
+            dataclasses.replace(plan, replicas=2) if plan.controller in REPLICATED_KINDS and plan.replicas == 1 else plan
             for plan in self.rec.workloads])
         spread = build_documents(spread, manifest.root).documents
         self.spread = _by_object(spread)  # the documents: their objects and their comments
@@ -232,7 +231,7 @@ class _Chart:
         any_root = f"or {anyone}" if len(names) > 1 else anyone
         pod["securityContext"] = _choose(pod["securityContext"], f"not ({any_root})",
                                          plain_pod["securityContext"], root_pod["securityContext"])
-        if obj["kind"] in SPREADS and "replicas" in spec:
+        if obj["kind"] in REPLICATED_KINDS and "replicas" in spec:
             spread = self.spread[key].obj
             path = pod_template_path(obj["kind"]) + ("spec",)
             for where, text in self.spread[key].comments.items():
@@ -260,7 +259,7 @@ class _Chart:
         services = {d.obj["metadata"]["name"]: d.obj for d in self.manifest.documents if d.obj["kind"] == "Service"}
         for plan in self.rec.workloads:
             w = f"(index .Values.workloads {_go(plan.name)})"
-            if plan.controller in SPREADS:
+            if plan.controller in REPLICATED_KINDS:
                 lines.append(f"{plan.name}: a {plan.controller} of {{{{ {w}.replicas }}}} replicas.")
             elif plan.controller == "CronJob":
                 lines.append(f"{plan.name}: a CronJob, on the schedule {{{{ {w}.schedule | quote }}}}; its runs: "

@@ -10,6 +10,7 @@ what an environment changes: replicas and image tags.
 from __future__ import annotations
 
 from advisor import __version__
+from advisor.domain.vocabulary import REPLICATED_KINDS
 from advisor.manifests.build import MANAGED_BY, MANAGED_BY_LABEL, PART_OF_LABEL
 from advisor.manifests.emit import BlockList, emit_stream
 from advisor.manifests.files import image_parts, object_file, pod_containers, replace_labels, yaml_file
@@ -85,7 +86,7 @@ def _overlay(manifest) -> tuple[dict, dict]:
         ("resources",): ["Everything in the base."],
     }
     replicas = [{"name": d.obj["metadata"]["name"], "count": d.obj["spec"]["replicas"]}
-                for d in manifest.documents if d.obj["kind"] in ("Deployment", "StatefulSet")
+                for d in manifest.documents if d.obj["kind"] in REPLICATED_KINDS
                 and "replicas" in d.obj["spec"]]
     if replicas:
         overlay["replicas"] = replicas

@@ -23,7 +23,13 @@ import re
 from typing import Iterable, Iterator
 
 from advisor.domain.naming import DNS_LABEL, MAX_NAME, RELAXED_SERVICE_NAMES_FROM, service_name_pattern
-from advisor.domain.vocabulary import CONTROLLER_KINDS, minor_of, pod_template_path
+from advisor.domain.vocabulary import (
+    CONTROLLER_KINDS,
+    RESTART_POLICIES_OF,
+    SELECTING_KINDS,
+    minor_of,
+    pod_template_path,
+)
 from advisor.kb.questions import Invalid, check_cron
 from advisor.system.errors import format_path
 
@@ -52,6 +58,7 @@ SAFE_SYSCTLS = frozenset({"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_rang
                           "net.ipv4.tcp_notsent_lowat"})
 SELINUX_TYPES = frozenset({"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"})
 APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/"
+# The apps/v1 kinds whose spec.selector is required and must select the Pod template's labels.
 
 
 def validate_objects(objects: Iterable[dict], kubernetes: str) -> list[str]:
@@ -77,9 +84,25 @@ def validate_objects(objects: Iterable[dict], kubernetes: str) -> list[str]:
     return problems
 
 
-def object_problems(obj: dict, kubernetes: str) -> list[str]:
-    """What a cluster of ``kubernetes`` refuses in this one object (the checks that need no other object)."""
-    return schema_problems(obj, kubernetes) + list(_object_problems(obj, minor_of(kubernetes)))
+def object_problems(obj: dict, kubernetes: str, promises: bool = True) -> list[str]:
+    """What a cluster of ``kubernetes`` refuses in this one object (the checks that need no other object);
+    with ``promises``, also where it breaks what a starter manifest promises (see ``api_problems``)."""
+    return schema_problems(obj, kubernetes) + list(_object_problems(obj, minor_of(kubernetes), promises))
+
+
+def api_object_problems(obj: dict, kubernetes: str, promises: bool = True) -> list[str]:
+    """What the API server of ``kubernetes`` refuses in this one object beyond its schema (``object_problems``
+    without ``schema_problems``)."""
+    return list(_object_problems(obj, minor_of(kubernetes), promises))
+
+
+def served(obj: dict, kubernetes: str) -> bool:
+    """Whether a cluster of ``kubernetes`` serves the object's apiVersion and kind at all."""
+    try:
+        folder = _schema_folder(kubernetes)
+    except ValueError:
+        return True  # no schemas to say otherwise
+    return _validator(folder, str(obj.get("kind") or ""), str(obj.get("apiVersion") or "")) is not None
 
 
 def describe(obj: dict) -> str:
@@ -197,14 +220,20 @@ def _object_problems(obj: dict, minor: int, promises: bool = True) -> Iterator[s
     where = format_path(template_path + ("spec",))
     yield from _pod_spec_problems(spec, where, kind, minor, claims=_claim_names(obj), promises=promises)
     labels = (template.get("metadata") or {}).get("labels") or {}
-    selector = (obj.get("spec") or {}).get("selector")
-    if kind in ("Deployment", "StatefulSet", "DaemonSet"):
-        match = (selector or {}).get("matchLabels") or {}
-        if not match:
+    spec = obj.get("spec") or {}
+    selector = spec.get("selector")
+    if kind in SELECTING_KINDS:
+        if not isinstance(selector, dict) or not selector:
+            yield (f"spec.selector: required: an {obj.get('apiVersion') or 'apps/v1'} {kind} names the labels of "
+                   f"its Pods")
+        elif not selector.get("matchLabels") and not selector.get("matchExpressions"):
             yield "spec.selector.matchLabels: empty; the controller would adopt every Pod of the namespace"
-        elif any(labels.get(k) != v for k, v in match.items()):
+        elif not selector_matches(selector, labels):
             yield "spec.selector does not match the Pod template's labels"
-    elif kind in ("Job", "CronJob") and selector:
+    elif kind == "ReplicationController" and isinstance(selector, dict) and selector:
+        if any(str(labels.get(k)) != str(v) for k, v in selector.items()):
+            yield "spec.selector does not match the Pod template's labels"
+    elif kind == "Job" and selector and spec.get("manualSelector") is not True:
         yield "a Job's selector is generated; setting it needs manualSelector"
 
 
@@ -230,7 +259,9 @@ def _nulls(value, path) -> Iterator[str]:
 
 
 def _metadata_problems(meta: dict, kind: str | None, where: str, minor: int, promises: bool = True) -> Iterator[str]:
-    if kind is not None:
+    if kind is not None and not meta.get("name") and meta.get("generateName"):
+        pass  # the API server adds five characters to generateName; the name is its to choose
+    elif kind is not None:
         name = meta.get("name") or ""
         letter_first = kind == "Service" and minor < RELAXED_SERVICE_NAMES_FROM
         pattern = service_name_pattern(minor) if kind == "Service" else _SUBDOMAIN
@@ -270,8 +301,7 @@ def _pod_spec_problems(spec: dict, where: str, kind: str, minor: int, claims: se
     if spec.get("ephemeralContainers"):
         yield f"{where}.ephemeralContainers: a Pod is created without them (kubectl debug adds them later)"
     restart = spec.get("restartPolicy", "Always")
-    allowed = {"Deployment": ("Always",), "StatefulSet": ("Always",), "DaemonSet": ("Always",),
-               "Job": ("OnFailure", "Never"), "CronJob": ("OnFailure", "Never")}.get(kind)
+    allowed = RESTART_POLICIES_OF.get(kind)
     if allowed and restart not in allowed:
         yield f"{where}.restartPolicy: {restart!r}; a {kind} accepts only {' or '.join(allowed)}"
     if kind in ("Job", "CronJob") and "restartPolicy" not in spec:
@@ -421,6 +451,27 @@ def _targets(ports: list[dict], workload: dict) -> Iterator[str]:
         target = port.get("targetPort", port.get("port"))
         if isinstance(target, int) and target not in declared:
             yield f"spec.ports: targetPort {target} is not a port of {describe(workload)}'s containers"
+
+
+def selector_matches(selector: dict, labels: dict) -> bool:
+    """Whether a label selector (matchLabels and matchExpressions) selects Pods with ``labels``."""
+    labels = {str(k): str(v) for k, v in (labels or {}).items()}
+    if any(labels.get(str(k)) != str(v) for k, v in (selector.get("matchLabels") or {}).items()):
+        return False
+    for expression in selector.get("matchExpressions") or []:
+        if not isinstance(expression, dict):
+            return False
+        key, operator = str(expression.get("key")), expression.get("operator")
+        values = {str(v) for v in expression.get("values") or []}
+        if operator == "In" and labels.get(key) not in values:
+            return False
+        if operator == "NotIn" and labels.get(key) in values:
+            return False
+        if operator == "Exists" and key not in labels:
+            return False
+        if operator == "DoesNotExist" and key in labels:
+            return False
+    return True
 
 
 def _selects(selector: dict, labels: dict) -> bool:

@@ -21,11 +21,21 @@ _RANGE_NAMES = re.compile(r"cidr|subnet|netmask|range|no_proxy|allow|deny|truste
 _NODE_ADDRESSES = frozenset({"172.17.0.1"})
 
 
+def _for_outside_at(text: str, start: int) -> bool:
+    """Whether the address at ``start`` is the value of a flag or key whose name says it is for clients
+    outside the cluster: ``--web.external-url=http://192.168.99.100/``, ``public_url: http://10.0.0.5``."""
+    line = text[text.rfind("\n", 0, start) + 1:start]
+    key = re.search(r"([A-Za-z_][\w.-]*)\s*[=:]\s*[\"']?[^\s\"']*$", line)
+    return bool(key) and for_outside(key.group(1))
+
+
 def pod_ip_literals(text: str) -> list[str]:
-    """Private IPv4 addresses written in ``text`` (ranges with /NN, loopback and the host's bridge excluded)."""
+    """Private IPv4 addresses written in ``text`` (ranges with /NN, loopback and the host's bridge excluded,
+    and addresses given to a flag or key for clients outside the cluster)."""
     found = []
-    for candidate in _IPV4.findall(text):
-        if candidate in _NODE_ADDRESSES:
+    for match in _IPV4.finditer(text):
+        candidate = match.group(1)
+        if candidate in _NODE_ADDRESSES or _for_outside_at(text, match.start()):
             continue
         try:
             address = ipaddress.ip_address(candidate)
@@ -34,6 +44,16 @@ def pod_ip_literals(text: str) -> list[str]:
         if any(address in network for network in _NETWORKS):
             found.append(candidate)
     return found
+
+
+# Flags and variables whose address is for clients outside the cluster (a browser through an Ingress,
+# a node's address a member advertises): no Service name could replace it.
+_OUTSIDE_NAMES = re.compile(r"external|public|advertis|callback|redirect", re.IGNORECASE)
+
+
+def for_outside(name: str) -> bool:
+    """Whether a flag's or a variable's name says its address is for clients outside the cluster."""
+    return bool(_OUTSIDE_NAMES.search(name or ""))
 
 
 def holds_ranges(variable: str) -> bool:

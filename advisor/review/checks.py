@@ -15,17 +15,18 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from advisor.domain.recommendation import Recommendation, WorkloadPlan
-from advisor.domain.vocabulary import HELPER_ROLES, LONG_RUNNING_KINDS
+from advisor.domain.vocabulary import HELPER_ROLES, LONG_RUNNING_KINDS, REPLICATED_KINDS
 from advisor.engine.placement import NATIVE_SIDECARS_FROM
 from advisor.review import addresses, images
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
-from advisor.review.objects import ManifestObject
+from advisor.review.intent import FINISHES, SAYING, UNKNOWN
+from advisor.review.objects import ManifestObject, selects
 from advisor.system.errors import KnowledgeBaseError
 
 # Volume claims one node at a time can mount: a Deployment with one cannot add replicas.
 _ONE_NODE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})
 # Engine findings that mean the same thing in a manifest and are passed on as they are.
-PASSED_ON = ("mutable-image-tag", "resources-unset", "single-replica")
+PASSED_ON = ("mutable-image-tag", "single-replica")
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,10 @@ def engine_findings(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         if finding.id == "single-replica":
             # only for replicas the manifest sets (a bare Pod gets bare-pod), and not for a workload
             # the advisor would split off
-            if s.controller in ("Deployment", "StatefulSet") and s.main.name in finding.containers:
+            if s.controller in REPLICATED_KINDS and s.main.name in finding.containers:
                 claim = one_node_claim(s) if s.controller == "Deployment" else None
-                message = finding.message if claim is None else (
+                clustered = images.is_separate_service(s.main.family) and not images.is_cache(s.main.image)
+                message = _one_member(s) if clustered else finding.message if claim is None else (
                     f"{s.obj.name} runs one replica, and as written it can run no more: its Pods mount the "
                     f"{claim}, which one node at a time can mount, so a second replica elsewhere would never "
                     f"start. If it must survive a node failure without waiting for a replacement, or serve "
@@ -104,6 +106,60 @@ def engine_findings(s: Subject, rec: Recommendation) -> Iterator[Hit]:
             if container is not None:
                 field = ("image",) if finding.id == "mutable-image-tag" else ()
                 yield Hit(finding.id, finding.message, container, line=s.obj.doc.line(container.path + field))
+
+
+@check("resources-unset")
+def resources_unset(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    """A container without a CPU or a memory request (a limit set alone is its own request, as Kubernetes
+    defaults it), told all it misses of what the fix asks for: the requests and a memory limit. With
+    both requests set, a missing memory limit alone is left to the team: a finding of its own would
+    be a policy, not a design mistake."""
+    for c in s.containers:
+        written, missing = resources_of(c.spec)
+        if not {"CPU request", "memory request"} & set(missing):
+            continue
+        if not written:
+            message = (f"{c.name} declares no CPU or memory: the scheduler cannot place it by need and it is the "
+                       f"first to be evicted under pressure")
+        else:
+            effects = {"CPU request": "it may get no CPU time when the node is busy",
+                       "memory request": "the scheduler places it as if it needed no memory",
+                       "memory limit": "it can take the node's memory until the kernel kills a process, maybe "
+                                       "another Pod's"}
+            message = (f"{c.name} sets {_listed(written)} but no {_listed(missing, 'or')}: "
+                       + "; ".join(f"without a {m}, {effects[m]}" for m in missing))
+        line = s.obj.doc.line(c.path + ("resources",)) if written else c.line
+        yield Hit("resources-unset", message, c, line=line)
+
+
+def resources_of(spec: dict) -> tuple[list[str], list[str]]:
+    """(what a container sets, what it misses) of a CPU request, a memory request and a memory limit."""
+    resources = spec.get("resources") if isinstance(spec.get("resources"), dict) else {}
+    requests = resources.get("requests") if isinstance(resources.get("requests"), dict) else {}
+    limits = resources.get("limits") if isinstance(resources.get("limits"), dict) else {}
+    written = [f"{resource} {level}" for level, values in (("request", requests), ("limit", limits))
+               for resource in ("CPU", "memory") if values.get(resource.lower()) is not None]
+    def requested(resource: str) -> bool:
+        return requests.get(resource) is not None or limits.get(resource) is not None
+
+    missing = [name for name, have in (("CPU request", requested("cpu")), ("memory request", requested("memory")),
+                                       ("memory limit", limits.get("memory") is not None)) if not have]
+    return [f"a {w}" for w in written], missing
+
+
+def _listed(items: list[str], last: str = "and") -> str:
+    return ", ".join(items[:-1]) + f" {last} " + items[-1] if len(items) > 1 else items[0]
+
+
+def _one_member(s: Subject) -> str:
+    """single-replica for a database or consensus store, whose replicas are members, not copies."""
+    program = images.base_name(s.main.image) or s.main.name
+    return (f"{s.obj.name} runs one replica of {program}, {images.kind_of('separate-service')}: a second replica "
+            f"would not be a copy of the first but another {program} with data of its own (consensus stores such "
+            f"as etcd or ZooKeeper need each member configured to know the others, three for a quorum; a "
+            f"database needs its replication set up). If it must stay up through a node drain, run it as the "
+            f"cluster its documentation (or its operator) describes; if one replica is the design, say so with "
+            f"the annotation pod-advisor.io/ignore: single-replica")
 
 
 def one_node_claim(s: Subject) -> str | None:
@@ -127,17 +183,50 @@ def one_node_claim(s: Subject) -> str | None:
 
 @check("bare-pod")
 def bare_pod(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    """A bare Pod that something should own, with advice that fits what the evidence says it is for."""
     if s.controller != "Pod" or rec.main.controller == "Pod" or s.static_why or s.idle_why:
-        return  # owned by a controller, a debugging Pod (marked, or only waiting), or a static Pod
-    if s.restart_policy == "Never":
+        return  # owned by a controller, a debugging Pod (marked, or a box to exec into), or a static Pod
+    intent = s.intent
+    if intent.owner:
+        return  # a CI server creates it for one build and deletes it after: it is the controller
+    if intent.verdict == FINISHES and s.restart_policy == "Never":
         return  # never restarted: a Pod its author runs once, the one-off the advisor itself writes bare
+    head = (f"{s.obj.name} is a bare Pod: when its node fails, it is evicted or the node is drained, nothing "
+            f"recreates it.")
+    tail = "A Pod meant for debugging can say so with the annotation pod-advisor.io/environment: experiment"
+    main = s.main.name
+    if intent.verdict == UNKNOWN or not intent.evidence:
+        weak = f" ({intent.evidence[0].why})" if intent.evidence else ""
+        yield Hit("bare-pod",
+                  f"{head} Nothing in the manifest says whether {main} runs until stopped or finishes{weak}: if it "
+                  f"finishes, a Job must own it; if it runs until stopped, a Deployment. --suggest writes no "
+                  f"rewrite until the manifest says which (a port or a readinessProbe for a server, restartPolicy "
+                  f"OnFailure for work that finishes). {tail}",
+                  guess=_joined(f"nothing in the manifest says whether {main} finishes", s.main_why))
+        return
+    if intent.doubt:
+        yield Hit("bare-pod",
+                  f"{head} {intent.doubt}: under any controller it would only end "
+                  f"again (under restartPolicy Always, in CrashLoopBackOff). If it is a box to exec into, give it a "
+                  f"command that waits (sleep infinity) or stdin and tty; if it does work that finishes, a Job must "
+                  f"own it; if it serves, a Deployment. --suggest writes no rewrite: the manifest does not say "
+                  f"which. {tail}", guess=_joined(intent.why, s.main_why))
+        return
     kind = rec.main.controller
-    why = "its work finishes" if s.completes else "it runs until stopped"
+    preparing = [c.name for c in s.containers if c.placement == "containers" and not c.main
+                 and c.purpose == "prepare" and c.runtime.finishes]
+    moved = (f"; {listed(preparing)} {'prepares' if len(preparing) == 1 else 'prepare'} what {main} needs and "
+             f"{'becomes an init container' if len(preparing) == 1 else 'become init containers'}"
+             if preparing and kind in LONG_RUNNING_KINDS else "")
     yield Hit("bare-pod",
-              f"{s.obj.name} is a bare Pod: when its node fails, it is evicted or the node is drained, nothing "
-              f"recreates it. The advisor recommends a {kind} ({why}); --suggest writes it. A Pod meant for "
-              f"debugging can say so with the annotation pod-advisor.io/environment: experiment",
-              guess=_joined(s.completes_why, s.main_why))
+              f"{head} The advisor recommends a {kind} ({SAYING[intent.verdict]}{moved}); --suggest writes it. "
+              f"{tail}", guess=_joined(intent.why, s.main_why))
+
+
+def listed(names) -> str:
+    """Names for a message, each once, in the order first given: ``a, b and c``."""
+    unique = list(dict.fromkeys(str(n) for n in names))
+    return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " and " + unique[-1] if unique else ""
 
 
 @check("unrelated-containers", "network-services-in-one-pod")
@@ -163,11 +252,14 @@ def colocation(s: Subject, rec: Recommendation) -> Iterator[Hit]:
                       f"volume, localhost in its env or args, or the annotation pod-advisor.io/same-node.{c.name})",
                       c, guess=_joined(c.purpose_why, s.main_why))
         elif c.uses_localhost and c.tie.evidence:
-            ports = ", ".join(map(str, c.ports)) or "its port"
+            ports = ", ".join(map(str, dict.fromkeys(c.ports))) or "its port"  # 53 for TCP and UDP: once
+            host = s.pod_spec.get("hostNetwork") is True and s.pod_spec.get("dnsPolicy") != "ClusterFirstWithHostNet"
             yield Hit("network-services-in-one-pod",
                       f"{c.name} serves {ports} and {main.name} talks to it over localhost only because they "
                       f"share a Pod: two services that just call each other belong in two Pods. Run {c.name} "
-                      f"as a workload of its own with a Service, and have {main.name} call the Service's name",
+                      f"as a workload of its own with a Service, and have {main.name} call the Service's name"
+                      + (f" (on the host network, {main.name} can resolve it only with dnsPolicy: "
+                         f"ClusterFirstWithHostNet)" if host else ""),
                       c, guess=_joined(c.tie.why, c.purpose_why, s.main_why))
         elif c.same_node and any(f.id == "unrelated-containers" and c.name in f.containers for f in rec.findings):
             message = next(f.message for f in rec.findings
@@ -177,6 +269,8 @@ def colocation(s: Subject, rec: Recommendation) -> Iterator[Hit]:
 
 def never_ends(c: ManifestContainer) -> str | None:
     """Why ``c`` is taken never to exit on its own, or None when that is not known."""
+    if c.runtime.kills:
+        return None  # it stops others (killall, pkill): the Pod's stopper, which ends when it has
     if c.runtime.endless:
         return c.runtime.why
     if c.family.helper and not c.runtime.finishes:
@@ -192,21 +286,41 @@ def _pod_of(s: Subject) -> str:
 _SHUTDOWN = re.compile(r"quitquitquit|/quit\b|/shutdown\b|/exit\b|\bpkill\b|\bkillall\b", re.IGNORECASE)
 
 
-def told_to_exit(s: Subject) -> bool:
-    """Whether the main container shuts its helpers down when its work is done (the way before native
-    sidecars)."""
+def told_to_exit(s: Subject, helper: ManifestContainer | None = None) -> bool:
+    """Whether the Pod shuts its helpers (or ``helper``) down when its work is done, the way before native
+    sidecars: the main container calls a shutdown endpoint or signals them, or a container of a Pod that
+    shares one process namespace kills the helper's process (``killall cloud_sql_proxy``)."""
     said = " ".join(text for _, _, text in s.main.texts())
-    return bool(_SHUTDOWN.search(said))
+    if _SHUTDOWN.search(said):
+        return True
+    if s.pod_spec.get("shareProcessNamespace") is not True:
+        return False
+    targets = [t for c in s.containers if c is not helper for t in c.runtime.kills]
+    if helper is None:
+        return bool(targets)
+    names = _process_names(helper)
+    return any(t == n or n in t or (len(t) >= 4 and t in n) for t in targets for n in names)
+
+
+def _process_names(c: ManifestContainer) -> set[str]:
+    """The names a helper's process may go by: its program, its image and its container."""
+    words = [w for w in (c.spec.get("command") or c.spec.get("args") or []) if isinstance(w, str)]
+    names = {c.name, images.base_name(c.image)}
+    if words:
+        names.add(words[0].rsplit("/", 1)[-1])
+    return {n for n in names if n}
 
 
 @check("sidecar-blocks-completion")
 def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     """In a Pod whose work finishes, an ordinary container that never ends keeps it from completing."""
-    if not s.completes or told_to_exit(s):
-        return  # no finish to block, or the main container tells its helpers to stop
+    if not s.completes:
+        return  # no finish to block
     for c in s.containers:
         if c.main or c.placement != "containers" or role_in_main_pod(rec, c.index) not in HELPER_ROLES:
             continue
+        if told_to_exit(s, c):
+            continue  # the main container or a stopper beside it tells the helper to stop
         endless = never_ends(c)
         if endless is None:
             continue  # it may well finish with the main container: nothing to blame it for
@@ -251,6 +365,15 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
                   f"{s.obj.name}'s Service {name!r} is not headless ({service.file}:{service.line()}): "
                   f"with a virtual IP, the Pods get no DNS names of their own. Set clusterIP: None on it "
                   f"(or create a second, headless Service for spec.serviceName)", line=line)
+    elif not selects(service, s.labels):
+        selector = service.get("spec", "selector")
+        said = (", ".join(f"{k}: {v}" for k, v in selector.items()) if isinstance(selector, dict) and selector
+                else None)
+        why = f"its selector ({said}) is not among their labels" if said else "it has no selector"
+        yield Hit("statefulset-without-headless-service",
+                  f"{s.obj.name}'s headless Service {name!r} ({service.file}:{service.line()}) does not select its "
+                  f"Pods: {why}, so the Pods get no DNS names through it. Give the Service a selector that "
+                  f"the Pod template's labels match", line=line)
 
 
 def named_service(s: Subject, name: str) -> ManifestObject | None:
@@ -294,7 +417,7 @@ def restart_always_on_completion(s: Subject, rec: Recommendation) -> Iterator[Hi
                       line=line)
         return
     if s.obj.kind == "Pod" and s.controller == "Pod":
-        if s.completes and s.restart_policy == "Always":
+        if s.completes and s.restart_policy == "Always" and not s.intent.doubt:
             shown = "restartPolicy Always" if written else "no restartPolicy, so Always"
             yield Hit("restart-always-on-completion",
                       f"{s.obj.name} has {shown}, but its work finishes: each time it succeeds the kubelet "
@@ -339,8 +462,9 @@ def readiness_probe_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     for c in targeted or [s.main]:
         if c.spec.get("readinessProbe"):
             continue
-        names = ", ".join(svc.name for svc in services[:3]) + (
-            f" and {len(services) - 3} more" if len(services) > 3 else "")  # a Pod selected by thousands
+        named = list(dict.fromkeys(svc.name for svc in services))  # each name once
+        names = ", ".join(named[:3]) + (
+            f" and {len(named) - 3} more" if len(named) > 3 else "")  # a Pod selected by thousands
         port = f"on port {c.ports[0]}" if c.ports else "on its port"
         yield Hit("readiness-probe-missing",
                   f"{c.name} serves behind the Service {names} but has no readinessProbe: it gets traffic as "
@@ -365,9 +489,15 @@ def replicaset_without_deployment(s: Subject, rec: Recommendation) -> Iterator[H
 @check("pod-ip-literal")
 def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     for c in s.containers:
+        flag = None  # the flag an argument is the value of: --web.external-url http://...
         for path, label, text in c.texts():
-            if label.startswith("env ") and addresses.holds_ranges(label[4:]):
-                continue
+            if label.startswith("env "):
+                if addresses.holds_ranges(label[4:]) or addresses.for_outside(label[4:]):
+                    continue
+            else:
+                given_to, flag = flag, (text if text.startswith("-") and "=" not in text else None)
+                if given_to and addresses.for_outside(given_to):
+                    continue
             for address in addresses.pod_ip_literals(text):
                 yield Hit("pod-ip-literal", _ip_message(f"{c.name}'s {label}", address), c,
                           line=s.obj.doc.line(path))

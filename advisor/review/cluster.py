@@ -29,8 +29,9 @@ import yaml
 
 from advisor.system.errors import InputError, Problem
 
-KINDS = ("pods", "replicasets", "deployments", "statefulsets", "daemonsets", "jobs", "cronjobs", "services",
-         "configmaps", "horizontalpodautoscalers")
+KINDS = ("pods", "replicasets", "replicationcontrollers", "deployments", "statefulsets", "daemonsets", "jobs",
+         "cronjobs", "services", "configmaps", "horizontalpodautoscalers", "persistentvolumeclaims")
+WORKLOADS = {"Pod", "ReplicaSet", "ReplicationController", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"}
 MAX_BYTES = 512 * 1024 * 1024  # more than this is better reviewed a namespace at a time
 CHUNK = 1024 * 1024
 
@@ -42,8 +43,8 @@ def kubectl_get(namespace: str | None, all_namespaces: bool, context: str | None
     return argv + (["--context", context] if context else [])
 
 
-def _kubectl(argv: list[str]) -> bytes:
-    """kubectl's standard output, or an InputError when it fails.
+def _kubectl(argv: list[str], hint: str | None = None) -> bytes:
+    """kubectl's standard output, or an InputError (with ``hint``) when it fails.
 
     kubectl keeps the terminal: its messages (an expired login, a server it cannot
     reach) go to the user's standard error as kubectl words them, and a credential
@@ -74,16 +75,20 @@ def _kubectl(argv: list[str]) -> bytes:
         process.stdout.close()
     if process.returncode != 0:
         raise InputError(Problem(f"`{shown}` failed (exit status {process.returncode}); kubectl's message is "
-                                 f"above"))
+                                 f"above", hint=hint))
     return b"".join(chunks)
 
 
 def server_minor(context: str | None) -> str | None:
-    """The cluster's minor version ("1.29") as kubectl reports it, or None when it does not say."""
-    argv = ["version", "--output", "json"] + (["--context", context] if context else [])
+    """The cluster's minor version ("1.29") as the server reports it, or None when it does not say.
+
+    The server's own answer (``kubectl get --raw /version``): ``kubectl version`` would also warn,
+    on the user's terminal, when kubectl and the server are more than one minor apart, about a
+    command the user did not type.
+    """
+    argv = ["get", "--raw", "/version"] + (["--context", context] if context else [])
     try:
-        data = json.loads(_kubectl(argv))
-        server = data["serverVersion"]
+        server = json.loads(_kubectl(argv))
         minor = "".join(ch for ch in str(server["minor"]) if ch.isdigit())  # GKE says "29+"
         return f"{int(server['major'])}.{int(minor)}"
     except (InputError, ValueError, KeyError, TypeError):
@@ -99,7 +104,8 @@ class ClusterObjects(NamedTuple):
 def read_cluster(namespace: str | None, all_namespaces: bool, context: str | None) -> ClusterObjects:
     """The objects of the cluster kubectl points at (or of ``context``), to review as manifests."""
     argv = kubectl_get(namespace, all_namespaces, context)
-    raw = _kubectl(argv)
+    raw = _kubectl(argv, hint="if you may list only some namespaces, review one namespace at a time: -n NAMESPACE"
+                   if all_namespaces else None)
     try:
         listing = json.loads(raw)
     except ValueError as exc:
@@ -107,7 +113,7 @@ def read_cluster(namespace: str | None, all_namespaces: bool, context: str | Non
     items = listing.get("items") if isinstance(listing, dict) else None
     if not isinstance(items, list):
         raise InputError(Problem(f"`kubectl {' '.join(argv)}` printed no list of objects"))
-    texts, managed = [], Counter()
+    texts, managed, workloads = [], Counter(), 0
     for item in items:
         if not isinstance(item, dict):
             continue
@@ -116,11 +122,12 @@ def read_cluster(namespace: str | None, all_namespaces: bool, context: str | Non
             managed[str(item.get("kind") or "object")] += 1
             continue
         texts.append((_name(item, metadata), as_kubectl_yaml(item)))
+        workloads += item.get("kind") in WORKLOADS
     notes = []
     if managed:
         kinds = ", ".join(f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in sorted(managed.items()))
         notes.append(f"left out what controllers made ({kinds}): their owners are reviewed")
-    if not texts:
+    if not workloads:  # every namespace holds a ConfigMap (kube-root-ca.crt), read and not reviewed
         where = "any namespace" if all_namespaces else f"namespace {namespace}" if namespace else "the current namespace"
         notes.append(f"kubectl listed nothing to review in {where}")
     return ClusterObjects(texts, notes, server_minor(context))

@@ -25,9 +25,12 @@ from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
 from advisor.review import images, kustomize
 from advisor.review.addresses import without_comments
 from advisor.review.images import Guess
+from advisor.review.intent import (COMMAND, EXEC_BOX, FINISHES, GENERATED, IMAGE, INTERACTIVE, POLICY, PREPARED,
+                                   SERVICE, SIBLING, STATED, UNKNOWN, UNTIL_STOPPED, WAITING_SIBLING, Evidence,
+                                   Intent, ci_owner, decide, interactive)
 from advisor.review.objects import STDIN, Inputs, ManifestObject
 from advisor.review.runtime import Runtime, runtime_of
-from advisor.review.ties import Member, Tie, find_ties
+from advisor.review.ties import INDEPENDENT_VOLUMES, Member, Tie, find_ties
 
 _COMPLETING_KINDS = ("Job", "CronJob")
 # Families that reach the main container over localhost by nature; their upstream
@@ -86,6 +89,10 @@ class ManifestContainer:
     def uses_localhost(self) -> bool:
         return self.tie is not None and self.tie.kind == "localhost"
 
+    def texts_only(self) -> list[tuple[str, str]]:
+        """(label, text) of every command word, argument and literal env value."""
+        return [(label, text) for _, label, text in self.texts()]
+
     def texts(self) -> list[tuple[tuple, str, str]]:
         """(key path, label, text) of every command word, argument and literal env value."""
         found = []
@@ -117,6 +124,7 @@ class Subject:
     static_why: str | None = None  # why a bare Pod is taken for a static Pod the kubelet runs
     idle_why: str | None = None  # why a bare Pod is taken for a box to exec into (a debugging Pod)
     notes: list[tuple[int, str]] = field(default_factory=list)  # (line, text) for the user
+    intent: Intent = field(default_factory=lambda: Intent(UNKNOWN))  # what the Pod is for, and the evidence
 
     @property
     def pod_spec(self) -> dict:
@@ -186,19 +194,24 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
     owner = owner_kind(obj) if obj.kind == "Pod" else None
     controller = owner or obj.kind
     restart = str(spec.get("restartPolicy") or "Always")
-    stated_completion = (obj.kind in _COMPLETING_KINDS or owner in _COMPLETING_KINDS
-                         or (controller == "Pod" and restart in ("Never", "OnFailure")))
+    policy_completion = controller == "Pod" and restart in ("Never", "OnFailure")
+    stated_completion = obj.kind in _COMPLETING_KINDS or owner in _COMPLETING_KINDS or policy_completion
     labels = obj.get(*template_path, "metadata", "labels") or {}
     services = inputs.services_selecting(obj, labels) if isinstance(labels, dict) else []
 
+    files = _mounted_files(obj, inputs, spec)
     for c in containers:
         c.family = images.family_of(c.name, c.image)
-        c.runtime = runtime_of(c.spec)
-    main_why = _choose_main(containers, annotations, services, stated_completion, _workload_names(obj, labels))
+        c.runtime = runtime_of(c.spec, files(c.spec))
+    # a server whose content another container prepares runs until stopped, whatever the restartPolicy
+    # says: OnFailure or Never only keeps the preparing step from running again
+    prepared = _server_and_preparer(containers, spec) if policy_completion else None
+    main_why = _choose_main(containers, annotations, services, stated_completion and prepared is None,
+                            _workload_names(obj, labels))
     main = next(c for c in containers if c.main)
 
     notes: list[tuple[int, str]] = []
-    _purposes(obj, containers, annotations, purposes, notes, stated_completion)
+    _purposes(obj, containers, annotations, purposes, notes, stated_completion and prepared is None)
     members = [Member(c.name, c.image, c.spec,
                       [(label, text) for _, label, text in c.texts()] + _config_texts(obj, inputs, spec, c.spec),
                       c.family)
@@ -210,18 +223,13 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
         c.same_node = annotations.get(keys.SAME_NODE + c.name) == "true"
         c.tie = ties.to_main(main.name, c.name) or _tie_by_nature(c)
 
-    completes, completes_why = stated_completion, None
-    if controller == "Pod" and not stated_completion and main.runtime.finishes:
-        completes, completes_why = True, main.runtime.why
-    elif controller == "Pod" and stated_completion and main.runtime.endless:
-        # restartPolicy Never on a Pod of servers only: it says "do not restart", not "this ends"
-        completes = False
-    elif controller == "Pod" and not stated_completion and main.runtime.runs is None:
-        # Neither its command nor its image says: the Pod's restartPolicy (Always unless set) is
-        # all there is, and a bare Pod's author may not have meant it. Say so beside the advice.
-        completes_why = (f"nothing in the manifest says whether {main.name} finishes (no command the "
-                         f"advisor recognises); taken to run until stopped, as restartPolicy Always says; "
-                         f"if it finishes, a Job should own it")
+    intent = _intent(obj, controller, owner, restart, containers, services, prepared, isinstance(labels, dict)
+                     and labels or {}, spec)
+    if controller == "Pod":
+        completes = intent.verdict == FINISHES
+        completes_why = intent.why if completes and not intent.stated else None
+    else:
+        completes, completes_why = stated_completion, None
 
     name = obj.name
     if any(c.name == name and not c.main for c in containers):
@@ -241,12 +249,112 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
         source=obj.file,
     )
     bare = controller == "Pod"
-    # the main container only waits: the Pod is a box to exec into (its helpers serve that box)
-    idle_why = (f"{main.name} only waits ({main.runtime.why}): a Pod to exec into, for debugging or a demo"
-                if bare and main.runtime.idle else None)
+    # the Pod only waits, or keeps a terminal open: a box to exec into (its helpers serve that box)
+    idle_why = (f"{intent.why}: a Pod to exec into, for debugging or a demo"
+                if bare and intent.verdict == EXEC_BOX else None)
     return Subject(obj, inputs, template_path, containers, annotations, services, answers, controller,
                    completes, completes_why, main_why, _static_pod(obj, spec) if bare else None,
-                   idle_why, notes)
+                   idle_why, notes, intent)
+
+
+def _intent(obj, controller, owner, restart, containers, services, prepared, labels, spec) -> Intent:
+    """What the Pod is for, from every piece of evidence the manifest gives (advisor.review.intent)."""
+    if controller != "Pod":
+        says = FINISHES if controller in _COMPLETING_KINDS else UNTIL_STOPPED
+        stated = f"its owner is a {owner}" if owner else f"it is a {controller}"
+        return decide([Evidence(says, STATED, stated)])
+    regular = [c for c in containers if c.placement == "containers"]
+    main = next(c for c in containers if c.main)
+    evidence: list[Evidence] = []
+    box = interactive(regular)
+    if box:
+        evidence.append(Evidence(EXEC_BOX, INTERACTIVE, box))
+    runtime = main.runtime
+    if runtime.runs is not None:
+        says = EXEC_BOX if runtime.idle else UNTIL_STOPPED if runtime.endless else FINISHES
+        evidence.append(Evidence(says, IMAGE if runtime.basis == "image" else COMMAND, f"{main.name}: {runtime.why}"))
+    if prepared is not None:
+        evidence.append(Evidence(UNTIL_STOPPED, PREPARED, prepared))
+    if restart in ("Never", "OnFailure"):
+        evidence.append(Evidence(FINISHES, POLICY, f"restartPolicy {restart}: its author lets it end"))
+    if services:
+        evidence.append(Evidence(UNTIL_STOPPED, SERVICE, f"the Service {services[0].name} sends it traffic"))
+    others = [c for c in regular if not c.main]
+    for c in others:
+        if c.runtime.endless and not c.runtime.idle and not c.family.helper:
+            evidence.append(Evidence(UNTIL_STOPPED, SIBLING, f"{c.name} beside {main.name} never ends "
+                                                             f"({c.runtime.why}), so the Pod never completes"))
+            break
+    if runtime.runs is None and not any(c.runtime.endless and not c.runtime.idle for c in others):
+        waiting = next((c for c in others if c.runtime.idle), None)
+        if waiting is not None:
+            evidence.append(Evidence(EXEC_BOX, WAITING_SIBLING, f"{waiting.name} only waits ({waiting.runtime.why}), "
+                                                                f"and nothing in the Pod serves"))
+    if obj.metadata.get("generateName") and not obj.metadata.get("name"):
+        evidence.append(Evidence(FINISHES, GENERATED, "its generateName makes it anew each time it is created, "
+                                                      "as a tool or a script makes one-off Pods"))
+    doubt = None
+    ranked = sorted(evidence, key=lambda e: -e.rank)
+    if ranked and ranked[0].rank in (COMMAND, IMAGE) and runtime.at_once:
+        doubt = f"{main.name} ends at once without doing any work ({runtime.why})"
+    elif ranked and ranked[0].rank == GENERATED:
+        doubt = "only its generateName suggests a one-off run"
+    return decide(evidence, ci_owner(spec, labels, regular), doubt)
+
+
+def _server_and_preparer(containers, spec: dict) -> str | None:
+    """Why the Pod is a server with a step that prepares its content (nginx beside a git clone into the
+    folder it serves), or None."""
+    regular = [c for c in containers if c.placement == "containers"]
+    volumes = spec.get("volumes") if isinstance(spec.get("volumes"), list) else []
+    shareable = {v.get("name") for v in volumes if isinstance(v, dict) and not any(k in v for k in INDEPENDENT_VOLUMES)}
+    servers = [c for c in regular if c.runtime.endless and not c.runtime.idle
+               and (c.ports or images.is_server_image(c.image) or c.runtime.basis != "image")]
+    for server in servers:
+        for step in regular:
+            shared = sorted(set(server.mounts) & set(step.mounts) & shareable)
+            if step is not server and step.runtime.finishes and not step.runtime.at_once and shared:
+                return (f"{server.name} serves and {step.name} prepares its content (they share the volume "
+                        f"{shared[0]}; {step.runtime.why})")
+    return None
+
+
+def _mounted_files(obj: ManifestObject, inputs: Inputs, pod_spec: dict):
+    """For a container spec: a function from a path in the container to the text of the ConfigMap key
+    mounted there (None when the path is no ConfigMap key among the inputs)."""
+    volumes = {v.get("name"): v for v in pod_spec.get("volumes") or [] if isinstance(v, dict)}
+
+    def for_container(spec: dict):
+        def read(path: str) -> str | None:
+            for mount in spec.get("volumeMounts") or []:
+                if not isinstance(mount, dict) or not isinstance(volumes.get(mount.get("name")), dict):
+                    continue
+                config = volumes[mount["name"]].get("configMap")
+                where = str(mount.get("mountPath") or "").rstrip("/")
+                if not isinstance(config, dict) or not where:
+                    continue
+                if mount.get("subPath"):
+                    key = str(mount["subPath"]) if path == where else None
+                elif path.startswith(where + "/"):
+                    key = path[len(where) + 1:]
+                else:
+                    key = None
+                items = config.get("items") if isinstance(config.get("items"), list) else []
+                for item in items:
+                    if isinstance(item, dict) and item.get("path") == key:
+                        key = item.get("key")
+                if key is None:
+                    continue
+                for found in inputs.of_kind("ConfigMap"):
+                    data = found.get("data")
+                    if found.name == config.get("name") and isinstance(data, dict) and key in data \
+                            and found.links_to(obj):
+                        return str(data[key])
+            return None
+
+        return read
+
+    return for_container
 
 
 def _not_an_object(obj: ManifestObject, inputs: Inputs, containers: list) -> Skip | None:

@@ -137,3 +137,72 @@ def __getattr__(name: str):
 def kind_of(purpose: str) -> str:
     """How a message names a container of ``purpose``."""
     return next((f.name for f in families() if f.purpose == purpose and f.name != "a helper"), "a helper")
+
+
+# -- what an image does when it runs: the evidence of a Pod's intent --------------------------
+
+UNTIL_STOPPED, FINISHES, EXEC_BOX, SHELL, CI_AGENT = "until-stopped", "finishes", "exec-box", "shell", "ci-agent"
+
+
+@dataclass(frozen=True)
+class Nature:
+    """What running an image does, when the manifest gives it no command of its own (or only flags)."""
+
+    runs: str  # UNTIL_STOPPED, FINISHES, EXEC_BOX, SHELL (its default command is a shell), CI_AGENT
+    name: str  # how a message calls it: "a finite image builder"
+    repositories: tuple[str, ...]  # matched whole, or as the end of a repository after a "/"
+    tags: tuple[str, ...] = ()  # when set: only tags ending in one of these
+
+    def why(self, image: str) -> str:
+        return f"its image {repository(image)!r} is {self.name}"
+
+
+# Each entry states what its images do by design, from their published Dockerfiles and
+# documentation: a builder builds and exits, a CLI runs one command, a toolbox only waits
+# for someone to exec into it, a base image's default command is a shell (which exits at
+# once with no standard input), a CI agent is created and deleted by its CI server.
+NATURES = (
+    Nature(FINISHES, "a finite image builder (it builds, pushes and exits)",
+           ("kaniko-project/executor", "kaniko-project/warmer", "kaniko", "buildpacksio/pack", "paketobuildpacks/builder",
+            "jib-cli")),
+    Nature(FINISHES, "a command-line tool, which runs one command and exits",
+           ("bitnami/kubectl", "rancher/kubectl", "lachlanevenson/k8s-kubectl", "alpine/k8s", "alpine/helm",
+            "curlimages/curl", "appropriate/curl", "amazon/aws-cli", "google/cloud-sdk", "cloudsdktool/cloud-sdk",
+            "azure-cli", "hashicorp/terraform", "minio/mc", "alpine/git", "bitnami/git", "mikefarah/yq")),
+    Nature(EXEC_BOX, "a toolbox, whose default command only waits for someone to exec into it",
+           ("rook/toolbox", "rook/ceph-toolbox", "calico/ctl", "e2e-test-images/jessie-dnsutils", "tutum/dnsutils",
+            "infoblox/dnstools", "praqma/network-multitool", "wbitt/network-multitool")),
+    Nature(CI_AGENT, "a CI agent, which its CI server creates for a build and deletes after it",
+           ("jenkins/inbound-agent", "jenkins/jnlp-slave", "jenkinsci/jnlp-slave", "jenkins/jnlp-agent",
+            "jenkins/agent", "gitlab-runner-helper", "gitlab-org/gitlab-runner/gitlab-runner-helper",
+            "argoproj/argoexec", "tektoncd/pipeline/cmd/entrypoint")),
+    Nature(SHELL, "a base image whose default command is a shell",
+           ("busybox", "alpine", "ubuntu", "debian", "centos", "fedora", "rockylinux", "almalinux", "amazonlinux",
+            "opensuse/leap", "opensuse/tumbleweed", "archlinux", "bash", "nicolaka/netshoot", "oraclelinux",
+            "redhat/ubi8", "redhat/ubi9", "ubi8/ubi", "ubi9/ubi", "ubi8/ubi-minimal", "ubi9/ubi-minimal",
+            "photon", "clearlinux", "gentoo/stage3", "mageia", "cirros")),
+    Nature(SHELL, "an interpreter whose default command is its prompt",
+           ("python", "node", "ruby", "perl", "pypy", "erlang", "elixir")),
+    Nature(UNTIL_STOPPED, "the Docker daemon (Docker in Docker), which serves until stopped", ("docker",),
+           tags=("dind", "-dind", "-dind-rootless")),
+    Nature(UNTIL_STOPPED, "a web server with PHP (its tag names the server)", ("php",), tags=("-apache", "-fpm",
+                                                                                             "-fpm-alpine")),
+)
+_REGISTRY = re.compile(r"^[^/]*[.:][^/]*/|^localhost/")
+
+
+def _path(image: str) -> str:
+    """The repository's path without its registry host and Docker Hub's ``library/``."""
+    path = _REGISTRY.sub("", repository(image))
+    return path[len("library/"):] if path.startswith("library/") else path
+
+
+def nature(image: str) -> Nature | None:
+    """What the image does by design when it runs its own default command, or None when not known."""
+    path = _path(image)
+    tag = image_reference(image or "")[1] or ""
+    for entry in NATURES:
+        if any(path == r or path.endswith("/" + r) for r in entry.repositories):
+            if not entry.tags or any(tag.endswith(t) or f"{t}-" in tag for t in entry.tags):
+                return entry
+    return None

@@ -8,6 +8,7 @@ whole for cross-checks; every other kind only as an outline (``CROSS_CHECKED_KIN
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from dataclasses import dataclass, field
@@ -15,12 +16,12 @@ from dataclasses import dataclass, field
 from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
 from advisor.review import kustomize
 from advisor.review.report import Note
+from advisor.review.scope import Scope, find
 from advisor.review.shapes import shape_problem
 from advisor.system.errors import InputError, Problem
-from advisor.system.yamlsource import Document, parse_documents, read_stream, read_text
+from advisor.system.yamlsource import Document, parse_documents_apart, read_stream, read_text
 
 MAX_BYTES = 16 * 1024 * 1024  # rendered charts with their CRDs run to megabytes
-EXTENSIONS = (".yaml", ".yml", ".json")
 STDIN = "<stdin>"
 
 REVIEWED_KINDS = tuple(POD_TEMPLATE_PATHS)  # every kind that holds Pods
@@ -32,12 +33,24 @@ CROSS_CHECKED_KINDS = ("Service", "ConfigMap", "HorizontalPodAutoscaler", "Persi
 
 
 @dataclass
+class RenderedDocument(Document):
+    """A document a tool wrote (advisor.review.rendered): ``source`` is the file it came from,
+    ``lines`` are that file's lines, and ``render`` names the render (``helm template chart``),
+    whose objects refer to each other as the objects of one folder do."""
+
+    render: str = ""
+
+
+@dataclass
 class ManifestObject:
     """One Kubernetes object: its data, and where in which document it sits."""
 
     doc: Document
     path: tuple  # the object's key path in its document: () or ("items", 3)
     data: dict
+    # The files (or renders) that hold another version of this object's deployment: an object of
+    # the same kind, name and namespace (Inputs.mark_alternatives). Nothing links across to them.
+    rivals: frozenset = frozenset()
 
     @property
     def file(self) -> str:
@@ -88,9 +101,17 @@ class ManifestObject:
 
     @functools.cached_property
     def folder(self) -> str:
-        """The folder of the object's file (standard input is a folder of its own). Cached: every
-        cross-check asks it of both objects, for each Service and ConfigMap of the input."""
+        """The folder of the object's file (standard input is a folder of its own, and so is each
+        render of a chart or kustomization). Cached: every cross-check asks it of both objects, for
+        each Service and ConfigMap of the input."""
+        if isinstance(self.doc, RenderedDocument):
+            return self.doc.render
         return self.file if self.file == STDIN else os.path.dirname(os.path.abspath(self.file))
+
+    @property
+    def unit(self) -> str:
+        """What one version of a deployment is written in: the file, or the render."""
+        return self.doc.render if isinstance(self.doc, RenderedDocument) else self.file
 
     def outline(self) -> "ManifestObject":
         """This object as only its identity and its line: what is kept of a kind nobody reads."""
@@ -99,7 +120,7 @@ class ManifestObject:
         data["metadata"] = meta
         lines = {(): self.line()}
         lines.update({("metadata", k): self.line("metadata", k) for k in meta})
-        return ManifestObject(Document(data, self.doc.source, lines=lines, index=self.doc.index), (), data)
+        return ManifestObject(dataclasses.replace(self.doc, data=data, lines=lines, raw={}), (), data, self.rivals)
 
     def links_to(self, other: "ManifestObject") -> bool:
         """Whether ``other`` may be what this object refers to (its Service, ConfigMap, autoscaler).
@@ -107,8 +128,11 @@ class ManifestObject:
         Objects that name the same namespace are linked wherever they are. An object that
         names none goes wherever it is applied, so it is linked only to objects of its own
         folder (or stream): a repository of many applications keeps each in a folder, and
-        one application's Service must not stand in for another's.
+        one application's Service must not stand in for another's. Never to an object of a file
+        that is another version of this object's deployment (``rivals``).
         """
+        if other.unit in self.rivals:
+            return False
         if self.namespace and other.namespace:
             return self.namespace == other.namespace
         return self.folder == other.folder
@@ -131,6 +155,69 @@ class Inputs:
         self.objects.append(obj)
         self.by_kind.setdefault(obj.kind, []).append(obj)
         self._selectors = None
+
+    def mark_alternatives(self) -> None:
+        """Make files that define the same object alternatives of each other; a note for each group says so.
+
+        Two files that both define Deployment web (in one namespace, or in one folder without
+        one) are two versions of one deployment (a tutorial's steps, a variant with a
+        database), not one deployment: kubectl would apply one over the other. Neither may
+        stand in for the other's Service, ConfigMap or autoscaler.
+        """
+        units: dict[tuple, list[ManifestObject]] = {}
+        order: dict[str, int] = {}  # each unit's place in the input
+        for obj in self.objects:
+            order.setdefault(obj.unit, len(order))
+            if obj.metadata.get("name") and self._whole(obj):
+                key = (obj.kind, obj.name) + ((obj.namespace,) if obj.namespace else (None, obj.folder))
+                held = units.setdefault(key, [])
+                if all(other.unit != obj.unit for other in held):
+                    held.append(obj)
+        rivals: dict[str, set[str]] = {}
+        leader: dict[str, str] = {}  # each unit -> the first unit of its group of alternatives
+
+        def lead(unit: str) -> str:
+            while leader.get(unit, unit) != unit:
+                unit = leader[unit]
+            return unit
+
+        twins: list[ManifestObject] = []  # an object of each clash, for the notes
+        for held in units.values():
+            if len(held) < 2:
+                continue
+            twins.append(held[1])
+            for obj in held:
+                rivals.setdefault(obj.unit, set()).update(o.unit for o in held if o.unit != obj.unit)
+                first, other = lead(held[0].unit), lead(obj.unit)
+                if first != other:
+                    leader[max(first, other, key=order.__getitem__)] = min(first, other, key=order.__getitem__)
+        for obj in self.objects:
+            if obj.unit in rivals:
+                obj.rivals = frozenset(rivals[obj.unit])
+        groups: dict[str, list[str]] = {}
+        for unit in sorted(rivals, key=order.__getitem__):
+            groups.setdefault(lead(unit), []).append(unit)
+        for head, group in groups.items():
+            clashes = [obj for obj in twins if lead(obj.unit) == head]
+            more = f" and {len(clashes) - 1} more of its objects" if len(clashes) > 1 else ""
+            others = group[1:4] + ([f"{len(group) - 4} more"] if len(group) > 4 else [])
+            listed = (", ".join(others[:-1]) + " and " if len(others) > 1 else "") + others[-1]
+            if len(group) == 2:
+                text = (f"{listed} also defines {clashes[0].label}{more}: the two are read as versions of one "
+                        f"deployment, and neither refers to the other's objects")
+            else:
+                text = (f"{listed} define objects it defines too ({clashes[0].label}{more}): files that define "
+                        f"the same object are read as versions of one deployment, and nothing refers across them")
+            self.notes.append(Note(head, None, text))
+
+    def _whole(self, obj: ManifestObject) -> bool:
+        """Whether ``obj`` is a whole object whose twin makes an alternative: a workload with
+        containers or an object the checks read, in a file that is no kustomize patch."""
+        if obj.file != STDIN and kustomize.key(obj.file) in self.patches:
+            return False
+        if obj.kind in POD_TEMPLATE_PATHS:
+            return bool(obj.get(*POD_TEMPLATE_PATHS[obj.kind], "spec", "containers"))
+        return obj.kind in CROSS_CHECKED_KINDS
 
     def of_kind(self, kind: str) -> list[ManifestObject]:
         if kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS:
@@ -164,77 +251,110 @@ def selects(service: ManifestObject, labels: dict) -> bool:
             and all(k in labels and str(labels[k]) == str(v) for k, v in selector.items()))
 
 
-def find_files(paths: list[str]) -> tuple[list[str], list[Problem]]:
-    """Expand folders (recursively, hidden folders skipped) into their manifest files.
+def find_files(paths: list[str], scope: Scope | None = None) -> tuple[list[str], list[Problem]]:
+    """Expand folders (recursively, hidden folders skipped) into their manifest files (advisor.review.scope).
 
     ``read_inputs`` reads what a folder holds only if it is a regular file (a FIFO would
     block the read for ever) and names the rest; a path given outright is read whatever it
     is, so that ``review <(helm template chart)`` works.
     """
-    found, problems = [], []
-    for path in paths:
-        if path == "-":
-            found.append(path)
-        elif os.path.isdir(path):
-            matches = []
-            for folder, subfolders, files in os.walk(path):
-                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-                matches += [os.path.join(folder, f) for f in sorted(files) if f.endswith(EXTENSIONS)]
-            if not matches:
-                problems.append(Problem("holds no *.yaml, *.yml or *.json file", file=path))
-            found += matches
-        elif os.path.exists(path):
-            found.append(path)
-        else:
-            problems.append(Problem("no such file or folder", file=path))
-    return found, problems
+    found = find(paths, scope or Scope())
+    return found.files, found.problems
 
 
-def read_inputs(paths: list[str], stdin=None) -> tuple[list[tuple[str, str]], list[Problem]]:
-    """(name, text) of every input file that can be read, and a Problem for each one that cannot.
+@dataclass
+class Gathered:
+    """Everything read from the paths given, before parsing."""
 
-    One unreadable file never hides the others: the caller reviews what was read and
-    reports the rest. Standard input (``-``) is read from the stream ``stdin`` as a file
-    is: at most MAX_BYTES, UTF-8 or UTF-16 with its BOM.
+    texts: list[tuple[str, str]] = field(default_factory=list)  # (name, text) of each file read as it is
+    problems: list[Problem] = field(default_factory=list)  # what could not be read
+    notes: list[Note] = field(default_factory=list)  # what was left out, and why
+    rendered: list[Document] = field(default_factory=list)  # objects of rendered charts and kustomizations
+
+
+def gather(paths: list[str], stdin=None, scope: Scope | None = None) -> Gathered:
+    """Read every input: each file as it is, each chart and kustomization as its tool renders it
+    (with ``scope.render``), and say what was left out. One unreadable file never hides the others.
+
+    Standard input (``-``) is read from the stream ``stdin`` as a file is: at most MAX_BYTES,
+    UTF-8 or UTF-16 with its BOM.
     """
-    files, problems = find_files(paths)
-    named = set(paths)
-    texts = []
+    scope = scope or Scope()
+    found = find(paths, scope)
+    out = Gathered(problems=list(found.problems), notes=list(found.notes))
+    files = found.files
+    if found.charts or found.kustomizations:
+        if scope.render:
+            from advisor.review.rendered import render
+
+            rendered = render(found, scope)
+            files, out.rendered = rendered.files, rendered.documents
+            out.notes += rendered.notes
+        else:
+            files = _without_templates(found)
+            out.notes += [Note(os.path.join(chart, "Chart.yaml"), None, "a Helm chart: its templates are not "
+                                                                         "reviewed (they are YAML only once "
+                                                                         "rendered: helm template CHART | "
+                                                                         "pod-advisor review -)")
+                          for chart in found.charts]
     for path in files:
         try:
             if path == "-":
-                texts.append((STDIN, read_stream(stdin, STDIN, MAX_BYTES)))
+                out.texts.append((STDIN, read_stream(stdin, STDIN, MAX_BYTES)))
             else:
-                texts.append((path, read_text(path, max_bytes=MAX_BYTES, regular_only=path not in named)))
+                out.texts.append((path, read_text(path, max_bytes=MAX_BYTES, regular_only=path not in found.named)))
         except InputError as exc:
-            problems += exc.problems
-    return texts, problems
+            out.problems += exc.problems
+    return out
 
 
-def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = None) -> Inputs:
-    """Parse every text into objects; a file that is not valid YAML becomes one of ``Inputs.errors``.
+def _without_templates(found) -> list[str]:
+    """The files found, less the templates of charts (which are not YAML until rendered)."""
+    folders = [os.path.join(os.path.abspath(chart), "templates") + os.sep for chart in found.charts]
+    return [f for f in found.files if f in found.named or not os.path.abspath(f).startswith(tuple(folders))]
+
+
+def read_inputs(paths: list[str], stdin=None,
+                scope: Scope | None = None) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """(name, text) of every input file that can be read, and a Problem for each one that cannot
+    (``gather`` without the renders and notes)."""
+    gathered = gather(paths, stdin, scope)
+    return gathered.texts, gathered.problems
+
+
+def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = None, rendered=(),
+                 notes=()) -> Inputs:
+    """Parse every text into objects; a document that is not valid YAML becomes one of ``Inputs.errors``
+    (the other documents of its file are read). ``rendered``: documents a tool wrote
+    (advisor.review.rendered), added after the files.
 
     ``errors`` are problems found before parsing (files that could not be read); they
-    come first.
+    come first, as ``notes`` do.
     """
-    inputs = Inputs(errors=list(errors or ()))
+    inputs = Inputs(errors=list(errors or ()), notes=list(notes))
     problems = inputs.errors
     for name, text in texts:
         try:
-            documents = parse_documents(text, name)
+            documents, broken = parse_documents_apart(text, name)
         except InputError as exc:
-            if "{{" in text:
-                exc.problems[-1] = Problem(exc.problems[-1].message, file=exc.problems[-1].file,
-                                           line=exc.problems[-1].line,
-                                           hint="a Helm template? render it first: helm template CHART | "
-                                                "pod-advisor review -")
-            problems += exc.problems
+            documents, broken = [], exc.problems
+        if "{{" in text:
+            broken = [Problem(p.message, file=p.file, line=p.line, path=p.path,
+                              hint=p.hint or "a Helm template? render it first: helm template CHART | "
+                                             "pod-advisor review -") for p in broken]
+        problems += broken
+        if not documents and broken:
             continue
         inputs.files.append(name)
         for doc in documents:
             if name != STDIN and kustomize.is_kustomization(name, doc.data):
                 inputs.patches.update(dict.fromkeys(kustomize.patch_files(name, doc.data), name))
             _collect(doc, (), doc.data, inputs)
+    for doc in rendered:
+        if doc.source not in inputs.files:
+            inputs.files.append(doc.source)
+        _collect(doc, (), doc.data, inputs)
+    inputs.mark_alternatives()
     return inputs
 
 

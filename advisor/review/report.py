@@ -84,6 +84,7 @@ class ObjectReview:
     replacement: dict | None = None
     added: list[dict] = field(default_factory=list)
     suggestion_notes: tuple[str, ...] = ()  # what to do besides applying it
+    intent: object = None  # advisor.review.intent.Intent: what the Pod is for, with the evidence, ranked
 
     def to_dict(self) -> dict:
         return {
@@ -94,6 +95,7 @@ class ObjectReview:
                                if self.recommendation else None),
             "suggestion": self.suggestion,
             "suggestion_fixes": list(self.fixes),
+            "intent": self.intent.to_dict() if self.intent is not None else None,
         }
 
     @property

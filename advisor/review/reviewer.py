@@ -17,6 +17,7 @@ from advisor.review import starts  # noqa: F401  (registers its check, container
 from advisor.review.checks import CHECKS, check_catalogue
 from advisor.review.facts import Skip, Subject, describe
 from advisor.review.objects import Inputs, parse_inputs
+from advisor.review.refusals import REFUSED  # registers its check: what the API server would refuse
 from advisor.review.report import Note, ObjectRef, ObjectReview, ReviewFinding, ReviewReport
 from advisor.review.suggest import problems, suggest
 from advisor.review.suppress import IgnoreConfig, Suppressor
@@ -124,8 +125,9 @@ class Reviewer:
                     guess=hit.guess or None,
                     suppressed=suppressor(hit.id, container.name if container else None),
                 ))
-        findings.sort(key=lambda f: (f.line, -SEVERITY_ORDER[f.severity], f.id))
-        review = ObjectReview(ref, findings, rec, subject.answers)
+        # what the API server would refuse first: nothing else matters until the object is accepted
+        findings.sort(key=lambda f: (f.id != REFUSED, f.line, -SEVERITY_ORDER[f.severity], f.id))
+        review = ObjectReview(ref, findings, rec, subject.answers, intent=subject.intent)
         if options.suggest:
             self._suggest(subject, rec, review, notes)
         return review
@@ -133,7 +135,9 @@ class Reviewer:
     def _suggest(self, subject: Subject, rec, review: ObjectReview, notes: list[Note]) -> None:
         """Attach the corrected design, if there is one and a cluster would accept it."""
 
-        written = suggest(subject, rec, review.active, self.advisor.evaluate)
+        withheld: list[str] = []
+        written = suggest(subject, rec, review.active, self.advisor.evaluate, withheld)
+        notes += [Note(subject.obj.file, subject.obj.line(), f"--suggest: {reason}") for reason in withheld]
         if written is None:
             return
         refused = problems(written, subject)

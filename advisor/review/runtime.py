@@ -5,67 +5,82 @@ Job or CronJob, or a Pod's restartPolicy, says that of the whole Pod. The review
 reads each container on its own: a server or an endless loop never ends, a script
 of one-shot commands finishes, and anything else is not known. "Not known" is an
 answer: no finding may rest on it.
+
+A shell script is read as the shell reads it (advisor.review.shell), so that what
+only looks different gets one verdict: ``>> log`` and ``| tee log``, a ``set -euo
+pipefail;`` in front, ``sleep 5`` and ``sleep $((RANDOM % 10))``. The script runs in
+order: a step that never ends is where the container stays; ``exit`` and ``exec``
+end the script there; otherwise the last command decides. A script the container
+reads from a ConfigMap it mounts (``. /scripts/run.sh``) is read too, with its
+arguments. Beside the verdict the judgement keeps what the script does to others:
+the processes it kills (``killall cloud_sql_proxy``), which make it the Pod's stopper.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
-from advisor.review import images
+from advisor.review import images, shell
 
 ENDLESS, FINISHES = "endless", "finishes"
+_NEUTRAL = "neutral"  # a step that does not decide how long the script runs (set, cd, a bounded wait)
+_WAIT = "wait"  # the shell's wait: as long as what it started in the background
 
-# Shell idioms that keep a container alive for ever (or for as long as anyone cares).
-_ENDLESS_SHELL = re.compile(
-    r"while\s+(?:true|:|\[\s*1\s*\]|\[\s*true\s*\]|\(\(\s*1\s*\)\)|sleep\b)"
-    r"|until\s+false|for\s*\(\(\s*;\s*;\s*\)\)|sleep\s+inf"
-    r"|tail\s+(?:-[a-z]*f|--follow)|\bwait\b\s*$"
-    r"|while\s*\(\s*(?:true|1)\s*\)",
-    re.IGNORECASE)
-# A load that only burns CPU or memory: a demo of limits, a test, never a service.
-_LOAD = re.compile(r"\bdd\b(?![^;&|]*\bcount=)[^;&|]*\bif=/dev/(?:zero|u?random)|\byes\b\s*(?:>|\||$)"
-                   r"|^(?:\S*/)?stress(?:-ng)?\b", re.IGNORECASE)
-# A way out of a loop: it ends when something happens (a file appears, a request comes).
-_WAY_OUT = re.compile(r"\b(?:break|exit)\b", re.IGNORECASE)
-# Code given inline to an interpreter: its last statement is code, not a program to judge.
-_INLINE_CODE = re.compile(r"^(?:\S*/)?(?:node|nodejs|python[0-9.]*|ruby|perl|php|deno|bun)$")
-# A command that does nothing but wait.
-_IDLE = re.compile(r"(?:/bin/|/usr/bin/)?(?:sleep (?:inf\S*|\d{3,}[smhd]?|\d+[hd])|tail -f /dev/null|"
-                   r"(?:/bin/|/usr/bin/)?cat)")
 # ``sleep N`` this long (or longer) is a way to keep a container up, not work that ends.
 _KEEP_ALIVE_SECONDS = 300
-_SLEEP = re.compile(r"\bsleep\s+(\d+(?:\.\d+)?)([smhd]?)\b", re.IGNORECASE)
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhd]?)", re.IGNORECASE)
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def _keeps_alive(words: list[str]) -> bool:
-    match = _SLEEP.search(" ".join(words))
-    return bool(match) and float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()] >= _KEEP_ALIVE_SECONDS
-
 
 # Programs and flags that serve until stopped.
 _SERVER_WORDS = ("serve", "server", "gunicorn", "uvicorn", "daemon", "--watch", "watch", "listen", "forever",
                  "nginx", "httpd", "supervisord", "agent", "controller", "operator", "manager", "proxy",
                  "run-server", "runserver", "start", "worker", "consumer", "--follow", "exporter", "--daemon",
-                 "redis-server", "mongod", "postgres", "mysqld", "java", "node", "dotnet", "--port", "--listen")
+                 "redis-server", "mongod", "postgres", "mysqld", "java", "node", "dotnet", "--port", "--listen",
+                 "port-forward", "dockerd", "dockerd-entrypoint.sh", "containerd", "sshd", "crond", "cron")
 # Programs, subcommands and flags that do one thing and exit.
 _ONE_SHOT = ("migrate", "migration", "migrations", "backup", "restore", "pg_dump", "pg_restore", "mysqldump",
              "mongodump", "import", "export", "seed", "cleanup", "prune", "vacuum", "run-once", "--once",
              "oneshot", "one-shot", "batch", "report", "echo", "printf", "curl", "wget", "nslookup", "dig",
-             "ping", "exit", "cp", "mv", "chmod", "chown", "mkdir", "tar", "unzip", "envsubst", "pytest",
-             "--dry-run", "ls", "cat", "date", "true", "touch", "rm", "kubectl", "helm", "sleep", "env",
-             "printenv", "hostname", "perl", "sha256sum", "md5sum", "dd", "sync")
-_STATEMENT = re.compile(r"&&|\|\||[;|\n]")
-_NOISE = {"exec", "sudo", "nohup", "time", "then", "do", "fi", "done", "else", "set", "-e", "-x", "-ex", "-eu",
-          "-euo", "pipefail"}
+             "ping", "cp", "mv", "chmod", "chown", "mkdir", "tar", "unzip", "envsubst", "pytest",
+             "--dry-run", "ls", "cat", "date", "true", ":", "touch", "rm", "kubectl", "helm", "sleep", "env",
+             "printenv", "hostname", "perl", "sha256sum", "md5sum", "dd", "sync", "build", "push", "clone",
+             "git", "docker", "buildah", "podman", "make", "mvn", "gradle", "npm", "yarn", "apply", "install")
+# Clients: they connect, do one thing and exit, whatever their flags say (psql --port=5432 serves nothing).
+_CLIENTS = ("psql", "pg_isready", "mysql", "mysqladmin", "redis-cli", "mongo", "mongosh", "cqlsh", "curl", "wget",
+            "nslookup", "dig", "host", "ping", "grpcurl", "grpc_health_probe", "kafkacat", "kcat", "aws", "gcloud",
+            "gsutil", "az", "vault", "consul", "etcdctl", "mc", "s3cmd", "rclone", "ssh", "scp", "rsync", "ldapsearch")
+# Steps that set the scene and decide nothing (the script goes on after them).
+_NEUTRAL_PROGRAMS = ("set", "export", "trap", "cd", "umask", "ulimit", "shopt", "local", "declare", "readonly",
+                     "unset", "alias", "let", "shift", "[", "test", "[[", "read", "source-if", shell.ARITHMETIC)
+# Programs that only print, count or pause: a loop of nothing else is a placeholder that shows it is alive.
+_SHOWING = ("echo", "printf", "date", "sleep", "cat", "ls", "df", "du", "env", "printenv", "hostname", "true",
+            ":", "uptime", "free", "ps", "id", "whoami", "uname", "wc", "let", "tee", "logger", "[", "test",
+            "expr", "usleep", "vmstat", "iostat", "top", "awk", "sed", "grep", "cut", "tr", "head", "tail")
+# Programs that pass their input through: a pipeline lasts as long as its other commands.
+_FILTERS = ("tee", "grep", "egrep", "fgrep", "sed", "awk", "gawk", "cut", "tr", "sort", "uniq", "head", "wc", "jq",
+            "yq", "logger", "xargs", "base64", "gzip", "gunzip", "zcat", "column", "rev", "ts", "cat")
+# Wrappers that run the rest of the line as the command.
+_WRAPPERS = ("exec", "nohup", "time", "sudo", "command", "builtin", "stdbuf", "nice", "ionice", "setsid",
+             "su-exec", "gosu", "chpst", "dumb-init", "tini", "tini-static", "catatonit", "s6-setuidgid")
+# A load that only burns CPU or memory: a demo of limits, a test, never a service.
+_LOAD_PROGRAMS = ("stress", "stress-ng")
+# Code given inline to an interpreter: its last statement is code, not a program to judge.
+_INLINE_CODE = re.compile(r"^(?:node|nodejs|python[0-9.]*|ruby|perl|php|deno|bun)$")
+_ENDLESS_CODE = re.compile(r"while\s*\(\s*(?:true|1)\s*\)|while\s+(?:true|1)\s*:|for\s*\(\s*;\s*;\s*\)", re.I)
+_KILLERS = ("kill", "killall", "pkill")
+_MAX_DEPTH = 4
 
 
 @dataclass(frozen=True)
 class Runtime:
     runs: str | None  # ENDLESS, FINISHES, or None when not known
     why: str | None = None
-    idle: bool = False  # it only waits (sleep infinity, tail -f /dev/null): a box to exec into
+    idle: bool = False  # it only waits (sleep infinity, tail -f /dev/null, a toolbox): a box to exec into
+    at_once: bool = False  # it ends at once without doing work (exit 1, sh -c with no script, a shell with no input)
+    kills: tuple[str, ...] = ()  # the processes it kills (killall NAME, pkill NAME): it stops them
+    basis: str | None = None  # what the verdict rests on: command, probe, port, image
 
     @property
     def endless(self) -> bool:
@@ -90,76 +105,384 @@ def command_words(spec: dict) -> list[str]:
     return words
 
 
-def _last_statement(line: str) -> list[str]:
-    """The words of the command a script ends with: what the container does for as long as it runs."""
-    for statement in reversed(_STATEMENT.split(line)):
-        words = [w for w in re.split(r"[\s()'\"`]+", statement) if w]
-        words = [w for w in words if w.lower() not in _NOISE and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", w)]
-        if words and not re.fullmatch(r"(?:/bin/|/usr/bin/)?(?:ba|da|a)?sh|-c|-lc", words[0]):
-            return words
-        if words:
-            rest = [w for w in words if not re.fullmatch(r"(?:/bin/|/usr/bin/)?(?:ba|da|a)?sh|-c|-lc", w)]
-            if rest:
-                return rest
-    return []
+@dataclass(frozen=True)
+class _Verdict:
+    runs: str | None  # ENDLESS, FINISHES, None, _NEUTRAL or _WAIT
+    why: str | None = None
+    idle: bool = False
+    exits: bool = False  # the script ends here (exit, exec)
+    at_once: bool = False
+
+    @property
+    def decides(self) -> bool:
+        return self.runs not in (_NEUTRAL, _WAIT)
 
 
-_SHOWING = re.compile(r"(?:echo|printf|printenv|env|cat|date|ls|df|du|sleep\s+\d+[smhd]?|true|:)\b.*|done|do|fi|else|while\s+.*|"
-                      r"for\s+.*|if\s+\[.*")
-_SHELL_PREFIX = re.compile(r"^(?:\S*/)?(?:ba|da|a)?sh\s+-\w*c\s+")
+_PASS = _Verdict(_NEUTRAL)
 
 
-def _only_shows(line: str) -> bool:
-    """Whether a loop does nothing but print and sleep: a placeholder that shows it is alive."""
-    line = re.sub(r"\$\([^()]*\)", "x", line)  # what $(date) prints is still printing
-    line = re.sub(r"\"[^\"]*\"|'[^']*'", "x", line)  # a | or ; in quotes is text
-    statements = [p.strip() for p in _STATEMENT.split(line) if p.strip()]
-    statements = [re.sub(r"^(?:do|then)\s+", "", _SHELL_PREFIX.sub("", p)) for p in statements]
-    return bool(statements) and all(_SHOWING.fullmatch(p) for p in statements)
+@dataclass
+class _Judge:
+    """Judges one container's script; keeps the variables it sets and the processes it kills."""
+
+    read_file: Callable[[str], str | None]
+    interactive: bool
+    line: str  # the whole command, for messages
+    functions: dict = field(default_factory=dict)
+    variables: dict = field(default_factory=dict)
+    kills: list = field(default_factory=list)
+    depth: int = 0
+
+    def script(self, text: str, arguments: tuple[str, ...]) -> _Verdict:
+        if self.depth >= _MAX_DEPTH:
+            return _Verdict(None)
+        parsed = shell.parse(text)
+        saved = dict(self.variables)
+        self.variables.update({str(i + 1): a for i, a in enumerate(arguments)})
+        self.variables["@"] = " ".join(arguments)
+        self.functions.update(parsed.functions)
+        self.depth += 1
+        try:
+            return self.seq(parsed.body)
+        finally:
+            self.depth -= 1
+            kept = {k: v for k, v in self.variables.items() if not k.isdigit() and k != "@"}
+            self.variables = {**saved, **kept}
+
+    def seq(self, seq: shell.Seq) -> _Verdict:
+        background: list[_Verdict] = []
+        last, before = _PASS, ""
+        for index, (node, op) in enumerate(seq.steps):
+            verdict = self.node(node)
+            conditional, before = before in ("&&", "||"), op
+            if op == "&":
+                background.append(verdict)
+                continue
+            if verdict.runs == _WAIT:
+                verdict = _together(background) if background else _PASS
+            if verdict.exits and last.decides and verdict.at_once:
+                verdict = _Verdict(verdict.runs, verdict.why, verdict.idle, True)  # it did work first
+            if verdict.runs == ENDLESS or (verdict.exits and (not conditional or index == len(seq.steps) - 1)):
+                return verdict
+            if verdict.decides and not (verdict.exits and conditional):
+                last = verdict
+        return last
+
+    def node(self, node) -> _Verdict:
+        if isinstance(node, shell.Simple):
+            return self.simple(node)
+        if isinstance(node, shell.Pipeline):
+            return self.pipeline(node)
+        if isinstance(node, shell.Loop):
+            return self.loop(node)
+        if isinstance(node, shell.Branch):
+            return self.branch(node)
+        if isinstance(node, shell.Seq):
+            return self.seq(node)
+        return _Verdict(None)
+
+    def expand(self, word: str) -> str:
+        def value(match: re.Match) -> str:
+            name = match.group(1) or match.group(2)
+            return self.variables.get(name, match.group(0))
+
+        return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*|\d|@)\}|\$([A-Za-z_][A-Za-z0-9_]*|\d|@)", value, word)
+
+    def simple(self, node: shell.Simple) -> _Verdict:
+        for name, value in node.assignments:
+            self.variables[name] = self.expand(value)
+        words = [self.expand(w) for w in node.words]
+        return self.words(words) if words else _PASS
+
+    def words(self, words: list[str]) -> _Verdict:
+        exits = False
+        while words and _base(words[0]) in _WRAPPERS:
+            wrapper = _base(words[0])
+            exits = exits or wrapper == "exec"
+            words = words[1:]
+            while words and words[0].startswith("-"):  # the wrapper's own options: nice -n 5, tini -g --
+                done = words[0] == "--"
+                words = words[1:]
+                if done:
+                    break
+            if words and (words[0].isdigit() or wrapper in ("gosu", "su-exec", "chpst", "s6-setuidgid")):
+                words = words[1:]  # nice's number, gosu's user
+        if not words:
+            return _PASS
+        verdict = self._words(words)
+        if exits:
+            return _Verdict(verdict.runs if verdict.decides else None, verdict.why, verdict.idle, True,
+                            verdict.at_once)
+        return verdict
+
+    def _words(self, words: list[str]) -> _Verdict:
+        program = _base(words[0])
+        if program in ("exit", "return"):
+            status = words[1] if len(words) > 1 else "0"
+            failing = status.isdigit() and status != "0"
+            return _Verdict(FINISHES, f"its command {_shown(self.line)!r} exits"
+                                      f"{' with status ' + status if failing else ''}", exits=True,
+                            at_once=failing)
+        if program == "wait":
+            return _Verdict(_WAIT)
+        if program == "break":
+            return _PASS
+        if program in (".", "source") and len(words) > 1:
+            return self.sourced(words[1], tuple(words[2:]))
+        if shell.is_shell(program):
+            call = shell.invocation(words)
+            if call.script is not None:
+                return self.script(call.script, call.arguments)
+            if call.script_file is not None:
+                return self.sourced(call.script_file, call.arguments)
+            return self.no_script(call.shell_without_script or "")
+        if program in self.functions and self.depth < _MAX_DEPTH:
+            self.depth += 1
+            try:
+                return self.seq(self.functions[program])
+            finally:
+                self.depth -= 1
+        if program in _KILLERS:
+            self.kills += [w for w in words[1:] if not w.startswith("-") and not w.isdigit()]
+            return _Verdict(FINISHES, f"its command {_shown(self.line)!r} ends in work that finishes ({program!r})")
+        if program in _NEUTRAL_PROGRAMS:
+            return _PASS
+        if program == "sleep":
+            return self.sleep(words[1:])
+        if program == "tail" and any(w in ("-f", "-F", "--follow") or re.fullmatch(r"-[a-zA-Z]*[fF][a-zA-Z]*", w)
+                                     for w in words[1:]):
+            idle = "/dev/null" in words
+            return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} "
+                                     f"{'only waits, to keep the container up' if idle else 'follows a file for ever'}",
+                            idle=idle)
+        if program == "cat" and len(words) == 1:
+            if self.interactive:
+                return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} waits on its open standard input",
+                                idle=True)
+            return _Verdict(FINISHES, f"its command {_shown(self.line)!r} reads a standard input the container "
+                                      f"does not have, so it exits at once", at_once=True)
+        if "version" in words[1:3] and any(w == "--poll" or w.startswith("--poll=") or w in ("--watch", "-w")
+                                           for w in words):
+            return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} only polls the tool's version to keep "
+                                     f"the container up: a tool kept for kubectl exec", idle=True)
+        if program in _LOAD_PROGRAMS or (program == "yes") or (
+                program == "dd" and not any(w.startswith("count=") for w in words)
+                and any(re.fullmatch(r"if=/dev/(zero|u?random)", w) for w in words)):
+            return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} only burns CPU or memory: a load for a "
+                                     f"demo or a test", idle=True)
+        if program in ("echo", "printf") or (program in _CLIENTS and not (program in ("nc", "ssh") and "-l" in words)
+                                              and not any(w in ("watch", "--watch", "-w", "agent", "server")
+                                                          for w in words[1:2])):
+            return _Verdict(FINISHES, f"its command {_shown(self.line)!r} ends in work that finishes ({program!r})")
+        if _INLINE_CODE.match(program) and len(words) > 2 and words[1] in ("-e", "-c", "--eval"):
+            if _ENDLESS_CODE.search(" ".join(words[2:])):
+                return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} loops or waits for ever")
+            return _Verdict(None)
+        lowered = [w.lower() for w in words]
+        server = next((w for w in lowered if _is(w, _SERVER_WORDS)
+                       or any(w.startswith(f + "=") for f in ("--port", "--listen"))), None)
+        if server:
+            return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} ends in a server ({server!r})")
+        found = next((w for w in lowered if _is(w, _ONE_SHOT)), None)
+        if found:
+            return _Verdict(FINISHES, f"its command {_shown(self.line)!r} ends in work that finishes ({found!r})")
+        return _Verdict(None)
+
+    def sleep(self, arguments: list[str]) -> _Verdict:
+        if not arguments:
+            return _Verdict(FINISHES, f"its command {_shown(self.line)!r} exits at once", at_once=True)
+        given = arguments[0].lower()
+        if given.startswith("inf"):
+            return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} only waits, to keep the container up",
+                            idle=True)
+        seconds = 0.0
+        for word in arguments:
+            match = _DURATION.fullmatch(word)
+            if match:
+                seconds += float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+        if seconds >= _KEEP_ALIVE_SECONDS:
+            return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} only waits, to keep the container up",
+                            idle=True)
+        # a short pause, or one whose length is computed ($((RANDOM % 10)), $DELAY): it ends
+        return _Verdict(FINISHES, f"its command {_shown(self.line)!r} ends in work that finishes ('sleep')")
+
+    def no_script(self, why: str) -> _Verdict:
+        if self.interactive and "standard input" in why:
+            return _Verdict(ENDLESS, f"{why}, which the Pod keeps open (stdin/tty): an interactive box", idle=True)
+        if "standard input" in why:
+            why += ", and the container has none (no stdin or tty), so it exits at once"
+        return _Verdict(FINISHES, why, at_once=True)
+
+    def sourced(self, path: str, arguments: tuple[str, ...]) -> _Verdict:
+        text = self.read_file(path)
+        if text is None:
+            return _Verdict(None)
+        return self.script(text, arguments)
+
+    def pipeline(self, node: shell.Pipeline) -> _Verdict:
+        verdicts = [(part, self.node(part)) for part in node.parts]
+        endless = [v for _, v in verdicts if v.runs == ENDLESS]
+        if endless:
+            return _Verdict(ENDLESS, endless[0].why, all(v.idle for v in endless))
+        working = [v for part, v in verdicts if not (isinstance(part, shell.Simple) and part.program in _FILTERS
+                                                     and part is not node.parts[0])]
+        if working and all(v.runs == FINISHES for v in working):
+            return working[-1]
+        if working and any(v.runs is None for v in working):
+            return _Verdict(None)
+        return _PASS
+
+    def loop(self, node: shell.Loop) -> _Verdict:
+        forever = node.forever or (node.condition is not None and _always(node.keyword, node.condition))
+        body = self.seq(node.body)
+        if not forever:
+            # it ends when its list or its condition runs out (a counter, a wait for a file or a port)
+            return body if body.runs == ENDLESS else _PASS
+        if body.runs == ENDLESS:
+            return body
+        if _way_out(node.body):
+            return _Verdict(None)  # it loops until something tells it to stop: it may well end
+        shows = _only_shows(node.body)
+        what = "only prints and sleeps, for ever" if shows else "loops or waits for ever"
+        return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} {what}", idle=shows)
+
+    def branch(self, node: shell.Branch) -> _Verdict:
+        arms = [self.seq(arm) for arm in node.arms]
+        endless = [a for a in arms if a.runs == ENDLESS]
+        if endless and node.otherwise and len(endless) == len(arms):
+            return endless[0]
+        if endless:
+            return _Verdict(None)
+        return _PASS
+
+
+def _base(word: str) -> str:
+    return word.rsplit("/", 1)[-1]
 
 
 def _is(word: str, words: tuple[str, ...]) -> bool:
     return word in words or word.rsplit("/", 1)[-1] in words
 
 
-def runtime_of(spec: dict) -> Runtime:
-    """How long the container described by ``spec`` (a container of a Pod spec) runs."""
+def _together(verdicts: list[_Verdict]) -> _Verdict:
+    """What ``wait`` waits for: everything started in the background."""
+    endless = [v for v in verdicts if v.runs == ENDLESS]
+    if endless:
+        return _Verdict(ENDLESS, endless[0].why, all(v.idle for v in endless))
+    if all(v.runs in (FINISHES, _NEUTRAL) for v in verdicts):
+        return next((v for v in reversed(verdicts) if v.runs == FINISHES), _PASS)
+    return _Verdict(None)
+
+
+def _always(keyword: str, condition: shell.Seq) -> bool:
+    """Whether a loop's condition never stops it: ``while true``, ``while :``, ``while [ 1 ]``, ``until false``,
+    ``while sleep 5``."""
+    steps = [node for node, _ in condition.steps]
+    if len(steps) != 1 or not isinstance(steps[0], shell.Simple):
+        return False
+    words = [w for w in steps[0].words]
+    if keyword == "until":
+        return words == ["false"]
+    if words in (["true"], [":"]) or (words and words[0] == "sleep"):
+        return True
+    if words[:1] in (["["], ["test"]):
+        inner = [w for w in words[1:] if w != "]"]
+        if any("$" in w or w == shell.ARITHMETIC for w in inner):
+            return False
+        return (len(inner) == 1 and inner[0] not in ("", "0", "false")) or (
+            len(inner) == 3 and inner[1] in ("=", "==", "-eq") and inner[0] == inner[2])
+    return False
+
+
+def _nodes(seq: shell.Seq, into_loops: bool = True):
+    for node, _ in seq.steps:
+        yield node
+        if isinstance(node, shell.Pipeline):
+            for part in node.parts:
+                yield part
+        elif isinstance(node, shell.Branch):
+            for part in node.conditions + node.arms:
+                yield from _nodes(part, into_loops)
+        elif isinstance(node, shell.Loop) and into_loops:
+            yield from _nodes(node.body, into_loops)
+        elif isinstance(node, shell.Seq):
+            yield from _nodes(node, into_loops)
+
+
+def _way_out(body: shell.Seq) -> bool:
+    """Whether a loop's body can end it: an exit or return anywhere, a break at its own level."""
+    for node in _nodes(body):
+        if isinstance(node, shell.Simple) and node.program in ("exit", "return"):
+            return True
+    return any(isinstance(n, shell.Simple) and n.program == "break" for n in _nodes(body, into_loops=False))
+
+
+def _only_shows(body: shell.Seq) -> bool:
+    """Whether a loop does nothing but print, count and sleep: a placeholder that shows it is alive."""
+    simples = [n for n in _nodes(body) if isinstance(n, shell.Simple) and n.words]
+    return bool(simples) and all(n.program in _SHOWING for n in simples)
+
+
+def runtime_of(spec: dict, read_file: Callable[[str], str | None] | None = None,
+               interactive: bool | None = None) -> Runtime:
+    """How long the container described by ``spec`` (a container of a Pod spec) runs.
+
+    ``read_file``: the text of a file the container has (a ConfigMap key it mounts), or None;
+    ``interactive``: whether its standard input is kept open (stdin or tty; read from ``spec``
+    when not given).
+    """
+    if interactive is None:
+        interactive = spec.get("stdin") is True or spec.get("tty") is True
+    command = spec.get("command") if isinstance(spec.get("command"), list) else None
     words = command_words(spec)
     line = " ".join(words)
-    lowered = line.lower()
-    inline = len(words) > 1 and _INLINE_CODE.match(words[0]) and words[1] in ("-e", "-c", "--eval")
-    last = [w.lower() for w in _last_statement(line)] if not inline else []
-    if _IDLE.fullmatch(" ".join(last)) and not spec.get("ports"):
-        return Runtime(ENDLESS, f"its command {_shown(line)!r} only waits, to keep the container up", idle=True)
-    if _LOAD.search(lowered) or images.base_name(str(spec.get("image") or "")) in ("stress", "stress-ng"):
-        return Runtime(ENDLESS, f"its command {_shown(line)!r} only burns CPU or memory: a load for a demo or a "
-                                f"test", idle=True)
-    if _ENDLESS_SHELL.search(lowered):
-        if _WAY_OUT.search(lowered):
-            return Runtime(None)  # it loops until something tells it to stop: it may well end
-        if not inline and _only_shows(line):
-            return Runtime(ENDLESS, f"its command {_shown(line)!r} only prints and sleeps, for ever", idle=True)
-        return Runtime(ENDLESS, f"its command {_shown(line)!r} loops or waits for ever")
+    judge = _Judge(read_file or (lambda path: None), interactive, line)
+    verdict = _Verdict(None)
+    if words:
+        call = shell.invocation(words)
+        if call.script is not None:
+            verdict = judge.script(call.script, call.arguments)
+        elif call.script_file is not None:
+            verdict = judge.sourced(call.script_file, call.arguments)
+        elif call.shell_without_script is not None:
+            verdict = judge.no_script(call.shell_without_script)
+        elif command or not words[0].startswith("-"):
+            verdict = judge.words(list(call.argv))
+    kills = tuple(dict.fromkeys(judge.kills))
+    if verdict.runs == ENDLESS or (verdict.runs == FINISHES and verdict.at_once):
+        return Runtime(verdict.runs, verdict.why, verdict.idle, verdict.at_once, kills, "command")
     if spec.get("readinessProbe") or spec.get("livenessProbe") or spec.get("startupProbe"):
-        return Runtime(ENDLESS, "it has a probe, which only a long-running container needs")
+        return Runtime(ENDLESS, "it has a probe, which only a long-running container needs", kills=kills,
+                       basis="probe")
     if isinstance(spec.get("ports"), list) and spec["ports"]:
-        return Runtime(ENDLESS, "it declares a port to serve")
-    if not line:
-        image = str(spec.get("image") or "")
-        if images.base_name(image) == "pause":
-            return Runtime(ENDLESS, "its image is the pause container, which only waits", idle=True)
-        if images.is_server_image(image):
-            return Runtime(ENDLESS, f"its image {images.repository(image)!r} runs a server")
-        return Runtime(None)
-    if _keeps_alive(last):
-        return Runtime(ENDLESS, f"its command {_shown(line)!r} sleeps to keep the container up")
-    if last[:1] == ["exit"] and last[1:2] not in ([], ["0"]):
-        return Runtime(None)  # it fails on purpose: a crash, not work that finishes
-    server = next((w for w in last if _is(w, _SERVER_WORDS) or any(w.startswith(f + "=") for f in
-                                                                     ("--port", "--listen"))), None)
-    if server:
-        return Runtime(ENDLESS, f"its command {_shown(line)!r} ends in a server ({server!r})")
-    found = next((w for w in last if _is(w, _ONE_SHOT)), None)
-    if found:
-        return Runtime(FINISHES, f"its command {_shown(line)!r} ends in work that finishes ({found!r})")
-    return Runtime(None)
+        return Runtime(ENDLESS, "it declares a port to serve", kills=kills, basis="port")
+    if verdict.runs == FINISHES:
+        return Runtime(FINISHES, verdict.why, kills=kills, basis="command")
+    if command:
+        return Runtime(None, kills=kills)
+    return _image_runtime(str(spec.get("image") or ""), interactive, words, kills)
+
+
+def _image_runtime(image: str, interactive: bool, args: list[str], kills: tuple[str, ...]) -> Runtime:
+    """What the image's own command does (with ``args``, flags given to it, if any)."""
+    if images.base_name(image) == "pause":
+        return Runtime(ENDLESS, "its image is the pause container, which only waits", idle=True, basis="image")
+    if images.base_name(image) in _LOAD_PROGRAMS:
+        return Runtime(ENDLESS, f"its image {images.repository(image)!r} only burns CPU or memory: a load for a "
+                                f"demo or a test", idle=True, basis="image")
+    nature = images.nature(image)
+    if nature is not None and nature.runs == images.SHELL and not args:
+        if interactive:
+            return Runtime(ENDLESS, f"{nature.why(image)}, which the Pod keeps open (stdin/tty): an interactive "
+                                    f"box", idle=True, basis="image")
+        return Runtime(FINISHES, f"{nature.why(image)}, and a shell with no standard input (no stdin or tty "
+                                 f"here) exits at once", at_once=True, basis="image")
+    if nature is not None and nature.runs == images.FINISHES:
+        return Runtime(FINISHES, nature.why(image), kills=kills, basis="image")
+    if nature is not None and nature.runs == images.EXEC_BOX and not args:
+        return Runtime(ENDLESS, nature.why(image), idle=True, basis="image")
+    if nature is not None and nature.runs == images.UNTIL_STOPPED:
+        return Runtime(ENDLESS, nature.why(image), basis="image")
+    if images.is_server_image(image):
+        return Runtime(ENDLESS, f"its image {images.repository(image)!r} runs a server", basis="image")
+    return Runtime(None, kills=kills)

@@ -40,7 +40,7 @@ from dataclasses import dataclass, replace
 import yaml
 
 from advisor.domain.recommendation import Recommendation, WorkloadPlan
-from advisor.domain.vocabulary import API_VERSIONS, HELPER_ROLES
+from advisor.domain.vocabulary import API_VERSIONS, HELPER_ROLES, REPLICATED_KINDS, SELECTING_KINDS
 from advisor.manifests.validate import api_problems, schema_problems
 from advisor.review import images
 from advisor.review.checks import NATIVE_SIDECARS_FROM, named_service, role_in_main_pod
@@ -51,6 +51,9 @@ from advisor.review.starts import fix_start
 # The controllers a bare Pod or a split container can be given here (CronJob needs a schedule no
 # manifest states).
 WRAPPERS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "Job"})
+# An argument that binds a program to the loopback address: --listen-client-urls=http://127.0.0.1:4001
+_LOOPBACK_BIND = re.compile(r"(?:listen|bind)[\w.-]*[=\s]+(?:\w+://)?(?:127\.0\.0\.1|localhost|\[::1\])\b",
+                            re.IGNORECASE)
 _LOCAL_HOST = re.compile(r"(?<![\w.-])(localhost|127\.0\.0\.1|\[::1\])(?![\w-])", re.IGNORECASE)
 
 
@@ -93,12 +96,16 @@ class _Draft:
             self.fixes.append(finding_id)
 
 
-def suggest(subject: Subject, rec: Recommendation, raised, evaluate) -> Suggestion | None:
+def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: list | None = None
+            ) -> Suggestion | None:
     """The corrected design for the active findings ``raised`` (ReviewFindings), or None when none applies.
 
     ``evaluate`` is the advisor's (answers -> Recommendation): a service taken out of the Pod
     gets the workload the advisor designs for it once it is called over the network.
+    ``withheld`` gets the reason for each change a finding asks for that is not written: a
+    rewrite is written only where the evidence decides it, and never changes what the Pod does.
     """
+    withheld = withheld if withheld is not None else []
     by_id: dict[str, set] = {}
     for finding in raised:
         by_id.setdefault(finding.id, set()).add(finding.container)
@@ -118,7 +125,10 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate) -> Suggesti
         draft.fixed("restart-always-on-completion")
     for finding_id in ("unrelated-containers", "network-services-in-one-pod"):
         for name in sorted(by_id.get(finding_id, set()) - {None}, key=lambda n: subject.container(n).index):
-            if _split(draft, subject.container(name), _called_over_the_network(subject, name, evaluate)):
+            kept = _split_breaks(subject, subject.container(name))
+            if kept:
+                withheld.append(kept)
+            elif _split(draft, subject.container(name), _called_over_the_network(subject, name, evaluate)):
                 draft.fixed(finding_id)
     if "statefulset-without-headless-service" in by_id:
         _headless_service(draft)
@@ -126,8 +136,22 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate) -> Suggesti
     if CANNOT_START in by_id:
         _let_start(draft, by_id[CANNOT_START] - {None})
     if "bare-pod" in by_id and rec.main.controller in WRAPPERS:
-        draft.data = wrap_pod(draft.data, rec)
-        draft.fixed("bare-pod")
+        intent = subject.intent
+        if intent.decided:
+            if rec.main.controller in ("Deployment", "StatefulSet", "DaemonSet"):
+                # a step that prepares and exits would be restarted for ever under restartPolicy Always
+                preparing = [c.name for c in subject.containers if c.placement == "containers" and not c.main
+                             and c.purpose == "prepare" and c.runtime.finishes]
+                if preparing:
+                    _move_to_init(draft.pod_spec, preparing, native=False)
+            draft.data = wrap_pod(draft.data, rec)
+            draft.fixed("bare-pod")
+        elif intent.doubt:
+            withheld.append(f"no controller is written for {subject.obj.label}: {intent.doubt}, so what it is "
+                            f"meant to do is not in the manifest")
+        else:
+            withheld.append(f"no controller is written for {subject.obj.label}: nothing in the manifest says "
+                            f"whether it runs until stopped (a Deployment) or finishes (a Job)")
     if not draft.fixes:
         return None
     return Suggestion(draft.data, tuple(draft.added), tuple(draft.fixes), tuple(draft.notes))
@@ -177,6 +201,28 @@ def _called_over_the_network(subject: Subject, name: str, evaluate) -> Recommend
     return evaluate(subject.answers.with_changes(containers=containers))
 
 
+def _split_breaks(subject: Subject, c: ManifestContainer) -> str | None:
+    """Why taking ``c`` out of the Pod would change what the Pod does, or None when it would not."""
+    spec = subject.pod_spec
+    if spec.get("hostNetwork") is True and spec.get("dnsPolicy") != "ClusterFirstWithHostNet":
+        return (f"{c.name} is not split out of {subject.obj.label}: the Pod runs on the host network, where "
+                f"{subject.main.name} cannot resolve a Service's name (its dnsPolicy is not ClusterFirstWithHostNet)")
+    loopback = loopback_only(c)
+    if loopback:
+        return (f"{c.name} is not split out of {subject.obj.label}: it listens only on the loopback address "
+                f"({loopback}), which no other Pod can reach")
+    return None
+
+
+def loopback_only(c: ManifestContainer) -> str | None:
+    """The argument or variable that binds ``c`` to the loopback address only, if there is one."""
+    words = " ".join(text for _, label, text in c.texts() if label in ("command", "args"))  # --bind 127.0.0.1
+    for _, label, text in [*c.texts(), ((), "arguments", words)]:
+        if _LOOPBACK_BIND.search(text):
+            return f"its {label} {text if len(text) <= 60 else text[:57] + '...'}"
+    return None
+
+
 def _split(draft: _Draft, c: ManifestContainer, rec: Recommendation) -> bool:
     """Take ``c`` out of the Pod into the workload the advisor plans for it, with its Service."""
     plan = next((w for w in rec.workloads if w is not rec.main and any(p.index == c.index for p in w.containers)),
@@ -191,7 +237,7 @@ def _split(draft: _Draft, c: ManifestContainer, rec: Recommendation) -> bool:
         del spec[placement]
     container = copy.deepcopy(c.spec)
     container.pop("restartPolicy", None)  # a native sidecar becomes the main container of its own Pod
-    ports = _service_ports(container)
+    ports = _service_ports(container, _listening(c, draft.subject), _called_on(c))
     if plan.service and ports and not container.get("readinessProbe"):
         # behind a Service now: traffic only once it answers, as the starter manifests have it
         container["readinessProbe"] = {"tcpSocket": {"port": ports[0]["targetPort"]}}
@@ -206,14 +252,44 @@ def _split(draft: _Draft, c: ManifestContainer, rec: Recommendation) -> bool:
     return True
 
 
-def _service_ports(container: dict) -> list[dict]:
-    """The Service ports for a container: those it declares, else its image's default (declared for it)."""
+def _listening(c: ManifestContainer, subject: Subject) -> int | None:
+    """The port ``c`` is told to listen on (its own arguments or variables), else the one the main
+    container calls it on over localhost, else None."""
+    from advisor.review.ties import listen_ports
+
+    own = listen_ports(c.texts_only())
+    if own:
+        return own[0]
+    tie = c.tie
+    if tie is not None and tie.kind == "localhost" and tie.evidence and tie.port:
+        return tie.port
+    return None
+
+
+def _called_on(c: ManifestContainer) -> int | None:
+    """The port the main container calls ``c`` on over localhost: the one its address names, else (``DB=localhost``)
+    the default port of ``c``'s image."""
+    tie = c.tie
+    if tie is None or tie.kind != "localhost" or not tie.evidence:
+        return None
+    defaults = images.default_ports(c.image)
+    return tie.port or (defaults[0] if defaults else None)
+
+
+def _service_ports(container: dict, listening: int | None = None, called: int | None = None) -> list[dict]:
+    """The Service ports for a container: those it declares, else the port it is told to listen on, else its
+    image's default (declared for it); and the port its caller uses, if that is another: a Service must send
+    traffic where the process listens, and where its client calls it."""
     declared = [p for p in container.get("ports") or [] if isinstance(p, dict) and isinstance(p.get("containerPort"), int)]
     if not declared:
         defaults = images.default_ports(str(container.get("image") or ""))
-        if defaults:
-            declared = [{"containerPort": defaults[0]}]
+        port = listening or (defaults[0] if defaults else None)
+        if port:
+            declared = [{"containerPort": port}]
             container["ports"] = declared
+    if called and called not in {p["containerPort"] for p in declared}:
+        declared = declared + [{"containerPort": called}]
+        container["ports"] = declared
     return _as_service_ports(declared)
 
 
@@ -405,14 +481,14 @@ def wrap_pod(pod: dict, rec: Recommendation) -> dict:
     if kind == "Job":
         _put_before(spec, "restartPolicy", rec.main.restart_policy, "containers")
     elif spec.get("restartPolicy") not in (None, "Always"):
-        spec.pop("restartPolicy")  # a long-running controller allows only Always, the default
+        spec["restartPolicy"] = "Always"  # a long-running controller allows only Always (said, so it shows)
     outer = {key: copy.deepcopy(meta[key]) for key in ("name", "namespace") if meta.get(key)}
     outer.setdefault("name", name)
     outer["labels"] = dict(labels)
     body: dict = {}
-    if kind in ("Deployment", "StatefulSet"):
+    if kind in REPLICATED_KINDS:
         body["replicas"] = rec.main.replicas or 1
-    if kind in ("Deployment", "StatefulSet", "DaemonSet"):
+    if kind in SELECTING_KINDS:
         body["selector"] = {"matchLabels": dict(labels)}
     body["template"] = {"metadata": template_meta, "spec": spec}
     return {"apiVersion": API_VERSIONS[kind], "kind": kind, "metadata": outer, "spec": body}

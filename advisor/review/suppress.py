@@ -8,6 +8,7 @@ Two ways, as users of other linters asked for them:
   such as third-party charts::
 
       review:
+        exclude: ["deploy/*.tmpl.yaml"]   # paths never read (advisor.review.scope)
         ignore:
           - id: [resources-unset, mutable-image-tag]   # or "all"
             files: "vendor/*"            # globs; * also crosses folders
@@ -82,6 +83,7 @@ class IgnoreConfig:
     rules: tuple[IgnoreRule, ...]
     source: str
     base: str  # the config file's folder: relative globs are relative to it
+    exclude: tuple[str, ...] = ()  # globs of paths a review leaves unread (advisor.review.scope)
 
 
 def parse_config(text: str, source: str, known_ids: list[str]) -> IgnoreConfig:
@@ -94,8 +96,15 @@ def parse_config(text: str, source: str, known_ids: list[str]) -> IgnoreConfig:
     _unknown(doc, data, ("review",), (), problems)
     review = data.get("review") or {}
     if not isinstance(review, dict):
-        raise InputError(doc.problem(("review",), "must be a mapping with the key 'ignore'"))
-    _unknown(doc, review, ("ignore",), ("review",), problems)
+        raise InputError(doc.problem(("review",), "must be a mapping with the keys 'ignore' and 'exclude'"))
+    _unknown(doc, review, ("ignore", "exclude"), ("review",), problems)
+    exclude = review.get("exclude") or []
+    if isinstance(exclude, str):
+        exclude = [exclude]
+    if not isinstance(exclude, list) or not all(isinstance(p, str) and p for p in exclude):
+        problems.append(doc.problem(("review", "exclude"), "must be a glob or a list of globs of paths to leave "
+                                                          "unread"))
+        exclude = []
     items = review.get("ignore") or []
     if not isinstance(items, list):
         raise InputError(doc.problem(("review", "ignore"), "must be a list of rules"))
@@ -118,7 +127,7 @@ def parse_config(text: str, source: str, known_ids: list[str]) -> IgnoreConfig:
                                 str(reason) if reason is not None else None, source, doc.line(path), i))
     if problems:
         raise InputError(problems)
-    return IgnoreConfig(tuple(rules), source, os.path.dirname(os.path.abspath(source)))
+    return IgnoreConfig(tuple(rules), source, os.path.dirname(os.path.abspath(source)), tuple(exclude))
 
 
 def _unknown(doc, data, allowed, path, problems) -> None:

@@ -33,7 +33,7 @@ _SCHEME_PORTS = {"http": 80, "https": 443, "redis": 6379, "postgres": 5432, "pos
                  "mysql": 3306, "mongodb": 27017, "amqp": 5672, "nats": 4222}
 # Where a program is told which port to listen on.
 _LISTEN = re.compile(
-    r"(?:--?[\w.-]*(?:port|listen|address|addr|bind)[\w.-]*[=\s]+(?:[\w.\[\]:-]*:)?|(?:0\.0\.0\.0|\[::\]|tcp):|^:)"
+    r"(?:--?[\w.-]*(?:port|listen|address|addr|bind)[\w.-]*[=\s]+(?:\w+://)?(?:[\w.\[\]:-]*:)?|(?:0\.0\.0\.0|\[::\]|tcp):|^:)"
     r"(\d{2,5})\b", re.IGNORECASE | re.MULTILINE)
 # Variables that tell a program where to listen (DB_PORT says where to call, and is not one).
 _PORT_VARIABLE = re.compile(r"^(?:(?:http|https|server|listen|app|grpc|metrics|web|admin)_)?port$|listen_port$",
@@ -47,6 +47,7 @@ class Tie:
     kind: str = "node"  # volume | localhost | node: which answer it stands for
     caller: str | None = None  # for localhost: the container whose configuration addresses the other
     where: str | None = None  # and where it does: "env DB_HOST", "args", "ConfigMap web key nginx.conf"
+    port: int | None = None  # for localhost: the port it is called on, when the address gives one
 
 
 @dataclass
@@ -71,11 +72,7 @@ class Member:
             number = port.get("containerPort") if isinstance(port, dict) else None
             if isinstance(number, int) and not isinstance(number, bool):
                 found.add(number)
-        for where, text in self.own_texts:
-            found |= {int(n) for n in _LISTEN.findall(text) if 0 < int(n) < 65536}
-            if where.startswith("env ") and _PORT_VARIABLE.search(where[4:]) and text.strip().isdigit():
-                found.add(int(text.strip()))
-        return found
+        return found | set(listen_ports(self.own_texts))
 
     @property
     def own_texts(self) -> list[tuple[str, str]]:
@@ -132,6 +129,17 @@ class Ties:
                     seen[there] = here
                     queue.append(there)
         return None
+
+
+def listen_ports(texts: list[tuple[str, str]]) -> list[int]:
+    """The ports (where, text) pairs of a container's own arguments and variables tell it to listen on."""
+    found = []
+    words = " ".join(text for where, text in texts if where in ("command", "args"))  # --port 7000: two words
+    for where, text in [*texts, ("words", words)]:
+        found += [int(n) for n in _LISTEN.findall(text) if 0 < int(n) < 65536]
+        if where.startswith("env ") and _PORT_VARIABLE.search(where[4:]) and text.strip().isdigit():
+            found.append(int(text.strip()))
+    return list(dict.fromkeys(found))
 
 
 def find_ties(pod_spec: dict, members: list[Member], per_node: bool) -> Ties:
@@ -195,7 +203,7 @@ def _localhost(members: list[Member], ties: Ties) -> None:
                         listens = f", where {partner.name} listens" if port else f", and {where} names {partner.name}"
                         _add(ties, caller.name, partner.name,
                              Tie(f"{caller.name} addresses {shown} (in its {where}){listens}", kind="localhost",
-                                 caller=caller.name, where=where))
+                                 caller=caller.name, where=where, port=port))
                 else:
                     unattributed.append((f"addresses localhost{':' + str(port) if port else ''} (in its {where})",
                                          where))
@@ -236,11 +244,20 @@ def _named_in(where: str, others: Iterable[Member]) -> list[Member]:
     if not where.startswith("env "):
         return []
     variable = where[4:].lower()
+    parts = set(re.split(r"[^a-z0-9]+", variable))
     found = []
     for member in others:
         words = {member.name.lower(), images.base_name(member.image)}
         words |= {w for w in images.DEFAULT_PORTS if w in images.repository(member.image)}
         if any(len(w) >= 3 and w in variable for w in words):
             found.append(member)
+        elif images.is_separate_service(member.family) and parts & (_CACHE_WORDS if images.is_cache(member.image)
+                                                                    else _DATABASE_WORDS):
+            found.append(member)  # WORDPRESS_DB_HOST=127.0.0.1 beside a MySQL, DB=localhost beside a Mongo
     return found
+
+
+# What a variable calls the database or the cache it addresses: DB_HOST, WORDPRESS_DB_HOST, CACHE_ADDR.
+_DATABASE_WORDS = frozenset({"db", "database", "sql", "datasource"})
+_CACHE_WORDS = frozenset({"cache", "kv"})
 

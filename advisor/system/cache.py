@@ -28,7 +28,7 @@ import stat
 try:  # pickle's C half, which is what pickle.py hands out: the module itself imports a millisecond more
     from _pickle import Pickler, PicklingError, Unpickler, dumps
 except ImportError:  # pragma: no cover - another Python implementation
-    from pickle import Pickler, PicklingError, Unpickler, dumps
+    from pickle import Unpickler, dumps
 
 PROTOCOL = 5  # pickle.HIGHEST_PROTOCOL on every Python pod-advisor runs on
 

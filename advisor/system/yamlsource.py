@@ -14,6 +14,7 @@ error naming the line.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -47,7 +48,8 @@ class Document:
     source: str
     lines: dict = field(default_factory=dict)  # path tuple -> 1-based line
     raw: dict = field(default_factory=dict)  # path tuple -> scalar text as written
-    index: int = 0  # the document's position in its file's stream, from 0 (empty documents count)
+    index: int | None = 0  # the document's position in its file's stream, from 0 (empty documents count);
+    # None where it is not known for certain (parse_documents_apart)
 
     def line(self, path: tuple) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
@@ -285,3 +287,49 @@ def parse_document(text: str, source: str, max_nodes: int = MAX_NODES, what: str
     """
     documents = parse_documents(text, source, max_nodes, at_most=1, what=what)
     return documents[0] if documents else Document(data=None, source=source)
+
+
+_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
+
+
+def parse_documents_apart(text: str, source: str, max_nodes: int = MAX_NODES) -> tuple[list[Document], list[Problem]]:
+    """The documents of ``text`` that can be read, and a Problem for each one that cannot.
+
+    ``parse_documents`` refuses a whole stream for one bad document; a multi-document file
+    whose fifth document repeats a key still holds sixteen good ones, and kubectl applies
+    them (it refuses only the bad one). When the whole stream cannot be read, each document
+    (cut at its ``---`` line, which no YAML value can hold) is read on its own, at its own
+    lines; documents read that way have no index (``None``): their positions in the stream
+    are not known for certain, so nothing may write them back by position. A file that is
+    one document is refused as ``parse_documents`` refuses it.
+    """
+    try:
+        return parse_documents(text, source, max_nodes), []
+    except InputError as whole:
+        chunks = _chunks(text)
+        if len(chunks) < 2:
+            raise
+        refused = whole
+    documents, problems, before = [], [], 0
+    for chunk in chunks:
+        try:
+            # the lines before the chunk as empty lines, so that lines are the file's own
+            found = parse_documents("\n" * before + chunk, source, max_nodes)
+        except InputError as exc:
+            problems += exc.problems
+        else:
+            for doc in found:
+                doc.index = None
+                documents.append(doc)
+        before += chunk.count("\n")
+    return documents, problems or list(refused.problems)
+
+
+def _chunks(text: str) -> list[str]:
+    """``text`` cut before each ``---`` line (the first chunk may be empty, and is left out)."""
+    starts = [m.start() for m in _DOCUMENT_START.finditer(text) if m.start() > 0] + [len(text)]
+    chunks, begin = [], 0
+    for end in starts:
+        chunks.append(text[begin:end])
+        begin = end
+    return [c for c in chunks if c]

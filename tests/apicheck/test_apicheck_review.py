@@ -33,10 +33,15 @@ IDS = [f"{p.parent.name}/{p.stem}" for p in REVIEW_FILES]
 LEVELS = ("restricted", "baseline", "none")  # strictest first; none is "privileged": no Pod Security
 AS_THEY_ARE, HARDENED = "as they are", "hardened"
 # Fixtures whose mistake the API server refuses as well: (fixture, a part of upstream's message).
-REFUSED_AS_THEY_ARE = {"restart-always-on-completion": "spec.template.spec.restartPolicy: Required value"}
+REFUSED_AS_THEY_ARE = {"restart-always-on-completion": "spec.template.spec.restartPolicy: Required value",
+                       "refused-deployment-without-selector": "spec.selector: Required value",
+                       "refused-restart-never-on-a-deployment": "spec.template.spec.restartPolicy: Unsupported value",
+                       "refused-selector-misses-the-template": "`selector` does not match template `labels`"}
 # Fixtures that need the host, which no securityContext makes restricted or baseline.
 CANNOT_START = "container-cannot-start"  # a finding about security, which hardening changes
-PRIVILEGED = {"socket-shared-with-a-sibling": "hostPath volumes", "static-control-plane-pod": "hostNetwork=true"}
+PRIVILEGED = {"socket-shared-with-a-sibling": "hostPath volumes", "static-control-plane-pod": "hostNetwork=true",
+              "cli-polling-its-version-for-exec": "hostNetwork=true",
+              "network-services-on-the-host-network": "hostNetwork=true"}
 
 
 def read_objects(path) -> list[dict]:

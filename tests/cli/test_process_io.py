@@ -98,7 +98,8 @@ def test_batch_tables_show_a_name_that_is_not_utf8(tmp_path, latin1_named, fmt):
 
 
 def test_review_reads_utf16_standard_input():
-    done = run("review", "-", "--format", "json", input=POD.encode("utf-16"))
+    # "café" is no name the API server takes (refused-by-api-server, an error): what is read is the point
+    done = run("review", "-", "--format", "json", "--fail-on", "never", input=POD.encode("utf-16"))
     assert done.returncode == 0 and json.loads(done.stdout)["objects"][0]["name"] == "café"
 
 

@@ -69,7 +69,8 @@ def test_a_batch_table_shows_the_escapes_in_a_file_name(tmp_path):
 
 
 def test_a_text_report_written_to_a_file_is_escaped_too(cli, write, tmp_path):
-    run = cli("review", write("pod.yaml", POD), "-o", str(tmp_path / "report.txt"))
+    # a name holding escapes is no name the API server takes (an error finding): the report is the point
+    run = cli("review", write("pod.yaml", POD), "-o", str(tmp_path / "report.txt"), "--fail-on", "never")
     report = (tmp_path / "report.txt").read_text()
     assert run.status == 0 and not obeyed(report) and "app\\x1b]0;owned\\x07" in report
 

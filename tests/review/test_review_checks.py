@@ -244,7 +244,8 @@ spec:
 
 def test_a_replicaset_owned_by_a_deployment_is_fine():
     owned = deployment(container(), kind="ReplicaSet").replace(
-        "  name: web\n", "  name: web\n  ownerReferences: [{kind: Deployment, name: web, controller: true}]\n", 1)
+        "  name: web\n", "  name: web\n  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: x, "
+                          "controller: true}]\n", 1)
     assert ids(owned) == set()
 
 

@@ -71,9 +71,9 @@ def _bare_pod(image):
     return next(f for f in report.findings if f.id == "bare-pod")
 
 
-def test_a_bare_pod_that_gives_no_sign_of_finishing_says_running_until_stopped_is_a_guess():
+def test_a_bare_pod_that_gives_no_sign_of_finishing_names_a_controller_for_each_case():
     finding = _bare_pod("registry.example.com/team/secret-check:1.0")
-    assert "Deployment (it runs until stopped)" in finding.message
+    assert "if it finishes, a Job must own it; if it runs until stopped, a Deployment" in finding.message
     assert "nothing in the manifest says whether probe finishes" in finding.guess
 
 

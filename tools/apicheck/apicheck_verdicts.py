@@ -45,8 +45,12 @@ class Verdict:
 
 
 def label(obj: dict) -> str:
-    """How apicheck names an object: Kind/name."""
-    return f"{obj.get('kind')}/{(obj.get('metadata') or {}).get('name', '')}"
+    """How apicheck names an object: Kind/name, or Kind/generateName* for one the server names."""
+    meta = obj.get("metadata") or {}
+    name = meta.get("name") or ""
+    if not name and meta.get("generateName"):
+        name = f"{meta['generateName']}*"
+    return f"{obj.get('kind')}/{name}"
 
 
 def read_line(line: str) -> Verdict:

@@ -101,11 +101,12 @@ def _minor(kb, kubernetes: str | None) -> int | None:
     """29 for --kubernetes 1.29, checked as the answer files' version is; None without it."""
     if kubernetes is None:
         return None
-    from advisor.system.errors import InputError, Problem
+    from advisor.domain.vocabulary import minor_of
     from advisor.kb.questions import Invalid
+    from advisor.system.errors import InputError, Problem
 
     try:
         version = kb.questions.by_id("kubernetes").check(kubernetes, raw=kubernetes)
     except Invalid as exc:
         raise InputError(Problem(f"--kubernetes: {exc}", hint=exc.hint)) from None
-    return int(str(version).split(".")[1])
+    return minor_of(str(version))

@@ -11,9 +11,12 @@ DESCRIPTION = (
     "Read manifests (files, folders, or - for standard input) and review every Pod, Deployment, ReplicaSet, "
     "ReplicationController, StatefulSet, DaemonSet, Job and CronJob against what the advisor would recommend for it: bare Pods, "
     "unrelated containers packed into one Pod, Pod IPs in configuration, restartPolicy Always on finite work, "
-    "sidecars that keep Jobs from completing, and more. Services, ConfigMaps and autoscalers are read for "
-    "cross-checks. Ignore a finding with the annotation pod-advisor.io/ignore: \"ID,...\" (or "
-    "pod-advisor.io/ignore.CONTAINER), or with rules in .pod-advisor.yaml. "
+    "sidecars that keep Jobs from completing, and more; what the API server would refuse comes first. "
+    "Services, ConfigMaps and autoscalers are read for cross-checks. A Helm chart (a folder with a Chart.yaml) is "
+    "reviewed as helm template renders it, a kustomization as kustomize build (or kubectl kustomize) builds it, "
+    "when the tool is on PATH; hidden folders and paths matching --exclude are not read. Ignore a finding with "
+    "the annotation pod-advisor.io/ignore: \"ID,...\" (or pod-advisor.io/ignore.CONTAINER), or with rules in "
+    ".pod-advisor.yaml. "
     "With --fix, the suggestions are written into the files (comments and other documents kept), and the "
     "report and exit status are about what remains: 1 only when a finding at or above --fail-on is left "
     "that --fix could not fix."
@@ -33,6 +36,10 @@ def configure(parser) -> None:
                         help="exit with status 1 when a finding this severe or worse remains (default error)")
     parser.add_argument("--suggest", action="store_true",
                         help="also print the corrected object where the advisor can write it")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="leave paths that match GLOB unread (repeatable): a file or a folder, by its path "
+                             "relative to the current folder or by its name; * also crosses folders "
+                             "(as exclude: in .pod-advisor.yaml)")
     parser.add_argument("--config", metavar="FILE",
                         help="ignore rules (default: .pod-advisor.yaml in the current folder, if there is one)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
@@ -61,7 +68,7 @@ def _run(args, env) -> int:
     from advisor.kb.knowledge import knowledge_base
     from advisor.render.review import render_json, render_sarif, render_text
     from advisor.review import Reviewer, ReviewOptions
-    from advisor.review.objects import parse_inputs
+    from advisor.review.objects import Gathered, parse_inputs
     from advisor.review.parallel import SMALL_REVIEW, review_in_workers
     from advisor.review.suppress import CONFIG_NAME, parse_config
     from advisor.system.errors import InputError, Problem
@@ -95,10 +102,13 @@ def _run(args, env) -> int:
 
     if args.cluster:
         texts, kubernetes = cluster_options.read(args, env, kubernetes, question)
-        unreadable = []
+        gathered = Gathered(texts)
     else:
-        texts, unreadable = _read_files(args.paths, env)
-    inputs = parse_inputs(texts, unreadable)
+        gathered = _read_files(args.paths, env, _scope(args, env, config, kubernetes or question.default,
+                                                       render=not fixing))
+        texts = gathered.texts
+    unreadable = gathered.problems
+    inputs = parse_inputs(texts, unreadable, gathered.rendered, gathered.notes)
     jobs = worker_count(env, args.jobs, len(inputs.objects), SMALL_REVIEW)
     report = review_in_workers(reviewer, inputs, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
                                                                config=config), jobs)
@@ -121,7 +131,8 @@ def _run(args, env) -> int:
             env.err("pod-advisor: nothing to fix")
         fix_failed = 3 if outcome.defects else 2 if outcome.errors else 0
         if args.fix and outcome.fixed:  # the report and the exit status are about the files as they are now
-            report = review_in_workers(reviewer, parse_inputs(outcome.texts, unreadable),
+            report = review_in_workers(reviewer, parse_inputs(outcome.texts, unreadable, gathered.rendered,
+                                                              gathered.notes),
                                        ReviewOptions(kubernetes=kubernetes, suggest=args.suggest, config=config), jobs)
 
     # One bad file never hides the rest: each is named here, the others are reviewed, and
@@ -150,9 +161,23 @@ def _run(args, env) -> int:
     return 1 if report.fails(args.fail_on) else 0
 
 
-def _read_files(paths: list[str], env):
-    from advisor.review.objects import read_inputs
+def _scope(args, env, config, kubernetes: str, render: bool):
+    """What to read: --exclude's globs (relative to the current folder) and the config's (relative
+    to its folder); with ``render``, charts and kustomizations rendered by the tools on the
+    environment's PATH (not for --fix, which writes the files as they are written)."""
+    import os
+
+    from advisor.review.scope import Scope, excludes
+
+    rules = excludes(args.exclude, os.getcwd(), "--exclude")
+    if config is not None:
+        rules += excludes(config.exclude, config.base, config.source)
+    return Scope(rules, render=render, search_path=env.environ.get("PATH", os.defpath), kubernetes=kubernetes)
+
+
+def _read_files(paths: list[str], env, scope):
+    from advisor.review.objects import gather
 
     if "-" in paths and env.stdin_isatty:
         env.err("pod-advisor: reading manifests from standard input; end with Ctrl-D")
-    return read_inputs(paths, stdin=env.stdin)  # bounded and decoded as a file is
+    return gather(paths, stdin=env.stdin, scope=scope)  # standard input bounded and decoded as a file is

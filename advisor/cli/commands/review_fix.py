@@ -35,13 +35,19 @@ def fix_files(env, report, texts: list[tuple[str, str]], objects, roots: list[st
     """Fix every file of ``report`` that has suggestions; write them when ``write``, print their
     diffs to standard output when ``show_diff``. ``objects``: every object read from ``texts``
     (the reviewed Inputs' objects), which an added object must not duplicate."""
-    from advisor.review.fix import FixError, diff, edits_by_file, fix_text
+    from advisor.review.fix import BY_HAND, FixError, diff, edits_by_file, fix_text
 
     by_name = dict(texts)
     new_texts = dict(texts)
     outcome = FixOutcome(texts=[])
     done: dict[str, tuple[str, str]] = {}  # real path -> the name it was fixed under, and its new text
     existing = _by_identity(objects)
+    for review in report.objects:
+        if review.replacement is not None and review.ref.document is None:
+            outcome.notes.append(Problem(f"{review.ref.label}: not fixed: it was not read from this file as "
+                                         f"written (a chart's template or a kustomization's resource, as its tool "
+                                         f"renders it, or a document of a file whose other documents are broken)",
+                                         file=review.ref.file, line=review.ref.line, hint=BY_HAND))
     for name, edits in edits_by_file(report.objects).items():
         edits = [edit for edit in edits if not _clash(name, edit, existing, outcome.notes)]
         if not edits:

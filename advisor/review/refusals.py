@@ -1,0 +1,136 @@
+"""What the API server would refuse: every reviewed object checked for its target version.
+
+A design finding is advice; an object the API server refuses is not deployed at all, so
+it is said first (the reviewer puts this finding before the others of its object). The
+object is checked by the validator ``pod-advisor manifest`` proves its own manifests
+with (advisor.manifests.validate): the strict schema of the version (unknown fields,
+wrong types), then what the API server checks beyond it (an apiVersion it no longer
+serves, an apps/v1 workload without a selector or with one that misses its Pod
+template's labels, a restartPolicy the controller does not allow, names, labels,
+quantities, mounts of volumes that do not exist). The starter manifest's own promises
+(every probed port declared, no null fields) are not asked of a user's objects.
+
+Reasons another finding already gives are left to it: a Job's restartPolicy to
+restart-always-on-completion, a native sidecar before 1.29 to native-sidecar-unsupported.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Iterator
+
+from advisor.domain.recommendation import Recommendation
+from advisor.domain.vocabulary import API_VERSIONS, BATCH_KINDS, REMOVED_API_VERSIONS
+from advisor.engine.placement import NATIVE_SIDECARS_FROM
+from advisor.review.checks import Hit, check
+from advisor.review.facts import Subject
+from advisor.system.errors import format_path
+
+REFUSED = "refused-by-api-server"
+SHOWN_REASONS = 3  # the first reasons, in full; the count of the rest
+LONGEST_REASON = 240
+_REQUIRED = re.compile(r"^'([^']+)' is a required property$")
+_UNKNOWN = re.compile(r"^Additional properties are not allowed \((.+) (?:was|were) unexpected\)$")
+
+
+@check(REFUSED)
+def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    from advisor.manifests.validate import api_object_problems, schema_problems, served
+
+    obj, version = s.obj, s.answers.kubernetes
+    data = _as_sent(obj)
+    api_version, kind = str(data.get("apiVersion") or ""), obj.kind
+    if not api_version:
+        yield Hit(REFUSED, f"{obj.label} names no apiVersion, and the API server needs one to know what the "
+                           f"object is (apiVersion: {API_VERSIONS.get(kind, 'v1')})", line=obj.line())
+        return
+    if not served(data, version):
+        removed = REMOVED_API_VERSIONS.get((api_version, kind))
+        since = f" (removed in Kubernetes {removed})" if removed else ""
+        yield Hit(REFUSED, f"Kubernetes {version} serves no {api_version} {kind}{since}: the API server answers "
+                           f"\"no matches for kind {kind} in version {api_version}\". Use apiVersion "
+                           f"{API_VERSIONS.get(kind, 'v1')}" + (", which requires spec.selector"
+                                                                if kind in ("Deployment", "DaemonSet", "ReplicaSet",
+                                                                            "StatefulSet") else ""),
+                  line=obj.line("apiVersion"))
+        return
+    reasons = [r for r in api_object_problems(data, version, promises=False) if not _said_elsewhere(r, s)]
+    paths = {_path_of(r) for r in reasons}
+    for reason in (_server_words(r) for r in schema_problems(data, version)):
+        if _path_of(reason) not in paths and not _said_elsewhere(reason, s):
+            reasons.append(reason)
+    reasons = list(dict.fromkeys(_shortened(r) for r in reasons))
+    if not reasons:
+        return
+    more = len(reasons) - SHOWN_REASONS
+    said = "; ".join(reasons[:SHOWN_REASONS]) + (f"; and {more} more" if more > 0 else "")
+    yield Hit(REFUSED, f"the API server of Kubernetes {version} would refuse {obj.label}: {said}",
+              line=_line_of(reasons[0], s))
+
+
+def _as_sent(obj) -> dict:
+    """The object as kubectl sends it: a plain date (``2024-01-31``) is the text as written, as kubectl's
+    YAML reads it, where PyYAML reads a date."""
+    raw = obj.doc.raw
+
+    def sent(value, path):
+        if isinstance(value, dict):
+            return {k: sent(v, path + (k,)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [sent(v, path + (i,)) for i, v in enumerate(value)]
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return raw.get(path, value.isoformat())
+        return value
+
+    return sent(obj.data, obj.path)
+
+
+def _said_elsewhere(reason: str, s: Subject) -> bool:
+    """Whether another finding of the object already says this (with advice of its own)."""
+    path = _path_of(reason)
+    if s.obj.kind in BATCH_KINDS and path.endswith("spec.restartPolicy"):
+        return True  # restart-always-on-completion
+    if s.answers.minor < NATIVE_SIDECARS_FROM and "initContainers[" in path and "restartPolicy" in reason:
+        return True  # native-sidecar-unsupported
+    return False
+
+
+def _path_of(reason: str) -> str:
+    return reason.split(": ", 1)[0] if ": " in reason else ""
+
+
+def _server_words(reason: str) -> str:
+    """A schema error as the API server words it: an unknown field, a required one."""
+    path, _, message = reason.partition(": ")
+    path = "" if path == "(object)" else path
+    if match := _REQUIRED.match(message):
+        return f"{_joined(path, match.group(1))}: required"
+    if match := _UNKNOWN.match(message):
+        names = re.findall(r"'([^']+)'", match.group(1))
+        if names:
+            return f"{_joined(path, names[0])}: unknown field" + (
+                f" (and {', '.join(names[1:])})" if len(names) > 1 else "")
+    return f"{path}: {message}" if path else message
+
+
+def _joined(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _shortened(reason: str) -> str:
+    return reason if len(reason) <= LONGEST_REASON else reason[:LONGEST_REASON - 1] + "…"
+
+
+def _line_of(reason: str, s: Subject) -> int:
+    """The line of the field a reason names (or of its nearest ancestor the file has), else the object's."""
+    obj = s.obj
+    depth = len(obj.path)
+    lines = {format_path(p[depth:]): line for p, line in obj.doc.lines.items() if tuple(p[:depth]) == obj.path}
+    path = _path_of(reason) or reason.split(" ", 1)[0]  # "spec.selector does not match ..."
+    while path:
+        if path in lines:
+            return lines[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return obj.line()

@@ -1,0 +1,366 @@
+"""A container's shell script read as a shell reads it, into a small tree the reviewer judges.
+
+Whether a container runs until stopped or finishes is, as often as not, in the script
+it runs (``sh -c "..."``). Read with regular expressions, cosmetic variants of one
+script got different verdicts: ``>> log`` or ``| tee log``, a ``set -euo pipefail;``
+in front, ``sleep $((RANDOM % 10))``. Here the script is parsed by bashlex (a port of
+bash's own grammar, from PyPI) into the few shapes the judgement needs:
+
+- ``Simple``: one command as it runs: its words, without assignments and redirections
+  (``>> /log`` changes where output goes, not how long the command runs);
+- ``Pipeline``: commands joined by ``|``, which run together;
+- ``Loop``: ``while``/``until`` with their condition, ``for`` (bounded by its list, or
+  ``for ((;;))`` for ever), and the body;
+- ``Branch``: ``if``/``case``, whose arms may or may not run;
+- ``Seq``: steps in order, each with the operator after it (``;``, ``&&``, ``||``, ``&``).
+
+bashlex has no arithmetic (``$((...))``, ``for ((...))``, ``(( ))``), ``[[ ]]`` or
+``case``; arithmetic and ``[[`` are rewritten to what a judgement needs first (an
+arithmetic value is a word that is not known, ``for ((;;))`` a ``while true``), and a
+script bashlex still refuses is split with ``shlex`` into statements, keywords
+structured by hand: coarser, but never a crash. ``Script.parser`` says which read it.
+
+bashlex is imported on first use: building its grammar costs a fifth of a second, and
+a review whose commands are all exec-form lists never needs it.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from typing import Union
+
+Node = Union["Simple", "Pipeline", "Loop", "Branch", "Seq"]
+
+ARITHMETIC = "__arithmetic__"  # the word an arithmetic expansion becomes: a number nobody can know here
+SHELLS = ("sh", "bash", "ash", "dash", "zsh", "ksh", "mksh")
+
+
+@dataclass(frozen=True)
+class Simple:
+    words: tuple[str, ...]
+    assignments: tuple[tuple[str, str], ...] = ()  # NAME=value written before the command (or alone)
+
+    @property
+    def program(self) -> str:
+        """The program's base name: ``nginx`` for ``/usr/sbin/nginx``."""
+        return self.words[0].rsplit("/", 1)[-1] if self.words else ""
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Loop:
+    keyword: str  # while | until | for
+    condition: "Seq | None"  # None: a for over a list, or for ((...)) with a bound
+    body: "Seq"
+    forever: bool = False  # for ((;;))
+
+
+@dataclass(frozen=True)
+class Branch:
+    conditions: tuple["Seq", ...]
+    arms: tuple["Seq", ...]
+    otherwise: bool  # an else (or a case's *) arm: one of the arms always runs
+
+
+@dataclass(frozen=True)
+class Seq:
+    steps: tuple[tuple[Node, str], ...] = ()  # (node, the operator after it: ; && || & or '')
+
+
+@dataclass(frozen=True)
+class Script:
+    body: Seq
+    functions: dict = field(default_factory=dict)  # name -> Seq
+    parser: str = "bashlex"  # bashlex | shlex (bashlex refused it) | argv (an exec-form command, not parsed)
+    text: str = ""
+
+
+# -- the container's command ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """What a container's command and args start: a script given to a shell, a script file, or a program."""
+
+    script: str | None = None  # the text of ``sh -c SCRIPT``
+    script_file: str | None = None  # ``sh /scripts/run.sh``: a file the shell reads
+    arguments: tuple[str, ...] = ()  # $1... of the script ($0 left out)
+    argv: tuple[str, ...] = ()  # a program started directly (exec form), when no shell is
+    shell_without_script: str | None = None  # ``sh -c`` with no script, or a bare ``sh``: why
+
+
+def is_shell(word: str) -> bool:
+    return word.rsplit("/", 1)[-1] in SHELLS
+
+
+def invocation(words: list[str]) -> Invocation:
+    """How the runtime starts ``words`` (a container's command followed by its args)."""
+    rest = list(words)
+    if rest and rest[0].rsplit("/", 1)[-1] == "busybox" and len(rest) > 1 and rest[1] in SHELLS:
+        rest = rest[1:]
+    if rest and rest[0].rsplit("/", 1)[-1] in ("env", "dumb-init", "tini", "tini-static") and len(rest) > 1:
+        rest = [w for w in rest[1:] if w != "--" and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", w)] or rest
+    if not rest or not is_shell(rest[0]):
+        return Invocation(argv=tuple(rest))
+    shell, options = rest[0], rest[1:]
+    i = 0
+    while i < len(options) and options[i].startswith(("-", "+")) and options[i] not in ("-", "--"):
+        flag = options[i]
+        if flag in ("-o", "+o"):
+            i += 2  # -o pipefail
+            continue
+        if "c" in flag[1:]:
+            if i + 1 >= len(options):
+                return Invocation(shell_without_script=f"{' '.join(rest)} gives {shell} -c no script, so it "
+                                                       f"exits at once with an error")
+            return Invocation(script=options[i + 1], arguments=tuple(options[i + 3:]))
+        i += 1
+    if i < len(options) and options[i] == "--":
+        i += 1
+    if i < len(options):
+        return Invocation(script_file=options[i], arguments=tuple(options[i + 1:]))
+    return Invocation(shell_without_script=f"{' '.join(rest)} is a shell with no script: it reads its commands "
+                                           f"from standard input")
+
+
+# -- parsing ------------------------------------------------------------------------------
+
+
+def parse(text: str) -> Script:
+    """The script ``text`` as a tree; never raises."""
+    cleaned = _for_bashlex(text)
+    try:
+        import bashlex
+
+        parts = bashlex.parse(cleaned) if cleaned.strip() else []
+    except Exception:  # bashlex raises its own errors, NotImplementedError and more on what it does not know
+        return _by_tokens(cleaned, text)
+    functions: dict = {}
+    steps: list[tuple[Node, str]] = []
+    for part in parts:
+        steps += _steps(part, functions)
+    return Script(Seq(tuple(steps)), functions, "bashlex", text)
+
+
+def _steps(node, functions) -> list[tuple[Node, str]]:
+    """The (node, operator) steps of a bashlex list, or one step for anything else."""
+    if node.kind == "list":
+        steps: list[tuple[Node, str]] = []
+        for part in node.parts:
+            if part.kind == "operator":
+                if steps:
+                    steps[-1] = (steps[-1][0], part.op)
+                continue
+            converted = _node(part, functions)
+            if converted is not None:
+                steps.append((converted, ""))
+        return steps
+    converted = _node(node, functions)
+    return [(converted, "")] if converted is not None else []
+
+
+def _seq(node, functions) -> Seq:
+    return Seq(tuple(_steps(node, functions))) if node is not None else Seq()
+
+
+def _node(node, functions) -> Node | None:
+    kind = node.kind
+    if kind == "command":
+        words = tuple(p.word for p in node.parts if p.kind == "word")
+        assigned = tuple(tuple(p.word.split("=", 1)) for p in node.parts if p.kind == "assignment")
+        return Simple(words, assigned)
+    if kind == "pipeline":
+        return Pipeline(tuple(n for p in node.parts if p.kind not in ("pipe", "reservedword")
+                              for n in [_node(p, functions)] if n is not None))
+    if kind == "list":
+        return Seq(tuple(_steps(node, functions)))
+    if kind == "function":
+        name = next((p.word for p in node.parts if p.kind == "word"), None)
+        body = next((p for p in node.parts if p.kind == "compound"), None)
+        if name and body is not None:
+            functions[name] = _compound_body(body, functions)
+        return None
+    if kind == "compound":
+        inner = [p for p in node.list if p.kind != "reservedword"]
+        if len(inner) == 1 and inner[0].kind in ("while", "until", "for", "if"):
+            return _node(inner[0], functions)
+        return _compound_body(node, functions)
+    if kind in ("while", "until"):
+        lists = [p for p in node.parts if p.kind != "reservedword"]
+        condition = _seq(lists[0], functions) if lists else Seq()
+        body = _seq(lists[1], functions) if len(lists) > 1 else Seq()
+        return Loop(kind, condition, body)
+    if kind == "for":
+        body = next((p for p in reversed(node.parts) if p.kind in ("list", "command", "pipeline", "compound")), None)
+        return Loop("for", None, _seq(body, functions))
+    if kind == "if":
+        conditions, arms, otherwise, current = [], [], False, None
+        for part in node.parts:
+            if part.kind == "reservedword":
+                current = part.word
+                if part.word == "else":
+                    otherwise = True
+                continue
+            target = conditions if current in ("if", "elif") else arms
+            target.append(_seq(part, functions))
+        return Branch(tuple(conditions), tuple(arms), otherwise)
+    return None
+
+
+def _compound_body(node, functions) -> Seq:
+    steps: list[tuple[Node, str]] = []
+    for part in getattr(node, "list", []):
+        if part.kind != "reservedword":
+            steps += _steps(part, functions)
+    return Seq(tuple(steps))
+
+
+# What bashlex cannot read, rewritten to what the judgement needs.
+_FOR_ARITHMETIC = re.compile(r"\bfor\s*\(\((?P<expr>.*?)\)\)\s*;?\s*(?=do\b)", re.DOTALL)
+_ARITHMETIC_COMMAND = re.compile(r"(?<![$\w])\(\((?P<expr>[^()]*)\)\)")
+_DOUBLE_BRACKET = (re.compile(r"(?<![\w\[])\[\[(?=\s)"), re.compile(r"(?<=\s)\]\](?![\w\]])"))
+
+
+def _for_bashlex(text: str) -> str:
+    text = _without_arithmetic_expansions(text)
+
+    def loop(match: re.Match) -> str:
+        forever = not "".join(match.group("expr").split(";")[1:2]).strip()
+        return "while true; " if forever else f"while {ARITHMETIC}; "
+
+    text = _FOR_ARITHMETIC.sub(loop, text)
+    text = _ARITHMETIC_COMMAND.sub(
+        lambda m: "true" if m.group("expr").strip() in ("1", "true") else ARITHMETIC, text)
+    text = _DOUBLE_BRACKET[0].sub("[", text)
+    return _DOUBLE_BRACKET[1].sub("]", text)
+
+
+def _without_arithmetic_expansions(text: str) -> str:
+    """``$((...))`` (balanced) replaced by a word that stands for an unknown number."""
+    out, i = [], 0
+    while True:
+        start = text.find("$((", i)
+        if start < 0:
+            out.append(text[i:])
+            return "".join(out)
+        depth, j = 0, start + 1
+        while j < len(text):
+            if text[j] == "(":
+                depth += 1
+            elif text[j] == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        out.append(text[i:start] + ARITHMETIC)
+        i = j + 1
+
+
+# -- the fallback: statements by shlex, keywords structured by hand ---------------------------
+
+_OPERATORS = (";", "&&", "||", "&", "|", "\n", ";;")
+_REDIRECT = re.compile(r"^\d*(?:>>?|<<?|>&|<&|&>)")
+
+
+def _by_tokens(text: str, original: str) -> Script:
+    lexer = shlex.shlex(text.replace("\n", " ; "), posix=True, punctuation_chars=";&|()<>")
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    statements: list[tuple[list[str], str]] = [([], "")]
+    try:
+        tokens = list(lexer)
+    except ValueError:  # an unclosed quote: words as they are
+        tokens = text.replace("\n", " ; ").split()
+    skip_next = False
+    for token in tokens:
+        if skip_next:
+            skip_next = False
+            continue
+        if token in _OPERATORS or token in ("(", ")"):
+            if statements[-1][0]:
+                statements[-1] = (statements[-1][0], token if token not in ("(", ")") else ";")
+                statements.append(([], ""))
+            continue
+        if _REDIRECT.match(token):
+            skip_next = not re.search(r"[^<>&\d]", token)  # "> file": the file is the next token
+            continue
+        statements[-1][0].append(token)
+    flat = [(words, op) for words, op in statements if words]
+    seq, _ = _structure(flat, 0, ())
+    return Script(seq, {}, "shlex", original)
+
+
+_KEYWORDS = ("while", "until", "if", "elif", "do", "then", "else", "{", "!")
+
+
+def _keywords_apart(statements):
+    """``do echo hi`` as ``do`` and ``echo hi``: each keyword a statement of its own."""
+    apart = []
+    for words, op in statements:
+        while words and words[0] in _KEYWORDS and len(words) > 1:
+            apart.append(([words[0]], ""))
+            words = words[1:]
+        apart.append((words, op))
+    return apart
+
+
+def _structure(statements, i, until: tuple[str, ...]) -> tuple[Seq, int]:
+    """Statements from ``i`` up to a keyword in ``until`` (its index returned), blocks nested."""
+    if i == 0 and until == ():
+        statements = _keywords_apart(statements)
+    steps: list[tuple[Node, str]] = []
+    n = len(statements)
+    while i < n:
+        words, op = statements[i]
+        head = words[0]
+        if head in until:
+            return Seq(tuple(steps)), i
+        if head in ("while", "until", "for"):
+            condition, i = _structure(statements, i + 1, ("do",))
+            body, i = _structure(statements, i + 1, ("done",))
+            after = statements[i][1] if i < n else ""
+            steps.append((Loop(head, condition if head != "for" else None, body), after))
+        elif head == "if":
+            conditions, arms, otherwise = [], [], False
+            condition, i = _structure(statements, i + 1, ("then",))
+            conditions.append(condition)
+            while i < n:
+                arm, i = _structure(statements, i + 1, ("elif", "else", "fi"))
+                arms.append(arm)
+                if i >= n or statements[i][0][0] == "fi":
+                    break
+                if statements[i][0][0] == "else":
+                    otherwise = True
+                    arm, i = _structure(statements, i + 1, ("fi",))
+                    arms.append(arm)
+                    break
+                condition, i = _structure(statements, i + 1, ("then",))
+                conditions.append(condition)
+            steps.append((Branch(tuple(conditions), tuple(arms), otherwise), statements[i][1] if i < n else ""))
+        elif head == "case":
+            arm, i = _structure(statements, i + 1, ("esac",))
+            steps.append((Branch((), (arm,), False), ""))
+        elif head in ("do", "done", "then", "fi", "else", "elif", "esac", "{", "}", "!"):
+            pass  # a keyword out of place: the statement around it is read as it comes
+        else:
+            assignment = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*")
+            simple = Simple(tuple(w for w in words if not assignment.fullmatch(w)),
+                            tuple(tuple(w.split("=", 1)) for w in words if assignment.fullmatch(w)))
+            if steps and steps[-1][1] == "|":  # joined to the command before it: one pipeline
+                before = steps.pop()[0]
+                parts = before.parts if isinstance(before, Pipeline) else (before,)
+                steps.append((Pipeline(parts + (simple,)), op))
+            else:
+                steps.append((simple, op))
+        i += 1
+    return Seq(tuple(steps)), i
