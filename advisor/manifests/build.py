@@ -294,13 +294,11 @@ class _Writer:
             if plan.controller == "StatefulSet" and c.role == "main":
                 mounts.append({"name": DATA_VOLUME, "mountPath": self._data_path(plan, starts)})
             start = starts[c.name]
-            written = found.written[c.name] = []
             for where in start.writes:
                 if covered(where, [m["mountPath"] for m in mounts]):
                     continue
                 name = volume_name(c.name, where, taken)
                 mounts.append({"name": name, "mountPath": where})
-                written.append(where)
                 said = "writes" if start.writes_known else "is assumed to write"
                 found.pod.append(({"name": name, "emptyDir": {}},
                                   f"{c.name} {said} to {where}, which its read-only root filesystem cannot "
@@ -316,7 +314,9 @@ class _Writer:
         """The group the Pod's volumes are made writable for: the main container's, else the first
         container's with a known non-root group, else FS_GROUP."""
         order = [plan.main] + [c for c in plan.containers if c.role != "main"]
-        return next((starts[c.name].gid for c in order if starts[c.name].gid is not None), FS_GROUP)
+        # a group 0 (Elasticsearch's 1000:0) is no group to hand volumes to: its UID then
+        return next((starts[c.name].gid or starts[c.name].uid for c in order if starts[c.name].uid is not None),
+                    FS_GROUP)
 
     def _root_of(self, plan: WorkloadPlan) -> list[str]:
         """The containers of ``plan`` allowed to run as root."""
@@ -393,7 +393,7 @@ class _Writer:
                          f"its entrypoint set up its files and switch to its own user.")
         else:
             doc.note(path + ("securityContext",), start.user_comment(c.name))
-        doc.note(path + ("securityContext",), start.writes_comment(c.name, volumes.written[c.name]))
+        doc.note(path + ("securityContext",), start.writes_comment())
         if volumes.mounts[c.name]:
             entry["volumeMounts"] = volumes.mounts[c.name]
         return entry
@@ -438,11 +438,10 @@ class _Writer:
 
 @dataclass
 class _Volumes:
-    """A Pod's volumes with the comment of each, and each container's mounts and written paths."""
+    """A Pod's volumes with the comment of each, and each container's mounts."""
 
     pod: list[tuple[dict, str]] = field(default_factory=list)
     mounts: dict[str, list[dict]] = field(default_factory=dict)
-    written: dict[str, list[str]] = field(default_factory=dict)  # the paths given an emptyDir of their own
 
 
 def _and(names: list) -> str:

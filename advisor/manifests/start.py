@@ -120,25 +120,24 @@ class Start:
                 f"{_sentence(family.any_uid.note) or 'No other UID is known to work.'} Under runAsNonRoot the "
                 f"kubelet refuses to start it: {_instead(self, name)}.")
 
-    def writes_comment(self, name: str, mounted: list[str]) -> str:
-        """Why the root filesystem is read-only and what is writable: ``mounted`` are the paths given volumes."""
-        where = _and(mounted) if mounted else ""
+    def writes_comment(self) -> str:
+        """Why the root filesystem is read-only and what stays writable: every path the image writes is on
+        a volume (an emptyDir of its own, or the Pod's shared or data volume)."""
         image = self.shown
+        where = _and(list(self.writes)) if self.writes else ""
         if not self.writes_known and self.family is None:
             return (f"A read-only root filesystem: nothing can change the image's files. Assumed: {image} "
-                    f"writes only to {where}, each an emptyDir; if it writes elsewhere, mount an emptyDir there "
-                    f"too (or set readOnlyRootFilesystem: false).")
+                    f"writes only to {where}, on a volume; if it writes elsewhere, mount an emptyDir there too "
+                    f"(or set readOnlyRootFilesystem: false).")
         if not self.writes_known:
-            return (f"A read-only root filesystem. Assumed: {image} writes only to {where} (an emptyDir); "
+            return (f"A read-only root filesystem. Assumed: {image} writes only to {where}, on a volume; "
                     f"pod-advisor's image catalogue ({self.family.title}) does not say where it writes. If it "
                     f"writes elsewhere, mount an emptyDir there too.")
         if not self.writes:
             return (f"A read-only root filesystem: {image} writes nothing at run time ({self.title}); "
                     f"mount a volume where your configuration makes it write.")
-        if not mounted:
-            return f"A read-only root filesystem: what {image} writes goes to the volumes above ({self.title})."
-        return (f"A read-only root filesystem: {image} writes only to {where} ({self.title}), each a "
-                f"volume of its own.")
+        each = "each on a volume" if len(self.writes) > 1 else "on a volume"
+        return f"A read-only root filesystem: {image} writes only to {where} ({self.title}), {each}."
 
     def note(self, name: str) -> str | None:
         """What a person must know before applying the manifest, or None."""

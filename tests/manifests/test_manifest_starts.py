@@ -155,6 +155,12 @@ def test_the_pods_fs_group_is_the_main_container_s_group():
     assert pod_spec(objects)["securityContext"]["fsGroup"] == 101
 
 
+def test_a_group_0_an_image_names_is_its_run_as_group_but_not_the_pods_fs_group():
+    objects = written(container("search", "docker.elastic.co/elasticsearch/elasticsearch:8.15.5", ports=[9200]))
+    assert (security(objects, "search")["runAsUser"], security(objects, "search")["runAsGroup"]) == (1000, 0)
+    assert pod_spec(objects)["securityContext"]["fsGroup"] == 1000
+
+
 def test_a_statefulset_keeps_its_data_where_the_image_keeps_it():
     objects = written(container("db", "bitnamilegacy/postgresql:16.4.0", ports=[5432]), stable_identity=True)
     statefulset = next(o for o in objects if o["kind"] == "StatefulSet")
