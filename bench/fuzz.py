@@ -3,7 +3,12 @@
     python bench/fuzz.py                    # 1,000 examples per property
     python bench/fuzz.py -n 5000 -k review  # 5,000 examples of the properties matching "review"
 
-The suite runs each property of tests/properties/test_properties.py on a bounded, repeatable few
+The properties are those of tests/properties/test_properties.py (evaluate, manifest, batch, review) and of
+tests/properties/test_properties_doors.py (the Helm chart rendered by the real helm, the picture read by
+Mermaid's own parser, review --fix in every encoding; these start a tool for each example, so they
+run a fifth as many, each example a batch where the tool takes several inputs at once).
+
+The suite runs each property on a bounded, repeatable few
 examples (the "suite" Hypothesis profile); this runs them under the "fuzz" profile:
 N examples each, freshly random every run, and reports per property how many examples
 ran, how many passed and how long it took, then the failures with the smallest input
@@ -21,6 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+FILES = ("test_properties.py", "test_properties_doors.py")
 
 
 def main() -> int:
@@ -29,7 +35,7 @@ def main() -> int:
     parser.add_argument("-k", default=None, help="only the properties whose names match (pytest -k)")
     args = parser.parse_args()
     environ = {**os.environ, "HYPOTHESIS_PROFILE": "fuzz", "FUZZ_EXAMPLES": str(args.examples)}
-    command = [sys.executable, "-m", "pytest", str(ROOT / "tests" / "properties" / "test_properties.py"), "-q", "-p",
+    command = [sys.executable, "-m", "pytest", *(str(ROOT / "tests" / "properties" / name) for name in FILES), "-q", "-p",
                "no:cacheprovider", "--hypothesis-show-statistics", "-o", "addopts="]
     if args.k:
         command += ["-k", args.k]
@@ -39,7 +45,7 @@ def main() -> int:
     print(f"{args.examples} examples per property, {elapsed:.0f} s in all\n")
     print(f"{'property':<84} {'passing':>8} {'failing':>8} {'invalid':>8} {'seconds':>8}")
     total = 0
-    for name, body in re.findall(r"test_properties\.py::(\w+):\n(.*?)(?=\ntests/|\n=+|\Z)", done.stdout, re.S):
+    for name, body in re.findall(r"test_properties\w*\.py::(\w+):\n(.*?)(?=\ntests/|\n=+|\Z)", done.stdout, re.S):
         phases = re.findall(r"(\d+) passing, (\d+) failing, and (\d+) invalid", body)
         passing, failing, invalid = (sum(int(p[i]) for p in phases) for i in range(3))
         seconds = sum(float(t) for t in re.findall(r"phase \(([\d.]+) seconds\)", body))

@@ -25,6 +25,19 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+_EIO = 5  # errno.EIO: what a closed terminal gives its reader and its writer
+
+
+def _hung_up() -> BaseException:
+    """The terminal was closed under a prompt: the hangup, whether or not SIGHUP came (``nohup``
+    keeps it away); the CLI ends with 129, as for SIGHUP itself."""
+    import signal
+
+    from advisor.system.signals import Terminated
+
+    return Terminated(getattr(signal, "SIGHUP", 1))
+
+
 # The key legend, shared by every prompt so the screens say the same thing.
 ACCEPT, BACK_KEY, HELP_KEY, HELP_F1, QUIT_KEY = "Enter accept", "Esc back", "? help", "F1 help", "Ctrl-C quit"
 
@@ -269,6 +282,10 @@ class _Screen:
             self.outcome = ("class:back", "^D")
             event.app.exit(exception=EOFError())
 
+        @keys.add("c-z")
+        def _suspend(event) -> None:  # as in a shell: the job stops, and `fg` brings the question back
+            event.app.suspend_to_background()
+
         @keys.add("escape", eager=True)
         def _back(event) -> None:
             if self.can_go_back:
@@ -298,7 +315,16 @@ class _Screen:
                           color_depth=None if self.terminal.color else ColorDepth.MONOCHROME,
                           mouse_support=False, full_screen=False, erase_when_done=False)
         app.ttimeoutlen = 0.1  # how long a lone Esc waits for the rest of a key sequence
-        return app.run()
+        try:
+            return app.run()
+        except EOFError:
+            if self.outcome is None:  # no Ctrl-D was pressed: the input ended, the terminal is gone
+                raise _hung_up() from None
+            raise
+        except OSError as exc:
+            if exc.errno == _EIO:  # reading or writing a terminal that was closed
+                raise _hung_up() from None
+            raise
 
     # -- what it shows ------------------------------------------------------
 

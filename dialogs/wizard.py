@@ -425,7 +425,8 @@ class Wizard:
     def follow_up(self, answers_path: str | None, manifest_path: str | None) -> None:
         lines = []
         if answers_path:
-            lines.append((f"pod-advisor evaluate {shlex.quote(answers_path)}",
+            end = "-- " if answers_path.startswith("-") else ""  # a file, not an option
+            lines.append((f"pod-advisor evaluate {end}{shlex.quote(answers_path)}",
                           "the advice again, from the file"))
         if manifest_path:
             lines.append((f"kubectl apply -f {shlex.quote(manifest_path)}", "create it in the cluster"))

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 import pytest
 
-from helpers.cli import run_cli
+# pod-advisor keeps a start-up cache under XDG_CACHE_HOME: the tests' own, never the user's. Set
+# before anything is imported or collected (a test module may load the knowledge base as it is
+# imported, and that writes the cache), and inherited by every process a test starts.
+_CACHE_HOME = tempfile.mkdtemp(prefix="pod-advisor-tests-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
+atexit.register(shutil.rmtree, _CACHE_HOME, True)
 
-
-@pytest.fixture(scope="session", autouse=True)
-def _own_cache_home(tmp_path_factory):
-    """pod-advisor keeps a start-up cache under XDG_CACHE_HOME: the tests' own, never the user's
-    (the processes tests start inherit it)."""
-    patch = pytest.MonkeyPatch()
-    patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
-    yield
-    patch.undo()
+from helpers.cli import run_cli  # noqa: E402
 
 
 @pytest.fixture

@@ -131,11 +131,11 @@ def main(argv: list[str] | None = None, env: Environment | None = None, prog: st
             return status
     except KeyboardInterrupt:
         with shielded():  # a second Ctrl-C now would only turn this into a traceback
-            env.err("pod-advisor: interrupted")
+            _last_word(env, "pod-advisor: interrupted")
         return EXIT_INTERRUPTED
     except Terminated as exc:
         with shielded():
-            env.err(f"pod-advisor: stopped by {exc.name}")
+            _last_word(env, f"pod-advisor: stopped by {exc.name}")
         return exc.exit_status
     except BrokenPipeError:
         _discard_stdout(env)
@@ -146,6 +146,16 @@ def main(argv: list[str] | None = None, env: Environment | None = None, prog: st
         for line in exc.lines():
             env.err(f"pod-advisor: {line}")
         return exc.exit_status
+
+
+def _last_word(env: Environment, message: str) -> None:
+    """Say why the run stopped, if anyone can hear it: after a hangup, standard error may be the
+    closed terminal, and failing to say so must not change the exit status."""
+    try:
+        env.err(message)
+        env.stderr.flush()
+    except (OutputError, OSError):
+        pass
 
 
 def console_main(prog: str = PROG) -> None:

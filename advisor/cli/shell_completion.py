@@ -146,7 +146,8 @@ def _bash_offer(offer: str, words: tuple[str, ...]) -> str:
     if offer == WORDS:
         return f'COMPREPLY=($(compgen -W "{" ".join(words)}" -- "$cur"))'
     if offer == FILES:
-        return 'compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur"))'
+        # mapfile, one name a line: $(...) would split names at spaces and expand * and [ab] in them
+        return 'compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f -- "$cur")'
     return "COMPREPLY=()"
 
 

@@ -74,10 +74,7 @@ class Answers:
 
 
 def image_reference(image: str) -> tuple[str, str | None, str | None]:
-    """Split an image reference into (repository, tag, digest)."""
-    name, _, digest = image.partition("@")
-    slash = name.rfind("/")
-    colon = name.rfind(":")
-    if colon > slash:
-        return name[:colon], name[colon + 1:], digest or None
-    return name, None, digest or None
+    """Split an image reference into (repository, tag, digest) (advisor.domain.image_reference)."""
+    from advisor.domain.image_reference import split
+
+    return split(image)

@@ -143,6 +143,13 @@ class Question:
 
             if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in value):
                 raise Invalid(f"{shown(value)} contains a control character; an image reference has none")
+            from advisor.domain.image_reference import InvalidReference, parse
+
+            try:  # as the kubelet reads it: what it cannot pull would never start
+                parse(value)
+            except InvalidReference as exc:
+                raise Invalid(f"{shown(value)} is not an image reference a container runtime can pull: {exc}",
+                              hint="[registry/]name[:tag][@digest], such as nginx:1.27") from None
             return value
         if kind == "ports":
             if value is None:

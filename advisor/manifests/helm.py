@@ -199,7 +199,7 @@ class _Chart:
         head = [f"{{{{- /* {obj['kind']} {plan.name}. What changes per environment comes from values.yaml, "
                 f"under workloads.{plan.name}; the rest is the design. */}}}}",
                 f"{{{{- $w := index .Values.workloads {_go(plan.name)} }}}}"]
-        return "\n".join(head) + "\n" + emit_stream([(obj, self._kept(comments))])
+        return "\n".join(head) + "\n" + emit_stream([(obj, self._kept(comments, template=True))])
 
     def _labelled(self, value, plan):
         """``value`` with the workload's labels and selector written by the helpers."""
@@ -290,10 +290,12 @@ class _Chart:
 
     # -- shared --------------------------------------------------------------------------------------
 
-    def _kept(self, comments: dict) -> dict:
+    def _kept(self, comments: dict, template: bool = False) -> dict:
+        """The comments to write (none with --no-comments); in a template, each ``{{`` written as
+        Go's template language prints one (``{{ "{{" }}``), so that Helm shows the text as it is."""
         if not self.comments:
             return {}
-        return {path: [t.replace("{{", "{ {").replace("}}", "} }") for t in texts]
+        return {path: [t.replace("{{", '{{ "{{" }}') if template else t for t in texts]
                 for path, texts in comments.items() if texts}
 
     def _from(self) -> str:
@@ -374,10 +376,16 @@ def _closed(properties: dict, description: str | None = None) -> dict:
 def _container_schema(values: dict) -> dict:
     quantity = {"type": ["string", "number"], "pattern": QUANTITY}
     amounts = {"type": "object", "additionalProperties": quantity}
-    image = {"repository": {"type": "string", "minLength": 1}, "tag": {"type": "string"}}
+    from advisor.domain import image_reference as grammar  # the parts as the kubelet parses them
+
+    image = {"repository": {"type": "string", "pattern": grammar.REPOSITORY_PATTERN},
+             "tag": {"type": "string", "pattern": grammar.TAG_PATTERN}}
     if "digest" in values["image"]:
-        image["digest"] = {"type": "string", "pattern": "^[a-z0-9]+:[a-fA-F0-9]+$"}
-    return _closed({"image": _closed(image),
+        image["digest"] = {"type": "string", "pattern": grammar.DIGEST_PATTERN}
+    image_schema = _closed(image)
+    if "digest" not in values["image"]:  # 64 hex digits alone are an image ID, not a name
+        image_schema["not"] = {"properties": {"repository": {"pattern": "^[a-f0-9]{64}$"}, "tag": {"maxLength": 0}}}
+    return _closed({"image": image_schema,
                     "resources": {"type": "object", "properties": {"requests": amounts, "limits": amounts},
                                   "additionalProperties": False},
                     "allowRoot": {"type": "boolean"}})

@@ -155,9 +155,12 @@ def _validator(folder: str, kind: str, api_version: str):
     from referencing import Registry, Resource
 
     group = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    name = f"{kind.lower()}-{group}"
+    if len(name) > 200 or not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", name):
+        return None  # no kind and version are named so (apiVersion: 999... of 5,000 digits, ../x): no schema
     try:
-        schema = schema_contents(f"{folder}/{kind.lower()}-{group}.json", folder)
-    except FileNotFoundError:
+        schema = schema_contents(f"{folder}/{name}.json", folder)
+    except OSError:  # FileNotFoundError: a kind or version the schemas do not know
         return None
     registry = _definitions(folder) @ (Resource.from_contents(schema) @ Registry())
     return jsonschema.Draft202012Validator(schema, registry=registry, format_checker=_integer_formats())
@@ -233,8 +236,18 @@ def _object_problems(obj: dict, minor: int, promises: bool = True) -> Iterator[s
     elif kind == "ReplicationController" and isinstance(selector, dict) and selector:
         if any(str(labels.get(k)) != str(v) for k, v in selector.items()):
             yield "spec.selector does not match the Pod template's labels"
-    elif kind == "Job" and selector and spec.get("manualSelector") is not True:
+    elif kind == "Job" and selector and spec.get("manualSelector") is not True and not _generated(selector):
         yield "a Job's selector is generated; setting it needs manualSelector"
+
+
+# The label the Job controller selects its Pods by (and the older name of it): a Job read back
+# from a cluster carries the selector the server generated, which is no manual selector.
+_JOB_CONTROLLER_UID = ("batch.kubernetes.io/controller-uid", "controller-uid")
+
+
+def _generated(selector) -> bool:
+    match = selector.get("matchLabels") if isinstance(selector, dict) else None
+    return isinstance(match, dict) and any(key in match for key in _JOB_CONTROLLER_UID)
 
 
 def _schedule_problems(schedule) -> Iterator[str]:

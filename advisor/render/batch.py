@@ -18,9 +18,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from advisor.batch.results import FAILED, FLAGGED, INVALID, MISMATCH, OK, SEVERITIES, FileResult, Totals
 from advisor.render.style import SEVERITY_STYLE
-from advisor.system.text import Style
+from advisor.system.text import Style, one_line
 from advisor.system.text import width as shown_width
-
 
 class Writer:
     def __init__(self, out: IO, style: Style | None = None, check: bool = False, fail_on: str | None = None):
@@ -72,7 +71,7 @@ class TextWriter(Writer):
                ("STATUS", 8, False))
 
     def start(self, files: Sequence[str]) -> None:
-        self.file_width = min(MAX_FILE_WIDTH, max([len("FILE")] + [shown_width(f) for f in files]))
+        self.file_width = min(MAX_FILE_WIDTH, max([len("FILE")] + [shown_width(one_line(f)) for f in files]))
         header = self._row("FILE", [name for name, _, _ in self.columns], [()] * len(self.columns))
         self.out.write(self.style(header, "bold") + "\n")
 
@@ -95,10 +94,10 @@ class TextWriter(Writer):
             styles = [(), (), (), ()] + [(SEVERITY_STYLE[s],) if counts[s] else () for s in SEVERITIES]
         else:
             cells, styles = ["-"] * 7, [()] * 7
-        line = self._row(result.file, cells + [status], styles + [STATUS_STYLE[status]])
+        line = self._row(one_line(result.file), cells + [status], styles + [STATUS_STYLE[status]])
         self.out.write(line + "\n")
         for note in self.notes(result):
-            self.out.write(f"    {note}\n")
+            self.out.write(f"    {one_line(note)}\n")
 
     def finish(self, totals: Totals) -> None:
         self.out.write("\n" + "\n".join(totals.lines()) + "\n")

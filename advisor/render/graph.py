@@ -257,8 +257,12 @@ def _mermaid_label(title: str, details: list[str]) -> str:
 
 
 def _mermaid_text(text: str) -> str:
-    """Text inside a quoted Mermaid label: its own quotes and markup characters as entity codes."""
-    for char, code in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("|", "#124;")):
+    """Text inside a quoted Mermaid label, as Mermaid's own entity codes (``#35;``) write what it
+    would otherwise read: its quotes and markup, ``%`` (``%%{init: ...}%%`` anywhere in the text is
+    a directive that restyles the whole picture, ``%%`` a comment), ``&`` (an HTML entity) and the
+    backquote (a Markdown label)."""
+    for char, code in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("|", "#124;"),
+                       ("%", "#37;"), ("&", "#38;"), ("`", "#96;")):
         text = text.replace(char, code)
     return text
 

@@ -8,6 +8,7 @@ from advisor.render.style import SEVERITY_STYLE
 from advisor.review.objects import STDIN
 from advisor.review.report import ReviewFinding, ReviewReport
 from advisor.system.text import Style, wrap
+from advisor.system.text import one_line as _line
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -25,9 +26,10 @@ def render_text(report: ReviewReport, kb: KnowledgeBase, style: Style) -> str:
             by_file.setdefault(review.ref.file, []).append(review)
     explained: set[str] = set()  # each finding's fix is shown once, at its first appearance
     for file, reviews in by_file.items():
-        out.append(style(file, "bold"))
+        out.append(style(_line(file), "bold"))
         for review in reviews:
-            out.append(f"  {style(review.ref.label, 'bold', 'cyan')}  {style(f'{file}:{review.ref.line}', 'dim')}")
+            out.append(f"  {style(_line(review.ref.label), 'bold', 'cyan')}  "
+                       f"{style(f'{_line(file)}:{review.ref.line}', 'dim')}")
             for finding in review.active:
                 out += _finding_lines(finding, kb, style, finding.id not in explained)
                 explained.add(finding.id)
@@ -43,7 +45,8 @@ def render_text(report: ReviewReport, kb: KnowledgeBase, style: Style) -> str:
             where = f"{by.file}:{by.line}" if by.line else by.file
             because = f": {by.reason}" if by.reason else ""
             who = f" [{finding.container}]" if finding.container else ""
-            out.append(f"  {finding.file}:{finding.line}  {finding.id}{who}  by {by.by} {by.key} ({where}){because}")
+            out.append(_line(f"  {finding.file}:{finding.line}  {finding.id}{who}  by {by.by} {by.key} ({where})"
+                             f"{because}"))
         out.append("")
     out.append(_summary(report, style))
     return "\n".join(out) + "\n"
@@ -51,14 +54,14 @@ def render_text(report: ReviewReport, kb: KnowledgeBase, style: Style) -> str:
 
 def _finding_lines(finding: ReviewFinding, kb: KnowledgeBase, style: Style, with_fix: bool) -> list[str]:
     label = style(finding.severity, SEVERITY_STYLE[finding.severity], "bold")
-    where = f"{finding.file}:{finding.line}"
-    container = f"  container {finding.container}" if finding.container else ""
+    where = f"{_line(finding.file)}:{finding.line}"
+    container = f"  container {_line(finding.container)}" if finding.container else ""
     lines = [f"    {where}: {label} {style(finding.id, 'bold')}{container}"]
-    lines += wrap(finding.message + ".", "      ")
+    lines += wrap(_line(finding.message) + ".", "      ")
     if with_fix:
         lines += wrap(f"fix: {kb.findings[finding.id].fix}", "      ")
     if finding.guess:
-        lines += [style(line, "dim") for line in wrap(f"guess: {finding.guess}", "      ")]
+        lines += [style(line, "dim") for line in wrap(_line(f"guess: {finding.guess}"), "      ")]
     return lines
 
 
@@ -173,9 +176,14 @@ def _notification(problem) -> dict:
 
 def _uri(path: str) -> str:
     """A file name as the URI reference SARIF requires: a space, '#' or 'ü' percent-encoded
-    (code scanning decodes them back to the file's path)."""
+    (code scanning decodes them back to the file's path). From the name's bytes, so that one that
+    is not UTF-8 keeps them (%FF); a backslash is a folder separator only where the system says so
+    (on Linux it is a character of the name, %5C)."""
+    import os
     from urllib.parse import quote
 
     if path == STDIN:
         return "stdin"
-    return quote(path.replace("\\", "/").removeprefix("./"), safe="/")
+    if os.sep != "/":
+        path = path.replace(os.sep, "/")
+    return quote(os.fsencode(path.removeprefix("./")), safe="/")

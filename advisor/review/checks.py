@@ -168,8 +168,7 @@ def one_node_claim(s: Subject) -> str | None:
     claims = [str(v["persistentVolumeClaim"].get("claimName")) for v in volumes
               if isinstance(v, dict) and isinstance(v.get("persistentVolumeClaim"), dict)]
     for name in claims:
-        claim = next((c for c in s.inputs.of_kind("PersistentVolumeClaim") if c.name == name and c.links_to(s.obj)),
-                     None)
+        claim = next((c for c in s.inputs.named("PersistentVolumeClaim", name) if c.links_to(s.obj)), None)
         modes = claim.get("spec", "accessModes") if claim is not None else None
         if isinstance(modes, list) and modes and set(map(str, modes)) <= _ONE_NODE_MODES:
             return f"ReadWriteOnce claim {name} ({claim.file}:{claim.line()})"
@@ -378,8 +377,7 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
 
 def named_service(s: Subject, name: str) -> ManifestObject | None:
     """The Service called ``name`` among the inputs, in the object's namespace."""
-    return next((svc for svc in s.inputs.of_kind("Service") if svc.name == name and svc.links_to(s.obj)),
-                None)
+    return next((svc for svc in s.inputs.named("Service", name) if svc.links_to(s.obj)), None)
 
 
 # -- what only a manifest can get wrong --------------------------------------------------

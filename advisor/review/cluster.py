@@ -107,7 +107,7 @@ def read_cluster(namespace: str | None, all_namespaces: bool, context: str | Non
     raw = _kubectl(argv, hint="if you may list only some namespaces, review one namespace at a time: -n NAMESPACE"
                    if all_namespaces else None)
     try:
-        listing = json.loads(raw)
+        listing = _as_go_reads(json.loads(raw), raw)
     except ValueError as exc:
         raise InputError(Problem(f"`kubectl {' '.join(argv)}` did not print JSON: {exc}")) from None
     items = listing.get("items") if isinstance(listing, dict) else None
@@ -131,6 +131,29 @@ def read_cluster(namespace: str | None, all_namespaces: bool, context: str | Non
         where = "any namespace" if all_namespaces else f"namespace {namespace}" if namespace else "the current namespace"
         notes.append(f"kubectl listed nothing to review in {where}")
     return ClusterObjects(texts, notes, server_minor(context))
+
+
+def _as_go_reads(value, raw: bytes):
+    """``value`` with each lone surrogate (a ``\\ud800`` escape without its pair, which no UTF-8 text
+    can hold) read as U+FFFD, as Go's JSON decoder and so the API server read it."""
+    import re
+
+    if not re.search(rb"\\u[dD][89a-fA-F]", raw):
+        return value  # the usual case: nothing to walk
+
+    def text(s: str) -> str:
+        return re.sub("[\ud800-\udfff]", "\ufffd", s)
+
+    def walk(item):
+        if isinstance(item, str):
+            return text(item)
+        if isinstance(item, list):
+            return [walk(v) for v in item]
+        if isinstance(item, dict):
+            return {text(k): walk(v) for k, v in item.items()}
+        return item
+
+    return walk(value)
 
 
 def _name(item: dict, metadata: dict) -> str:

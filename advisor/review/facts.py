@@ -210,7 +210,7 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
                             _workload_names(obj, labels))
     main = next(c for c in containers if c.main)
 
-    notes: list[tuple[int, str]] = []
+    notes: list[tuple[int, str]] = [note for c in containers if (note := _image_note(obj, c))]
     _purposes(obj, containers, annotations, purposes, notes, stated_completion and prepared is None)
     members = [Member(c.name, c.image, c.spec,
                       [(label, text) for _, label, text in c.texts()] + _config_texts(obj, inputs, spec, c.spec),
@@ -355,6 +355,19 @@ def _mounted_files(obj: ManifestObject, inputs: Inputs, pod_spec: dict):
         return read
 
     return for_container
+
+
+def _image_note(obj: ManifestObject, c: ManifestContainer) -> tuple[int, str] | None:
+    """(line, text) when ``c``'s image is not a reference the kubelet can parse: its Pod never starts."""
+    from ..domain.image_reference import InvalidReference, parse
+
+    try:
+        parse(c.image)
+    except InvalidReference as exc:
+        return (obj.doc.line(c.path + ("image",)) or c.line,
+                f"{obj.label}: container {c.name}'s image {c.image!r} is not a reference a container runtime "
+                f"can pull ({exc}): its Pod would not start (InvalidImageName)")
+    return None
 
 
 def _not_an_object(obj: ManifestObject, inputs: Inputs, containers: list) -> Skip | None:
@@ -558,10 +571,8 @@ def config_values(obj: ManifestObject, inputs: Inputs, pod_spec: dict, spec: dic
             keys_read.setdefault(str(ref.get("name")), set()).add(str(ref.get("key")))
     if not names and not keys_read:
         return
-    for config in inputs.of_kind("ConfigMap"):
+    for config in inputs.named("ConfigMap", *sorted(names | set(keys_read))):
         data = config.get("data")
-        if config.name not in names and config.name not in keys_read:
-            continue  # before links_to, the costlier test: most ConfigMaps are someone else's
         if not isinstance(data, dict) or not config.links_to(obj):
             continue
         for key in data:
@@ -577,7 +588,7 @@ def _config_texts(obj, inputs, pod_spec, spec) -> list[tuple[str, str]]:
 
 def _replicas(obj: ManifestObject, inputs: Inputs) -> int:
     replicas = obj.get("spec", "replicas")
-    for hpa in inputs.of_kind("HorizontalPodAutoscaler"):
+    for hpa in inputs.named("HorizontalPodAutoscaler", obj.name):
         target = ("spec", "scaleTargetRef")
         if hpa.links_to(obj) and hpa.get(*target, "kind") == obj.kind and hpa.get(*target, "name") == obj.name:
             replicas = hpa.get("spec", "minReplicas", default=1)

@@ -150,11 +150,32 @@ class Inputs:
     not_objects: int = 0  # documents without a kind (values files, kustomizations' fragments)
     by_kind: dict[str, list[ManifestObject]] = field(default_factory=dict)
     _selectors: dict | None = field(default=None, repr=False)  # (label, value) -> Services, built once
+    _names: dict | None = field(default=None, repr=False)  # (kind, name) -> objects, built once
 
     def add(self, obj: ManifestObject) -> None:
         self.objects.append(obj)
         self.by_kind.setdefault(obj.kind, []).append(obj)
         self._selectors = None
+        self._names = None
+
+    def named(self, kind: str, *names: str) -> list[ManifestObject]:
+        """The objects of ``kind`` (a cross-checked one) called any of ``names``, in input order; an
+        HorizontalPodAutoscaler goes by the name of the object it scales.
+
+        Indexed once per input: a workload's look-ups (the ConfigMaps it mounts, its Service, its
+        claims, its autoscaler) cost the same whether the input holds ten objects or 16,000."""
+        if kind not in CROSS_CHECKED_KINDS:
+            raise ValueError(f"{kind} objects are not indexed by name; add the kind to CROSS_CHECKED_KINDS")
+        if self._names is None:
+            self._names = {}
+            for other in CROSS_CHECKED_KINDS:
+                for position, obj in enumerate(self.by_kind.get(other, ())):
+                    key = obj.get("spec", "scaleTargetRef", "name") if other == "HorizontalPodAutoscaler" else obj.name
+                    self._names.setdefault((other, str(key)), []).append((position, obj))
+        found = [entry for name in dict.fromkeys(names) for entry in self._names.get((kind, name), ())]
+        if len(names) > 1:
+            found.sort(key=lambda entry: entry[0])
+        return [obj for _, obj in found]
 
     def mark_alternatives(self) -> None:
         """Make files that define the same object alternatives of each other; a note for each group says so.

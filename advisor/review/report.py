@@ -113,8 +113,8 @@ class Note:
     line: int | None
     text: str
 
-    def __str__(self) -> str:
-        return f"{self.file}{':' + str(self.line) if self.line else ''}: {self.text}"
+    def __str__(self) -> str:  # one line, whatever a file name or an object's name holds
+        return f"{self.file}{':' + str(self.line) if self.line else ''}: {self.text}".replace("\n", "\\n")
 
 
 @dataclass

@@ -27,6 +27,7 @@ from typing import Any
 from advisor.system.errors import format_path, kind_of
 
 SCALAR = "scalar"
+TEXT = "text"  # a scalar the API server takes only as a string: a name (``name: 1234`` is refused)
 MAPPING = "mapping"  # any mapping; its values are not read (a probe, an emptyDir)
 LIST = "list"  # any list; its items are not read
 
@@ -42,23 +43,27 @@ def _keys(*names: str) -> dict:
     return {name: SCALAR for name in names}
 
 
+def _texts(*names: str) -> dict:
+    return {name: TEXT for name in names}
+
+
 SCALARS = MapOf(SCALAR)
-METADATA = {**_keys("name", "generateName", "namespace"), "labels": SCALARS, "annotations": SCALARS,
+METADATA = {**_texts("name", "generateName", "namespace"), "labels": SCALARS, "annotations": SCALARS,
             "ownerReferences": [{**_keys("apiVersion", "kind", "name", "uid", "controller")}]}
 KEY_REF = _keys("name", "key", "optional")
 CONTAINER = {
-    **_keys("name", "image", "restartPolicy", "workingDir"),
+    **_keys("restartPolicy", "workingDir"), **_texts("name", "image"),
     "command": [SCALAR], "args": [SCALAR],
     "env": [{**_keys("name", "value"),
              "valueFrom": {"configMapKeyRef": KEY_REF, "secretKeyRef": KEY_REF, "fieldRef": MAPPING,
                            "resourceFieldRef": MAPPING}}],
     "envFrom": [{"prefix": SCALAR, "configMapRef": _keys("name", "optional"), "secretRef": _keys("name", "optional")}],
-    "ports": [_keys("containerPort", "name", "protocol", "hostPort")],
-    "volumeMounts": [_keys("name", "mountPath", "subPath", "readOnly")],
+    "ports": [{**_keys("containerPort", "protocol", "hostPort"), "name": TEXT}],
+    "volumeMounts": [{**_keys("mountPath", "subPath", "readOnly"), "name": TEXT}],
     "resources": {"requests": SCALARS, "limits": SCALARS},
     "readinessProbe": MAPPING, "livenessProbe": MAPPING, "startupProbe": MAPPING,
 }
-VOLUME = {"name": SCALAR, "configMap": _keys("name"), "secret": _keys("secretName"), "emptyDir": MAPPING,
+VOLUME = {"name": TEXT, "configMap": _keys("name"), "secret": _keys("secretName"), "emptyDir": MAPPING,
           "persistentVolumeClaim": _keys("claimName"), "projected": MAPPING, "downwardAPI": MAPPING}
 POD_SPEC = {**_keys("restartPolicy", "nodeName", "serviceAccountName"), "containers": [CONTAINER],
             "initContainers": [CONTAINER], "volumes": [VOLUME]}
@@ -71,18 +76,19 @@ SHAPES = {
     "Deployment": WORKLOAD,
     "ReplicaSet": WORKLOAD,
     "ReplicationController": {**OBJECT, "spec": {"replicas": SCALAR, "selector": SCALARS, "template": TEMPLATE}},
-    "StatefulSet": WORKLOAD,
+    "StatefulSet": {**WORKLOAD, "spec": {**WORKLOAD["spec"], "serviceName": TEXT,
+                                         "volumeClaimTemplates": [{"metadata": METADATA, "spec": MAPPING}]}},
     "DaemonSet": WORKLOAD,
     "Job": {**OBJECT, "spec": {"template": TEMPLATE, "selector": SELECTOR}},
     "CronJob": {**OBJECT, "spec": {"schedule": SCALAR,
                                    "jobTemplate": {"metadata": METADATA, "spec": {"template": TEMPLATE}}}},
     "Service": {**OBJECT, "spec": {**_keys("clusterIP", "type", "publishNotReadyAddresses"), "selector": SCALARS,
-                                   "ports": [_keys("name", "port", "targetPort", "protocol")]}},
+                                   "ports": [{**_keys("port", "targetPort", "protocol"), "name": TEXT}]}},
     "ConfigMap": {**OBJECT, "data": SCALARS},
     "HorizontalPodAutoscaler": {**OBJECT, "spec": {"minReplicas": SCALAR,
                                                    "scaleTargetRef": _keys("apiVersion", "kind", "name")}},
 }
-_WHAT = {SCALAR: "a single value", MAPPING: "a mapping", LIST: "a list"}
+_WHAT = {SCALAR: "a single value", TEXT: "text", MAPPING: "a mapping", LIST: "a list"}
 
 
 def shape_problem(kind: str, data: dict) -> tuple[tuple, str] | None:
@@ -97,6 +103,8 @@ def _check(value: Any, shape, path: tuple) -> tuple[tuple, str] | None:
         return None  # null: the field is not set
     if shape == SCALAR:
         return _wrong(value, path, SCALAR) if isinstance(value, (dict, list)) else None
+    if shape == TEXT:
+        return None if isinstance(value, str) else _wrong(value, path, TEXT)
     if shape == MAPPING or isinstance(shape, (dict, MapOf)):
         if not isinstance(value, dict):
             return _wrong(value, path, MAPPING)
@@ -119,7 +127,7 @@ def _check(value: Any, shape, path: tuple) -> tuple[tuple, str] | None:
 
 def _item(item: Any, shape, path: tuple) -> tuple[tuple, str] | None:
     """A list's item: null is not an absent field there, but an item that is not what it must be."""
-    if item is None and shape != SCALAR:
+    if item is None and shape not in (SCALAR, TEXT):
         return _wrong(item, path, LIST if isinstance(shape, list) or shape == LIST else MAPPING)
     return _check(item, shape, path)
 

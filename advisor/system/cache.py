@@ -8,7 +8,9 @@ is rebuilt and replaced, so the cache never grows.
 
 Safe when it cannot be trusted or used:
 - unwritable, missing, or not ours (owned by someone else, or writable by others,
-  as a shared /tmp would be): every run builds from the sources, silently;
+  as a shared /tmp would be), or a symbolic link in place of the folder or of a file
+  (never followed: one planted where others can write would aim our writes anywhere):
+  every run builds from the sources, silently;
 - two processes racing: each writes a temporary file and renames it into place,
   so a reader sees a whole file or none, and the last writer wins with an entry
   as good as the first's;
@@ -72,11 +74,26 @@ def _ours(info: os.stat_result) -> bool:
     return not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _trusted(path: str) -> bool:
+def _open_folder(path: str) -> int | None:
+    """A descriptor of the cache folder if it can be trusted, else None: a real folder, not a
+    symbolic link (O_NOFOLLOW: with XDG_CACHE_HOME where others can write, a planted
+    ``pod-advisor`` link would send the cache's files into any folder of the user), ours, and
+    writable by nobody else. Every file of the cache is then opened relative to it."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        return _ours(os.stat(path))
+        if not hasattr(os, "O_NOFOLLOW") and os.path.islink(path):
+            return None
+        fd = os.open(path, flags)
+    except OSError:  # missing, a link (ELOOP), not a folder
+        return None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode) and _ours(info):
+            return fd
     except OSError:
-        return False
+        pass
+    os.close(fd)
+    return None
 
 
 def _file(kind: str, environ) -> str | None:
@@ -87,16 +104,20 @@ def _file(kind: str, environ) -> str | None:
 def load(kind: str, key: str, unpickler=Unpickler, environ=os.environ):
     """The object stored for ``kind`` under ``key``, or None (missing, stale, unusable, damaged)."""
     path = _file(kind, environ)
-    if path is None or not _trusted(os.path.dirname(path)):
+    where = _open_folder(os.path.dirname(path)) if path is not None else None
+    if where is None:
         return None
-    try:  # non-blocking, so that a FIFO put in its place cannot hang the run
-        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+    try:  # non-blocking, so that a FIFO put in its place cannot hang the run; never through a link
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        with open(os.open(os.path.basename(path), flags, dir_fd=where), "rb") as handle:
             info = os.fstat(handle.fileno())
             if not (stat.S_ISREG(info.st_mode) and _ours(info)):
                 return None
             data = handle.read()
     except OSError:
         return None
+    finally:
+        os.close(where)
     header = MAGIC + key.encode("ascii") + b"\n"
     if not data.startswith(header):
         return None  # another version's entry, or not ours at all
@@ -118,28 +139,32 @@ def store(kind: str, key: str, payload: bytes, environ=os.environ) -> bool:
     path = _file(kind, environ)
     if path is None:
         return False
-    where = os.path.dirname(path)
     try:
-        os.makedirs(where, mode=0o700, exist_ok=True)
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
     except OSError:
         return False
-    if not _trusted(where):
+    where = _open_folder(os.path.dirname(path))  # the folder itself from now on, whatever its name becomes
+    if where is None:
         return False
-    import tempfile
-
     data = MAGIC + key.encode("ascii") + b"\n" + digest(payload).encode("ascii") + b"\n" + payload
+    temp = f".{kind}-{os.urandom(6).hex()}.tmp"
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{kind}-", suffix=".tmp", dir=where)  # mode 0600
-    except OSError:
-        return False
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)  # atomic: a concurrent reader sees the old file or this one
-        return True
-    except OSError:
         try:
-            os.unlink(temp)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600,
+                         dir_fd=where)
         except OSError:
-            pass
-        return False
+            return False
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            # atomic: a concurrent reader sees the old file or this one
+            os.replace(temp, os.path.basename(path), src_dir_fd=where, dst_dir_fd=where)
+            return True
+        except OSError:
+            try:
+                os.unlink(temp, dir_fd=where)
+            except OSError:
+                pass
+            return False
+    finally:
+        os.close(where)

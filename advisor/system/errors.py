@@ -81,7 +81,7 @@ class Problem:
         text += self.message
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return text.replace("\n", "\\n")  # one line, whatever a file name or a value holds
 
 
 class InputError(Invalid):

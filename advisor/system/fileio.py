@@ -46,12 +46,13 @@ def write_output(env, path: str | None, text: str, force: bool = False, human: b
     return True
 
 
-def write_atomic(path: str, text: str, force: bool = False) -> None:
+def write_atomic(path: str, text: str, force: bool = False, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` via a temporary file in the same folder and a rename.
 
     A reader (or a crash) sees either the old file or the whole new one, never half.
+    ``encoding``: UTF-8, or the UTF-16 of a file ``review --fix`` rewrites as it found it.
     """
-    with atomic_writer(path, force) as handle:
+    with atomic_writer(path, force, encoding) as handle:
         handle.write(text)
 
 
@@ -80,7 +81,7 @@ def write_files(files: list[tuple[str, str]], force: bool = False) -> None:
 
 
 @contextmanager
-def atomic_writer(path: str, force: bool = False) -> Iterator[IO[str]]:
+def atomic_writer(path: str, force: bool = False, encoding: str = "utf-8") -> Iterator[IO[str]]:
     """``write_atomic`` for text written piece by piece (a stream of results).
 
     The checks come first, so a long job does not end in "already exists"; the
@@ -88,7 +89,7 @@ def atomic_writer(path: str, force: bool = False) -> Iterator[IO[str]]:
     """
     target = _target(path, force)
     try:
-        handle, temp = target.open()
+        handle, temp = target.open(encoding)
     except OSError as exc:
         raise InputError(Problem(f"cannot write: {_reason(exc)}", file=path)) from None
     try:
@@ -118,14 +119,14 @@ class _Target:
         self.replaced = replaced  # the regular file replaced, if any
         self.through = through  # a FIFO or device: written in place, not replaced
 
-    def open(self) -> tuple[IO[str], str | None]:
+    def open(self, encoding: str = "utf-8") -> tuple[IO[str], str | None]:
         """The handle to write to, and the temporary file it writes (None when written through)."""
         if self.through:
             # O_NONBLOCK: opening a FIFO for writing blocks until a reader comes; fail now instead.
             fd = os.open(self.real, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
             if hasattr(os, "O_NONBLOCK"):
                 os.set_blocking(fd, True)
-            return os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape"), None
+            return os.fdopen(fd, "w", encoding=encoding, errors="surrogateescape"), None
         folder = os.path.dirname(self.real) or "."
         while True:
             temp = os.path.join(folder, f".pod-advisor-{os.urandom(4).hex()}.tmp")
@@ -140,7 +141,7 @@ class _Target:
                 os.chmod(temp, stat.S_IMODE(self.replaced.st_mode))
                 _keep_owner(fd, self.replaced)
             # surrogateescape: a file name that is not UTF-8 is written back as the bytes it is
-            return os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape"), temp
+            return os.fdopen(fd, "w", encoding=encoding, errors="surrogateescape"), temp
         except BaseException:
             os.close(fd)
             os.unlink(temp)
@@ -271,16 +272,30 @@ def _umask() -> int:
 
 
 def _check_tree_target(path: str, target: str, force: bool) -> None:
-    if not os.path.lexists(target) or _is_empty_folder(target):
-        return  # an empty folder is replaced as if it were not there
-    if not os.path.islink(target) and not os.path.isdir(target):
-        raise InputError(Problem("is a file; give the name of a folder to write", file=path))
-    if not force:
-        raise InputError(Problem("already exists and is not empty; pass --force to replace it", file=path))
-    here = os.path.abspath(os.getcwd())
-    if os.path.commonpath([here, target]) == target or target == os.path.expanduser("~"):
+    if not os.path.lexists(target):
+        return
+    # Compared with links resolved on both sides: getcwd() has them resolved, and a folder named
+    # through a link (after `cd` through one, -o "$PWD") is still the folder the shell is in. Even
+    # empty, the current folder is never replaced: the shell would be left in a deleted folder.
+    real = os.path.realpath(target)
+    here = os.path.realpath(os.getcwd())
+    if os.path.commonpath([here, real]) == real or real == os.path.realpath(os.path.expanduser("~")):
         raise InputError(Problem("holds the current folder (or is your home folder); give a folder of its own",
                                  file=path))
+    if _is_empty_folder(target):
+        return  # an empty folder is replaced as if it were not there
+    if os.path.islink(target) and not os.path.exists(target):
+        if not force:
+            raise InputError(Problem("is a symbolic link to nothing (dangling); pass --force to replace the link",
+                                     file=path))
+        return
+    if not os.path.islink(target) and not os.path.isdir(target):
+        from advisor.system.yamlsource import file_type
+
+        raise InputError(Problem(f"is {file_type(os.lstat(target).st_mode)}; give the name of a folder to write",
+                                 file=path))
+    if not force:
+        raise InputError(Problem("already exists and is not empty; pass --force to replace it", file=path))
 
 
 def _is_empty_folder(path: str) -> bool:

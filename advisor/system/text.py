@@ -53,6 +53,15 @@ def visible(text: str, styled: bool = False) -> str:
     return _pattern(False).sub(lambda m: _escape(m.group(0)), text)
 
 
+def one_line(text: str) -> str:
+    """``text`` from the input (a name, a file name, a value) as one line for people: its control
+    characters escaped as ``visible`` does, and its line breaks too (``\\n``), so that a name
+    holding one cannot start a line of its own (a forged summary, a finding that is not there)."""
+    if "\n" in text:
+        text = text.replace("\n", "\\n")
+    return visible(text)
+
+
 def width(text: str) -> int:
     """The columns ``text`` takes on a terminal once shown: its escapes as written, a wide
     (East Asian) character two columns, a combining mark none. For laying out tables."""

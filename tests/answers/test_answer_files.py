@@ -173,12 +173,13 @@ def test_a_file_that_is_not_a_mapping_is_refused(cli, write):
 
 
 def test_the_expect_block_is_accepted_and_ignored_by_evaluate(cli, write):
-    path = write("app.yaml", MINIMAL + "expect:\n  controller: Deployment\n")
-    assert cli("evaluate", path).status == 0
+    unmet = cli("evaluate", write("unmet.yaml", MINIMAL + "expect:\n  controller: StatefulSet\n"))
+    plain = cli("evaluate", write("plain.yaml", MINIMAL))
+    assert (unmet.status, unmet.stdout) == (0, plain.stdout) and "Deployment shop" in plain.stdout
 
 
 def test_the_loader_raises_input_error_not_a_traceback_for_non_mapping_containers():
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match=r"containers\[0\]: must be a mapping"):
         parse_answers("name: a\ncontainers:\n  - 42\n", "x")
 
 

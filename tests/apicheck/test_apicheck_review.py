@@ -161,6 +161,8 @@ def test_a_hardened_fixture_meets_restricted_unless_it_needs_the_host(verdicts_b
 def test_each_suggestion_is_accepted_at_the_profile_of_the_object_it_corrects(verdicts_by_level, path, variant):
     by_level = verdicts_by_level[path, variant]
     _, suggested = by_level[profile(by_level)]
+    if not suggested:
+        pytest.skip("review suggests nothing for this fixture")  # an empty list would pass, checking nothing
     assert [str(v) for v in suggested if not v.accepted] == []
 
 
@@ -198,6 +200,8 @@ def test_each_suggestion_starts_unless_its_image_needs_root(cases, start_by_case
     """--suggest gives each container the UID its image starts under; an image that needs root it
     cannot fix that way (the finding names its unprivileged build instead)."""
     _, suggested = start_by_case[path, variant]
+    if not suggested:
+        pytest.skip("review suggests nothing for this fixture")  # an empty list would pass, checking nothing
     images = images_of(cases[path, variant].texts)
     assert [name for name in _refused(suggested) if not plan_start(images[name]).needs_root] == []
 

@@ -126,6 +126,13 @@ def test_bash_completes_file_names_for_a_file_argument(bash):
     assert bash("pod-advisor", "batch", "-o", "a") == ["app.yaml"]
 
 
+@pytest.mark.parametrize("typed, offered", [("my", ["my file.yaml"]), ("[", ["[ab].yaml"]), ("*", ["*.yaml"])])
+def test_bash_completes_a_file_name_with_spaces_or_glob_characters_whole(bash, typed, offered):
+    for name in ("my file.yaml", "[ab].yaml", "*.yaml", "a.yaml", "b.yaml"):
+        (bash.work / name).write_text("")
+    assert bash("pod-advisor", "review", typed) == offered
+
+
 def test_bash_offers_nothing_where_a_number_is_wanted(bash):
     (bash.work / "app.yaml").write_text("")
     assert bash("pod-advisor", "batch", "--jobs", "") == []

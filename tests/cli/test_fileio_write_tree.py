@@ -41,8 +41,8 @@ def test_the_tree_gets_the_modes_the_umask_gives(tmp_path):
         write_tree(str(tmp_path / "chart"), FILES)
     finally:
         os.umask(old)
-    modes = {stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "chart").rglob("*")}
-    assert stat.S_IMODE((tmp_path / "chart").stat().st_mode) == 0o750 and modes <= {0o640, 0o750}
+    modes = {(p.is_dir(), stat.S_IMODE(p.stat().st_mode)) for p in (tmp_path / "chart").rglob("*")}
+    assert stat.S_IMODE((tmp_path / "chart").stat().st_mode) == 0o750 and modes == {(True, 0o750), (False, 0o640)}
 
 
 def test_an_empty_folder_is_filled(tmp_path):

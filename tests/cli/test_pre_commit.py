@@ -84,7 +84,7 @@ def project(tmp_path):
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-        _git("add", name, cwd=folder)
+        _git("add", "--", name, cwd=folder)
 
     add.folder = folder
     return add
@@ -142,7 +142,7 @@ def test_a_bad_manifest_fails_the_review_hook(pre_commit_env, project, configure
 
 def test_the_review_hooks_threshold_is_set_through_args(pre_commit_env, project, configured):
     project("k8s/debug.yaml", BAD_MANIFEST.read_text())  # warnings, no error
-    configured("      - id: pod-advisor-review\n        args: [--fail-on, error]\n")
+    configured("      - id: pod-advisor-review\n        args: [--fail-on, error, --]\n")
     done = _pre_commit(pre_commit_env, project, "run")
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -162,3 +162,33 @@ def test_the_wizards_answer_files_are_checked_wherever_they_are(pre_commit_env, 
     configured("      - id: pod-advisor-check\n")
     done = _pre_commit(pre_commit_env, project, "run")
     assert done.returncode == 1 and "services/shop.answers.yaml" in done.stdout, done.stdout + done.stderr
+
+
+# -- committed files named like options (issue 24, class 2) ----------------------------------------
+
+
+def test_a_committed_file_named_like_an_option_is_reviewed_as_a_file(pre_commit_env, project, configured):
+    project("ignore.yaml", "review:\n  ignore:\n    - id: all\n")  # a config that would silence every finding
+    project("--config=ignore.yaml", BAD_MANIFEST.read_text())
+    project("k8s/debug.yaml", BAD_MANIFEST.read_text())
+    configured("      - id: pod-advisor-review\n")
+    done = _pre_commit(pre_commit_env, project, "run")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "k8s/debug.yaml:3: warning bare-pod" in done.stdout
+    assert "--config=ignore.yaml:3: warning bare-pod" in done.stdout
+
+
+def test_a_committed_file_named_like_the_output_option_writes_nothing_outside(pre_commit_env, project, configured):
+    project("--output=../escaped-report.yaml", BAD_MANIFEST.read_text())
+    configured("      - id: pod-advisor-review\n")
+    done = _pre_commit(pre_commit_env, project, "run")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert not (project.folder.parent / "escaped-report.yaml").exists()
+    assert "--output=../escaped-report.yaml:3: warning bare-pod" in done.stdout
+
+
+def test_a_committed_answer_file_named_like_an_option_is_checked_as_a_file(pre_commit_env, project, configured):
+    project("--jobs=0.answers.yaml", ANSWERS.replace("CONTROLLER", "StatefulSet"))
+    configured("      - id: pod-advisor-check\n")
+    done = _pre_commit(pre_commit_env, project, "run")
+    assert done.returncode == 1 and "expect.controller: expected StatefulSet" in done.stdout, done.stdout

@@ -16,7 +16,8 @@ import sys
 
 import pytest
 
-from helpers.installed import TIMEOUT, alive, children, console_script, needs_proc, wait_for
+from helpers.installed import TIMEOUT, alive, children, console_script, needs_proc, popen, spawn, wait_for
+from helpers.tools import require_module
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -33,7 +34,7 @@ def held_batch(tmp_path):
     folder.mkdir()
     for i in range(40):
         (folder / f"a{i:02}.yaml").write_text(ANSWERS)
-    process = subprocess.Popen([console_script(), "batch", str(held), str(folder), "--jobs", "2", "--format", "jsonl",
+    process = popen([console_script(), "batch", str(held), str(folder), "--jobs", "2", "--format", "jsonl",
                                 "-o", str(tmp_path / "out.jsonl")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, start_new_session=True)  # its own group, as a terminal's job is
     try:
@@ -88,13 +89,13 @@ def test_a_batch_run_under_nohup_keeps_ignoring_sighup(tmp_path):
 
 
 def test_sigterm_to_the_wizard_leaves_the_terminal_as_it_was(tmp_path):
-    pexpect = pytest.importorskip("pexpect")
+    pexpect = require_module("pexpect", "pip install -e '.[test]'")
     import termios
 
     needs_proc()
     environ = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
-    child = pexpect.spawn(console_script(), ["wizard"], cwd=str(tmp_path), env=environ, dimensions=(24, 80),
-                          encoding="utf-8", timeout=TIMEOUT)
+    child = spawn(console_script(), ["wizard"], cwd=str(tmp_path), env=environ, dimensions=(24, 80),
+                  encoding="utf-8", timeout=TIMEOUT)
     try:
         child.expect_exact("What is the application called?")  # the prompt has the terminal in raw mode
         # the terminal's own side, kept open to look at it once the wizard is gone

@@ -17,7 +17,7 @@ from advisor.system import cache
 from advisor.kb import knowledge
 from advisor.answers.load import load_answers
 from advisor.engine import Advisor
-from advisor.engine.experta_compat import Fact, Rule, _describe, _Unknown
+from advisor.engine.experta_compat import Fact, ReteMatcher, Rule, _describe, _Unknown
 from advisor.kb.knowledge import KnowledgeBase
 
 from helpers.paths import EXAMPLES
@@ -169,6 +169,11 @@ def test_an_engine_from_the_cached_network_advises_exactly_as_a_freshly_built_on
     monkeypatch.delenv(cache.DISABLE)
     Advisor()  # builds the network and stores it
     assert (cache_home / "rete.pickle").is_file()
+
+    def built_again(self):
+        raise AssertionError("the Rete network was built again instead of read from the cache")
+
+    monkeypatch.setattr(ReteMatcher, "build_network", built_again)
     cached = Advisor()
     for path in sorted(EXAMPLES.glob("*.yaml")):
         answers = load_answers(str(path))
@@ -193,3 +198,38 @@ def test_the_network_key_is_the_same_for_the_same_rules():
 def test_a_rule_holding_a_value_the_fingerprint_cannot_state_is_not_cached():
     with pytest.raises(_Unknown):
         _describe([_rule(a=object())])
+
+
+# -- a planted link (issue 24, class 8) -------------------------------------------------------------
+
+
+def test_a_symbolic_link_in_place_of_the_cache_folder_is_neither_written_nor_read(cache_home, tmp_path):
+    victim = tmp_path / "victim"  # any folder of the user's that an attacker would like filled
+    victim.mkdir()
+    cache_home.parent.mkdir()
+    cache_home.symlink_to(victim)  # planted where others may write (XDG_CACHE_HOME in a shared folder)
+    assert not cache.store("knowledge", "k", cache.pickled("payload"))
+    assert os.listdir(victim) == []
+    (victim / "knowledge.pickle").write_bytes(b"planted")
+    assert cache.load("knowledge", "k") is None
+
+
+def test_a_symbolic_link_in_place_of_a_cache_file_is_not_read(cache_home, tmp_path):
+    cache.store("knowledge", "k", cache.pickled("mine"))
+    (tmp_path / "elsewhere.pickle").write_bytes((cache_home / "knowledge.pickle").read_bytes())
+    (cache_home / "knowledge.pickle").unlink()
+    (cache_home / "knowledge.pickle").symlink_to(tmp_path / "elsewhere.pickle")
+    assert cache.load("knowledge", "k") is None
+
+
+def test_the_installed_command_writes_nothing_through_a_planted_cache_link(tmp_path):
+    from helpers.installed import run
+
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "pod-advisor").symlink_to(victim)
+    done = run("evaluate", str(EXAMPLES / "web-with-log-shipper.yaml"), text=True,
+               env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "shared")})
+    assert done.returncode == 0, done.stderr
+    assert os.listdir(victim) == []

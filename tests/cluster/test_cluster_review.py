@@ -24,7 +24,11 @@ from advisor.review.cluster import KINDS, as_kubectl_yaml
 
 MISTAKES = sorted((FIXTURES / "review" / "mistakes").glob("*.yaml"))
 # What the API server refuses to store, so that a cluster never holds it, and why (its message).
-REFUSED = {"restart-always-on-completion": "spec.template.spec.restartPolicy: Required value"}
+REFUSED = {"restart-always-on-completion": "spec.template.spec.restartPolicy: Required value",
+           # what review calls refused-by-api-server, the server refuses too
+           "refused-deployment-without-selector": "spec.selector: Required value",
+           "refused-restart-never-on-a-deployment": "spec.template.spec.restartPolicy: Unsupported value",
+           "refused-selector-misses-the-template": "`selector` does not match template `labels`"}
 HELD = [path for path in MISTAKES if path.stem not in REFUSED]
 
 

@@ -121,7 +121,11 @@ def test_service_without_ports_is_not_raised_for_a_headless_service():
 
 
 def test_findings_list_errors_before_warnings_before_info():
-    rec = with_helper(kubernetes="1.27", workload={"runs_to_completion": True}, purpose="ship-logs",
-                      shares_volume=True, image="fluent/fluent-bit")
+    # a Job's classic sidecar (error) with a mutable tag (warning) beside a separated service with one
+    # replica (info), listed before the helper in the answers so that answer order is not severity order
+    rec = advise(container("task"), container("api", purpose="separate-service"),
+                 container("shipper", "fluent/fluent-bit", purpose="ship-logs", shares_volume=True),
+                 kubernetes="1.27", runs_to_completion=True)
     severities = [f.severity for f in rec.findings]
+    assert set(severities) == {"error", "warning", "info"}
     assert severities == sorted(severities, key=["error", "warning", "info"].index)

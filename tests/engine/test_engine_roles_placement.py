@@ -18,9 +18,10 @@ def test_the_purpose_of_a_colocated_container_decides_its_role(purpose, role):
 
 
 def test_the_first_container_is_main_unless_another_says_so():
-    rec = advise(container("helper", shares_volume=True), container("web", "nginx:1.27", main=True))
-    assert roles(rec)["web"] == ("main", "containers")
-    assert roles(rec)["helper"][0] == "sidecar"
+    first = advise(container("web", "nginx:1.27"), container("helper", shares_volume=True))
+    assert roles(first)["web"] == ("main", "containers") and roles(first)["helper"][0] == "sidecar"
+    said = advise(container("helper", shares_volume=True), container("web", "nginx:1.27", main=True))
+    assert roles(said)["web"] == ("main", "containers") and roles(said)["helper"][0] == "sidecar"
 
 
 @pytest.mark.parametrize("version", ["1.29", "1.33", "1.37"])

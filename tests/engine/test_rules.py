@@ -31,8 +31,13 @@ def test_rules_lists_the_findings_only_review_raises(listed):
     assert review_only == {f.id for f in kb.findings.values() if f.sources == ("review",)}
 
 
-def test_each_rule_has_the_concern_the_engine_gives_it(listed):
+def test_each_rule_has_the_concern_the_engine_gives_it_and_its_knowledge_base_entry_states(listed):
+    # `rules` copies the engine's concern, so comparing it with the engine alone could not fail: the entry
+    # in knowledge/rules states the concern too, on its own
+    kb = knowledge_base()
     assert {rid: listed[rid]["concern"] for rid in registry()} == {rid: r.concern for rid, r in registry().items()}
+    assert {rid: listed[rid]["concern"] for rid in kb.rules if rid in registry()} == {
+        rid: info.concern for rid, info in kb.rules.items() if rid in registry()}
 
 
 def test_decisions_and_findings_are_told_apart_by_the_knowledge_base(listed):

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from hypothesis import strategies as st
 
+from advisor.domain import image_reference as grammar
 from advisor.kb.knowledge import knowledge_base
 from advisor.kb.questions import CRON_MACROS, DNS_LABEL
 
@@ -47,8 +48,10 @@ def _cron() -> st.SearchStrategy[str]:
 
 _NAME = st.one_of(st.from_regex(DNS_LABEL, fullmatch=True).filter(lambda n: len(n) <= 40),
                   st.sampled_from(["2020-13-01", "2020-01-01", "1e5", "0o17", "0x1f", "123", "yes", "null"]))
-# An image is any non-empty text without white space or control characters (the format's only rules).
-_IMAGE = st.text(st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zs", "Zl", "Zp")), min_size=1, max_size=30)
+# An image is a reference the kubelet can parse (advisor/domain/image_reference.py): drawn from its grammar.
+IMAGE = st.from_regex(f"{grammar.NAME}(?::{grammar.TAG})?(?:@{grammar.DIGEST})?", fullmatch=True).filter(
+    grammar.is_valid)
+_IMAGE = IMAGE
 _QUANTITY = st.one_of(
     st.tuples(st.integers(1, 10**12), st.sampled_from(["", "m", "k", "M", "G", "Ki", "Mi", "Gi", "e3", "E2"])).map(
         lambda q: f"{q[0]}{q[1]}"),

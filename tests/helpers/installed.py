@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -22,11 +23,39 @@ def console_script() -> str:
     return found
 
 
+STOPS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGHUP", "SIGTERM", "SIGQUIT") if hasattr(signal, name))
+
+
+def default_signals() -> None:
+    """A child's start (``preexec_fn``): Ctrl-C, SIGHUP and SIGTERM as a terminal's job gets them.
+
+    The suite may run where they are ignored (a CI step started from a non-interactive shell,
+    with `&` or `nohup`), and children inherit an ignored signal; pod-advisor rightly keeps it
+    ignored, so a test that stops its child with one would wait in vain."""
+    for signum in STOPS:
+        signal.signal(signum, signal.SIG_DFL)
+
+
+def popen(argv: list[str], **kwargs) -> subprocess.Popen:
+    """``subprocess.Popen`` with the stop signals at their defaults in the child (``default_signals``)."""
+    kwargs.setdefault("preexec_fn", default_signals)
+    return subprocess.Popen(argv, **kwargs)
+
+
+def spawn(command: str, args: list[str], **kwargs):
+    """``pexpect.spawn`` with the stop signals at their defaults in the child (``default_signals``)."""
+    import pexpect
+
+    kwargs.setdefault("preexec_fn", default_signals)
+    return pexpect.spawn(command, args, **kwargs)
+
+
 def run(*args: str, **kwargs) -> subprocess.CompletedProcess:
     """Run the installed command to its end (bytes in and out unless ``text`` is given)."""
     if "stdout" not in kwargs and "stderr" not in kwargs:
         kwargs.setdefault("capture_output", True)
     kwargs.setdefault("timeout", TIMEOUT)
+    kwargs.setdefault("preexec_fn", default_signals)
     return subprocess.run([console_script(), *args], **kwargs)
 
 

@@ -10,12 +10,20 @@ def review(text, kubernetes="1.37", name="app.yaml"):
     return REVIEWER.review(parse_inputs([(name, text)]), ReviewOptions(kubernetes=kubernetes))
 
 
+def reviewed(text, **options):
+    """The report on ``text``, which must have reviewed an object: a review of nothing finds nothing,
+    and a test that expects no finding would pass on a manifest the reviewer skipped."""
+    report = review(text, **options)
+    assert report.objects, f"nothing was reviewed: {[note.text for note in report.notes]}"
+    return report
+
+
 def found(text, **options):
-    return sorted((f.id, f.container) for f in review(text, **options).findings)
+    return sorted((f.id, f.container) for f in reviewed(text, **options).findings)
 
 
 def ids(text, **options):
-    return {f.id for f in review(text, **options).findings}
+    return {f.id for f in reviewed(text, **options).findings}
 
 
 RESOURCES = "resources: {requests: {cpu: 100m, memory: 128Mi}}"

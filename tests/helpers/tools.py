@@ -9,6 +9,7 @@ set), where a missing tool fails the test, so that CI never passes by skipping.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from pathlib import Path
@@ -40,6 +41,18 @@ def require_tool(name: str, how: str) -> str:
     if in_ci():
         pytest.fail(f"CI needs {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def require_module(name: str, how: str):
+    """The Python module ``name``; skip (fail in CI) saying ``how`` to get it when it cannot be imported.
+    (pytest.importorskip skips in CI too, where a missing test dependency must fail.)"""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        reason = f"the Python module {name} is not installed ({how})"
+        if in_ci():
+            pytest.fail(f"CI needs {reason}", pytrace=False)
+        pytest.skip(reason, allow_module_level=True)
 
 
 def require_built(path: Path, how: str) -> Path:

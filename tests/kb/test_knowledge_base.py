@@ -5,62 +5,8 @@ import pytest
 from advisor.kb import knowledge
 from advisor.system.errors import KnowledgeBaseError
 from advisor.kb.knowledge import knowledge_base, load_knowledge_base
+from helpers.chapter import CHAPTER
 
-# Every concept, mistake, best practice and knowledge-check question of the Pod
-# chapter the product is built on, with the entry that covers it.
-CHAPTER = {
-    "the Pod, smallest unit Kubernetes runs": "pod.definition",
-    "the Pod model: a shared context": "pod.model",
-    "shared network: one IP, localhost": "pod.shared-network",
-    "shared storage: volumes in several containers": "pod.shared-storage",
-    "co-scheduling: same node, start and stop together": "pod.co-scheduling",
-    "each Pod gets its own cluster IP": "pod.ip",
-    "Pod vs container vs node": "pod.vs-container-vs-node",
-    "a minimal Pod manifest": "pod.minimal-manifest",
-    "docker run as the rough single-host analog": "pod.docker-run-analogy",
-    "single-container Pods": "layout.single-container",
-    "multi-container Pods": "layout.multi-container",
-    "the co-location test": "layout.colocation-test",
-    "sidecar pattern": "patterns.sidecar",
-    "adapter pattern": "patterns.adapter",
-    "ambassador pattern": "patterns.ambassador",
-    "init containers": "patterns.init-container",
-    "native sidecars (1.28 alpha, 1.29 default, 1.33 GA)": "patterns.native-sidecar",
-    "phases": "lifecycle.phases",
-    "phase Pending": "lifecycle.pending",
-    "phase Running": "lifecycle.running",
-    "phase Succeeded": "lifecycle.succeeded",
-    "phase Failed": "lifecycle.failed",
-    "phase Unknown (not in the chapter)": "lifecycle.unknown",
-    "container states": "lifecycle.container-states",
-    "Pod conditions": "lifecycle.conditions",
-    "restartPolicy": "restart.policy",
-    "restartPolicy Always": "restart.always",
-    "restartPolicy OnFailure": "restart.on-failure",
-    "restartPolicy Never": "restart.never",
-    "restarts happen in place, never rescheduled": "restart.in-place",
-    "why bare Pods are for debugging only": "controllers.bare-pod",
-    "controllers add the reconcile loop": "controllers.overview",
-    "Deployment": "controllers.deployment",
-    "StatefulSet": "controllers.statefulset",
-    "DaemonSet": "controllers.daemonset",
-    "Job": "controllers.job",
-    "CronJob": "controllers.cronjob",
-    "Service: a stable address in front of Pods": "networking.service",
-    "DNS names instead of Pod IPs": "networking.dns",
-    "mistake: bare Pods in production": "mistakes.bare-pod-in-production",
-    "mistake: unrelated containers in one Pod": "mistakes.unrelated-containers",
-    "mistake: assuming a Pod IP is stable": "mistakes.stable-pod-ip",
-    "mistake: two network services in one Pod": "mistakes.network-services-in-one-pod",
-    "mistake: restartPolicy Always on run-to-completion work": "mistakes.always-on-completion",
-    "practice: run Pods through controllers": "practices.use-controllers",
-    "practice: single-container unless co-located": "practices.single-container-default",
-    "practice: Pods are disposable": "practices.disposable-pods",
-    "practice: requests and limits on every container": "practices.resources",
-    "practice: Service or DNS name, never a Pod IP": "practices.service-names",
-    "containers in different Pods talk over the network": "networking.pod-to-pod",
-    "Pods are replaced with new IPs, not repaired": "pod.disposable",
-}
 CHAPTER_QUIZ = ["quiz.pod-sharing", "quiz.bare-pod", "quiz.colocation"]
 
 

@@ -8,7 +8,7 @@ from advisor.kb import knowledge
 from advisor.system.errors import KnowledgeBaseError
 from advisor.kb.sources import SEED, source_problem
 from advisor.kb.knowledge import knowledge_base, load_knowledge_base
-from test_knowledge_base import CHAPTER
+from helpers.chapter import CHAPTER
 
 PAGE = "https://kubernetes.io/docs/concepts/workloads/pods/"
 
@@ -182,6 +182,8 @@ def test_sarif_help_of_each_review_finding_links_its_pages():
     from advisor.render.review import sarif_rules
 
     kb = knowledge_base()
+    assert sorted(rule["id"] for rule in sarif_rules(kb)) == sorted(
+        finding.id for finding in kb.findings.values() if "review" in finding.sources)
     for rule in sarif_rules(kb):
         pages = kb.findings[rule["id"]].pages
         assert rule["helpUri"] == pages[0]

@@ -78,9 +78,9 @@ def test_allow_root_for_makes_that_container_allowed_to_run_as_root_by_default()
 
 def test_an_image_pinned_by_digest_keeps_its_digest_as_a_value(write):
     path = write("digest.yaml", "name: web\ncontainers:\n  - name: web\n"
-                                "    image: nginx:1.27@sha256:0123456789abcdef0123456789abcdef\n")
+                                "    image: nginx:1.27@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n")
     image = values(path)["workloads"]["web"]["containers"]["web"]["image"]
-    assert image == {"repository": "nginx", "tag": "1.27", "digest": "sha256:0123456789abcdef0123456789abcdef"}
+    assert image == {"repository": "nginx", "tag": "1.27", "digest": "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}
 
 
 @pytest.mark.parametrize("path", ANSWER_FILES, ids=IDS)

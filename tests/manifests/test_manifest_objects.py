@@ -308,22 +308,25 @@ def test_clusterip_service_without_ports_is_left_out_with_a_note():
     assert "TO DO: app gets a ClusterIP Service, but no container port" in build_manifest(recommendation)
 
 
+# Refused before any object is built: by advise (as evaluate and batch --check are), or by the answer loader.
+
 def test_cronjob_name_longer_than_52_characters_is_an_input_error():
     with pytest.raises(InputError) as error:
-        build_objects(recommend(container("report"), name="r" * 53, schedule="@daily"))
+        recommend(container("report"), name="r" * 53, schedule="@daily")
     assert "at most 52 characters" in str(error.value)
     assert error.value.problems[0].path == ("name",)
 
 
 def test_service_name_starting_with_a_digit_is_an_input_error():
     with pytest.raises(InputError) as error:
-        build_objects(recommend(container("web", ports=[80]), name="1shop", addressed_by_others=True))
+        recommend(container("web", ports=[80]), name="1shop", addressed_by_others=True)
     assert "starts with a letter" in str(error.value)
 
 
 def test_container_named_like_the_answer_file_that_gets_its_own_workload_is_an_input_error():
     with pytest.raises(InputError) as error:
-        build_objects(recommend(container("web", ports=[80]), container("app", purpose="separate-service")))
+        answers_from_data({"name": "app", "containers": [container("web", ports=[80]),
+                                                         container("app", purpose="separate-service")]})
     assert error.value.problems[0].path == ("containers", 1, "name")
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from advisor.system.text import visible
 from helpers.installed import TIMEOUT, console_script
+from helpers.tools import require_module
 
 TITLE = "\x1b]0;owned\x07"  # retitles the terminal
 CLEAR = "\x1b[2J"  # clears the screen
@@ -22,7 +23,7 @@ ANSWERS = "name: shop\ncontainers:\n  - name: web\n    image: nginx:1.27\n"
 
 def on_a_terminal(*args: str, cwd: str, color: bool = False) -> str:
     """Everything the installed command shows on a real terminal (stdout and stderr)."""
-    pexpect = pytest.importorskip("pexpect")
+    pexpect = require_module("pexpect", "pip install -e '.[test]'")
     environ = {**os.environ, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
     if color:
         environ.pop("NO_COLOR", None)

@@ -199,3 +199,30 @@ def test_a_headless_service_that_selects_other_pods_is_named_with_its_selector(c
     [finding] = report["findings"]
     assert "headless Service 'etcd'" in finding["message"]
     assert "does not select its Pods: its selector (app: etcd-v2) is not among their labels" in finding["message"]
+
+
+JOB_READ_BACK = """apiVersion: batch/v1
+kind: Job
+metadata: {name: import}
+spec:
+  selector:
+    matchLabels: {batch.kubernetes.io/controller-uid: 6f1c2b9e-0000-4000-8000-000000000001}
+  template:
+    metadata:
+      labels: {batch.kubernetes.io/controller-uid: 6f1c2b9e-0000-4000-8000-000000000001, job-name: import}
+    spec:
+      restartPolicy: Never
+      containers:
+        - {name: importer, image: busybox:1.36, command: [sh, -c, "echo done"]}
+"""
+
+
+def test_a_job_read_back_from_a_cluster_keeps_the_selector_the_server_generated(cli, write):
+    run = cli("review", write("job.yaml", JOB_READ_BACK), "--format", "json", "--fail-on", "never")
+    assert REFUSED not in {f["id"] for f in json.loads(run.stdout)["findings"]}
+
+
+def test_a_job_with_a_selector_of_its_own_and_no_manual_selector_is_refused(cli, write):
+    text = JOB_READ_BACK.replace("batch.kubernetes.io/controller-uid: 6f1c2b9e-0000-4000-8000-000000000001", "app: import")
+    run = cli("review", write("job.yaml", text), "--format", "json", "--fail-on", "never")
+    assert REFUSED in {f["id"] for f in json.loads(run.stdout)["findings"]}

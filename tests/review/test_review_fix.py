@@ -228,8 +228,10 @@ def test_what_to_do_besides_is_said_for_each_object_fixed(tmp_path):
                                   "statefulset-without-headless-service.yaml", "unrelated-containers.yaml"])
 def test_fixing_a_fixed_file_again_changes_nothing(tmp_path, name):
     path = copy(tmp_path, MISTAKES / name)
-    run_cli("review", str(path), "--fix")
+    before = path.read_bytes()
+    assert "pod-advisor: fixed " in run_cli("review", str(path), "--fix").stderr
     once = path.read_bytes()
+    assert once != before
     run = run_cli("review", str(path), "--fix")
     assert "nothing to fix" in run.stderr and path.read_bytes() == once
 

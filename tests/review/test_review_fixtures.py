@@ -32,6 +32,7 @@ def review(cli, path, *extra):
 @pytest.mark.parametrize("path", MISTAKES, ids=lambda p: p.stem)
 def test_each_mistake_fixture_raises_exactly_its_finding_at_its_line(cli, path):
     expected = sorted((fid, int(line)) for fid, line in (e.split() for e in header(path, "expect")))
+    assert expected, f"{path.name} has no '# expect: FINDING-ID LINE' line"
     found = sorted((f["id"], f["line"]) for f in review(cli, path)["findings"])
     assert found == expected
 

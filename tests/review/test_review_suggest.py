@@ -20,6 +20,7 @@ def suggestion(cli, path, *flags):
 def reviewed_again(cli, write, text, *flags):
     report = json.loads(cli("review", write("suggested.yaml", text), "--format", "json", "--fail-on", "never",
                             *flags).stdout)
+    assert report["objects"], "the suggestion was not reviewed"  # a review of nothing finds nothing
     return {f["id"] for f in report["findings"]}
 
 

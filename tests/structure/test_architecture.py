@@ -7,13 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from helpers.tools import require_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess:
-    pytest.importorskip("importlinter", reason="import-linter is not installed (pip install -e '.[test]')")
+    require_module("importlinter", "pip install -e '.[test]'")
     script = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
     return subprocess.run([sys.executable, "-c", script, "--no-cache", "--config", str(root / "pyproject.toml")],
                           cwd=root, capture_output=True, text=True, env={"PYTHONPATH": str(root), "PATH": ""})

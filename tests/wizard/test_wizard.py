@@ -89,6 +89,7 @@ def test_enter_on_every_screen_writes_the_starter_manifest(tmp_path):
 def test_the_result_is_what_evaluate_prints_for_the_saved_file(tmp_path):
     result = wizard(ENTER * DEFAULT_QUESTIONS + ENTER + SAVE)
     evaluated = run_cli("evaluate", str(tmp_path / "my-app.answers.yaml"), environ={"NO_COLOR": "1"})
+    assert evaluated.status == 0 and "Deployment my-app" in evaluated.stdout
     assert evaluated.stdout.strip() in result.stdout
 
 
@@ -343,6 +344,13 @@ def test_the_follow_up_commands_name_the_files_written(tmp_path):
     assert "kubectl apply -f my-app.yaml" in result.stdout
 
 
+def test_a_follow_up_command_takes_an_answers_file_named_like_an_option_as_a_file(tmp_path):
+    result = wizard(ENTER * DEFAULT_QUESTIONS + ENTER + typed("-x.answers.yaml") + ENTER)
+    assert result.status == 0, result.stderr
+    assert "pod-advisor evaluate -- -x.answers.yaml" in result.stdout
+    assert run_cli("evaluate", "--", str(tmp_path / "-x.answers.yaml")).status == 0
+
+
 @pytest.mark.parametrize("keys", [
     CTRL_C,                                                   # the first question
     ENTER * 5 + "80" + CTRL_C,                                # halfway through typing a port
@@ -350,8 +358,10 @@ def test_the_follow_up_commands_name_the_files_written(tmp_path):
     ENTER * DEFAULT_QUESTIONS + CTRL_C,                       # the review
     ENTER * DEFAULT_QUESTIONS + ENTER + CTRL_C,               # where to save the answers
     ENTER * DEFAULT_QUESTIONS + ENTER + ENTER + CTRL_C,       # where to save the manifest
-    CTRL_D,                                                   # Ctrl-D, like Ctrl-C
-    ENTER + "1.3" + CTRL_D,                                   # Ctrl-D with text in the field
+    # Ctrl-D, then the keys that finish the session had it been ignored (the end of the keys alone ends
+    # the wizard with 130, as Ctrl-D does, so the keys go on past it)
+    CTRL_D + ENTER * DEFAULT_QUESTIONS + ENTER + SAVE,
+    ENTER + "1.3" + CTRL_D + CLEAR + "1.33" + ENTER + ENTER * (DEFAULT_QUESTIONS - 2) + ENTER + SAVE,  # text typed
 ], ids=["first", "typing", "purpose", "review", "save-answers", "save-manifest", "ctrl-d", "ctrl-d-typing"])
 def test_ctrl_c_or_ctrl_d_leaves_with_130_and_writes_nothing(tmp_path, keys):
     result = wizard(keys)
@@ -377,6 +387,7 @@ def test_without_a_terminal_the_wizard_points_to_evaluate():
 
 def test_no_color_keeps_escape_codes_out_of_the_advice():
     result = wizard(ENTER * DEFAULT_QUESTIONS + ENTER + SAVE, environ={"NO_COLOR": "1"})
+    assert result.status == 0 and "Deployment my-app" in result.stdout
     assert "\x1b[" not in result.stdout
 
 

@@ -69,9 +69,14 @@ def test_text_f1_shows_help_without_answering():
         assert ask_text(terminal, "Name?", help="A name.", question_mark_help=False) == "a"
 
 
+# The keys after Ctrl-C or Ctrl-D would answer the prompt if the key were ignored: past the last key the
+# prompt raises EOFError anyway, so a Ctrl-D at the very end could not tell its handling from the end of input.
+AFTER = "x" + ENTER
+
+
 @pytest.mark.parametrize("key, raised", [(CTRL_C, KeyboardInterrupt), (CTRL_D, EOFError)])
 def test_text_ctrl_c_and_ctrl_d_raise_even_with_text_typed(key, raised):
-    with keys("half" + key) as terminal:
+    with keys("half" + key + AFTER) as terminal:
         with pytest.raises(raised):
             ask_text(terminal, "Name?", default="web")
 
@@ -99,7 +104,7 @@ def test_yes_no_esc_goes_back_with_the_highlighted_answer():
 
 
 def test_yes_no_ctrl_c_raises_keyboard_interrupt():
-    with keys(CTRL_C) as terminal:
+    with keys(CTRL_C + AFTER) as terminal:
         with pytest.raises(KeyboardInterrupt):
             ask_yes_no(terminal, "Sure?")
 
@@ -134,11 +139,11 @@ def test_choice_esc_goes_back_with_the_highlighted_option():
 
 
 def test_choice_ctrl_d_raises_eof():
-    with keys(CTRL_D) as terminal:
+    with keys(CTRL_D + ENTER) as terminal:
         with pytest.raises(EOFError):
             ask_choice(terminal, "Fruit?", OPTIONS)
 
 
 def test_choice_needs_an_option():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one option"):
         ask_choice(Terminal(), "Fruit?", [])

@@ -7,16 +7,17 @@ import os
 import pytest
 
 from advisor.answers.load import load_answers
-from helpers.installed import TIMEOUT, console_script
+from helpers.installed import TIMEOUT, console_script, spawn
+from helpers.tools import require_module
 
-pexpect = pytest.importorskip("pexpect")
+pexpect = require_module("pexpect", "pip install -e '.[test]'")
 
 
 @pytest.fixture
 def wizard(tmp_path):
     environ = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
-    child = pexpect.spawn(console_script(), ["wizard"], cwd=str(tmp_path), env=environ, dimensions=(24, 80),
-                          encoding="utf-8", timeout=TIMEOUT)
+    child = spawn(console_script(), ["wizard"], cwd=str(tmp_path), env=environ, dimensions=(24, 80),
+                  encoding="utf-8", timeout=TIMEOUT)
     yield child
     child.close(force=True)
 

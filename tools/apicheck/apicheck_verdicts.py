@@ -45,11 +45,9 @@ class Verdict:
 
 
 def label(obj: dict) -> str:
-    """How apicheck names an object: Kind/name, or Kind/generateName* for one the server names."""
+    """How apicheck names an object: Kind/name, or Kind/prefix-* for one named by generateName."""
     meta = obj.get("metadata") or {}
-    name = meta.get("name") or ""
-    if not name and meta.get("generateName"):
-        name = f"{meta['generateName']}*"
+    name = meta.get("name") or (f"{meta['generateName']}*" if meta.get("generateName") else "")
     return f"{obj.get('kind')}/{name}"
 
 

@@ -143,14 +143,22 @@ def _target(name: str, roots: list[str]) -> str | Problem:
 
 
 def _write(target: str, name: str, old: str, new: str) -> Problem | None:
-    """Replace ``target`` by ``new`` if it still holds ``old``; the Problem when it cannot."""
+    """Replace ``target`` by ``new`` if it still holds ``old``, in the encoding it was read in (UTF-8 or
+    UTF-16, with its byte order mark if it had one), so that what was not fixed stays byte for byte;
+    the Problem when it cannot. A FIFO or a device is never opened again: it has no file to replace,
+    and opening a FIFO to look at it would wait for a writer for ever."""
+    import stat
+
     from advisor.system.fileio import write_atomic
-    from advisor.system.yamlsource import read_text
+    from advisor.system.yamlsource import file_type, read_text
 
     try:
         before = os.stat(target)
-        with open(target, "rb") as handle:
-            bom = handle.read(3) == b"\xef\xbb\xbf"
+        if not stat.S_ISREG(before.st_mode):
+            return Problem(f"is {file_type(before.st_mode)}, not a file; not fixed", file=name,
+                           hint="save what it gives to a file, and fix that file")
+        with open(os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            encoding, bom = _encoding(handle.read(4))
     except OSError as exc:
         return Problem(f"cannot read it again: {exc.strerror}; not fixed", file=name)
     if not before.st_mode & 0o222 or not os.access(target, os.W_OK):
@@ -159,14 +167,32 @@ def _write(target: str, name: str, old: str, new: str) -> Problem | None:
         return Problem("is in a folder that cannot be written (the new file replaces it there); not fixed",
                        file=name)
     try:
-        if read_text(target, max_bytes=max(len(old.encode("utf-8")) * 2, 1 << 20)) != old:
+        if read_text(target, max_bytes=_bound(old), regular_only=True) != old:
             return Problem("changed while it was reviewed; not fixed", file=name, hint="review it again")
-        write_atomic(target, ("\ufeff" if bom else "") + new, force=True)
+        write_atomic(target, bom + new, force=True, encoding=encoding)
     except InputError as exc:
         return Problem(f"{exc.problems[0].message}; not fixed", file=name)
     try:
-        if read_text(target, max_bytes=max(len(new.encode("utf-8")) * 2, 1 << 20)) != new:
+        if read_text(target, max_bytes=_bound(new), regular_only=True) != new:
             return Problem("reads back differently after writing (was it changed meanwhile?)", file=name)
     except InputError as exc:
         return Problem(f"cannot be read back after writing: {exc.problems[0].message}", file=name)
     return None
+
+
+def _encoding(head: bytes) -> tuple[str, str]:
+    """(codec, byte order mark to write first) of a file that begins with ``head``: the encodings
+    yamlsource.decode reads (UTF-32 never gets this far)."""
+    import codecs
+
+    for mark, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                        (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if head.startswith(mark):
+            return codec, "\ufeff"
+    return "utf-8", ""
+
+
+def _bound(text: str) -> int:
+    """A read limit that holds ``text`` in any encoding it may be in (UTF-16 takes up to four bytes
+    a character)."""
+    return max(len(text) * 4 + 4, 1 << 20)

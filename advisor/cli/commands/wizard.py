@@ -31,6 +31,8 @@ def run(args, env) -> int:
     from dialogs.prompts import Terminal
     from dialogs.wizard import Wizard, starting_data
 
+    from advisor.system.text import OutputError
+
     start = None
     if args.answers:
         from advisor.answers.load import load_answers
@@ -40,6 +42,12 @@ def run(args, env) -> int:
                     save_answers=args.save_answers, manifest=args.manifest)
     try:
         return wizard.run()
+    except OutputError as exc:
+        if getattr(exc.error, "errno", None) == 5:  # EIO: the terminal was closed (dialogs.prompts._hung_up)
+            from dialogs.prompts import _hung_up
+
+            raise _hung_up() from None
+        raise
     except (KeyboardInterrupt, EOFError):
         written = f"; already written: {', '.join(wizard.written)}" if wizard.written else "; nothing was written"
         env.err(f"pod-advisor: wizard cancelled{written}")
