@@ -7,12 +7,19 @@ primitive is one small prompt_toolkit Application that
   ``create_pipe_input()`` and ``DummyOutput()``; a real run passes neither and gets
   the current prompt_toolkit app session (the process's terminal);
 - shows ``help`` under the question on F1 or ``?`` and hides it on a second press
-  (a text field can keep ``?`` as a character with ``question_mark_help=False``);
+  (a text field can keep ``?`` as a character with ``question_mark_help=False``),
+  wrapped on words and never inside a quoted example ("0 3 * * *");
+- says under the question how to answer it (its keys, and the progress ``context``);
 - returns a ``Back`` when the user presses Esc (if ``can_go_back``), so a flow can go
-  to the previous question; its ``draft`` holds what was typed or highlighted;
+  to the previous question; its ``draft`` holds what was typed or highlighted. The
+  prompt then leaves nothing on screen: the flow redraws it as it now is;
 - raises ``KeyboardInterrupt`` on Ctrl-C and ``EOFError`` on Ctrl-D, whatever was
-  typed, leaving the terminal as it was;
-- once answered, leaves one line on screen: the question and the answer.
+  typed, leaving the terminal as it was; Ctrl-Z suspends it as a shell job;
+- once answered, leaves the question and the answer on screen (``answered_lines``,
+  which a flow that redraws the screen uses too).
+
+In a choice list a digit picks its option at once, as y and n answer a yes/no
+(in a list of ten or more, when no further digit could make another number).
 
 Nothing here knows about Kubernetes: a text field takes a ``parse`` function that
 returns the value or raises ``ValueError`` (an ``advisor.kb.questions.Invalid`` is one)
@@ -21,6 +28,8 @@ whose message is shown under the field, with its ``hint`` if it has one.
 
 from __future__ import annotations
 
+import os
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -40,6 +49,8 @@ def _hung_up() -> BaseException:
 
 # The key legend, shared by every prompt so the screens say the same thing.
 ACCEPT, BACK_KEY, HELP_KEY, HELP_F1, QUIT_KEY = "Enter accept", "Esc back", "? help", "F1 help", "Ctrl-C quit"
+CLEAR_KEY, YES_NO_KEYS = "Ctrl-U clear", "y/n answer"
+MARK = "? "  # before a question, open or answered
 
 STYLE = {
     "question": "bold",
@@ -51,6 +62,7 @@ STYLE = {
     "error": "ansired bold",
     "option": "",
     "option.selected": "reverse",
+    "heading": "bold",
     "input": "",
 }
 
@@ -79,6 +91,38 @@ class Terminal:
     color: bool = True
     unicode: bool = True
 
+    def _output(self):
+        from prompt_toolkit.application.current import get_app_session
+
+        return self.output if self.output is not None else get_app_session().output
+
+    def _input(self):
+        from prompt_toolkit.application.current import get_app_session
+
+        return self.input if self.input is not None else get_app_session().input
+
+    def columns(self) -> int:
+        return self._output().get_size().columns
+
+    def clear(self) -> None:
+        """Empty the screen and put the cursor at its top (nothing on an output that is no terminal)."""
+        output = self._output()
+        output.erase_screen()
+        output.cursor_goto(0, 0)
+        output.flush()
+
+    def discard_typeahead(self) -> None:
+        """Forget keys typed before the first question showed (while the program started):
+        they were meant for the shell or for nothing, not for the answer's default text."""
+        try:
+            import termios
+
+            fd = self._input().fileno()
+            if os.isatty(fd):
+                termios.tcflush(fd, termios.TCIFLUSH)
+        except (ImportError, OSError, ValueError, NotImplementedError, AttributeError):
+            pass  # no terminal (a pipe), or not POSIX: nothing was typed ahead there
+
     @classmethod
     def for_environment(cls, env, input=None, output=None) -> "Terminal":
         """Colour unless NO_COLOR is set or TERM is dumb; Unicode when stdout takes it."""
@@ -102,7 +146,7 @@ def ask_text(terminal: Terminal, message: str, *, default: str = "", parse: Call
     from prompt_toolkit.layout import BufferControl, Window
     from prompt_toolkit.layout.processors import BeforeInput
 
-    screen = _Screen(terminal, message, help, context, can_go_back, question_mark_help)
+    screen = _Screen(terminal, message, help, context, can_go_back, question_mark_help, how=[ACCEPT, CLEAR_KEY])
     buffer = Buffer(multiline=False, document=Document(default, len(default)))
     buffer.on_text_changed += lambda _: screen.clear_error()
     pointer = terminal.glyph("› ", "> ")
@@ -129,7 +173,8 @@ def ask_yes_no(terminal: Terminal, message: str, *, default: bool = False, help:
     """
     from prompt_toolkit.layout import FormattedTextControl, Window
 
-    screen = _Screen(terminal, message, help, context, can_go_back, True, hint="(Y/n)" if default else "(y/N)")
+    screen = _Screen(terminal, message, help, context, can_go_back, True, hint="(Y/n)" if default else "(y/N)",
+                     how=[YES_NO_KEYS, ACCEPT])
     state = {"value": bool(default)}
     pointer = terminal.glyph("› ", "> ")
 
@@ -156,73 +201,137 @@ def ask_yes_no(terminal: Terminal, message: str, *, default: bool = False, help:
     return screen.run(body, accept, extra_keys=keys, draft=lambda: state["value"])
 
 
-def ask_choice(terminal: Terminal, message: str, options: Sequence[tuple[Any, str]], *, default: Any = None,
-               help: str | None = None, context: str = "", can_go_back: bool = True,
-               numbers: bool | None = None, answer_label: Callable[[Any, str], str] | None = None) -> Any:
-    """Ask to pick one of ``options`` (value, label): Up/Down move, Enter picks.
+@dataclass(frozen=True)
+class Heading:
+    """A line of a choice list that names the options under it; not an option itself."""
 
-    The list starts on ``default`` (else the first option) and scrolls when it is
-    taller than the terminal. With ``numbers`` (default: up to 9 options) each option
-    is numbered and its digit moves to it. Returns the value, or a Back.
+    text: str
+
+
+def ask_choice(terminal: Terminal, message: str, options: Sequence[tuple[Any, str] | Heading], *,
+               default: Any = None, help: str | None = None, context: str = "", can_go_back: bool = True,
+               answer_label: Callable[[Any, str], str] | None = None) -> Any:
+    """Ask to pick one of ``options``: (value, label) pairs, with ``Heading`` lines between them.
+
+    Every option is numbered, and typing its number picks it at once; in a list of ten
+    or more, a digit that could start another number waits for the next one (or for
+    Enter, which picks the option the digits reached). Up/Down move, Enter picks. The
+    list starts on ``default`` (else the first option), wraps a long option on words
+    under its first line, and scrolls when it is taller than the terminal. Returns the
+    value, or a Back.
     """
     from prompt_toolkit.application.current import get_app
     from prompt_toolkit.layout import Dimension, FormattedTextControl, Window
 
-    if not options:
+    items = list(options)
+    choices = [item for item in items if not isinstance(item, Heading)]
+    if not choices:
         raise ValueError("ask_choice needs at least one option")
-    values = [value for value, _ in options]
-    state = {"index": values.index(default) if default in values else 0}
-    numbers = len(options) <= 9 if numbers is None else numbers
-    screen = _Screen(terminal, message, help, context, can_go_back, True)
-    pointer = terminal.glyph("› ", "> ")
+    values = [value for value, _ in choices]
+    count = len(choices)
+    state = {"index": values.index(default) if default in values else 0, "digits": ""}
+    picks = f"1-{count} pick" if count > 1 else "1 picks"
+    screen = _Screen(terminal, message, help, context, can_go_back, True,
+                     how=[picks, terminal.glyph("\u2191\u2193 then Enter", "Up/Down then Enter")])
+    pointer = terminal.glyph("\u203a ", "> ")
+    digits = len(str(count))
+
+    hang = 2 + digits + 2  # the pointer, the number and ". "
+
+    def lines(label: str) -> list[str]:
+        return _wrap(label, screen.width() - hang)
 
     def fragments():
         out = []
-        for i, (_, label) in enumerate(options):
-            selected = i == state["index"]
+        number = 0
+        for item in items:
+            if isinstance(item, Heading):
+                out += [("class:heading", f"  {item.text}"), ("", "\n")]
+                continue
+            selected = number == state["index"]
             if selected:
                 out.append(("[SetCursorPosition]", ""))
-            number = f"{i + 1}. " if numbers else ""
             out.append(("class:mark", pointer if selected else "  "))
-            out.append(("class:option.selected" if selected else "class:option", f"{number}{label}"))
+            look = "class:option.selected" if selected else "class:option"
+            first, *rest = lines(item[1])
+            out.append((look, f"{number + 1:>{digits}}. {first}"))
+            for line in rest:
+                out += [("", "\n" + " " * hang), (look, line)]
             out.append(("", "\n"))
+            number += 1
         return out[:-1]
 
     def height() -> Dimension:
         rows = get_app().output.get_size().rows
         room = rows - screen.other_lines() - 1
-        return Dimension(min=1, max=max(3, room), preferred=len(options))
+        tall = sum(1 if isinstance(item, Heading) else len(lines(item[1])) for item in items)
+        return Dimension(min=1, max=max(3, room), preferred=tall)
 
     body = Window(FormattedTextControl(fragments, focusable=True, show_cursor=False), height=height,
                   dont_extend_height=True)
 
     def move(delta: int) -> Callable:
         def handler(event) -> None:
-            state["index"] = max(0, min(len(options) - 1, state["index"] + delta))
+            state["digits"] = ""
+            state["index"] = max(0, min(count - 1, state["index"] + delta))
         return handler
 
     def go(index: int) -> Callable:
         def handler(event) -> None:
-            state["index"] = index if index >= 0 else len(options) - 1
+            state["digits"] = ""
+            state["index"] = index if index >= 0 else count - 1
         return handler
 
     def accept(event) -> None:
-        value, label = options[state["index"]]
+        value, label = choices[state["index"]]
         screen.finish(event, value, answer_label(value, label) if answer_label else label)
+
+    def digit(typed: str) -> Callable:
+        def handler(event) -> None:
+            number = int(state["digits"] + typed)
+            if not 1 <= number <= count:
+                return  # no such option: the digits typed so far stand
+            state["digits"] = str(number)
+            state["index"] = number - 1
+            if number * 10 > count:  # no further digit makes another option's number
+                state["digits"] = ""
+                accept(event)
+        return handler
 
     keys = {"up": move(-1), "down": move(1), "k": move(-1), "j": move(1), "pageup": move(-10),
             "pagedown": move(10), "home": go(0), "end": go(-1)}
-    if numbers:
-        keys.update({str(i + 1): go(i) for i in range(len(options))})
-    return screen.run(body, accept, extra_keys=keys, draft=lambda: options[state["index"]][0])
+    keys.update({str(d): digit(str(d)) for d in range(10)})
+    return screen.run(body, accept, extra_keys=keys, draft=lambda: choices[state["index"]][0])
+
+
+def answered_lines(message: str, answer: str, width: int) -> list[str]:
+    """How an answered question shows: "? the question the answer", wrapped on words to
+    ``width`` columns, the lines after the first indented under the question."""
+    lines = _wrap(f"{message} {answer}", max(20, width) - len(MARK))
+    return [MARK + lines[0]] + ["  " + line for line in lines[1:]]
+
+
+# Quoted examples ("0 3 * * *", `kubectl apply`) are never split between lines.
+_KEEP_WHOLE = re.compile(r'"[^"\n]{1,40}"|`[^`\n]{1,40}`')
+_NBSP = "\u00a0"  # textwrap breaks only at ASCII white space
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines = []
+    for paragraph in text.split("\n"):
+        kept = _KEEP_WHOLE.sub(lambda m: m.group(0).replace(" ", _NBSP), paragraph.replace(_NBSP, " "))
+        wrapped = textwrap.wrap(kept, width=width, break_on_hyphens=False) or [""]
+        lines += [line.replace(_NBSP, " ") for line in wrapped]
+    return lines
 
 
 class _Screen:
     """What every prompt shares: the question, the body, an error, the help, the key legend."""
 
     def __init__(self, terminal: Terminal, message: str, help: str | None, context: str, can_go_back: bool,
-                 question_mark_help: bool, hint: str = ""):
+                 question_mark_help: bool, hint: str = "", how: Sequence[str] = (ACCEPT,)):
         self.terminal = terminal
+        self.how = list(how)  # the legend's first words: how to answer this kind of prompt
         self.message = message
         self.hint = hint  # after the message while the question is open, such as (y/N)
         self.help = help
@@ -249,12 +358,12 @@ class _Screen:
     def other_lines(self) -> int:
         """Lines on screen besides the body (for a body that must fit the terminal)."""
         width = self._width()
-        lines = len(self._wrap(self._open_message(), width - 2)) + 1
+        lines = len(_wrap(self._open_message(), width - 2)) + 1
         if self.error:
-            lines += len(self._wrap(self.error, width))
+            lines += len(_wrap(self.error, width))
         if self.show_help and self.help:
-            lines += len(self._wrap(self.help, width - 2))
-        return lines
+            lines += len(_wrap(self.help, width - 2))
+        return lines + len(self._legend_lines()) - 1
 
     # -- the application ----------------------------------------------------
 
@@ -290,6 +399,7 @@ class _Screen:
         def _back(event) -> None:
             if self.can_go_back:
                 self.outcome = ("class:back", self.terminal.glyph("← back", "<- back"))
+                event.app.erase_when_done = True  # the flow shows the screen as it is after going back
                 event.app.exit(result=Back(draft()))
 
         def toggle_help(event) -> None:
@@ -308,7 +418,8 @@ class _Screen:
                                  filter=failing & ~is_done),
             ConditionalContainer(Window(FormattedTextControl(self._help), dont_extend_height=True),
                                  filter=showing & ~is_done),
-            ConditionalContainer(Window(FormattedTextControl(self._legend), height=1), filter=~is_done),
+            ConditionalContainer(Window(FormattedTextControl(self._legend), dont_extend_height=True),
+                                 filter=~is_done),
         ])
         app = Application(layout=Layout(layout, focused_element=body), key_bindings=keys,
                           style=Style.from_dict(STYLE), input=self.terminal.input, output=self.terminal.output,
@@ -328,34 +439,27 @@ class _Screen:
 
     # -- what it shows ------------------------------------------------------
 
+    def width(self) -> int:
+        return self._width()
+
     @staticmethod
     def _width() -> int:
         from prompt_toolkit.application.current import get_app
 
         return max(20, get_app().output.get_size().columns - 1)
 
-    @staticmethod
-    def _wrap(text: str, width: int) -> list[str]:
-        lines = []
-        for paragraph in text.split("\n"):
-            lines += textwrap.wrap(paragraph, width=width, break_on_hyphens=False) or [""]
-        return lines
-
     def _head(self):
         from prompt_toolkit.application.current import get_app
 
-        mark = "? "
-        text = self.message
         if get_app().is_done and self.outcome:
             style, answer = self.outcome
-            lines = self._wrap(f"{text} {answer}", self._width() - len(mark))
+            lines = answered_lines(self.message, answer, self._width())
             # The answer is the end of the last line; style it apart from the question.
-            last = lines[-1]
-            cut = max(0, len(last) - len(answer))
-            head = [("class:mark", mark)] + [("class:question", line + "\n" + "  ") for line in lines[:-1]]
-            return head + [("class:question", last[:cut]), (style, last[cut:])]
-        lines = self._wrap(self._open_message(), self._width() - len(mark))
-        return [("class:mark", mark), ("class:question", "\n  ".join(lines))]
+            body = "\n".join(lines)[len(MARK):]
+            tail = min(len(answer), len(lines[-1]) - 2)
+            return [("class:mark", MARK), ("class:question", body[:len(body) - tail]), (style, body[len(body) - tail:])]
+        lines = _wrap(self._open_message(), self._width() - len(MARK))
+        return [("class:mark", MARK), ("class:question", "\n  ".join(lines))]
 
     def _open_message(self) -> str:
         return f"{self.message} {self.hint}" if self.hint else self.message
@@ -367,15 +471,24 @@ class _Screen:
         return self._indented(self.help or "", "class:help")
 
     def _indented(self, text: str, style: str):
-        return [(style, "\n".join("  " + line for line in self._wrap(text, self._width() - 2)))]
+        return [(style, "\n".join("  " + line for line in _wrap(text, self._width() - 2)))]
 
     def _legend(self):
-        parts = [ACCEPT] + ([BACK_KEY] if self.can_go_back else [])
+        return [("class:hint", "\n".join(self._legend_lines()))]
+
+    def _legend_lines(self) -> list[str]:
+        """The keys, on as many lines as the terminal's width needs, never one key cut in two."""
+        parts = self.how + ([BACK_KEY] if self.can_go_back else [])
         if self.help:
             parts.append(HELP_KEY if self.question_mark_help else HELP_F1)
         parts.append(QUIT_KEY)
-        dot = self.terminal.glyph(" · ", " | ")
-        text = dot.join(parts)
         if self.context:
-            text = f"[{self.context}]  " + text
-        return [("class:hint", "  " + text)]
+            parts[0] = f"[{self.context}]  {parts[0]}"
+        dot = self.terminal.glyph(" · ", " | ")
+        lines = ["  " + parts[0]]
+        for part in parts[1:]:
+            if len(lines[-1]) + len(dot) + len(part) <= self._width():
+                lines[-1] += dot + part
+            else:
+                lines.append("  " + part)
+        return lines

@@ -1,17 +1,25 @@
 """The wizard: ask the questions of ``knowledge/questions.yaml``, show the advice, save the files.
 
-The flow asks from the question definitions (prompt, help, default, choices,
-``when`` and ``suggest``), so nothing here restates a question. It builds plain
+The flow asks from the question definitions (prompt and its variants, help, default,
+choices, ``when`` and ``suggest``), so nothing here restates a question. It builds plain
 answer data shaped like an answer file, validates it with ``answers_from_data``
 (the checks a file gets), evaluates it with ``advise`` and renders it with the
 same text renderer as ``pod-advisor evaluate``.
 
 Order: the name, the Kubernetes version and the environment; each container
-(the main one first; for every other one its purpose and the co-location
-questions), each followed by "another container?"; then the remaining workload
-questions in the order of questions.yaml. Questions whose ``when`` does not hold
-are not asked, and their answers are left out of the file. Then a review of every
-answer (pick one to change it), the advice, and the offer to save.
+(the main one first), each followed by "another container?"; then the remaining
+workload questions in the order of questions.yaml. A container's image comes first:
+the image catalogue then offers its name, ports and job (``dialogs.defaults``), and an
+image that needs root is met with the unprivileged image that does its job. Then its
+name and, for every container but the main one, its job, since they decide which of
+the other questions apply; the rest in the order of questions.yaml. Questions whose
+``when`` does not hold are not asked, and their answers are left out of the file.
+The progress shown under a question counts the questions of its part (the
+application, one container, how it runs), so adding a container never changes it.
+
+Then a review of every answer in plain words (pick one to change it), the advice, and
+the offer to save. Started from an answer file, the wizard opens on that review.
+Going back (Esc), or to an answer from the review, redraws the screen as it now is.
 
 Prompts read and write through a ``dialogs.prompts.Terminal``; everything else
 (headings, the advice, what was written) goes to ``env.stdout``. Ctrl-C and Ctrl-D
@@ -30,17 +38,27 @@ from advisor.kb.questions import Invalid, Question
 from advisor.system.errors import InputError
 from advisor.system.failure import INTERNAL
 from advisor.system.fileio import write_files
-from dialogs.prompts import Back, Terminal, ask_choice, ask_text, ask_yes_no
+from advisor.system.text import Style
+from dialogs import defaults
+from dialogs.prompts import Back, Heading, Terminal, answered_lines, ask_choice, ask_text, ask_yes_no
 
 EARLY = ("environment",)  # workload questions asked before the containers: they frame the rest
+FIRST = ("image", "name", "purpose")  # a container's first questions: they decide the others' defaults
+FROM_IMAGE = ("name", "ports", "purpose")  # a container's answers its image offers (dialogs.defaults)
 ADVICE = "show-the-advice"
+INTRO = ("pod-advisor wizard: describe your application, get a Pod design and why.",
+         "Each answer comes filled in: press Enter to keep it, or change it.")
 MORE_PROMPT = "Another container to add (a log shipper, a proxy, a setup step, a database it uses)?"
 MORE_HELP = ("Describe every container that works with the main one. The advisor decides which of them share "
              "its Pod (as a sidecar, adapter, ambassador or init container) and which need a workload of their own.")
+REVIEW = "Review your answers: Enter shows the advice; pick an answer (its number) to change it."
 SAVE_ANSWERS_HELP = ("The answers file records what you told the wizard. `pod-advisor evaluate FILE` gives this "
                      "advice again, and `pod-advisor wizard --answers FILE` starts from it.")
 SAVE_MANIFEST_HELP = ("A starter Kubernetes manifest for this design: the controller, its Pod template with every "
                       "container in its place, and the Service. Review it, then `kubectl apply -f FILE`.")
+ROOT_HELP = ("The starter manifest sets runAsNonRoot: true, as the restricted Pod Security profile asks, and the "
+             "kubelet refuses to start a container whose image runs as root under it. The image catalogue names an "
+             "image that does the same job as a user other than root.")
 WIDTH = 78
 _MISSING = object()
 
@@ -59,12 +77,25 @@ class Step:
             return f"containers[{self.index}]+"
         return self.question.key.replace("[]", f"[{self.index}]")
 
+    @property
+    def name(self) -> str | None:
+        return self.question.name if self.question is not None else None
+
 
 def starting_data(answers) -> dict:
     """Answer data (file-shaped) from a loaded answer file, the main container first."""
 
     data = answers_to_data(answers)
     containers = data["containers"]
+    questions = knowledge_base().questions
+    for container, item in zip(answers.containers, containers):
+        for question in questions.in_scope("container", *(() if container.main else ("helper",))):
+            node = item
+            for part in question.parts[:-1]:
+                node = node.setdefault(part, {})
+            if question.name != "main":  # a file leaves out what it need not say (no CPU: decide later)
+                value = getattr(container, question.name)
+                node.setdefault(question.parts[-1], list(value) if isinstance(value, tuple) else value)
     main = next(i for i, c in enumerate(answers.containers) if c.main)
     containers.insert(0, containers.pop(main))
     containers[0].pop("main", None)
@@ -77,7 +108,8 @@ class Wizard:
     def __init__(self, env, terminal: Terminal, *, start: dict | None = None, origin: str | None = None,
                  save_answers: str | None = None, manifest: str | None = None, questions=None):
         """``start``: answer data to offer as the defaults (see ``starting_data``), read from ``origin``;
-        ``save_answers``/``manifest``: paths to write to without asking where."""
+        the wizard then opens on the review. ``save_answers``/``manifest``: paths to write to
+        without asking where."""
         if questions is None:
             questions = knowledge_base().questions
         self.env = env
@@ -91,9 +123,11 @@ class Wizard:
         self.more: dict[int, bool] = {i: i < count - 1 for i in range(count)} if start else {}
         self.drafts: dict[str, object] = {}
         self.origin = origin
+        self.review_first = start is not None
         self.save_answers = save_answers
         self.save_manifest = manifest
         self.section = ""
+        self.style = Style(bool(getattr(env, "color", False)) and terminal.color, terminal.unicode)
         self.recommendation = None  # what the advice screen showed, once shown
         self.answers = None
         self.manifest_text: str | None = None  # the starter manifest for the advice shown
@@ -102,11 +136,10 @@ class Wizard:
     # -- the flow -----------------------------------------------------------
 
     def run(self) -> int:
-        self.say("pod-advisor wizard: describe your application, get a Pod design and why.")
-        if self.origin:
-            self.say(f"Starting from the answers in {self.origin}.")
-        self.say("Each answer comes filled in: press Enter to keep it, or change it.")
-        self.interview(self.steps()[0])
+        self.terminal.discard_typeahead()
+        if not self.review_first:
+            self.intro()
+            self.interview(self.steps()[0])
         problems: list[str] = []
         while True:
             chosen = self.review(problems)
@@ -127,18 +160,29 @@ class Wizard:
             if not isinstance(status, Back):
                 return status
 
+    def intro(self) -> None:
+        self.say(INTRO[0])
+        if self.origin:
+            self.say(f"Starting from the answers in {self.origin}.")
+        self.say(INTRO[1])
+
     def interview(self, first: Step, target: Step | None = None) -> None:
         """Ask from ``first`` on. With a ``target`` (a jump from the review), go on past the
         target only through questions not answered yet; then return to the review."""
         step: Step | None = first
+        redraw = target is not None  # from the review: show the answers before this one
         while step is not None:
             steps = self.steps()
             position = self._position(steps, step)
+            if redraw:
+                self.redraw(steps[:position])
+                redraw = False
             self.heading(step)
             result = self.ask(step, steps, position)
             if isinstance(result, Back):
                 self.drafts[step.id] = result.draft
                 step = steps[position - 1] if position > 0 else step
+                redraw = True
                 continue
             self.drafts.pop(step.id, None)
             self.store(step, result)
@@ -164,17 +208,31 @@ class Wizard:
         steps = [Step(q) for q in qs.in_scope("file") if q.ask]
         steps += [Step(q) for q in workload if q.name in EARLY and q.applies(self.data)]
         for index, container in enumerate(self.data["containers"]):
-            asked = qs.in_scope("container") + (qs.in_scope("helper") if index else [])
-            steps += [Step(q, index) for q in asked if q.ask and q.applies(self.data, container)]
+            asked = [q for q in qs.in_scope("container") + (qs.in_scope("helper") if index else []) if q.ask]
+            first = [q for name in FIRST for q in asked if q.name == name]
+            asked = first + [q for q in asked if q not in first]
+            steps += [Step(q, index) for q in asked if q.applies(self.data, container)]
             steps.append(Step(None, index))
         steps += [Step(q) for q in workload if q.name not in EARLY and q.applies(self.data)]
         return steps
 
+    def section_of(self, step: Step) -> str:
+        if step.index is None:
+            late = step.question.scope == "workload" and step.question.name not in EARLY
+            return "How it runs" if late else "The application"
+        if step.index == 0:
+            return "Container 1: the main container"
+        return f"Container {step.index + 1}: described relative to the main container"
+
+    def progress(self, steps: list[Step], step: Step) -> str:
+        """Where ``step`` stands in its part: "3/8" (adding a container changes no count)."""
+        part = [s.id for s in steps if self.section_of(s) == self.section_of(step)]
+        return f"{part.index(step.id) + 1}/{len(part)}"
+
     # -- one question -------------------------------------------------------
 
     def ask(self, step: Step, steps: list[Step], position: int):
-        context = f"{position + 1}/{len(steps)}"
-        common = dict(context=context, can_go_back=position > 0)
+        common = dict(context=self.progress(steps, step), can_go_back=position > 0)
         question = step.question
         if question is None:
             default = self.drafts.get(step.id, self.more.get(step.index, False))
@@ -182,14 +240,43 @@ class Wizard:
         value = self.current(step)
         if step.id in self.drafts:
             value = self.drafts[step.id]
+        prompt = self.prompt_of(step)
         if question.type == "bool":
-            return ask_yes_no(self.terminal, question.prompt, default=bool(value), help=question.help, **common)
+            return ask_yes_no(self.terminal, prompt, default=bool(value), help=question.help, **common)
         if question.type == "choice":
-            return ask_choice(self.terminal, question.prompt, [(c.value, c.label) for c in question.choices],
+            return ask_choice(self.terminal, prompt, [(c.value, c.label) for c in question.choices],
                               default=value, help=question.help, **common)
         text = value if step.id in self.drafts else _as_text(value)
-        return ask_text(self.terminal, question.prompt, default=text, parse=self._parser(step),
+        if question.type == "image" and step.index is not None:
+            return self.ask_image(step, prompt, text, common, steps[:position])
+        return ask_text(self.terminal, prompt, default=text, parse=self._parser(step),
                         help=question.help, question_mark_help=question.type != "cron", **common)
+
+    def ask_image(self, step: Step, prompt: str, text: str, common: dict, before: list[Step]):
+        """A container's image; one the catalogue says needs root is met with the image that does
+        its job unprivileged (with the tag typed, where it had none of its own). The screen is
+        then redrawn: one image on it, the one kept."""
+        while True:
+            image = ask_text(self.terminal, prompt, default=text, parse=self._parser(step),
+                             help=step.question.help, **common)
+            proposal = None if isinstance(image, Back) else defaults.unprivileged_alternative(image)
+            if proposal is None:
+                return image
+            where = f", on port {proposal.port}" if proposal.port else ""
+            message = (f"{image} runs as root, and the starter manifest forbids root (runAsNonRoot), so its Pod "
+                       f"would not start. {proposal.instead.split(':')[0]} does the same job as UID "
+                       f"{proposal.uid}{where}.")
+            options = [("instead", f"Use {proposal.instead} instead"),
+                       ("keep", f"Keep {image} (it needs root: see pod-advisor manifest --allow-root-for)")]
+            choice = ask_choice(self.terminal, message, options, help=ROOT_HELP, **common)
+            self.redraw(before)
+            self.heading(step)
+            if isinstance(choice, Back):
+                text = image  # back to the field, with what was typed
+                continue
+            kept = proposal.instead if choice == "instead" else image
+            self.show_answered(prompt, kept)
+            return kept
 
     def _parser(self, step: Step):
         question = step.question
@@ -206,18 +293,43 @@ class Wizard:
 
         return parse
 
+    def prompt_of(self, step: Step) -> str:
+        if step.question is None:
+            return MORE_PROMPT
+        return step.question.prompt_for(self.data, self._container(step))
+
+    def _container(self, step: Step) -> dict | None:
+        return self.data["containers"][step.index] if step.index is not None else None
+
     def current(self, step: Step):
-        """The answer so far; else the suggestion given the earlier answers; else the default."""
+        """The answer so far; else what is offered for it (``offered``)."""
+        value = self._holder(self.data, step).get(step.question.parts[-1], _MISSING)
+        return self.offered(step) if value is _MISSING else value
+
+    def offered(self, step: Step):
+        """The default for a question not answered yet: what the image catalogue says of the
+        container's image; else the suggestion given the earlier answers; else the default. A
+        container other than the main one is never offered the main one's image or name."""
         question = step.question
-        value = self._holder(self.data, step).get(question.parts[-1], _MISSING)
-        if value is not _MISSING:
-            return value
         container = self.data["containers"][step.index] if step.index is not None else None
-        value = question.suggested(self.data, container)
-        if step.index is not None and question.name == "name":
-            taken = {c.get("name") for i, c in enumerate(self.data["containers"]) if i != step.index}
-            value = _unique(value, taken)
-        return value
+        name = question.name
+        if container is not None:
+            image = container.get("image")
+            if name == "name":
+                taken = {c.get("name") for i, c in enumerate(self.data["containers"]) if i != step.index}
+                derived = defaults.name_from_image(image) or question.default
+                return _unique(derived, taken)
+            if question.required and step.index > 0:
+                return ""  # the main container's default is no better a guess for this one
+            if name == "ports" and (found := defaults.ports(image)) is not None:
+                return found
+            if name == "purpose" and (found := defaults.purpose(container.get("name"), image)) is not None:
+                return found
+        elif name == "runs_to_completion":
+            found = defaults.finishes(self.data["containers"][0].get("image"))
+            if found is not None:
+                return found
+        return question.suggested(self.data, container)
 
     def answered(self, step: Step) -> bool:
         if step.question is None:
@@ -226,7 +338,11 @@ class Wizard:
 
     def store(self, step: Step, value) -> None:
         if step.question is not None:
-            self._holder(self.data, step)[step.question.parts[-1]] = value
+            holder = self._holder(self.data, step)
+            key = step.question.parts[-1]
+            if step.name == "image" and step.index is not None and holder.get(key) not in (None, value):
+                self._forget_offered(step.index)
+            holder[key] = value
             return
         containers = self.data["containers"]
         self.more[step.index] = value
@@ -235,6 +351,19 @@ class Wizard:
         elif step.index == len(containers) - 1:
             containers.append({})
         self.more = {i: v for i, v in self.more.items() if i < len(containers)}
+
+    def _forget_offered(self, index: int) -> None:
+        """A container's image is about to change: its answers (and the drafts left by going back)
+        that are what the old image offered, its name, its ports, its job, are dropped, to be
+        offered from the new one."""
+        container = self.data["containers"][index]
+        derived = [Step(q, index) for q in self.questions.in_scope("container", "helper") if q.name in FROM_IMAGE]
+        old = {step.name: self.offered(step) for step in derived}
+        for step in derived:
+            if step.name in container and container[step.name] == old[step.name]:
+                del container[step.name]
+            if step.id in self.drafts and self.drafts[step.id] in (old[step.name], _as_text(old[step.name])):
+                del self.drafts[step.id]
 
     @staticmethod
     def _holder(root: dict, step: Step) -> dict:
@@ -265,43 +394,82 @@ class Wizard:
     # -- the screens around the questions -----------------------------------
 
     def heading(self, step: Step) -> None:
-        if step.index is None:
-            section = "How it runs" if step.question.scope == "workload" and step.question.name not in EARLY \
-                else "The application"
-        elif step.index == 0:
-            section = "Container 1: the main container"
-        else:
-            section = f"Container {step.index + 1}: described relative to the main container"
+        section = self.section_of(step)
         if section != self.section:
             self.section = section
             self.say("")
-            self.say(section)
+            self.say(self.style(section, "bold"))
+
+    def redraw(self, before: list[Step]) -> None:
+        """The screen as it now is: the answers to ``before`` (the steps ahead of the one about to
+        be asked), as each question left them when answered."""
+        self.terminal.clear()
+        self.section = ""
+        self.intro()
+        for step in before:
+            self.heading(step)
+            self.show_answered(self.prompt_of(step), self._answer_text(step))
+
+    def show_answered(self, prompt: str, answer: str) -> None:
+        """What an answered prompt leaves on screen, its answer in the answer's colour."""
+        lines = answered_lines(prompt, answer, max(20, self.terminal.columns() - 1))
+        text = "\n".join(lines)
+        cut = len(text) - min(len(answer), len(lines[-1]) - 2)
+        self.say(self.style(text[:cut], "bold") + self.style(text[cut:], "cyan"))
+
+    def _answer_text(self, step: Step) -> str:
+        """An answer as its prompt shows it once answered."""
+        if step.question is None:
+            return "Yes" if self.more.get(step.index) else "No"
+        value = self.current(step)
+        if step.question.type == "bool":
+            return "Yes" if value else "No"
+        if step.question.type == "choice":
+            return next((c.label for c in step.question.choices if c.value == value), _as_text(value))
+        return _as_text(value).strip() or "(none)"
 
     def review(self, problems: list[str]) -> Step | None:
-        """Every answer on one list; returns the step to change, or None to go on."""
+        """Every answer on one list, in plain words, under the part it belongs to; returns the
+        step to change, or None to go on."""
+        self.terminal.clear()
         self.section = ""
+        self.say(INTRO[0])
+        if self.origin:
+            self.say(f"Starting from the answers in {self.origin}.")
         steps = self.steps()
-        width = max(len(self._label(s)) for s in steps) + 2
         labels = {ADVICE: "Show the advice", **{s.id: self._label(s) for s in steps}}
-        options = [(ADVICE, labels[ADVICE])]
-        options += [(s.id, f"{self._label(s):<{width}}{self._shown(s)}") for s in steps]
-        message = "Review your answers: Enter on one to change it, or on the first line for the advice."
+        width = max(len(label) for label in labels.values()) + 2
+        room = max(10, self.terminal.columns() - 1 - len("› 99. ") - width)
+        options: list = [(ADVICE, labels[ADVICE])]
+        part = None
+        for step in steps:
+            if self._part(step) != part:
+                part = self._part(step)
+                options.append(Heading(part))
+            options.append((step.id, f"{labels[step.id]:<{width}}{_cut(self._shown(step), room)}"))
+        message = REVIEW
         if problems:
             message = "These answers do not fit together: " + "; ".join(problems) + ". Change one of them."
-        self.say("")
         chosen = ask_choice(self.terminal, message, options, default=ADVICE if not problems else steps[0].id,
-                            numbers=False, context="review", answer_label=lambda value, label: labels[value])
+                            context="review", answer_label=lambda value, label: labels[value])
         if isinstance(chosen, Back):
             return steps[-1]
         if chosen == ADVICE:
             return None
         return next(s for s in steps if s.id == chosen)
 
+    def _part(self, step: Step) -> str:
+        """The review's heading over ``step``: its part, a container named."""
+        if step.index is None:
+            return self.section_of(step)
+        name = self.data["containers"][step.index].get("name") or ""
+        role = "the main container" if step.index == 0 else "described relative to the main container"
+        return f"Container {step.index + 1}{': ' + name if name else ''} ({role})"
+
     def _label(self, step: Step) -> str:
         if step.question is None:
-            name = self.data["containers"][step.index].get("name", "")
-            return f"another container after {name}"
-        return step.id
+            return "Another container after it"
+        return step.question.short
 
     def _shown(self, step: Step) -> str:
         if step.question is None:
@@ -309,6 +477,9 @@ class Wizard:
         value = self.current(step)
         if isinstance(value, bool):
             return "yes" if value else "no"
+        if step.question.type == "choice":
+            label = next((c.label for c in step.question.choices if c.value == value), _as_text(value))
+            return label.split(" (")[0]
         return _as_text(value) or "(none)"
 
     def prepare(self, answers) -> None:
@@ -455,6 +626,10 @@ def _as_text(value) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _cut(text: str, room: int) -> str:
+    return text if len(text) <= room else text[:room - 1] + "…"
 
 
 def _unique(name: str, taken: set) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from advisor.domain import messages
 from advisor.domain.vocabulary import (
     BATCH_KINDS,
     CONTAINER,
@@ -24,8 +25,8 @@ MUTABLE_TAG = P(lambda tag: tag is None or tag == "latest")
 class FindingRules:
     @rule("bare-pod", Controller(kind="Pod", workload=MATCH.workload), concern="findings", comment=OBJECT)
     def bare_pod(self, workload):
-        self.raise_finding(f"{workload} is a bare Pod: if its node fails or it is deleted, nothing recreates "
-                           f"it. Fine for an experiment; use a controller for anything that must keep running",
+        self.raise_finding(f"{messages.bare_pod(workload)} Fine for an experiment; use a controller for anything "
+                           f"that must keep running",
                            (), self.workload_answer("environment"))
 
     @rule("sidecar-blocks-completion",
@@ -33,9 +34,8 @@ class FindingRules:
           Controller(main=True, completes=True, kind=MATCH.kind), concern="findings", comment=CONTAINER)
     def sidecar_blocks_completion(self, name, kind):
         self.raise_finding(
-            f"{name} is an ordinary container in a Pod that must run to completion: it keeps running after "
-            f"the main container exits, so the {kind}'s Pod never completes. On Kubernetes 1.29 or newer "
-            f"it can be a native sidecar; here, make {name} exit when the main container is done",
+            f"{messages.sidecar_blocks_completion(name, kind, self.answers.main.name)} On Kubernetes 1.29 or "
+            f"newer it can be a native sidecar; here, make {name} exit when {self.answers.main.name} is done",
             (name,), self.answer("kubernetes", self.answers.kubernetes))
 
     @rule("colocation-vs-scaling", InPod(scales=True, name=MATCH.name, index=MATCH.index), concern="findings", comment=CONTAINER)

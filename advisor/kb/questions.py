@@ -73,6 +73,8 @@ class Question:
     ask: bool = True
     oldest: int = 25
     newest: int = 37
+    label: str | None = None  # a few words for a list of answers (the wizard's review); else the prompt
+    variants: tuple = ()  # ({when, prompt}, ...): a wording that fits better when its conditions hold
 
     @property
     def name(self) -> str:
@@ -211,6 +213,19 @@ class Question:
         """Whether the question is asked, given the answers so far (plain data)."""
         return all(_holds(cond, answers, container) for cond in self.when)
 
+    def prompt_for(self, answers: dict, container: dict | None = None) -> str:
+        """The question as asked, given the answers so far: the first variant whose conditions
+        hold (an outbound proxy is asked about localhost in its own terms), else ``prompt``."""
+        for item in self.variants:
+            if all(_holds(cond, answers, container) for cond in item["when"]):
+                return item["prompt"]
+        return self.prompt
+
+    @property
+    def short(self) -> str:
+        """What a list of answers calls it: the label, else the prompt."""
+        return self.label or self.prompt
+
     def suggested(self, answers: dict, container: dict | None = None) -> Any:
         """The default an expert would offer given earlier answers."""
         for item in self.suggest:
@@ -289,10 +304,24 @@ def _name_hint(value: str) -> str | None:
     return f"did you mean {fixed!r}?" if fixed and fixed != value and DNS_LABEL.fullmatch(fixed) else None
 
 
+def _main(answers: dict) -> dict:
+    """The main container in answer data: the one marked main, else the first."""
+    containers = [c for c in answers.get("containers") or () if isinstance(c, dict)]
+    return next((c for c in containers if c.get("main")), containers[0] if containers else {})
+
+
+def _helpers(answers: dict) -> list[dict]:
+    main = _main(answers)
+    return [c for c in answers.get("containers") or () if isinstance(c, dict) and c is not main]
+
+
 def _lookup(key: str, answers: dict, container: dict | None) -> Any:
     if key.startswith("container."):
         data: Any = container or {}
         key = key[len("container."):]
+    elif key.startswith("main."):
+        data = _main(answers)
+        key = key[len("main."):]
     else:
         data = answers
     for part in key.split("."):
@@ -305,7 +334,12 @@ def _lookup(key: str, answers: dict, container: dict | None) -> Any:
 def _holds(cond: dict, answers: dict, container: dict | None) -> bool:
     if "any" in cond:
         return any(_holds(c, answers, container) for c in cond["any"])
+    if cond["key"].startswith("helpers."):  # holds for some container other than the main one
+        inner = {**cond, "key": "container." + cond["key"][len("helpers."):]}
+        return any(_holds(inner, answers, helper) for helper in _helpers(answers))
     value = _lookup(cond["key"], answers, container)
+    if "empty" in cond:
+        return (value in (None, "", [], ())) == cond["empty"]
     if "equals" in cond:
         return value == cond["equals"] or (value is None and cond["equals"] is False)
     if "not" in cond:
@@ -359,6 +393,8 @@ def _question_fields() -> dict:
         "suggest": Field(list, required=False),
         "ask": Field(bool, required=False),
         "prompt": Field(str),
+        "label": Field(str, required=False),
+        "variants": Field(list, required=False),
         "help": Field(str),
         "see": Field(list),
     }
@@ -389,8 +425,14 @@ def parse_questions(name: str, text: str, problems: list[str]) -> QuestionSet:
             help=" ".join(raw["help"].split()), see=tuple(raw["see"]), required=raw.get("required", False),
             default=raw.get("default"), choices=choices, minimum=raw.get("minimum"),
             when=tuple(raw.get("when", ())), suggest=tuple(raw.get("suggest", ())), ask=raw.get("ask", True),
-            oldest=result.oldest, newest=result.newest,
+            oldest=result.oldest, newest=result.newest, label=raw.get("label"),
+            variants=tuple(raw.get("variants", ())),
         )
+        for j, variant in enumerate(question.variants):
+            if not (isinstance(variant, dict) and set(variant) == {"when", "prompt"}
+                    and isinstance(variant["when"], list) and isinstance(variant["prompt"], str)):
+                problems.append(f"{where}.variants[{j}]: must be a mapping of 'when' (a list of conditions) "
+                                "and 'prompt' (text)")
         try:
             if question.default is not None or question.type in ("cron", "cpu", "memory"):
                 question.check(question.default)

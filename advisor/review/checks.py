@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from advisor.domain import messages
 from advisor.domain.recommendation import Recommendation, WorkloadPlan
 from advisor.domain.vocabulary import HELPER_ROLES, LONG_RUNNING_KINDS, REPLICATED_KINDS
 from advisor.engine.placement import NATIVE_SIDECARS_FROM
@@ -190,8 +191,7 @@ def bare_pod(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         return  # a CI server creates it for one build and deletes it after: it is the controller
     if intent.verdict == FINISHES and s.restart_policy == "Never":
         return  # never restarted: a Pod its author runs once, the one-off the advisor itself writes bare
-    head = (f"{s.obj.name} is a bare Pod: when its node fails, it is evicted or the node is drained, nothing "
-            f"recreates it.")
+    head = messages.bare_pod(s.obj.name)
     tail = "A Pod meant for debugging can say so with the annotation pod-advisor.io/environment: experiment"
     main = s.main.name
     if intent.verdict == UNKNOWN or not intent.evidence:
@@ -277,10 +277,6 @@ def never_ends(c: ManifestContainer) -> str | None:
     return None
 
 
-def _pod_of(s: Subject) -> str:
-    return "Pod" if s.controller == "Pod" else f"{s.controller} Pod"
-
-
 # How a main container tells a helper beside it to stop: a shutdown endpoint, a signal.
 _SHUTDOWN = re.compile(r"quitquitquit|/quit\b|/shutdown\b|/exit\b|\bpkill\b|\bkillall\b", re.IGNORECASE)
 
@@ -333,8 +329,7 @@ def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
             fix += (f". If {s.main.name} only prepares what {c.name} serves, the Pod is not meant to finish: "
                     f"make {s.main.name} an init container and run {c.name} under a Deployment")
         yield Hit("sidecar-blocks-completion",
-                  f"{c.name} is an ordinary container in a {_pod_of(s)} whose work finishes: it keeps "
-                  f"running after {s.main.name} exits, so the Pod never completes. {fix}",
+                  f"{messages.sidecar_blocks_completion(c.name, s.controller, s.main.name)} {fix}",
                   c, guess=_joined(s.completes_why, endless, s.main_why))
 
 

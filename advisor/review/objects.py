@@ -298,7 +298,9 @@ def gather(paths: list[str], stdin=None, scope: Scope | None = None) -> Gathered
     (with ``scope.render``), and say what was left out. One unreadable file never hides the others.
 
     Standard input (``-``) is read from the stream ``stdin`` as a file is: at most MAX_BYTES,
-    UTF-8 or UTF-16 with its BOM.
+    UTF-8 or UTF-16 with its BOM. Standard input with nothing in it (no YAML, only blanks,
+    comments or markers) is a problem, not a clean review: a renderer that failed before the
+    pipe wrote nothing, and that must not pass.
     """
     scope = scope or Scope()
     found = find(paths, scope)
@@ -321,12 +323,23 @@ def gather(paths: list[str], stdin=None, scope: Scope | None = None) -> Gathered
     for path in files:
         try:
             if path == "-":
-                out.texts.append((STDIN, read_stream(stdin, STDIN, MAX_BYTES)))
+                text = read_stream(stdin, STDIN, MAX_BYTES)
+                if _holds_nothing(text):  # `helm template ... | pod-advisor review -` where helm failed
+                    out.problems.append(Problem("nothing to review: standard input is empty (did the command "
+                                                "before the pipe fail?)", file=STDIN))
+                    continue
+                out.texts.append((STDIN, text))
             else:
                 out.texts.append((path, read_text(path, max_bytes=MAX_BYTES, regular_only=path not in found.named)))
         except InputError as exc:
             out.problems += exc.problems
     return out
+
+
+def _holds_nothing(text: str) -> bool:
+    """No YAML content at all: empty, or only blank lines, comments and document markers."""
+    return all(not line.strip() or line.lstrip().startswith("#") or line.rstrip() in ("---", "...")
+               for line in text.splitlines())
 
 
 def _without_templates(found) -> list[str]:

@@ -106,8 +106,33 @@ def test_fail_on_ignores_milder_findings(cli):
     assert cli("batch", str(MIXED / "reports.yaml"), "--fail-on", "error").status == 0
 
 
-def test_a_batch_of_sound_files_exits_0(cli):
-    assert cli("batch", str(EXAMPLES)).status == 0
+def test_a_batch_of_valid_files_exits_0_when_findings_are_not_to_fail_it(cli):
+    assert cli("batch", str(EXAMPLES), "--fail-on", "never").status == 0
+
+
+def test_a_batch_fails_on_an_error_finding_by_default_as_review_does(cli):
+    run = cli("batch", str(EXAMPLES / "job-with-sidecar-1.27.yaml"), str(EXAMPLES / "nginx-pod.yaml"))
+    assert run.status == 1
+    assert "sidecar-blocks-completion (error)" in run.stdout
+
+
+def test_batch_check_fails_a_file_with_an_error_finding_though_its_expectations_hold(cli, write):
+    answers = (EXAMPLES / "job-with-sidecar-1.27.yaml").read_text() + "expect:\n  controller: Job\n"
+    run = cli("batch", "--check", "--format", "jsonl", write("job.yaml", answers))
+    assert run.status == 1
+    assert json.loads(run.stdout)["status"] == "flagged"
+
+
+def test_review_and_batch_take_the_same_fail_on_default():
+    from advisor.cli.commands import batch, review
+    from advisor.cli.main import _Parser
+
+    defaults = []
+    for command in (review, batch):
+        parser = _Parser(prog="pod-advisor")
+        command.configure(parser)
+        defaults.append(next(a for a in parser._actions if a.dest == "fail_on").default)
+    assert defaults == ["error", "error"]
 
 
 def test_a_failure_of_the_engine_on_one_file_is_reported_on_it_and_the_batch_goes_on(cli, monkeypatch):
@@ -149,7 +174,7 @@ def test_an_existing_output_file_is_kept_without_force(cli, tmp_path):
 def test_force_overwrites_the_output_file(cli, tmp_path):
     out = tmp_path / "report.csv"
     out.write_text("old")
-    assert cli("batch", str(EXAMPLES), "--format", "csv", "-o", str(out), "--force").status == 0
+    assert cli("batch", str(EXAMPLES), "--format", "csv", "-o", str(out), "--force", "--fail-on", "never").status == 0
     assert out.read_text().startswith("file,status,")
 
 
@@ -227,6 +252,6 @@ def test_a_small_batch_runs_in_process_unless_jobs_asks_for_workers(cli, monkeyp
         raise AssertionError("a worker pool was started")
 
     monkeypatch.setattr(pool, "ProcessPoolExecutor", no_pool)
-    assert cli("batch", str(EXAMPLES)).status == 0
+    assert cli("batch", str(EXAMPLES), "--fail-on", "never").status == 0
     with pytest.raises(AssertionError, match="worker pool"):
         cli("batch", str(EXAMPLES), "--jobs", "2")

@@ -2,10 +2,10 @@
 
 import pytest
 
-from advisor.kb import knowledge
-from advisor.system.errors import KnowledgeBaseError
-from advisor.kb.knowledge import knowledge_base, load_knowledge_base
+from advisor.kb.knowledge import knowledge_base
+
 from helpers.chapter import CHAPTER
+from helpers.knowledge import problems_with
 
 CHAPTER_QUIZ = ["quiz.pod-sharing", "quiz.bare-pod", "quiz.colocation"]
 
@@ -31,21 +31,8 @@ def test_the_kubernetes_default_is_the_newest_supported_version():
     assert questions.by_id("kubernetes").default == questions.supported_versions[-1] == "1.37"
 
 
-def _load_with(monkeypatch, package, name, text):
-    real = knowledge._yaml_files
-
-    def patched(pkg):
-        files = real(pkg)
-        return files + [(f"{pkg.replace('.', '/')}/{name}", text)] if pkg == package else files
-
-    monkeypatch.setattr(knowledge, "_yaml_files", patched)
-    with pytest.raises(KnowledgeBaseError) as caught:
-        load_knowledge_base()
-    return "\n".join(caught.value.problems)
-
-
 def test_an_unknown_key_in_an_entry_fails_the_load(monkeypatch):
-    problems = _load_with(monkeypatch, "knowledge.kb", "pod2.yaml", """
+    problems = problems_with(monkeypatch, "knowledge.kb", "pod2.yaml", """
 entries:
   - {id: pod2.x, title: X, summary: s, details: d, related: [], sources: [seed, 'https://kubernetes.io/docs/concepts/workloads/pods/'], colour: red}
 """)
@@ -53,7 +40,7 @@ entries:
 
 
 def test_a_dangling_related_id_fails_the_load(monkeypatch):
-    problems = _load_with(monkeypatch, "knowledge.kb", "zz.yaml", """
+    problems = problems_with(monkeypatch, "knowledge.kb", "zz.yaml", """
 entries:
   - {id: zz.x, title: X, summary: s, details: d, related: [pod.nowhere], sources: ['https://kubernetes.io/docs/concepts/workloads/pods/']}
 """)
@@ -61,7 +48,7 @@ entries:
 
 
 def test_an_id_outside_its_file_prefix_fails_the_load(monkeypatch):
-    problems = _load_with(monkeypatch, "knowledge.kb", "zz.yaml", """
+    problems = problems_with(monkeypatch, "knowledge.kb", "zz.yaml", """
 entries:
   - {id: pod.elsewhere, title: X, summary: s, details: d, related: [], sources: ['https://kubernetes.io/docs/']}
 """)
@@ -69,7 +56,7 @@ entries:
 
 
 def test_an_alias_used_twice_fails_the_load(monkeypatch):
-    problems = _load_with(monkeypatch, "knowledge.kb", "zz.yaml", """
+    problems = problems_with(monkeypatch, "knowledge.kb", "zz.yaml", """
 entries:
   - {id: zz.x, title: X, summary: s, details: d, related: [], sources: ['https://kubernetes.io/docs/'], aliases: [sidecar]}
 """)
@@ -77,7 +64,7 @@ entries:
 
 
 def test_every_problem_is_reported_not_only_the_first(monkeypatch):
-    problems = _load_with(monkeypatch, "knowledge.kb", "zz.yaml", """
+    problems = problems_with(monkeypatch, "knowledge.kb", "zz.yaml", """
 entries:
   - {id: zz.a, title: X, summary: s, details: d, related: [nope.a], sources: ['https://kubernetes.io/docs/']}
   - {id: zz.b, title: X, summary: s, details: d, related: [], sources: [web]}
@@ -86,7 +73,7 @@ entries:
 
 
 def test_a_finding_with_an_unknown_severity_fails_the_load(monkeypatch):
-    problems = _load_with(monkeypatch, "knowledge.rules", "zz.yaml", """
+    problems = problems_with(monkeypatch, "knowledge.rules", "zz.yaml", """
 findings:
   - {id: zz-finding, severity: fatal, title: t, when: w, fix: f, see: [], pages: ['https://kubernetes.io/docs/']}
 """)

@@ -4,26 +4,13 @@ import re
 
 import pytest
 
-from advisor.kb import knowledge
-from advisor.system.errors import KnowledgeBaseError
+from advisor.kb.knowledge import knowledge_base
 from advisor.kb.sources import SEED, source_problem
-from advisor.kb.knowledge import knowledge_base, load_knowledge_base
+
 from helpers.chapter import CHAPTER
+from helpers.knowledge import problems_with
 
 PAGE = "https://kubernetes.io/docs/concepts/workloads/pods/"
-
-
-def _problems_with(monkeypatch, package, name, text) -> str:
-    real = knowledge._yaml_files
-
-    def patched(pkg):
-        files = real(pkg)
-        return files + [(f"{pkg.replace('.', '/')}/{name}", text)] if pkg == package else files
-
-    monkeypatch.setattr(knowledge, "_yaml_files", patched)
-    with pytest.raises(KnowledgeBaseError) as caught:
-        load_knowledge_base()
-    return "\n".join(caught.value.problems)
 
 
 def _records():
@@ -37,7 +24,7 @@ def _records():
 # -- the load refuses what cannot be checked -------------------------------------------
 
 def test_an_entry_that_cites_only_the_seed_fails_the_load(monkeypatch):
-    problems = _problems_with(monkeypatch, "knowledge.kb", "zz.yaml", """
+    problems = problems_with(monkeypatch, "knowledge.kb", "zz.yaml", """
 entries:
   - {id: zz.x, title: X, summary: s, details: d, related: [], sources: [seed]}
 """)
@@ -45,7 +32,7 @@ entries:
 
 
 def test_an_entry_without_sources_fails_the_load(monkeypatch):
-    problems = _problems_with(monkeypatch, "knowledge.kb", "zz.yaml", """
+    problems = problems_with(monkeypatch, "knowledge.kb", "zz.yaml", """
 entries:
   - {id: zz.x, title: X, summary: s, details: d, related: []}
 """)
@@ -59,7 +46,7 @@ entries:
     "https://kubernetes.io.example.com/docs/",
 ])
 def test_a_source_outside_the_allowed_places_fails_the_load(monkeypatch, url):
-    problems = _problems_with(monkeypatch, "knowledge.kb", "zz.yaml", f"""
+    problems = problems_with(monkeypatch, "knowledge.kb", "zz.yaml", f"""
 entries:
   - {{id: zz.x, title: X, summary: s, details: d, related: [], sources: ['{url}']}}
 """)
@@ -67,7 +54,7 @@ entries:
 
 
 def test_a_rule_without_pages_fails_the_load(monkeypatch):
-    problems = _problems_with(monkeypatch, "knowledge.rules", "zz.yaml", """
+    problems = problems_with(monkeypatch, "knowledge.rules", "zz.yaml", """
 rules:
   - {id: zz-rule, concern: grouping, title: t, when: w, see: []}
 """)
@@ -75,7 +62,7 @@ rules:
 
 
 def test_a_feature_whose_stages_go_back_in_time_fails_the_load(monkeypatch):
-    problems = _problems_with(monkeypatch, "knowledge", "features.yaml", f"""
+    problems = problems_with(monkeypatch, "knowledge", "features.yaml", f"""
 features:
   - id: zz-feature
     title: t
@@ -90,7 +77,7 @@ features:
 
 
 def test_an_entry_relying_on_an_unknown_feature_fails_the_load(monkeypatch):
-    problems = _problems_with(monkeypatch, "knowledge.kb", "zz.yaml", f"""
+    problems = problems_with(monkeypatch, "knowledge.kb", "zz.yaml", f"""
 entries:
   - {{id: zz.x, title: X, summary: s, details: d, related: [], sources: ['{PAGE}'], features: [warp-drive]}}
 """)

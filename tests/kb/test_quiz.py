@@ -26,16 +26,16 @@ def quiz_keys(keys: str, *args: str):
 
 
 def answer_keys(right: bool = True) -> list[str]:
-    """The digit keys that answer each question (rightly or wrongly) under SEED."""
-    return [f"{(a.right if right else (a.right + 1) % len(a.options)) + 1}{ENTER}"
+    """The digit that answers each question (rightly or wrongly) under SEED: a digit picks at once."""
+    return [f"{(a.right if right else (a.right + 1) % len(a.options)) + 1}"
             for a in shuffled(knowledge_base().quiz, SEED)]
 
 
 # -- the prompt ----------------------------------------------------------------------
 
-def test_the_prompt_returns_the_option_whose_number_was_typed():
+def test_the_prompt_returns_the_option_whose_number_was_typed_without_enter():
     with create_pipe_input() as pipe:
-        pipe.send_text("3" + ENTER)
+        pipe.send_text("3")  # no Enter: past the digit the input ends, which would raise EOFError
         pipe.close()
         assert ask_option("Question 1 of 1", "Which?", ["a", "b", "c"], input=pipe, output=DummyOutput()) == 2
 

@@ -262,7 +262,7 @@ def test_a_picture_still_fails_on_findings_when_asked(cli):
     assert run.status == 1 and run.stdout.startswith("---\ntitle:")
 
 
-def test_the_readmes_picture_is_what_evaluate_draws_today():
-    readme = (FIXTURES.parent.parent / "README.md").read_text(encoding="utf-8")
+def test_the_pictures_in_the_docs_are_what_evaluate_draws_today():
+    readme = (FIXTURES.parent.parent / "docs" / "manifests.md").read_text(encoding="utf-8")
     drawn = to_mermaid(recommendation(FIXTURES.parent.parent / "examples" / "web-with-init-and-content-sync.yaml"))
     assert f"```mermaid\n{drawn}```" in readme

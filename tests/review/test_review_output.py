@@ -143,6 +143,26 @@ def test_standard_input_is_read_with_a_dash(cli):
     assert (finding["id"], finding["file"], finding["line"]) == ("bare-pod", "<stdin>", 3)
 
 
+@pytest.mark.parametrize("stdin", ["", "\n  \n", "# rendered by nothing\n---\n"], ids=["empty", "blank", "comments"])
+def test_empty_standard_input_is_nothing_to_review_and_exits_2(cli, stdin):
+    run = cli("review", "-", stdin=stdin)
+    assert run.status == 2
+    assert "<stdin>: nothing to review: standard input is empty" in run.stderr
+
+
+def test_a_renderer_that_fails_before_the_pipe_fails_the_review(tmp_path):
+    # As in `helm template ./chart | pod-advisor review -` with a chart helm cannot render.
+    import shlex
+    import subprocess
+
+    from helpers.installed import TIMEOUT, console_script, default_signals
+
+    done = subprocess.run(["sh", "-c", f"false | {shlex.quote(console_script())} review -"], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=TIMEOUT, preexec_fn=default_signals)
+    assert done.returncode == 2
+    assert "nothing to review" in done.stderr
+
+
 def test_a_folder_is_searched_recursively_for_yaml_yml_and_json(cli, write, tmp_path):
     write("k8s/a/web.yml", (MISTAKES / "bare-pod.yaml").read_text())
     write("k8s/b/api.json", (CLEAN / "db-ambassador.json").read_text())

@@ -27,7 +27,7 @@ ENTER, ESC, CTRL_C, CTRL_D, CLEAR = "\r", "\x1b", "\x03", "\x04", "\x15"  # CLEA
 MANIFEST_PROMPTS = 1  # where to save the starter manifest, after the answers
 
 # Enter on every question of a one-container workload: name, kubernetes, environment,
-# the container's name, image, ports, cpu, memory, "another container?",
+# the container's image, name, ports, cpu, memory, "another container?",
 # runs_to_completion, one_per_node, stable_identity, replicas, addressed_by_others.
 DEFAULT_QUESTIONS = 14
 SAVE = ENTER * (1 + MANIFEST_PROMPTS)  # where to save the answers (and the manifest): the defaults
@@ -71,7 +71,7 @@ def test_enter_on_every_screen_writes_a_valid_answers_file(tmp_path):
     result = wizard(ENTER * DEFAULT_QUESTIONS + ENTER + SAVE)
     assert result.status == 0, result.stderr
     answers = answers_file(tmp_path)
-    assert (answers.name, answers.containers[0].name, answers.containers[0].image) == ("my-app", "app", "nginxinc/nginx-unprivileged:1.27")
+    assert (answers.name, answers.containers[0].image) == ("my-app", "nginxinc/nginx-unprivileged:1.27")
     assert evaluate_json(tmp_path / "my-app.answers.yaml")["workloads"][0]["controller"] == "Deployment"
 
 
@@ -110,10 +110,11 @@ def test_the_saved_answers_give_the_recommendation_the_wizard_showed(tmp_path):
 # A nightly report (runs to completion) with a log shipper beside it.
 JOB_WITH_SIDECAR = (
     typed("report") + ENTER + ENTER                                    # name, kubernetes 1.37, production
-    + typed("report") + typed("busybox:1.36") + ENTER + typed("100m") + typed("128Mi")
+    + typed("busybox:1.36") + typed("report") + ENTER + typed("100m") + typed("128Mi")
     + "y"                                                              # another container
-    + typed("log-shipper") + typed("fluent/fluent-bit:3.1") + ENTER + ENTER + ENTER
-    + "1" + ENTER                                                      # purpose: ship-logs
+    + typed("fluent/fluent-bit:3.1") + typed("log-shipper")           # its image, its name
+    + "1"                                                              # its job: ship-logs (a digit picks it)
+    + typed("") + ENTER + ENTER                                        # no ports; cpu, memory
     + ENTER * 5                                                        # shares_volume (suggested yes) .. talks
     + ENTER                                                            # no more containers
     + "y" + ENTER + ENTER + ENTER                                       # runs to completion; once; retry; per node
@@ -135,31 +136,37 @@ def test_a_log_shipper_is_suggested_to_share_a_volume(tmp_path):
 
 def test_a_database_beside_the_app_is_suggested_a_workload_of_its_own(tmp_path):
     keys = (ENTER * 3 + ENTER * 5 + "y"                                 # my-app, its container, one more
-            + typed("db") + typed("postgres:16") + typed("5432") + ENTER + ENTER
-            + "7" + ENTER                                               # purpose: separate-service
+            + typed("postgres:16") + "2"                                # postgres needs root: keep it anyway
+            + typed("db") + "7"                                         # name; job: separate-service
+            + typed("5432") + ENTER + ENTER                             # ports, cpu, memory
             + ENTER * 5                                                 # co-location: the suggestions
             + "y" + ENTER                                               # db: stable identity; 1 replica
-            + ENTER + ENTER * 5 + ENTER + SAVE)                         # no more; the workload; review
+            + ENTER + ENTER * 5 + ENTER + SAVE)                         # no more; the workload; review: advice
     result = wizard(keys)
     assert result.status == 0, result.stderr
     workloads = evaluate_json(tmp_path / "my-app.answers.yaml")["workloads"]
     assert [(w["name"], w["controller"], w["service"]) for w in workloads] == [
-        ("my-app", "Deployment", None), ("db", "StatefulSet", "headless")]
+        ("my-app", "Deployment", "ClusterIP"), ("db", "StatefulSet", "headless")]
+
+
+SECOND_NGINX = typed("nginxinc/nginx-unprivileged:1.27")  # the main container's image again, in a helper
 
 
 def test_a_second_container_is_offered_a_name_not_yet_used(tmp_path):
-    keys = ENTER * 8 + "y" + ENTER * 5 + ENTER + ENTER * 5 + ENTER * 2 + ENTER + ENTER * 5 + ENTER + SAVE
+    keys = (ENTER * 8 + "y" + SECOND_NGINX + ENTER * 2                  # image, name, job (inbound proxy)
+            + ENTER * 3 + ENTER * 4                                     # ports, cpu, memory; co-location
+            + ENTER + ENTER * 5 + ENTER + SAVE)                         # no more; the workload; review
     result = wizard(keys)
     assert result.status == 0, result.stderr
-    assert [c.name for c in answers_file(tmp_path).containers] == ["app", "app-2"]
+    assert [c.name for c in answers_file(tmp_path).containers] == ["nginx", "nginx-2"]
 
 
 def test_a_name_already_used_by_another_container_is_refused(tmp_path):
-    keys = (ENTER * 8 + "y" + typed("app") + typed("sidecar")           # refused, then corrected
-            + ENTER * 4 + ENTER + ENTER * 5 + ENTER * 2 + ENTER + ENTER * 5 + ENTER + SAVE)
+    keys = (ENTER * 8 + "y" + SECOND_NGINX + typed("nginx") + typed("tls")  # refused, then corrected
+            + ENTER + ENTER * 3 + ENTER * 4 + ENTER + ENTER * 5 + ENTER + SAVE)
     result = wizard(keys)
     assert result.status == 0, result.stderr
-    assert [c.name for c in answers_file(tmp_path).containers] == ["app", "sidecar"]
+    assert [c.name for c in answers_file(tmp_path).containers] == ["nginx", "tls"]
 
 
 def test_an_invalid_name_is_refused_and_the_corrected_one_kept(tmp_path):
@@ -206,9 +213,9 @@ def test_esc_on_the_first_question_stays_there(tmp_path):
 
 
 def test_the_review_jumps_to_an_answer_and_asks_what_it_brings_in(tmp_path):
-    # The review lists: the advice, name, kubernetes, environment, 5 container answers,
-    # "another container?", then runs_to_completion (10 steps down).
-    keys = (ENTER * DEFAULT_QUESTIONS + "j" * 10 + ENTER                 # jump to runs_to_completion
+    # The review lists: 1 the advice, 2-4 name, kubernetes, environment, 5-9 the container's
+    # answers, 10 "another container?", then 11 runs_to_completion.
+    keys = (ENTER * DEFAULT_QUESTIONS + "1" + "1"                       # jump to runs_to_completion
             + "y" + typed("@daily") + ENTER                             # yes; a schedule; retry in place
             + ENTER + SAVE)                                             # back on the review: the advice
     result = wizard(keys)
@@ -218,26 +225,26 @@ def test_the_review_jumps_to_an_answer_and_asks_what_it_brings_in(tmp_path):
 
 
 def test_the_review_changes_one_answer_and_returns(tmp_path):
-    keys = ENTER * DEFAULT_QUESTIONS + "j" + ENTER + typed("billing") + ENTER + SAVE
+    keys = ENTER * DEFAULT_QUESTIONS + "2" + typed("billing") + ENTER + SAVE  # 2 (of 15): the name, at once
     result = wizard(keys)
     assert result.status == 0, result.stderr
     assert answers_file(tmp_path, "billing.answers.yaml").name == "billing"
 
 
 def test_the_review_adds_a_container_and_asks_only_about_it(tmp_path):
-    keys = (ENTER * DEFAULT_QUESTIONS + "j" * 9 + ENTER + "y"           # "another container after app?" yes
-            + ENTER * 5 + ENTER + ENTER * 5 + ENTER * 2 + ENTER          # its questions; no more containers
+    keys = (ENTER * DEFAULT_QUESTIONS + "1" + "0" + "y"                 # 10: "another container after it?" yes
+            + SECOND_NGINX + ENTER * 2 + ENTER * 3 + ENTER * 4          # its questions
+            + ENTER                                                     # no more containers
             + ENTER + SAVE)                                             # back on the review: the advice
     result = wizard(keys)
     assert result.status == 0, result.stderr
-    assert [c.name for c in answers_file(tmp_path).containers] == ["app", "app-2"]
+    assert [c.name for c in answers_file(tmp_path).containers] == ["nginx", "nginx-2"]
 
 
 def test_the_review_removes_the_containers_after_a_no(tmp_path, write):
     start = write("two.yaml", "name: shop\ncontainers:\n  - {name: web, image: nginx:1.27}\n"
                               "  - {name: logs, image: fluent/fluent-bit:3.1, purpose: ship-logs, shares_volume: true}\n")
-    keys = (ENTER * (DEFAULT_QUESTIONS + 12)                            # and 12 about logs, from the file
-            + "j" * 9 + ENTER + "n"                                     # "another container after web?" no
+    keys = ("1" + "0" + "n"                                             # opens on the review: 10, "another?" no
             + ENTER)                                                    # back on the review: the advice
     result = wizard(keys, "--answers", start, "--save-answers", "out.yaml", "--manifest", "m.yaml")
     assert result.status == 0, result.stderr
@@ -245,7 +252,7 @@ def test_the_review_removes_the_containers_after_a_no(tmp_path, write):
 
 
 def test_esc_on_the_save_question_returns_to_the_review(tmp_path):
-    keys = ENTER * DEFAULT_QUESTIONS + ENTER + ESC + "j" + ENTER + typed("billing") + ENTER + SAVE
+    keys = ENTER * DEFAULT_QUESTIONS + ENTER + ESC + "2" + typed("billing") + ENTER + SAVE
     result = wizard(keys)
     assert result.status == 0, result.stderr
     assert answers_file(tmp_path, "billing.answers.yaml").name == "billing"
@@ -354,7 +361,7 @@ def test_a_follow_up_command_takes_an_answers_file_named_like_an_option_as_a_fil
 @pytest.mark.parametrize("keys", [
     CTRL_C,                                                   # the first question
     ENTER * 5 + "80" + CTRL_C,                                # halfway through typing a port
-    ENTER * 8 + "y" + ENTER * 5 + CTRL_C,                     # a second container's purpose
+    ENTER * 8 + "y" + typed("busybox:1.36") + ENTER + CTRL_C,  # a second container's job
     ENTER * DEFAULT_QUESTIONS + CTRL_C,                       # the review
     ENTER * DEFAULT_QUESTIONS + ENTER + CTRL_C,               # where to save the answers
     ENTER * DEFAULT_QUESTIONS + ENTER + ENTER + CTRL_C,       # where to save the manifest
@@ -426,7 +433,7 @@ def test_answers_kubernetes_would_not_name_an_object_after_go_back_to_the_review
     # a CronJob's name is at most 52 characters: the manifest cannot be built, so the review says why
     path = write("cron.yaml", "name: " + "a" * 60 + "\nworkload: {runs_to_completion: true, schedule: '0 3 * * *'}\n"
                               "containers:\n  - name: web\n    image: nginx:1.27\n")
-    keys = ENTER * 13 + ENTER + ENTER + typed("shop") + ENTER
+    keys = ENTER + "2" + typed("shop") + ENTER                          # the advice: refused; the name; the advice
     result = wizard(keys, "--answers", path, "--save-answers", "a.yaml", "--manifest", "m.yaml")
     assert result.status == 0, result.stderr
     assert answers_file(tmp_path, "a.yaml").name == "shop"

@@ -9,7 +9,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from advisor.kb.questions import Invalid
-from dialogs.prompts import Back, Terminal, ask_choice, ask_text, ask_yes_no
+from dialogs.prompts import Back, Heading, Terminal, ask_choice, ask_text, ask_yes_no
 
 ENTER, ESC, CTRL_C, CTRL_D, CLEAR = "\r", "\x1b", "\x03", "\x04", "\x15"
 
@@ -128,9 +128,39 @@ def test_choice_down_and_up_move_and_stop_at_the_ends():
         assert ask_choice(terminal, "Fruit?", OPTIONS) == "a"
 
 
-def test_choice_a_digit_moves_to_that_option():
-    with keys("3" + ENTER) as terminal:
+def test_choice_a_digit_picks_its_option_at_once():
+    with keys("3") as terminal:  # no Enter: past the digit the input ends, which would raise EOFError
         assert ask_choice(terminal, "Fruit?", OPTIONS) == "c"
+
+
+def test_choice_a_digit_past_the_last_option_picks_nothing():
+    with keys("9" + "2") as terminal:
+        assert ask_choice(terminal, "Fruit?", OPTIONS) == "b"
+
+
+TWELVE = [(n, f"option {n}") for n in range(1, 13)]
+
+
+def test_choice_in_a_long_list_two_digits_pick_at_once():
+    with keys("12") as terminal:
+        assert ask_choice(terminal, "Which?", TWELVE) == 12
+
+
+def test_choice_in_a_long_list_a_digit_no_other_number_starts_with_picks_at_once():
+    with keys("7") as terminal:
+        assert ask_choice(terminal, "Which?", TWELVE) == 7
+
+
+def test_choice_in_a_long_list_a_digit_that_starts_other_numbers_waits_for_enter():
+    with keys("1" + ENTER) as terminal:
+        assert ask_choice(terminal, "Which?", TWELVE) == 1
+
+
+def test_choice_headings_are_neither_numbered_nor_picked():
+    options = [Heading("Red"), ("a", "Apples"), ("c", "Cherries"), Heading("Yellow"), ("b", "Bananas")]
+    with keys("3" + "j" * 5 + "k" + ENTER) as terminal:
+        assert ask_choice(terminal, "Fruit?", options) == "b"  # 3 is the third option, under its heading
+        assert ask_choice(terminal, "Fruit?", options) == "c"  # down past the heading, then up one
 
 
 def test_choice_esc_goes_back_with_the_highlighted_option():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from advisor.cli.commands import fail_on
 from advisor.cli.jobs import jobs_argument, worker_count
 
 HELP = "evaluate many answer files: a summary table, JSON lines, CSV or a JUnit report"
@@ -14,8 +15,8 @@ in input order. With --check, compare each recommendation with the decisions in
 the file's expect: block. An invalid file is reported and the others evaluated.
 
 exit status: 2 when any file is invalid, else 1 when --check found a mismatch
-or --fail-on matched a finding, else 0 (3: the advisor failed on a file; please
-report it)."""
+or a finding reached --fail-on (error unless said otherwise, as for review),
+else 0 (3: the advisor failed on a file; please report it)."""
 EPILOG = """examples:
   pod-advisor batch answers/
   pod-advisor batch answers/ --format jsonl -o results.jsonl
@@ -34,8 +35,7 @@ def configure(parser) -> None:
     parser.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     parser.add_argument("--check", action="store_true",
                         help="compare each recommendation with the file's expect: block; a mismatch fails the file")
-    parser.add_argument("--fail-on", choices=("info", "warning", "error"), default=None,
-                        help="fail a file that raises a finding of this severity or worse")
+    fail_on.configure(parser)
     parser.add_argument("-j", "--jobs", type=jobs_argument, default=None, metavar="N",
                         help="worker processes (default: the CPU count; a small batch runs in process)")
 

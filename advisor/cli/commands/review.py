@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from advisor.cli.commands import cluster_options
+from advisor.cli.commands import cluster_options, fail_on
 from advisor.cli.jobs import jobs_argument, worker_count
 from advisor.system.failure import INTERNAL
 
 HELP = "review Kubernetes manifests for Pod design mistakes"
 DESCRIPTION = (
-    "Read manifests (files, folders, or - for standard input) and review every Pod, Deployment, ReplicaSet, "
+    "Read manifests (files, folders, or - for standard input, which must hold some: empty, there is nothing "
+    "to review and the exit status is 2) and review every Pod, Deployment, ReplicaSet, "
     "ReplicationController, StatefulSet, DaemonSet, Job and CronJob against what the advisor would recommend for it: bare Pods, "
     "unrelated containers packed into one Pod, Pod IPs in configuration, restartPolicy Always on finite work, "
     "sidecars that keep Jobs from completing, and more; what the API server would refuse comes first. "
@@ -32,8 +33,7 @@ def configure(parser) -> None:
     parser.add_argument("--kubernetes", metavar="1.N", default=None,
                         help="the cluster's minor version, 1.25 to 1.37 (default: the pod-advisor.io/kubernetes annotation "
                              "of each object, else 1.37); native sidecars need 1.29")
-    parser.add_argument("--fail-on", choices=("info", "warning", "error", "never"), default="error",
-                        help="exit with status 1 when a finding this severe or worse remains (default error)")
+    fail_on.configure(parser)
     parser.add_argument("--suggest", action="store_true",
                         help="also print the corrected object where the advisor can write it")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",

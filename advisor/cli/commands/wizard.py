@@ -5,8 +5,10 @@ from __future__ import annotations
 HELP = "answer questions in the terminal, see the advice, save the answers and a manifest"
 DESCRIPTION = ("Ask, one question at a time, about the containers and how the work runs; show the "
                "recommendation with its drawing, findings and reasons (as `pod-advisor evaluate` does); "
-               "then offer to write the answers file and a starter manifest. Keys: Enter accepts, Esc goes "
-               "back, ? or F1 shows help, Ctrl-C quits without writing anything.")
+               "then offer to write the answers file and a starter manifest. A container's image comes "
+               "first, and for an image it knows the wizard offers the rest (name, ports, job) and the "
+               "unprivileged image for one that needs root. Keys: Enter accepts, a digit picks in a list, "
+               "Esc goes back, ? or F1 shows help, Ctrl-Z suspends, Ctrl-C quits without writing anything.")
 
 NO_TERMINAL = ("pod-advisor: the wizard asks its questions in a terminal, and standard {stream} is not one.\n"
                "To get advice without it, write an answer file and run: pod-advisor evaluate FILE")
@@ -14,7 +16,8 @@ NO_TERMINAL = ("pod-advisor: the wizard asks its questions in a terminal, and st
 
 def configure(parser) -> None:
     parser.add_argument("--answers", metavar="FILE",
-                        help="start from a saved answer file: each of its answers is offered as the default")
+                        help="start from a saved answer file: open on the review of its answers, any of which "
+                             "can be changed")
     parser.add_argument("--save-answers", metavar="PATH",
                         help="write the answers file here (do not ask where; still asks before replacing a file)")
     parser.add_argument("--manifest", metavar="PATH",
