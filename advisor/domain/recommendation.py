@@ -113,6 +113,16 @@ class Recommendation:
     def main(self) -> WorkloadPlan:
         return self.workloads[0]
 
+    @property
+    def source(self) -> str | None:
+        """The answer file the advice was drawn from (or a stand-in such as <wizard>), if known."""
+        return self.answers.source if self.answers is not None else None
+
+    @property
+    def environment(self) -> str | None:
+        """production or experiment, as answered: the writers word a bare Pod by it."""
+        return self.answers.environment if self.answers is not None else None
+
     def workload(self, name: str) -> WorkloadPlan:
         return next(w for w in self.workloads if w.name == name)
 

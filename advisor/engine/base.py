@@ -10,7 +10,7 @@ from __future__ import annotations
 from advisor.domain.model import Answers
 from advisor.domain.recommendation import ContainerPlan, Finding, Reason, Recommendation, WorkloadPlan
 from advisor.domain.vocabulary import SEVERITY_ORDER
-from advisor.engine.experta_compat import CachedReteMatcher, KnowledgeEngine
+from advisor.engine.experta_compat import CachedReteMatcher, DepthStrategy, KnowledgeEngine
 from advisor.kb.knowledge import KnowledgeBase
 
 
@@ -26,6 +26,13 @@ def shown(value) -> str:
 
 class AdvisorEngine(KnowledgeEngine):
     __matcher__ = CachedReteMatcher  # the Rete network is built once, then kept in the user's cache
+    __strategy__ = DepthStrategy
+
+    def get_deffacts(self):
+        """experta finds them with ``inspect.getmembers`` at every reset; they never change."""
+        if getattr(self, "_deffacts", None) is None:
+            self._deffacts = super().get_deffacts()
+        return self._deffacts
 
     def __init__(self, kb: KnowledgeBase):
         super().__init__()

@@ -31,8 +31,8 @@ finally:
         if _handler not in _handlers_before:
             _root.removeHandler(_handler)
 
-__all__ = ["AS", "EXISTS", "MATCH", "NOT", "TEST", "CachedReteMatcher", "Fact", "Field", "KnowledgeEngine", "L", "P",
-           "Rule", "W"]
+__all__ = ["AS", "EXISTS", "MATCH", "NOT", "TEST", "CachedReteMatcher", "DepthStrategy", "Fact", "Field",
+           "KnowledgeEngine", "L", "P", "Rule", "W"]
 
 
 # -- the Rete network, kept between runs ------------------------------------------
@@ -51,6 +51,8 @@ from experta.conditionalelement import ConditionalElement  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
 from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck, WhereCheck  # noqa: E402
 from experta.matchers.rete.nodes import BusNode  # noqa: E402
+from experta.matchers.rete.token import Token  # noqa: E402
+from experta.strategies import DepthStrategy as _DepthStrategy  # noqa: E402
 
 from advisor.system.cache import PROTOCOL, Pickler, PicklingError, Unpickler  # noqa: E402
 
@@ -171,3 +173,44 @@ class CachedReteMatcher(ReteMatcher):
         except (PicklingError, TypeError, AttributeError):
             return  # something in the network cannot be named; it is simply built every time
         cache.store("rete", key, buffer.getvalue())
+
+    def changes(self, adding=None, deleting=None):
+        """experta's ``changes``, asking only the conflict-set nodes that hold new activations:
+        the others would hand back two empty sets (and make two more), every fact, for every rule."""
+        if deleting is not None:
+            for deleted in deleting:
+                self.root_node.remove(deleted)
+        if adding is not None:
+            for added in adding:
+                self.root_node.add(added)
+        added: list = []
+        removed: list = []
+        for node in self._get_conflict_set_nodes():
+            if node.added or node.removed:
+                node_added, node_removed = node.get_activations()
+                added.extend(node_added)
+                removed.extend(node_removed)
+        return added, removed
+
+
+# -- the engine's hot paths, the same results sooner ------------------------------------------
+#
+# Reviewing a repository evaluates hundreds of designs; these are where experta spent its time
+# on the way to the same answers.
+
+
+class DepthStrategy(_DepthStrategy):
+    """experta's depth strategy without the ``lru_cache`` on ``get_key``: hashing an activation
+    (its rule, facts and context) to look its key up cost more than computing the key, which
+    depends on nothing but the activation."""
+
+    def get_key(self, activation):
+        return activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True)
+
+
+def _copy_token(self):
+    """``Token.copy`` without ``Token.__new__``'s checks of every fact: a token's own parts passed them."""
+    return tuple.__new__(self.__class__, (self.tag, self.data.copy(), self.context.copy()))
+
+
+Token.copy = _copy_token

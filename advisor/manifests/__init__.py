@@ -50,8 +50,7 @@ class Manifest:
     @property
     def source(self) -> str | None:
         """The answer file to name in a header; None when there is none or it is a stand-in (<stdin>)."""
-        answers = self.recommendation.answers
-        source = answers.source if answers is not None else None
+        source = self.recommendation.source
         return source if source and not source.startswith("<") else None
 
     def summary(self) -> str:

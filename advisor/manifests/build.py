@@ -82,7 +82,7 @@ def build_documents(recommendation: Recommendation, allow_root: bool | Collectio
         unknown = sorted(root - set(names))
         if unknown:
             raise InputError(Problem(f"--allow-root-for: no container {unknown[0]!r} in the answers",
-                                     file=_source(recommendation), hint=did_you_mean(unknown[0], names)))
+                                     file=recommendation.source, hint=did_you_mean(unknown[0], names)))
     writer = _Writer(recommendation, Why(recommendation), root)
     documents = []
     for plan in recommendation.workloads:
@@ -101,10 +101,6 @@ def selector_labels(part_of: str, name: str) -> dict:
 def object_labels(part_of: str, name: str) -> dict:
     """The labels of every object of the workload ``name``: its selector's, and who manages it."""
     return {**selector_labels(part_of, name), MANAGED_BY_LABEL: MANAGED_BY}
-
-
-def _source(recommendation: Recommendation) -> str | None:
-    return recommendation.answers.source if recommendation.answers is not None else None
 
 
 class _Writer:
@@ -136,7 +132,7 @@ class _Writer:
         doc.note((), *self.why.at(plan.name, OBJECT))
         # What review would otherwise guess, stated on each workload: its version, and an experiment.
         stated = {keys.KUBERNETES: self.rec.kubernetes}
-        if self.rec.answers is not None and self.rec.answers.environment == "experiment":
+        if self.rec.environment == "experiment":
             stated[keys.ENVIRONMENT] = "experiment"
         if kind == "Pod":
             doc.obj["metadata"] = self.metadata(plan, {**self._pod_annotations(plan), **stated})

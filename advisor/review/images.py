@@ -93,6 +93,7 @@ def base_name(image: str) -> str:
     return repository(image).rsplit("/", 1)[-1]
 
 
+@functools.lru_cache(maxsize=4096)  # the same sidecars and images come back in every workload
 def family_of(name: str, image: str) -> Guess:
     """The family of a container, from its name first and then its image's repository."""
     for where, text in (("name", name or ""), ("image", repository(image))):

@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import os
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
 from advisor.review import kustomize
@@ -288,12 +289,13 @@ class Gathered:
     """Everything read from the paths given, before parsing."""
 
     texts: list[tuple[str, str]] = field(default_factory=list)  # (name, text) of each file read as it is
+    # (gather(keep=False): an iterator that reads each file when it is reached, adding to problems)
     problems: list[Problem] = field(default_factory=list)  # what could not be read
     notes: list[Note] = field(default_factory=list)  # what was left out, and why
     rendered: list[Document] = field(default_factory=list)  # objects of rendered charts and kustomizations
 
 
-def gather(paths: list[str], stdin=None, scope: Scope | None = None) -> Gathered:
+def gather(paths: list[str], stdin=None, scope: Scope | None = None, keep: bool = True) -> Gathered:
     """Read every input: each file as it is, each chart and kustomization as its tool renders it
     (with ``scope.render``), and say what was left out. One unreadable file never hides the others.
 
@@ -301,6 +303,10 @@ def gather(paths: list[str], stdin=None, scope: Scope | None = None) -> Gathered
     UTF-8 or UTF-16 with its BOM. Standard input with nothing in it (no YAML, only blanks,
     comments or markers) is a problem, not a clean review: a renderer that failed before the
     pipe wrote nothing, and that must not pass.
+
+    ``keep=False``: the texts are read only as ``parse_inputs`` reaches them, and each is let go
+    once parsed, so that a review holds its objects, not every file at once (its problems are
+    added to ``problems`` as they are met, and ``parse_inputs`` puts them first all the same).
     """
     scope = scope or Scope()
     found = find(paths, scope)
@@ -320,20 +326,25 @@ def gather(paths: list[str], stdin=None, scope: Scope | None = None) -> Gathered
                                                                          "rendered: helm template CHART | "
                                                                          "pod-advisor review -)")
                           for chart in found.charts]
+    texts = _each_text(files, found.named, stdin, out.problems)
+    out.texts = list(texts) if keep else texts
+    return out
+
+
+def _each_text(files: list[str], named, stdin, problems: list[Problem]) -> Iterator[tuple[str, str]]:
     for path in files:
         try:
             if path == "-":
                 text = read_stream(stdin, STDIN, MAX_BYTES)
                 if _holds_nothing(text):  # `helm template ... | pod-advisor review -` where helm failed
-                    out.problems.append(Problem("nothing to review: standard input is empty (did the command "
-                                                "before the pipe fail?)", file=STDIN))
+                    problems.append(Problem("nothing to review: standard input is empty (did the command "
+                                            "before the pipe fail?)", file=STDIN))
                     continue
-                out.texts.append((STDIN, text))
+                yield STDIN, text
             else:
-                out.texts.append((path, read_text(path, max_bytes=MAX_BYTES, regular_only=path not in found.named)))
+                yield path, read_text(path, max_bytes=MAX_BYTES, regular_only=path not in named)
         except InputError as exc:
-            out.problems += exc.problems
-    return out
+            problems += exc.problems
 
 
 def _holds_nothing(text: str) -> bool:
@@ -365,11 +376,24 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
     ``errors`` are problems found before parsing (files that could not be read); they
     come first, as ``notes`` do.
     """
-    inputs = Inputs(errors=list(errors or ()), notes=list(notes))
-    problems = inputs.errors
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # parsing makes objects that stay and no cycles: collector passes over them would find nothing
+    try:
+        return _parse_inputs(texts, errors, rendered, notes)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_inputs(texts, errors, rendered, notes) -> Inputs:
+    inputs = Inputs(notes=list(notes))
+    problems: list[Problem] = []  # after ``errors``, which reading ``texts`` may still add to
     for name, text in texts:
         try:
-            documents, broken = parse_documents_apart(text, name)
+            outline = None if os.path.basename(name) in kustomize.KUSTOMIZATION_FILES else outlined
+            documents, broken = parse_documents_apart(text, name, outline=outline)
         except InputError as exc:
             documents, broken = [], exc.problems
         if "{{" in text:
@@ -384,12 +408,23 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
             if name != STDIN and kustomize.is_kustomization(name, doc.data):
                 inputs.patches.update(dict.fromkeys(kustomize.patch_files(name, doc.data), name))
             _collect(doc, (), doc.data, inputs)
+    inputs.errors = list(errors or ()) + problems
     for doc in rendered:
         if doc.source not in inputs.files:
             inputs.files.append(doc.source)
         _collect(doc, (), doc.data, inputs)
     inputs.mark_alternatives()
     return inputs
+
+
+def outlined(kind) -> bool:
+    """Whether an object whose ``kind`` is this is kept only as an outline (``_collect``): not a
+    reviewed kind nor one read whole, not a list of objects, not a kustomization."""
+    if not kind:
+        return False
+    kind = str(kind)
+    return (kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS and not kind.endswith("List")
+            and kind not in ("Kustomization", "Component"))
 
 
 def _collect(doc: Document, path: tuple, data, inputs: Inputs) -> None:

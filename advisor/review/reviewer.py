@@ -15,6 +15,7 @@ from advisor.engine import Advisor
 from advisor.kb.questions import Invalid
 from advisor.review import starts  # noqa: F401  (registers its check, container-cannot-start)
 from advisor.review.checks import CHECKS, check_catalogue
+from advisor.review.designs import Designs
 from advisor.review.facts import Skip, Subject, describe
 from advisor.review.objects import Inputs, parse_inputs
 from advisor.review.refusals import REFUSED  # registers its check: what the API server would refuse
@@ -45,6 +46,7 @@ class ObjectOutcome:
 class Reviewer:
     def __init__(self, advisor=None):
         self.advisor = advisor or Advisor()
+        self.designs = Designs(self.advisor)  # the engine runs once per distinct design
         self.kb = self.advisor.kb
         check_catalogue(self.kb)
         self.finding_ids = sorted(fid for fid, info in self.kb.findings.items() if "review" in info.sources)
@@ -106,7 +108,7 @@ class Reviewer:
 
     def review_subject(self, subject: Subject, options: ReviewOptions, notes: list[Note]) -> ObjectReview:
         obj = subject.obj
-        rec = self.advisor.evaluate(subject.answers)
+        rec = self.designs.evaluate(subject.answers)
         ref = ObjectRef(obj.file, obj.line(), obj.kind, obj.name, obj.namespace, obj.doc.index, obj.path)
         suppressor = Suppressor(obj, subject.template_path, options.config, self.finding_ids, notes)
         findings, seen = [], set()
@@ -136,7 +138,7 @@ class Reviewer:
         """Attach the corrected design, if there is one and a cluster would accept it."""
 
         withheld: list[str] = []
-        written = suggest(subject, rec, review.active, self.advisor.evaluate, withheld)
+        written = suggest(subject, rec, review.active, self.designs.evaluate, withheld)
         notes += [Note(subject.obj.file, subject.obj.line(), f"--suggest: {reason}") for reason in withheld]
         if written is None:
             return

@@ -247,18 +247,249 @@ class _Converter:
         return result
 
 
+class _Unusual(Exception):
+    """Something the event reader leaves to the composer and ``_Converter``: an anchor, an
+    alias, a tag, a merge key, a duplicate or unsupported key, deep nesting, an error."""
+
+
+_MAX_FAST_DEPTH = 100  # deeper documents go the composer's way, which knows "nests too deep"
+_PLAIN_MEMO_SIZE = 4096
+
+
+class _EventReader:
+    """The common case of ``parse_documents`` in one pass over libyaml's event stream.
+
+    Plain YAML (no anchor, alias, tag or merge key; unique plain keys) is most of what
+    people write, and for it the composed node graph is an intermediate nobody needs:
+    each value is built, and its line and text recorded, as its event arrives. The
+    documents are those ``_Converter`` makes (the same data, lines, raw texts and
+    indices); anything else raises ``_Unusual`` and the composer reads the input instead,
+    so its answers and its errors stay the only ones.
+    """
+
+    def __init__(self):
+        from yaml import events
+        from yaml._yaml import CParser
+
+        self.parser_class = CParser
+        self.scalar_event, self.mapping_start, self.sequence_start = (
+            events.ScalarEvent, events.MappingStartEvent, events.SequenceStartEvent)
+        self.collection_end = (events.MappingEndEvent, events.SequenceEndEvent)
+        self.document_start, self.stream_end = events.DocumentStartEvent, events.StreamEndEvent
+        self.memo: dict[str, Any] = {}  # plain scalar text -> its value, for texts that may not be strings
+        self.constructor = SafeConstructor()
+
+    def plain(self, text: str) -> Any:
+        """The value of a plain scalar, as ``_Converter.scalar`` gives it for an implicit tag."""
+        try:
+            return self.memo[text]
+        except KeyError:
+            pass
+        tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+        if tag == _MERGE_TAG:
+            raise _Unusual  # << as a key merges, as a value it is read by the composer's rules
+        if tag == _VALUE_TAG or tag == _STR_TAG:
+            value: Any = text
+        else:
+            try:
+                value = self.constructor.construct_object(yaml.ScalarNode(tag, text), deep=True)
+            except Exception:  # noqa: BLE001 - as _Converter.scalar: an implicit tag that does not fit is text
+                value = text
+            self.constructor.constructed_objects.clear()
+        if len(self.memo) >= _PLAIN_MEMO_SIZE:
+            self.memo.clear()
+        self.memo[text] = value
+        return value
+
+    def documents(self, text: str, source: str, at_most: int | None, outline=None) -> list[Document]:
+        parser = self.parser_class(text)
+        try:
+            get = parser.get_event
+            get()  # the stream's start
+            documents: list[Document] = []
+            index = 0
+            while True:
+                event = get()
+                if event.__class__ is self.stream_end:
+                    return documents
+                if at_most is not None and len(documents) >= at_most:
+                    raise _Unusual  # the composer names the extra document in its error
+                doc = Document(data=None, source=source, index=index)
+                doc.data = self.document(get, doc.lines, doc.raw, outline)
+                get()  # the document's end
+                documents.append(doc)
+                index += 1
+        except yaml.YAMLError:
+            raise _Unusual from None
+        finally:
+            parser.dispose()
+
+    def document(self, get, lines: dict, raw: dict, outline=None) -> Any:
+        """One document's root value, from the events after its start to before its end.
+
+        ``outline(kind)`` true for the value of a top-level ``kind``: the top-level values that
+        follow, but for apiVersion and metadata, are checked (``skim``) and not kept."""
+        scalar_event, mapping_start, sequence_start = self.scalar_event, self.mapping_start, self.sequence_start
+        mapping_end, sequence_end = self.collection_end
+        resolved = _RESOLVER.yaml_implicit_resolvers
+        if None in resolved:
+            raise _Unusual  # a resolver for any first character: every plain scalar needs resolving
+        plain = self.plain
+        stack: list = []  # (container, its path, whether it is a mapping) of each enclosing collection
+        container: Any = None  # the open mapping or list; None before the root
+        path: tuple = ()  # the open collection's key path
+        mapping = False  # whether the open collection is a mapping
+        where: Any = None  # in a mapping, the path of the key just read; None when a key comes next
+        skimming = False  # the document is an outline's: top-level values are checked, not kept
+        skimmed: set = set()  # the top-level keys whose values were skimmed
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    raise _Unusual
+                text = event.value
+                value = plain(text) if event.implicit[0] and (text[:1] in resolved or not text) else text
+                if mapping:
+                    if where is None:  # a key
+                        if value.__class__ is not str:
+                            if not isinstance(value, (int, float, bool)) and value is not None:
+                                raise _Unusual
+                            value = str(value)
+                        if value in container or value in skimmed:
+                            raise _Unusual
+                        if skimming and len(stack) == 1 and value not in _OUTLINE_KEYS:
+                            skimmed.add(value)
+                            self.skim(get)
+                            continue
+                        where = path + (value,)
+                        lines[where] = event.start_mark.line + 1
+                        key = value
+                        continue
+                    container[key] = value
+                    raw[where] = text
+                    where = None
+                    if outline is not None and len(stack) == 1 and key == "kind" and outline(value):
+                        skimming = True
+                elif container is not None:
+                    item = path + (len(container),)
+                    lines[item] = event.start_mark.line + 1
+                    raw[item] = text
+                    container.append(value)
+                else:
+                    lines[()] = event.start_mark.line + 1
+                    raw[()] = text
+                    return value
+            elif cls is mapping_end or cls is sequence_end:
+                value = container
+                container, path, mapping = stack.pop()
+                if container is None:
+                    return value
+                where = None
+            elif cls is mapping_start or cls is sequence_start:
+                if event.anchor is not None or event.tag is not None or len(stack) >= _MAX_FAST_DEPTH:
+                    raise _Unusual
+                child: Any = {} if cls is mapping_start else []
+                if mapping:
+                    if where is None:
+                        raise _Unusual  # a key that is a mapping or a list
+                    container[key] = child
+                elif container is not None:
+                    where = path + (len(container),)
+                    lines[where] = event.start_mark.line + 1
+                    container.append(child)
+                else:
+                    where = ()
+                    lines[()] = event.start_mark.line + 1
+                stack.append((container, path, mapping))
+                container, path, mapping, where = child, where, cls is mapping_start, None
+            else:
+                raise _Unusual  # an alias
+
+    def skim(self, get) -> None:
+        """Read one value's events as ``document`` would, refusing what it refuses (anchors,
+        aliases, tags, merge keys, keys that are collections, duplicate keys, deep nesting),
+        and keep nothing of it."""
+        scalar_event, mapping_start, sequence_start = self.scalar_event, self.mapping_start, self.sequence_start
+        mapping_end, sequence_end = self.collection_end
+        resolved = _RESOLVER.yaml_implicit_resolvers
+        plain = self.plain
+        stack: list = []  # [keys so far (None for a list), whether a key comes next] of each open collection
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    raise _Unusual
+                if not stack:
+                    return
+                top = stack[-1]
+                if top[1]:  # a key: read as document() reads one, to find duplicates
+                    text = event.value
+                    key = plain(text) if event.implicit[0] and (text[:1] in resolved or not text) else text
+                    if key.__class__ is not str:
+                        if not isinstance(key, (int, float, bool)) and key is not None:
+                            raise _Unusual
+                        key = str(key)
+                    if key in top[0]:
+                        raise _Unusual
+                    top[0].add(key)
+                    top[1] = False
+                elif top[0] is not None:
+                    top[1] = True
+            elif cls is mapping_end or cls is sequence_end:
+                stack.pop()
+                if not stack:
+                    return
+                if stack[-1][0] is not None:
+                    stack[-1][1] = True
+            elif cls is mapping_start or cls is sequence_start:
+                if event.anchor is not None or event.tag is not None or len(stack) >= _MAX_FAST_DEPTH:
+                    raise _Unusual
+                if stack and stack[-1][1]:
+                    raise _Unusual  # a key that is a mapping or a list
+                stack.append([set(), True] if cls is mapping_start else [None, False])
+            else:
+                raise _Unusual  # an alias
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_OUTLINE_KEYS = ("apiVersion", "kind", "metadata")  # what an outlined document keeps at its top
+_event_reader: _EventReader | None = None
+
+
+def _read_events(text: str, source: str, at_most: int | None, outline=None) -> list[Document] | None:
+    """The documents of ``text`` read from libyaml's events, or None when the composer must read it."""
+    global _event_reader
+    if not getattr(yaml, "__with_libyaml__", False):
+        return None
+    if _event_reader is None:
+        _event_reader = _EventReader()
+    try:
+        return _event_reader.documents(text, source, at_most, outline)
+    except Exception:  # noqa: BLE001 - _Unusual, a YAML error, text libyaml cannot take: the composer's to say
+        return None
+
+
 def _reason(exc: Exception) -> str:
     text = (str(exc) or type(exc).__name__).splitlines()[0]
     return text if len(text) <= 100 else text[:99] + "…"
 
 
 def parse_documents(text: str, source: str, max_nodes: int = MAX_NODES, at_most: int | None = None,
-                    what: str = "this file") -> list[Document]:
+                    what: str = "this file", outline=None) -> list[Document]:
     """Every document in ``text`` (empty ones skipped), converted safely.
 
     ``at_most``: refuse more documents than this as soon as the next one starts, before
     it is expanded (``what`` names the kind of file in that error).
+
+    ``outline(kind)``: true for the top-level ``kind`` of a document the caller will keep only
+    the identity of; such a document may come back with only apiVersion, kind, metadata and the
+    keys before kind (their lines too), the rest of it checked as any input is, never kept.
     """
+    documents = _read_events(text, source, at_most, outline)
+    if documents is not None:
+        return documents
     documents = []
     converter = _Converter(source, max_nodes)
     try:
@@ -292,7 +523,8 @@ def parse_document(text: str, source: str, max_nodes: int = MAX_NODES, what: str
 _DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
 
 
-def parse_documents_apart(text: str, source: str, max_nodes: int = MAX_NODES) -> tuple[list[Document], list[Problem]]:
+def parse_documents_apart(text: str, source: str, max_nodes: int = MAX_NODES,
+                          outline=None) -> tuple[list[Document], list[Problem]]:
     """The documents of ``text`` that can be read, and a Problem for each one that cannot.
 
     ``parse_documents`` refuses a whole stream for one bad document; a multi-document file
@@ -301,10 +533,10 @@ def parse_documents_apart(text: str, source: str, max_nodes: int = MAX_NODES) ->
     (cut at its ``---`` line, which no YAML value can hold) is read on its own, at its own
     lines; documents read that way have no index (``None``): their positions in the stream
     are not known for certain, so nothing may write them back by position. A file that is
-    one document is refused as ``parse_documents`` refuses it.
+    one document is refused as ``parse_documents`` refuses it. ``outline`` as for ``parse_documents``.
     """
     try:
-        return parse_documents(text, source, max_nodes), []
+        return parse_documents(text, source, max_nodes, outline=outline), []
     except InputError as whole:
         chunks = _chunks(text)
         if len(chunks) < 2:
@@ -314,7 +546,7 @@ def parse_documents_apart(text: str, source: str, max_nodes: int = MAX_NODES) ->
     for chunk in chunks:
         try:
             # the lines before the chunk as empty lines, so that lines are the file's own
-            found = parse_documents("\n" * before + chunk, source, max_nodes)
+            found = parse_documents("\n" * before + chunk, source, max_nodes, outline=outline)
         except InputError as exc:
             problems += exc.problems
         else:

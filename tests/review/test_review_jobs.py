@@ -11,7 +11,7 @@ import pytest
 from advisor.system import pool
 from helpers.paths import FIXTURES
 
-COPIES = 5  # of the review fixtures: 130 files, more than the 100 objects below which review stays in process
+COPIES = 5  # of the review fixtures: 130 files, 250 workloads
 CROSS_FILE = """\
 apiVersion: v1
 kind: Service
@@ -72,7 +72,10 @@ def test_two_jobs_give_the_report_one_job_gives_in_the_same_order(cli, tree, poo
     assert one.status == 1 and one.stdout.count("copy-4") > 10  # the tree was really reviewed
 
 
-def test_a_large_tree_uses_workers_by_default_and_a_small_one_does_not(cli, tree, pools):
+def test_a_large_tree_uses_workers_by_default_and_a_small_one_does_not(cli, tree, pools, monkeypatch):
+    from advisor.review import parallel
+
+    monkeypatch.setattr(parallel, "SMALL_REVIEW", 100)  # workloads: copy-0 has 50, the tree 250
     root, _ = tree
     cli("review", str(root / "copy-0"))
     assert pools == []

@@ -51,8 +51,8 @@ def configure(parser) -> None:
                         help="print what --fix changes as a unified diff (patch -p0) instead of the report; "
                              "without --fix a dry run that writes nothing, exit status as without it")
     parser.add_argument("-j", "--jobs", type=jobs_argument, default=None, metavar="N",
-                        help="worker processes (default: the CPU count; fewer than 100 objects are reviewed "
-                             "in process); the report is the same")
+                        help="worker processes (default: the CPU count from 10,000 workloads on; fewer are "
+                             "reviewed in process); the report is the same")
     cluster_options.configure(parser)
 
 
@@ -105,11 +105,11 @@ def _run(args, env) -> int:
         gathered = Gathered(texts)
     else:
         gathered = _read_files(args.paths, env, _scope(args, env, config, kubernetes or question.default,
-                                                       render=not fixing))
+                                                       render=not fixing), keep=fixing)
         texts = gathered.texts
     unreadable = gathered.problems
     inputs = parse_inputs(texts, unreadable, gathered.rendered, gathered.notes)
-    jobs = worker_count(env, args.jobs, len(inputs.objects), SMALL_REVIEW)
+    jobs = worker_count(env, args.jobs, sum(obj.reviewed for obj in inputs.objects), SMALL_REVIEW)
     report = review_in_workers(reviewer, inputs, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
                                                                config=config), jobs)
     fix_failed = 0
@@ -175,9 +175,11 @@ def _scope(args, env, config, kubernetes: str, render: bool):
     return Scope(rules, render=render, search_path=env.environ.get("PATH", os.defpath), kubernetes=kubernetes)
 
 
-def _read_files(paths: list[str], env, scope):
+def _read_files(paths: list[str], env, scope, keep: bool):
+    """What ``gather`` reads; the texts a list only when ``keep`` (--fix writes them back), else each
+    read when it is parsed and let go after, so that the files are never all in memory at once."""
     from advisor.review.objects import gather
 
     if "-" in paths and env.stdin_isatty:
         env.err("pod-advisor: reading manifests from standard input; end with Ctrl-D")
-    return gather(paths, stdin=env.stdin, scope=scope)  # standard input bounded and decoded as a file is
+    return gather(paths, stdin=env.stdin, scope=scope, keep=keep)  # standard input bounded and decoded as a file is

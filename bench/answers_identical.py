@@ -1,6 +1,8 @@
-"""Byte-identity of what users read, between two checkouts of pod-advisor.
+"""Byte-identity of what the answer-file commands print, between two checkouts of pod-advisor.
 
-    python bench/identical.py --before ../old-checkout --after . [--corpus DIR ...]
+    python bench/answers_identical.py --before ../old-checkout --after .
+
+(review's outputs have bench/review_identical.py, over fixtures and corpora.)
 
 A change that moves code (issue 18) or makes it faster (issue 26) must not change a byte
 of output. This runs the same commands with each checkout on PYTHONPATH and compares
@@ -8,11 +10,7 @@ stdout, stderr and the exit status (a command that differs is run once more, so 
 run upset by a loaded machine is not taken for a change):
 
 - `evaluate --format json`, `evaluate` (text) and `manifest` for every answer file under
-  examples/ and tests/fixtures/{rules,manifest,render}/ (taken from --after);
-- `review --format json`, `--format sarif`, text and `--suggest --format json` for every
-  file under tests/fixtures/review/, one call a file;
-- the same four review forms for each --corpus folder, one call per folder, as a user
-  runs it over a repository.
+  examples/ and tests/fixtures/{rules,manifest,render}/ (taken from --after).
 
 Each checkout gets a cache folder of its own, so a pickle written by one cannot answer
 for the other. It prints one line per difference and the counts; exit 1 on any.
@@ -27,32 +25,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-REVIEW_FORMS = (
-    ("--format", "json"),
-    ("--format", "sarif"),
-    (),
-    ("--suggest", "--format", "json"),
-)
-
-
 def answer_files(root: Path) -> list[Path]:
     folders = [root / "examples"] + [root / "tests/fixtures" / f for f in ("rules", "manifest", "render")]
     return sorted(p for folder in folders for p in folder.rglob("*.yaml"))
 
 
-def review_files(root: Path) -> list[Path]:
-    return sorted(p for p in (root / "tests/fixtures/review").rglob("*") if p.is_file())
-
-
-def commands(root: Path, corpora: list[str]) -> list[list[str]]:
+def commands(root: Path) -> list[list[str]]:
     runs: list[list[str]] = []
     for path in answer_files(root):
         name = str(path)
         runs += [["evaluate", "--format", "json", name], ["evaluate", name], ["manifest", name]]
-    for path in review_files(root):
-        runs += [["review", *form, str(path)] for form in REVIEW_FORMS]
-    for corpus in corpora:
-        runs += [["review", *form, corpus] for form in REVIEW_FORMS]
     return runs
 
 
@@ -69,9 +51,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", required=True, type=Path, help="checkout of the old code")
     parser.add_argument("--after", required=True, type=Path, help="checkout of the new code")
-    parser.add_argument("--corpus", action="append", default=[], help="a folder of real manifests")
     args = parser.parse_args()
-    runs = commands(args.after.resolve(), args.corpus)
+    runs = commands(args.after.resolve())
     differ = 0
     with tempfile.TemporaryDirectory() as before_cache, tempfile.TemporaryDirectory() as after_cache:
         for argv in runs:

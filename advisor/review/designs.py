@@ -1,0 +1,113 @@
+"""Each distinct design evaluated once, however many objects share it.
+
+A repository's workloads repeat themselves: overlays of one Deployment, a dozen
+services built from one template, the same exporter in every namespace. What the
+engine concludes depends on the answers read from an object, and of its names
+(the workload's, each container's) only on which of them are equal: the rules
+bind names, key plans by them and write them into sentences, but never look
+inside one. So the answers are keyed with each distinct name replaced by a token
+(in order of appearance, so that equal names get equal tokens), the engine runs
+once per key on the tokenised answers, and each object gets a fresh copy of that
+recommendation with its own names put back in place of the tokens.
+
+Answers that could confuse the tokens (a string already holding one of their
+marker characters, or expectations attached) are simply evaluated directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from advisor.domain.model import Answers
+from advisor.domain.recommendation import Recommendation
+
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no Kubernetes name holds them
+CACHE_SIZE = 2048  # distinct designs kept; the oldest goes first
+
+
+class Designs:
+    """``evaluate(answers)``, as ``advisor.evaluate`` gives it, with the engine run once per design."""
+
+    def __init__(self, advisor, size: int = CACHE_SIZE):
+        self.advisor = advisor
+        self.size = size
+        self.recommendations: dict[Answers, Recommendation] = {}
+        self.evaluated = 0  # engine runs, for benchmarks and tests
+        self.reused = 0
+
+    def evaluate(self, answers: Answers) -> Recommendation:
+        keyed = tokenised(answers)
+        if keyed is None:
+            self.evaluated += 1
+            return self.advisor.evaluate(answers)
+        key, names = keyed
+        template = self.recommendations.get(key)
+        if template is None:
+            self.evaluated += 1
+            template = self.advisor.evaluate(key)
+            if len(self.recommendations) >= self.size:
+                del self.recommendations[next(iter(self.recommendations))]
+            self.recommendations[key] = template
+        else:
+            self.reused += 1
+        return _named(template, names, answers)
+
+
+def tokenised(answers: Answers) -> tuple[Answers, list[str]] | None:
+    """(the answers with each distinct name a token, the names by token number), or None when
+    these answers are to be evaluated as they are."""
+    if answers.expect is not None:
+        return None
+    names: dict[str, str] = {}
+
+    def token(name: str) -> str:
+        if name not in names:
+            names[name] = f"{_OPEN}{len(names)}{_CLOSE}"
+        return names[name]
+
+    workload = token(answers.name)
+    containers = tuple(dataclasses.replace(c, name=token(c.name)) for c in answers.containers)
+    texts = [*names, answers.kubernetes, answers.environment, answers.schedule or ""]
+    texts += [text or "" for c in answers.containers for text in (c.image, c.cpu, c.memory, c.purpose)]
+    if any(_OPEN in text or _CLOSE in text for text in texts):
+        return None
+    key = dataclasses.replace(answers, name=workload, containers=containers, source=None)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key, list(names)
+
+
+def _named(recommendation: Recommendation, names: list[str], answers: Answers) -> Recommendation:
+    """A fresh copy of ``recommendation`` with the names back in place of the tokens, and
+    ``answers`` as its answers: every dataclass in it copied (lists of them too), every
+    string and tuple of strings holding a token rewritten."""
+    tokens = [(f"{_OPEN}{number}{_CLOSE}", name) for number, name in enumerate(names)]
+
+    def text(value: str) -> str:
+        for token, name in tokens:
+            value = value.replace(token, name)
+        return value
+
+    def copy(obj):
+        fields = dict(obj.__dict__)
+        for key, value in fields.items():
+            kind = value.__class__
+            if kind is str:
+                if _OPEN in value:
+                    fields[key] = text(value)
+            elif kind is tuple:
+                fields[key] = tuple(text(item) if item.__class__ is str and _OPEN in item else item for item in value)
+            elif kind is list:
+                fields[key] = [copy(item) if dataclasses.is_dataclass(item) else
+                               text(item) if item.__class__ is str and _OPEN in item else item for item in value]
+            elif dataclasses.is_dataclass(value) and key != "answers":
+                fields[key] = copy(value)
+        new = object.__new__(obj.__class__)
+        new.__dict__.update(fields)
+        return new
+
+    named = copy(recommendation)
+    named.__dict__["answers"] = answers
+    return named
