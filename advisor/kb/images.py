@@ -30,6 +30,7 @@ RUNS = ("until-stopped", "finishes", "exec-box")  # a server, a one-off step, a 
 PURPOSES = ("ship-logs", "sync-content", "proxy-inbound", "proxy-outbound", "reshape-output", "prepare",
             "separate-service", "other")  # the answer file's container purposes (knowledge/questions.yaml)
 FACTS = ("user", "any_uid", "run_as", "ports", "writes", "runs", "role", "shell")  # every family states each
+OPTIONAL_FACTS = ("alternative", "volumes")  # a family states these where they apply or are known
 SOURCE_KINDS = ("dockerfile", "build", "chart", "docs", "code")  # what a source key starts with: how a fact was read
 ROOT_USERS = ("", "0", "root")  # what an image's User means when it means root (its group aside)
 DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
@@ -92,6 +93,9 @@ class Family:
     role: Fact[str]  # a role id (Catalogue.roles)
     shell: Fact[bool]  # has /bin/sh, so that an exec hook or probe can use one
     alternative: Fact[Alternative] | None = None  # an unprivileged image that does the same job
+    # the paths the image declares as volumes (VOLUME): the runtime mounts each writable, even under a
+    # read-only root filesystem; None when the family does not say
+    volumes: Fact[tuple] | None = None
     note: str | None = None
     file: str = ""
 
@@ -276,6 +280,7 @@ def _schema() -> dict:
             "sources": Field(dict),
             **{name: Field(dict) for name in FACTS},
             "alternative": Field(dict, required=False),
+            "volumes": Field(dict, required=False),
             "note": Field(str, required=False),
         },
         "match": {
@@ -293,6 +298,7 @@ def _schema() -> dict:
         "role": fact(str),
         "shell": fact(bool),
         "alternative": fact(dict),
+        "volumes": fact(list, _each(_path)),
         "alternative value": {"image": Field(str),
                               "port": Field((int, type(None)), check=lambda v: None if v is None else _port(v)),
                               "uid": Field(int, check=_uid)},
@@ -395,7 +401,7 @@ def _family(reader: _Reader, path: tuple, raw: Any, schema: dict, roles: dict) -
             reader.report(path + ("sources", key), "must be an https:// URL")
             ok = False
     facts: dict[str, Fact] = {}
-    for name in FACTS + ("alternative",):
+    for name in FACTS + OPTIONAL_FACTS:
         if name not in raw:
             continue
         fact = raw[name]

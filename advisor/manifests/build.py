@@ -5,6 +5,14 @@ What it adds are the starter values every manifest needs and the rules leave
 open: labels, conservative resources where the answers give none, the
 restricted security context, a TCP readiness probe, Job clean-up, and storage
 for a StatefulSet. Each is a constant below, explained in the YAML it writes.
+
+What each container's image needs to start under that security context (its user,
+the paths it writes under a read-only root filesystem) comes from the image
+catalogue, through advisor.manifests.start: a container is given the UID its image
+runs as, or one known to work, and an emptyDir for each path its image writes; an
+image that needs root keeps runAsNonRoot and gets a note (``Built.notes``) that says
+it will not start and what to do; an image the catalogue does not know gets what is
+known to be safe and a comment that names the assumption.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from advisor.domain.vocabulary import (
     RESTART,
     SERVICE,
 )
+from advisor.manifests.start import Start, covered, plan_start, volume_name
 from advisor.manifests.why import Why
 from advisor.system.errors import InputError, Problem, did_you_mean
 
@@ -36,7 +45,7 @@ STARTER_CPU, STARTER_MEMORY = "100m", "128Mi"
 STARTER_STORAGE = "1Gi"
 SHARED_VOLUME, SHARED_PATH = "shared", "/shared"
 DATA_VOLUME, DATA_PATH = "data", "/data"
-FS_GROUP = 2000
+FS_GROUP = 2000  # the Pod's fsGroup when no container's group is known
 BACKOFF_LIMIT = 3
 TTL_AFTER_FINISHED = 86400  # a day to read a finished Job's logs
 HISTORY_LIMIT = 3
@@ -181,10 +190,14 @@ class _Writer:
                 "metadata": {"name": DATA_VOLUME, "labels": self.labels(plan)},
                 "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": STARTER_STORAGE}}},
             }]
+            main_start = plan_start(plan.main.image)
+            data_path = self._data_path(plan, {plan.main.name: main_start})
+            where = (f"where {main_start.shown} keeps its data, by pod-advisor's image catalogue"
+                     if data_path != DATA_PATH else "set mountPath to where it keeps its data")
             doc.note(("spec", "volumeClaimTemplates", 0),
-                     f"Each replica gets a volume of its own that outlives its Pod, mounted at {DATA_PATH} in "
-                     f"{plan.main.name}: set mountPath to where it keeps its data, and the size it needs "
-                     f"(on the cluster's default storage class; set storageClassName to pick another).")
+                     f"Each replica gets a volume of its own that outlives its Pod, mounted at {data_path} in "
+                     f"{plan.main.name}: {where}; set the size it needs (on the cluster's default storage "
+                     f"class; set storageClassName to pick another).")
         return doc
 
     def _job_spec(self, doc: Document, path: tuple) -> dict:
@@ -221,21 +234,30 @@ class _Writer:
                  "No Docker-link variables (such as POSTGRES_PORT=tcp://...) for every Service of the "
                  "namespace: they clash with settings of the same name. Reach Services by their DNS names.")
         root = self._root_of(plan)
-        context: dict = {} if root else {"runAsNonRoot": True}
-        context["seccompProfile"] = {"type": "RuntimeDefault"}
-        if plan.controller == "StatefulSet":
-            context["fsGroup"] = FS_GROUP
-            context["fsGroupChangePolicy"] = "OnRootMismatch"
-        spec["securityContext"] = context
-        doc.note(path + ("securityContext",), *self._security_comment(plan, root))
         init = [c for c in plan.containers if c.placement == "initContainers"]
         regular = sorted((c for c in plan.containers if c.placement == "containers"), key=lambda c: c.role != "main")
+        starts = {c.name: plan_start(c.image) for c in plan.containers}
+        for c in init + regular:
+            note = starts[c.name].note(c.name)
+            if note is not None and c.name not in self.root and note not in self.notes:
+                self.notes.append(note)
+        volumes = self._volumes(plan, init + regular, starts)
+        context: dict = {} if root else {"runAsNonRoot": True}
+        context["seccompProfile"] = {"type": "RuntimeDefault"}
+        fs_group = self._fs_group(plan, starts) if volumes.pod or plan.controller == "StatefulSet" else None
+        if fs_group is not None:
+            context["fsGroup"] = fs_group
+        if plan.controller == "StatefulSet":
+            context["fsGroupChangePolicy"] = "OnRootMismatch"
+        spec["securityContext"] = context
+        doc.note(path + ("securityContext",), *self._security_comment(plan, root, fs_group))
         probed = self._probed(plan)
         for placement, group in (("initContainers", init), ("containers", regular)):
             if group:
                 spec[placement] = []
                 for i, c in enumerate(group):
-                    spec[placement].append(self.container(plan, c, probed, doc, path + (placement, i)))
+                    spec[placement].append(self.container(plan, c, probed, doc, path + (placement, i), starts[c.name],
+                                                          volumes))
         if plan.controller in REPLICATED_KINDS and (plan.replicas or 1) > 1:
             spec["affinity"] = {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{
                 "weight": 100,
@@ -244,19 +266,59 @@ class _Writer:
             doc.note(path + ("affinity",),
                      f"Replicas on different nodes where the scheduler can, so one node going down takes one "
                      f"replica with it, not all {plan.replicas}; preferred, so scheduling never waits for it.")
-        if plan.shares_volume:
-            spec["volumes"] = [{"name": SHARED_VOLUME, "emptyDir": {}}]
-            sharing = [plan.main.name] + [c.name for c in plan.containers if c.shares_volume]
-            doc.note(path + ("volumes", 0),
-                     f"One emptyDir holds the files {_and(sharing)} share, mounted at {SHARED_PATH} in each: "
-                     f"point them at it (or change the mountPaths). It lives as long as the Pod.")
+        if volumes.pod:
+            spec["volumes"] = []
+            for volume, comment in volumes.pod:
+                doc.note(path + ("volumes", len(spec["volumes"])), comment)
+                spec["volumes"].append(volume)
         return spec
+
+    def _volumes(self, plan: WorkloadPlan, ordered: list[ContainerPlan], starts: dict[str, Start]) -> "_Volumes":
+        """The Pod's volumes: the shared one, then an emptyDir for each path a container's image writes
+        that no other volume of it holds; and each container's mounts."""
+        found = _Volumes()
+        taken = {SHARED_VOLUME, DATA_VOLUME}
+        if plan.shares_volume:
+            sharing = [plan.main.name] + [c.name for c in plan.containers if c.shares_volume]
+            found.pod.append(({"name": SHARED_VOLUME, "emptyDir": {}},
+                              f"One emptyDir holds the files {_and(sharing)} share, mounted at {SHARED_PATH} in "
+                              f"each: point them at it (or change the mountPaths). It lives as long as the Pod."))
+        for c in ordered:
+            mounts = found.mounts[c.name] = []
+            if plan.shares_volume and (c.role == "main" or c.shares_volume):
+                mounts.append({"name": SHARED_VOLUME, "mountPath": SHARED_PATH})
+            if plan.controller == "StatefulSet" and c.role == "main":
+                mounts.append({"name": DATA_VOLUME, "mountPath": self._data_path(plan, starts)})
+            start = starts[c.name]
+            for where in start.writes:
+                if covered(where, [m["mountPath"] for m in mounts]):
+                    continue
+                name = volume_name(c.name, where, taken)
+                mounts.append({"name": name, "mountPath": where})
+                said = "writes" if start.writes_known else "is assumed to write"
+                found.pod.append(({"name": name, "emptyDir": {}},
+                                  f"{c.name} {said} to {where}, which its read-only root filesystem cannot "
+                                  f"hold: an emptyDir there, which lives as long as the Pod."))
+        return found
+
+    def _data_path(self, plan: WorkloadPlan, starts: dict[str, Start]) -> str:
+        """Where the main container of a StatefulSet keeps its data: its image's data folder, by the
+        catalogue, else DATA_PATH."""
+        return starts[plan.main.name].data_path or DATA_PATH
+
+    def _fs_group(self, plan: WorkloadPlan, starts: dict[str, Start]) -> int:
+        """The group the Pod's volumes are made writable for: the main container's, else the first
+        container's with a known non-root group, else FS_GROUP."""
+        order = [plan.main] + [c for c in plan.containers if c.role != "main"]
+        # a group 0 (Elasticsearch's 1000:0) is no group to hand volumes to: its UID then
+        return next((starts[c.name].gid or starts[c.name].uid for c in order if starts[c.name].uid is not None),
+                    FS_GROUP)
 
     def _root_of(self, plan: WorkloadPlan) -> list[str]:
         """The containers of ``plan`` allowed to run as root."""
         return [c.name for c in plan.containers if c.name in self.root]
 
-    def _security_comment(self, plan: WorkloadPlan, root: list[str]) -> list[str]:
+    def _security_comment(self, plan: WorkloadPlan, root: list[str], fs_group: int | None) -> list[str]:
         if len(root) == len(plan.containers):
             text = ("Run as root (--allow-root): the Pod meets the \"baseline\" Pod Security Standard, not "
                     "\"restricted\". Each container still drops every capability but the few a root "
@@ -265,11 +327,13 @@ class _Writer:
             who = f"every container but {_and(root)}, which may run as root (\"baseline\")" if root else \
                 "every container"
             text = ("Pod Security \"restricted\": no root, no privilege escalation, no capabilities, the "
-                    f"runtime's seccomp profile, on {who}. An image built to run as root stops with \"container "
-                    "has runAsNonRoot and image will run as root\": use a non-root variant of it, or write this "
-                    "manifest again with --allow-root-for CONTAINER (--allow-root for all).")
-        if plan.controller == "StatefulSet":
-            text += f" fsGroup {FS_GROUP} makes the data volume writable for the image's non-root user."
+                    f"runtime's seccomp profile, on {who}. The kubelet starts a container under runAsNonRoot "
+                    "only when it knows its UID is not 0: each container's comment says which UID it runs as "
+                    "and why, from pod-advisor's image catalogue.")
+        if fs_group is not None:
+            what = "the data volume" if plan.controller == "StatefulSet" else "the Pod's volumes"
+            text += (f" fsGroup {fs_group} makes {what} writable for group {fs_group}, which every container of "
+                     f"the Pod joins.")
         return [text]
 
     def _probed(self, plan: WorkloadPlan) -> tuple[ContainerPlan, int] | None:
@@ -283,7 +347,8 @@ class _Writer:
                     return c, port
         return (plan.main, plan.main.ports[0]) if plan.main.ports else None
 
-    def container(self, plan: WorkloadPlan, c: ContainerPlan, probed, doc: Document, path: tuple) -> dict:
+    def container(self, plan: WorkloadPlan, c: ContainerPlan, probed, doc: Document, path: tuple, start: Start,
+                  volumes: "_Volumes") -> dict:
         doc.note(path, *self.why.at(plan.name, CONTAINER, c.name))
         entry: dict = {"name": c.name, "image": c.image}
         doc.note(path + ("image",), *self.why.at(plan.name, IMAGE, c.name))
@@ -316,27 +381,31 @@ class _Writer:
             resources_why = ["Requests equal to limits (Guaranteed QoS): raise the CPU limit, or remove it, if "
                              "the container is throttled."]
         doc.note(path + ("resources",), *resources_why)
-        entry["securityContext"] = self._container_security(c)
-        if c.name in self.root and len(self._root_of(plan)) < len(plan.containers):
-            doc.note(path + ("securityContext",),
-                     f"{c.name} may run as root (--allow-root-for {c.name}): the capabilities added back let "
-                     f"its entrypoint set up its files and switch to its own user.")
-        mounts = []
-        if plan.shares_volume and (c.role == "main" or c.shares_volume):
-            mounts.append({"name": SHARED_VOLUME, "mountPath": SHARED_PATH})
-        if plan.controller == "StatefulSet" and c.role == "main":
-            mounts.append({"name": DATA_VOLUME, "mountPath": DATA_PATH})
-        if mounts:
-            entry["volumeMounts"] = mounts
+        entry["securityContext"] = self._container_security(c, start)
+        if c.name in self.root:
+            if len(self._root_of(plan)) < len(plan.containers):
+                doc.note(path + ("securityContext",),
+                         f"{c.name} may run as root (--allow-root-for {c.name}): the capabilities added back let "
+                         f"its entrypoint set up its files and switch to its own user.")
+        else:
+            doc.note(path + ("securityContext",), start.user_comment(c.name))
+        doc.note(path + ("securityContext",), start.writes_comment())
+        if volumes.mounts[c.name]:
+            entry["volumeMounts"] = volumes.mounts[c.name]
         return entry
 
-    def _container_security(self, c: ContainerPlan) -> dict:
+    def _container_security(self, c: ContainerPlan, start: Start) -> dict:
         if c.name in self.root:
-            return {"allowPrivilegeEscalation": False, "runAsNonRoot": False,
+            return {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "runAsNonRoot": False,
                     "capabilities": {"drop": ["ALL"], "add": list(ROOT_CAPABILITIES)},
                     "seccompProfile": {"type": "RuntimeDefault"}}
-        return {"allowPrivilegeEscalation": False, "runAsNonRoot": True, "capabilities": {"drop": ["ALL"]},
-                "seccompProfile": {"type": "RuntimeDefault"}}
+        context = {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "runAsNonRoot": True}
+        if start.uid is not None:
+            context["runAsUser"] = start.uid
+            context["runAsGroup"] = start.gid
+        context["capabilities"] = {"drop": ["ALL"]}
+        context["seccompProfile"] = {"type": "RuntimeDefault"}
+        return context
 
     # -- Services ------------------------------------------------------------------------
 
@@ -361,6 +430,14 @@ class _Writer:
                              for p in plan.service_ports]
         doc.obj["spec"] = spec
         return doc
+
+
+@dataclass
+class _Volumes:
+    """A Pod's volumes with the comment of each, and each container's mounts."""
+
+    pod: list[tuple[dict, str]] = field(default_factory=list)
+    mounts: dict[str, list[dict]] = field(default_factory=dict)
 
 
 def _and(names: list) -> str:

@@ -123,7 +123,10 @@ class _Chart:
                                          "allowRoot": c["name"] in self.manifest.root}
                 at = here + ("containers", c["name"])
                 notes[at] = [self._container_summary(plan, c["name"])]
-                notes[at + ("image",)] = doc.comments.get(path + ("image",), [])
+                notes[at + ("image",)] = [*doc.comments.get(path + ("image",), []),
+                                          f"The user it runs as and the folders it may write (templates/) "
+                                          f"are those of {_shown(c['image'])}: another image may need others "
+                                          f"(pod-advisor explain IMAGE)."]
                 notes[at + ("resources",)] = doc.comments.get(path + ("resources",), [])
                 notes[at + ("allowRoot",)] = [
                     f"true lets {c['name']} run as root (Pod Security \"baseline\" instead of \"restricted\"), "
@@ -319,6 +322,10 @@ class _Chart:
         c = next(c for c in plan.containers if c.name == name)
         where = "a native sidecar, in initContainers" if c.native_sidecar else c.placement
         return f"{name}: {c.role} ({where})."
+
+
+def _shown(image: str) -> str:
+    return image if image.isascii() else image.encode("ascii", "backslashreplace").decode()
 
 
 def _by_object(documents) -> dict:

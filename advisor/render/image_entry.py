@@ -8,7 +8,7 @@ from advisor.system.text import Style, wrap
 
 LABELS = {  # fact -> how the text output names it
     "user": "user", "any_uid": "any UID", "run_as": "run as", "ports": "ports", "writes": "writes",
-    "runs": "runs", "role": "role", "shell": "shell", "alternative": "instead",
+    "runs": "runs", "role": "role", "shell": "shell", "alternative": "instead", "volumes": "volumes",
 }
 RUNS = {"until-stopped": "until stopped (a server or agent)", "finishes": "to completion (a one-off step)",
         "exec-box": "nothing lasting on its own (a base or tool box: give it a command, or exec into it)"}
@@ -42,6 +42,8 @@ def value_words(catalogue: Catalogue, family: Family, name: str) -> str:
         return ", ".join(str(p) for p in value) or "none"
     if name == "writes":
         return ", ".join(value) or "nothing"
+    if name == "volumes":
+        return ", ".join(value) or "none declared"
     if name == "runs":
         return RUNS[value]
     if name == "role":

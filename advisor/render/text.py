@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from advisor.domain.recommendation import Recommendation, WorkloadPlan
 from advisor.kb.knowledge import KnowledgeBase
+from advisor.manifests.start import start_notes
 from advisor.render.style import CONTROLLER_COLOUR, SEVERITY_STYLE, role_colour
 from advisor.system.text import WIDTH, Style, wrap
 
@@ -80,6 +81,12 @@ def render_text(rec: Recommendation, kb: KnowledgeBase, style: Style, explain: b
         out.append("")
     else:
         out += [style("No findings.", "green"), ""]
+    starting = start_notes(rec)
+    if starting:  # the manifest's TO DO, said before anyone writes it
+        out.append(style("Starter manifest", "bold"))
+        for note in starting:
+            out += wrap(f"{note}.", "    ", first="  - ")
+        out.append("")
     out.append(style("Why", "bold"))
     order = {plan.name: i for i, plan in enumerate(rec.workloads)}
     for reason in sorted(rec.reasons, key=lambda r: order.get(r.workload, len(order))):

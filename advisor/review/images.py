@@ -6,6 +6,11 @@ node-driver-registrar serves a CSI driver), so the family is the reviewer's best
 evidence of a container's purpose, of whether it is a helper at all, and of the
 port it listens on when the manifest declares none. Every answer comes back with
 the words that justify it, so a finding that rests on one can say what it guessed.
+
+All of it is read from the image catalogue (advisor.kb.images, knowledge/images/), the
+one the manifest writer reads too: the roles and their words, and each family's words,
+ports, whether it runs until stopped and whether it is a cache. A word is a hint, never
+a match: "mycorp/postgres-ha" is taken for a PostgreSQL because its name says so.
 """
 
 from __future__ import annotations
@@ -15,83 +20,47 @@ import re
 from dataclasses import dataclass
 
 from advisor.domain.model import image_reference
+from advisor.kb.images import Role, catalogue
+
+# A family here is a role of the image catalogue (knowledge/images/roles.yaml): what a container
+# of it does for a Pod, the words that hint at it and the ports it probably listens on.
+Family = Role
 
 
-@dataclass(frozen=True)
-class Family:
-    name: str  # what a person calls it, in messages: "an inbound proxy"
-    purpose: str  # the answer-file purpose of a helper of this family
-    words: tuple[str, ...]  # found in the container's name or its image's repository
-    helper: bool = True  # never the main container when another one is not a helper
-    ports: tuple[int, ...] = ()  # where it listens by default
-    fronts: bool = False  # a helper only in front of an application (a web server is one of its own otherwise)
+@functools.lru_cache(maxsize=1)
+def _tables() -> tuple:
+    """What review reads from the catalogue, worked out once: (families, default ports by word,
+    words of images that serve until stopped, words of caches)."""
+    cat = catalogue()
+    # The first role with a word in the container's name, then in its image's repository, wins.
+    # Names come first: "tls-proxy" running envoy is an inbound proxy, "db-proxy" running envoy an
+    # outbound one. Helper roles come before the servers they serve: "mongodb-exporter" is an
+    # exporter, "mongo-sidecar" a sidecar, not a database (the catalogue keeps that order).
+    families = tuple(role for role in cat.roles.values() if role.words)
+    ports: dict[str, int] = {}
+    servers: list[str] = []
+    caches: list[str] = []
+    for family in cat.families:
+        role = cat.role(family)
+        for word in family.words:
+            if family.ports.value:
+                ports.setdefault(word, family.ports.value[0])  # the port its clients connect to
+            # a server of its own (or a web server, which is one beside nothing else), never a helper
+            if family.runs.value == "until-stopped" and role is not None and (not role.helper or role.fronts):
+                servers.append(word)
+            if role is not None and role.cache:
+                caches.append(word)
+    return families, ports, tuple(dict.fromkeys(servers)), tuple(dict.fromkeys(caches))
 
 
-# The first family with a word in the container's name, then in its image's repository,
-# wins. Names come first: "tls-proxy" running envoy is an inbound proxy, "db-proxy"
-# running envoy an outbound one. Helper words come before the servers they serve:
-# "mongodb-exporter" is an exporter, "mongo-sidecar" a sidecar, not a database.
-FAMILIES = (
-    Family("an exporter or adapter", "reshape-output",
-           ("exporter", "adapter", "statsd", "json-exporter", "metrics-adapter"), ports=(9102,)),
-    Family("a config reloader", "sync-content",
-           ("config-reloader", "configmap-reload", "configmap-reloader", "prometheus-config-reloader",
-            "k8s-sidecar", "reloader", "secrets-store", "vault-agent")),
-    Family("a CSI driver's sidecar", "other",
-           ("node-driver-registrar", "csi-node-driver-registrar", "csi-provisioner", "csi-attacher",
-            "csi-resizer", "csi-snapshotter", "csi-external-health-monitor", "livenessprobe",
-            "csi-liveness-probe", "external-provisioner", "external-attacher")),
-    Family("an outbound proxy (ambassador)", "proxy-outbound",
-           ("cloud-sql-proxy", "cloudsql-proxy", "cloud-sql-connectors", "alloydb-auth-proxy", "ambassador",
-            "db-proxy", "egress", "outbound", "twemproxy", "nutcracker", "pgbouncer", "jaeger-agent",
-            "dapr", "daprd", "kubectl-proxy", "kubeapi-proxy", "kube-api-proxy"),
-           ports=(5432, 3306, 6432, 6831, 5778, 3500)),
-    Family("an inbound proxy", "proxy-inbound",
-           ("envoy", "istio-proxy", "proxyv2", "linkerd-proxy", "linkerd2-proxy", "oauth2-proxy",
-            "kube-rbac-proxy", "ghostunnel", "stunnel", "tls-proxy", "auth-proxy", "esp", "esp-v2",
-            "espv2", "oauth-proxy", "openresty-sidecar")),
-    Family("a web server or reverse proxy", "proxy-inbound",
-           ("nginx", "nginx-unprivileged", "openresty", "haproxy", "traefik", "caddy"), ports=(80,), fronts=True),
-    Family("a log shipper", "ship-logs",
-           ("fluent-bit", "fluentbit", "fluentd", "filebeat", "promtail", "logstash", "vector",
-            "log-shipper", "log-forwarder", "logshipper", "log-agent", "log-router", "otel-collector",
-            "opentelemetry-collector", "otelcol", "logrotate"),
-           ports=(24224, 2020, 4317, 4318)),
-    Family("a content syncer", "sync-content",
-           ("git-sync", "gitsync", "s3-sync", "rclone", "content-sync", "syncer", "sync")),
-    Family("a policy agent", "other", ("opa", "openpolicyagent", "authz", "kube-mgmt")),
-    Family("a helper", "other", ("sidecar", "helper", "watcher")),
-    Family("a database or other service of its own", "separate-service",
-           ("postgres", "postgresql", "mysql", "mariadb", "mongo", "mongodb", "redis", "valkey", "keydb",
-            "memcached", "elasticsearch", "opensearch", "rabbitmq", "kafka", "zookeeper", "cassandra",
-            "couchdb", "influxdb", "clickhouse", "neo4j", "minio", "nats", "cockroach", "etcd", "mssql",
-            "documentdb"),
-           helper=False),
-)
-_SEPARATE = next(f for f in FAMILIES if f.purpose == "separate-service")
-
-# Services of their own that keep nothing worth a stable identity unless they mount storage.
-CACHES = ("redis", "valkey", "keydb", "memcached", "nats")
+def families() -> tuple[Family, ...]:
+    return _tables()[0]
 
 
 def is_cache(image: str) -> bool:
+    """Services of their own that keep nothing worth a stable identity unless they mount storage."""
     haystack = _words(repository(image))
-    return any(_has(haystack, word) for word in CACHES)
-
-
-# The port a server listens on when nothing says otherwise, by the word in its image.
-DEFAULT_PORTS = {
-    "postgres": 5432, "postgresql": 5432, "mysql": 3306, "mariadb": 3306, "mongo": 27017, "mongodb": 27017,
-    "redis": 6379, "valkey": 6379, "keydb": 6379, "memcached": 11211, "elasticsearch": 9200,
-    "opensearch": 9200, "rabbitmq": 5672, "kafka": 9092, "zookeeper": 2181, "cassandra": 9042,
-    "couchdb": 5984, "influxdb": 8086, "clickhouse": 8123, "neo4j": 7687, "minio": 9000, "nats": 4222,
-    "etcd": 2379, "mssql": 1433, "nginx": 80, "httpd": 80, "apache": 80, "tomcat": 8080, "jenkins": 8080,
-    "consul": 8500, "vault": 8200, "statsd": 8125, "memcache": 11211,
-}
-
-# Images that serve until stopped, whatever their name says they serve.
-SERVER_WORDS = tuple(DEFAULT_PORTS) + ("nginx-unprivileged", "haproxy", "traefik", "caddy", "envoy", "grafana",
-                                       "prometheus", "alertmanager", "wordpress", "ghost", "node-exporter")
+    return any(_has(haystack, word) for word in _tables()[3])
 
 
 @dataclass(frozen=True)
@@ -129,7 +98,7 @@ def family_of(name: str, image: str) -> Guess:
     """The family of a container, from its name first and then its image's repository."""
     for where, text in (("name", name or ""), ("image", repository(image))):
         haystack = _words(text)
-        for family in FAMILIES:
+        for family in families():
             for word in family.words:
                 if _has(haystack, word):
                     return Guess(family.purpose, f"its {where} {text!r} suggests {family.name}", family)
@@ -139,25 +108,36 @@ def family_of(name: str, image: str) -> Guess:
 def default_ports(image: str) -> tuple[int, ...]:
     """Where the image's program listens when its configuration says nothing else."""
     haystack = _words(repository(image))
-    found = [port for word, port in DEFAULT_PORTS.items() if _has(haystack, word)]
-    for family in FAMILIES:
+    found = [port for word, port in _tables()[1].items() if _has(haystack, word)]
+    for family in families():
         if any(_has(haystack, word) for word in family.words):
             found += family.ports
     return tuple(dict.fromkeys(found))
 
 
 def is_server_image(image: str) -> bool:
+    """Whether the image serves until stopped, whatever its name says it serves."""
     haystack = _words(repository(image))
-    return any(_has(haystack, word) for word in SERVER_WORDS)
+    return any(_has(haystack, word) for word in _tables()[2])
 
 
 def is_separate_service(guess: Guess) -> bool:
-    return guess.family is _SEPARATE
+    return guess.family is not None and guess.family.purpose == "separate-service"
+
+
+# The tables review/images.py used to hold, read from the catalogue when first asked for.
+_LAZY = {"FAMILIES": 0, "DEFAULT_PORTS": 1, "SERVER_WORDS": 2, "CACHES": 3}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return _tables()[_LAZY[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def kind_of(purpose: str) -> str:
     """How a message names a container of ``purpose``."""
-    return next((f.name for f in FAMILIES if f.purpose == purpose and f.name != "a helper"), "a helper")
+    return next((f.name for f in families() if f.purpose == purpose and f.name != "a helper"), "a helper")
 
 
 # -- what an image does when it runs: the evidence of a Pod's intent --------------------------

@@ -11,7 +11,9 @@ It is the advisor's whole design for the object, not one patch per finding:
   once (never a native sidecar, which would be restarted);
 - a helper that keeps a finishing Pod from completing made a native sidecar;
 - the headless Service a StatefulSet needs, added beside a Service that is not
-  headless (a NodePort or LoadBalancer cannot be made headless).
+  headless (a NodePort or LoadBalancer cannot be made headless);
+- a container the kubelet would not start (container-cannot-start) given the UID
+  its image runs under and an emptyDir where it writes (advisor.review.starts).
 
 Everything the user wrote is kept: env, commands, volumes, probes, security
 settings, annotations. Each function takes plain data and returns new data; the
@@ -43,6 +45,8 @@ from advisor.manifests.validate import api_problems, schema_problems
 from advisor.review import images
 from advisor.review.checks import NATIVE_SIDECARS_FROM, named_service, role_in_main_pod
 from advisor.review.facts import ManifestContainer, Subject
+from advisor.review.starts import FINDING as CANNOT_START
+from advisor.review.starts import fix_start
 
 # The controllers a bare Pod or a split container can be given here (CronJob needs a schedule no
 # manifest states).
@@ -129,6 +133,8 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
     if "statefulset-without-headless-service" in by_id:
         _headless_service(draft)
         draft.fixed("statefulset-without-headless-service")
+    if CANNOT_START in by_id:
+        _let_start(draft, by_id[CANNOT_START] - {None})
     if "bare-pod" in by_id and rec.main.controller in WRAPPERS:
         intent = subject.intent
         if intent.decided:
@@ -425,6 +431,18 @@ def _headless_service(draft: _Draft) -> None:
             taken |= {port["containerPort"], port.get("name")} - {None}
             declared.append(port)
     draft.added.append(_service(name, subject, _as_service_ports(declared), headless=True, selector=selector))
+
+
+# -- containers that would not start -----------------------------------------------------------
+
+
+def _let_start(draft: _Draft, names: set) -> None:
+    """What lets the named containers start, wherever they are now: this Pod or one split off."""
+    before = copy.deepcopy((draft.data, draft.added))
+    for spec in [draft.pod_spec] + [o["spec"]["template"]["spec"] for o in draft.added if o.get("kind") in WRAPPERS]:
+        draft.notes += fix_start(spec, names)
+    if (draft.data, draft.added) != before:
+        draft.fixed(CANNOT_START)
 
 
 # -- a bare Pod under a controller --------------------------------------------------------------

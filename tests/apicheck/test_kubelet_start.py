@@ -18,8 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers.paths import EXAMPLES
-from helpers.cli import run_cli
+from helpers.starts import catalogue_users
 from helpers.tools import ROOT, in_ci, require_tool
 from test_apicheck_oracle import apicheck, verdicts
 
@@ -63,7 +62,7 @@ def verdict_of(found: list[StartVerdict], name: str) -> StartVerdict:
     return one
 
 
-# -- the README's example, as pod-advisor writes it today ------------------------------------
+# -- the README's example, as pod-advisor used to write it ------------------------------------
 
 def test_nginx_with_run_as_non_root_and_no_run_as_user_is_refused_because_its_image_runs_as_root():
     [found] = start_verdicts([deployment()], {"nginx:1.27": "0"})
@@ -81,13 +80,16 @@ def test_the_same_container_with_run_as_user_101_starts():
     assert found.starts, str(found)
 
 
-def test_the_manifest_written_today_for_the_web_with_log_shipper_example_is_refused():
-    """Neither image's configuration names a user: nginx's Dockerfile has no USER, and Fluent Bit's
-    production image is distroless without one (fluent/fluent-bit dockerfiles/Dockerfile). The kubelet
-    takes both as root."""
-    written = run_cli("manifest", str(EXAMPLES / "web-with-log-shipper.yaml"))
-    assert written.status == 0, written.stderr
-    found = start_verdicts([written.stdout], {"nginx:1.27": "", "fluent/fluent-bit:3.1": ""})
+def test_the_old_manifest_of_the_web_with_log_shipper_example_is_refused_with_the_catalogue_s_users():
+    """What pod-advisor wrote for that example before it read the image catalogue, as a new user
+    applied it: nginx:1.27 and Fluent Bit (a native sidecar), runAsNonRoot on the Pod and on each
+    container, no runAsUser. nginx's Dockerfile names no user, and Fluent Bit's production image is
+    distroless with none either (the catalogue's entries cite them): the kubelet takes both as root.
+    What pod-advisor writes now is proven to start in test_manifests_start.py."""
+    sidecar = {**container("log-shipper", "fluent/fluent-bit:3.1"), "restartPolicy": "Always"}
+    old = deployment(container("web", "nginx:1.27"), init=(sidecar,))
+    assert catalogue_users([old]) == {"nginx:1.27": "", "fluent/fluent-bit:3.1": "0"}
+    found = start_verdicts([old], catalogue_users([old]))
     assert {v.container: v.starts for v in found} == {"log-shipper": False, "web": False}
     assert all(v.reason.startswith(AS_ROOT) for v in found), [str(v) for v in found]
 

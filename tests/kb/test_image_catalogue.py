@@ -247,45 +247,17 @@ def test_an_image_whose_user_no_source_settles_has_no_user():
     assert image_user("ubuntu:24.04") is None
 
 
-# -- everything review/images.py knows ------------------------------------------------
+# -- what review reads from it (tests/review/test_review_images.py) ---------------------------
 
-def test_every_family_of_review_images_is_a_role_with_the_same_words_and_defaults():
-    roles = {role.name: role for role in catalogue().roles.values()}
-    for family in review_images.FAMILIES:
-        role = roles[family.name]
-        assert (role.purpose, role.helper, role.fronts, role.words, role.ports) == (
-            family.purpose, family.helper, family.fronts, family.words, family.ports), family.name
+def test_every_family_words_and_ports_are_what_review_guesses_from():
+    """review/images.py holds no table of its own: its families are the roles that have words."""
+    assert review_images.FAMILIES == tuple(role for role in catalogue().roles.values() if role.words)
 
 
-def test_the_roles_keep_review_images_order_of_precedence():
-    names = [role.name for role in catalogue().roles.values()]
-    assert [n for n in names if n in {f.name for f in review_images.FAMILIES}] == [
-        f.name for f in review_images.FAMILIES]
-
-
-def test_every_image_word_of_review_images_belongs_to_a_family_or_a_role():
-    words = set(review_images.DEFAULT_PORTS) | set(review_images.SERVER_WORDS) | set(review_images.CACHES)
-    known = {w for f in catalogue().families for w in f.words} | {
-        w for r in catalogue().roles.values() for w in r.words}
-    assert sorted(words - known) == []
-
-
-def test_a_family_review_images_gives_a_default_port_lists_that_port():
-    for word, port in review_images.DEFAULT_PORTS.items():
-        for family in (f for f in catalogue().families if word in f.words):
-            assert port in (family.ports.value or ()), (word, family.id)
-
-
-def test_a_family_review_images_calls_a_server_runs_until_stopped():
-    for word in review_images.SERVER_WORDS:
-        for family in (f for f in catalogue().families if word in f.words):
-            assert family.runs.value == "until-stopped", (word, family.id)
-
-
-def test_a_family_review_images_calls_a_cache_has_a_cache_role():
-    for word in review_images.CACHES:
-        for family in (f for f in catalogue().families if word in f.words):
-            assert catalogue().role(family).cache, (word, family.id)
+def test_a_family_that_declares_volumes_declares_absolute_paths():
+    for family in catalogue().families:
+        if family.volumes is not None and family.volumes.known:
+            assert all(path.startswith("/") for path in family.volumes.value), family.id
 
 
 # -- pod-advisor explain IMAGE --------------------------------------------------------

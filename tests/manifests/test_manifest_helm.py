@@ -56,7 +56,8 @@ def test_values_are_what_teams_change_per_environment():
                                "allowRoot": False}},
         "service": {"ports": {"tcp-8000": 8000}}}
     assert workloads["postgres"]["replicas"] == 1
-    assert workloads["postgres"]["containers"]["postgres"]["image"] == {"repository": "postgres", "tag": "16.4"}
+    assert workloads["postgres"]["containers"]["postgres"]["image"] == {"repository": "bitnamilegacy/postgresql",
+                                                                          "tag": "16.4.0"}
 
 
 def test_a_cronjob_has_its_schedule_as_a_value_and_no_replicas():

@@ -66,7 +66,7 @@ def test_the_production_overlay_sets_each_workloads_replicas_and_each_images_tag
     assert overlay["resources"] == ["../../base"]
     assert overlay["replicas"] == [{"name": "blog", "count": 2}, {"name": "postgres", "count": 1}]
     assert overlay["images"] == [{"name": "ghcr.io/example/blog", "newTag": "1.8.0"},
-                                 {"name": "postgres", "newTag": "16.4"}]
+                                 {"name": "bitnamilegacy/postgresql", "newTag": "16.4.0"}]
 
 
 def test_the_overlay_explains_itself_in_comments():

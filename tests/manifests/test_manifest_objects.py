@@ -70,7 +70,7 @@ def test_statefulset_service_name_points_at_headless_service():
 def test_clusterip_service_forwards_the_declared_port():
     service = by_kind(objects_of("nginx-pod.yaml"), "Service")
     assert "clusterIP" not in service["spec"]
-    assert service["spec"]["ports"] == [{"name": "tcp-80", "port": 80, "targetPort": 80, "protocol": "TCP"}]
+    assert service["spec"]["ports"] == [{"name": "tcp-8080", "port": 8080, "targetPort": 8080, "protocol": "TCP"}]
 
 
 def test_service_in_front_of_an_inbound_proxy_forwards_to_the_proxy():
@@ -159,15 +159,15 @@ def test_one_off_bare_pod_never_restarts():
 
 def test_containers_that_share_a_volume_mount_one_empty_dir():
     deployment = by_kind(objects_of("web-with-init-and-content-sync.yaml"), "Deployment")
-    assert pod(deployment)["volumes"] == [{"name": "shared", "emptyDir": {}}]
+    assert pod(deployment)["volumes"][0] == {"name": "shared", "emptyDir": {}}
     for name in ("web", "first-build", "git-sync"):
-        assert entry(deployment, name)["volumeMounts"] == [{"name": "shared", "mountPath": "/shared"}]
+        assert entry(deployment, name)["volumeMounts"][0] == {"name": "shared", "mountPath": "/shared"}
 
 
-def test_pod_without_shared_files_has_no_volumes():
+def test_pod_without_shared_files_has_only_the_volumes_its_images_write_to():
     deployment = by_kind(objects_of("db-ambassador.yaml"), "Deployment")
-    assert "volumes" not in pod(deployment)
-    assert all("volumeMounts" not in c for c in pod(deployment)["containers"] + pod(deployment)["initContainers"])
+    assert [v["name"] for v in pod(deployment)["volumes"]] == ["api-tmp"]  # the app's assumed /tmp
+    assert "volumeMounts" not in entry(deployment, "db-proxy")  # its image writes nothing
 
 
 def test_statefulset_keeps_data_in_a_volume_claim_template_mounted_in_the_main_container():
@@ -175,8 +175,8 @@ def test_statefulset_keeps_data_in_a_volume_claim_template_mounted_in_the_main_c
     claim = statefulset["spec"]["volumeClaimTemplates"][0]
     assert claim["metadata"]["name"] == "data"
     assert claim["spec"]["accessModes"] == ["ReadWriteOnce"]
-    assert entry(statefulset, "etcd")["volumeMounts"] == [{"name": "data", "mountPath": "/data"}]
-    assert pod(statefulset)["securityContext"]["fsGroup"] == 2000
+    assert entry(statefulset, "etcd")["volumeMounts"][0] == {"name": "data", "mountPath": "/var/lib/etcd"}  # its image's
+    assert pod(statefulset)["securityContext"]["fsGroup"] == entry(statefulset, "etcd")["securityContext"]["runAsGroup"]
 
 
 # -- resources and probes -------------------------------------------------------------------
@@ -201,7 +201,7 @@ def test_half_given_resources_keep_the_given_half():
 
 def test_readiness_probe_checks_a_declared_port_of_the_long_running_main_container():
     web = entry(by_kind(objects_of("nginx-pod.yaml"), "Deployment"), "web")
-    assert web["readinessProbe"]["tcpSocket"] == {"port": 80}
+    assert web["readinessProbe"]["tcpSocket"] == {"port": 8080}
     assert "livenessProbe" not in web
 
 
@@ -244,7 +244,8 @@ def test_pods_mount_no_service_account_token_and_no_service_links():
 
 def test_init_containers_get_the_restricted_security_context_too():
     first_build = entry(by_kind(objects_of("web-with-init-and-content-sync.yaml"), "Deployment"), "first-build")
-    assert first_build["securityContext"] == {"allowPrivilegeEscalation": False, "runAsNonRoot": True,
+    assert first_build["securityContext"] == {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
+                                              "runAsNonRoot": True, "runAsUser": 65532, "runAsGroup": 65532,
                                               "capabilities": {"drop": ["ALL"]},
                                               "seccompProfile": {"type": "RuntimeDefault"}}
 

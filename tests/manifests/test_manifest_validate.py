@@ -49,8 +49,8 @@ def test_service_that_selects_no_pods_is_refused():
 
 def test_service_that_forwards_to_an_undeclared_port_is_refused():
     objects = objects_of("nginx-pod.yaml")
-    objects[1]["spec"]["ports"][0]["targetPort"] = 8080
-    assert any("targetPort 8080 is not a port" in p for p in validate_objects(objects, "1.33"))
+    objects[1]["spec"]["ports"][0]["targetPort"] = 8081
+    assert any("targetPort 8081 is not a port" in p for p in validate_objects(objects, "1.33"))
 
 
 def test_clusterip_service_without_ports_is_refused():
@@ -136,6 +136,6 @@ def test_without_promises_only_what_the_api_server_refuses_counts():
 
     objects = objects_of("nginx-pod.yaml")
     pod_spec(objects[0])["containers"][0]["command"] = None  # the API server drops a null
-    objects[1]["spec"]["ports"][0]["targetPort"] = 8080  # a Service may target a port nobody declares
+    objects[1]["spec"]["ports"][0]["targetPort"] = 8081  # a Service may target a port nobody declares
     assert len(api_problems(objects, "1.37")) == 2
     assert api_problems(objects, "1.37", promises=False) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers.engine import advise, container
 from helpers.paths import EXAMPLES, FIXTURES
 
 from advisor.engine.advise import advise_file
@@ -78,9 +79,10 @@ def test_the_header_lists_the_findings():
     assert "# Findings: warning bare-pod." in manifest_of("debug-pod.yaml")
 
 
-def test_the_security_context_says_how_to_let_a_root_image_run():
-    why = comment_above(manifest_of("nginx-pod.yaml"), "securityContext:")
-    assert "--allow-root-for CONTAINER" in why
+def test_the_security_context_of_an_image_that_needs_root_says_what_to_run_instead():
+    text = build_manifest(advise(container("web", "nginx:1.27", ports=[80])))
+    why = comment_above(text.split("containers:", 1)[1], "securityContext:")
+    assert "--allow-root-for web" in why and "nginxinc/nginx-unprivileged:1.27" in why
 
 
 def test_no_comments_leaves_every_comment_out():

@@ -1,0 +1,280 @@
+"""How each container starts: the user it runs as and the paths it writes, from the image catalogue.
+
+The API server and Pod Security admission accept ``runAsNonRoot: true`` whatever the
+image; the kubelet then refuses to start a container whose image runs as root or as a
+named user it cannot verify, unless ``runAsUser`` gives a UID. And a read-only root
+filesystem stops an image that writes where no volume is mounted. Both are facts of the
+image, which the catalogue (advisor.kb.images) holds with their sources; this module
+turns them into what a manifest sets, and into the words that explain it.
+
+``plan_start(image)`` answers for one image, in one of these ways (``Start.basis``):
+
+- ``image``: the image runs as a numeric non-root UID; the manifest states it;
+- ``named``: it runs as a named user, which the kubelet cannot verify; the manifest
+  gives that user's UID, from the catalogue;
+- ``own``: it starts as root only to step down to a UID of its own, and works when
+  started as that UID (or under any UID); it runs as that UID from the start;
+- ``any``: it runs as root but works under any non-root UID; it gets ``FIXED_UID``;
+- ``assumed``: it runs as root, or as a user no source names, and whether it works
+  under another UID is not known; it gets its own UID where one is known, else
+  ``FIXED_UID``, and the comment says it is an assumption;
+- ``unknown``: the image is not in the catalogue; it gets ``FIXED_UID`` and /tmp,
+  and the comment says what was assumed;
+- ``needs-root``: it needs root as shipped (nginx binding port 80, postgres's
+  entrypoint); no UID makes it start under ``runAsNonRoot``. Nothing is guessed: the
+  manifest keeps ``runAsNonRoot`` and a note, on stderr and in the text output, names
+  the unprivileged alternative and ``--allow-root-for``.
+
+The manifest writer (advisor.manifests.build) and review's ``container-cannot-start``
+(advisor.review.starts) both read it, so a manifest and a review say the same.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from advisor.kb.images import ROOT_USERS, Family, match, parse_reference
+
+# The UID given to an image that runs under any UID, and to one the catalogue does not know:
+# distroless's "nonroot" user, which no system account of a usual base image uses.
+FIXED_UID = 65532
+# Where an image the catalogue does not know (or whose writes it does not know) is assumed to write.
+ASSUMED_WRITES = ("/tmp",)
+# The bases where /var/run is a link to /run (Debian, Ubuntu, Alpine, distroless): a volume at
+# either path is where the other's files go.
+RUN_ALIASES = (("/var/run", "/run"),)
+
+# The catalogue's roles whose first written path is where the service keeps its data (knowledge/images/roles.yaml).
+DATA_ROLES = ("service", "cache")
+BASES = ("image", "named", "own", "any", "assumed", "unknown", "needs-root")
+
+
+@dataclass(frozen=True)
+class Start:
+    """How a container of ``image`` starts without root, as far as the catalogue knows."""
+
+    image: str
+    family: Family | None
+    basis: str  # one of BASES
+    uid: int | None  # the runAsUser to write; None: no non-root UID makes it start (needs-root)
+    gid: int | None  # the runAsGroup to write with it
+    writes: tuple[str, ...]  # where it must be able to write: an emptyDir each under a read-only root
+    writes_known: bool  # False: the catalogue does not say, and ASSUMED_WRITES is a guess
+
+    @property
+    def needs_root(self) -> bool:
+        return self.basis == "needs-root"
+
+    @property
+    def data_path(self) -> str | None:
+        """Where a service of its own keeps its data (the first path it writes, by the catalogue's
+        convention for the roles service and cache), or None when that is not known."""
+        if self.family is None or not self.writes_known or not self.writes:
+            return None
+        return self.writes[0] if self.family.role.value in DATA_ROLES else None
+
+    @property
+    def shown(self) -> str:
+        """The image as a comment shows it: in ASCII, anything else escaped (a manifest is written in ASCII)."""
+        return self.image if self.image.isascii() else self.image.encode("ascii", "backslashreplace").decode()
+
+    @property
+    def title(self) -> str:
+        """How a comment names the image's catalogue entry."""
+        return f"{self.family.title}, in pod-advisor's image catalogue" if self.family else ""
+
+    # -- the words -----------------------------------------------------------------------
+
+    def user_comment(self, name: str) -> str:
+        """Why the container runs as the UID it does (or why it cannot, without root)."""
+        image, family, uid = self.shown, self.family, self.uid
+        if self.basis == "image":
+            own = _numeric(family.user.value)
+            built = ("the user its image {image} is built with" if own and own[0] == uid else
+                     "the user {image} is meant to run as").format(image=image)
+            return f"{name} runs as UID {uid}, {built} ({self.title}); stated, so the kubelet can check it."
+        if self.basis == "named":
+            return (f"{image} runs as the user {family.user.value!r}, a name the kubelet cannot check is not "
+                    f"root, so it would refuse to start it: runAsUser {uid} is that user by number "
+                    f"({self.title}).")
+        if self.basis == "own":
+            return (f"{image} is built to start as root and then switch to UID {uid}; it also works when "
+                    f"started as {uid}, so it runs as {uid} from the start ({self.title}).")
+        if self.basis == "any":
+            return (f"{image} is built to run as {_user_words(family)} but works under any non-root UID "
+                    f"({self.title}): it runs as UID {uid}.")
+        if self.basis == "assumed":
+            own = f"UID {uid}, the user it is meant to run as," if uid != FIXED_UID else f"UID {uid}"
+            return (f"Assumed: {image} is built to run as {_user_words(family)}, and no source in pod-advisor's "
+                    f"image catalogue ({family.title}) says whether it works started as another user. It is "
+                    f"given {own} so that the kubelet starts it under \"restricted\"; if it fails, "
+                    f"{_instead(self, name)}.")
+        if self.basis == "unknown":
+            return (f"Assumed: {image} is not in pod-advisor's image catalogue, so its user is not known. It is "
+                    f"given UID {uid}, which the kubelet starts under \"restricted\" whatever the image's own "
+                    f"user is; if its image is built for a UID of its own (files it must write, owned by it), "
+                    f"set runAsUser and runAsGroup to that UID.")
+        return (f"{image} needs root as shipped ({self.title}). "
+                f"{_sentence(family.any_uid.note) or 'No other UID is known to work.'} Under runAsNonRoot the "
+                f"kubelet refuses to start it: {_instead(self, name)}.")
+
+    def writes_comment(self) -> str:
+        """Why the root filesystem is read-only and what stays writable: every path the image writes is on
+        a volume (an emptyDir of its own, or the Pod's shared or data volume)."""
+        image = self.shown
+        where = _and(list(self.writes)) if self.writes else ""
+        if not self.writes_known and self.family is None:
+            return (f"A read-only root filesystem: nothing can change the image's files. Assumed: {image} "
+                    f"writes only to {where}, on a volume; if it writes elsewhere, mount an emptyDir there too "
+                    f"(or set readOnlyRootFilesystem: false).")
+        if not self.writes_known:
+            return (f"A read-only root filesystem. Assumed: {image} writes only to {where}, on a volume; "
+                    f"pod-advisor's image catalogue ({self.family.title}) does not say where it writes. If it "
+                    f"writes elsewhere, mount an emptyDir there too.")
+        if not self.writes:
+            return (f"A read-only root filesystem: {image} writes nothing at run time ({self.title}); "
+                    f"mount a volume where your configuration makes it write.")
+        each = "each on a volume" if len(self.writes) > 1 else "on a volume"
+        return f"A read-only root filesystem: {image} writes only to {where} ({self.title}), {each}."
+
+    def note(self, name: str) -> str | None:
+        """What a person must know before applying the manifest, or None."""
+        if not self.needs_root:
+            return None
+        return (f"{name} ({self.shown}) will not start as written: its image needs root, and the kubelet refuses "
+                f"it under runAsNonRoot. {_capital(_instead(self, name))}").rstrip(".")  # a note ends where it is said
+
+
+def _user_words(family: Family) -> str:
+    user = family.user.value
+    if user is None:
+        return "a user no source names"
+    if user.split(":", 1)[0] in ROOT_USERS:
+        return "root"
+    return f"the user {user!r}"
+
+
+def _instead(start: Start, name: str) -> str:
+    """What to do instead: the unprivileged alternative, else root for this container."""
+    alternative = start.family.alternative.value if start.family and start.family.alternative else None
+    ways = []
+    if alternative is not None:
+        image = alternative_image(start.shown, alternative.image)
+        port = f", port {alternative.port}" if alternative.port else ""
+        ways.append(f"use {image} (UID {alternative.uid}{port}), which does the same job without root")
+    ways.append(f"write the manifest again with --allow-root-for {name} (Pod Security \"baseline\" for it; "
+                f"--allow-root for every container)")
+    return ", or ".join(ways)
+
+
+def alternative_image(image: str, alternative: str) -> str:
+    """The alternative with the image's tag where it is a variant of the same software
+    (nginx:1.27 -> nginxinc/nginx-unprivileged:1.27); as the catalogue gives it otherwise."""
+    ours, theirs = parse_reference(image), parse_reference(alternative)
+    if ours is None or theirs is None or theirs.tag or theirs.digest or not ours.tag:
+        return alternative
+    base, other = ours.repository.rsplit("/", 1)[-1], theirs.repository.rsplit("/", 1)[-1]
+    return f"{alternative}:{ours.tag}" if other.startswith(base + "-") else alternative
+
+
+def _sentence(text: str | None) -> str:
+    if not text:
+        return ""
+    text = " ".join(text.split())
+    return text if text.endswith(".") else text + "."
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# -- the decision ----------------------------------------------------------------------------
+
+
+def _numeric(user: str) -> tuple[int, int | None] | None:
+    """(uid, gid or None) of a numeric user as an image configuration holds it ("101", "65533:65533")."""
+    uid, _, gid = user.partition(":")
+    if not uid.isdigit():
+        return None
+    return int(uid), int(gid) if gid.isdigit() else None
+
+
+@functools.lru_cache(maxsize=1024)
+def plan_start(image: str) -> Start:
+    """How a container of ``image`` starts without root (see the module's docstring)."""
+    family = match(image)
+    if family is None:
+        return Start(image, None, "unknown", FIXED_UID, FIXED_UID, ASSUMED_WRITES, False)
+    writes_known = family.writes.known
+    writes = tuple(family.writes.value) if writes_known else ASSUMED_WRITES
+
+    def start(basis: str, uid: int | None, gid: int | None = None) -> Start:
+        return Start(image, family, basis, uid, gid if gid is not None else uid, writes, writes_known)
+
+    user, any_uid, run_as = family.user.value, family.any_uid.value, family.run_as.value
+    numeric = _numeric(user) if user is not None else None
+    if numeric is not None and numeric[0] != 0:
+        uid, gid = numeric
+        if run_as is not None and run_as != uid:
+            return start("image", run_as)  # the UID it is meant to run as (linkerd's proxy: 2102)
+        return start("image", uid, gid)
+    root = user is not None and user.split(":", 1)[0] in ROOT_USERS
+    if user is not None and not root and run_as is not None:
+        return start("named", run_as)
+    if any_uid is False:
+        return start("needs-root", None)
+    if any_uid is True:
+        return start("own", run_as) if run_as is not None else start("any", FIXED_UID)
+    return start("assumed", run_as if run_as is not None else FIXED_UID)
+
+
+# -- where a volume makes a path writable ---------------------------------------------------------
+
+
+def _aliases(path: str) -> set[str]:
+    found = {path}
+    for one, other in RUN_ALIASES:
+        for a, b in ((one, other), (other, one)):
+            if path == a or path.startswith(a + "/"):
+                found.add(b + path[len(a):])
+    return found
+
+
+def covered(path: str, mount_paths) -> bool:
+    """Whether a volume mounted at one of ``mount_paths`` holds ``path`` (the path itself or a folder above it)."""
+    mounts = [m.rstrip("/") or "/" for m in mount_paths if isinstance(m, str) and m.startswith("/")]
+    return any(p == m or p.startswith(m.rstrip("/") + "/") for p in _aliases(path) for m in mounts)
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def volume_name(container: str, path: str, taken: set[str]) -> str:
+    """A volume name (a DNS label) for ``container``'s emptyDir at ``path``, not among ``taken``."""
+    slug = _SLUG.sub("-", path.lower()).strip("-") or "root"
+    base = f"{container}-{slug}"[:63].rstrip("-")
+    name, n = base, 2
+    while name in taken:
+        suffix = f"-{n}"
+        name = base[:63 - len(suffix)].rstrip("-") + suffix
+        n += 1
+    taken.add(name)
+    return name
+
+
+def start_notes(recommendation) -> list[str]:
+    """What keeps a container of the recommendation's starter manifest from starting, as
+    ``pod-advisor manifest`` writes it without --allow-root: one note per container."""
+    notes = []
+    for plan in recommendation.workloads:
+        for c in plan.containers:
+            note = plan_start(c.image).note(c.name)
+            if note is not None and note not in notes:
+                notes.append(note)
+    return notes

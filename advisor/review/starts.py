@@ -1,0 +1,181 @@
+"""container-cannot-start: a container the cluster accepts and then never runs, by what its image is.
+
+The API server and Pod Security admission take ``runAsNonRoot: true`` whatever the
+image; the kubelet then refuses to start a container whose UID it cannot show is not 0
+(no ``runAsUser``, and an image that runs as root or as a named user), and the Pod stays
+in CreateContainerConfigError. A read-only root filesystem with no volume where the
+image writes fails later, when the program first writes there. Both rest on facts of
+the image, read from the image catalogue through advisor.manifests.start, the module
+the manifest writer decides with: review and ``pod-advisor manifest`` agree on what
+starts.
+
+``cannot_start`` is the check; ``fix_start`` is what ``--suggest`` writes for it: the
+UID the manifest writer would give the container, and an emptyDir at each path its
+image writes that no volume holds.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from advisor.kb.images import ROOT_USERS
+from advisor.manifests.start import Start, alternative_image, covered, plan_start, volume_name
+from advisor.review.checks import Hit, check
+from advisor.review.facts import ManifestContainer, Subject
+
+FINDING = "container-cannot-start"
+
+
+def _context(value) -> dict:
+    context = value.get("securityContext") if isinstance(value, dict) else None
+    return context if isinstance(context, dict) else {}
+
+
+def _mount_paths(spec: dict) -> list[str]:
+    mounts = spec.get("volumeMounts") if isinstance(spec.get("volumeMounts"), list) else []
+    return [str(m.get("mountPath")) for m in mounts if isinstance(m, dict) and m.get("mountPath")]
+
+
+def _effective(c: ManifestContainer, pod: dict, key: str):
+    """A setting of the container's security context, else the Pod's (the kubelet's precedence)."""
+    own = _context(c.spec)
+    return own[key] if key in own else _context(pod).get(key)
+
+
+def _image_user(start: Start) -> str | None:
+    """The user the kubelet would find in the image when it is one it cannot start under
+    runAsNonRoot ('root', or the name), or None (a numeric non-root user, or not known)."""
+    user = start.family.user.value if start.family is not None else None
+    if user is None:
+        return None
+    uid = user.split(":", 1)[0]
+    if uid in ROOT_USERS:
+        return "root"
+    return None if uid.isdigit() else user
+
+
+def _the_fix(start: Start, name: str) -> str:
+    if start.uid is not None:
+        said = "" if start.basis != "assumed" else (" (an assumption: no source says the image works under "
+                                                    "another UID)")
+        return (f"Set runAsUser: {start.uid} and runAsGroup: {start.gid} on {name}{said}; --suggest writes "
+                f"them")
+    ways = []
+    alternative = start.family.alternative.value if start.family.alternative else None
+    if alternative is not None:
+        port = f", port {alternative.port}" if alternative.port else ""
+        ways.append(f"run {alternative_image(start.shown, alternative.image)} instead (UID {alternative.uid}{port})")
+    ways.append(f"let {name} run as root (runAsNonRoot: false on it, Pod Security \"baseline\")")
+    return f"Its image needs root as shipped: {', or '.join(ways)}"
+
+
+def unwritable(start: Start, spec: dict) -> list[str]:
+    """The paths the image writes that a read-only root filesystem leaves unwritable: no volume is
+    mounted at or above them, and the image declares no volume there (the runtime mounts those
+    writable). Empty when the catalogue does not say what the image writes or declares."""
+    family = start.family
+    if family is None or not start.writes_known or family.volumes is None or not family.volumes.known:
+        return []
+    return [p for p in start.writes if not covered(p, _mount_paths(spec)) and not covered(p, family.volumes.value)]
+
+
+def _uid_fix(start: Start, name: str) -> str:
+    if start.family is None:
+        return (f"Set runAsUser to the UID its image runs as (--suggest writes {start.uid}, an assumption: "
+                f"{start.shown} is not in pod-advisor's image catalogue)")
+    if start.uid is None:
+        return _the_fix(start, name)
+    return f"Set runAsUser: {start.uid}, the UID {start.shown} runs as without root; --suggest writes it"
+
+
+def _line(s: Subject, c: ManifestContainer, key: str) -> int:
+    """The line of the container's own setting ``key``, else the container's."""
+    return s.obj.doc.line(c.path + ("securityContext", key)) or c.line
+
+
+@check(FINDING)
+def cannot_start(s: Subject, rec) -> Iterator[Hit]:
+    pod = s.pod_spec
+    for c in s.containers:
+        start = plan_start(c.image)
+        why = (f"{start.shown}'s user and the paths it writes are those pod-advisor's image catalogue gives "
+               f"{start.family.title}" if start.family is not None else None)
+        if _effective(c, pod, "runAsNonRoot") is True:
+            user = _effective(c, pod, "runAsUser")
+            if user == 0:
+                yield Hit(FINDING,
+                          f"{c.name} asks for runAsNonRoot and sets runAsUser 0: the kubelet refuses to start it "
+                          f"(\"container's runAsUser breaks non-root policy\"), and the Pod stays in "
+                          f"CreateContainerConfigError. {_uid_fix(start, c.name)}", c, line=_line(s, c, "runAsUser"))
+            elif user is None and (found := _image_user(start)) is not None:
+                refusal = ("container has runAsNonRoot and image will run as root" if found == "root" else
+                           f"image has non-numeric user ({found}), cannot verify user is non-root")
+                runs = "as root" if found == "root" else f"as the user {found!r}, a name the kubelet cannot check"
+                yield Hit(FINDING,
+                          f"{c.name} asks for runAsNonRoot but sets no runAsUser, and its image {start.shown} runs "
+                          f"{runs}: the kubelet refuses to start it (\"{refusal}\"), and the Pod stays in "
+                          f"CreateContainerConfigError. {_the_fix(start, c.name)}",
+                          c, line=_line(s, c, "runAsNonRoot"), guess=why)
+        if _context(c.spec).get("readOnlyRootFilesystem") is True:
+            missing = unwritable(start, c.spec)
+            if missing:
+                paths = ", ".join(missing)
+                yield Hit(FINDING,
+                          f"{c.name} has a read-only root filesystem, but its image {start.shown} writes to {paths}, "
+                          f"where no volume is mounted (nor does the image declare one there): each write there "
+                          f"fails, and a program that needs it stops. Mount an emptyDir at each (--suggest writes "
+                          f"them)", c, line=_line(s, c, "readOnlyRootFilesystem"), guess=why)
+
+
+# -- the fix ------------------------------------------------------------------------------------
+
+
+def fix_start(pod_spec: dict, names: set[str]) -> list[str]:
+    """Write into ``pod_spec`` (a draft's) what lets the named containers start: the UID the manifest
+    writer gives each, and emptyDirs where its image writes. Returns a note for each assumption made;
+    raises nothing and changes nothing it cannot fix (an image that needs root)."""
+    notes: list[str] = []
+    volumes = pod_spec.get("volumes") if isinstance(pod_spec.get("volumes"), list) else None
+    taken = {str(v.get("name")) for v in volumes or [] if isinstance(v, dict)}
+    pod_context = _context(pod_spec)
+    for placement in ("initContainers", "containers"):
+        for spec in pod_spec.get(placement) or []:
+            if not isinstance(spec, dict) or spec.get("name") not in names:
+                continue
+            start = plan_start(str(spec.get("image") or ""))
+            context = spec.get("securityContext") if isinstance(spec.get("securityContext"), dict) else None
+            non_root = (context or {}).get("runAsNonRoot", pod_context.get("runAsNonRoot"))
+            user = (context or {}).get("runAsUser", pod_context.get("runAsUser"))
+            if non_root is True and start.uid is not None and (user == 0 or (user is None and _image_user(start))):
+                if context is None:
+                    context = spec["securityContext"] = {}
+                _set_after(context, "runAsNonRoot", {"runAsUser": start.uid, "runAsGroup": start.gid})
+                if start.basis == "assumed":
+                    notes.append(f"{spec['name']}: runAsUser {start.uid} is an assumption: no source says "
+                                 f"{start.shown} works under another UID than root's.")
+                elif start.basis == "unknown":
+                    notes.append(f"{spec['name']}: runAsUser {start.uid} is an assumption: {start.shown} is not "
+                                 f"in pod-advisor's image catalogue; use the UID its image is built for.")
+            if (context or {}).get("readOnlyRootFilesystem") is True:
+                for path in unwritable(start, spec):
+                    name = volume_name(str(spec["name"]), path, taken)
+                    if volumes is None:
+                        volumes = pod_spec["volumes"] = []
+                    volumes.append({"name": name, "emptyDir": {}})
+                    mounts = spec.setdefault("volumeMounts", [])
+                    mounts.append({"name": name, "mountPath": path})
+    return notes
+
+
+def _set_after(mapping: dict, after: str, values: dict) -> None:
+    """Set ``values`` in ``mapping`` right after the key ``after`` (at the end where it is missing)."""
+    items = [(k, v) for k, v in mapping.items() if k not in values]
+    mapping.clear()
+    placed = False
+    for k, v in items:
+        mapping[k] = v
+        if k == after:
+            mapping.update(values)
+            placed = True
+    if not placed:
+        mapping.update(values)

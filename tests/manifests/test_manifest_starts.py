@@ -1,0 +1,195 @@
+"""What each container is given so that it starts under the profile its manifest claims, from the
+image catalogue (advisor.manifests.start): its user, the folders it writes, and what is said when
+neither can be known or nothing but root works. The kubelet's own verdict on them is
+tests/apicheck/test_manifests_start.py."""
+
+from __future__ import annotations
+
+import pytest
+from helpers.engine import advise, container
+
+from advisor.manifests import build_manifest, make_manifest
+from advisor.manifests.emit import read_stream
+from advisor.manifests.start import FIXED_UID, alternative_image, covered, plan_start, volume_name
+
+
+def written(*containers: dict, allow_root=False, **workload) -> list[dict]:
+    return read_stream(build_manifest(advise(*containers, **workload), allow_root=allow_root))
+
+
+def pod_spec(objects: list[dict]) -> dict:
+    return next(o for o in objects if o["kind"] != "Service")["spec"]["template"]["spec"]
+
+
+def entry(objects: list[dict], name: str) -> dict:
+    spec = pod_spec(objects)
+    return next(c for c in spec.get("initContainers", []) + spec["containers"] if c["name"] == name)
+
+
+def security(objects: list[dict], name: str) -> dict:
+    return entry(objects, name)["securityContext"]
+
+
+def mounts(objects: list[dict], name: str) -> list[str]:
+    return [m["mountPath"] for m in entry(objects, name).get("volumeMounts", [])]
+
+
+def comments(image: str, name: str = "web", **keys) -> str:
+    """The manifest's text for one container of ``image``, its comments' lines joined."""
+    return " ".join(build_manifest(advise(container(name, image, **keys))).replace("#", "").split())
+
+
+# -- the user -----------------------------------------------------------------------------------
+
+def test_an_image_built_for_a_numeric_non_root_user_runs_as_that_uid_and_group():
+    objects = written(container("web", "nginxinc/nginx-unprivileged:1.27", ports=[8080]))
+    assert security(objects, "web").items() >= {"runAsNonRoot": True, "runAsUser": 101, "runAsGroup": 101}.items()
+
+
+def test_the_group_an_image_names_beside_its_user_is_its_run_as_group():
+    objects = written(container("sync", "registry.k8s.io/git-sync/git-sync:v4.2.3"))
+    assert (security(objects, "sync")["runAsUser"], security(objects, "sync")["runAsGroup"]) == (65533, 65533)
+
+
+@pytest.mark.parametrize("image, uid", [("jenkins/jenkins:2.462.1-lts", 1000), ("haproxy:3.0", 99)])
+def test_an_image_that_runs_as_a_named_user_gets_that_user_s_number(image, uid):
+    assert security(written(container("app", image)), "app")["runAsUser"] == uid
+
+
+def test_a_root_image_that_steps_down_to_its_own_user_runs_as_it_from_the_start():
+    objects = written(container("cache", "redis:7.4", ports=[6379]))
+    assert security(objects, "cache")["runAsUser"] == 999
+    assert "also works when started as 999" in comments("redis:7.4", "cache", ports=[6379])
+
+
+def test_a_root_image_that_works_under_any_uid_gets_the_fixed_one():
+    assert plan_start("busybox:1.36").basis == "any"
+    assert security(written(container("box", "busybox:1.36")), "box")["runAsUser"] == FIXED_UID
+
+
+def test_a_root_image_no_source_says_works_without_root_gets_the_fixed_uid_and_says_it_is_assumed():
+    objects = written(container("shipper", "fluent/fluent-bit:3.1"))
+    assert security(objects, "shipper")["runAsUser"] == FIXED_UID
+    assert "Assumed: fluent/fluent-bit:3.1 is built to run as root" in comments("fluent/fluent-bit:3.1", "shipper")
+
+
+def test_an_image_the_catalogue_does_not_know_gets_the_fixed_uid_tmp_and_a_comment_naming_the_assumption():
+    objects = written(container("app", "ghcr.io/example/app:1.0.0"))
+    assert security(objects, "app").items() >= {"runAsNonRoot": True, "runAsUser": FIXED_UID, "runAsGroup": FIXED_UID,
+                                             "readOnlyRootFilesystem": True}.items()
+    assert mounts(objects, "app") == ["/tmp"]
+    text = comments("ghcr.io/example/app:1.0.0", "app")
+    assert "Assumed: ghcr.io/example/app:1.0.0 is not in pod-advisor's image catalogue" in text
+    assert "Assumed: ghcr.io/example/app:1.0.0 writes only to /tmp" in text
+
+
+# -- an image that needs root ---------------------------------------------------------------------
+
+def test_an_image_that_needs_root_gets_no_uid_that_would_break_it():
+    objects = written(container("web", "nginx:1.27", ports=[80]))
+    assert "runAsUser" not in security(objects, "web") and security(objects, "web")["runAsNonRoot"] is True
+
+
+def test_an_image_that_needs_root_is_a_note_naming_its_unprivileged_build_and_allow_root():
+    [note] = make_manifest(advise(container("web", "nginx:1.27", ports=[80]))).notes
+    assert note.startswith("web (nginx:1.27) will not start as written")
+    assert "nginxinc/nginx-unprivileged:1.27 (UID 101, port 8080)" in note and "--allow-root-for web" in note
+
+
+def test_the_note_is_the_manifest_s_to_do_and_said_on_stderr(cli, write):
+    path = write("web.yaml", "name: web\ncontainers:\n  - {name: web, image: nginx:1.27, ports: [80]}\n")
+    run = cli("manifest", str(path))
+    assert run.status == 0
+    assert "# TO DO: web (nginx:1.27) will not start as written" in run.stdout
+    assert "pod-advisor: to do: web (nginx:1.27) will not start as written" in run.stderr
+
+
+def test_evaluate_says_it_before_any_manifest_is_written(cli, write):
+    path = write("web.yaml", "name: web\ncontainers:\n  - {name: web, image: postgres:16.4, ports: [5432]}\n")
+    run = cli("evaluate", str(path))
+    assert "Starter manifest" in run.stdout
+    assert "web (postgres:16.4) will not start as written" in " ".join(run.stdout.split())
+
+
+def test_evaluate_says_nothing_of_it_for_images_that_start(cli):
+    from helpers.paths import EXAMPLES
+
+    assert "Starter manifest" not in cli("evaluate", str(EXAMPLES / "web-with-log-shipper.yaml")).stdout
+
+
+def test_allowed_root_it_runs_as_root_with_the_root_context_and_no_note():
+    manifest = make_manifest(advise(container("web", "nginx:1.27", ports=[80])), allow_root=["web"])
+    context = entry(manifest.objects, "web")["securityContext"]
+    assert context["runAsNonRoot"] is False and "runAsUser" not in context and manifest.notes == []
+
+
+@pytest.mark.parametrize("image, alternative, expected", [
+    ("nginx:1.27", "nginxinc/nginx-unprivileged", "nginxinc/nginx-unprivileged:1.27"),
+    ("envoyproxy/envoy:v1.31.0", "envoyproxy/envoy-distroless", "envoyproxy/envoy-distroless:v1.31.0"),
+    ("postgres:16.4", "bitnami/postgresql", "bitnami/postgresql"),  # another project's tags
+    ("httpd:2.4", "nginxinc/nginx-unprivileged", "nginxinc/nginx-unprivileged"),  # another program
+    ("moby/buildkit:v0.15.0", "moby/buildkit:rootless", "moby/buildkit:rootless"),  # a tag of its own
+])
+def test_the_alternative_keeps_the_tag_only_of_a_variant_of_the_same_image(image, alternative, expected):
+    assert alternative_image(image, alternative) == expected
+
+
+# -- what it writes ---------------------------------------------------------------------------------
+
+def test_every_container_has_a_read_only_root_and_an_empty_dir_where_its_image_writes():
+    objects = written(container("web", "nginx:1.27", ports=[80]), allow_root=True)
+    assert security(objects, "web")["readOnlyRootFilesystem"] is True
+    assert mounts(objects, "web") == ["/var/cache/nginx", "/var/run"]
+    assert {v["name"]: v for v in pod_spec(objects)["volumes"]} == {
+        "web-var-cache-nginx": {"name": "web-var-cache-nginx", "emptyDir": {}},
+        "web-var-run": {"name": "web-var-run", "emptyDir": {}}}
+
+
+def test_an_image_that_writes_nothing_gets_no_volume():
+    objects = written(container("proxy", "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.13.0"))
+    assert "volumeMounts" not in entry(objects, "proxy") and "volumes" not in pod_spec(objects)
+
+
+def test_the_pods_fs_group_is_the_main_container_s_group():
+    objects = written(container("web", "nginxinc/nginx-unprivileged:1.27", ports=[8080]))
+    assert pod_spec(objects)["securityContext"]["fsGroup"] == 101
+
+
+def test_a_group_0_an_image_names_is_its_run_as_group_but_not_the_pods_fs_group():
+    objects = written(container("search", "docker.elastic.co/elasticsearch/elasticsearch:8.15.5", ports=[9200]))
+    assert (security(objects, "search")["runAsUser"], security(objects, "search")["runAsGroup"]) == (1000, 0)
+    assert pod_spec(objects)["securityContext"]["fsGroup"] == 1000
+
+
+def test_a_statefulset_keeps_its_data_where_the_image_keeps_it():
+    objects = written(container("db", "bitnamilegacy/postgresql:16.4.0", ports=[5432]), stable_identity=True)
+    statefulset = next(o for o in objects if o["kind"] == "StatefulSet")
+    assert mounts(objects, "db")[0] == "/bitnami/postgresql"
+    assert entry(objects, "db")["volumeMounts"][0]["name"] == "data"
+    assert "/bitnami/postgresql" not in [v["name"] for v in pod_spec(objects)["volumes"]]
+    assert statefulset["spec"]["template"]["spec"]["securityContext"]["fsGroup"] == 1001
+
+
+def test_a_statefulset_of_an_image_whose_data_folder_is_not_known_keeps_it_at_data():
+    objects = written(container("db", "ghcr.io/example/db:1.0.0", ports=[5432]), stable_identity=True)
+    assert mounts(objects, "db") == ["/data", "/tmp"]
+
+
+@pytest.mark.parametrize("path, mounted, held", [
+    ("/var/cache/nginx", ["/var/cache"], True),
+    ("/var/cache/nginx", ["/var/cache/nginx"], True),
+    ("/var/run", ["/run"], True),  # the same folder on the usual bases
+    ("/run/mysqld", ["/var/run"], True),
+    ("/var/cache-old", ["/var/cache"], False),
+    ("/tmp", ["/shared"], False),
+])
+def test_a_path_is_held_by_a_volume_mounted_at_it_or_above_it(path, mounted, held):
+    assert covered(path, mounted) is held
+
+
+def test_volume_names_are_dns_labels_of_their_own():
+    taken: set[str] = set()
+    long = "c" * 60
+    names = [volume_name(long, "/var/cache/nginx", taken), volume_name(long, "/var/cache/nginx", taken),
+             volume_name("a", "/b-c", taken), volume_name("a-b", "/c", taken)]
+    assert len(set(names)) == 4 and all(len(n) <= 63 and n[-1].isalnum() for n in names)

@@ -1,0 +1,130 @@
+"""container-cannot-start: what the kubelet refuses (runAsNonRoot on an image that runs as root or a
+named user, with no runAsUser), and a read-only root filesystem with no volume where the image
+writes; and what --suggest writes for it. The fixtures are in tests/fixtures/review; the kubelet's
+own verdicts on them, in tests/apicheck/test_apicheck_review.py."""
+
+from __future__ import annotations
+
+import yaml
+from helpers.review import REVIEWER, RESOURCES, deployment, found, review
+
+from advisor.review import ReviewOptions
+from advisor.review.objects import parse_inputs
+
+POD_NON_ROOT = "      securityContext: {runAsNonRoot: true}\n"
+
+
+def one(name: str, image: str, security: str = "", extra: str = "") -> str:
+    lines = f"        - name: {name}\n          image: {image}\n          {RESOURCES}\n"
+    if security:
+        lines += f"          securityContext: {security}\n"
+    return lines + extra
+
+
+def cannot_start(text: str) -> list:
+    return [f for f in review(text).findings if f.id == "container-cannot-start"]
+
+
+def suggested(text: str) -> dict:
+    report = REVIEWER.review(parse_inputs([("app.yaml", text)]), ReviewOptions(kubernetes="1.37", suggest=True))
+    [reviewed] = report.objects
+    return yaml.safe_load(reviewed.suggestion.split("---\n")[-1])
+
+
+def container_of(obj: dict, name: str) -> dict:
+    return next(c for c in obj["spec"]["template"]["spec"]["containers"] if c["name"] == name)
+
+
+# -- what the kubelet refuses --------------------------------------------------------------------------
+
+def test_run_as_non_root_on_an_image_that_runs_as_root_cannot_start():
+    [finding] = cannot_start(deployment(one("cache", "redis:7.4"), extra_spec=POD_NON_ROOT))
+    assert "container has runAsNonRoot and image will run as root" in finding.message
+    assert "Set runAsUser: 999 and runAsGroup: 999" in finding.message
+
+
+def test_an_image_that_runs_as_a_named_user_cannot_start_either():
+    [finding] = cannot_start(deployment(one("prom", "prom/prometheus:v2.54.1"), extra_spec=POD_NON_ROOT))
+    assert "image has non-numeric user (nobody), cannot verify user is non-root" in finding.message
+
+
+def test_an_image_that_needs_root_is_told_its_unprivileged_build():
+    [finding] = cannot_start(deployment(one("web", "nginx:1.27"), extra_spec=POD_NON_ROOT))
+    assert "run nginxinc/nginx-unprivileged:1.27 instead (UID 101, port 8080)" in finding.message
+
+
+def test_run_as_user_0_with_run_as_non_root_cannot_start_whatever_the_image():
+    [finding] = cannot_start(deployment(one("app", "ghcr.io/example/app:1.0.0", "{runAsNonRoot: true, runAsUser: 0}")))
+    assert "container's runAsUser breaks non-root policy" in finding.message
+
+
+def test_an_image_that_runs_as_a_numeric_non_root_user_starts():
+    assert cannot_start(deployment(one("web", "nginxinc/nginx-unprivileged:1.27"), extra_spec=POD_NON_ROOT)) == []
+
+
+def test_an_image_the_catalogue_does_not_know_is_not_judged():
+    assert cannot_start(deployment(one("app", "ghcr.io/example/app:1.0.0"), extra_spec=POD_NON_ROOT)) == []
+
+
+def test_a_run_as_user_on_the_pod_holds_for_its_containers():
+    pod = "      securityContext: {runAsNonRoot: true, runAsUser: 999}\n"
+    assert cannot_start(deployment(one("cache", "redis:7.4"), extra_spec=pod)) == []
+
+
+def test_a_container_s_run_as_non_root_false_overrides_the_pod_s_true():
+    text = deployment(one("cache", "redis:7.4", "{runAsNonRoot: false}"), extra_spec=POD_NON_ROOT)
+    assert cannot_start(text) == []
+
+
+def test_without_run_as_non_root_the_kubelet_starts_a_root_image():
+    assert cannot_start(deployment(one("cache", "redis:7.4"))) == []
+
+
+# -- a read-only root filesystem --------------------------------------------------------------------
+
+def test_a_read_only_root_with_no_volume_where_the_image_writes_cannot_run():
+    [finding] = cannot_start(deployment(one("web", "nginxinc/nginx-unprivileged:1.27", "{readOnlyRootFilesystem: true}")))
+    assert "writes to /tmp, /var/cache/nginx, where no volume is mounted" in finding.message
+
+
+def test_a_path_the_image_declares_a_volume_stays_writable_under_a_read_only_root():
+    """The runtime mounts an image's VOLUME writable: mongo's /data/db and /data/configdb."""
+    assert cannot_start(deployment(one("db", "mongo:8.0", "{readOnlyRootFilesystem: true}"))) == []
+
+
+def test_a_read_only_root_is_not_judged_where_the_catalogue_does_not_say_what_the_image_declares():
+    assert cannot_start(deployment(one("cache", "redis:7.4", "{readOnlyRootFilesystem: true}"))) == []
+
+
+def test_a_volume_mounted_above_a_written_path_holds_it():
+    volume = "          volumeMounts: [{name: v, mountPath: /var/cache}, {name: t, mountPath: /tmp}]\n"
+    text = deployment(one("web", "nginxinc/nginx-unprivileged:1.27", "{readOnlyRootFilesystem: true}", volume),
+                      extra_spec="      volumes: [{name: v, emptyDir: {}}, {name: t, emptyDir: {}}]\n")
+    assert found(text) == []
+
+
+# -- --suggest -----------------------------------------------------------------------------------------
+
+def test_suggest_gives_the_container_its_image_s_uid_after_run_as_non_root():
+    fixed = suggested(deployment(one("cache", "redis:7.4", "{runAsNonRoot: true, allowPrivilegeEscalation: false}")))
+    assert list(container_of(fixed, "cache")["securityContext"].items()) == [
+        ("runAsNonRoot", True), ("runAsUser", 999), ("runAsGroup", 999), ("allowPrivilegeEscalation", False)]
+
+
+def test_suggest_mounts_an_empty_dir_where_the_image_writes():
+    fixed = suggested(deployment(one("web", "nginxinc/nginx-unprivileged:1.27", "{readOnlyRootFilesystem: true}")))
+    assert [m["mountPath"] for m in container_of(fixed, "web")["volumeMounts"]] == ["/tmp", "/var/cache/nginx"]
+    assert fixed["spec"]["template"]["spec"]["volumes"] == [{"name": "web-tmp", "emptyDir": {}},
+                                                            {"name": "web-var-cache-nginx", "emptyDir": {}}]
+
+
+def test_suggest_says_a_uid_it_assumes_is_an_assumption():
+    text = deployment(one("shipper", "fluent/fluent-bit:3.1"), extra_spec=POD_NON_ROOT)
+    report = REVIEWER.review(parse_inputs([("app.yaml", text)]), ReviewOptions(kubernetes="1.37", suggest=True))
+    assert "# shipper: runAsUser 65532 is an assumption" in report.objects[0].suggestion
+
+
+def test_suggest_leaves_an_image_that_needs_root_as_it_is():
+    report = REVIEWER.review(parse_inputs([("app.yaml", deployment(one("web", "nginx:1.27"), extra_spec=POD_NON_ROOT))]),
+                             ReviewOptions(kubernetes="1.37", suggest=True))
+    assert report.objects[0].suggestion is None
