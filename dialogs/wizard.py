@@ -187,7 +187,7 @@ class Wizard:
         if question.type == "choice":
             return ask_choice(self.terminal, question.prompt, [(c.value, c.label) for c in question.choices],
                               default=value, help=question.help, **common)
-        text = value if step.id in self.drafts else _as_text(value)
+        text = value if step.id in self.drafts else question.as_text(value)
         return ask_text(self.terminal, question.prompt, default=text, parse=self._parser(step),
                         help=question.help, question_mark_help=question.type != "cron", **common)
 
@@ -243,11 +243,12 @@ class Wizard:
         if question.scope == "file":
             return root
         if question.scope == "workload":
-            return root.setdefault("workload", {})
-        containers = root.setdefault("containers", [])
-        while len(containers) <= step.index:
-            containers.append({})
-        node = containers[step.index]
+            node = root.setdefault("workload", {})
+        else:
+            containers = root.setdefault("containers", [])
+            while len(containers) <= step.index:
+                containers.append({})
+            node = containers[step.index]
         for part in question.parts[:-1]:
             node = node.setdefault(part, {})
         return node
@@ -309,7 +310,7 @@ class Wizard:
         value = self.current(step)
         if isinstance(value, bool):
             return "yes" if value else "no"
-        return _as_text(value) or "(none)"
+        return step.question.as_text(value) or "(none)"
 
     def prepare(self, answers) -> None:
         """The advice and the starter manifest for ``answers``, before anything is shown or saved.
@@ -446,14 +447,6 @@ class Wizard:
     def say(self, text: str) -> None:
         self.env.out(text)
         self.env.stdout.flush()
-
-
-def _as_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def _unique(name: str, taken: set) -> str:

@@ -27,9 +27,12 @@ ENTER, ESC, CTRL_C, CTRL_D, CLEAR = "\r", "\x1b", "\x03", "\x04", "\x15"  # CLEA
 MANIFEST_PROMPTS = 1  # where to save the starter manifest, after the answers
 
 # Enter on every question of a one-container workload: name, kubernetes, environment,
-# the container's name, image, ports, cpu, memory, "another container?",
-# runs_to_completion, one_per_node, stable_identity, replicas, addressed_by_others.
-DEFAULT_QUESTIONS = 14
+# the container's name, image, ports, cpu, memory, command, args, env, "another container?",
+# runs_to_completion, one_per_node, stable_identity, replicas, addressed_by_others,
+# shutdown_seconds, uses_kubernetes_api, network_policy, namespace.
+DEFAULT_QUESTIONS = 21
+CONTAINER = 8  # a container's own questions: name, image, ports, cpu, memory, command, args, env (health: with ports)
+WORKLOAD = 9  # a long-running workload's questions, as in DEFAULT_QUESTIONS
 SAVE = ENTER * (1 + MANIFEST_PROMPTS)  # where to save the answers (and the manifest): the defaults
 
 
@@ -110,12 +113,15 @@ def test_the_saved_answers_give_the_recommendation_the_wizard_showed(tmp_path):
 JOB_WITH_SIDECAR = (
     typed("report") + ENTER + ENTER                                    # name, kubernetes 1.37, production
     + typed("report") + typed("busybox:1.36") + ENTER + typed("100m") + typed("128Mi")
+    + ENTER * 3                                                        # command, args, env: the image's
     + "y"                                                              # another container
     + typed("log-shipper") + typed("fluent/fluent-bit:3.1") + ENTER + ENTER + ENTER
+    + ENTER * 3                                                        # command, args, env: the image's
     + "1" + ENTER                                                      # purpose: ship-logs
     + ENTER * 5                                                        # shares_volume (suggested yes) .. talks
     + ENTER                                                            # no more containers
     + "y" + ENTER + ENTER + ENTER                                       # runs to completion; once; retry; per node
+    + ENTER * 4                                                        # deadline, API, NetworkPolicy, namespace
 )
 
 
@@ -133,12 +139,13 @@ def test_a_log_shipper_is_suggested_to_share_a_volume(tmp_path):
 
 
 def test_a_database_beside_the_app_is_suggested_a_workload_of_its_own(tmp_path):
-    keys = (ENTER * 3 + ENTER * 5 + "y"                                 # my-app, its container, one more
+    keys = (ENTER * 3 + ENTER * CONTAINER + "y"                         # my-app, its container, one more
             + typed("db") + typed("postgres:16") + typed("5432") + ENTER + ENTER
+            + ENTER * 4                                                 # command, args, env; no health check
             + "7" + ENTER                                               # purpose: separate-service
             + ENTER * 5                                                 # co-location: the suggestions
             + "y" + ENTER                                               # db: stable identity; 1 replica
-            + ENTER + ENTER * 5 + ENTER + SAVE)                         # no more; the workload; review
+            + ENTER + ENTER * WORKLOAD + ENTER + SAVE)                  # no more; the workload; review
     result = wizard(keys)
     assert result.status == 0, result.stderr
     workloads = evaluate_json(tmp_path / "my-app.answers.yaml")["workloads"]
@@ -147,15 +154,16 @@ def test_a_database_beside_the_app_is_suggested_a_workload_of_its_own(tmp_path):
 
 
 def test_a_second_container_is_offered_a_name_not_yet_used(tmp_path):
-    keys = ENTER * 8 + "y" + ENTER * 5 + ENTER + ENTER * 5 + ENTER * 2 + ENTER + ENTER * 5 + ENTER + SAVE
+    keys = (ENTER * (3 + CONTAINER) + "y" + ENTER * CONTAINER + ENTER + ENTER * 5 + ENTER * 2 + ENTER
+            + ENTER * WORKLOAD + ENTER + SAVE)
     result = wizard(keys)
     assert result.status == 0, result.stderr
     assert [c.name for c in answers_file(tmp_path).containers] == ["app", "app-2"]
 
 
 def test_a_name_already_used_by_another_container_is_refused(tmp_path):
-    keys = (ENTER * 8 + "y" + typed("app") + typed("sidecar")           # refused, then corrected
-            + ENTER * 4 + ENTER + ENTER * 5 + ENTER * 2 + ENTER + ENTER * 5 + ENTER + SAVE)
+    keys = (ENTER * (3 + CONTAINER) + "y" + typed("app") + typed("sidecar")  # refused, then corrected
+            + ENTER * (CONTAINER - 1) + ENTER + ENTER * 5 + ENTER * 2 + ENTER + ENTER * WORKLOAD + ENTER + SAVE)
     result = wizard(keys)
     assert result.status == 0, result.stderr
     assert [c.name for c in answers_file(tmp_path).containers] == ["app", "sidecar"]
@@ -169,15 +177,15 @@ def test_an_invalid_name_is_refused_and_the_corrected_one_kept(tmp_path):
 
 @pytest.mark.parametrize("bad", ["0 3 * *", "0 25 * * *", "@nightly"])
 def test_an_invalid_cron_schedule_is_refused_until_corrected(tmp_path, bad):
-    keys = (ENTER * 9 + "y" + typed(bad) + typed("0 3 * * *")            # runs to completion; schedule
-            + ENTER + ENTER + ENTER + SAVE)                             # retry in place; per node; review
+    keys = (ENTER * (4 + CONTAINER) + "y" + typed(bad) + typed("0 3 * * *")  # runs to completion; schedule
+            + ENTER + ENTER + ENTER * 4 + ENTER + SAVE)                 # retry in place; per node; deadline ..; review
     result = wizard(keys)
     assert result.status == 0, result.stderr
     assert answers_file(tmp_path).schedule == "0 3 * * *"
 
 
 def test_an_invalid_port_is_refused_until_corrected(tmp_path):
-    keys = ENTER * 5 + typed("80, 70000") + typed("80, 443") + ENTER * 8 + ENTER + SAVE
+    keys = ENTER * 5 + typed("80, 70000") + typed("80, 443") + ENTER * (CONTAINER - 3 + 2 + WORKLOAD) + ENTER + SAVE
     result = wizard(keys)
     assert result.status == 0, result.stderr
     assert answers_file(tmp_path).containers[0].ports == (80, 443)
@@ -205,10 +213,10 @@ def test_esc_on_the_first_question_stays_there(tmp_path):
 
 
 def test_the_review_jumps_to_an_answer_and_asks_what_it_brings_in(tmp_path):
-    # The review lists: the advice, name, kubernetes, environment, 5 container answers,
-    # "another container?", then runs_to_completion (10 steps down).
-    keys = (ENTER * DEFAULT_QUESTIONS + "j" * 10 + ENTER                 # jump to runs_to_completion
-            + "y" + typed("@daily") + ENTER                             # yes; a schedule; retry in place
+    # The review lists: the advice, name, kubernetes, environment, the container's answers,
+    # "another container?", then runs_to_completion.
+    keys = (ENTER * DEFAULT_QUESTIONS + "j" * (5 + CONTAINER) + ENTER    # jump to runs_to_completion
+            + "y" + typed("@daily") + ENTER + ENTER                     # yes; a schedule; retry in place; deadline
             + ENTER + SAVE)                                             # back on the review: the advice
     result = wizard(keys)
     assert result.status == 0, result.stderr
@@ -224,8 +232,8 @@ def test_the_review_changes_one_answer_and_returns(tmp_path):
 
 
 def test_the_review_adds_a_container_and_asks_only_about_it(tmp_path):
-    keys = (ENTER * DEFAULT_QUESTIONS + "j" * 9 + ENTER + "y"           # "another container after app?" yes
-            + ENTER * 5 + ENTER + ENTER * 5 + ENTER * 2 + ENTER          # its questions; no more containers
+    keys = (ENTER * DEFAULT_QUESTIONS + "j" * (4 + CONTAINER) + ENTER + "y"  # "another container after app?" yes
+            + ENTER * CONTAINER + ENTER + ENTER * 5 + ENTER * 2 + ENTER  # its questions; no more containers
             + ENTER + SAVE)                                             # back on the review: the advice
     result = wizard(keys)
     assert result.status == 0, result.stderr
@@ -235,8 +243,8 @@ def test_the_review_adds_a_container_and_asks_only_about_it(tmp_path):
 def test_the_review_removes_the_containers_after_a_no(tmp_path, write):
     start = write("two.yaml", "name: shop\ncontainers:\n  - {name: web, image: nginx:1.27}\n"
                               "  - {name: logs, image: fluent/fluent-bit:3.1, purpose: ship-logs, shares_volume: true}\n")
-    keys = (ENTER * (DEFAULT_QUESTIONS + 12)                            # and 12 about logs, from the file
-            + "j" * 9 + ENTER + "n"                                     # "another container after web?" no
+    keys = (ENTER * (DEFAULT_QUESTIONS + CONTAINER + 7)                 # and those about logs, from the file
+            + "j" * (4 + CONTAINER) + ENTER + "n"                       # "another container after web?" no
             + ENTER)                                                    # back on the review: the advice
     result = wizard(keys, "--answers", start, "--save-answers", "out.yaml", "--manifest", "m.yaml")
     assert result.status == 0, result.stderr
@@ -280,14 +288,14 @@ def test_an_experiment_is_not_asked_about_replicas():
 
 def test_answers_start_from_a_saved_file_and_enter_keeps_them(tmp_path):
     example = EXAMPLES / "web-with-log-shipper.yaml"
-    result = wizard(ENTER * 40, "--answers", str(example), "--save-answers", "out.yaml", "--manifest", "m.yaml")
+    result = wizard(ENTER * 60, "--answers", str(example), "--save-answers", "out.yaml", "--manifest", "m.yaml")
     assert result.status == 0, result.stderr
     assert load_answers(str(tmp_path / "out.yaml")) == load_answers(str(example))
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_enter_through_an_example_keeps_its_recommendation(tmp_path, example):
-    result = wizard(ENTER * 80, "--answers", str(example), "--save-answers", "out.yaml", "--manifest", "m.yaml")
+    result = wizard(ENTER * 120, "--answers", str(example), "--save-answers", "out.yaml", "--manifest", "m.yaml")
     assert result.status == 0, result.stderr
     assert evaluate_json(tmp_path / "out.yaml") == evaluate_json(example)
 
@@ -297,7 +305,7 @@ def test_answers_from_a_file_with_a_late_main_container_keep_their_meaning(tmp_p
                                    "  - {name: logs, image: fluent/fluent-bit:3.1, purpose: ship-logs, "
                                    "shares_volume: true}\n"
                                    "  - {name: web, image: nginx:1.27, main: true}\n")
-    result = wizard(ENTER * 40, "--answers", path, "--save-answers", "out.yaml", "--manifest", "m.yaml")
+    result = wizard(ENTER * 60, "--answers", path, "--save-answers", "out.yaml", "--manifest", "m.yaml")
     assert result.status == 0, result.stderr
     assert evaluate_json(tmp_path / "out.yaml")["workloads"] == evaluate_json(Path(path))["workloads"]
 
@@ -346,7 +354,7 @@ def test_the_follow_up_commands_name_the_files_written(tmp_path):
 @pytest.mark.parametrize("keys", [
     CTRL_C,                                                   # the first question
     ENTER * 5 + "80" + CTRL_C,                                # halfway through typing a port
-    ENTER * 8 + "y" + ENTER * 5 + CTRL_C,                     # a second container's purpose
+    ENTER * (3 + CONTAINER) + "y" + ENTER * CONTAINER + CTRL_C,  # a second container's purpose
     ENTER * DEFAULT_QUESTIONS + CTRL_C,                       # the review
     ENTER * DEFAULT_QUESTIONS + ENTER + CTRL_C,               # where to save the answers
     ENTER * DEFAULT_QUESTIONS + ENTER + ENTER + CTRL_C,       # where to save the manifest
@@ -415,7 +423,7 @@ def test_answers_kubernetes_would_not_name_an_object_after_go_back_to_the_review
     # a CronJob's name is at most 52 characters: the manifest cannot be built, so the review says why
     path = write("cron.yaml", "name: " + "a" * 60 + "\nworkload: {runs_to_completion: true, schedule: '0 3 * * *'}\n"
                               "containers:\n  - name: web\n    image: nginx:1.27\n")
-    keys = ENTER * 13 + ENTER + ENTER + typed("shop") + ENTER
+    keys = ENTER * (8 + CONTAINER + 4) + ENTER + ENTER + typed("shop") + ENTER  # the interview (a CronJob's)
     result = wizard(keys, "--answers", path, "--save-answers", "a.yaml", "--manifest", "m.yaml")
     assert result.status == 0, result.stderr
     assert answers_file(tmp_path, "a.yaml").name == "shop"
