@@ -84,7 +84,8 @@ class OperationsRules:
         because = self.workload_answer("replicas") if main else self.container_answer(index, "replicas")
         self.conclude(f"{workload} gets a PodDisruptionBudget of maxUnavailable 1: a node drain or a cluster "
                       f"autoscaler evicts its Pods one at a time, each replaced before the next goes, so "
-                      f"{replicas - 1} of its {replicas} replicas keep serving.{unhealthy}",
+                      f"{replicas - 1} of its {replicas} replicas {'keeps' if replicas == 2 else 'keep'} "
+                      f"serving.{unhealthy}",
                       because, f"controller = {kind}", workload=workload)
 
     @rule("rollout-keeps-capacity",

@@ -230,7 +230,11 @@ def _nulls(value, path) -> Iterator[str]:
 
 
 def _metadata_problems(meta: dict, kind: str | None, where: str, minor: int, promises: bool = True) -> Iterator[str]:
-    if kind is not None:
+    if kind == "PodDisruptionBudget":  # the API server takes any path segment as its name
+        name = meta.get("name") or ""
+        if not name or name in (".", "..") or "/" in name or "%" in name:
+            yield f"{where}.name: {name!r} is not a valid {kind} name (a path segment: no '/' or '%')"
+    elif kind is not None:
         name = meta.get("name") or ""
         letter_first = kind == "Service" and minor < RELAXED_SERVICE_NAMES_FROM
         pattern = service_name_pattern(minor) if kind == "Service" else _SUBDOMAIN

@@ -14,9 +14,8 @@ import pytest
 import yaml
 from helpers.paths import EXAMPLES, FIXTURES
 from helpers.cli import run_cli
+from helpers.manifest_forms import claimed_level as claimed
 from test_apicheck_oracle import verdicts
-
-from advisor.domain import annotations as keys
 
 ANSWER_FILES = sorted([*EXAMPLES.glob("*.yaml"), *(FIXTURES / "rules").glob("*.yaml"),
                        *(FIXTURES / "manifest").glob("*.yaml")])
@@ -29,15 +28,6 @@ def manifest_text(path, flags) -> str:
     written = run_cli("manifest", str(path), *flags)
     assert written.status == 0, written.stderr
     return written.stdout
-
-
-def claimed(text: str) -> str | None:
-    """The Pod Security level a manifest says it needs, when it says one."""
-    levels = {(doc["metadata"].get("annotations") or {}).get(keys.POD_SECURITY) for doc in yaml.safe_load_all(text)
-              if doc}
-    levels.discard(None)
-    assert len(levels) <= 1, levels
-    return levels.pop() if levels else None
 
 
 @pytest.fixture(scope="module")
