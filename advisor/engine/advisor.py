@@ -76,6 +76,7 @@ class Advisor:
             engine.declare(Container(
                 index=container.index, name=container.name, main=container.main,
                 has_resources=container.has_resources, tag=tag, digest=digest, ports=len(container.ports),
+                health=container.health is not None,
             ))
             if not container.main:
                 engine.declare(Relation(

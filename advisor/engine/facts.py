@@ -20,7 +20,7 @@ class Workload(Fact):
 
 class Container(Fact):
     """One container, as it is: index, name, main, has_resources, tag, digest,
-    ports (a count)."""
+    ports (a count), health (the answers give a health check)."""
 
 
 class Relation(Fact):
