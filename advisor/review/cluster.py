@@ -30,7 +30,7 @@ import yaml
 from advisor.system.errors import InputError, Problem
 
 KINDS = ("pods", "replicasets", "deployments", "statefulsets", "daemonsets", "jobs", "cronjobs", "services",
-         "configmaps", "horizontalpodautoscalers")
+         "configmaps", "horizontalpodautoscalers", "poddisruptionbudgets")
 MAX_BYTES = 512 * 1024 * 1024  # more than this is better reviewed a namespace at a time
 CHUNK = 1024 * 1024
 

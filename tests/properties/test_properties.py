@@ -54,7 +54,11 @@ def test_any_valid_answer_file_gives_a_manifest_that_reads_back_as_its_objects(d
 
 @given(hostile.answer_data())
 def test_any_valid_answer_file_is_evaluated_in_every_format(data):
-    valid_answers(data)
+    answers = valid_answers(data)
+    try:
+        advise(answers)
+    except InputError:  # a name Kubernetes would not take for the design's objects: invalid input, said so
+        assume(False)
     path = _write(hostile.answer_text(data))
     for fmt in ("text", "json", "yaml"):
         run = run_cli("evaluate", path, "--format", fmt)

@@ -448,3 +448,22 @@ def test_a_file_that_cannot_be_written_is_said_and_asked_again(tmp_path, monkeyp
     assert result.status == 0, result.stderr
     assert "cannot write: Permission denied; nothing was written" in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "m.yaml"]
+
+
+def test_a_node_agent_is_asked_what_it_needs_from_the_node_and_the_answers_nest_under_node_access():
+    from dialogs.prompts import Terminal
+    from dialogs.wizard import Wizard
+
+    agent = Wizard(Environment(), Terminal(), start={"workload": {"one_per_node": True}, "containers": [{}]})
+    asked = [step.id for step in agent.steps()]
+    assert {"workload.node_access.read", "workload.node_access.tolerate_all_taints"} <= set(asked)
+    assert agent.file_data()["workload"]["node_access"]["read"] == []
+
+
+def test_a_container_with_a_port_is_asked_for_its_health_check_and_one_without_is_not():
+    from dialogs.prompts import Terminal
+    from dialogs.wizard import Wizard
+
+    start = {"containers": [{"name": "web", "ports": [8080]}, {"name": "worker", "ports": []}]}
+    asked = [step.id for step in Wizard(Environment(), Terminal(), start=start).steps()]
+    assert "containers[0].health" in asked and "containers[1].health" not in asked

@@ -40,12 +40,16 @@ def test_the_installed_wizard_asks_shows_the_advice_and_writes_the_files(wizard,
     answer(wizard, "Ports it listens on", "80\r")
     answer(wizard, "CPU it needs", "250m\r")
     answer(wizard, "Memory it needs", "256Mi\r")
+    for question in ("Command to run", "Arguments instead", "Environment variables", "How to tell it is ready"):
+        answer(wizard, question, "\r")
     answer(wizard, "Another container to add", "y")
     answer(wizard, "Container name", clear + "log-shipper\r")
     answer(wizard, "Image", clear + "fluent/fluent-bit:3.1\r")
     answer(wizard, "Ports it listens on", "\r")
     answer(wizard, "CPU it needs", "50m\r")
     answer(wizard, "Memory it needs", "64Mi\r")
+    for question in ("Command to run", "Arguments instead", "Environment variables"):
+        answer(wizard, question, "\r")
     answer(wizard, "What does this container do", "1\r")
     for question in ("share files", "over localhost", "same node", "number of copies", "over the network"):
         answer(wizard, question, "\r")
@@ -55,6 +59,8 @@ def test_the_installed_wizard_asks_shows_the_advice_and_writes_the_files(wizard,
     answer(wizard, "stable name and storage", "\r")
     answer(wizard, "How many copies", "\r")
     answer(wizard, "Do other workloads connect", "y")
+    for question in ("Seconds it needs to stop", "call the Kubernetes API", "Admit only the traffic", "namespace to"):
+        answer(wizard, question, "\r")
     answer(wizard, "Review your answers", "\r")
     wizard.expect_exact("Deployment shop")
     answer(wizard, "Save the answers file to", "\r")
