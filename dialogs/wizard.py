@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from advisor.answers.load import answers_from_data, answers_to_data, dump_answers
 from advisor.kb.knowledge import knowledge_base
-from advisor.kb.questions import Invalid, Question
+from advisor.kb.questions import Invalid, Question, to_data
 from advisor.system.errors import InputError
 from advisor.system.failure import INTERNAL
 from advisor.system.fileio import write_files
@@ -95,7 +95,14 @@ def starting_data(answers) -> dict:
                 node = node.setdefault(part, {})
             if question.name != "main":  # a file leaves out what it need not say (no CPU: decide later)
                 value = getattr(container, question.name)
-                node.setdefault(question.parts[-1], list(value) if isinstance(value, tuple) else value)
+                if question.type == "env" and not value:
+                    continue  # no variables: the file says nothing (an empty list is no mapping of them)
+                node.setdefault(question.parts[-1], to_data(value))
+    workload = data.setdefault("workload", {})
+    for question in questions.in_scope("workload"):
+        # what the file left out is answered by its default (no namespace), not asked again
+        if len(question.parts) == 2:
+            workload.setdefault(question.parts[-1], to_data(getattr(answers, question.name)))
     main = next(i for i, c in enumerate(answers.containers) if c.main)
     containers.insert(0, containers.pop(main))
     containers[0].pop("main", None)
@@ -246,7 +253,7 @@ class Wizard:
         if question.type == "choice":
             return ask_choice(self.terminal, prompt, [(c.value, c.label) for c in question.choices],
                               default=value, help=question.help, **common)
-        text = value if step.id in self.drafts else _as_text(value)
+        text = value if step.id in self.drafts else question.as_text(value)
         if question.type == "image" and step.index is not None:
             return self.ask_image(step, prompt, text, common, steps[:position])
         return ask_text(self.terminal, prompt, default=text, parse=self._parser(step),
@@ -362,7 +369,7 @@ class Wizard:
         for step in derived:
             if step.name in container and container[step.name] == old[step.name]:
                 del container[step.name]
-            if step.id in self.drafts and self.drafts[step.id] in (old[step.name], _as_text(old[step.name])):
+            if step.id in self.drafts and self.drafts[step.id] in (old[step.name], step.question.as_text(old[step.name])):
                 del self.drafts[step.id]
 
     @staticmethod
@@ -372,11 +379,12 @@ class Wizard:
         if question.scope == "file":
             return root
         if question.scope == "workload":
-            return root.setdefault("workload", {})
-        containers = root.setdefault("containers", [])
-        while len(containers) <= step.index:
-            containers.append({})
-        node = containers[step.index]
+            node = root.setdefault("workload", {})
+        else:
+            containers = root.setdefault("containers", [])
+            while len(containers) <= step.index:
+                containers.append({})
+            node = containers[step.index]
         for part in question.parts[:-1]:
             node = node.setdefault(part, {})
         return node
@@ -425,8 +433,8 @@ class Wizard:
         if step.question.type == "bool":
             return "Yes" if value else "No"
         if step.question.type == "choice":
-            return next((c.label for c in step.question.choices if c.value == value), _as_text(value))
-        return _as_text(value).strip() or "(none)"
+            return next((c.label for c in step.question.choices if c.value == value), step.question.as_text(value))
+        return step.question.as_text(value).strip() or "(none)"
 
     def review(self, problems: list[str]) -> Step | None:
         """Every answer on one list, in plain words, under the part it belongs to; returns the
@@ -478,9 +486,9 @@ class Wizard:
         if isinstance(value, bool):
             return "yes" if value else "no"
         if step.question.type == "choice":
-            label = next((c.label for c in step.question.choices if c.value == value), _as_text(value))
+            label = next((c.label for c in step.question.choices if c.value == value), step.question.as_text(value))
             return label.split(" (")[0]
-        return _as_text(value) or "(none)"
+        return step.question.as_text(value) or "(none)"
 
     def prepare(self, answers) -> None:
         """The advice and the starter manifest for ``answers``, before anything is shown or saved.
@@ -618,14 +626,6 @@ class Wizard:
     def say(self, text: str) -> None:
         self.env.out(text)
         self.env.stdout.flush()
-
-
-def _as_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def _cut(text: str, room: int) -> str:

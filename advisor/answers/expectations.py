@@ -72,7 +72,16 @@ DECIDED_BY = {
              "separate-service-as-sidecar"),
     "placement": ("main-container", "native-sidecar", "classic-sidecar", "init-container"),
 }
-NOT_A_DECISION = ("service-through-inbound-proxy",)  # which ports a Service forwards: not expected
+NOT_A_DECISION = (
+    "service-through-inbound-proxy",  # which ports a Service forwards: not expected
+    # the order init containers start in, and how the workload runs in production (issue 21): written into
+    # the manifest, not decisions a team records in expect
+    "prepare-before-sidecars", "prepare-after-sidecar-it-uses", "prestop-sleep", "disruption-budget",
+    "rollout-keeps-capacity", "spread-across-zones", "readiness-from-health", "startup-probe-for-sidecar",
+    "liveness-when-asked", "grace-period", "grace-period-from-answers", "deadline-for-batch", "ttl-for-finished-job",
+    "cronjob-history-not-ttl", "host-paths-for-node-agent", "tolerate-every-taint", "priority-for-node-agent",
+    "service-account-for-api", "no-token-without-api", "network-policy", "namespace-from-answers",
+)
 # When a decision has no reason of its own (no replica count for a DaemonSet), it follows from the controller.
 FOLLOWS_CONTROLLER = ("restartPolicy", "replicas")
 

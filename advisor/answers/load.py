@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.answers.expectations import parse_expectations
+from dataclasses import replace
+
 from advisor.domain.model import Answers, Container
 from advisor.kb.knowledge import knowledge_base
-from advisor.kb.questions import Invalid, Question, QuestionSet
+from advisor.kb.questions import Invalid, Question, QuestionSet, to_data
 from advisor.system.errors import InputError, Problem, closest, kind_of, shown
 from advisor.system.yamlsource import Document, parse_document, read_text
 
@@ -85,6 +87,8 @@ class _Validator:
                 self.problem(("containers", container.index, "name"),
                              f"{shown(container.name)} is also the name of the workload; a container beside the main "
                              "one may get a workload of its own, named after it, so give it another name")
+        containers = [self.fitted(c) for c in containers]
+        self.workload_fits(workload, data.get("workload") if isinstance(data.get("workload"), dict) else {})
         expect = None
         if data.get("expect") is not None:
             items = data.get("containers")
@@ -130,12 +134,50 @@ class _Validator:
         if key not in data:
             if question.required:
                 self.problem(path + (key,), "is required: " + question.prompt.rstrip("?").lower())
-            return question.check(question.default) if question.default is not None else None
+            return question.missing()
         try:
             return question.check(data[key], raw=self.doc.raw.get(path + (key,)))
         except Invalid as exc:
-            self.problem(path + (key,), str(exc), exc.hint)
-            return question.default
+            self.problem(path + (key,) + exc.at, str(exc), exc.hint)
+            return question.missing()
+
+    # -- what one key cannot say alone -----------------------------------------
+
+    def fitted(self, c: Container) -> Container:
+        """``c`` with what its keys imply filled in (the port of an HTTP health check), or problems."""
+        path = ("containers", c.index)
+        health = c.health
+        if health is not None and health.kind == "http" and health.port is None:
+            if c.ports:
+                health = replace(health, port=c.ports[0])
+            else:
+                self.problem(path + ("health",), "an HTTP health check needs a port, and the container "
+                                                 "declares none", hint="add port: N, or list the container's ports")
+        if health is not None and health.kind in ("http", "tcp") and health.port is not None \
+                and health.port not in c.ports:
+            key = "port" if health.kind == "http" else "tcp"
+            self.problem(path + ("health", key), f"port {health.port} is not one of the container's ports "
+                                                 f"({', '.join(map(str, c.ports)) or 'none'})",
+                         hint="a probe reaches the container on a port it declares: add it to ports")
+        items = self.doc.data.get("containers")
+        written = items[c.index] if isinstance(items, list) else {}
+        if c.liveness and health is None and "health" not in written:  # a health check written wrong is said already
+            self.problem(path + ("liveness",), "liveness uses the container's health check, and it has none",
+                         hint="add health (http, tcp or command), or leave liveness out")
+        if not c.main and c.talks_over_network is None:
+            c = replace(c, talks_over_network=c.talked_to)  # not said: a separate-service is talked to
+        return replace(c, health=health) if health is not c.health else c
+
+    def workload_fits(self, workload: dict, raw: dict) -> None:
+        completes = workload.get("runs_to_completion") or workload.get("schedule") is not None
+        if workload.get("deadline") is not None and not completes:
+            self.problem(("workload", "deadline"), "a deadline limits work that runs to completion, and this "
+                                                   "workload keeps running",
+                         hint="set runs_to_completion: true (or a schedule), or leave deadline out")
+        access = raw.get("node_access")
+        if isinstance(access, dict) and access and not workload.get("one_per_node"):
+            self.problem(("workload", "node_access"), "node_access is for node agents: one copy on every node",
+                         hint="set one_per_node: true, or leave node_access out")
 
     def section(self, data: dict, key: str, tree: dict) -> dict:
         section = data.get(key)
@@ -197,7 +239,7 @@ def answers_to_data(answers: Answers) -> dict:
     qs = knowledge_base().questions
     data: dict = {"version": 1, "name": answers.name, "kubernetes": answers.kubernetes, "workload": {}}
     for question in qs.in_scope("workload"):
-        data["workload"][question.name] = getattr(answers, question.name)
+        _put(data["workload"], question, getattr(answers, question.name))
     data["containers"] = []
     for container in answers.containers:
         item: dict = {}
@@ -207,15 +249,25 @@ def answers_to_data(answers: Answers) -> dict:
                 if container.main and container.index != 0:
                     item["main"] = True
                 continue
-            if question.parts[0] == "resources":
-                if value is not None:
-                    item.setdefault("resources", {})[question.name] = value
-                continue
-            item[question.name] = list(value) if isinstance(value, tuple) else value
+            _put(item, question, value)
         data["containers"].append(item)
     if answers.expect is not None:
         data["expect"] = answers.expect.to_data()
     return data
+
+
+def _put(data: dict, question: Question, value) -> None:
+    """Write one answer where its key goes. A nested key (resources.cpu, node_access.read) is left out
+    while it has no value, and so is an optional key that says nothing (no env, no health)."""
+    nested = len(question.parts) > 1
+    empty = value is None or value == () and question.type in ("env", "paths")
+    if empty and (nested or question.type in ("strings", "env", "health", "paths", "namespace", "priority-class")):
+        return
+    if nested and question.type == "bool" and value is False:
+        return
+    for part in question.parts[:-1]:
+        data = data.setdefault(part, {})
+    data[question.parts[-1]] = to_data(value)
 
 
 def dump_answers(answers: Answers) -> str:

@@ -7,7 +7,19 @@ files. It is derived, never written by hand, so it cannot drift from the loader.
 from __future__ import annotations
 
 from advisor.answers.expectations import advised_finding_ids, expectations_schema
-from advisor.kb.questions import CRON_MACROS, DNS_LABEL, QUANTITY, Question, QuestionSet
+from advisor.kb.questions import (
+    CONFIG_KEY,
+    CRON_MACROS,
+    DNS_LABEL,
+    ENV_NAME,
+    QUANTITY,
+    SUBDOMAIN,
+    Question,
+    QuestionSet,
+)
+
+_PORT = {"type": "integer", "minimum": 1, "maximum": 65535}
+_TEXTS = {"type": "array", "minItems": 1, "items": {"type": "string"}}
 
 SCHEMA_ID = "https://pod-advisor.dev/schemas/answers-v1.json"
 
@@ -26,7 +38,7 @@ def _type_schema(q: Question, versions: list[str]) -> dict:
     if kind == "bool":
         return {"type": "boolean"}
     if kind == "integer":
-        schema: dict = {"type": "integer"}
+        schema: dict = {"type": "integer" if q.default is not None or q.required else ["integer", "null"]}
         if q.minimum is not None:
             schema["minimum"] = q.minimum
         return schema
@@ -39,6 +51,33 @@ def _type_schema(q: Question, versions: list[str]) -> dict:
         return {"type": "array", "uniqueItems": True, "items": {"type": "integer", "minimum": 1, "maximum": 65535}}
     if kind in ("cpu", "memory"):
         return {"type": ["string", "number"], "pattern": QUANTITY.pattern}
+    if kind == "strings":
+        return {"anyOf": [{"type": "null"}, _TEXTS]}
+    if kind == "env":
+        reference = {"type": "string", "pattern": f"^{SUBDOMAIN.pattern}$", "maxLength": 253}
+        key = {"type": "string", "pattern": f"^{CONFIG_KEY.pattern}$", "maxLength": 253}
+        value = {"anyOf": [
+            {"type": "string"},
+            {"type": "object", "additionalProperties": False, "required": ["secret", "key"],
+             "properties": {"secret": reference, "key": key}},
+            {"type": "object", "additionalProperties": False, "required": ["config_map", "key"],
+             "properties": {"config_map": reference, "key": key}}]}
+        return {"anyOf": [{"type": "null"}, {"type": "object", "propertyNames": {"pattern": f"^{ENV_NAME.pattern}$"},
+                                             "additionalProperties": value}]}
+    if kind == "health":
+        return {"anyOf": [
+            {"type": "null"},
+            {"type": "object", "additionalProperties": False, "required": ["http"],
+             "properties": {"http": {"type": "string", "pattern": r"^/\S*$"}, "port": _PORT}},
+            {"type": "object", "additionalProperties": False, "required": ["tcp"], "properties": {"tcp": _PORT}},
+            {"type": "object", "additionalProperties": False, "required": ["command"],
+             "properties": {"command": _TEXTS}}]}
+    if kind == "paths":
+        return {"type": "array", "uniqueItems": True, "items": {"type": "string", "pattern": "^/\\S+$"}}
+    if kind == "namespace":
+        return {"type": ["string", "null"], "pattern": f"^{DNS_LABEL.pattern}$", "maxLength": 63}
+    if kind == "priority-class":
+        return {"type": ["string", "null"], "pattern": f"^{SUBDOMAIN.pattern}$", "maxLength": 253}
     raise AssertionError(kind)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from advisor.domain.model import Answers
+from advisor.domain.model import Answers, EnvVar, Health
 from advisor.domain.vocabulary import ControllerKind, Placement, Role, ServiceType, worst_of
 
 
@@ -27,6 +27,14 @@ class ContainerPlan:
     uses_localhost: bool = False
     same_node: bool = False
     restart_policy: str | None = None  # "Always" for a native sidecar
+    command: tuple[str, ...] | None = None
+    args: tuple[str, ...] | None = None
+    env: tuple[EnvVar, ...] = ()
+    starts_first: bool = False  # a preparation step that starts before the native sidecars listed above it
+    readiness: Health | None = None  # the probes the rules decided (the manifest adds a starter TCP readiness)
+    startup: Health | None = None
+    liveness: Health | None = None
+    prestop: str | None = None  # "sleep" (the built-in action) or "exec" (a sleep command) before the stop signal
 
     def to_dict(self) -> dict:
         return {"name": self.name, "role": self.role, "placement": self.placement}
@@ -49,10 +57,31 @@ class WorkloadPlan:
     containers: list[ContainerPlan] = field(default_factory=list)
     schedule: str | None = None
     called_by_main: bool = False  # a separate workload the main container talks to
+    namespace: str | None = None
+    disruption_budget: bool = False  # a PodDisruptionBudget of maxUnavailable 1
+    evict_unhealthy: bool = False  # ... with unhealthyPodEvictionPolicy AlwaysAllow
+    keep_capacity: bool = False  # a rollout with maxUnavailable 0 and a surge
+    spread_zones: bool = False  # topologySpreadConstraints over zones
+    spread_by_revision: bool = False  # ... counting only the Pods of one rollout (matchLabelKeys)
+    grace_seconds: int | None = None  # terminationGracePeriodSeconds
+    deadline: int | None = None  # activeDeadlineSeconds of each run
+    ttl: int | None = None  # ttlSecondsAfterFinished of a Job
+    host_paths: tuple[tuple[str, bool], ...] = ()  # (path on the node, read-only)
+    tolerate_all: bool = False
+    priority_class: str | None = None
+    service_account: bool = False  # a ServiceAccount of its own, its token mounted; False: no token
+    network_policy: tuple[int, ...] | None = None  # the ports it admits; None: no NetworkPolicy
+    admit_from: str | None = None  # only from the Pods of this workload (and its own)
 
     @property
     def main(self) -> ContainerPlan:
         return next(c for c in self.containers if c.role == "main")
+
+    @property
+    def init_order(self) -> list[ContainerPlan]:
+        """The init containers in the order they start: preparation steps the rules moved ahead first."""
+        return sorted((c for c in self.containers if c.placement == "initContainers"),
+                      key=lambda c: (not c.starts_first, c.index))
 
     @property
     def shares_volume(self) -> bool:
@@ -60,6 +89,8 @@ class WorkloadPlan:
 
     def to_dict(self) -> dict:
         order = sorted(self.containers, key=lambda c: (c.role != "main", c.index))
+        starting = iter(self.init_order)  # the init containers keep their places, in the order they start
+        order = [next(starting) if c.placement == "initContainers" else c for c in order]
         return {
             "name": self.name,
             "controller": self.controller,

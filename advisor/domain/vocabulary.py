@@ -29,6 +29,7 @@ API_VERSIONS = {
     "Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "ReplicaSet": "apps/v1",
     "Job": "batch/v1", "CronJob": "batch/v1",
     "Pod": "v1", "ReplicationController": "v1", "Service": "v1",
+    "PodDisruptionBudget": "policy/v1", "ServiceAccount": "v1", "NetworkPolicy": "networking.k8s.io/v1",
 }
 
 # Where each kind that holds Pods keeps its Pod template (the mapping with metadata and spec);
@@ -84,7 +85,27 @@ SERVICE = "service"  # above the workload's Service
 REPLICAS = "replicas"
 IMAGE = "image"
 RESOURCES = "resources"
-CommentPlace = Literal["object", "container", "restartPolicy", "service", "replicas", "image", "resources"]
+STARTUP_PROBE, READINESS_PROBE, LIVENESS_PROBE = "startupProbe", "readinessProbe", "livenessProbe"
+LIFECYCLE = "lifecycle"  # above a container's lifecycle hooks
+GRACE = "terminationGracePeriodSeconds"
+STRATEGY = "strategy"  # a Deployment's rollout
+SPREAD = "topologySpreadConstraints"
+DISRUPTION = "disruption"  # above the workload's PodDisruptionBudget
+DEADLINE = "activeDeadlineSeconds"
+CLEANUP = "cleanup"  # what deletes finished Jobs
+HOST_PATHS = "hostPaths"  # above a node agent's volumes from its node
+TOLERATIONS = "tolerations"
+PRIORITY = "priorityClassName"
+ACCOUNT = "serviceAccount"  # the Pod's service account and its token
+POLICY = "networkPolicy"  # above the workload's NetworkPolicy
+NAMESPACE = "namespace"
+START_ORDER = "initContainers"  # above the Pod's initContainers: the order they start in
+CommentPlace = Literal["object", "container", "restartPolicy", "service", "replicas", "image", "resources",
+                       "startupProbe", "readinessProbe", "livenessProbe", "lifecycle", "terminationGracePeriodSeconds", "strategy", "topologySpreadConstraints",
+                       "disruption", "activeDeadlineSeconds", "cleanup", "hostPaths", "tolerations",
+                       "priorityClassName", "serviceAccount", "networkPolicy",
+                       "namespace", "initContainers"]
+PER_CONTAINER = frozenset({CONTAINER, IMAGE, RESOURCES, STARTUP_PROBE, READINESS_PROBE, LIVENESS_PROBE, LIFECYCLE})  # places of one container's entry
 
 # -- Services --------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from advisor.engine.controller import ControllerRules
 from advisor.engine.facts import Container, Relation, Workload
 from advisor.engine.findings import FindingRules
 from advisor.engine.grouping import GroupingRules
+from advisor.engine.operations import OperationsRules
 from advisor.engine.placement import PlacementRules
 from advisor.engine.registry import rules_of
 from advisor.engine.roles import RoleRules
@@ -22,8 +23,8 @@ from advisor.kb.knowledge import KnowledgeBase, knowledge_base
 from advisor.system.errors import KnowledgeBaseError
 
 
-class PodAdvisorEngine(GroupingRules, RoleRules, PlacementRules, ControllerRules, ServiceRules, FindingRules,
-                       AdvisorEngine):
+class PodAdvisorEngine(GroupingRules, RoleRules, PlacementRules, ControllerRules, ServiceRules, OperationsRules,
+                       FindingRules, AdvisorEngine):
     """Every rule of pod-advisor, grouped by concern in the mixins above."""
 
 
@@ -66,19 +67,23 @@ class Advisor:
             scheduled=answers.schedule is not None, keep_failed=answers.keep_failed_attempts,
             one_per_node=answers.one_per_node, stable_identity=answers.stable_identity,
             replicas=answers.replicas, addressed=answers.addressed_by_others, minor=answers.minor,
+            shutdown=answers.shutdown_seconds, deadline=answers.deadline,
+            host_paths=bool(answers.node_read or answers.node_write), tolerate_all=answers.tolerate_all_taints,
+            api=answers.uses_kubernetes_api, network_policy=answers.network_policy, namespace=answers.namespace,
         ))
         for container in answers.containers:
             _, tag, digest = image_reference(container.image)
             engine.declare(Container(
                 index=container.index, name=container.name, main=container.main,
                 has_resources=container.has_resources, tag=tag, digest=digest, ports=len(container.ports),
+                health=container.health is not None,
             ))
             if not container.main:
                 engine.declare(Relation(
                     index=container.index, name=container.name, purpose=container.purpose,
                     shares_volume=container.shares_volume, uses_localhost=container.uses_localhost,
                     same_node=container.same_node, scales=container.scales_independently,
-                    talks=container.talks_over_network,
+                    talks=container.talked_to,
                 ))
         engine.run()
         try:

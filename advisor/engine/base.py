@@ -112,6 +112,7 @@ class AdvisorEngine(KnowledgeEngine):
             purpose=None if container.main else container.purpose,
             shares_volume=container.shares_volume, uses_localhost=container.uses_localhost,
             same_node=container.same_node, restart_policy=restart_policy,
+            command=container.command, args=container.args, env=container.env,
         )
         plan.containers.append(entry)
         return entry

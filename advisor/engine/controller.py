@@ -63,7 +63,7 @@ class ControllerRules:
 
     def _separate(self, kind: str, o, why: str, key: str) -> None:
         container = self.container(o["index"])
-        called = container.talks_over_network or container.purpose == "separate-service"
+        called = container.talked_to
         self.plan_of(o["name"]).controller = kind
         self.plan_of(o["name"]).called_by_main = called
         self.declare(Controller(workload=o["name"], index=o["index"], main=False, kind=kind, completes=False,

@@ -13,12 +13,14 @@ from advisor.engine.experta_compat import Fact
 
 class Workload(Fact):
     """The main workload: name, environment, completes, scheduled, keep_failed,
-    one_per_node, stable_identity, replicas, addressed, minor (Kubernetes 1.N)."""
+    one_per_node, stable_identity, replicas, addressed, minor (Kubernetes 1.N);
+    shutdown (seconds, or None), deadline (seconds, or None), host_paths, tolerate_all,
+    api (it calls the Kubernetes API), network_policy, namespace (or None)."""
 
 
 class Container(Fact):
     """One container, as it is: index, name, main, has_resources, tag, digest,
-    ports (a count)."""
+    ports (a count), health (the answers give a health check)."""
 
 
 class Relation(Fact):
@@ -50,3 +52,7 @@ class Controller(Fact):
 
 class Service(Fact):
     """A Service recommended in front of a workload: workload, index, kind, main."""
+
+
+class PreStop(Fact):
+    """A workload whose serving containers wait before their stop signal: workload."""

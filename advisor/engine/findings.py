@@ -103,6 +103,18 @@ class FindingRules:
             f"node without room for it, and when the node runs short, using more than it requested puts it "
             f"first in line for eviction", (name,), f"{self.container(index).path}.resources is not set")
 
+    @rule("sidecar-startup-probe-missing",
+          Placement(placement="initContainers", role="ambassador", index=MATCH.index, name=MATCH.name),
+          Container(ports=0, health=False, index=MATCH.index), concern="findings", comment=CONTAINER)
+    def sidecar_startup_probe_missing(self, index, name):
+        main = self.answers.main.name
+        self.raise_finding(
+            f"{name} is a native sidecar {main} connects through, but with no port and no health check in the "
+            f"answers nothing can tell the kubelet when it listens: {main} may start first and fail its first "
+            f"connections. Give {name} a health check (health: {{tcp: PORT}}, or an HTTP path and port) and it "
+            f"gets a startup probe, which the containers after it wait for", (name,),
+            self.container_answer(index, "ports"), self.container_answer(index, "health"))
+
     @rule("service-without-ports",
           Service(kind="ClusterIP", workload=MATCH.workload, index=MATCH.index), Container(ports=0, index=MATCH.index),
           concern="findings", comment=SERVICE)

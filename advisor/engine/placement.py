@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from advisor.domain.vocabulary import CONTAINER, HELPER_ROLES
-from advisor.engine.experta_compat import MATCH, P
-from advisor.engine.facts import Placement, Role, Workload
+from advisor.engine.experta_compat import MATCH, TEST, P
+from advisor.engine.facts import Placement, Relation, Role, Workload
 from advisor.engine.registry import rule
 
 IS_HELPER = P(lambda role: role in HELPER_ROLES)
@@ -41,3 +41,29 @@ class PlacementRules:
         self.declare(Placement(index=index, name=name, role="init", placement="initContainers"))
         self.conclude(f"{name} goes in initContainers: it must complete before the main container starts",
                       self.container_answer(index, "purpose"), workload=self.answers.name, container=name)
+
+    # -- the order init containers start in ----------------------------------------------
+
+    @rule("prepare-before-sidecars",
+          Placement(role="init", index=MATCH.step, name=MATCH.name),
+          Relation(index=MATCH.step, uses_localhost=False),
+          Placement(placement="initContainers", role=IS_HELPER, index=MATCH.sidecar, name=MATCH.sidecar_name),
+          TEST(lambda step, sidecar: sidecar < step), concern="placement", comment=CONTAINER)
+    def prepare_before_sidecars(self, step, name, sidecar, sidecar_name):
+        plan = self.main_plan()
+        next(c for c in plan.containers if c.index == step).starts_first = True
+        self.conclude(f"{name} starts before {sidecar_name}, though the answers list it after: init containers "
+                      f"start in the order of the list, and a preparation step finishes before the native "
+                      f"sidecars start, so {sidecar_name} never works on files {name} has not made yet",
+                      self.container_answer(step, "purpose"), self.container_answer(step, "uses_localhost"),
+                      workload=self.answers.name, container=name)
+
+    @rule("prepare-after-sidecar-it-uses",
+          Placement(role="init", index=MATCH.step, name=MATCH.name),
+          Relation(index=MATCH.step, uses_localhost=True),
+          Placement(placement="initContainers", role=IS_HELPER, index=MATCH.sidecar, name=MATCH.sidecar_name),
+          TEST(lambda step, sidecar: sidecar < step), concern="placement", comment=CONTAINER)
+    def prepare_after_sidecar_it_uses(self, step, name, sidecar, sidecar_name):
+        self.conclude(f"{name} starts after {sidecar_name}, as the answers list them: it uses localhost, which "
+                      f"only a native sidecar already running serves before the main container starts",
+                      self.container_answer(step, "uses_localhost"), workload=self.answers.name, container=name)

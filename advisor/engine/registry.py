@@ -14,7 +14,8 @@ import functools
 from advisor.domain.vocabulary import CommentPlace
 from advisor.engine.experta_compat import Rule
 
-SALIENCE = {"grouping": 60, "roles": 50, "placement": 40, "controller": 30, "service": 20, "findings": 10}
+SALIENCE = {"grouping": 60, "roles": 50, "placement": 40, "controller": 30, "service": 20, "operations": 15,
+            "findings": 10}
 
 
 def rule(rule_id: str, *patterns, concern: str, comment: CommentPlace | None):

@@ -39,7 +39,7 @@ class ServiceRules:
           concern="service", comment=SERVICE)
     def clusterip_for_called_workload(self, workload, index):
         container = self.container(index)
-        key = "talks_over_network" if container.talks_over_network else "purpose"
+        key = "talks_over_network" if container.talks_over_network is not None else "purpose"
         ports = container.ports
         address = f"{workload}:{ports[0]}" if ports else workload
         self._service(workload, index, "ClusterIP",

@@ -21,7 +21,7 @@ from advisor.system.errors import KnowledgeBaseError
 # PyYAML is imported where the files are parsed: with the cache warm (advisor.system.cache), a
 # command that reads no YAML of the user's never loads it.
 
-CONCERNS = ("grouping", "roles", "placement", "controller", "service", "findings", "review")
+CONCERNS = ("grouping", "roles", "placement", "controller", "service", "operations", "findings", "review")
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,11 @@ validator here (``Question.check``) and one text parser for typed input
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.domain.model import EnvVar, Health
 from advisor.system.errors import did_you_mean, kind_of, shown
 from advisor.system.schemacheck import Field, check_record
 from advisor.system.yamlsource import SAFE_LOADER
@@ -36,17 +38,27 @@ CRON_FIELDS = (
     ("month", 1, 12, _MONTHS, 1),
     ("day of week", 0, 6, _DAYS, 0),  # the CronJob controller's parser refuses 7 for Sunday
 )
+NULLABLE = ("cron", "cpu", "memory", "strings", "env", "health", "paths", "namespace", "priority-class")  # null: not given
 TYPES = ("format-version", "name", "kubernetes-version", "choice", "bool", "integer", "cron", "image",
-         "ports", "cpu", "memory")
+         "ports", "cpu", "memory", "strings", "env", "health", "paths", "namespace", "priority-class")
+# An environment variable's name as the API server takes it on every supported version (1.34 relaxed it
+# to any printable character but '=', behind a gate); a ConfigMap's or Secret's key.
+ENV_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
+CONFIG_KEY = re.compile(r"[-._a-zA-Z0-9]+")
+SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+ENV_SOURCES = {"config_map": "configmap", "secret": "secret"}  # the file's key -> the wizard's prefix
+HEALTH_KINDS = ("http", "tcp", "command")
 SCOPES = ("file", "workload", "container", "helper")
 
 
 class Invalid(ValueError):
-    """A value a question does not accept; the message says why, for a person."""
+    """A value a question does not accept; the message says why, for a person. ``at``: the key path
+    inside the value where the problem is (``("DB_PASSWORD", "key")`` in an env mapping)."""
 
-    def __init__(self, message: str, hint: str | None = None):
+    def __init__(self, message: str, hint: str | None = None, at: tuple = ()):
         super().__init__(message)
         self.hint = hint
+        self.at = at
 
 
 @dataclass(frozen=True)
@@ -75,11 +87,13 @@ class Question:
     newest: int = 37
     label: str | None = None  # a few words for a list of answers (the wizard's review); else the prompt
     variants: tuple = ()  # ({when, prompt}, ...): a wording that fits better when its conditions hold
+    field: str | None = None  # the answer's attribute, where the key's last part would not say enough
 
     @property
     def name(self) -> str:
-        """The key's last part: ``purpose`` for ``containers[].purpose``."""
-        return self.key.rsplit(".", 1)[-1]
+        """The answer's attribute in the model: ``field`` if given, else the key's last part
+        (``purpose`` for ``containers[].purpose``)."""
+        return self.field or self.key.rsplit(".", 1)[-1]
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -122,6 +136,8 @@ class Question:
                 raise Invalid(f"must be true or false, found {kind_of(value)} {shown(value)}")
             return value
         if kind == "integer":
+            if value is None and self.default is None and not self.required:
+                return None  # an optional number, not given
             if isinstance(value, bool) or not isinstance(value, int):
                 raise Invalid(f"must be a whole number, found {kind_of(value)} {shown(value)}")
             if self.minimum is not None and value < self.minimum:
@@ -168,7 +184,23 @@ class Question:
             return tuple(ports)
         if kind in ("cpu", "memory"):
             return check_quantity(kind, value)
+        if kind == "strings":
+            return check_strings(value)
+        if kind == "env":
+            return check_env(value)
+        if kind == "health":
+            return check_health(value)
+        if kind == "paths":
+            return check_paths(value)
+        if kind in ("namespace", "priority-class"):
+            return check_object_name(kind, value)
         raise AssertionError(f"unknown question type {kind}")  # the loader refuses these
+
+    def missing(self) -> Any:
+        """The value of a key the answers leave out."""
+        if self.default is None and self.type not in NULLABLE:
+            return None
+        return self.check(self.default)
 
     def _check_version(self, value: Any, raw: str | None) -> str:
         # An unquoted 1.30 is the float 1.3 to YAML; the text as written is what was meant.
@@ -195,6 +227,8 @@ class Question:
                 return False
             raise Invalid("answer yes or no")
         if kind == "integer":
+            if not text and self.default is None:
+                return None
             if not WHOLE_NUMBER.fullmatch(text):
                 raise Invalid(f"{shown(text)} is not a whole number")
             return self.check(int(text))
@@ -205,9 +239,24 @@ class Question:
             if not all(WHOLE_NUMBER.fullmatch(p) for p in words):
                 raise Invalid("give port numbers separated by commas, such as 80, 443")
             return self.check([int(p) for p in words])
-        if kind in ("cron", "cpu", "memory"):
+        if kind in ("cron", "cpu", "memory", "namespace", "priority-class"):
             return self.check(text or None)
+        if kind in ("strings", "env", "health", "paths"):
+            data = text_to_data(kind, text)
+            self.check(data)  # refused as a file's value would be
+            return data
         return self.check(text, raw=text)
+
+    def as_text(self, value: Any) -> str:
+        """A value (plain data, or what ``check`` made of it) as a person types it: ``parse_text``
+        reads it back."""
+        if value is None:
+            return ""
+        if self.type in ("strings", "env", "health", "paths"):
+            return data_to_text(self.type, to_data(value))
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(v) for v in value)
+        return str(value)
 
     def applies(self, answers: dict, container: dict | None = None) -> bool:
         """Whether the question is asked, given the answers so far (plain data)."""
@@ -252,6 +301,217 @@ def check_quantity(kind: str, value: Any) -> str | None:
     if not re.search(r"[1-9]", re.match(r"[0-9.]*", text).group(0)):
         raise Invalid(f"{text!r} is zero; leave it out instead")
     return text
+
+
+def check_strings(value: Any) -> tuple[str, ...] | None:
+    """A command or its arguments: a list of text, or None for the image's own."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise Invalid(f"must be a list of text such as [\"--port\", \"8080\"], found {kind_of(value)}")
+    if not value:
+        raise Invalid("is an empty list; leave it out to keep the image's own")
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            raise Invalid(f"item {i + 1}, {shown(item)}, is {kind_of(item)}: Kubernetes takes only text here",
+                          hint=f"write it in quotes: \"{item}\"" if isinstance(item, (int, float, bool)) else None,
+                          at=(i,))
+    return tuple(value)
+
+
+def check_env(value: Any) -> tuple[EnvVar, ...]:
+    """Environment variables: NAME: text, or NAME: {config_map|secret: NAME, key: KEY}."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise Invalid(f"must be a mapping of variable names to values, found {kind_of(value)}",
+                      hint="for example {LOG_LEVEL: info, DB_PASSWORD: {secret: db, key: password}}")
+    result = []
+    for name, item in value.items():
+        if not isinstance(name, str) or not ENV_NAME.fullmatch(name):
+            raise Invalid(f"{shown(name)} is not a variable name: letters, digits, '_', '-' and '.', not starting "
+                          "with a digit", at=(name,))
+        if isinstance(item, str):
+            result.append(EnvVar(name, value=item))
+            continue
+        if isinstance(item, dict):
+            sources = [k for k in ENV_SOURCES if k in item]
+            unknown = [k for k in item if k not in (*ENV_SOURCES, "key")]
+            if unknown:
+                raise Invalid(f"{shown(unknown[0])} is not a key of a reference; use config_map or secret, and key",
+                              hint=did_you_mean(unknown[0], [*ENV_SOURCES, "key"]) if isinstance(unknown[0], str)
+                              else None, at=(name, unknown[0]))
+            if len(sources) != 1 or "key" not in item:
+                raise Invalid("a reference names one ConfigMap or Secret and its key: {secret: NAME, key: KEY} or "
+                              "{config_map: NAME, key: KEY}", at=(name,))
+            source = sources[0]
+            target, key = item[source], item["key"]
+            if not isinstance(target, str) or len(target) > 253 or not SUBDOMAIN.fullmatch(target):
+                raise Invalid(f"{shown(target)} is not the name of a {'Secret' if source == 'secret' else 'ConfigMap'}:"
+                              " lower-case letters, digits, '-' and '.'", at=(name, source))
+            if not isinstance(key, str) or len(key) > 253 or not CONFIG_KEY.fullmatch(key):
+                raise Invalid(f"{shown(key)} is not a key: letters, digits, '-', '_' and '.'", at=(name, "key"))
+            result.append(EnvVar(name, source=source, object=target, key=key))
+            continue
+        hint = f"write it in quotes: \"{str(item).lower() if isinstance(item, bool) else item}\"" \
+            if isinstance(item, (int, float, bool)) else None
+        raise Invalid(f"the value of {name} is {kind_of(item)} {shown(item)}; Kubernetes takes only text, or a "
+                      "reference to a ConfigMap's or Secret's key", hint=hint, at=(name,))
+    return tuple(result)
+
+
+def check_health(value: Any) -> Health | None:
+    """{http: PATH, port: N} (port: the container's first, if left out), {tcp: PORT} or {command: [...]}."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise Invalid(f"must be a mapping such as {{http: /healthz, port: 8080}}, {{tcp: 5432}} or "
+                      f"{{command: [pg_isready]}}, found {kind_of(value)}")
+    kinds = [k for k in HEALTH_KINDS if k in value]
+    unknown = [k for k in value if k not in (*HEALTH_KINDS, "port")]
+    if unknown:
+        raise Invalid(f"unknown key {shown(unknown[0])}; health has one of http (with port), tcp or command",
+                      hint=did_you_mean(unknown[0], [*HEALTH_KINDS, "port"]) if isinstance(unknown[0], str) else None,
+                      at=(unknown[0],))
+    if len(kinds) != 1:
+        raise Invalid("give one way to check it: http (a path, with port), tcp (a port) or command (a list)")
+    kind = kinds[0]
+    if "port" in value and kind != "http":
+        raise Invalid(f"port goes with http; {kind} says it all", at=("port",))
+    if kind == "http":
+        path = value["http"]
+        if not isinstance(path, str) or not path.startswith("/") or any(ch.isspace() for ch in path) or \
+                not path.isprintable():
+            raise Invalid(f"{shown(path)} is not an HTTP path: it starts with / and has no spaces", at=("http",))
+        port = value.get("port")
+        if port is not None:
+            _check_port(port, ("port",))
+        return Health("http", port=port, path=path)
+    if kind == "tcp":
+        return Health("tcp", port=_check_port(value["tcp"], ("tcp",)))
+    command = value["command"]
+    if not isinstance(command, list) or not command:
+        raise Invalid("command must be a non-empty list, such as [pg_isready, -U, app]", at=("command",))
+    return Health("command", command=check_strings(command))
+
+
+def _check_port(port: Any, at: tuple) -> int:
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise Invalid(f"{shown(port)} is not a port number (a whole number from 1 to 65535)", at=at)
+    return port
+
+
+def check_paths(value: Any) -> tuple[str, ...]:
+    """Folders or files of the node: absolute, without '..', each once."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise Invalid(f"must be a list of paths on the node such as [/var/log], found {kind_of(value)}")
+    seen: dict[str, None] = {}
+    for i, path in enumerate(value):
+        if not isinstance(path, str) or not path.startswith("/") or not path.isprintable() or \
+                any(ch.isspace() for ch in path):
+            raise Invalid(f"{shown(path)} is not an absolute path on the node (such as /var/log)", at=(i,))
+        if ".." in path.split("/"):
+            raise Invalid(f"{shown(path)} climbs with '..'; give the folder itself", at=(i,))
+        normal = path.rstrip("/") or "/"
+        if normal == "/":
+            raise Invalid("/ is the node's whole file system; name the folders the agent needs", at=(i,))
+        if normal in seen:
+            raise Invalid(f"{normal} is listed twice", at=(i,))
+        seen[normal] = None
+    return tuple(seen)
+
+
+def check_object_name(kind: str, value: Any) -> str | None:
+    """A namespace (a DNS label) or a PriorityClass (a DNS subdomain); None when not given."""
+    if value is None:
+        return None
+    longest, pattern = (63, DNS_LABEL) if kind == "namespace" else (253, SUBDOMAIN)
+    what = "a namespace" if kind == "namespace" else "a PriorityClass"
+    allowed = "lower-case letters, digits and '-'" if kind == "namespace" else "lower-case letters, digits, '-' and '.'"
+    if not isinstance(value, str):
+        raise Invalid(f"must be the name of {what} (text), found {kind_of(value)}")
+    if len(value) > longest or not pattern.fullmatch(value):
+        raise Invalid(f"{shown(value)} is not the name of {what}: {allowed}, at most {longest} characters",
+                      hint=_name_hint(value))
+    return value
+
+
+def to_data(value: Any) -> Any:
+    """What ``check`` made of a value, back as an answer file writes it (plain data passes as it is)."""
+    if isinstance(value, Health):
+        return value.to_data()
+    if isinstance(value, tuple) and value and all(isinstance(v, EnvVar) for v in value):
+        return {v.name: v.to_data() for v in value}
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def text_to_data(kind: str, text: str) -> Any:
+    """What a person typed for a structured value, as the answer file writes it (checked afterwards)."""
+    text = text.strip()
+    if not text:
+        return None
+    if kind == "paths":
+        return [p for p in re.split(r"[,\s]+", text) if p]
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise Invalid(f"cannot read it: {exc} (quote with ' or \")")
+    if kind == "strings":
+        return words
+    if kind == "health":
+        way, rest = words[0], words[1:]
+        if way == "http" and 1 <= len(rest) <= 2:
+            data: dict = {"http": rest[0]}
+            if len(rest) == 2:
+                if not WHOLE_NUMBER.fullmatch(rest[1]):
+                    raise Invalid(f"{shown(rest[1])} is not a port number")
+                data["port"] = int(rest[1])
+            return data
+        if way == "tcp" and len(rest) == 1 and WHOLE_NUMBER.fullmatch(rest[0]):
+            return {"tcp": int(rest[0])}
+        if way == "command" and rest:
+            return {"command": rest}
+        raise Invalid("answer http PATH [PORT], tcp PORT, or command PROGRAM [ARGUMENTS...]")
+    env: dict = {}
+    for word in words:
+        name, equals, value = word.partition("=")
+        if not equals:
+            raise Invalid(f"{shown(word)} has no '='; give NAME=value, NAME=secret:SECRET/KEY or "
+                          "NAME=configmap:CONFIGMAP/KEY")
+        prefix, colon, reference = value.partition(":")
+        source = next((k for k, p in ENV_SOURCES.items() if p == prefix), None)
+        if colon and source and "/" in reference:
+            target, _, key = reference.partition("/")
+            env[name] = {source: target, "key": key}
+        else:
+            env[name] = value
+    return env
+
+
+def data_to_text(kind: str, data: Any) -> str:
+    if data is None or (kind == "env" and not data):  # no variables, whether as {} or as an empty list
+        return ""
+    if kind == "paths":
+        return ", ".join(data)
+    if kind == "strings":
+        return shlex.join(data)
+    if kind == "health":
+        if "http" in data:
+            return f"http {data['http']}" + (f" {data['port']}" if data.get("port") is not None else "")
+        if "tcp" in data:
+            return f"tcp {data['tcp']}"
+        return "command " + shlex.join(data["command"])
+    words = []
+    for name, value in data.items():
+        if isinstance(value, dict):
+            source = next(k for k in ENV_SOURCES if k in value)
+            value = f"{ENV_SOURCES[source]}:{value[source]}/{value['key']}"
+        words.append(shlex.quote(f"{name}={value}"))
+    return " ".join(words)
 
 
 def check_cron(text: str) -> str:
@@ -392,6 +652,7 @@ def _question_fields() -> dict:
         "when": Field(list, required=False),
         "suggest": Field(list, required=False),
         "ask": Field(bool, required=False),
+        "field": Field(str, required=False),
         "prompt": Field(str),
         "label": Field(str, required=False),
         "variants": Field(list, required=False),
@@ -426,7 +687,7 @@ def parse_questions(name: str, text: str, problems: list[str]) -> QuestionSet:
             default=raw.get("default"), choices=choices, minimum=raw.get("minimum"),
             when=tuple(raw.get("when", ())), suggest=tuple(raw.get("suggest", ())), ask=raw.get("ask", True),
             oldest=result.oldest, newest=result.newest, label=raw.get("label"),
-            variants=tuple(raw.get("variants", ())),
+            variants=tuple(raw.get("variants", ())), field=raw.get("field"),
         )
         for j, variant in enumerate(question.variants):
             if not (isinstance(variant, dict) and set(variant) == {"when", "prompt"}
@@ -434,9 +695,14 @@ def parse_questions(name: str, text: str, problems: list[str]) -> QuestionSet:
                 problems.append(f"{where}.variants[{j}]: must be a mapping of 'when' (a list of conditions) "
                                 "and 'prompt' (text)")
         try:
-            if question.default is not None or question.type in ("cron", "cpu", "memory"):
+            if question.default is not None or question.type in NULLABLE:
                 question.check(question.default)
         except Invalid as exc:
             problems.append(f"{where}.default: {exc}")
         result.questions.append(question)
+    for group in (("file", "workload"), ("container", "helper")):
+        names = [q.name for q in result.questions if q.scope in group]
+        for twice in sorted({n for n in names if names.count(n) > 1}):
+            problems.append(f"{name}: two questions of the {'/'.join(group)} scopes answer {twice!r}; "
+                            "give one of them a field")
     return result

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Collection
 
 from advisor import __version__
+from advisor.domain import annotations as keys
 from advisor.domain.recommendation import Recommendation
 from advisor.manifests.build import build_documents
 from advisor.manifests.emit import emit_stream, read_stream
@@ -88,10 +89,15 @@ def make_manifest(recommendation: Recommendation, *, allow_root: bool | Collecti
     problems = validate_objects(objects, recommendation.kubernetes)
     for obj in objects:
         problems += [f"{obj['kind']} {obj['metadata']['name']}: Pod Security: {p}"
-                     for p in pod_security_problems(obj, baseline_for=built.root)]
+                     for p in pod_security_problems(obj, baseline_for=built.root, host_paths=_privileged(obj))]
     if problems:
         raise InvalidManifest(recommendation.name, recommendation.kubernetes, problems)
     return manifest
+
+
+def _privileged(obj: dict) -> bool:
+    """Whether a workload says it needs the privileged Pod Security level (its host paths)."""
+    return ((obj.get("metadata") or {}).get("annotations") or {}).get(keys.POD_SECURITY) == "privileged"
 
 
 def build_manifest(recommendation: Recommendation, *, comments: bool = True,

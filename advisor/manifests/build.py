@@ -34,6 +34,7 @@ from advisor.domain.vocabulary import (
     RESTART,
     SERVICE,
 )
+from advisor.manifests import operations
 from advisor.manifests.start import Start, covered, plan_start, volume_name
 from advisor.manifests.why import Why
 from advisor.system.errors import InputError, Problem, did_you_mean
@@ -47,7 +48,6 @@ SHARED_VOLUME, SHARED_PATH = "shared", "/shared"
 DATA_VOLUME, DATA_PATH = "data", "/data"
 FS_GROUP = 2000  # the Pod's fsGroup when no container's group is known
 BACKOFF_LIMIT = 3
-TTL_AFTER_FINISHED = 86400  # a day to read a finished Job's logs
 HISTORY_LIMIT = 3
 STARTING_DEADLINE = 3600  # a run the controller missed may start up to an hour late
 # What a root entrypoint typically needs to set up its files and switch to its own user;
@@ -90,6 +90,8 @@ def build_documents(recommendation: Recommendation, allow_root: bool | Collectio
         service = writer.service(plan)
         if service is not None:
             documents.append(service)
+        documents += operations.beside(plan, writer.why, writer.metadata, writer.selector(plan), Document)
+        writer.notes += operations.notes(plan, root)
     return Built(documents, writer.notes, root)
 
 
@@ -122,6 +124,7 @@ class _Writer:
         meta = {"name": plan.name, "labels": self.labels(plan)}
         if annotations:
             meta["annotations"] = annotations
+        operations.namespace(plan, meta)
         return meta
 
     # -- workloads -----------------------------------------------------------------
@@ -131,14 +134,16 @@ class _Writer:
         doc = Document({"apiVersion": API_VERSIONS[kind], "kind": kind})
         doc.note((), *self.why.at(plan.name, OBJECT))
         # What review would otherwise guess, stated on each workload: its version, and an experiment.
-        stated = {keys.KUBERNETES: self.rec.kubernetes}
+        stated = {keys.KUBERNETES: self.rec.kubernetes, **operations.stated_annotations(plan)}
         if self.rec.environment == "experiment":
             stated[keys.ENVIRONMENT] = "experiment"
         if kind == "Pod":
             doc.obj["metadata"] = self.metadata(plan, {**self._pod_annotations(plan), **stated})
+            operations.namespace_note(plan, doc, self.why)
             doc.obj["spec"] = self.pod_spec(plan, doc, ("spec",))
             return doc
         doc.obj["metadata"] = self.metadata(plan, stated)
+        operations.namespace_note(plan, doc, self.why)
         template = {"metadata": {"labels": self.labels(plan)}}
         annotations = self._pod_annotations(plan)
         if annotations:
@@ -161,14 +166,14 @@ class _Writer:
             spec["successfulJobsHistoryLimit"] = HISTORY_LIMIT
             spec["failedJobsHistoryLimit"] = HISTORY_LIMIT
             doc.note(("spec", "successfulJobsHistoryLimit"),
-                     f"Keeps the newest {HISTORY_LIMIT} finished Jobs of each outcome, but the Job template's "
-                     f"ttlSecondsAfterFinished deletes any Job a day after it finished, whichever comes first.")
-            job = self._job_spec(doc, ("spec", "jobTemplate", "spec"))
+                     f"Keeps the newest {HISTORY_LIMIT} finished Jobs of each outcome, and deletes older ones.",
+                     *operations.cleanup_comment(plan, self.why))
+            job = self._job_spec(plan, doc, ("spec", "jobTemplate", "spec"))
             spec["jobTemplate"] = {"metadata": {"labels": self.labels(plan)}, "spec": job}
             path = ("spec", "jobTemplate", "spec", "template")
             job["template"] = template
         elif kind == "Job":
-            doc.obj["spec"] = self._job_spec(doc, ("spec",))
+            doc.obj["spec"] = self._job_spec(plan, doc, ("spec",))
             path = ("spec", "template")
             doc.obj["spec"]["template"] = template
         else:
@@ -182,6 +187,7 @@ class _Writer:
                 spec["replicas"] = plan.replicas
                 doc.note(("spec", "replicas"), *self.why.at(plan.name, REPLICAS))
             spec["selector"] = {"matchLabels": self.selector(plan)}
+            operations.workload_spec(plan, spec, doc, self.why)
             spec["template"] = template
             path = ("spec", "template")
         template["spec"] = self.pod_spec(plan, doc, path + ("spec",))
@@ -200,12 +206,12 @@ class _Writer:
                      f"class; set storageClassName to pick another).")
         return doc
 
-    def _job_spec(self, doc: Document, path: tuple) -> dict:
+    def _job_spec(self, plan: WorkloadPlan, doc: Document, path: tuple) -> dict:
         doc.note(path + ("backoffLimit",), "Retries before the Job gives up and counts as failed (the default is "
                                            "6); a retry starts the work over, so it must be safe to repeat.")
-        doc.note(path + ("ttlSecondsAfterFinished",),
-                 "A finished Job and its Pods are deleted after a day: time enough to read their logs.")
-        return {"backoffLimit": BACKOFF_LIMIT, "ttlSecondsAfterFinished": TTL_AFTER_FINISHED}
+        spec = {"backoffLimit": BACKOFF_LIMIT}
+        operations.job_spec(plan, spec, doc, path, self.why)
+        return spec
 
     def _pod_annotations(self, plan: WorkloadPlan) -> dict:
         annotations = {}
@@ -225,16 +231,12 @@ class _Writer:
     def pod_spec(self, plan: WorkloadPlan, doc: Document, path: tuple) -> dict:
         spec: dict = {"restartPolicy": plan.restart_policy}
         doc.note(path + ("restartPolicy",), *self.why.at(plan.name, RESTART))
-        spec["automountServiceAccountToken"] = False
-        doc.note(path + ("automountServiceAccountToken",),
-                 "No Kubernetes API token in the Pod; set true, with a ServiceAccount of its own, if it calls "
-                 "the API.")
         spec["enableServiceLinks"] = False
         doc.note(path + ("enableServiceLinks",),
                  "No Docker-link variables (such as POSTGRES_PORT=tcp://...) for every Service of the "
                  "namespace: they clash with settings of the same name. Reach Services by their DNS names.")
         root = self._root_of(plan)
-        init = [c for c in plan.containers if c.placement == "initContainers"]
+        init = plan.init_order
         regular = sorted((c for c in plan.containers if c.placement == "containers"), key=lambda c: c.role != "main")
         starts = {c.name: plan_start(c.image) for c in plan.containers}
         for c in init + regular:
@@ -271,7 +273,7 @@ class _Writer:
             for volume, comment in volumes.pod:
                 doc.note(path + ("volumes", len(spec["volumes"])), comment)
                 spec["volumes"].append(volume)
-        return spec
+        return operations.pod_spec(plan, spec, doc, path, self.why, self.selector(plan))
 
     def _volumes(self, plan: WorkloadPlan, ordered: list[ContainerPlan], starts: dict[str, Start]) -> "_Volumes":
         """The Pod's volumes: the shared one, then an emptyDir for each path a container's image writes
@@ -362,12 +364,15 @@ class _Writer:
                          f"Port {_and(low)} is below 1024: a non-root process binds it only where the runtime "
                          f"allows it (sysctl net.ipv4.ip_unprivileged_port_start); a port from 1024 up works "
                          f"everywhere.")
+        if c.readiness is not None:  # readiness-from-health wrote it (advisor.manifests.operations)
+            probed = None
         if probed is not None and probed[0] is c:
             entry["readinessProbe"] = {"tcpSocket": {"port": probed[1]}, "periodSeconds": 10}
             doc.note(path + ("readinessProbe",),
-                     f"Ready once it accepts connections on port {probed[1]}; use an httpGet on a health path "
-                     f"if it has one. No liveness probe: a wrong one restarts healthy containers; add one when "
-                     f"you know how {c.name} fails.")
+                     f"Ready once it accepts connections on port {probed[1]}, which may be before the application "
+                     f"can answer: give it a health check in the answers (health: {{http: /PATH}}) to probe that "
+                     f"instead. No liveness probe: a wrong one restarts healthy containers; add one (liveness: "
+                     f"true) when you know how {c.name} fails.")
         elif probed is not None and c.role == "main" and c.ports:
             doc.note(path, f"No readiness probe on {c.name}: traffic reaches it through {probed[0].name}, which "
                            f"is probed, and it may listen on localhost only, where a probe cannot reach it.")
@@ -392,7 +397,7 @@ class _Writer:
         doc.note(path + ("securityContext",), start.writes_comment())
         if volumes.mounts[c.name]:
             entry["volumeMounts"] = volumes.mounts[c.name]
-        return entry
+        return operations.container(plan, c, entry, doc, path, self.why)
 
     def _container_security(self, c: ContainerPlan, start: Start) -> dict:
         if c.name in self.root:

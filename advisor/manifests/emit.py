@@ -12,7 +12,8 @@ keyed by the path of the field they explain: ``()`` for the object,
 A Helm chart's templates are written the same way, with three kinds of placeholder
 (``advisor/manifests/helm.py`` makes them): ``Template`` for a value written as a
 template expression, ``TemplateBlock`` for a mapping a template writes itself, and a
-``When`` key, whose entries are written inside ``{{- if ... }}``.
+``When`` key, whose entries are written inside ``{{- if ... }}``; and ``Splice``, where a
+value's own entries are added to a mapping or a list of the design.
 """
 
 from __future__ import annotations
@@ -69,6 +70,19 @@ class When:
     def __init__(self, condition: str, otherwise: dict | None = None):
         self.condition = condition
         self.otherwise = otherwise or {}
+
+
+class Splice:
+    """What a Helm value adds to a mapping or a list of the design: as a mapping key (its value is
+    not read) or as a list item, it writes ``toYaml`` of the value's entries there, when it has any."""
+
+    def __init__(self, expression: str):
+        self.expression = expression
+
+    def lines(self, indent: int) -> list[str]:
+        pad = " " * indent
+        return [f"{pad}{{{{- with {self.expression} }}}}", f"{pad}{{{{- toYaml . | nindent {indent} }}}}",
+                f"{pad}{{{{- end }}}}"]
 
 
 class BlockList(list):
@@ -136,13 +150,18 @@ def _comment_lines(comments, indent: int) -> list[str]:
 
 def _is_scalar_list(value) -> bool:
     return isinstance(value, list) and not isinstance(value, BlockList) and \
-        all(not isinstance(v, (dict, list)) for v in value)
+        all(not isinstance(v, (dict, list, Splice)) for v in value)
 
 
 def _mapping(mapping: dict, path: tuple, indent: int, comments: dict, lines: list[str],
              first_prefix: str | None = None) -> None:
     """Write a mapping's keys at ``indent``; the first one after ``first_prefix`` ("- ") if given."""
     for i, (key, value) in enumerate(mapping.items()):
+        if isinstance(key, Splice):
+            if i == 0 and first_prefix is not None:
+                raise TypeError("a list item cannot open with a spliced value")
+            lines += key.lines(indent)
+            continue
         if isinstance(key, When):
             if i == 0 and first_prefix is not None:
                 raise TypeError("a list item cannot open with a conditional key")
@@ -179,6 +198,9 @@ def _sequence(items: list, path: tuple, indent: int, comments: dict, lines: list
     for i, item in enumerate(items):
         here = path + (i,)
         notes = list(comments.get(here, ()))
+        if isinstance(item, Splice):
+            lines += item.lines(indent)
+            continue
         if isinstance(item, dict) and item:
             notes += comments.get(here + (next(iter(item)),), ())
             lines += _comment_lines(notes, indent)

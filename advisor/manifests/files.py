@@ -11,7 +11,7 @@ import copy
 
 from advisor.domain.model import image_reference
 from advisor.domain.vocabulary import pod_template_path
-from advisor.manifests.build import object_labels, selector_labels
+from advisor.manifests.build import NAME_LABEL, PART_OF_LABEL, object_labels, selector_labels
 from advisor.manifests.emit import emit_stream
 
 
@@ -47,14 +47,15 @@ def pod_containers(obj: dict) -> list[dict]:
 
 def replace_labels(value, part_of: str, name: str, labels, selector):
     """A deep copy of ``value`` with each mapping equal to the workload's labels replaced by
-    ``labels(mapping)`` and each equal to its selector by ``selector(mapping)``."""
-    everything, selects = object_labels(part_of, name), selector_labels(part_of, name)
+    ``labels(mapping)``, and each equal to the selector of a workload of the design (its own, or
+    another's that a NetworkPolicy admits) by ``selector(mapping)``."""
+    everything = object_labels(part_of, name)
 
     def walk(item):
         if isinstance(item, dict):
             if item == everything:
                 return labels(item)
-            if item == selects:
+            if set(item) == {NAME_LABEL, PART_OF_LABEL} and item == selector_labels(part_of, item[NAME_LABEL]):
                 return selector(item)
             return {key: walk(child) for key, child in item.items()}
         if isinstance(item, list):

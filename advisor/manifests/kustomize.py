@@ -73,7 +73,8 @@ def _base_notes(manifest) -> dict:
         ("labels", 1): ["Who manages them: on every object and Pod template, never in a selector, which cannot "
                         "change once a workload exists."],
         ("resources",): ["One file per object, <kind>-<name>.yaml."],
-        ("sortOptions",): ["In the order listed, as the plain manifest has them: each workload, then its Service."],
+        ("sortOptions",): ["In the order listed, as the plain manifest has them: each workload, then its Service and "
+                           "the objects beside it."],
     }
 
 

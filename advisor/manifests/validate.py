@@ -274,6 +274,10 @@ def _nulls(value, path) -> Iterator[str]:
 def _metadata_problems(meta: dict, kind: str | None, where: str, minor: int, promises: bool = True) -> Iterator[str]:
     if kind is not None and not meta.get("name") and meta.get("generateName"):
         pass  # the API server adds five characters to generateName; the name is its to choose
+    elif kind == "PodDisruptionBudget":  # the API server takes any path segment as its name
+        name = meta.get("name") or ""
+        if not name or name in (".", "..") or "/" in name or "%" in name:
+            yield f"{where}.name: {name!r} is not a valid {kind} name (a path segment: no '/' or '%')"
     elif kind is not None:
         name = meta.get("name") or ""
         letter_first = kind == "Service" and minor < RELAXED_SERVICE_NAMES_FROM
@@ -493,13 +497,15 @@ def _selects(selector: dict, labels: dict) -> bool:
 
 # -- the Pod Security Standards ------------------------------------------------------
 
-def pod_security_problems(obj: dict, baseline_for: Iterable[str] = ()) -> list[str]:
+def pod_security_problems(obj: dict, baseline_for: Iterable[str] = (), host_paths: bool = False) -> list[str]:
     """Where a workload's Pod falls short of the restricted profile (baseline for ``baseline_for`` containers).
 
     The Pod Security Standards as the admission of the newest Kubernetes checks them: the
     baseline checks on every container, the restricted ones on the others. The Pod's own
     settings (volumes) are held to restricted unless a container is held to baseline, as a
-    namespace that admits that container must be.
+    namespace that admits that container must be. ``host_paths``: the Pod says it needs the
+    privileged level for its hostPath volumes (a node agent); they are let through, and
+    everything else is held to the levels above.
     """
     kind = obj.get("kind")
     template_path = pod_template_path(kind)
@@ -522,6 +528,8 @@ def pod_security_problems(obj: dict, baseline_for: Iterable[str] = ()) -> list[s
             problems.append(f"annotation {key}: AppArmor profile {value} is not allowed")
     for volume in spec.get("volumes") or []:
         kinds = set(volume) - {"name"}
+        if host_paths and kinds == {"hostPath"}:
+            continue
         if "hostPath" in kinds or pod_restricted and not kinds <= RESTRICTED_VOLUMES:
             problems.append(f"volume {volume.get('name')}: {', '.join(sorted(kinds))} is not allowed")
     for container in containers:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 
 from advisor.domain.recommendation import Finding, Reason, Recommendation, WorkloadPlan
-from advisor.domain.vocabulary import CONTAINER, IMAGE, OBJECT, RESOURCES
+from advisor.domain.vocabulary import CONTAINER, IMAGE, OBJECT, PER_CONTAINER, RESOURCES
 from advisor.engine import registry
 from advisor.engine.advisor import PodAdvisorEngine
 
@@ -46,7 +46,7 @@ class Why:
     def _add_reason(self, reason: Reason) -> None:
         place = comment_places()[reason.rule]
         container = None
-        if place == CONTAINER:
+        if place in PER_CONTAINER:
             plan = self._plan(reason.workload)
             container = reason.container if any(c.name == reason.container for c in plan.containers) else None
             if container is None:

@@ -95,7 +95,8 @@ def build_picture(rec: Recommendation) -> Picture:
         # restartPolicy is the Pod's; replicas and schedule are its controller's.
         pod = Group(f"{wid}_pod", "Pod", [f"restartPolicy {plan.restart_policy}"], "pod")
         for placement in ("initContainers", "containers"):
-            members = [c for c in plan.containers if c.placement == placement]
+            members = plan.init_order if placement == "initContainers" else \
+                [c for c in plan.containers if c.placement == placement]
             if placement == "containers":
                 members.sort(key=lambda c: c.role != "main")
             if not members:
@@ -125,8 +126,8 @@ def build_picture(rec: Recommendation) -> Picture:
         for c in plan.containers:
             if c.uses_localhost and c.role != "main":
                 links.append(Link(container_ids[c.name], main_id, "localhost", "localhost"))
-        for c in plan.containers:
-            if c.placement == "initContainers" and not c.uses_localhost:
+        for c in plan.init_order:
+            if not c.uses_localhost:
                 links.append(Link(container_ids[c.name], main_id, "", "order"))
         if plan.controller == "Pod":  # a bare Pod is its own workload: one frame, not a Pod in a Pod
             pod = Group(pod.id, f"Pod {plan.name}", pod.details, "workload", pod.members)

@@ -33,7 +33,7 @@ def draw_workload(plan: WorkloadPlan, style: Style) -> list[str]:
         lines.append(f"  Service {plan.name} ({plan.service}) {arrow} {ports}")
     title = f"{corner_top}{line} Pod {plan.name} ({plan.layout}) "
     lines.append("  " + title + line * max(0, WIDTH - 2 - len(title)))
-    groups = [("initContainers", [c for c in plan.containers if c.placement == "initContainers"]),
+    groups = [("initContainers", plan.init_order),
               ("containers", [c for c in plan.containers if c.placement == "containers"])]
     for label, members in groups:
         if not members:

@@ -465,6 +465,52 @@ def readiness_probe_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
                   f"readinessProbe (an HTTP GET of a health path, or a TCP check {port})", c)
 
 
+@check("disruption-budget-missing")
+def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    """A Deployment the advisor would give a PodDisruptionBudget (two replicas or more, in production)
+    that no budget among the files reviewed covers."""
+    if s.obj.kind != "Deployment" or not rec.main.disruption_budget:
+        return
+    if any(budget.links_to(s.obj) and covers(budget, s.labels) for budget in s.inputs.of_kind("PodDisruptionBudget")):
+        return
+    yield Hit("disruption-budget-missing",
+              f"{s.obj.name} runs {s.answers.replicas} replicas, and no PodDisruptionBudget among the files "
+              f"reviewed selects its Pods: a node drain or a cluster autoscaler may evict all of them at once, "
+              f"and it is down until they are replaced. Add one with maxUnavailable: 1 that selects its Pods "
+              f"(`pod-advisor manifest` writes it)",
+              line=s.obj.line("spec", "replicas"),
+              guess="the budget was looked for only among the files reviewed together, in the same folder or "
+                    "namespace; one a policy engine or another repository adds is not seen")
+
+
+def covers(budget: ManifestObject, labels: dict) -> bool:
+    """Whether a PodDisruptionBudget may select Pods of these labels. A selector of expressions is taken
+    to select them (it is not evaluated); an empty one selects every Pod of its namespace."""
+    selector = budget.get("spec", "selector")
+    if not isinstance(selector, dict):
+        return False
+    if selector.get("matchExpressions"):
+        return True
+    match = selector.get("matchLabels") or {}
+    return isinstance(match, dict) and all(labels.get(k) == v for k, v in match.items())
+
+
+@check("sidecar-startup-probe-missing")
+def sidecar_startup_probe_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    """A native sidecar the main container connects through (an outbound proxy) without a startupProbe."""
+    if s.answers.minor < NATIVE_SIDECARS_FROM:
+        return  # native-sidecar-unsupported says what matters there
+    for c in s.containers:
+        if not c.native or c.purpose != "proxy-outbound" or c.spec.get("startupProbe"):
+            continue
+        yield Hit("sidecar-startup-probe-missing",
+                  f"{c.name} is a native sidecar {s.main.name} connects through, with no startupProbe: the kubelet "
+                  f"starts the next container as soon as {c.name} has started, not once it listens, so "
+                  f"{s.main.name}'s first connections can fail. Give {c.name} a startupProbe (a TCP check of "
+                  f"the port it listens on, or its health endpoint); what comes after it then waits for it",
+                  c, line=s.obj.doc.line(c.path), guess=_joined(c.purpose_why, s.main_why))
+
+
 @check("replicaset-without-deployment")
 def replicaset_without_deployment(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     if s.obj.kind == "ReplicaSet" and not s.obj.metadata.get("ownerReferences"):

@@ -30,7 +30,8 @@ import yaml
 from advisor.system.errors import InputError, Problem
 
 KINDS = ("pods", "replicasets", "replicationcontrollers", "deployments", "statefulsets", "daemonsets", "jobs",
-         "cronjobs", "services", "configmaps", "horizontalpodautoscalers", "persistentvolumeclaims")
+         "cronjobs", "services", "configmaps", "horizontalpodautoscalers", "persistentvolumeclaims",
+         "poddisruptionbudgets")
 WORKLOADS = {"Pod", "ReplicaSet", "ReplicationController", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"}
 MAX_BYTES = 512 * 1024 * 1024  # more than this is better reviewed a namespace at a time
 CHUNK = 1024 * 1024

@@ -30,7 +30,8 @@ REVIEWED_KINDS = tuple(POD_TEMPLATE_PATHS)  # every kind that holds Pods
 # (kind, name, namespace, line): enough to count them, to link by, and for --fix to see a
 # clash. A CustomResourceDefinition's schema runs to thousands of lines, and CRDs were most
 # of what a review of whole repositories held in memory.
-CROSS_CHECKED_KINDS = ("Service", "ConfigMap", "HorizontalPodAutoscaler", "PersistentVolumeClaim")
+CROSS_CHECKED_KINDS = ("Service", "ConfigMap", "HorizontalPodAutoscaler", "PersistentVolumeClaim",
+                       "PodDisruptionBudget")
 
 
 @dataclass

@@ -133,7 +133,7 @@ def mutated():
 def test_the_base_designs_are_accepted_by_both():
     objects = base_objects("1.37")
     assert {o["kind"] for o in objects} == {"Deployment", "Pod", "DaemonSet", "CronJob", "StatefulSet", "Job",
-                                            "Service"}
+                                            "Service", "PodDisruptionBudget"}
     assert [differential.our_verdict(o, "1.37", "restricted") for o in objects] == [[]] * len(objects)
     assert all(v.accepted for v in verdicts(objects))
 

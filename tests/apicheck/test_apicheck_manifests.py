@@ -3,7 +3,9 @@
 The examples' and fixtures' answer files are globbed, so a new one is covered the day it
 lands. Each is written as a user would write it (the `manifest` command), once as it is,
 held to the "restricted" Pod Security profile, and once with ``--allow-root``, held to
-"baseline". apicheck (tests/apicheck/test_apicheck_oracle.py) runs once per profile on all of them.
+"baseline"; a manifest whose workload says it needs the "privileged" level (a node agent's
+host paths, annotation pod-advisor.io/pod-security) is held to that level, as it claims, and
+must claim it. apicheck (tests/apicheck/test_apicheck_oracle.py) runs once per profile on all of them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import pytest
 import yaml
 from helpers.paths import EXAMPLES, FIXTURES
 from helpers.cli import run_cli
+from helpers.manifest_forms import claimed_level as claimed
 from test_apicheck_oracle import verdicts
 
 ANSWER_FILES = sorted([*EXAMPLES.glob("*.yaml"), *(FIXTURES / "rules").glob("*.yaml"),
@@ -29,14 +32,27 @@ def manifest_text(path, flags) -> str:
 
 @pytest.fixture(scope="module")
 def verdicts_by_file():
-    """(answer file, flags) -> apicheck's verdicts on the objects of its manifest, read from the text written."""
+    """(answer file, flags) -> apicheck's verdicts on the objects of its manifest, read from the text written,
+    at the profile of the flags, or at the level the manifest claims."""
     found = {}
     for flags, pss in PROFILE.items():
         texts = {path: manifest_text(path, flags) for path in ANSWER_FILES}
-        each = iter(verdicts(list(texts.values()), pss))
-        found.update({(path, flags): [next(each) for doc in yaml.safe_load_all(text) if doc]
-                      for path, text in texts.items()})
+        levels: dict[str, dict] = {}
+        for path, text in texts.items():
+            levels.setdefault(claimed(text) or pss, {})[path] = text
+        for level, group in levels.items():
+            each = iter(verdicts(list(group.values()), level))
+            found.update({(path, flags): [next(each) for doc in yaml.safe_load_all(text) if doc]
+                          for path, text in group.items()})
     return found
+
+
+def test_a_node_agent_with_host_paths_claims_the_privileged_level_and_fails_baseline():
+    path = next(p for p in ANSWER_FILES if p.stem == "host-paths-for-node-agent")
+    text = manifest_text(path, AS_WRITTEN)
+    assert claimed(text) == "privileged"
+    refused = [v for v in verdicts([text], "baseline") if not v.accepted]
+    assert [v.object for v in refused] == ["DaemonSet/fixture"] and "hostPath volumes" in refused[0].message
 
 
 def test_the_answer_files_are_found():

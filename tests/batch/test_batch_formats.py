@@ -200,7 +200,7 @@ def test_the_text_table_counts_helpers_by_role(cli, write):
                              "  - {name: b, image: busybox:1.36, purpose: sync-content, shares_volume: true}\n"
                              "  - {name: c, image: busybox:1.36, purpose: prepare}\n")
     row = cli("batch", path).stdout.splitlines()[1]
-    assert "sidecar×2, init" in row
+    assert "init, sidecar×2" in row  # the preparation step starts first, before the sidecars listed above it
 
 
 def test_the_text_table_keeps_its_columns_under_file_names_of_wide_characters(cli, write, tmp_path, monkeypatch):

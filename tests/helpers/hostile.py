@@ -94,7 +94,45 @@ def _candidates(question):
         return st.one_of(st.none(), _QUANTITY)
     if kind == "format-version":
         return st.just(1)
+    if kind == "strings":
+        return st.one_of(st.none(), st.lists(_TEXT, min_size=1, max_size=3))
+    if kind == "env":
+        value = st.one_of(_TEXT, st.fixed_dictionaries({"secret": _NAME_SUBDOMAIN, "key": st.just("password")}),
+                          st.fixed_dictionaries({"config_map": _NAME_SUBDOMAIN, "key": st.just("mode")}))
+        return st.one_of(st.none(), st.dictionaries(st.from_regex(r"[A-Z_][A-Z0-9_]{0,10}", fullmatch=True), value,
+                                                    max_size=3))
+    if kind == "health":  # fitted to the container's ports in answer_data
+        return st.one_of(st.none(), st.just({"command": ["true"]}))
+    if kind == "paths":
+        return st.lists(st.sampled_from(["/var/log", "/var/lib/agent", "/run/agent.sock", "/etc/agent"]), unique=True,
+                        max_size=2)
+    if kind in ("namespace", "priority-class"):
+        return st.one_of(st.none(), st.from_regex(DNS_LABEL, fullmatch=True).filter(lambda n: len(n) <= 40))
     raise AssertionError(f"no strategy for question type {kind}")
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=20)  # YAML folds line breaks
+_NAME_SUBDOMAIN = st.from_regex(DNS_LABEL, fullmatch=True).filter(lambda n: len(n) <= 40)
+
+
+def _fitted(draw, data: dict) -> dict:
+    """What one key cannot say alone made to fit (the loader refuses the rest): a deadline only for work that
+    finishes, node access only for a node agent, a health check on a port the container declares, liveness
+    only with a health check."""
+    workload = data.get("workload", {})
+    if not (workload.get("runs_to_completion") or workload.get("schedule")):
+        workload.pop("deadline", None)
+    if not workload.get("one_per_node"):
+        workload.pop("node_access", None)
+    for container in data["containers"]:
+        if "health" in container:
+            ports = container.get("ports") or []
+            if ports:
+                container["health"] = draw(st.sampled_from([{"tcp": ports[0]}, {"http": "/healthz", "port": ports[0]},
+                                                            {"command": ["true"]}]))
+        if container.get("liveness") and "health" not in container:
+            del container["liveness"]
+    return data
 
 
 def _fill(draw, questions, target: dict) -> None:
@@ -128,7 +166,7 @@ def answer_data(draw) -> dict:
         container["name"] = name
         containers.append(container)
     data["containers"] = containers
-    return data
+    return _fitted(draw, data)
 
 
 def answer_text(data: dict) -> str:

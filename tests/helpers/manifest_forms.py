@@ -16,6 +16,7 @@ from helpers.paths import EXAMPLES, FIXTURES
 from helpers.tools import require_tool
 
 from advisor.answers.load import load_answers
+from advisor.domain import annotations as keys
 from advisor.engine.advise import advise
 from advisor.system.fileio import write_tree
 from advisor.manifests import make_manifest
@@ -57,6 +58,16 @@ def run_all(commands: dict, timeout: int = 120) -> dict:
         return dict(zip(commands, pool.map(one, commands.values())))
 
 
+def claimed_level(text: str) -> str | None:
+    """The Pod Security level the objects of a YAML text say they need (pod-advisor.io/pod-security),
+    when they say one: a node agent's host paths need "privileged"."""
+    levels = {((doc.get("metadata") or {}).get("annotations") or {}).get(keys.POD_SECURITY)
+              for doc in yaml.safe_load_all(text) if doc}
+    levels.discard(None)
+    assert len(levels) <= 1, levels
+    return levels.pop() if levels else None
+
+
 def identity(obj: dict) -> tuple:
     return obj["kind"], obj["metadata"]["name"]
 
@@ -74,6 +85,23 @@ def with_workload(recommendation, name: str, **changes):
     """The recommendation with the workload ``name`` changed (replicas=5, ...)."""
     return dataclasses.replace(recommendation, workloads=[
         dataclasses.replace(w, **changes) if w.name == name else w for w in recommendation.workloads])
+
+
+def with_shared_image(recommendation, container: str, image: str):
+    """The recommendation with ``container``'s image, and every container running the same one, changed."""
+    old = next(c.image for w in recommendation.workloads for c in w.containers if c.name == container)
+    workloads = []
+    for w in recommendation.workloads:
+        containers = [dataclasses.replace(c, image=image) if c.image == old else c for c in w.containers]
+        workloads.append(dataclasses.replace(w, containers=containers))
+    return dataclasses.replace(recommendation, workloads=workloads)
+
+
+def namespace_flags(manifest) -> list[str]:
+    """helm's --namespace for a manifest whose objects the answers put in a namespace (the chart puts
+    them in the release's)."""
+    found = {o["metadata"]["namespace"] for o in manifest.objects if "namespace" in o["metadata"]}
+    return ["--namespace", found.pop()] if found else []
 
 
 def with_image(recommendation, container: str, image: str):
@@ -110,7 +138,8 @@ def charts(tmp_path_factory):
 @pytest.fixture(scope="session")
 def default_renders(helm, charts):
     """helm template of every chart with its default values, run side by side: {path: result}."""
-    return run_all({path: [helm, "template", str(folder), "--kube-version", manifest.recommendation.kubernetes]
+    return run_all({path: [helm, "template", str(folder), "--kube-version", manifest.recommendation.kubernetes,
+                           *namespace_flags(manifest)]
                     for path, (folder, manifest) in charts.items()})
 
 

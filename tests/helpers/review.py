@@ -29,7 +29,31 @@ def ids(text, **options):
 RESOURCES = "resources: {requests: {cpu: 100m, memory: 128Mi}}"
 
 
-def deployment(containers, name="web", replicas=2, extra_spec="", kind="Deployment", labels="app: web"):
+def budget(name="web", labels="app: web"):
+    """The PodDisruptionBudget a Deployment of two replicas or more needs (disruption-budget-missing)."""
+    return f"""---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {name}
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {{{labels}}}
+"""
+
+
+def deployment(containers, name="web", replicas=2, extra_spec="", kind="Deployment", labels="app: web",
+               with_budget=True):
+    """A workload of ``containers``; a Deployment of two replicas or more comes with its budget, so that a
+    test of another check sees only that check's findings."""
+    text = _workload(containers, name, replicas, extra_spec, kind, labels)
+    if with_budget and kind == "Deployment" and replicas >= 2:
+        text = text.rstrip("\n") + "\n" + budget(name, labels)
+    return text
+
+
+def _workload(containers, name, replicas, extra_spec, kind, labels):
     return f"""apiVersion: apps/v1
 kind: {kind}
 metadata:

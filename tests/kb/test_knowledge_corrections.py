@@ -97,9 +97,9 @@ def test_the_forbid_comment_says_a_held_back_run_may_still_start_within_the_dead
         in cronjob_manifest
 
 
-def test_the_history_limit_comment_says_the_ttl_may_delete_jobs_first(cronjob_manifest):
-    assert "ttlSecondsAfterFinished deletes any Job a day after it finished, whichever comes first" \
-        in cronjob_manifest
+def test_the_history_limit_comment_says_no_ttl_defeats_the_limits(cronjob_manifest):
+    """A TTL in the job template deleted each Job a day after it finished, whatever the limits kept (issue 21)."""
+    assert "a TTL would delete each Job after that time whatever the limits say" in cronjob_manifest
 
 
 def test_the_backoff_limit_comment_says_the_work_must_be_safe_to_repeat(cronjob_manifest):

@@ -17,7 +17,7 @@ JOB_133 = str(EXAMPLES / "job-with-sidecar-1.33.yaml")
 def test_manifest_prints_the_yaml_on_stdout(cli):
     run = cli("manifest", NGINX)
     assert run.status == 0
-    assert [o["kind"] for o in read_stream(run.stdout)] == ["Deployment", "Service"]
+    assert [o["kind"] for o in read_stream(run.stdout)] == ["Deployment", "Service", "PodDisruptionBudget"]
     assert run.stderr == ""
 
 
@@ -26,8 +26,8 @@ def test_manifest_writes_the_output_file_and_says_what_it_wrote(cli, tmp_path):
     target = tmp_path / "k8s" / "web.yaml"
     run = cli("manifest", NGINX, "-o", str(target))
     assert run.status == 0 and run.stdout == ""
-    assert [o["kind"] for o in read_stream(target.read_text())] == ["Deployment", "Service"]
-    assert "Deployment web, Service web" in run.stderr
+    assert [o["kind"] for o in read_stream(target.read_text())] == ["Deployment", "Service", "PodDisruptionBudget"]
+    assert "Deployment web, Service web, PodDisruptionBudget web" in run.stderr
 
 
 def test_manifest_refuses_to_overwrite_a_file_without_force(cli, write):

@@ -31,7 +31,7 @@ def test_format_kustomize_writes_the_base_and_the_overlay(cli, tmp_path):
     run = cli("manifest", NGINX, "--format", "kustomize", "-o", str(tmp_path / "web"))
     assert run.status == 0
     assert sorted(os.listdir(tmp_path / "web" / "base")) == ["deployment-web.yaml", "kustomization.yaml",
-                                                             "service-web.yaml"]
+                                                             "poddisruptionbudget-web.yaml", "service-web.yaml"]
     assert os.listdir(tmp_path / "web" / "overlays" / "production") == ["kustomization.yaml"]
     assert "wrote a Kustomize base in" in run.stderr
 

@@ -35,7 +35,8 @@ def test_the_chart_holds_its_metadata_values_schema_helpers_notes_and_a_template
     manifest = manifest_of(APP_AND_DATABASE)
     files = chart_files(manifest)
     assert sorted(files) == sorted(["Chart.yaml", "values.yaml", "values.schema.json", "templates/_helpers.tpl",
-                                    "templates/NOTES.txt", *(f"templates/{object_file(o)}" for o in manifest.objects)])
+                                    "templates/NOTES.txt", *(f"templates/{object_file(o)}" for o in manifest.objects),
+                                    "templates/poddisruptionbudget-postgres.yaml"])  # for 2 replicas and more
     assert "templates/statefulset-postgres.yaml" in files and "templates/service-blog.yaml" in files
 
 
@@ -47,17 +48,28 @@ def test_chart_yaml_is_api_v2_for_the_target_kubernetes_version():
 
 
 def test_values_are_what_teams_change_per_environment():
-    workloads = values(APP_AND_DATABASE)["workloads"]
+    found = values(APP_AND_DATABASE)
+    workloads = found["workloads"]
     assert workloads["blog"] == {
         "replicas": 2,
-        "containers": {"app": {"image": {"repository": "ghcr.io/example/blog", "tag": "1.8.0"},
-                               "resources": {"requests": {"cpu": "250m", "memory": "256Mi"},
+        "containers": {"app": {"resources": {"requests": {"cpu": "250m", "memory": "256Mi"},
                                              "limits": {"cpu": "250m", "memory": "256Mi"}},
-                               "allowRoot": False}},
-        "service": {"ports": {"tcp-8000": 8000}}}
+                               "allowRoot": False, "env": []}},
+        "service": {"ports": {"tcp-8000": 8000}},
+        "podAnnotations": {}, "nodeSelector": {}, "tolerations": [], "affinity": {}, "imagePullSecrets": []}
     assert workloads["postgres"]["replicas"] == 1
-    assert workloads["postgres"]["containers"]["postgres"]["image"] == {"repository": "bitnamilegacy/postgresql",
-                                                                          "tag": "16.4.0"}
+    assert found["images"] == {"app": {"repository": "ghcr.io/example/blog", "tag": "1.8.0"},
+                               "postgres": {"repository": "bitnamilegacy/postgresql", "tag": "16.4.0"}}
+
+
+def test_an_image_several_containers_run_is_one_value(write):
+    path = write("shared.yaml", "name: web\ncontainers:\n  - name: web\n    image: ghcr.io/example/web:1.0.0\n"
+                                "    ports: [8000]\n  - name: worker\n    image: ghcr.io/example/web:1.0.0\n"
+                                "    purpose: separate-service\n    talks_over_network: false\n")
+    files = chart(path)
+    assert yaml.safe_load(files["values.yaml"])["images"] == {"web": {"repository": "ghcr.io/example/web",
+                                                                      "tag": "1.0.0"}}
+    assert '(index $.Values.images "web")' in files["templates/deployment-worker.yaml"]
 
 
 def test_a_cronjob_has_its_schedule_as_a_value_and_no_replicas():
@@ -79,7 +91,7 @@ def test_allow_root_for_makes_that_container_allowed_to_run_as_root_by_default()
 def test_an_image_pinned_by_digest_keeps_its_digest_as_a_value(write):
     path = write("digest.yaml", "name: web\ncontainers:\n  - name: web\n"
                                 "    image: nginx:1.27@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n")
-    image = values(path)["workloads"]["web"]["containers"]["web"]["image"]
+    image = values(path)["images"]["web"]
     assert image == {"repository": "nginx", "tag": "1.27", "digest": "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}
 
 
@@ -92,7 +104,11 @@ def test_the_schema_accepts_the_default_values(path):
 @pytest.mark.parametrize("change, message", [
     (lambda v: v["workloads"]["blog"].update(replicas="abc"), "'abc' is not of type 'integer'"),
     (lambda v: v["workloads"]["blog"].update(replica=3), "'replica' was unexpected"),
-    (lambda v: v["workloads"]["blog"]["containers"]["app"]["image"].update(tag=2), "2 is not of type 'string'"),
+    (lambda v: v["images"]["app"].update(tag=2), "2 is not of type 'string'"),
+    (lambda v: v["workloads"]["blog"].update(nodeSelector={"pool": 1}), "1 is not of type 'string'"),
+    (lambda v: v["workloads"]["blog"].update(imagePullSecrets=[{"secret": "x"}]), "'name' is a required property"),
+    (lambda v: v["workloads"]["blog"]["containers"]["app"].update(env=[{"value": "x"}]),
+     "'name' is a required property"),
     (lambda v: v["workloads"]["blog"]["containers"]["app"]["resources"]["limits"].update(memory="1GB"),
      "'1GB' does not match"),
     (lambda v: v["workloads"]["blog"]["service"]["ports"].update({"tcp-8000": 70000}),

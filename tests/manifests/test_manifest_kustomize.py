@@ -21,8 +21,10 @@ def files(path=BLOG, **options):
 def test_the_base_lists_one_file_per_object_named_kind_and_name_in_the_manifests_order():
     found = files()
     kustomization = yaml.safe_load(found["base/kustomization.yaml"])
-    assert kustomization["resources"] == ["deployment-blog.yaml", "service-blog.yaml", "statefulset-postgres.yaml",
-                                          "service-postgres.yaml"]
+    assert kustomization["resources"] == ["deployment-blog.yaml", "service-blog.yaml",
+                                          "poddisruptionbudget-blog.yaml", "networkpolicy-blog.yaml",
+                                          "statefulset-postgres.yaml", "service-postgres.yaml",
+                                          "networkpolicy-postgres.yaml"]
     assert sorted(found) == sorted(["base/kustomization.yaml", "overlays/production/kustomization.yaml",
                                     *(f"base/{name}" for name in kustomization["resources"])])
     assert kustomization["sortOptions"] == {"order": "fifo"}

@@ -10,7 +10,7 @@ from advisor.engine.advise import advise, advise_file
 from advisor.system.errors import InputError
 from advisor.manifests import build_manifest, build_objects
 from advisor.manifests.emit import read_stream
-from advisor.domain.vocabulary import pod_template_path
+from advisor.domain.vocabulary import CONTROLLER_KINDS, pod_template_path
 
 
 def recommend(*containers: dict, name: str = "app", kubernetes: str = "1.33", **workload):
@@ -52,13 +52,15 @@ def test_workloads_use_their_stable_api_versions():
         for obj in objects_of(example):
             kinds[obj["kind"]] = obj["apiVersion"]
     assert kinds == {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "Job": "batch/v1",
-                     "CronJob": "batch/v1", "Pod": "v1", "Service": "v1"}
+                     "CronJob": "batch/v1", "Pod": "v1", "Service": "v1", "PodDisruptionBudget": "policy/v1",
+                     "ServiceAccount": "v1"}
 
 
 def test_app_and_database_become_two_workloads_each_with_its_service():
     objects = objects_of("app-and-database.yaml")
     assert [(o["kind"], o["metadata"]["name"]) for o in objects] == [
-        ("Deployment", "blog"), ("Service", "blog"), ("StatefulSet", "postgres"), ("Service", "postgres")]
+        ("Deployment", "blog"), ("Service", "blog"), ("PodDisruptionBudget", "blog"), ("NetworkPolicy", "blog"),
+        ("StatefulSet", "postgres"), ("Service", "postgres"), ("NetworkPolicy", "postgres")]
 
 
 def test_statefulset_service_name_points_at_headless_service():
@@ -205,10 +207,22 @@ def test_readiness_probe_checks_a_declared_port_of_the_long_running_main_contain
     assert "livenessProbe" not in web
 
 
+PAYMENTS = (container("app", ports=[8443]),
+            container("tls-proxy", ports=[443], purpose="proxy-inbound", uses_localhost=True))
+
+
 def test_readiness_probe_goes_on_the_inbound_proxy_the_service_forwards_to():
-    deployment = by_kind(objects_of("web-with-tls-proxy.yaml"), "Deployment")
+    deployment = build_objects(recommend(*PAYMENTS, replicas=2, addressed_by_others=True))[0]
     assert entry(deployment, "tls-proxy")["readinessProbe"]["tcpSocket"] == {"port": 443}
     assert "readinessProbe" not in entry(deployment, "app")
+
+
+def test_an_app_behind_an_inbound_proxy_with_a_health_check_is_probed_too_so_no_request_reaches_it_early():
+    """The proxy's port opens while the app behind it still boots: the app's own check keeps the Pod unready."""
+    app = {**PAYMENTS[0], "health": {"http": "/healthz"}}
+    deployment = build_objects(recommend(app, PAYMENTS[1], replicas=2, addressed_by_others=True))[0]
+    assert entry(deployment, "app")["readinessProbe"]["httpGet"] == {"path": "/healthz", "port": 8443}
+    assert entry(deployment, "tls-proxy")["readinessProbe"]["tcpSocket"] == {"port": 443}
 
 
 def test_container_without_ports_gets_no_probe():
@@ -220,7 +234,7 @@ def test_container_without_ports_gets_no_probe():
                                      "web-with-init-and-content-sync.yaml"])
 def test_no_probes_on_jobs_cronjobs_one_off_pods_or_init_containers(example):
     for obj in objects_of(example):
-        if obj["kind"] == "Service":
+        if obj["kind"] not in CONTROLLER_KINDS:
             continue
         spec = pod(obj)
         checked = spec.get("initContainers", []) if obj["kind"] == "Deployment" else spec["containers"]
@@ -237,7 +251,7 @@ def test_job_with_a_port_still_gets_no_probe():
 
 def test_pods_mount_no_service_account_token_and_no_service_links():
     for obj in objects_of("app-and-database.yaml"):
-        if obj["kind"] != "Service":
+        if obj["kind"] in CONTROLLER_KINDS:
             assert pod(obj)["automountServiceAccountToken"] is False
             assert pod(obj)["enableServiceLinks"] is False
 
@@ -285,7 +299,17 @@ def test_cronjob_forbids_overlapping_runs_and_limits_its_history():
     assert spec["concurrencyPolicy"] == "Forbid"
     assert spec["successfulJobsHistoryLimit"] == 3 and spec["failedJobsHistoryLimit"] == 3
     assert spec["jobTemplate"]["spec"]["backoffLimit"] == 3
-    assert spec["jobTemplate"]["spec"]["ttlSecondsAfterFinished"] == 86400
+
+
+def test_a_cronjobs_runs_are_cleaned_up_by_its_history_limits_not_a_ttl_that_would_defeat_them():
+    spec = by_kind(objects_of("nightly-cronjob.yaml"), "CronJob")["spec"]
+    assert "ttlSecondsAfterFinished" not in spec["jobTemplate"]["spec"]
+    assert spec["failedJobsHistoryLimit"] == 3
+
+
+def test_a_job_is_deleted_a_day_after_it_finishes_and_has_a_deadline():
+    spec = by_kind(objects_of("migration-job.yaml"), "Job")["spec"]
+    assert (spec["ttlSecondsAfterFinished"], spec["activeDeadlineSeconds"]) == (86400, 600)
 
 
 def test_replicated_workload_prefers_its_replicas_on_different_nodes():
@@ -304,7 +328,7 @@ def test_single_replica_has_no_anti_affinity():
 
 def test_clusterip_service_without_ports_is_left_out_with_a_note():
     recommendation = recommend(container("worker"), replicas=2, addressed_by_others=True)
-    assert [o["kind"] for o in build_objects(recommendation)] == ["Deployment"]
+    assert [o["kind"] for o in build_objects(recommendation)] == ["Deployment", "PodDisruptionBudget"]
     assert "TO DO: app gets a ClusterIP Service, but no container port" in build_manifest(recommendation)
 
 

@@ -7,7 +7,7 @@ lines), through the reviewer's own API.
 
 import pytest
 
-from helpers.review import RESOURCES, SHARED, container, deployment, found, ids, job, review, service
+from helpers.review import RESOURCES, SHARED, budget, container, deployment, found, ids, job, review, service
 
 # -- bare-pod --------------------------------------------------------------------------
 
@@ -227,7 +227,20 @@ spec:
   maxReplicas: 10
 """
     assert ids(deployment(container(), replicas=1)) == {"single-replica"}
-    assert ids(deployment(container(), replicas=1) + hpa) == set()
+    assert ids(deployment(container(), replicas=1) + hpa + budget()) == set()
+
+
+def test_an_autoscaled_deployment_of_three_or_more_replicas_needs_its_budget_too():
+    hpa = """---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 3
+  maxReplicas: 10
+"""
+    assert ids(deployment(container(), replicas=1) + hpa) == {"disruption-budget-missing"}
 
 
 def test_an_autoscaler_with_a_malformed_target_is_passed_over_not_a_crash():
@@ -269,9 +282,9 @@ def test_a_workload_without_containers_is_noted_not_reviewed():
 
 
 def test_findings_in_a_list_point_at_the_items_lines():
-    item = deployment(container(image="nginx")).rstrip("\n").split("\n")
+    item = deployment(container(image="nginx"), with_budget=False).rstrip("\n").split("\n")
     text = "apiVersion: v1\nkind: List\nitems:\n  - " + "\n".join([item[0]] + ["    " + line for line in item[1:]])
-    [finding] = review(text).findings
+    [finding] = [f for f in review(text).findings if f.id == "mutable-image-tag"]
     assert (finding.object.kind, finding.object.line, finding.container_line, finding.line) == ("Deployment", 4, 17, 18)
 
 
@@ -360,3 +373,81 @@ def test_a_pod_behind_many_services_names_three_and_counts_the_rest():
                    for i in range(5))
     [finding] = [f for f in review(deployment(container()) + many).findings if f.id == "readiness-probe-missing"]
     assert "web-0, web-1, web-2 and 2 more" in finding.message
+
+
+# -- disruption-budget-missing and sidecar-startup-probe-missing --------------------------------------
+
+
+def test_two_replicas_without_a_budget_are_reported_with_what_was_guessed():
+    [finding] = review(deployment(container(), with_budget=False)).findings
+    assert finding.id == "disruption-budget-missing" and finding.severity == "info"
+    assert "only among the files reviewed together" in finding.guess
+
+
+def test_one_replica_needs_no_budget():
+    assert "disruption-budget-missing" not in ids(deployment(container(), replicas=1, with_budget=False))
+
+
+def test_a_budget_of_another_deployment_does_not_cover_this_one():
+    text = deployment(container(), with_budget=False) + budget("other", labels="app: other")
+    assert "disruption-budget-missing" in ids(text)
+
+
+def test_a_budget_in_another_folder_does_not_cover_a_deployment_without_a_namespace():
+    from advisor.review import ReviewOptions
+    from advisor.review.objects import parse_inputs
+    from helpers.review import REVIEWER
+
+    inputs = parse_inputs([("a/web.yaml", deployment(container(), with_budget=False)), ("b/pdb.yaml", budget())])
+    assert "disruption-budget-missing" in {f.id for f in REVIEWER.review(inputs, ReviewOptions(kubernetes="1.37"))
+                                          .findings}
+
+
+def test_a_budget_of_expressions_is_taken_to_cover_it():
+    text = deployment(container(), with_budget=False) + budget().replace(
+        "matchLabels: {app: web}", "matchExpressions: [{key: app, operator: In, values: [web]}]")
+    assert "disruption-budget-missing" not in ids(text)
+
+
+def test_a_statefulset_is_not_asked_for_a_budget_by_review():
+    assert "disruption-budget-missing" not in ids(deployment(container("db", "postgres:16.4"), name="db",
+                                                             kind="StatefulSet", replicas=3))
+
+
+PROXY = """        - name: cloud-sql-proxy
+          image: gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.11.4
+          restartPolicy: Always
+          args: ["--port=5432", "example:europe-west1:books"]
+          {RESOURCES}
+{PROBE}"""
+
+
+def proxy_before(main: str, probe: str = "") -> str:
+    return deployment(main, extra_spec="      initContainers:\n" + PROXY.replace("{RESOURCES}", RESOURCES)
+                      .replace("{PROBE}", probe))
+
+
+def test_a_native_sidecar_proxy_without_a_startup_probe_is_reported_with_its_guess():
+    [finding] = review(proxy_before(container("app", "ghcr.io/example/app:1.0.0"))).findings
+    assert (finding.id, finding.container) == ("sidecar-startup-probe-missing", "cloud-sql-proxy")
+    assert finding.guess
+
+
+def test_a_native_sidecar_proxy_with_a_startup_probe_is_not_reported():
+    probe = "          startupProbe: {tcpSocket: {port: 5432}}\n"
+    assert ids(proxy_before(container("app", "ghcr.io/example/app:1.0.0"), probe)) == set()
+
+
+def test_a_log_shipper_as_a_native_sidecar_needs_no_startup_probe():
+    shipper = PROXY.replace("cloud-sql-proxy", "fluent-bit").replace(
+        "gcr.io/cloud-sql-connectors/fluent-bit:2.11.4", "fluent/fluent-bit:3.1").replace(
+        '          args: ["--port=5432", "example:europe-west1:books"]\n', "")
+    text = deployment(container("app", "ghcr.io/example/app:1.0.0"),
+                      extra_spec="      initContainers:\n" + shipper.replace("{RESOURCES}", RESOURCES)
+                      .replace("{PROBE}", ""))
+    assert "sidecar-startup-probe-missing" not in ids(text)
+
+
+def test_before_native_sidecars_the_version_is_the_finding_not_the_probe():
+    found_ids = ids(proxy_before(container("app", "ghcr.io/example/app:1.0.0")), kubernetes="1.28")
+    assert "native-sidecar-unsupported" in found_ids and "sidecar-startup-probe-missing" not in found_ids

@@ -89,7 +89,8 @@ def test_text_names_the_fix_and_what_a_guess_rests_on(cli):
 
 def test_a_clean_review_says_so(cli):
     run = cli("review", str(CLEAN / "deployment-with-service.yaml"))
-    assert (run.status, run.stdout) == (0, "1 object reviewed in 1 file (also read: 1 Service): no findings.\n")
+    assert (run.status, run.stdout) == (0, "1 object reviewed in 1 file (also read: 1 PodDisruptionBudget, 1 Service): "
+                                           "no findings.\n")
 
 
 def test_json_carries_each_finding_with_object_and_container_places_and_the_advice(cli):

@@ -25,6 +25,15 @@ TEMPLATE_ANNOTATIONS
           image: nginx:latest
         - name: metrics
           image: nginx/nginx-prometheus-exporter:1.3.0
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app: web}
 """
 
 

@@ -27,9 +27,13 @@ ENTER, ESC, CTRL_C, CTRL_D, CLEAR = "\r", "\x1b", "\x03", "\x04", "\x15"  # CLEA
 MANIFEST_PROMPTS = 1  # where to save the starter manifest, after the answers
 
 # Enter on every question of a one-container workload: name, kubernetes, environment,
-# the container's image, name, ports, cpu, memory, "another container?",
-# runs_to_completion, one_per_node, stable_identity, replicas, addressed_by_others.
-DEFAULT_QUESTIONS = 14
+# the container's image, name, ports, cpu, memory, command, args, env, health (the image
+# offers a port), "another container?", runs_to_completion, one_per_node, stable_identity,
+# replicas, addressed_by_others, shutdown_seconds, uses_kubernetes_api, network_policy, namespace.
+DEFAULT_QUESTIONS = 22
+COMMAND = 3  # command, args, env: a container's questions after its memory (and health, with ports)
+CONTAINER = 5 + COMMAND + 1  # the default main container's: image, name, ports, cpu, memory, command.., health
+WORKLOAD = 9  # a long-running workload's questions, as in DEFAULT_QUESTIONS
 SAVE = ENTER * (1 + MANIFEST_PROMPTS)  # where to save the answers (and the manifest): the defaults
 
 
@@ -111,13 +115,16 @@ def test_the_saved_answers_give_the_recommendation_the_wizard_showed(tmp_path):
 JOB_WITH_SIDECAR = (
     typed("report") + ENTER + ENTER                                    # name, kubernetes 1.37, production
     + typed("busybox:1.36") + typed("report") + ENTER + typed("100m") + typed("128Mi")
+    + ENTER * COMMAND                                                  # command, args, env: the image's
     + "y"                                                              # another container
     + typed("fluent/fluent-bit:3.1") + typed("log-shipper")           # its image, its name
     + "1"                                                              # its job: ship-logs (a digit picks it)
     + typed("") + ENTER + ENTER                                        # no ports; cpu, memory
+    + ENTER * COMMAND                                                  # command, args, env: the image's
     + ENTER * 5                                                        # shares_volume (suggested yes) .. talks
     + ENTER                                                            # no more containers
     + "y" + ENTER + ENTER + ENTER                                       # runs to completion; once; retry; per node
+    + ENTER * 4                                                        # deadline, API, NetworkPolicy, namespace
 )
 
 
@@ -135,13 +142,14 @@ def test_a_log_shipper_is_suggested_to_share_a_volume(tmp_path):
 
 
 def test_a_database_beside_the_app_is_suggested_a_workload_of_its_own(tmp_path):
-    keys = (ENTER * 3 + ENTER * 5 + "y"                                 # my-app, its container, one more
+    keys = (ENTER * 3 + ENTER * (5 + COMMAND + 1) + "y"                # my-app, its container (health), one more
             + typed("postgres:16") + "2"                                # postgres needs root: keep it anyway
             + typed("db") + "7"                                         # name; job: separate-service
             + typed("5432") + ENTER + ENTER                             # ports, cpu, memory
+            + ENTER * (COMMAND + 1)                                     # command, args, env; no health check
             + ENTER * 5                                                 # co-location: the suggestions
             + "y" + ENTER                                               # db: stable identity; 1 replica
-            + ENTER + ENTER * 5 + ENTER + SAVE)                         # no more; the workload; review: advice
+            + ENTER + ENTER * WORKLOAD + ENTER + SAVE)                  # no more; the workload; review: advice
     result = wizard(keys)
     assert result.status == 0, result.stderr
     workloads = evaluate_json(tmp_path / "my-app.answers.yaml")["workloads"]
@@ -153,17 +161,17 @@ SECOND_NGINX = typed("nginxinc/nginx-unprivileged:1.27")  # the main container's
 
 
 def test_a_second_container_is_offered_a_name_not_yet_used(tmp_path):
-    keys = (ENTER * 8 + "y" + SECOND_NGINX + ENTER * 2                  # image, name, job (inbound proxy)
-            + ENTER * 3 + ENTER * 4                                     # ports, cpu, memory; co-location
-            + ENTER + ENTER * 5 + ENTER + SAVE)                         # no more; the workload; review
+    keys = (ENTER * (3 + 5 + COMMAND + 1) + "y" + SECOND_NGINX + ENTER * 2  # image, name, job (inbound proxy)
+            + ENTER * 3 + ENTER * (COMMAND + 1) + ENTER * 4             # ports, cpu, memory; command..health; co-location
+            + ENTER + ENTER * WORKLOAD + ENTER + SAVE)                  # no more; the workload; review
     result = wizard(keys)
     assert result.status == 0, result.stderr
     assert [c.name for c in answers_file(tmp_path).containers] == ["nginx", "nginx-2"]
 
 
 def test_a_name_already_used_by_another_container_is_refused(tmp_path):
-    keys = (ENTER * 8 + "y" + SECOND_NGINX + typed("nginx") + typed("tls")  # refused, then corrected
-            + ENTER + ENTER * 3 + ENTER * 4 + ENTER + ENTER * 5 + ENTER + SAVE)
+    keys = (ENTER * (3 + 5 + COMMAND + 1) + "y" + SECOND_NGINX + typed("nginx") + typed("tls")  # refused, then corrected
+            + ENTER + ENTER * 3 + ENTER * (COMMAND + 1) + ENTER * 4 + ENTER + ENTER * WORKLOAD + ENTER + SAVE)
     result = wizard(keys)
     assert result.status == 0, result.stderr
     assert [c.name for c in answers_file(tmp_path).containers] == ["nginx", "tls"]
@@ -177,15 +185,15 @@ def test_an_invalid_name_is_refused_and_the_corrected_one_kept(tmp_path):
 
 @pytest.mark.parametrize("bad", ["0 3 * *", "0 25 * * *", "@nightly"])
 def test_an_invalid_cron_schedule_is_refused_until_corrected(tmp_path, bad):
-    keys = (ENTER * 9 + "y" + typed(bad) + typed("0 3 * * *")            # runs to completion; schedule
-            + ENTER + ENTER + ENTER + SAVE)                             # retry in place; per node; review
+    keys = (ENTER * (4 + CONTAINER) + "y" + typed(bad) + typed("0 3 * * *")  # runs to completion; schedule
+            + ENTER + ENTER + ENTER * 4 + ENTER + SAVE)                 # retry in place; per node; deadline ..; review
     result = wizard(keys)
     assert result.status == 0, result.stderr
     assert answers_file(tmp_path).schedule == "0 3 * * *"
 
 
 def test_an_invalid_port_is_refused_until_corrected(tmp_path):
-    keys = ENTER * 5 + typed("80, 70000") + typed("80, 443") + ENTER * 8 + ENTER + SAVE
+    keys = ENTER * 5 + typed("80, 70000") + typed("80, 443") + ENTER * (CONTAINER - 3 + 1 + WORKLOAD) + ENTER + SAVE
     result = wizard(keys)
     assert result.status == 0, result.stderr
     assert answers_file(tmp_path).containers[0].ports == (80, 443)
@@ -213,10 +221,10 @@ def test_esc_on_the_first_question_stays_there(tmp_path):
 
 
 def test_the_review_jumps_to_an_answer_and_asks_what_it_brings_in(tmp_path):
-    # The review lists: 1 the advice, 2-4 name, kubernetes, environment, 5-9 the container's
-    # answers, 10 "another container?", then 11 runs_to_completion.
-    keys = (ENTER * DEFAULT_QUESTIONS + "1" + "1"                       # jump to runs_to_completion
-            + "y" + typed("@daily") + ENTER                             # yes; a schedule; retry in place
+    # The review lists: 1 the advice, 2-4 name, kubernetes, environment, 5-13 the container's
+    # answers, 14 "another container?", then 15 runs_to_completion.
+    keys = (ENTER * DEFAULT_QUESTIONS + "1" + "5"                       # jump to runs_to_completion
+            + "y" + typed("@daily") + ENTER + ENTER                     # yes; a schedule; retry in place; deadline
             + ENTER + SAVE)                                             # back on the review: the advice
     result = wizard(keys)
     assert result.status == 0, result.stderr
@@ -225,15 +233,16 @@ def test_the_review_jumps_to_an_answer_and_asks_what_it_brings_in(tmp_path):
 
 
 def test_the_review_changes_one_answer_and_returns(tmp_path):
-    keys = ENTER * DEFAULT_QUESTIONS + "2" + typed("billing") + ENTER + SAVE  # 2 (of 15): the name, at once
+    keys = ENTER * DEFAULT_QUESTIONS + "2" + ENTER + typed("billing") + ENTER + SAVE  # 2 (of 23, so Enter): the name
     result = wizard(keys)
     assert result.status == 0, result.stderr
     assert answers_file(tmp_path, "billing.answers.yaml").name == "billing"
 
 
 def test_the_review_adds_a_container_and_asks_only_about_it(tmp_path):
-    keys = (ENTER * DEFAULT_QUESTIONS + "1" + "0" + "y"                 # 10: "another container after it?" yes
-            + SECOND_NGINX + ENTER * 2 + ENTER * 3 + ENTER * 4          # its questions
+    keys = (ENTER * DEFAULT_QUESTIONS + "1" + "4" + "y"                 # 14: "another container after it?" yes
+            + SECOND_NGINX + ENTER * 2 + ENTER * 3                      # its questions
+            + ENTER * (COMMAND + 1) + ENTER * 4
             + ENTER                                                     # no more containers
             + ENTER + SAVE)                                             # back on the review: the advice
     result = wizard(keys)
@@ -244,7 +253,7 @@ def test_the_review_adds_a_container_and_asks_only_about_it(tmp_path):
 def test_the_review_removes_the_containers_after_a_no(tmp_path, write):
     start = write("two.yaml", "name: shop\ncontainers:\n  - {name: web, image: nginx:1.27}\n"
                               "  - {name: logs, image: fluent/fluent-bit:3.1, purpose: ship-logs, shares_volume: true}\n")
-    keys = ("1" + "0" + "n"                                             # opens on the review: 10, "another?" no
+    keys = ("1" + "3" + "n"                                             # opens on the review: 13, "another?" no
             + ENTER)                                                    # back on the review: the advice
     result = wizard(keys, "--answers", start, "--save-answers", "out.yaml", "--manifest", "m.yaml")
     assert result.status == 0, result.stderr
@@ -252,7 +261,7 @@ def test_the_review_removes_the_containers_after_a_no(tmp_path, write):
 
 
 def test_esc_on_the_save_question_returns_to_the_review(tmp_path):
-    keys = ENTER * DEFAULT_QUESTIONS + ENTER + ESC + "2" + typed("billing") + ENTER + SAVE
+    keys = ENTER * DEFAULT_QUESTIONS + ENTER + ESC + "2" + ENTER + typed("billing") + ENTER + SAVE
     result = wizard(keys)
     assert result.status == 0, result.stderr
     assert answers_file(tmp_path, "billing.answers.yaml").name == "billing"
@@ -288,14 +297,14 @@ def test_an_experiment_is_not_asked_about_replicas():
 
 def test_answers_start_from_a_saved_file_and_enter_keeps_them(tmp_path):
     example = EXAMPLES / "web-with-log-shipper.yaml"
-    result = wizard(ENTER * 40, "--answers", str(example), "--save-answers", "out.yaml", "--manifest", "m.yaml")
+    result = wizard(ENTER * 60, "--answers", str(example), "--save-answers", "out.yaml", "--manifest", "m.yaml")
     assert result.status == 0, result.stderr
     assert load_answers(str(tmp_path / "out.yaml")) == load_answers(str(example))
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_enter_through_an_example_keeps_its_recommendation(tmp_path, example):
-    result = wizard(ENTER * 80, "--answers", str(example), "--save-answers", "out.yaml", "--manifest", "m.yaml")
+    result = wizard(ENTER * 120, "--answers", str(example), "--save-answers", "out.yaml", "--manifest", "m.yaml")
     assert result.status == 0, result.stderr
     assert evaluate_json(tmp_path / "out.yaml") == evaluate_json(example)
 
@@ -305,7 +314,7 @@ def test_answers_from_a_file_with_a_late_main_container_keep_their_meaning(tmp_p
                                    "  - {name: logs, image: fluent/fluent-bit:3.1, purpose: ship-logs, "
                                    "shares_volume: true}\n"
                                    "  - {name: web, image: nginx:1.27, main: true}\n")
-    result = wizard(ENTER * 40, "--answers", path, "--save-answers", "out.yaml", "--manifest", "m.yaml")
+    result = wizard(ENTER * 60, "--answers", path, "--save-answers", "out.yaml", "--manifest", "m.yaml")
     assert result.status == 0, result.stderr
     assert evaluate_json(tmp_path / "out.yaml")["workloads"] == evaluate_json(Path(path))["workloads"]
 
@@ -361,7 +370,7 @@ def test_a_follow_up_command_takes_an_answers_file_named_like_an_option_as_a_fil
 @pytest.mark.parametrize("keys", [
     CTRL_C,                                                   # the first question
     ENTER * 5 + "80" + CTRL_C,                                # halfway through typing a port
-    ENTER * 8 + "y" + typed("busybox:1.36") + ENTER + CTRL_C,  # a second container's job
+    ENTER * (3 + 5 + COMMAND + 1) + "y" + typed("busybox:1.36") + ENTER + CTRL_C,  # a second container's job
     ENTER * DEFAULT_QUESTIONS + CTRL_C,                       # the review
     ENTER * DEFAULT_QUESTIONS + ENTER + CTRL_C,               # where to save the answers
     ENTER * DEFAULT_QUESTIONS + ENTER + ENTER + CTRL_C,       # where to save the manifest
@@ -433,7 +442,7 @@ def test_answers_kubernetes_would_not_name_an_object_after_go_back_to_the_review
     # a CronJob's name is at most 52 characters: the manifest cannot be built, so the review says why
     path = write("cron.yaml", "name: " + "a" * 60 + "\nworkload: {runs_to_completion: true, schedule: '0 3 * * *'}\n"
                               "containers:\n  - name: web\n    image: nginx:1.27\n")
-    keys = ENTER + "2" + typed("shop") + ENTER                          # the advice: refused; the name; the advice
+    keys = ENTER + "2" + ENTER + typed("shop") + ENTER                  # the advice: refused; the name (2 of 20 and more, so Enter); the advice
     result = wizard(keys, "--answers", path, "--save-answers", "a.yaml", "--manifest", "m.yaml")
     assert result.status == 0, result.stderr
     assert answers_file(tmp_path, "a.yaml").name == "shop"
@@ -458,3 +467,22 @@ def test_a_file_that_cannot_be_written_is_said_and_asked_again(tmp_path, monkeyp
     assert result.status == 0, result.stderr
     assert "cannot write: Permission denied; nothing was written" in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "m.yaml"]
+
+
+def test_a_node_agent_is_asked_what_it_needs_from_the_node_and_the_answers_nest_under_node_access():
+    from dialogs.prompts import Terminal
+    from dialogs.wizard import Wizard
+
+    agent = Wizard(Environment(), Terminal(), start={"workload": {"one_per_node": True}, "containers": [{}]})
+    asked = [step.id for step in agent.steps()]
+    assert {"workload.node_access.read", "workload.node_access.tolerate_all_taints"} <= set(asked)
+    assert agent.file_data()["workload"]["node_access"]["read"] == []
+
+
+def test_a_container_with_a_port_is_asked_for_its_health_check_and_one_without_is_not():
+    from dialogs.prompts import Terminal
+    from dialogs.wizard import Wizard
+
+    start = {"containers": [{"name": "web", "ports": [8080]}, {"name": "worker", "ports": []}]}
+    asked = [step.id for step in Wizard(Environment(), Terminal(), start=start).steps()]
+    assert "containers[0].health" in asked and "containers[1].health" not in asked

@@ -40,14 +40,19 @@ def saved(tmp_path, name: str = "shop.answers.yaml"):
 
 
 APPLICATION = typed("shop") + ENTER + ENTER  # the name, Kubernetes 1.37, production
-GUNICORN = typed("registry.example.com/shop/web:1.4") + typed("gunicorn") + typed("8000") + ENTER + ENTER
-WORKLOAD = ENTER * 5  # runs to completion, one per node, stable identity, copies, others connect
+COMMAND = ENTER * 3  # command, args, env: the image's (a container's questions after its memory)
+HEALTH = ENTER  # how to tell it is ready: asked of a container with ports, none given
+GUNICORN = (typed("registry.example.com/shop/web:1.4") + typed("gunicorn") + typed("8000") + ENTER + ENTER
+            + COMMAND + HEALTH)
+# runs to completion, one per node, stable identity, copies, others connect; shutdown seconds,
+# Kubernetes API, NetworkPolicy, namespace
+WORKLOAD = ENTER * 9
 
 
 # -- defaults from the image ---------------------------------------------------------------
 
 def test_the_main_containers_name_and_ports_come_from_its_image(tmp_path):
-    status, _, err = wizard(APPLICATION + ENTER * 6 + WORKLOAD + ENTER + SAVE)  # Enter on all
+    status, _, err = wizard(APPLICATION + ENTER * 5 + COMMAND + HEALTH + ENTER + WORKLOAD + ENTER + SAVE)  # Enter on all
     assert status == 0, err
     main = saved(tmp_path).containers[0]
     assert (main.image, main.name, main.ports) == ("nginxinc/nginx-unprivileged:1.27", "nginx", (8080,))

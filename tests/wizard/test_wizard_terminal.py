@@ -41,6 +41,8 @@ def test_the_installed_wizard_asks_shows_the_advice_and_writes_the_files(wizard,
     answer(wizard, "Ports it listens on", clear + "80\r")
     answer(wizard, "CPU it needs", "250m\r")
     answer(wizard, "Memory it needs", "256Mi\r")
+    for question in ("Command to run", "Arguments instead", "Environment variables", "How to tell it is ready"):
+        answer(wizard, question, "\r")
     answer(wizard, "Another container to add", "y")
     answer(wizard, "Image", "fluent/fluent-bit:3.1\r")
     answer(wizard, "Container name", clear + "log-shipper\r")
@@ -48,6 +50,8 @@ def test_the_installed_wizard_asks_shows_the_advice_and_writes_the_files(wizard,
     answer(wizard, "Ports it listens on", clear + "\r")
     answer(wizard, "CPU it needs", "50m\r")
     answer(wizard, "Memory it needs", "64Mi\r")
+    for question in ("Command to run", "Arguments instead", "Environment variables"):
+        answer(wizard, question, "\r")
     for question in ("share files", "on localhost", "same node", "number of copies", "by a host name"):
         answer(wizard, question, "\r")
     answer(wizard, "Another container to add", "\r")
@@ -56,6 +60,8 @@ def test_the_installed_wizard_asks_shows_the_advice_and_writes_the_files(wizard,
     answer(wizard, "stable name and storage", "\r")
     answer(wizard, "How many copies", "\r")
     answer(wizard, "Do other workloads connect", "\r")  # yes: the main container listens on a port
+    for question in ("Seconds it needs to stop", "call the Kubernetes API", "Admit only the traffic", "namespace to"):
+        answer(wizard, question, "\r")
     answer(wizard, "Review your answers", "\r")
     wizard.expect_exact("Deployment shop")
     answer(wizard, "Save the answers file to", "\r")

@@ -28,11 +28,16 @@ import (
 	"k8s.io/kubernetes/pkg/registry/core/pod"
 	"k8s.io/kubernetes/pkg/registry/core/replicationcontroller"
 	"k8s.io/kubernetes/pkg/registry/core/service"
+	"k8s.io/kubernetes/pkg/registry/core/serviceaccount"
+	"k8s.io/kubernetes/pkg/registry/networking/networkpolicy"
+	"k8s.io/kubernetes/pkg/registry/policy/poddisruptionbudget"
 
 	// The API groups' types, defaults and conversions, registered in legacyscheme as kube-apiserver does.
 	_ "k8s.io/kubernetes/pkg/apis/apps/install"
 	_ "k8s.io/kubernetes/pkg/apis/batch/install"
 	_ "k8s.io/kubernetes/pkg/apis/core/install"
+	_ "k8s.io/kubernetes/pkg/apis/networking/install"
+	_ "k8s.io/kubernetes/pkg/apis/policy/install"
 )
 
 // resource is what the API server knows of one kind: its REST path and its registry strategy.
@@ -43,17 +48,20 @@ type resource struct {
 
 // The kinds apicheck checks, by group and kind (any served version).
 var resources = map[schema.GroupKind]resource{
-	{Group: "", Kind: "Pod"}:                   {"pods", pod.Strategy},
-	{Group: "", Kind: "Service"}:               {"services", service.Strategy},
-	{Group: "", Kind: "ConfigMap"}:             {"configmaps", configmap.Strategy},
-	{Group: "", Kind: "PersistentVolumeClaim"}: {"persistentvolumeclaims", persistentvolumeclaim.Strategy},
-	{Group: "", Kind: "ReplicationController"}: {"replicationcontrollers", replicationcontroller.Strategy},
-	{Group: "apps", Kind: "Deployment"}:        {"deployments", deployment.Strategy},
-	{Group: "apps", Kind: "StatefulSet"}:       {"statefulsets", statefulset.Strategy},
-	{Group: "apps", Kind: "DaemonSet"}:         {"daemonsets", daemonset.Strategy},
-	{Group: "apps", Kind: "ReplicaSet"}:        {"replicasets", replicaset.Strategy},
-	{Group: "batch", Kind: "Job"}:              {"jobs", job.Strategy},
-	{Group: "batch", Kind: "CronJob"}:          {"cronjobs", cronjob.Strategy},
+	{Group: "", Kind: "Pod"}:                            {"pods", pod.Strategy},
+	{Group: "", Kind: "Service"}:                        {"services", service.Strategy},
+	{Group: "", Kind: "ConfigMap"}:                      {"configmaps", configmap.Strategy},
+	{Group: "", Kind: "PersistentVolumeClaim"}:          {"persistentvolumeclaims", persistentvolumeclaim.Strategy},
+	{Group: "", Kind: "ReplicationController"}:          {"replicationcontrollers", replicationcontroller.Strategy},
+	{Group: "", Kind: "ServiceAccount"}:                 {"serviceaccounts", serviceaccount.Strategy},
+	{Group: "apps", Kind: "Deployment"}:                 {"deployments", deployment.Strategy},
+	{Group: "apps", Kind: "StatefulSet"}:                {"statefulsets", statefulset.Strategy},
+	{Group: "apps", Kind: "DaemonSet"}:                  {"daemonsets", daemonset.Strategy},
+	{Group: "apps", Kind: "ReplicaSet"}:                 {"replicasets", replicaset.Strategy},
+	{Group: "batch", Kind: "Job"}:                       {"jobs", job.Strategy},
+	{Group: "batch", Kind: "CronJob"}:                   {"cronjobs", cronjob.Strategy},
+	{Group: "policy", Kind: "PodDisruptionBudget"}:      {"poddisruptionbudgets", poddisruptionbudget.Strategy},
+	{Group: "networking.k8s.io", Kind: "NetworkPolicy"}: {"networkpolicies", networkpolicy.Strategy},
 }
 
 type checker struct {
