@@ -177,8 +177,8 @@ class OperationsRules:
         builtin = self._feature_on("prestop-sleep")
         waiting = False
         for c in self._serving(plan):
-            why = (f"its Service stops sending it new requests at once, but kube-proxy and load balancers take a "
-                   f"moment to notice, and requests that still arrive are served instead of refused")
+            why = ("its Service stops sending it new requests at once, but kube-proxy and load balancers take a "
+                   "moment to notice, and requests that still arrive are served instead of refused")
             if builtin:
                 c.prestop = "sleep"
                 how = "the built-in sleep action, which needs nothing in the image"

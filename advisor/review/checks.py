@@ -468,8 +468,9 @@ def readiness_probe_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
 @check("disruption-budget-missing")
 def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     """A Deployment the advisor would give a PodDisruptionBudget (two replicas or more, in production)
-    that no budget among the files reviewed covers."""
-    if s.obj.kind != "Deployment" or not rec.main.disruption_budget:
+    that serves others (a Service among the files reviewed selects it) and no budget there covers.
+    A load generator or a worker that nothing calls loses nobody's requests when all its Pods go."""
+    if s.obj.kind != "Deployment" or not rec.main.disruption_budget or not s.services:
         return
     if any(budget.links_to(s.obj) and covers(budget, s.labels) for budget in s.inputs.of_kind("PodDisruptionBudget")):
         return
@@ -480,7 +481,8 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
               f"(`pod-advisor manifest` writes it)",
               line=s.obj.line("spec", "replicas"),
               guess="the budget was looked for only among the files reviewed together, in the same folder or "
-                    "namespace; one a policy engine or another repository adds is not seen")
+                    "namespace; one a policy engine or another repository adds is not seen. Only a Deployment a "
+                    "Service selects is asked for one")
 
 
 def covers(budget: ManifestObject, labels: dict) -> bool:

@@ -9,6 +9,9 @@ import pytest
 
 from helpers.review import RESOURCES, SHARED, budget, container, deployment, found, ids, job, review, service
 
+# A Service with a port selecting deployment()'s Pods: what makes a replicated Deployment need a budget.
+SERVED = service(extra="  ports: [{port: 80}]\n")
+
 # -- bare-pod --------------------------------------------------------------------------
 
 
@@ -240,7 +243,7 @@ spec:
   minReplicas: 3
   maxReplicas: 10
 """
-    assert ids(deployment(container(), replicas=1) + hpa) == {"disruption-budget-missing"}
+    assert "disruption-budget-missing" in ids(deployment(container(), replicas=1) + hpa + SERVED)
 
 
 def test_an_autoscaler_with_a_malformed_target_is_passed_over_not_a_crash():
@@ -378,18 +381,24 @@ def test_a_pod_behind_many_services_names_three_and_counts_the_rest():
 # -- disruption-budget-missing and sidecar-startup-probe-missing --------------------------------------
 
 
-def test_two_replicas_without_a_budget_are_reported_with_what_was_guessed():
-    [finding] = review(deployment(container(), with_budget=False)).findings
+def test_two_replicas_behind_a_service_without_a_budget_are_reported_with_what_was_guessed():
+    [finding] = [f for f in review(deployment(container(), with_budget=False) + SERVED).findings
+                 if f.id != "readiness-probe-missing"]
     assert finding.id == "disruption-budget-missing" and finding.severity == "info"
     assert "only among the files reviewed together" in finding.guess
 
 
 def test_one_replica_needs_no_budget():
-    assert "disruption-budget-missing" not in ids(deployment(container(), replicas=1, with_budget=False))
+    assert "disruption-budget-missing" not in ids(deployment(container(), replicas=1, with_budget=False) + SERVED)
+
+
+def test_a_deployment_no_service_selects_is_not_asked_for_a_budget():
+    """A load generator or a queue worker loses nobody's requests when all its Pods go at once."""
+    assert "disruption-budget-missing" not in ids(deployment(container(), with_budget=False))
 
 
 def test_a_budget_of_another_deployment_does_not_cover_this_one():
-    text = deployment(container(), with_budget=False) + budget("other", labels="app: other")
+    text = deployment(container(), with_budget=False) + SERVED + budget("other", labels="app: other")
     assert "disruption-budget-missing" in ids(text)
 
 
@@ -398,13 +407,14 @@ def test_a_budget_in_another_folder_does_not_cover_a_deployment_without_a_namesp
     from advisor.review.objects import parse_inputs
     from helpers.review import REVIEWER
 
-    inputs = parse_inputs([("a/web.yaml", deployment(container(), with_budget=False)), ("b/pdb.yaml", budget())])
+    inputs = parse_inputs([("a/web.yaml", deployment(container(), with_budget=False) + SERVED),
+                           ("b/pdb.yaml", budget())])
     assert "disruption-budget-missing" in {f.id for f in REVIEWER.review(inputs, ReviewOptions(kubernetes="1.37"))
                                           .findings}
 
 
 def test_a_budget_of_expressions_is_taken_to_cover_it():
-    text = deployment(container(), with_budget=False) + budget().replace(
+    text = deployment(container(), with_budget=False) + SERVED + budget().replace(
         "matchLabels: {app: web}", "matchExpressions: [{key: app, operator: In, values: [web]}]")
     assert "disruption-budget-missing" not in ids(text)
 
