@@ -34,17 +34,17 @@ def vocabulary() -> tuple[list[str], list[str]]:
     from advisor.kb.files import sources, sources_key
     from advisor.system import cache
 
-    key = sources_key(sources())
-    found = cache.load(WORDS_CACHE, key)
-    if isinstance(found, tuple) and len(found) == 2 and all(isinstance(part, list) for part in found):
-        return found
-    from advisor.kb.knowledge import knowledge_base
-    from advisor.kb.lookup import completion_words
+    def fits(found) -> bool:
+        return isinstance(found, tuple) and len(found) == 2 and all(isinstance(part, list) for part in found)
 
-    kb = knowledge_base()
-    found = (list(kb.questions.supported_versions), completion_words(kb))
-    cache.store(WORDS_CACHE, key, cache.pickled(found))
-    return found
+    def build() -> tuple[list[str], list[str]]:
+        from advisor.kb.knowledge import knowledge_base
+        from advisor.kb.lookup import completion_words
+
+        kb = knowledge_base()
+        return list(kb.questions.supported_versions), completion_words(kb)
+
+    return cache.kept(WORDS_CACHE, sources_key(sources()), fits, build)
 
 
 def describe(parser: argparse.ArgumentParser, versions: list[str], topics: list[str]) -> list[Command]:

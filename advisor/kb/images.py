@@ -470,13 +470,8 @@ def catalogue() -> Catalogue:
     from advisor.system import cache
 
     files = yaml_files(PACKAGE)
-    key = sources_key({PACKAGE: files})
-    found = cache.load("images", key)
-    if isinstance(found, Catalogue):
-        return found
-    found = load_catalogue(files)
-    cache.store("images", key, cache.pickled(found))
-    return found
+    return cache.kept("images", sources_key({PACKAGE: files}), lambda found: isinstance(found, Catalogue),
+                      lambda: load_catalogue(files))
 
 
 def match(image: str) -> Family | None:

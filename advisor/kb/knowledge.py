@@ -324,10 +324,5 @@ def knowledge_base() -> KnowledgeBase:
     from advisor.system import cache
 
     sources = _sources()
-    key = sources_key(sources)
-    kb = cache.load("knowledge", key)
-    if isinstance(kb, KnowledgeBase):
-        return kb
-    kb = load_knowledge_base(sources)
-    cache.store("knowledge", key, cache.pickled(kb))
-    return kb
+    return cache.kept("knowledge", sources_key(sources), lambda kb: isinstance(kb, KnowledgeBase),
+                      lambda: load_knowledge_base(sources))

@@ -8,7 +8,7 @@ for a StatefulSet. Each is a constant below, explained in the YAML it writes.
 
 What each container's image needs to start under that security context (its user,
 the paths it writes under a read-only root filesystem) comes from the image
-catalogue, through advisor.manifests.start: a container is given the UID its image
+catalogue, through advisor.kb.starts: a container is given the UID its image
 runs as, or one known to work, and an emptyDir for each path its image writes; an
 image that needs root keeps runAsNonRoot and gets a note (``Built.notes``) that says
 it will not start and what to do; an image the catalogue does not know gets what is
@@ -34,8 +34,8 @@ from advisor.domain.vocabulary import (
     RESTART,
     SERVICE,
 )
+from advisor.kb.starts import Start, covered, plan_start, volume_name
 from advisor.manifests import operations
-from advisor.manifests.start import Start, covered, plan_start, volume_name
 from advisor.manifests.why import Why
 from advisor.system.errors import InputError, Problem, did_you_mean
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from advisor.domain.recommendation import Recommendation, WorkloadPlan
 from advisor.kb.knowledge import KnowledgeBase
-from advisor.manifests.start import start_notes
+from advisor.kb.starts import start_notes
 from advisor.render.style import CONTROLLER_COLOUR, SEVERITY_STYLE, role_colour
 from advisor.system.text import WIDTH, Style, wrap
 

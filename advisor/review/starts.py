@@ -5,7 +5,7 @@ image; the kubelet then refuses to start a container whose UID it cannot show is
 (no ``runAsUser``, and an image that runs as root or as a named user), and the Pod stays
 in CreateContainerConfigError. A read-only root filesystem with no volume where the
 image writes fails later, when the program first writes there. Both rest on facts of
-the image, read from the image catalogue through advisor.manifests.start, the module
+the image, read from the image catalogue through advisor.kb.starts, the module
 the manifest writer decides with: review and ``pod-advisor manifest`` agree on what
 starts.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from advisor.kb.images import ROOT_USERS
-from advisor.manifests.start import Start, alternative_image, covered, plan_start, volume_name
+from advisor.kb.starts import Start, alternative_image, covered, plan_start, volume_name
 from advisor.review.checks import Hit, check
 from advisor.review.facts import ManifestContainer, Subject
 

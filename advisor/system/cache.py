@@ -130,6 +130,16 @@ def load(kind: str, key: str, unpickler=Unpickler, environ=os.environ):
         return None
 
 
+def kept(kind: str, key: str, fits, build):
+    """The value kept for ``kind`` under ``key`` when ``fits(value)``; else ``build()``, kept for next time."""
+    found = load(kind, key)
+    if fits(found):
+        return found
+    found = build()
+    store(kind, key, pickled(found))
+    return found
+
+
 def pickled(value) -> bytes:
     return dumps(value, protocol=PROTOCOL)
 

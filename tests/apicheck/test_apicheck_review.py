@@ -24,7 +24,7 @@ from helpers.cli import run_cli
 from helpers.starts import container_count, images_of, start_verdicts
 from test_apicheck_oracle import RESTRICTED, verdicts
 
-from advisor.manifests.start import plan_start
+from advisor.kb.starts import plan_start
 
 # Each file a manifest of its own (the kustomize/ fixtures are a base and overlays, reviewed built).
 REVIEW_FILES = sorted(p for folder in ("clean", "mistakes") for p in (FIXTURES / "review" / folder).iterdir()

@@ -17,7 +17,7 @@ from helpers.manifest_forms import ANSWER_FILES, IDS, manifest_of
 from helpers.paths import EXAMPLES
 from helpers.starts import container_count, images_of, start_verdicts
 
-from advisor.manifests.start import plan_start
+from advisor.kb.starts import plan_start
 
 FORMS = ("manifest", "helm", "kustomize")
 EXAMPLE_FILES = [p for p in ANSWER_FILES if p.parent == EXAMPLES]

@@ -1,5 +1,5 @@
 """What each container is given so that it starts under the profile its manifest claims, from the
-image catalogue (advisor.manifests.start): its user, the folders it writes, and what is said when
+image catalogue (advisor.kb.starts): its user, the folders it writes, and what is said when
 neither can be known or nothing but root works. The kubelet's own verdict on them is
 tests/apicheck/test_manifests_start.py."""
 
@@ -10,7 +10,7 @@ from helpers.engine import advise, container
 
 from advisor.manifests import build_manifest, make_manifest
 from advisor.manifests.emit import read_stream
-from advisor.manifests.start import FIXED_UID, alternative_image, covered, plan_start, volume_name
+from advisor.kb.starts import FIXED_UID, alternative_image, covered, plan_start, volume_name
 
 
 def written(*containers: dict, allow_root=False, **workload) -> list[dict]:

@@ -8,7 +8,7 @@ import pytest
 from advisor.answers.load import load_answers
 from advisor.engine.advise import advise
 from advisor.manifests import build_manifest, make_manifest
-from advisor.manifests.start import plan_start
+from advisor.kb.starts import plan_start
 from advisor.review import ReviewOptions, Reviewer
 from advisor.review.objects import parse_inputs
 from helpers.paths import EXAMPLES, FIXTURES

@@ -92,36 +92,53 @@ func newChecker(level *psaapi.LevelVersion) (*checker, error) {
 	return c, nil
 }
 
-// check runs one object (a YAML document) through the create path; an error is input it cannot check.
-func (c *checker) check(data []byte) (*verdict, error) {
-	var head struct {
-		metav1.TypeMeta `json:",inline"`
-		Metadata        struct {
-			Name         string `json:"name"`
-			GenerateName string `json:"generateName"`
-			Namespace    string `json:"namespace"`
-		} `json:"metadata"`
+// objectHead is what apicheck reads of an object before decoding it: its type, name and namespace.
+type objectHead struct {
+	metav1.TypeMeta `json:",inline"`
+	Metadata        struct {
+		Name         string `json:"name"`
+		GenerateName string `json:"generateName"`
+		Namespace    string `json:"namespace"`
+	} `json:"metadata"`
+}
+
+// name is the object's name, or its generateName followed by "*" (the API server adds the rest).
+func (h *objectHead) name() string {
+	if h.Metadata.Name == "" && h.Metadata.GenerateName != "" {
+		return h.Metadata.GenerateName + "*"
 	}
+	return h.Metadata.Name
+}
+
+// readHead reads one object's head and finds its kind among those apicheck checks; an error is
+// input no mode of apicheck can check.
+func readHead(data []byte) (*objectHead, schema.GroupVersion, resource, error) {
+	var head objectHead
 	if err := yaml.Unmarshal(data, &head); err != nil {
-		return nil, fmt.Errorf("not a Kubernetes object: %v", err)
+		return nil, schema.GroupVersion{}, resource{}, fmt.Errorf("not a Kubernetes object: %v", err)
 	}
 	if head.Kind == "" || head.APIVersion == "" {
-		return nil, fmt.Errorf("not a Kubernetes object: apiVersion and kind are required")
+		return nil, schema.GroupVersion{}, resource{}, fmt.Errorf("not a Kubernetes object: apiVersion and kind are required")
 	}
 	gv, err := schema.ParseGroupVersion(head.APIVersion)
 	if err != nil {
-		return nil, fmt.Errorf("apiVersion %q: %v", head.APIVersion, err)
+		return nil, schema.GroupVersion{}, resource{}, fmt.Errorf("apiVersion %q: %v", head.APIVersion, err)
+	}
+	res, ok := resources[gv.WithKind(head.Kind).GroupKind()]
+	if !ok {
+		return nil, schema.GroupVersion{}, resource{}, fmt.Errorf("%s %s: apicheck does not check this kind", head.APIVersion, head.Kind)
+	}
+	return &head, gv, res, nil
+}
+
+// check runs one object (a YAML document) through the create path; an error is input it cannot check.
+func (c *checker) check(data []byte) (*verdict, error) {
+	head, gv, res, err := readHead(data)
+	if err != nil {
+		return nil, err
 	}
 	gvk := gv.WithKind(head.Kind)
-	res, ok := resources[gvk.GroupKind()]
-	if !ok {
-		return nil, fmt.Errorf("%s %s: apicheck does not check this kind", head.APIVersion, head.Kind)
-	}
-	name := head.Metadata.Name
-	if name == "" && head.Metadata.GenerateName != "" {
-		name = head.Metadata.GenerateName + "*"
-	}
-	v := &verdict{object: head.Kind + "/" + name}
+	v := &verdict{object: head.Kind + "/" + head.name()}
 
 	// Decoding: strict errors come back with the decoded object, as they do in the API server.
 	versioned, _, err := c.decoder.Decode(data, nil, nil)

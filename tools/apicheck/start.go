@@ -30,11 +30,9 @@ import (
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	kjson "k8s.io/apimachinery/pkg/runtime/serializer/json"
 	"k8s.io/apimachinery/pkg/util/validation"
 	psaadmission "k8s.io/pod-security-admission/admission"
-	"sigs.k8s.io/yaml"
 
 	"k8s.io/kubernetes/pkg/api/legacyscheme"
 	"k8s.io/kubernetes/pkg/kubelet/util/format"
@@ -245,26 +243,9 @@ func newStartChecker(users *imageUsers) *startChecker {
 
 // check answers for each container of one object's Pod; an error is input it cannot check.
 func (c *startChecker) check(data []byte) ([]startVerdict, error) {
-	var head struct {
-		metav1.TypeMeta `json:",inline"`
-		Metadata        struct {
-			Name         string `json:"name"`
-			GenerateName string `json:"generateName"`
-			Namespace    string `json:"namespace"`
-		} `json:"metadata"`
-	}
-	if err := yaml.Unmarshal(data, &head); err != nil {
-		return nil, fmt.Errorf("not a Kubernetes object: %v", err)
-	}
-	if head.Kind == "" || head.APIVersion == "" {
-		return nil, fmt.Errorf("not a Kubernetes object: apiVersion and kind are required")
-	}
-	gv, err := schema.ParseGroupVersion(head.APIVersion)
+	head, _, _, err := readHead(data)
 	if err != nil {
-		return nil, fmt.Errorf("apiVersion %q: %v", head.APIVersion, err)
-	}
-	if _, ok := resources[gv.WithKind(head.Kind).GroupKind()]; !ok {
-		return nil, fmt.Errorf("%s %s: apicheck does not check this kind", head.APIVersion, head.Kind)
+		return nil, err
 	}
 	versioned, _, err := c.decoder.Decode(data, nil, nil)
 	if err != nil {
@@ -276,10 +257,7 @@ func (c *startChecker) check(data []byte) ([]startVerdict, error) {
 		return nil, nil // no Pod: a Service, a ConfigMap, a PersistentVolumeClaim
 	}
 
-	name := head.Metadata.Name
-	if name == "" && head.Metadata.GenerateName != "" {
-		name = head.Metadata.GenerateName + "*"
-	}
+	name := head.name()
 	object := head.Kind + "/" + name
 	// The Pod the kubelet is given. A controller's Pods are named when they are made; the
 	// kubelet's messages name this one <controller>-*.
