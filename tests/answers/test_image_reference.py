@@ -151,15 +151,15 @@ def chart(tmp_path_factory):
 
 
 @pytest.mark.parametrize("setting, accepted", [
-    ("workloads.blog.containers.app.image.tag=1.8.1", True),
-    ("workloads.blog.containers.app.image.repository=registry.example.com:5000/team/blog", True),
-    ("workloads.blog.containers.app.image.tag=", True),
-    ("workloads.blog.containers.app.image.tag=-rc1", False),
-    ("workloads.blog.containers.app.image.tag=1.8 beta", False),
-    ("workloads.blog.containers.app.image.repository=Blog", False),
-    ("workloads.blog.containers.app.image.repository=blog{{{", False),
-    ("workloads.blog.containers.app.image.repository=" + "a" * 64, True),  # with its tag, a name
-    ("workloads.blog.containers.app.image.repository=" + "a" * 64 + ",workloads.blog.containers.app.image.tag=",
+    ("images.app.tag=1.8.1", True),
+    ("images.app.repository=registry.example.com:5000/team/blog", True),
+    ("images.app.tag=", True),
+    ("images.app.tag=-rc1", False),
+    ("images.app.tag=1.8 beta", False),
+    ("images.app.repository=Blog", False),
+    ("images.app.repository=blog{{{", False),
+    ("images.app.repository=" + "a" * 64, True),  # with its tag, a name
+    ("images.app.repository=" + "a" * 64 + ",images.app.tag=",
      False),  # alone, an image ID
 ])
 def test_the_charts_schema_takes_exactly_the_image_parts_the_runtime_takes(chart, setting, accepted):
@@ -174,5 +174,5 @@ def test_the_charts_schema_takes_exactly_the_image_parts_the_runtime_takes(chart
         images = [line.split("image: ", 1)[1].strip('"') for line in done.stdout.splitlines() if "image: " in line]
         assert images and all(grammar.is_valid(image) for image in images)
     else:
-        assert "/workloads/blog/containers/app/image" in done.stderr
+        assert "/images/app" in done.stderr
 

@@ -18,6 +18,7 @@ import yaml
 
 from advisor.answers.expectations import DECIDED_BY, compare
 from advisor.answers.load import load_answers
+from advisor.domain.model import Health
 from advisor.engine import Advisor, evaluate
 from advisor.engine.advisor import check_registry, registry
 from advisor.kb.knowledge import knowledge_base
@@ -81,7 +82,7 @@ DECIDES = {
     **{finding: "findings" for finding in (
         "bare-pod", "sidecar-blocks-completion", "colocation-vs-scaling", "unrelated-containers",
         "helper-not-colocated", "per-node-completion-conflict", "single-replica", "mutable-image-tag",
-        "resources-unset", "service-without-ports")},
+        "resources-unset", "service-without-ports", "sidecar-startup-probe-missing")},
 }
 
 
@@ -102,6 +103,29 @@ BEYOND_EXPECT = {
     "headless-service-for-statefulset": Sets("workload", "fixture", "service_ports", (5432,), ()),
     "clusterip-when-addressed": Sets("workload", "fixture", "service_ports", (80,), ()),
     "service-through-inbound-proxy": Sets("workload", "fixture", "service_ports", (443,), (80,)),
+    # the operations rules (issue 21): what they decide is written into the manifest, and no `expect:`
+    # key states it (expectations.NOT_A_DECISION); their `expect:` blocks state the plan around it
+    "prepare-before-sidecars": Sets("container", "build", "starts_first", True, False),
+    "prepare-after-sidecar-it-uses": Sets("container", "fetch", "starts_first", False, True),
+    "disruption-budget": Sets("workload", "fixture", "disruption_budget", True, False),
+    "spread-across-zones": Sets("workload", "fixture", "spread_zones", True, False),
+    "rollout-keeps-capacity": Sets("workload", "fixture", "keep_capacity", True, False),
+    "readiness-from-health": Sets("container", "web", "readiness", Health("http", port=8080, path="/healthz"), None),
+    "startup-probe-for-sidecar": Sets("container", "db-proxy", "startup", Health("tcp", port=5432), None),
+    "liveness-when-asked": Sets("container", "web", "liveness", Health("http", port=8080, path="/healthz"), None),
+    "prestop-sleep": Sets("container", "web", "prestop", "sleep", None),
+    "grace-period": Sets("workload", "fixture", "grace_seconds", 25, 20),
+    "grace-period-from-answers": Sets("workload", "fixture", "grace_seconds", 60, None),
+    "deadline-for-batch": Sets("workload", "fixture", "deadline", 3600, None),
+    "ttl-for-finished-job": Sets("workload", "fixture", "ttl", 86400, None),
+    "cronjob-history-not-ttl": Sets("workload", "fixture", "ttl", None, 86400),
+    "host-paths-for-node-agent": Sets("workload", "fixture", "host_paths", (("/var/log", True),), ()),
+    "tolerate-every-taint": Sets("workload", "fixture", "tolerate_all", True, False),
+    "priority-for-node-agent": Sets("workload", "fixture", "priority_class", "system-node-critical", None),
+    "service-account-for-api": Sets("workload", "fixture", "service_account", True, False),
+    "no-token-without-api": Sets("workload", "fixture", "service_account", False, True),
+    "network-policy": Sets("workload", "fixture", "network_policy", (8080,), None),
+    "namespace-from-answers": Sets("workload", "fixture", "namespace", "shop", None),
 }
 
 # Every Pod has a main container, so main-container fires on its near miss too, about another one;

@@ -231,6 +231,11 @@ def test_a_job_without_a_deadline_in_the_answers_gets_an_hour():
     assert job["spec"]["activeDeadlineSeconds"] == 3600
 
 
+def test_a_jobs_deadline_is_the_one_the_answers_give():
+    job = build_objects(recommend(container("batch"), runs_to_completion=True, deadline=600))[0]
+    assert job["spec"]["activeDeadlineSeconds"] == 600
+
+
 def test_a_cronjobs_deadline_is_on_its_job_template():
     cron = build_objects(recommend(container("batch"), schedule="@daily", deadline=900))[0]
     assert cron["spec"]["jobTemplate"]["spec"]["activeDeadlineSeconds"] == 900
@@ -249,6 +254,12 @@ def test_a_node_agent_without_node_access_mounts_nothing_from_the_node_and_keeps
     assert "volumes" not in pod(daemonset) and "tolerations" not in pod(daemonset)
     assert "pod-advisor.io/pod-security" not in daemonset["metadata"]["annotations"]
     assert pod(daemonset)["priorityClassName"] == "system-node-critical"
+
+
+def test_a_node_agent_gets_the_priority_class_the_answers_name():
+    daemonset = build_objects(recommend(container("agent"), one_per_node=True,
+                                        node_access={"priority": "node-agents"}))[0]
+    assert pod(daemonset)["priorityClassName"] == "node-agents"
 
 
 def test_a_node_agents_read_paths_are_read_only_and_its_write_paths_are_not():
