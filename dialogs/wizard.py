@@ -95,14 +95,15 @@ def starting_data(answers) -> dict:
                 node = node.setdefault(part, {})
             if question.name != "main":  # a file leaves out what it need not say (no CPU: decide later)
                 value = getattr(container, question.name)
-                if question.type == "env" and not value:
-                    continue  # no variables: the file says nothing (an empty list is no mapping of them)
-                node.setdefault(question.parts[-1], to_data(value))
-    workload = data.setdefault("workload", {})
+                # no variables is no mapping of them (null), not the empty list to_data makes of ()
+                node.setdefault(question.parts[-1], to_data(value) if value or question.type != "env" else None)
+    # What the file left out is answered by its default (no namespace), not asked again after the
+    # review changes an answer before it. A question's parts are below `workload` (node_access.read).
     for question in questions.in_scope("workload"):
-        # what the file left out is answered by its default (no namespace), not asked again
-        if len(question.parts) == 2:
-            workload.setdefault(question.parts[-1], to_data(getattr(answers, question.name)))
+        node = data.setdefault("workload", {})
+        for part in question.parts[:-1]:
+            node = node.setdefault(part, {})
+        node.setdefault(question.parts[-1], to_data(getattr(answers, question.name)))
     main = next(i for i, c in enumerate(answers.containers) if c.main)
     containers.insert(0, containers.pop(main))
     containers[0].pop("main", None)

@@ -267,6 +267,30 @@ def test_esc_on_the_save_question_returns_to_the_review(tmp_path):
     assert answers_file(tmp_path, "billing.answers.yaml").name == "billing"
 
 
+def started_from(path) -> "Wizard":
+    from dialogs.prompts import Terminal
+    from dialogs.wizard import Wizard, starting_data
+
+    return Wizard(Environment(), Terminal(), start=starting_data(load_answers(str(path))))
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_a_file_answers_every_question_that_applies_to_it(example):
+    """What the file leaves out (no namespace, no variables) is answered by its default: the review
+    asks nothing again after an answer it changes."""
+    web = started_from(example)
+    assert [step.id for step in web.steps() if not web.answered(step)] == []
+
+
+def test_removing_the_containers_after_one_asks_no_question_again(write):
+    start = write("two.yaml", "name: shop\ncontainers:\n  - {name: web, image: nginx:1.27}\n"
+                              "  - {name: logs, image: fluent/fluent-bit:3.1, purpose: ship-logs, shares_volume: true}\n")
+    web = started_from(start)
+    more = next(step for step in web.steps() if step.id == "containers[0]+")
+    web.store(more, False)
+    assert web.next_step(more, target=more) is None
+
+
 def test_questions_that_do_not_apply_are_not_asked():
     from dialogs.prompts import Terminal
     from dialogs.wizard import Wizard
