@@ -47,6 +47,7 @@ GUNICORN = (typed("registry.example.com/shop/web:1.4") + typed("gunicorn") + typ
 # runs to completion, one per node, stable identity, copies, others connect; shutdown seconds,
 # Kubernetes API, NetworkPolicy, namespace
 WORKLOAD = ENTER * 9
+BATCH = ENTER * 4  # after a CronJob's schedule and retry: deadline, Kubernetes API, NetworkPolicy, namespace
 
 
 # -- defaults from the image ---------------------------------------------------------------
@@ -61,7 +62,8 @@ def test_the_main_containers_name_and_ports_come_from_its_image(tmp_path):
 def test_a_helpers_name_job_and_ports_come_from_its_image(tmp_path):
     keys = (APPLICATION + GUNICORN + "y"
             + typed("gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.11.0")
-            + ENTER * 6                                                 # name, job, ports, cpu, memory, shares
+            + ENTER * 5 + COMMAND + HEALTH                              # name, job, ports, cpu, memory; ...
+            + ENTER                                                     # shares
             + ENTER * 3                                                 # localhost (yes), same node, own copies
             + ENTER + WORKLOAD + ENTER + SAVE)
     status, _, err = wizard(keys)
@@ -75,7 +77,8 @@ def test_a_helper_is_never_offered_the_main_containers_image(tmp_path):
     keys = (APPLICATION + GUNICORN + "y"
             + ENTER + "registry.example.com/shop/web:1.4" + ENTER      # refused, then typed into the empty field
             + typed("collectstatic") + "6"                              # its job: runs once, before the main one
-            + ENTER * 3 + ENTER + WORKLOAD + ENTER + SAVE)              # cpu, memory, shares; no more
+            + ENTER * 2 + COMMAND + ENTER                               # cpu, memory; command..; shares
+            + ENTER + WORKLOAD + ENTER + SAVE)                          # no more
     status, _, err = wizard(keys)
     assert status == 0, err
     init = saved(tmp_path).containers[1]
@@ -83,7 +86,8 @@ def test_a_helper_is_never_offered_the_main_containers_image(tmp_path):
 
 
 def test_a_helpers_name_is_offered_from_its_image_not_the_main_ones(tmp_path):
-    keys = APPLICATION + GUNICORN + "y" + typed("fluent/fluent-bit:3.1") + ENTER * 11 + WORKLOAD + ENTER + SAVE
+    keys = (APPLICATION + GUNICORN + "y" + typed("fluent/fluent-bit:3.1") + ENTER * 5 + COMMAND + HEALTH + ENTER * 6
+            + WORKLOAD + ENTER + SAVE)
     status, _, err = wizard(keys)
     assert status == 0, err
     assert [c.name for c in saved(tmp_path).containers] == ["gunicorn", "fluent-bit"]
@@ -92,7 +96,7 @@ def test_a_helpers_name_is_offered_from_its_image_not_the_main_ones(tmp_path):
 def test_an_image_that_needs_root_is_met_with_the_unprivileged_one_that_does_its_job(tmp_path):
     keys = (APPLICATION + GUNICORN + "y"
             + typed("nginx:1.27") + "1"                                 # root: use the unprivileged image
-            + ENTER * 3 + ENTER * 2 + ENTER * 4                         # name, job, ports; cpu, memory; co-location
+            + ENTER * 3 + ENTER * 2 + COMMAND + HEALTH + ENTER * 4      # name, job, ports; cpu, memory; ...
             + ENTER + WORKLOAD + ENTER + SAVE)
     status, _, err = wizard(keys)
     assert status == 0, err
@@ -103,7 +107,7 @@ def test_an_image_that_needs_root_is_met_with_the_unprivileged_one_that_does_its
 
 def test_an_image_that_needs_root_is_kept_when_the_user_says_so(tmp_path):
     keys = (APPLICATION + GUNICORN + "y" + typed("nginx:1.27") + "2"   # keep nginx:1.27
-            + ENTER * 3 + ENTER * 2 + ENTER * 4 + ENTER + WORKLOAD + ENTER + SAVE)
+            + ENTER * 3 + ENTER * 2 + COMMAND + HEALTH + ENTER * 4 + ENTER + WORKLOAD + ENTER + SAVE)
     status, _, err = wizard(keys)
     assert status == 0, err
     assert (saved(tmp_path).containers[1].image, saved(tmp_path).containers[1].ports) == ("nginx:1.27", (80,))
@@ -111,7 +115,7 @@ def test_an_image_that_needs_root_is_kept_when_the_user_says_so(tmp_path):
 
 def test_changing_an_image_offers_the_name_and_ports_of_the_new_one(tmp_path):
     keys = (APPLICATION + typed("redis:7.4") + ENTER + ESC + ESC        # name offered: redis; back to the image
-            + typed("memcached:1.6") + ENTER * 2 + ENTER * 2 + ENTER + WORKLOAD + ENTER + SAVE)
+            + typed("memcached:1.6") + ENTER * 2 + ENTER * 2 + COMMAND + HEALTH + ENTER + WORKLOAD + ENTER + SAVE)
     status, _, err = wizard(keys)
     assert status == 0, err
     main = saved(tmp_path).containers[0]
@@ -119,9 +123,9 @@ def test_changing_an_image_offers_the_name_and_ports_of_the_new_one(tmp_path):
 
 
 def test_a_main_container_whose_image_finishes_is_offered_work_that_runs_to_completion(tmp_path):
-    keys = (APPLICATION + typed("amazon/aws-cli:2.17.0") + typed("backup") + ENTER * 3 + ENTER
+    keys = (APPLICATION + typed("amazon/aws-cli:2.17.0") + typed("backup") + ENTER * 3 + COMMAND + ENTER
             + ENTER + typed("0 3 * * *") + ENTER                        # finishes (offered); nightly; retry
-            + ENTER + SAVE)
+            + BATCH + ENTER + SAVE)
     status, _, err = wizard(keys)
     assert status == 0, err
     assert (saved(tmp_path).runs_to_completion, saved(tmp_path).schedule) == (True, "0 3 * * *")
@@ -136,9 +140,9 @@ def test_other_workloads_are_offered_to_connect_to_a_main_container_with_a_port(
 
 
 def test_other_workloads_are_offered_to_connect_through_an_inbound_proxy(tmp_path):
-    keys = (APPLICATION + typed("registry.example.com/shop/web:1.4") + typed("app") + typed("") + ENTER * 2
+    keys = (APPLICATION + typed("registry.example.com/shop/web:1.4") + typed("app") + typed("") + ENTER * 2 + COMMAND
             + "y" + typed("envoyproxy/envoy-distroless:v1.31.0") + ENTER * 2     # name; job: inbound proxy
-            + ENTER * 3 + ENTER * 4 + ENTER + WORKLOAD + ENTER + SAVE)
+            + ENTER * 3 + COMMAND + HEALTH + ENTER * 4 + ENTER + WORKLOAD + ENTER + SAVE)
     status, _, err = wizard(keys)
     assert status == 0, err
     answers = saved(tmp_path)
@@ -148,7 +152,7 @@ def test_other_workloads_are_offered_to_connect_through_an_inbound_proxy(tmp_pat
 
 def test_a_main_container_without_ports_or_a_proxy_is_not_offered_connections(tmp_path):
     keys = APPLICATION + typed("registry.example.com/shop/worker:1.4") + typed("worker") + typed("") + ENTER * 2
-    status, _, err = wizard(keys + ENTER + WORKLOAD + ENTER + SAVE)
+    status, _, err = wizard(keys + COMMAND + ENTER + WORKLOAD + ENTER + SAVE)
     assert status == 0, err
     assert saved(tmp_path).addressed_by_others is False
 
@@ -165,12 +169,13 @@ def _asked(start: dict) -> list[str]:
 def test_a_run_once_init_container_is_asked_only_what_it_can_be():
     asked = _asked({"containers": [{"name": "web"}, {"name": "collectstatic", "purpose": "prepare"}]})
     helper = [key.removeprefix("containers[1].") for key in asked if key.startswith("containers[1].")]
-    assert helper == ["image", "name", "purpose", "resources.cpu", "resources.memory", "shares_volume"]
+    assert helper == ["image", "name", "purpose", "resources.cpu", "resources.memory", "command", "args", "env",
+                      "shares_volume"]  # no ports, so no readiness check: it runs to completion first
 
 
 def test_an_init_container_is_asked_no_copies_nor_network_questions_in_the_screens(tmp_path):
     keys = (APPLICATION + GUNICORN + "y" + typed("registry.example.com/shop/web:1.4") + typed("migrate")
-            + "6" + ENTER * 3                                           # job: runs once; cpu, memory, shares
+            + "6" + ENTER * 2 + COMMAND + ENTER                         # job: runs once; cpu, memory; ...; shares
             + ENTER + WORKLOAD + ENTER + SAVE)
     status, _, err = wizard(keys)
     assert status == 0, err
@@ -178,9 +183,9 @@ def test_an_init_container_is_asked_no_copies_nor_network_questions_in_the_scree
 
 
 def test_a_cronjob_is_not_asked_for_one_copy_on_every_node(tmp_path):
-    keys = (APPLICATION + typed("registry.example.com/ops/backup:2.1") + typed("backup") + typed("") + ENTER * 2
+    keys = (APPLICATION + typed("registry.example.com/ops/backup:2.1") + typed("backup") + typed("") + ENTER * 2 + COMMAND
             + ENTER + "y" + typed("0 3 * * *") + ENTER                  # no more; finishes; nightly; retry
-            + ENTER + SAVE)                                             # the review: the advice
+            + BATCH + ENTER + SAVE)                                             # the review: the advice
     status, _, err = wizard(keys)
     assert status == 0, err
     assert saved(tmp_path).schedule == "0 3 * * *"
@@ -204,7 +209,8 @@ def test_an_outbound_proxy_is_asked_about_localhost_in_its_terms_and_not_about_a
 
 def test_an_outbound_proxy_reached_on_localhost_joins_the_pod_with_one_question_less(tmp_path):
     keys = (APPLICATION + GUNICORN + "y" + typed("gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.11.0")
-            + ENTER * 6 + ENTER * 3 + ENTER + WORKLOAD + ENTER + SAVE)  # localhost: yes, then no Service question
+            + ENTER * 5 + COMMAND + HEALTH + ENTER                      # name .. memory; command..; health; shares
+            + ENTER * 3 + ENTER + WORKLOAD + ENTER + SAVE)              # localhost: yes, then no Service question
     status, _, err = wizard(keys)
     assert status == 0, err
     assert saved(tmp_path).containers[1].uses_localhost is True
@@ -213,7 +219,7 @@ def test_an_outbound_proxy_reached_on_localhost_joins_the_pod_with_one_question_
 def test_a_queue_worker_finds_its_job_in_the_list_and_gets_a_workload_of_its_own(tmp_path):
     keys = (APPLICATION + GUNICORN + "y" + typed("registry.example.com/shop/web:1.4") + typed("celery-worker")
             + "8"                                                       # job: works on its own
-            + typed("") + ENTER * 2 + ENTER * 5                         # no ports; cpu, memory; co-location
+            + typed("") + ENTER * 2 + COMMAND + ENTER * 5               # no ports; cpu, memory; ...; co-location
             + ENTER + ENTER                                             # its identity; its copies
             + ENTER + WORKLOAD + ENTER + SAVE)
     status, _, err = wizard(keys)
@@ -247,5 +253,5 @@ def test_the_progress_of_a_question_counts_its_own_part_however_many_containers_
     steps = {step.id: step for step in wizard_.steps()}
     listed = list(steps.values())
     assert wizard_.progress(listed, steps["kubernetes"]) == "2/3"
-    assert wizard_.progress(listed, steps["workload.runs_to_completion"]) == "1/5"
-    assert wizard_.progress(listed, steps["containers[0].ports"]) == "3/6"
+    assert wizard_.progress(listed, steps["workload.runs_to_completion"]) == "1/9"
+    assert wizard_.progress(listed, steps["containers[0].ports"]) == "3/10"
