@@ -150,24 +150,24 @@ def test_each_kind_of_question_says_how_to_answer_it(screen):
     assert "Enter accept · Ctrl-U clear" in shown(pty, NAME).text  # a text field
     pty.send("\r\r")
     assert "1-2 pick · ↑↓ then Enter" in shown(pty, ENVIRONMENT).text  # a choice list: a digit picks
-    pty.send("1" + "\r" * 5)
+    pty.send("1" + "\r" * 9)  # the main container's image, name, ports, cpu, memory, command, args, env, health
     assert "y/n answer · Enter accept" in shown(pty, "Another container to add").text  # a yes/no
 
 
 def test_the_progress_counts_the_questions_of_one_part_whatever_comes_after(screen):
     pty = screen()
     assert "[1/3]" in shown(pty, NAME).text  # the application: 3 questions, however many containers follow
-    pty.send("\r\r\r" + "\r" * 5)
-    assert "[6/6]" in shown(pty, "Another container to add").text  # the main container's 6
+    pty.send("\r\r\r" + "\r" * 9)
+    assert "[10/10]" in shown(pty, "Another container to add").text  # the main container's 10
     pty.send("y")
     pty.wait_for("Container 2")
-    assert "[1/14]" in pty.wait_for("Ctrl-C quit").text  # one more container: its own count
+    assert "[1/18]" in pty.wait_for("Ctrl-C quit").text  # one more container: its own count
 
 
 def test_the_review_names_every_answer_in_plain_words(screen):
     pty = screen()
     pty.wait_for(NAME)
-    pty.send("\r" * 14)  # every answer as offered
+    pty.send("\r" * 22)  # every answer as offered: the application's 3, the container's 10, the workload's 9
     text = shown(pty, "Review your answers").text
     assert "Application name" in text and "Kubernetes version" in text and "Container 1: nginx" in text
     assert "containers[" not in text and "workload." not in text
@@ -177,7 +177,7 @@ def test_the_review_names_every_answer_in_plain_words(screen):
 def test_the_cron_help_never_splits_its_example(screen, columns):
     pty = screen(columns=columns)
     pty.wait_for(NAME)
-    pty.send("\r" * 9 + "y")  # the application, the container, no other; the work finishes
+    pty.send("\r" * 13 + "y")  # the application, the container, no other; the work finishes
     pty.answer("cron schedule", F1)
     shown(pty, "day-of-week")
     assert lines_with(pty, '"0 3 * * *"')
@@ -197,10 +197,11 @@ def test_an_image_that_needs_root_is_met_on_screen_with_the_image_that_does_its_
 
 def test_an_outbound_proxy_is_asked_on_screen_whether_the_main_container_reaches_it_on_localhost(screen):
     pty = screen()
-    pty.answer(NAME, "\r\r\r" + "\r" * 5)
+    pty.answer(NAME, "\r\r\r" + "\r" * 9)
     pty.answer("Another container to add", "y")
     pty.answer("Image", "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.11.0\r")
-    pty.answer("Container name", "\r" * 6)  # its name, job (outbound proxy), ports, cpu, memory, shared files
+    pty.answer("Container name", "\r" * 10)  # its name, job (outbound proxy), ports, cpu, memory, command, args,
+    # env, health, shared files
     pty.wait_for("Does the main container reach it on localhost")
 
 
