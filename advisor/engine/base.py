@@ -15,12 +15,17 @@ from advisor.kb.knowledge import KnowledgeBase
 
 
 def shown(value) -> str:
+    """An answer as an answer file writes it (a health check as {http: /healthz, port: 8080})."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, tuple):
-        return "[" + ", ".join(map(str, value)) + "]"
+    if hasattr(value, "to_data"):
+        return shown(value.to_data())
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(map(shown, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {shown(item)}" for key, item in value.items() if item is not None) + "}"
     return str(value)
 
 

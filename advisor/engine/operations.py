@@ -124,9 +124,11 @@ class OperationsRules:
             if health is None:
                 continue
             c.readiness = health
-            self.conclude(f"{c.name} is ready for traffic only while {health.describe()} succeeds (its readiness "
-                          f"probe): while it fails, its Pod gets no requests through its Services, and gets them "
-                          f"again once it passes",
+            effect = ("its Pod gets no requests through its Services, and gets them again once it passes"
+                      if plan.service else "its Pod does not count as ready, and a rolling update waits for it "
+                                           "before it replaces the next one")
+            self.conclude(f"{c.name} is ready only while {health.describe()} succeeds (its readiness probe): while "
+                          f"it fails, {effect}",
                           self.container_answer(c.index, "health"), workload=workload, container=c.name)
 
     @rule("startup-probe-for-sidecar", Controller(main=True, workload=MATCH.workload), concern="operations",

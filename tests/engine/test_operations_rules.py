@@ -247,11 +247,18 @@ def test_a_long_running_workload_gets_no_deadline_and_no_ttl():
 
 # -- node agents ----------------------------------------------------------------------------------------
 
+def host_paths(obj: dict) -> dict:
+    """{path on the node: mounted read-only} (the image's own writable folders, emptyDirs, aside)."""
+    nodes = {v["name"]: v["hostPath"]["path"] for v in pod(obj).get("volumes", []) if "hostPath" in v}
+    return {nodes[m["name"]]: m.get("readOnly", False) for c in pod(obj)["containers"]
+            for m in c.get("volumeMounts", []) if m["name"] in nodes}
+
+
 def test_a_node_agent_without_node_access_mounts_nothing_from_the_node_and_keeps_restricted():
     rec = recommend(container("agent"), one_per_node=True)
     assert not {"host-paths-for-node-agent", "tolerate-every-taint"} & rules(rec)
     daemonset = build_objects(rec)[0]
-    assert "volumes" not in pod(daemonset) and "tolerations" not in pod(daemonset)
+    assert host_paths(daemonset) == {} and "tolerations" not in pod(daemonset)
     assert "pod-advisor.io/pod-security" not in daemonset["metadata"]["annotations"]
     assert pod(daemonset)["priorityClassName"] == "system-node-critical"
 
@@ -266,8 +273,7 @@ def test_a_node_agents_read_paths_are_read_only_and_its_write_paths_are_not():
     rec = recommend(container("agent"), one_per_node=True,
                     node_access={"read": ["/var/log"], "write": ["/var/lib/agent"]})
     daemonset = build_objects(rec)[0]
-    mounts = {m["mountPath"]: m.get("readOnly", False) for m in entry(daemonset, "agent")["volumeMounts"]}
-    assert mounts == {"/var/log": True, "/var/lib/agent": False}
+    assert host_paths(daemonset) == {"/var/log": True, "/var/lib/agent": False}
     assert daemonset["metadata"]["annotations"]["pod-advisor.io/pod-security"] == "privileged"
 
 
@@ -324,3 +330,15 @@ def test_reading_an_examples_manifest_back_gives_the_same_objects(example):
 
     rec = advise_file(str(EXAMPLES / f"{example}.yaml"))
     assert read_stream(build_manifest(rec)) == build_objects(rec)
+
+
+def test_a_reason_quotes_a_health_check_as_the_answer_file_writes_it():
+    rec = recommend(container("web", ports=[8080], health={"http": "/healthz"}), addressed_by_others=True)
+    reason = next(r for r in rec.reasons if r.rule == "readiness-from-health")
+    assert reason.because == ("containers[0].health = {http: /healthz, port: 8080}",)
+
+
+def test_a_readiness_check_of_a_workload_without_a_service_speaks_of_rollouts_not_requests():
+    rec = recommend(container("agent", ports=[2020], health={"http": "/health"}), one_per_node=True)
+    reason = next(r for r in rec.reasons if r.rule == "readiness-from-health")
+    assert "rolling update waits" in reason.conclusion and "Services" not in reason.conclusion
