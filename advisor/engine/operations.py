@@ -238,11 +238,11 @@ class OperationsRules:
         plan = self.plan_of(workload)
         plan.deadline = deadline or DEFAULT_DEADLINE
         given = "the longest a run may take, as the answers say" if deadline else \
-            "an hour, a starter value: set workload.deadline to the longest a healthy run takes"
-        blocked = (" With concurrencyPolicy Forbid a run that hangs would otherwise hold up every later one"
+            "an hour as a start; set workload.deadline to the longest a healthy run takes"
+        blocked = ("; with concurrencyPolicy Forbid, a run that hangs would otherwise hold up every later one"
                    if kind == "CronJob" else "")
         self.conclude(f"each run of {workload} is stopped, and counts as failed, after {_seconds(plan.deadline)} "
-                      f"(activeDeadlineSeconds): {given}.{blocked}", self.workload_answer("deadline"),
+                      f"(activeDeadlineSeconds): {given}{blocked}", self.workload_answer("deadline"),
                       workload=workload)
 
     @rule("ttl-for-finished-job", Controller(kind="Job", workload=MATCH.workload), concern="operations",
