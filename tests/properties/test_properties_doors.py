@@ -57,8 +57,12 @@ def test_any_valid_answer_files_chart_renders_with_helm_as_exactly_its_manifests
     manifest = _manifest(data)
     with tempfile.TemporaryDirectory(prefix="pod-advisor-chart-") as folder:
         write_tree(f"{folder}/chart", chart_files(manifest))
+        # objects the answers put in a namespace go in the release's: installed there, as docs/manifests.md says
+        namespaces = {obj["metadata"]["namespace"] for obj in manifest.objects if "namespace" in obj["metadata"]}
+        release = [arg for namespace in namespaces for arg in ("--namespace", namespace)]
         done = subprocess.run([helm, "template", f"{folder}/chart", "--kube-version",
-                               manifest.recommendation.kubernetes], capture_output=True, text=True, timeout=120)
+                               manifest.recommendation.kubernetes, *release], capture_output=True, text=True,
+                              timeout=120)
     assert done.returncode == 0, done.stderr
     rendered = [d for d in yaml.safe_load_all(done.stdout) if d is not None]
     key = lambda obj: (obj["kind"], obj["metadata"]["name"])  # noqa: E731 - Helm orders by kind

@@ -133,7 +133,8 @@ def test_a_service_of_another_version_of_the_deployment_is_not_this_ones(cli, wr
     write("step-1.yaml", DEPLOYMENT + SERVICE.format(name="web", port=80))
     write("step-2.yaml", DEPLOYMENT)
     run, report = review(cli, tmp_path)
-    assert ids_by_file(report, tmp_path) == {("step-1.yaml", "readiness-probe-missing")}
+    assert ids_by_file(report, tmp_path) == {("step-1.yaml", "readiness-probe-missing"),
+                                             ("step-1.yaml", "disruption-budget-missing")}  # step-2: neither
     assert "step-2.yaml also defines Deployment web: the two are read as versions of one deployment" in run.stderr
 
 
@@ -154,6 +155,7 @@ def test_a_chart_is_reviewed_as_helm_renders_it_with_findings_at_the_template_li
     assert {(f["file"], f["line"], f["id"]) for f in report["findings"]} == {
         (str(CHART / "web/templates/deployment.yaml"), 19, "mutable-image-tag"),  # the tag comes from values.yaml
         (str(CHART / "web/examples/debug-pod.yaml"), 2, "bare-pod"),  # the chart's plain YAML, read as it is
+        (str(CHART / "web/templates/deployment.yaml"), 8, "disruption-budget-missing"),  # replicas from values.yaml
     }
 
 
@@ -191,7 +193,9 @@ def test_without_kustomize_a_note_says_how_to_get_it_and_the_files_are_reviewed_
     run, report = review(cli, KUSTOMIZE, environ={"PATH": str(tmp_path)})
     assert run.status == 0, run.stderr
     assert "neither kustomize nor kubectl is on PATH (install kustomize" in run.stderr
-    assert report["summary"]["objects"] == 1 and report["findings"] == []
+    # the base as it is: two replicas behind its Service (built, the overlay would make it one)
+    assert report["summary"]["objects"] == 1
+    assert {f["id"] for f in report["findings"]} == {"disruption-budget-missing"}
 
 
 def test_a_kustomization_that_names_a_remote_resource_is_not_built(cli, write, tmp_path):
