@@ -136,7 +136,8 @@ def test_what_the_controllers_made_is_left_out_and_counted(mistakes, as_admin):
 def test_more_objects_than_kubectl_asks_for_in_one_page_are_all_read(cluster, as_admin):
     """kubectl lists 500 objects a request (--chunk-size) and joins the pages into one list."""
     namespace = cluster.create_namespace("many-pods")
-    deployment = yaml.safe_load((FIXTURES / "review/mistakes/mutable-image-tag.yaml").read_text())
+    fixture = (FIXTURES / "review/mistakes/mutable-image-tag.yaml").read_text()
+    deployment = next(doc for doc in yaml.safe_load_all(fixture) if doc["kind"] == "Deployment")  # and its budget
     deployment["spec"]["replicas"] = 501
     cluster.kubectl("create", "--namespace", namespace, "-f", "-", stdin=yaml.safe_dump(deployment))
     try:
