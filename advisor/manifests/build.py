@@ -92,6 +92,7 @@ def build_documents(recommendation: Recommendation, allow_root: bool | Collectio
             documents.append(service)
         documents += operations.beside(plan, writer.why, writer.metadata, writer.selector(plan), Document)
         writer.notes += operations.notes(plan, root)
+    writer.notes += operations.referenced(recommendation.workloads)
     return Built(documents, writer.notes, root)
 
 

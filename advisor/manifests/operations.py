@@ -148,6 +148,20 @@ def notes(plan: WorkloadPlan, root: frozenset[str]) -> list[str]:
     return []
 
 
+def referenced(plans: list[WorkloadPlan]) -> list[str]:
+    """What the reader must create before applying: each Secret or ConfigMap the answers' env reads from."""
+    read: dict[tuple[str, str], dict[str, None]] = {}  # (kind, name) -> the containers that read it, in order
+    for plan in plans:
+        for c in plan.containers:
+            for v in c.env:
+                if v.source is not None:
+                    read.setdefault(("Secret" if v.source == "secret" else "ConfigMap", v.object), {})[c.name] = None
+    return [f"create {kind} {name} before applying, in the same namespace: {' and '.join(readers)} "
+            f"{'reads' if len(readers) == 1 else 'read'} variables from it, and the kubelet does not start a "
+            f"container whose variables it cannot fill (CreateContainerConfigError); the manifest writes no "
+            f"{kind}, as its values do not belong in the answers" for (kind, name), readers in read.items()]
+
+
 def host_volume_names(plan: WorkloadPlan) -> list[str]:
     """A volume name for each host path: host-var-log for /var/log, unique within the Pod."""
     names: list[str] = []

@@ -102,3 +102,12 @@ def test_invalid_object_fails_loudly_with_status_3_and_writes_nothing(cli, tmp_p
     assert "spec: Additional properties are not allowed ('replica' was unexpected)" in run.stderr
     assert "containers[0].ports[0].containerPort: '80' is not of type 'integer'" in run.stderr
     assert not os.path.exists(target) and run.stdout == ""
+
+
+def test_a_secret_the_answers_env_reads_from_is_a_to_do_once_naming_its_readers(cli):
+    run = cli("manifest", str(EXAMPLES / "app-and-database.yaml"))
+    assert run.status == 0
+    todo = [line for line in run.stderr.splitlines() if "Secret blog-db" in line]
+    assert todo == [line for line in todo if line.startswith("pod-advisor: to do: create Secret blog-db before "
+                                                             "applying")] and len(todo) == 1
+    assert "app and postgres read variables from it" in todo[0]
