@@ -64,6 +64,9 @@ def blobs(gdir: str, commit: str):
             proc.stdin.write(sha.encode() + b"\n")
             proc.stdin.flush()
             header = proc.stdout.readline().split()
+            if len(header) < 3:  # "<sha> missing": the snapshot left this (large) blob out
+                yield path, None
+                continue
             size = int(header[2])
             data = proc.stdout.read(size)
             proc.stdout.read(1)
@@ -77,6 +80,8 @@ def classify(path: str, data: bytes) -> tuple[str, list]:
     """(reason, documents): reason is "manifest" for a file to keep."""
     if FOREIGN & set(path.split("/")[:-1]):
         return "foreign (vendor, third_party, node_modules)", []
+    if data is None:
+        return "absent from the snapshot", []
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
