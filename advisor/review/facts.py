@@ -375,6 +375,11 @@ def _not_an_object(obj: ManifestObject, inputs: Inputs, containers: list) -> Ski
     patched_by = inputs.patches.get(kustomize.key(obj.file)) if obj.file != STDIN else None
     if patched_by:
         return Skip(obj.line(), f"{obj.label} is a kustomize patch ({patched_by}), a part of an object; not reviewed")
+    read_by = inputs.generated.get(kustomize.key(obj.file)) if obj.file != STDIN else None
+    if read_by:
+        return Skip(obj.line(), f"{obj.label} is data: {read_by} puts its file into a ConfigMap or Secret "
+                                f"(configMapGenerator files) for a program to read, not an object to create; "
+                                f"not reviewed")
     if not containers:
         return Skip(obj.line(), f"{obj.label} has no containers; not reviewed")
     if obj.get(*POD_TEMPLATE_PATHS[obj.kind], "spec", "ephemeralContainers"):

@@ -34,6 +34,22 @@ def patch_files(file: str, data: dict) -> set[str]:
     return found
 
 
+def generator_files(file: str, data: dict) -> set[str]:
+    """The absolute paths of the files a kustomization's configMapGenerator or secretGenerator puts into a
+    ConfigMap or Secret (``files: [helperPod.yaml, key=path]``): data a program reads, not objects."""
+    folder = os.path.dirname(os.path.abspath(file))
+    found = set()
+    for key in ("configMapGenerator", "secretGenerator"):
+        generators = data.get(key)
+        for generator in generators if isinstance(generators, list) else []:
+            files = generator.get("files") if isinstance(generator, dict) else None
+            for entry in files if isinstance(files, list) else []:
+                if isinstance(entry, str) and entry and "\n" not in entry:
+                    path = entry.split("=", 1)[1] if "=" in entry else entry
+                    found.add(os.path.normpath(os.path.join(folder, path)))
+    return found
+
+
 def key(file: str) -> str:
     """How a file is named in ``Inputs.patches``."""
     return os.path.normpath(os.path.abspath(file))

@@ -31,6 +31,9 @@ REVIEWED_KINDS = tuple(POD_TEMPLATE_PATHS)  # every kind that holds Pods
 # clash. A CustomResourceDefinition's schema runs to thousands of lines, and CRDs were most
 # of what a review of whole repositories held in memory.
 CROSS_CHECKED_KINDS = ("Service", "ConfigMap", "HorizontalPodAutoscaler", "PersistentVolumeClaim")
+# Kinds read whole but never linked by name: the storage servers they name (pod-ip-literal), and
+# skaffold's configuration (a Pod whose exact name its port forwarding uses).
+READ_WHOLE_KINDS = ("PersistentVolume", "StorageClass", "Config")
 
 
 @dataclass
@@ -147,6 +150,7 @@ class Inputs:
     files: list[str] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)  # files that could not be read or parsed
     patches: dict[str, str] = field(default_factory=dict)  # a file a kustomization patches with -> that kustomization
+    generated: dict[str, str] = field(default_factory=dict)  # a file a kustomization's generator reads as data -> it
     notes: list = field(default_factory=list)  # review.report.Note: objects left out, and why
     not_objects: int = 0  # documents without a kind (values files, kustomizations' fragments)
     by_kind: dict[str, list[ManifestObject]] = field(default_factory=dict)
@@ -235,14 +239,14 @@ class Inputs:
     def _whole(self, obj: ManifestObject) -> bool:
         """Whether ``obj`` is a whole object whose twin makes an alternative: a workload with
         containers or an object the checks read, in a file that is no kustomize patch."""
-        if obj.file != STDIN and kustomize.key(obj.file) in self.patches:
+        if obj.file != STDIN and (kustomize.key(obj.file) in self.patches or kustomize.key(obj.file) in self.generated):
             return False
         if obj.kind in POD_TEMPLATE_PATHS:
             return bool(obj.get(*POD_TEMPLATE_PATHS[obj.kind], "spec", "containers"))
         return obj.kind in CROSS_CHECKED_KINDS
 
     def of_kind(self, kind: str) -> list[ManifestObject]:
-        if kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS:
+        if kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS + READ_WHOLE_KINDS:
             # A check that starts reading another kind must add it there; until then its
             # objects are outlines, and the check would silently see no fields.
             raise ValueError(f"{kind} objects are kept only as an outline; add the kind to CROSS_CHECKED_KINDS")
@@ -407,6 +411,7 @@ def _parse_inputs(texts, errors, rendered, notes) -> Inputs:
         for doc in documents:
             if name != STDIN and kustomize.is_kustomization(name, doc.data):
                 inputs.patches.update(dict.fromkeys(kustomize.patch_files(name, doc.data), name))
+                inputs.generated.update(dict.fromkeys(kustomize.generator_files(name, doc.data), name))
             _collect(doc, (), doc.data, inputs)
     inputs.errors = list(errors or ()) + problems
     for doc in rendered:
@@ -423,7 +428,8 @@ def outlined(kind) -> bool:
     if not kind:
         return False
     kind = str(kind)
-    return (kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS and not kind.endswith("List")
+    return (kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS and kind not in READ_WHOLE_KINDS
+            and not kind.endswith("List")
             and kind not in ("Kustomization", "Component"))
 
 
@@ -443,4 +449,4 @@ def _collect(doc: Document, path: tuple, data, inputs: Inputs) -> None:
         where, what = wrong
         inputs.notes.append(Note(obj.file, obj.line(*where), f"{obj.label}: {what}; not reviewed"))
         return
-    inputs.add(obj if obj.reviewed or obj.kind in CROSS_CHECKED_KINDS else obj.outline())
+    inputs.add(obj if obj.reviewed or obj.kind in CROSS_CHECKED_KINDS + READ_WHOLE_KINDS else obj.outline())
