@@ -418,8 +418,37 @@ def _parse_inputs(texts, errors, rendered, notes) -> Inputs:
         if doc.source not in inputs.files:
             inputs.files.append(doc.source)
         _collect(doc, (), doc.data, inputs)
+    _skaffold_patches(inputs)
     inputs.mark_alternatives()
     return inputs
+
+
+# The kinds the API server refuses without a spec.selector (apps/v1): a fragment of one, beside the whole
+# object in a folder kustomize renders, is a patch.
+_SELECTOR_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
+
+
+def _skaffold_patches(inputs: Inputs) -> None:
+    """Mark as patches the fragments in a folder a skaffold.yaml renders with kustomize whose kustomization is
+    not among the inputs: an apps/v1 workload without a selector, in a file of its own, beside a file that
+    defines the whole object of the same kind and name."""
+    folders: dict[str, str] = {}
+    for config in inputs.by_kind.get("Config", ()):
+        if config.file != STDIN:
+            folders.update(dict.fromkeys(kustomize.skaffold_kustomize_folders(config.file, config.data), config.file))
+    if not folders:
+        return
+    for obj in inputs.objects:
+        if obj.file == STDIN or obj.kind not in _SELECTOR_KINDS or obj.get("spec", "selector") is not None:
+            continue
+        folder = os.path.dirname(kustomize.key(obj.file))
+        if folder not in folders or kustomize.key(obj.file) in inputs.patches:
+            continue
+        whole = [o for o in inputs.by_kind.get(obj.kind, ()) if o is not obj and o.name == obj.name
+                 and o.file != obj.file and o.file != STDIN and os.path.dirname(kustomize.key(o.file)) == folder
+                 and o.get("spec", "selector") is not None]
+        if whole:
+            inputs.patches[kustomize.key(obj.file)] = f"{folders[folder]} renders its folder with kustomize"
 
 
 def outlined(kind) -> bool:

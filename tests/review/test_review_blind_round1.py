@@ -76,6 +76,22 @@ def test_a_patch_a_kustomization_without_api_version_lists_is_not_refused():
     assert "refused-by-api-server" in {f.id for f in review_files({"k/patch.yaml": patch}).findings}
 
 
+WHOLE = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n"
+         "  template:\n    metadata: {labels: {app: web}}\n    spec:\n"
+         "      containers:\n      - {name: web, image: 'nginx:1.27'}\n")
+PATCH = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n"
+         "      containers:\n      - {name: web, image: 'nginx:1.27', command: [nginx, -g, 'daemon off;']}\n")
+
+
+def test_a_fragment_beside_its_whole_object_in_a_folder_skaffold_renders_with_kustomize_is_a_patch():
+    skaffold = "apiVersion: skaffold/v4beta11\nkind: Config\nmanifests:\n  kustomize:\n    paths: [.]\n"
+    together = review_files({"k/skaffold.yaml": skaffold, "k/deployment.yaml": WHOLE, "k/patch.yaml": PATCH})
+    assert "refused-by-api-server" not in {f.id for f in together.findings}
+    assert any("patch.yaml" in n.file and "kustomize" in n.text for n in together.notes)
+    without = review_files({"k/deployment.yaml": WHOLE, "k/patch.yaml": PATCH})
+    assert "refused-by-api-server" in {f.id for f in without.findings}
+
+
 # -- what runs until stopped ------------------------------------------------------------------------
 
 
@@ -105,6 +121,14 @@ def test_a_host_pid_debug_pod_that_only_sleeps_in_a_loop_is_a_box_to_exec_into()
            "    command: [/bin/bash, -c, --]\n    args: ['while true; do sleep 30; done;']\n"
            f"    {RESOURCES}\n")
     assert "bare-pod" not in ids(pod)
+
+
+def test_a_pod_whose_name_says_it_is_for_debugging_and_whose_command_says_nothing_is_a_box():
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: NAME}\nspec:\n  hostPID: true\n  containers:\n"
+           "  - {name: box, image: 'ghcr.io/example/tools:1.0', " f"{RESOURCES}" "}\n")
+    assert "bare-pod" in ids(pod.replace("NAME", "tools"))
+    assert "bare-pod" not in ids(pod.replace("NAME", "node-debug"))
+    assert "bare-pod" not in ids(pod.replace("NAME", "tools"), name="hack/debug.yaml")
 
 
 # -- --suggest: what a rewrite must keep -------------------------------------------------------------
