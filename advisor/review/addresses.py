@@ -51,6 +51,44 @@ def pod_ip_literals(text: str) -> list[str]:
 _OUTSIDE_NAMES = re.compile(r"external|public|advertis|callback|redirect", re.IGNORECASE)
 
 
+# Flags and variables whose address is a storage server's (an NFS export, an iSCSI target, a Ceph
+# monitor): a machine outside the cluster, or one no Service fronts.
+_STORAGE_NAMES = re.compile(r"nfs|iscsi|targetd|portal|smb|cifs|gluster|ceph|\bmons?\b|mon_host|storage|filer",
+                            re.IGNORECASE)
+# Where a volume, a PersistentVolume or a StorageClass names its storage server.
+_STORAGE_KEYS = ("server", "targetPortal", "portals", "monitors", "source", "endpoints", "share")
+
+
+def for_storage(name: str) -> bool:
+    """Whether a flag's or a variable's name says its address is a storage server's."""
+    return bool(_STORAGE_NAMES.search(name or ""))
+
+
+def storage_servers(volume_sources) -> set[str]:
+    """The IPv4 addresses that volume sources (a Pod's volumes, PersistentVolumes' specs, StorageClasses'
+    parameters) give as their storage server: nfs.server, iscsi.targetPortal, cephfs.monitors, an SMB
+    share's source."""
+    found: set[str] = set()
+
+    def walk(value, key=None, depth=0):
+        if depth > 4:
+            return
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, k, depth + 1)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, key, depth + 1)
+        elif isinstance(value, (str, int, float)) and key in _STORAGE_KEYS:
+            found.update(m.group(1) for m in _IPV4.finditer(str(value)))
+            found.update(m.group(1) for m in re.finditer(r"(?<![\w.])((?:\d{1,3}\.){3}\d{1,3})(?=:\d)",
+                                                          str(value)))
+
+    for source in volume_sources:
+        walk(source)
+    return found
+
+
 def for_outside(name: str) -> bool:
     """Whether a flag's or a variable's name says its address is for clients outside the cluster."""
     return bool(_OUTSIDE_NAMES.search(name or ""))

@@ -70,6 +70,19 @@ _LOAD_PROGRAMS = ("stress", "stress-ng")
 _INLINE_CODE = re.compile(r"^(?:node|nodejs|python[0-9.]*|ruby|perl|php|deno|bun)$")
 _ENDLESS_CODE = re.compile(r"while\s*\(\s*(?:true|1)\s*\)|while\s+(?:true|1)\s*:|for\s*\(\s*;\s*;\s*\)", re.I)
 _KILLERS = ("kill", "killall", "pkill")
+# A client's subcommands that stream what happens until stopped: `vault monitor`, `consul monitor`,
+# `etcdctl watch`, `kubectl get pods --watch`, `kubectl logs -f`.
+_STREAMING_SUBCOMMANDS = ("monitor", "watch", "subscribe", "stream")
+_FOLLOWING_SUBCOMMANDS = ("logs", "log", "events", "get", "attach")
+
+
+def _streams(arguments: list[str]) -> bool:
+    """Whether a client's arguments make it stream until stopped rather than answer once."""
+    words = [w for w in arguments if not w.startswith("-")][:2]
+    if any(w in _STREAMING_SUBCOMMANDS for w in words):
+        return True
+    following = any(w in ("-f", "--follow", "--follow=true", "-w", "--watch", "--watch=true") for w in arguments)
+    return following and any(w in _FOLLOWING_SUBCOMMANDS for w in words)
 _MAX_DEPTH = 4
 
 
@@ -270,6 +283,8 @@ class _Judge:
                 and any(re.fullmatch(r"if=/dev/(zero|u?random)", w) for w in words)):
             return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} only burns CPU or memory: a load for a "
                                      f"demo or a test", idle=True)
+        if program in _CLIENTS + ("kubectl", "oc", "docker") and _streams(words[1:]):
+            return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} streams until stopped (like tail -f)")
         if program in ("echo", "printf") or (program in _CLIENTS and not (program in ("nc", "ssh") and "-l" in words)
                                               and not any(w in ("watch", "--watch", "-w", "agent", "server")
                                                           for w in words[1:2])):

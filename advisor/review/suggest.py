@@ -137,7 +137,11 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
         _let_start(draft, by_id[CANNOT_START] - {None})
     if "bare-pod" in by_id and rec.main.controller in WRAPPERS:
         intent = subject.intent
-        if intent.decided:
+        relied_on = _name_relied_on(subject)
+        if relied_on:
+            withheld.append(f"no controller is written for {subject.obj.label}: {relied_on}, and a controller's "
+                            f"Pods get generated names")
+        elif intent.decided:
             if rec.main.controller in ("Deployment", "StatefulSet", "DaemonSet"):
                 # a step that prepares and exits would be restarted for ever under restartPolicy Always
                 preparing = [c.name for c in subject.containers if c.placement == "containers" and not c.main
@@ -145,6 +149,12 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
                 if preparing:
                     _move_to_init(draft.pod_spec, preparing, native=False)
             draft.data = wrap_pod(draft.data, rec)
+            if draft.data["kind"] == "Deployment":
+                held = _claims_held_by_one_pod(subject)
+                if held:
+                    draft.data["spec"] = _with_strategy(draft.data["spec"], {"type": "Recreate"})
+                    draft.notes.append(f"strategy Recreate: {held}, so a rolling update's new Pod could not mount "
+                                       f"it while the old one runs and the rollout would hang")
             draft.fixed("bare-pod")
         elif intent.doubt:
             withheld.append(f"no controller is written for {subject.obj.label}: {intent.doubt}, so what it is "
@@ -155,6 +165,62 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
     if not draft.fixes:
         return None
     return Suggestion(draft.data, tuple(draft.added), tuple(draft.fixes), tuple(draft.notes))
+
+
+def _name_relied_on(subject: Subject) -> str | None:
+    """What uses the bare Pod's exact name, which a controller would change: skaffold's port forwarding
+    (``portForward: [{resourceType: pod, resourceName: NAME}]``) in a skaffold.yaml among the inputs."""
+    name = subject.obj.metadata.get("name")
+    if not name:
+        return None
+    for config in subject.inputs.of_kind("Config"):
+        if not str(config.get("apiVersion") or "").startswith("skaffold/"):
+            continue
+        forwards = list(config.get("portForward") or [])
+        for profile in config.get("profiles") or []:
+            if isinstance(profile, dict):
+                forwards += list(profile.get("portForward") or [])
+        for forward in forwards:
+            if (isinstance(forward, dict) and str(forward.get("resourceType", "")).lower() == "pod"
+                    and forward.get("resourceName") == name):
+                return (f"{config.file}:{config.line()} forwards a port to the Pod by its exact name {name!r} "
+                        f"(portForward resourceType pod)")
+    return None
+
+
+# Access modes under which one Pod, or the Pods of one node, may mount a claim.
+_ONE_HOLDER = ("ReadWriteOncePod", "ReadWriteOnce")
+
+
+def _claims_held_by_one_pod(subject: Subject) -> str | None:
+    """Why a rolling update of the Pod would hang on its storage: a claim only one Pod may mount
+    (ReadWriteOncePod) or one node's (ReadWriteOnce: block storage attaches to one node), else None.
+    A claim not among the inputs is taken as ReadWriteOnce, the common case."""
+    for volume in subject.pod_spec.get("volumes") or []:
+        claim = volume.get("persistentVolumeClaim") if isinstance(volume, dict) else None
+        if not isinstance(claim, dict) or claim.get("readOnly") is True or not claim.get("claimName"):
+            continue
+        name = str(claim["claimName"])
+        found = next((c for c in subject.inputs.named("PersistentVolumeClaim", name) if c.links_to(subject.obj)),
+                     None)
+        if found is None:
+            return f"the claim {name} (not among the files reviewed) is most likely ReadWriteOnce"
+        modes = found.get("spec", "accessModes")
+        modes = [str(m) for m in modes] if isinstance(modes, list) else []
+        held = next((m for m in _ONE_HOLDER if m in modes), None)
+        if held and not any(m in ("ReadWriteMany", "ReadOnlyMany") for m in modes):
+            return f"the claim {name} is {held}"
+    return None
+
+
+def _with_strategy(spec: dict, strategy: dict) -> dict:
+    """A Deployment spec with ``strategy`` right before its template."""
+    out = {}
+    for key, value in spec.items():
+        if key == "template":
+            out["strategy"] = strategy
+        out[key] = value
+    return out
 
 
 def problems(suggestion: Suggestion, subject: Subject) -> list[str]:
