@@ -29,13 +29,24 @@ def _for_outside_at(text: str, start: int) -> bool:
     return bool(key) and for_outside(key.group(1))
 
 
+# A DNS zone file's address record, ``ns1  IN  A  10.0.0.1``: data a name server answers with, which it
+# never connects to; whether the address is a Pod's is the zone's business, not this container's.
+_ADDRESS_RECORD = re.compile(r"(?:^|\s)(?:\d+\s+)?(?:IN\s+)?A\s+$")
+
+
+def _dns_record_at(text: str, start: int) -> bool:
+    """Whether the address at ``start`` is the data of a zone file's A record."""
+    line = text[text.rfind("\n", 0, start) + 1:start]
+    return bool(_ADDRESS_RECORD.search(line)) and line.strip() != "A"
+
+
 def pod_ip_literals(text: str) -> list[str]:
     """Private IPv4 addresses written in ``text`` (ranges with /NN, loopback and the host's bridge excluded,
-    and addresses given to a flag or key for clients outside the cluster)."""
+    and addresses given to a flag or key for clients outside the cluster or served as a zone's A record)."""
     found = []
     for match in _IPV4.finditer(text):
         candidate = match.group(1)
-        if candidate in _NODE_ADDRESSES or _for_outside_at(text, match.start()):
+        if candidate in _NODE_ADDRESSES or _for_outside_at(text, match.start()) or _dns_record_at(text, match.start()):
             continue
         try:
             address = ipaddress.ip_address(candidate)

@@ -356,7 +356,20 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
                   f"selects its Pods and name it in spec.serviceName (--suggest writes it)", line=line)
         return
     service = named_service(s, str(name))
-    if service is None:
+    if service is None and (away := service_elsewhere(s, str(name))) is not None:
+        # The folder rule keeps one application's Service from standing in for another's, but a
+        # Service of this very name elsewhere in the input is evidence either way: applied together it is
+        # the one (then nothing is missing if it is headless and selects the Pods), applied apart it is not.
+        if away.get("spec", "clusterIP") == "None" and selects(away, s.labels):
+            return
+        yield Hit("statefulset-without-headless-service",
+                  f"{s.obj.name} names the Service {name!r}; the one of that name in {away.file}:{away.line()} is "
+                  f"in another folder, so it is not taken for this one, and it is not a headless Service that "
+                  f"selects these Pods either. If the two are applied together, give it clusterIP: None and a "
+                  f"selector the Pod template's labels match; if not, create one here. --suggest writes nothing "
+                  f"while the evidence does not say which", line=line,
+                  guess="the files do not say whether the two folders are applied together")
+    elif service is None:
         yield Hit("statefulset-without-headless-service",
                   f"{s.obj.name} names the Service {name!r}, but no Service of that name is among the files "
                   f"reviewed: without it the Pods get no stable DNS names. Create it with clusterIP: None "
@@ -382,6 +395,16 @@ def _named_anywhere(s: Subject) -> bool:
     """Whether a Service of the StatefulSet's serviceName exists in any namespace of the input (then the
     mismatch is one of namespaces, which the check with replicas says; one Pod is left alone)."""
     return bool(s.inputs.named("Service", str(s.obj.get("spec", "serviceName"))))
+
+
+def service_elsewhere(s: Subject, name: str) -> ManifestObject | None:
+    """A Service called ``name`` that the folder rule keeps apart from the object (one of them names no
+    namespace, and they sit in different folders), and that is no rival version of the object's own files."""
+    for svc in s.inputs.named("Service", name):
+        if svc.unit in s.obj.rivals or (svc.namespace and s.obj.namespace):
+            continue
+        return svc
+    return None
 
 
 def named_service(s: Subject, name: str) -> ManifestObject | None:

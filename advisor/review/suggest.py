@@ -43,7 +43,7 @@ from advisor.domain.recommendation import Recommendation, WorkloadPlan
 from advisor.domain.vocabulary import API_VERSIONS, HELPER_ROLES, REPLICATED_KINDS, SELECTING_KINDS
 from advisor.manifests.validate import api_problems, schema_problems
 from advisor.review import images
-from advisor.review.checks import NATIVE_SIDECARS_FROM, named_service, role_in_main_pod
+from advisor.review.checks import NATIVE_SIDECARS_FROM, named_service, role_in_main_pod, service_elsewhere
 from advisor.review.facts import ManifestContainer, Subject
 from advisor.review.starts import FINDING as CANNOT_START
 from advisor.review.starts import fix_start
@@ -131,8 +131,12 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
             elif _split(draft, subject.container(name), _called_over_the_network(subject, name, evaluate)):
                 draft.fixed(finding_id)
     if "statefulset-without-headless-service" in by_id:
-        _headless_service(draft)
-        draft.fixed("statefulset-without-headless-service")
+        withholding = _headless_elsewhere(subject)
+        if withholding:
+            withheld.append(withholding)
+        else:
+            _headless_service(draft)
+            draft.fixed("statefulset-without-headless-service")
     if CANNOT_START in by_id:
         _let_start(draft, by_id[CANNOT_START] - {None})
     if "bare-pod" in by_id and rec.main.controller in WRAPPERS:
@@ -458,6 +462,19 @@ def _point_at_service(draft: _Draft, c: ManifestContainer, service: str) -> None
 
 
 # -- a StatefulSet's headless Service ------------------------------------------------------
+
+
+def _headless_elsewhere(subject: Subject) -> str | None:
+    """Why no headless Service is written where one of the serviceName's name is defined in another folder:
+    a second Service of that name would overwrite the first wherever both are applied."""
+    name = subject.obj.get("spec", "serviceName")
+    if not name or named_service(subject, str(name)) is not None:
+        return None
+    away = service_elsewhere(subject, str(name))
+    if away is None:
+        return None
+    return (f"no Service is written for {subject.obj.label}: a Service {str(name)!r} is defined in {away.file}, "
+            f"another folder, and whether it is this StatefulSet's depends on how the folders are applied")
 
 
 def _headless_service(draft: _Draft) -> None:
