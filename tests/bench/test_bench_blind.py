@@ -29,6 +29,11 @@ def test_split_of_a_name_does_not_depend_on_the_order_given():
     assert split.split(repos) == split.split(list(reversed(repos)))
 
 
+def test_split_with_all_heldout_puts_every_repository_in_the_heldout_half():
+    repos = [f"owner/repo-{i}" for i in range(5)]
+    assert set(split.split(repos, all_heldout=True).values()) == {"heldout"}
+
+
 @pytest.mark.parametrize("path, text, reason", [
     ("deploy/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n", "manifest"),
     ("deploy/list.json", '{"apiVersion": "v1", "kind": "List", "items": []}', "manifest"),
