@@ -339,6 +339,11 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
         return
     name = s.obj.get("spec", "serviceName")
     line = s.obj.line("spec", "serviceName")
+    if not _reached_by_name(s, str(name or "")):
+        # A headless Service gives each Pod a DNS name for others to connect to; Pods that serve
+        # nothing (a loop writing to its volume, a controller that only calls the API server) have
+        # no use for one, and an engineer would not ask for it.
+        return
     if rec.main.service != "headless" or s.answers.replicas == 1:
         # one Pod: a StatefulSet for its at-most-one guarantee, with no peers to find by name; but a
         # serviceName that names no Service at all is a dangling name whatever the replicas
@@ -389,6 +394,27 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
                   f"{s.obj.name}'s headless Service {name!r} ({service.file}:{service.line()}) does not select its "
                   f"Pods: {why}, so the Pods get no DNS names through it. Give the Service a selector that "
                   f"the Pod template's labels match", line=line)
+
+
+# Ports named for the kubelet's probes or a metrics scraper: nobody connects to a Pod by its DNS name for them.
+_HEALTH_PORT_NAMES = re.compile(r"health|metrics|prom|pprof|profil", re.IGNORECASE)
+
+
+def _reached_by_name(s: Subject, service_name: str) -> bool:
+    """Whether anything could connect to the StatefulSet's Pods by name: a container (or native sidecar)
+    declares a port not named for health checks or metrics, or runs an image the catalogue knows to
+    listen, or a command or env value writes a Pod's name under the Service's (``$(POD_NAME).etcd``)."""
+    for c in s.containers:
+        if c.placement == "initContainers" and not c.native:
+            continue
+        for port in c.spec.get("ports") or []:
+            if isinstance(port, dict) and not _HEALTH_PORT_NAMES.search(str(port.get("name") or "")):
+                return True
+        if images.default_ports(c.image):
+            return True  # declaring ports is optional: rabbitmq serves on 5672 whether or not it says so
+        if service_name and any(f".{service_name}" in text for _, text in c.texts_only()):
+            return True
+    return False
 
 
 def _named_anywhere(s: Subject) -> bool:

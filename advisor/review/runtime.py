@@ -47,6 +47,24 @@ _ONE_SHOT = ("migrate", "migration", "migrations", "backup", "restore", "pg_dump
              "--dry-run", "ls", "cat", "date", "true", ":", "touch", "rm", "kubectl", "helm", "sleep", "env",
              "printenv", "hostname", "perl", "sha256sum", "md5sum", "dd", "sync", "build", "push", "clone",
              "git", "docker", "buildah", "podman", "make", "mvn", "gradle", "npm", "yarn", "apply", "install")
+# Of those, the subcommands and flags that say an unknown program does one thing and exits
+# (`manage.py migrate`, `tool --once`); the rest (sleep, date, ls, cp...) say so only as the program itself:
+# `/drop/sleeper -mode sleep` is a program told how to behave, not a sleep.
+_ONE_SHOT_WORDS = ("migrate", "migration", "migrations", "backup", "restore", "import", "export", "seed", "cleanup",
+                   "prune", "vacuum", "run-once", "--once", "oneshot", "one-shot", "batch", "report", "--dry-run",
+                   "build", "push", "clone", "apply", "install")
+
+
+def _after_program(words: list[str]) -> list[str]:
+    """The words after the program that are not the value of a flag (``-mode sleep``: not ``sleep``)."""
+    kept, after_flag = [], False
+    for word in words[1:]:
+        if not after_flag:
+            kept.append(word)
+        after_flag = word.startswith("-") and "=" not in word and word not in _ONE_SHOT_WORDS
+    return kept
+
+
 # Clients: they connect, do one thing and exit, whatever their flags say (psql --port=5432 serves nothing).
 _CLIENTS = ("psql", "pg_isready", "mysql", "mysqladmin", "redis-cli", "mongo", "mongosh", "cqlsh", "curl", "wget",
             "nslookup", "dig", "host", "ping", "grpcurl", "grpc_health_probe", "kafkacat", "kcat", "aws", "gcloud",
@@ -298,7 +316,9 @@ class _Judge:
                        or any(w.startswith(f + "=") for f in ("--port", "--listen"))), None)
         if server:
             return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} ends in a server ({server!r})")
-        found = next((w for w in lowered if _is(w, _ONE_SHOT)), None)
+        found = next((w for w in _after_program(lowered) if _is(w, _ONE_SHOT_WORDS)), None)
+        if _is(lowered[0], _ONE_SHOT):
+            found = lowered[0]
         if found:
             return _Verdict(FINISHES, f"its command {_shown(self.line)!r} ends in work that finishes ({found!r})")
         return _Verdict(None)

@@ -40,11 +40,13 @@ from dataclasses import dataclass, replace
 import yaml
 
 from advisor.domain.recommendation import Recommendation, WorkloadPlan
-from advisor.domain.vocabulary import API_VERSIONS, HELPER_ROLES, REPLICATED_KINDS, SELECTING_KINDS
+from advisor.domain.vocabulary import (API_VERSIONS, HELPER_ROLES, POD_TEMPLATE_PATHS, REPLICATED_KINDS,
+                                       SELECTING_KINDS)
 from advisor.manifests.validate import api_problems, schema_problems
 from advisor.review import images
 from advisor.review.checks import NATIVE_SIDECARS_FROM, named_service, role_in_main_pod, service_elsewhere
 from advisor.review.facts import ManifestContainer, Subject
+from advisor.review.objects import RenderedDocument
 from advisor.review.starts import FINDING as CANNOT_START
 from advisor.review.starts import fix_start
 
@@ -106,6 +108,13 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
     rewrite is written only where the evidence decides it, and never changes what the Pod does.
     """
     withheld = withheld if withheld is not None else []
+    if isinstance(subject.obj.doc, RenderedDocument):
+        # The object is a tool's output: pasted over its source file, a rewrite would carry the values of
+        # this one render (an overlay's patches, a chart's values) into a base every render shares.
+        if raised:
+            withheld.append(f"no rewrite is written for {subject.obj.label}: it is what `{subject.obj.doc.render}` "
+                            f"wrote, not a file to edit; change the chart or kustomization it comes from")
+        return None
     by_id: dict[str, set] = {}
     for finding in raised:
         by_id.setdefault(finding.id, set()).add(finding.container)
@@ -153,6 +162,7 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
                 if preparing:
                     _move_to_init(draft.pod_spec, preparing, native=False)
             draft.data = wrap_pod(draft.data, rec)
+            _own_selector(draft)
             if draft.data["kind"] == "Deployment":
                 held = _claims_held_by_one_pod(subject)
                 if held:
@@ -169,6 +179,37 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
     if not draft.fixes:
         return None
     return Suggestion(draft.data, tuple(draft.added), tuple(draft.fixes), tuple(draft.notes))
+
+
+def _own_selector(draft: _Draft) -> None:
+    """Give the controller a selector no other workload's Pods match: two controllers whose selectors
+    overlap fight over each other's Pods (the Deployment documentation warns against it). A label
+    naming the workload is added to the Pods and the selector; the Pods keep every label they had, so
+    a Service selecting them still does."""
+    spec = draft.data.get("spec") or {}
+    selector = (spec.get("selector") or {}).get("matchLabels")
+    if not isinstance(selector, dict):
+        return
+    subject = draft.subject
+    others = [o for o in subject.inputs.objects if o is not subject.obj and o.kind in POD_TEMPLATE_PATHS
+              and subject.obj.links_to(o)]
+    sharing = next((o for o in others if _matches(selector, o.get(*POD_TEMPLATE_PATHS[o.kind], "metadata", "labels"))),
+                   None)
+    if sharing is None:
+        return
+    key = next((k for k in ("app.kubernetes.io/name", "app.kubernetes.io/instance", "pod-advisor.io/workload")
+                if k not in selector), None)
+    if key is None:
+        return
+    value = str(draft.data["metadata"]["name"])[:63].rstrip("-._")
+    for labels in (selector, spec["template"]["metadata"]["labels"], draft.data["metadata"].setdefault("labels", {})):
+        labels[key] = value
+    draft.notes.append(f"selector label {key}: {value} added: {sharing.label} ({sharing.file}) has Pods with the "
+                       f"same labels, and two controllers must not select each other's Pods")
+
+
+def _matches(selector: dict, labels) -> bool:
+    return isinstance(labels, dict) and all(k in labels and str(labels[k]) == str(v) for k, v in selector.items())
 
 
 def _name_relied_on(subject: Subject) -> str | None:
