@@ -44,9 +44,9 @@ class Evaluator:
         return FileResult(path, recommendation.to_dict(), expectations=has_expectations, mismatches=mismatches)
 
 
-def Evaluations(paths: Sequence[str], jobs: int = 1, check: bool = False,
+def evaluations(paths: Sequence[str], jobs: int = 1, check: bool = False,
                 named: frozenset[str] = frozenset()) -> WorkerPool:
-    """``with Evaluations(paths, jobs, check) as results: for result in results: ...``: each
+    """``with evaluations(paths, jobs, check) as results: for result in results: ...``: each
     answer file evaluated, in ``jobs`` worker processes (advisor.system.pool), in input order.
 
     ``named``: the answer files the user named (read whatever they are); the others were

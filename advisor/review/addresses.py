@@ -29,13 +29,24 @@ def _for_outside_at(text: str, start: int) -> bool:
     return bool(key) and for_outside(key.group(1))
 
 
+# A DNS zone file's address record, ``ns1  IN  A  10.0.0.1``: data a name server answers with, which it
+# never connects to; whether the address is a Pod's is the zone's business, not this container's.
+_ADDRESS_RECORD = re.compile(r"(?:^|\s)(?:\d+\s+)?(?:IN\s+)?A\s+$")
+
+
+def _dns_record_at(text: str, start: int) -> bool:
+    """Whether the address at ``start`` is the data of a zone file's A record."""
+    line = text[text.rfind("\n", 0, start) + 1:start]
+    return bool(_ADDRESS_RECORD.search(line)) and line.strip() != "A"
+
+
 def pod_ip_literals(text: str) -> list[str]:
     """Private IPv4 addresses written in ``text`` (ranges with /NN, loopback and the host's bridge excluded,
-    and addresses given to a flag or key for clients outside the cluster)."""
+    and addresses given to a flag or key for clients outside the cluster or served as a zone's A record)."""
     found = []
     for match in _IPV4.finditer(text):
         candidate = match.group(1)
-        if candidate in _NODE_ADDRESSES or _for_outside_at(text, match.start()):
+        if candidate in _NODE_ADDRESSES or _for_outside_at(text, match.start()) or _dns_record_at(text, match.start()):
             continue
         try:
             address = ipaddress.ip_address(candidate)
@@ -49,6 +60,44 @@ def pod_ip_literals(text: str) -> list[str]:
 # Flags and variables whose address is for clients outside the cluster (a browser through an Ingress,
 # a node's address a member advertises): no Service name could replace it.
 _OUTSIDE_NAMES = re.compile(r"external|public|advertis|callback|redirect", re.IGNORECASE)
+
+
+# Flags and variables whose address is a storage server's (an NFS export, an iSCSI target, a Ceph
+# monitor): a machine outside the cluster, or one no Service fronts.
+_STORAGE_NAMES = re.compile(r"nfs|iscsi|targetd|portal|smb|cifs|gluster|ceph|\bmons?\b|mon_host|storage|filer",
+                            re.IGNORECASE)
+# Where a volume, a PersistentVolume or a StorageClass names its storage server.
+_STORAGE_KEYS = ("server", "targetPortal", "portals", "monitors", "source", "endpoints", "share")
+
+
+def for_storage(name: str) -> bool:
+    """Whether a flag's or a variable's name says its address is a storage server's."""
+    return bool(_STORAGE_NAMES.search(name or ""))
+
+
+def storage_servers(volume_sources) -> set[str]:
+    """The IPv4 addresses that volume sources (a Pod's volumes, PersistentVolumes' specs, StorageClasses'
+    parameters) give as their storage server: nfs.server, iscsi.targetPortal, cephfs.monitors, an SMB
+    share's source."""
+    found: set[str] = set()
+
+    def walk(value, key=None, depth=0):
+        if depth > 4:
+            return
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, k, depth + 1)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, key, depth + 1)
+        elif isinstance(value, (str, int, float)) and key in _STORAGE_KEYS:
+            found.update(m.group(1) for m in _IPV4.finditer(str(value)))
+            found.update(m.group(1) for m in re.finditer(r"(?<![\w.])((?:\d{1,3}\.){3}\d{1,3})(?=:\d)",
+                                                          str(value)))
+
+    for source in volume_sources:
+        walk(source)
+    return found
 
 
 def for_outside(name: str) -> bool:

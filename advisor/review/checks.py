@@ -335,12 +335,25 @@ def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
 
 @check("statefulset-without-headless-service")
 def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hit]:
-    if s.obj.kind != "StatefulSet" or rec.main.service != "headless":
+    if s.obj.kind != "StatefulSet":
         return
-    if s.answers.replicas == 1:
-        return  # one Pod: a StatefulSet for its at-most-one guarantee, with no peers to find by name
     name = s.obj.get("spec", "serviceName")
     line = s.obj.line("spec", "serviceName")
+    if not _reached_by_name(s, str(name or "")):
+        # A headless Service gives each Pod a DNS name for others to connect to; Pods that serve
+        # nothing (a loop writing to its volume, a controller that only calls the API server) have
+        # no use for one, and an engineer would not ask for it.
+        return
+    if rec.main.service != "headless" or s.answers.replicas == 1:
+        # one Pod: a StatefulSet for its at-most-one guarantee, with no peers to find by name; but a
+        # serviceName that names no Service at all is a dangling name whatever the replicas
+        if name and s.answers.replicas == 1 and named_service(s, str(name)) is None and not _named_anywhere(s):
+            yield Hit("statefulset-without-headless-service",
+                      f"{s.obj.name} names the Service {name!r} in spec.serviceName, but no Service of that name "
+                      f"is among the files reviewed: its Pod's DNS name ({s.obj.name}-0.{name}) resolves to "
+                      f"nothing. Create the Service with clusterIP: None (--suggest writes it), or drop serviceName",
+                      line=line, guess="the Service was looked for only among the files reviewed together")
+        return
     if not name:
         yield Hit("statefulset-without-headless-service",
                   f"{s.obj.name} names no headless Service (spec.serviceName is not set): its Pods get no "
@@ -348,7 +361,20 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
                   f"selects its Pods and name it in spec.serviceName (--suggest writes it)", line=line)
         return
     service = named_service(s, str(name))
-    if service is None:
+    if service is None and (away := service_elsewhere(s, str(name))) is not None:
+        # The folder rule keeps one application's Service from standing in for another's, but a
+        # Service of this very name elsewhere in the input is evidence either way: applied together it is
+        # the one (then nothing is missing if it is headless and selects the Pods), applied apart it is not.
+        if away.get("spec", "clusterIP") == "None" and selects(away, s.labels):
+            return
+        yield Hit("statefulset-without-headless-service",
+                  f"{s.obj.name} names the Service {name!r}; the one of that name in {away.file}:{away.line()} is "
+                  f"in another folder, so it is not taken for this one, and it is not a headless Service that "
+                  f"selects these Pods either. If the two are applied together, give it clusterIP: None and a "
+                  f"selector the Pod template's labels match; if not, create one here. --suggest writes nothing "
+                  f"while the evidence does not say which", line=line,
+                  guess="the files do not say whether the two folders are applied together")
+    elif service is None:
         yield Hit("statefulset-without-headless-service",
                   f"{s.obj.name} names the Service {name!r}, but no Service of that name is among the files "
                   f"reviewed: without it the Pods get no stable DNS names. Create it with clusterIP: None "
@@ -368,6 +394,43 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
                   f"{s.obj.name}'s headless Service {name!r} ({service.file}:{service.line()}) does not select its "
                   f"Pods: {why}, so the Pods get no DNS names through it. Give the Service a selector that "
                   f"the Pod template's labels match", line=line)
+
+
+# Ports named for the kubelet's probes or a metrics scraper: nobody connects to a Pod by its DNS name for them.
+_HEALTH_PORT_NAMES = re.compile(r"health|metrics|prom|pprof|profil", re.IGNORECASE)
+
+
+def _reached_by_name(s: Subject, service_name: str) -> bool:
+    """Whether anything could connect to the StatefulSet's Pods by name: a container (or native sidecar)
+    declares a port not named for health checks or metrics, or runs an image the catalogue knows to
+    listen, or a command or env value writes a Pod's name under the Service's (``$(POD_NAME).etcd``)."""
+    for c in s.containers:
+        if c.placement == "initContainers" and not c.native:
+            continue
+        for port in c.spec.get("ports") or []:
+            if isinstance(port, dict) and not _HEALTH_PORT_NAMES.search(str(port.get("name") or "")):
+                return True
+        if images.default_ports(c.image):
+            return True  # declaring ports is optional: rabbitmq serves on 5672 whether or not it says so
+        if service_name and any(f".{service_name}" in text for _, text in c.texts_only()):
+            return True
+    return False
+
+
+def _named_anywhere(s: Subject) -> bool:
+    """Whether a Service of the StatefulSet's serviceName exists in any namespace of the input (then the
+    mismatch is one of namespaces, which the check with replicas says; one Pod is left alone)."""
+    return bool(s.inputs.named("Service", str(s.obj.get("spec", "serviceName"))))
+
+
+def service_elsewhere(s: Subject, name: str) -> ManifestObject | None:
+    """A Service called ``name`` that the folder rule keeps apart from the object (one of them names no
+    namespace, and they sit in different folders), and that is no rival version of the object's own files."""
+    for svc in s.inputs.named("Service", name):
+        if svc.unit in s.obj.rivals or (svc.namespace and s.obj.namespace):
+            continue
+        return svc
+    return None
 
 
 def named_service(s: Subject, name: str) -> ManifestObject | None:
@@ -529,17 +592,23 @@ def replicaset_without_deployment(s: Subject, rec: Recommendation) -> Iterator[H
 
 @check("pod-ip-literal")
 def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    storage = _storage_servers(s)
     for c in s.containers:
         flag = None  # the flag an argument is the value of: --web.external-url http://...
         for path, label, text in c.texts():
             if label.startswith("env "):
-                if addresses.holds_ranges(label[4:]) or addresses.for_outside(label[4:]):
+                if (addresses.holds_ranges(label[4:]) or addresses.for_outside(label[4:])
+                        or addresses.for_storage(label[4:])):
                     continue
             else:
                 given_to, flag = flag, (text if text.startswith("-") and "=" not in text else None)
-                if given_to and addresses.for_outside(given_to):
+                if given_to and (addresses.for_outside(given_to) or addresses.for_storage(given_to)):
                     continue
+                if text.startswith("-") and "=" in text and addresses.for_storage(text.split("=", 1)[0]):
+                    continue  # --nfs-server=10.0.0.5
             for address in addresses.pod_ip_literals(text):
+                if address in storage:
+                    continue  # the NFS server or iSCSI target a volume names: a storage machine, not a Pod
                 yield Hit("pod-ip-literal", _ip_message(f"{c.name}'s {label}", address), c,
                           line=s.obj.doc.line(path))
         for config, key, line in s.config_values(c):
@@ -548,6 +617,16 @@ def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
             for address in addresses.pod_ip_literals(addresses.without_comments(str(config.get("data", key)))):
                 where = f"ConfigMap {config.name} key {key} ({config.file}:{line}), used by {c.name},"
                 yield Hit("pod-ip-literal", _ip_message(where, address), c)
+
+
+def _storage_servers(s: Subject) -> set[str]:
+    """The addresses of the storage servers the Pod's volumes, and the input's PersistentVolumes and
+    StorageClasses, name (nfs.server, iscsi.targetPortal, a share's source): machines that serve storage,
+    which no Service could stand for."""
+    sources: list = [v for v in s.pod_spec.get("volumes") or [] if isinstance(v, dict)]
+    for kind, key in (("PersistentVolume", "spec"), ("StorageClass", "parameters")):
+        sources += [o.get(key) for o in s.inputs.of_kind(kind)]
+    return addresses.storage_servers(sources)
 
 
 def _ip_message(where: str, address: str) -> str:

@@ -25,9 +25,9 @@ from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
 from advisor.review import images, kustomize
 from advisor.review.addresses import without_comments
 from advisor.review.images import Guess
-from advisor.review.intent import (COMMAND, EXEC_BOX, FINISHES, GENERATED, IMAGE, INTERACTIVE, POLICY, PREPARED,
-                                   SERVICE, SIBLING, STATED, UNKNOWN, UNTIL_STOPPED, WAITING_SIBLING, Evidence,
-                                   Intent, ci_owner, decide, interactive)
+from advisor.review.intent import (COMMAND, EXEC_BOX, FINISHES, GENERATED, IMAGE, INTERACTIVE, NAMED, POLICY,
+                                   PREPARED, SERVICE, SIBLING, STATED, UNKNOWN, UNTIL_STOPPED, WAITING_SIBLING,
+                                   Evidence, Intent, ci_owner, debug_name, decide, interactive)
 from advisor.review.objects import STDIN, Inputs, ManifestObject
 from advisor.review.runtime import Runtime, runtime_of
 from advisor.review.ties import INDEPENDENT_VOLUMES, Member, Tie, find_ties
@@ -290,6 +290,9 @@ def _intent(obj, controller, owner, restart, containers, services, prepared, lab
         if waiting is not None:
             evidence.append(Evidence(EXEC_BOX, WAITING_SIBLING, f"{waiting.name} only waits ({waiting.runtime.why}), "
                                                                 f"and nothing in the Pod serves"))
+    named = debug_name(str(obj.metadata.get("name") or ""), obj.file)
+    if named:
+        evidence.append(Evidence(EXEC_BOX, NAMED, named))
     if obj.metadata.get("generateName") and not obj.metadata.get("name"):
         evidence.append(Evidence(FINISHES, GENERATED, "its generateName makes it anew each time it is created, "
                                                       "as a tool or a script makes one-off Pods"))
@@ -375,6 +378,11 @@ def _not_an_object(obj: ManifestObject, inputs: Inputs, containers: list) -> Ski
     patched_by = inputs.patches.get(kustomize.key(obj.file)) if obj.file != STDIN else None
     if patched_by:
         return Skip(obj.line(), f"{obj.label} is a kustomize patch ({patched_by}), a part of an object; not reviewed")
+    read_by = inputs.generated.get(kustomize.key(obj.file)) if obj.file != STDIN else None
+    if read_by:
+        return Skip(obj.line(), f"{obj.label} is data: {read_by} puts its file into a ConfigMap or Secret "
+                                f"(configMapGenerator files) for a program to read, not an object to create; "
+                                f"not reviewed")
     if not containers:
         return Skip(obj.line(), f"{obj.label} has no containers; not reviewed")
     if obj.get(*POD_TEMPLATE_PATHS[obj.kind], "spec", "ephemeralContainers"):

@@ -18,6 +18,7 @@ rank evidence
  40  a Service sends it traffic
  35  a container beside the main one is a server of its own, so the Pod never completes
  30  the only container whose command is known only waits
+ 25  the Pod's name or its file's says it is for debugging (``debug``, ``toolbox``, ``jump``)
  20  generateName: the Pod is made anew each time, by a tool or a script
 ==== ===================================================================================
 
@@ -35,6 +36,8 @@ was meant to do is not in the manifest, so no rewrite is written.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 
 from advisor.review import images
@@ -44,8 +47,8 @@ VERDICTS = (UNTIL_STOPPED, FINISHES, EXEC_BOX, UNKNOWN)
 SAYING = {UNTIL_STOPPED: "it runs until stopped", FINISHES: "its work finishes",
           EXEC_BOX: "it is a box to exec into or attach to", UNKNOWN: "what it is for is not known"}
 
-STATED, INTERACTIVE, COMMAND, PREPARED, IMAGE, POLICY, SERVICE, SIBLING, WAITING_SIBLING, GENERATED = (
-    100, 80, 70, 65, 60, 50, 40, 35, 30, 20)
+STATED, INTERACTIVE, COMMAND, PREPARED, IMAGE, POLICY, SERVICE, SIBLING, WAITING_SIBLING, NAMED, GENERATED = (
+    100, 80, 70, 65, 60, 50, 40, 35, 30, 25, 20)
 
 # Environment variables that the Jenkins Kubernetes plugin gives each agent it creates.
 _JENKINS_AGENT_ENV = ("JENKINS_SECRET", "JENKINS_AGENT_NAME", "JENKINS_NAME", "JENKINS_AGENT_WORKDIR")
@@ -127,4 +130,17 @@ def interactive(containers) -> str | None:
         if stdin or tty:
             kept = " and ".join(k for k, on in (("stdin: true", stdin), ("tty: true", tty)) if on)
             return f"{c.name} keeps its standard input open ({kept}): a box to attach to or exec into"
+    return None
+
+
+_DEBUG_WORDS = ("debug", "debugger", "toolbox", "jump", "jumpbox", "troubleshoot", "netshoot")
+
+
+def debug_name(name: str, file: str) -> str | None:
+    """Why the Pod's name or its file's name says it is a box for debugging, or None."""
+    for what, text in (("its name", name), ("its file's name", os.path.basename(file or ""))):
+        words = re.split(r"[^a-z0-9]+", str(text or "").lower())
+        found = next((w for w in words if w in _DEBUG_WORDS), None)
+        if found:
+            return f"{what} ({text}) says it is for debugging ({found!r}): a box to exec into"
     return None

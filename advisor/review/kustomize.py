@@ -34,6 +34,46 @@ def patch_files(file: str, data: dict) -> set[str]:
     return found
 
 
+def generator_files(file: str, data: dict) -> set[str]:
+    """The absolute paths of the files a kustomization's configMapGenerator or secretGenerator puts into a
+    ConfigMap or Secret (``files: [helperPod.yaml, key=path]``): data a program reads, not objects."""
+    folder = os.path.dirname(os.path.abspath(file))
+    found = set()
+    for key in ("configMapGenerator", "secretGenerator"):
+        generators = data.get(key)
+        for generator in generators if isinstance(generators, list) else []:
+            files = generator.get("files") if isinstance(generator, dict) else None
+            for entry in files if isinstance(files, list) else []:
+                if isinstance(entry, str) and entry and "\n" not in entry:
+                    path = entry.split("=", 1)[1] if "=" in entry else entry
+                    found.add(os.path.normpath(os.path.join(folder, path)))
+    return found
+
+
 def key(file: str) -> str:
     """How a file is named in ``Inputs.patches``."""
     return os.path.normpath(os.path.abspath(file))
+
+
+def skaffold_kustomize_folders(file: str, data: dict) -> set[str]:
+    """The absolute folders a skaffold.yaml at ``file`` renders with kustomize (``manifests.kustomize.paths``,
+    or ``deploy.kustomize.paths`` before skaffold v2), in its profiles too."""
+    if not isinstance(data, dict) or not str(data.get("apiVersion") or "").startswith("skaffold/"):
+        return set()
+    folder = os.path.dirname(os.path.abspath(file))
+    found = set()
+    sections = [data] + [p for p in data.get("profiles") or [] if isinstance(p, dict)]
+    for section in sections:
+        for outer in ("manifests", "deploy"):
+            block = section.get(outer)
+            custom = block.get("kustomize") if isinstance(block, dict) else None
+            if not isinstance(custom, dict):
+                continue
+            paths = custom.get("paths")
+            paths = paths if isinstance(paths, list) else [custom["path"]] if isinstance(custom.get("path"), str) else []
+            if not paths and custom is not None:
+                paths = ["."]  # skaffold's default: the folder of skaffold.yaml
+            for path in paths:
+                if isinstance(path, str) and path and "\n" not in path:
+                    found.add(os.path.normpath(os.path.join(folder, path)))
+    return found

@@ -32,6 +32,9 @@ REVIEWED_KINDS = tuple(POD_TEMPLATE_PATHS)  # every kind that holds Pods
 # of what a review of whole repositories held in memory.
 CROSS_CHECKED_KINDS = ("Service", "ConfigMap", "HorizontalPodAutoscaler", "PersistentVolumeClaim",
                        "PodDisruptionBudget")
+# Kinds read whole but never linked by name: the storage servers they name (pod-ip-literal), and
+# skaffold's configuration (a Pod whose exact name its port forwarding uses).
+READ_WHOLE_KINDS = ("PersistentVolume", "StorageClass", "Config")
 
 
 @dataclass
@@ -148,6 +151,7 @@ class Inputs:
     files: list[str] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)  # files that could not be read or parsed
     patches: dict[str, str] = field(default_factory=dict)  # a file a kustomization patches with -> that kustomization
+    generated: dict[str, str] = field(default_factory=dict)  # a file a kustomization's generator reads as data -> it
     notes: list = field(default_factory=list)  # review.report.Note: objects left out, and why
     not_objects: int = 0  # documents without a kind (values files, kustomizations' fragments)
     by_kind: dict[str, list[ManifestObject]] = field(default_factory=dict)
@@ -236,14 +240,14 @@ class Inputs:
     def _whole(self, obj: ManifestObject) -> bool:
         """Whether ``obj`` is a whole object whose twin makes an alternative: a workload with
         containers or an object the checks read, in a file that is no kustomize patch."""
-        if obj.file != STDIN and kustomize.key(obj.file) in self.patches:
+        if obj.file != STDIN and (kustomize.key(obj.file) in self.patches or kustomize.key(obj.file) in self.generated):
             return False
         if obj.kind in POD_TEMPLATE_PATHS:
             return bool(obj.get(*POD_TEMPLATE_PATHS[obj.kind], "spec", "containers"))
         return obj.kind in CROSS_CHECKED_KINDS
 
     def of_kind(self, kind: str) -> list[ManifestObject]:
-        if kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS:
+        if kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS + READ_WHOLE_KINDS:
             # A check that starts reading another kind must add it there; until then its
             # objects are outlines, and the check would silently see no fields.
             raise ValueError(f"{kind} objects are kept only as an outline; add the kind to CROSS_CHECKED_KINDS")
@@ -408,14 +412,44 @@ def _parse_inputs(texts, errors, rendered, notes) -> Inputs:
         for doc in documents:
             if name != STDIN and kustomize.is_kustomization(name, doc.data):
                 inputs.patches.update(dict.fromkeys(kustomize.patch_files(name, doc.data), name))
+                inputs.generated.update(dict.fromkeys(kustomize.generator_files(name, doc.data), name))
             _collect(doc, (), doc.data, inputs)
     inputs.errors = list(errors or ()) + problems
     for doc in rendered:
         if doc.source not in inputs.files:
             inputs.files.append(doc.source)
         _collect(doc, (), doc.data, inputs)
+    _skaffold_patches(inputs)
     inputs.mark_alternatives()
     return inputs
+
+
+# The kinds the API server refuses without a spec.selector (apps/v1): a fragment of one, beside the whole
+# object in a folder kustomize renders, is a patch.
+_SELECTOR_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
+
+
+def _skaffold_patches(inputs: Inputs) -> None:
+    """Mark as patches the fragments in a folder a skaffold.yaml renders with kustomize whose kustomization is
+    not among the inputs: an apps/v1 workload without a selector, in a file of its own, beside a file that
+    defines the whole object of the same kind and name."""
+    folders: dict[str, str] = {}
+    for config in inputs.by_kind.get("Config", ()):
+        if config.file != STDIN:
+            folders.update(dict.fromkeys(kustomize.skaffold_kustomize_folders(config.file, config.data), config.file))
+    if not folders:
+        return
+    for obj in inputs.objects:
+        if obj.file == STDIN or obj.kind not in _SELECTOR_KINDS or obj.get("spec", "selector") is not None:
+            continue
+        folder = os.path.dirname(kustomize.key(obj.file))
+        if folder not in folders or kustomize.key(obj.file) in inputs.patches:
+            continue
+        whole = [o for o in inputs.by_kind.get(obj.kind, ()) if o is not obj and o.name == obj.name
+                 and o.file != obj.file and o.file != STDIN and os.path.dirname(kustomize.key(o.file)) == folder
+                 and o.get("spec", "selector") is not None]
+        if whole:
+            inputs.patches[kustomize.key(obj.file)] = f"{folders[folder]} renders its folder with kustomize"
 
 
 def outlined(kind) -> bool:
@@ -424,7 +458,8 @@ def outlined(kind) -> bool:
     if not kind:
         return False
     kind = str(kind)
-    return (kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS and not kind.endswith("List")
+    return (kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS and kind not in READ_WHOLE_KINDS
+            and not kind.endswith("List")
             and kind not in ("Kustomization", "Component"))
 
 
@@ -444,4 +479,4 @@ def _collect(doc: Document, path: tuple, data, inputs: Inputs) -> None:
         where, what = wrong
         inputs.notes.append(Note(obj.file, obj.line(*where), f"{obj.label}: {what}; not reviewed"))
         return
-    inputs.add(obj if obj.reviewed or obj.kind in CROSS_CHECKED_KINDS else obj.outline())
+    inputs.add(obj if obj.reviewed or obj.kind in CROSS_CHECKED_KINDS + READ_WHOLE_KINDS else obj.outline())

@@ -47,6 +47,24 @@ _ONE_SHOT = ("migrate", "migration", "migrations", "backup", "restore", "pg_dump
              "--dry-run", "ls", "cat", "date", "true", ":", "touch", "rm", "kubectl", "helm", "sleep", "env",
              "printenv", "hostname", "perl", "sha256sum", "md5sum", "dd", "sync", "build", "push", "clone",
              "git", "docker", "buildah", "podman", "make", "mvn", "gradle", "npm", "yarn", "apply", "install")
+# Of those, the subcommands and flags that say an unknown program does one thing and exits
+# (`manage.py migrate`, `tool --once`); the rest (sleep, date, ls, cp...) say so only as the program itself:
+# `/drop/sleeper -mode sleep` is a program told how to behave, not a sleep.
+_ONE_SHOT_WORDS = ("migrate", "migration", "migrations", "backup", "restore", "import", "export", "seed", "cleanup",
+                   "prune", "vacuum", "run-once", "--once", "oneshot", "one-shot", "batch", "report", "--dry-run",
+                   "build", "push", "clone", "apply", "install")
+
+
+def _after_program(words: list[str]) -> list[str]:
+    """The words after the program that are not the value of a flag (``-mode sleep``: not ``sleep``)."""
+    kept, after_flag = [], False
+    for word in words[1:]:
+        if not after_flag:
+            kept.append(word)
+        after_flag = word.startswith("-") and "=" not in word and word not in _ONE_SHOT_WORDS
+    return kept
+
+
 # Clients: they connect, do one thing and exit, whatever their flags say (psql --port=5432 serves nothing).
 _CLIENTS = ("psql", "pg_isready", "mysql", "mysqladmin", "redis-cli", "mongo", "mongosh", "cqlsh", "curl", "wget",
             "nslookup", "dig", "host", "ping", "grpcurl", "grpc_health_probe", "kafkacat", "kcat", "aws", "gcloud",
@@ -70,6 +88,19 @@ _LOAD_PROGRAMS = ("stress", "stress-ng")
 _INLINE_CODE = re.compile(r"^(?:node|nodejs|python[0-9.]*|ruby|perl|php|deno|bun)$")
 _ENDLESS_CODE = re.compile(r"while\s*\(\s*(?:true|1)\s*\)|while\s+(?:true|1)\s*:|for\s*\(\s*;\s*;\s*\)", re.I)
 _KILLERS = ("kill", "killall", "pkill")
+# A client's subcommands that stream what happens until stopped: `vault monitor`, `consul monitor`,
+# `etcdctl watch`, `kubectl get pods --watch`, `kubectl logs -f`.
+_STREAMING_SUBCOMMANDS = ("monitor", "watch", "subscribe", "stream")
+_FOLLOWING_SUBCOMMANDS = ("logs", "log", "events", "get", "attach")
+
+
+def _streams(arguments: list[str]) -> bool:
+    """Whether a client's arguments make it stream until stopped rather than answer once."""
+    words = [w for w in arguments if not w.startswith("-")][:2]
+    if any(w in _STREAMING_SUBCOMMANDS for w in words):
+        return True
+    following = any(w in ("-f", "--follow", "--follow=true", "-w", "--watch", "--watch=true") for w in arguments)
+    return following and any(w in _FOLLOWING_SUBCOMMANDS for w in words)
 _MAX_DEPTH = 4
 
 
@@ -270,6 +301,8 @@ class _Judge:
                 and any(re.fullmatch(r"if=/dev/(zero|u?random)", w) for w in words)):
             return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} only burns CPU or memory: a load for a "
                                      f"demo or a test", idle=True)
+        if program in _CLIENTS + ("kubectl", "oc", "docker") and _streams(words[1:]):
+            return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} streams until stopped (like tail -f)")
         if program in ("echo", "printf") or (program in _CLIENTS and not (program in ("nc", "ssh") and "-l" in words)
                                               and not any(w in ("watch", "--watch", "-w", "agent", "server")
                                                           for w in words[1:2])):
@@ -283,7 +316,9 @@ class _Judge:
                        or any(w.startswith(f + "=") for f in ("--port", "--listen"))), None)
         if server:
             return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} ends in a server ({server!r})")
-        found = next((w for w in lowered if _is(w, _ONE_SHOT)), None)
+        found = next((w for w in _after_program(lowered) if _is(w, _ONE_SHOT_WORDS)), None)
+        if _is(lowered[0], _ONE_SHOT):
+            found = lowered[0]
         if found:
             return _Verdict(FINISHES, f"its command {_shown(self.line)!r} ends in work that finishes ({found!r})")
         return _Verdict(None)

@@ -120,10 +120,17 @@ def invocation(words: list[str]) -> Invocation:
             i += 2  # -o pipefail
             continue
         if "c" in flag[1:]:
-            if i + 1 >= len(options):
+            # the script is the first word that is no option: `bash -c -- SCRIPT`, `sh -c -e SCRIPT`
+            j = i + 1
+            while j < len(options) and options[j].startswith(("-", "+")) and options[j] != "-":
+                done = options[j] == "--"
+                j += 2 if options[j] in ("-o", "+o") else 1
+                if done:
+                    break
+            if j >= len(options):
                 return Invocation(shell_without_script=f"{' '.join(rest)} gives {shell} -c no script, so it "
                                                        f"exits at once with an error")
-            return Invocation(script=options[i + 1], arguments=tuple(options[i + 3:]))
+            return Invocation(script=options[j], arguments=tuple(options[j + 2:]))
         i += 1
     if i < len(options) and options[i] == "--":
         i += 1

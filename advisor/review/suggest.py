@@ -40,11 +40,13 @@ from dataclasses import dataclass, replace
 import yaml
 
 from advisor.domain.recommendation import Recommendation, WorkloadPlan
-from advisor.domain.vocabulary import API_VERSIONS, HELPER_ROLES, REPLICATED_KINDS, SELECTING_KINDS
+from advisor.domain.vocabulary import (API_VERSIONS, HELPER_ROLES, POD_TEMPLATE_PATHS, REPLICATED_KINDS,
+                                       SELECTING_KINDS)
 from advisor.manifests.validate import api_problems, schema_problems
 from advisor.review import images
-from advisor.review.checks import NATIVE_SIDECARS_FROM, named_service, role_in_main_pod
+from advisor.review.checks import NATIVE_SIDECARS_FROM, named_service, role_in_main_pod, service_elsewhere
 from advisor.review.facts import ManifestContainer, Subject
+from advisor.review.objects import RenderedDocument
 from advisor.review.starts import FINDING as CANNOT_START
 from advisor.review.starts import fix_start
 
@@ -106,6 +108,13 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
     rewrite is written only where the evidence decides it, and never changes what the Pod does.
     """
     withheld = withheld if withheld is not None else []
+    if isinstance(subject.obj.doc, RenderedDocument):
+        # The object is a tool's output: pasted over its source file, a rewrite would carry the values of
+        # this one render (an overlay's patches, a chart's values) into a base every render shares.
+        if raised:
+            withheld.append(f"no rewrite is written for {subject.obj.label}: it is what `{subject.obj.doc.render}` "
+                            f"wrote, not a file to edit; change the chart or kustomization it comes from")
+        return None
     by_id: dict[str, set] = {}
     for finding in raised:
         by_id.setdefault(finding.id, set()).add(finding.container)
@@ -131,13 +140,21 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
             elif _split(draft, subject.container(name), _called_over_the_network(subject, name, evaluate)):
                 draft.fixed(finding_id)
     if "statefulset-without-headless-service" in by_id:
-        _headless_service(draft)
-        draft.fixed("statefulset-without-headless-service")
+        withholding = _headless_elsewhere(subject)
+        if withholding:
+            withheld.append(withholding)
+        else:
+            _headless_service(draft)
+            draft.fixed("statefulset-without-headless-service")
     if CANNOT_START in by_id:
         _let_start(draft, by_id[CANNOT_START] - {None})
     if "bare-pod" in by_id and rec.main.controller in WRAPPERS:
         intent = subject.intent
-        if intent.decided:
+        relied_on = _name_relied_on(subject)
+        if relied_on:
+            withheld.append(f"no controller is written for {subject.obj.label}: {relied_on}, and a controller's "
+                            f"Pods get generated names")
+        elif intent.decided:
             if rec.main.controller in ("Deployment", "StatefulSet", "DaemonSet"):
                 # a step that prepares and exits would be restarted for ever under restartPolicy Always
                 preparing = [c.name for c in subject.containers if c.placement == "containers" and not c.main
@@ -145,6 +162,13 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
                 if preparing:
                     _move_to_init(draft.pod_spec, preparing, native=False)
             draft.data = wrap_pod(draft.data, rec)
+            _own_selector(draft)
+            if draft.data["kind"] == "Deployment":
+                held = _claims_held_by_one_pod(subject)
+                if held:
+                    draft.data["spec"] = _with_strategy(draft.data["spec"], {"type": "Recreate"})
+                    draft.notes.append(f"strategy Recreate: {held}, so a rolling update's new Pod could not mount "
+                                       f"it while the old one runs and the rollout would hang")
             draft.fixed("bare-pod")
         elif intent.doubt:
             withheld.append(f"no controller is written for {subject.obj.label}: {intent.doubt}, so what it is "
@@ -155,6 +179,93 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
     if not draft.fixes:
         return None
     return Suggestion(draft.data, tuple(draft.added), tuple(draft.fixes), tuple(draft.notes))
+
+
+def _own_selector(draft: _Draft) -> None:
+    """Give the controller a selector no other workload's Pods match: two controllers whose selectors
+    overlap fight over each other's Pods (the Deployment documentation warns against it). A label
+    naming the workload is added to the Pods and the selector; the Pods keep every label they had, so
+    a Service selecting them still does."""
+    spec = draft.data.get("spec") or {}
+    selector = (spec.get("selector") or {}).get("matchLabels")
+    if not isinstance(selector, dict):
+        return
+    subject = draft.subject
+    others = [o for o in subject.inputs.objects if o is not subject.obj and o.kind in POD_TEMPLATE_PATHS
+              and subject.obj.links_to(o)]
+    sharing = next((o for o in others if _matches(selector, o.get(*POD_TEMPLATE_PATHS[o.kind], "metadata", "labels"))),
+                   None)
+    if sharing is None:
+        return
+    key = next((k for k in ("app.kubernetes.io/name", "app.kubernetes.io/instance", "pod-advisor.io/workload")
+                if k not in selector), None)
+    if key is None:
+        return
+    value = str(draft.data["metadata"]["name"])[:63].rstrip("-._")
+    for labels in (selector, spec["template"]["metadata"]["labels"], draft.data["metadata"].setdefault("labels", {})):
+        labels[key] = value
+    draft.notes.append(f"selector label {key}: {value} added: {sharing.label} ({sharing.file}) has Pods with the "
+                       f"same labels, and two controllers must not select each other's Pods")
+
+
+def _matches(selector: dict, labels) -> bool:
+    return isinstance(labels, dict) and all(k in labels and str(labels[k]) == str(v) for k, v in selector.items())
+
+
+def _name_relied_on(subject: Subject) -> str | None:
+    """What uses the bare Pod's exact name, which a controller would change: skaffold's port forwarding
+    (``portForward: [{resourceType: pod, resourceName: NAME}]``) in a skaffold.yaml among the inputs."""
+    name = subject.obj.metadata.get("name")
+    if not name:
+        return None
+    for config in subject.inputs.of_kind("Config"):
+        if not str(config.get("apiVersion") or "").startswith("skaffold/"):
+            continue
+        forwards = list(config.get("portForward") or [])
+        for profile in config.get("profiles") or []:
+            if isinstance(profile, dict):
+                forwards += list(profile.get("portForward") or [])
+        for forward in forwards:
+            if (isinstance(forward, dict) and str(forward.get("resourceType", "")).lower() == "pod"
+                    and forward.get("resourceName") == name):
+                return (f"{config.file}:{config.line()} forwards a port to the Pod by its exact name {name!r} "
+                        f"(portForward resourceType pod)")
+    return None
+
+
+# Access modes under which one Pod, or the Pods of one node, may mount a claim.
+_ONE_HOLDER = ("ReadWriteOncePod", "ReadWriteOnce")
+
+
+def _claims_held_by_one_pod(subject: Subject) -> str | None:
+    """Why a rolling update of the Pod would hang on its storage: a claim only one Pod may mount
+    (ReadWriteOncePod) or one node's (ReadWriteOnce: block storage attaches to one node), else None.
+    A claim not among the inputs is taken as ReadWriteOnce, the common case."""
+    for volume in subject.pod_spec.get("volumes") or []:
+        claim = volume.get("persistentVolumeClaim") if isinstance(volume, dict) else None
+        if not isinstance(claim, dict) or claim.get("readOnly") is True or not claim.get("claimName"):
+            continue
+        name = str(claim["claimName"])
+        found = next((c for c in subject.inputs.named("PersistentVolumeClaim", name) if c.links_to(subject.obj)),
+                     None)
+        if found is None:
+            return f"the claim {name} (not among the files reviewed) is most likely ReadWriteOnce"
+        modes = found.get("spec", "accessModes")
+        modes = [str(m) for m in modes] if isinstance(modes, list) else []
+        held = next((m for m in _ONE_HOLDER if m in modes), None)
+        if held and not any(m in ("ReadWriteMany", "ReadOnlyMany") for m in modes):
+            return f"the claim {name} is {held}"
+    return None
+
+
+def _with_strategy(spec: dict, strategy: dict) -> dict:
+    """A Deployment spec with ``strategy`` right before its template."""
+    out = {}
+    for key, value in spec.items():
+        if key == "template":
+            out["strategy"] = strategy
+        out[key] = value
+    return out
 
 
 def problems(suggestion: Suggestion, subject: Subject) -> list[str]:
@@ -392,6 +503,19 @@ def _point_at_service(draft: _Draft, c: ManifestContainer, service: str) -> None
 
 
 # -- a StatefulSet's headless Service ------------------------------------------------------
+
+
+def _headless_elsewhere(subject: Subject) -> str | None:
+    """Why no headless Service is written where one of the serviceName's name is defined in another folder:
+    a second Service of that name would overwrite the first wherever both are applied."""
+    name = subject.obj.get("spec", "serviceName")
+    if not name or named_service(subject, str(name)) is not None:
+        return None
+    away = service_elsewhere(subject, str(name))
+    if away is None:
+        return None
+    return (f"no Service is written for {subject.obj.label}: a Service {str(name)!r} is defined in {away.file}, "
+            f"another folder, and whether it is this StatefulSet's depends on how the folders are applied")
 
 
 def _headless_service(draft: _Draft) -> None:

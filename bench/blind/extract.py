@@ -10,7 +10,9 @@ ROOT/HALF/OWNER+NAME/<its path in the repository> when
 - no folder of its path is vendor, third_party or node_modules (other projects' files),
 - it is UTF-8 text with no "{{" (Helm, Go or Jinja templates are not manifests yet),
 - it parses whole as YAML (JSON is YAML) and one of its documents is a mapping with a
-  string apiVersion and a string kind.
+  string apiVersion and a string kind, or it is a kustomization file (kustomization.yaml,
+  which often has neither but names the folder's patch files, so they are not reviewed
+  as objects of their own).
 
 Everything else is counted by reason and left out. ROOT/HALF/OWNER+NAME is emptied
 first, so a second run gives the same tree. The counts (files, manifests, workload
@@ -34,6 +36,9 @@ SUFFIXES = (".yaml", ".yml", ".json")
 FOREIGN = {"vendor", "third_party", "node_modules"}
 WORKLOADS = ("Pod", "Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet",
              "Job", "CronJob")
+# A kustomization file often has no apiVersion and kind, yet says which of its folder's files are
+# patches (parts of objects): without it a patch would be reviewed as an object sent on its own.
+KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -64,6 +69,9 @@ def blobs(gdir: str, commit: str):
             proc.stdin.write(sha.encode() + b"\n")
             proc.stdin.flush()
             header = proc.stdout.readline().split()
+            if len(header) < 3:  # "<sha> missing": the snapshot left this (large) blob out
+                yield path, None
+                continue
             size = int(header[2])
             data = proc.stdout.read(size)
             proc.stdout.read(1)
@@ -77,6 +85,8 @@ def classify(path: str, data: bytes) -> tuple[str, list]:
     """(reason, documents): reason is "manifest" for a file to keep."""
     if FOREIGN & set(path.split("/")[:-1]):
         return "foreign (vendor, third_party, node_modules)", []
+    if data is None:
+        return "absent from the snapshot", []
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -94,6 +104,8 @@ def classify(path: str, data: bytes) -> tuple[str, list]:
         return "does not parse", []
     manifests = [d for d in docs if isinstance(d, dict) and isinstance(d.get("apiVersion"), str)
                  and isinstance(d.get("kind"), str)]
+    if not manifests and os.path.basename(path) in KUSTOMIZATIONS and any(isinstance(d, dict) for d in docs):
+        return "kustomization", []  # kept: it says which files are patches, not objects
     if not manifests:
         return "no apiVersion and kind", []
     return "manifest", manifests
@@ -131,7 +143,7 @@ def main(argv=None) -> int:
         for path, data in blobs(git_dir(args.mirror, repo), entry["commit"]):
             reason, docs = classify(path, data)
             reasons[reason] += 1
-            if reason != "manifest":
+            if reason not in ("manifest", "kustomization"):
                 continue
             kinds += workload_kinds(docs)
             target = os.path.join(folder, path)
@@ -140,7 +152,9 @@ def main(argv=None) -> int:
                 fh.write(data)
         counts[repo] = {"half": half, "commit": entry["commit"], "candidates": sum(reasons.values()),
                         "manifests": reasons["manifest"],
-                        "left_out": {r: n for r, n in sorted(reasons.items()) if r != "manifest"},
+                        "kustomizations": reasons["kustomization"],
+                        "left_out": {r: n for r, n in sorted(reasons.items())
+                                     if r not in ("manifest", "kustomization")},
                         "workloads": dict(sorted(kinds.items()))}
     print(f"{'repository':52} {'half':8} {'yaml/json':>9} {'kept':>5} {'workloads':>9}")
     for half in ("tuning", "heldout"):

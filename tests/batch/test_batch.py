@@ -9,7 +9,7 @@ import pytest
 
 from advisor.batch import evaluation
 from advisor.system import pool
-from advisor.batch.evaluation import Evaluations
+from advisor.batch.evaluation import evaluations
 from advisor.batch.inputs import answer_files
 
 from helpers.paths import EXAMPLES, FIXTURES
@@ -215,7 +215,7 @@ def test_workers_keep_only_a_few_chunks_in_flight(write, monkeypatch):
     paths = many(write, 40)
     monkeypatch.setattr(pool, "chunk_size", lambda files, jobs: 1)
     submitted = []
-    batch = Evaluations(paths, jobs=2)
+    batch = evaluations(paths, jobs=2)
     with batch as results:
         submit = batch.pool.submit
         batch.pool.submit = lambda *args: submitted.append(1) or submit(*args)

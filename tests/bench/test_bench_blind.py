@@ -29,6 +29,11 @@ def test_split_of_a_name_does_not_depend_on_the_order_given():
     assert split.split(repos) == split.split(list(reversed(repos)))
 
 
+def test_split_with_all_heldout_puts_every_repository_in_the_heldout_half():
+    repos = [f"owner/repo-{i}" for i in range(5)]
+    assert set(split.split(repos, all_heldout=True).values()) == {"heldout"}
+
+
 @pytest.mark.parametrize("path, text, reason", [
     ("deploy/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n", "manifest"),
     ("deploy/list.json", '{"apiVersion": "v1", "kind": "List", "items": []}', "manifest"),
@@ -37,9 +42,12 @@ def test_split_of_a_name_does_not_depend_on_the_order_given():
     ("values.yaml", "replicas: 2\n", "no apiVersion and kind"),
     ("broken.yaml", "apiVersion: v1\nkind: [Pod\n", "does not parse"),
     ("vendor/k8s.io/pod.yaml", "apiVersion: v1\nkind: Pod\n", "foreign (vendor, third_party, node_modules)"),
+    ("app/kustomization.yaml", "resources: [deployment.yaml]\npatches: [{path: patch.yaml}]\n", "kustomization"),
+    ("app/other.yaml", "resources: [deployment.yaml]\n", "no apiVersion and kind"),
+    ("big/pod.yaml", None, "absent from the snapshot"),
 ])
 def test_extract_keeps_only_parsed_manifests_of_the_repository_itself(path, text, reason):
-    assert extract.classify(path, text.encode())[0] == reason
+    assert extract.classify(path, text.encode() if text is not None else None)[0] == reason
 
 
 def sheet(findings=(), sample=(), suggestions=()):

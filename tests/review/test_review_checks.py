@@ -321,6 +321,23 @@ data:
     assert "pod-ip-literal" in ids(text + config.replace("# Example: ", ""))
 
 
+def test_an_address_a_name_server_serves_in_its_zone_file_is_not_one_it_connects_to():
+    config = """---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: zones}
+data:
+  db.example.local: |
+    @   IN  SOA ns1.example.local. admin.example.local. (1 3600 600 86400 60)
+        IN  NS  ns1.example.local.
+    ns1 IN  A   10.0.0.1
+"""
+    mounts = "          volumeMounts: [{name: config, mountPath: /etc/bind}]\n"
+    text = deployment(container(extra=mounts), extra_spec="      volumes: [{name: config, configMap: {name: zones}}]\n")
+    assert "pod-ip-literal" not in ids(text + config)
+    assert "pod-ip-literal" in ids(text + config.replace("ns1 IN  A   10.0.0.1", "upstream 10.0.0.1:53"))
+
+
 def test_a_helper_the_main_container_shuts_down_does_not_block_a_job():
     # the way before native sidecars: the job calls the proxy's /quitquitquit when it is done
     command = ('          command: ["sh", "-c", "import-all --db 127.0.0.1:5432 && '
@@ -354,7 +371,8 @@ def test_a_pod_copied_with_its_ephemeral_containers_is_not_reviewed():
 
 
 def test_a_single_replica_statefulset_needs_no_headless_service():
-    text = deployment(container(), kind="StatefulSet", replicas=1).replace("spec:\n  replicas", "spec:\n  serviceName: web\n  replicas", 1)
+    # no serviceName: one Pod has no peers to find by name (a serviceName naming nothing is another case)
+    text = deployment(container(), kind="StatefulSet", replicas=1)
     assert "statefulset-without-headless-service" not in ids(text)
     assert "statefulset-without-headless-service" in ids(text.replace("replicas: 1", "replicas: 3"))
 

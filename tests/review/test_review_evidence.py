@@ -156,6 +156,8 @@ def test_localhost_on_a_port_nobody_declares_is_a_doubt_not_evidence():
     (["python3", "-c", "import app; app.run(port=8080) or True"], None),
     (["sh", "-c", "while true; do [ -f /shared/done ] && exit 0; sleep 1; done"], None),
     (["sh", "-c", "env"], "finishes"),
+    (["/drop/sleeper", "-mode", "sleep"], None),  # a program told how to behave: not the sleep command
+    (["/app/tool", "import"], "finishes"),
 ])
 def test_the_command_a_script_ends_with_says_whether_the_container_finishes(command, runs):
     assert runtime_of({"command": command}).runs == runs
@@ -253,3 +255,69 @@ def test_a_server_blamed_for_blocking_a_run_once_pod_is_also_offered_the_long_ru
         [("p.yaml", (MISTAKES / "sidecar-blocks-completion-the-server-is-blamed.yaml").read_text())]),
         ReviewOptions()).findings if f.id == "sidecar-blocks-completion"]
     assert "make debian-container an init container and run nginx-container under a Deployment" in found.message
+
+
+def _statefulset(name="db", service="db"):
+    return (f"apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {name}\nspec:\n  serviceName: {service}\n"
+            f"  replicas: 3\n  selector: {{matchLabels: {{app: db}}}}\n  template:\n"
+            f"    metadata: {{labels: {{app: db}}}}\n    spec:\n      containers:\n"
+            f"        - name: db\n          image: cassandra:5.0.2\n          ports: [{{containerPort: 9042}}]\n")
+
+
+def _headless(name="db", selector="db"):
+    return (f"apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  clusterIP: None\n"
+            f"  selector: {{app: {selector}}}\n  ports: [{{port: 9042}}]\n")
+
+
+def _headless_findings(tmp_path, service_text, *options):
+    (tmp_path / "statefulset").mkdir()
+    (tmp_path / "service").mkdir()
+    (tmp_path / "statefulset" / "db.yaml").write_text(_statefulset())
+    (tmp_path / "service" / "db.yaml").write_text(service_text)
+    texts, errors = read_inputs([str(tmp_path)])
+    return REVIEWER.review(parse_inputs(texts, errors), ReviewOptions(*options))
+
+
+def test_a_statefulsets_headless_service_in_another_folder_is_not_called_missing(tmp_path):
+    # a templates repository keeps Services in one folder and StatefulSets in another
+    report = _headless_findings(tmp_path, _headless())
+    assert "statefulset-without-headless-service" not in {f.id for f in report.findings}
+
+
+def test_a_same_named_service_in_another_folder_that_selects_other_pods_leaves_both_cases_open(tmp_path):
+    report = _headless_findings(tmp_path, _headless(selector="other"))
+    [finding] = [f for f in report.findings if f.id == "statefulset-without-headless-service"]
+    assert "another folder" in finding.message and "applied together" in finding.message
+
+
+def test_no_second_service_of_the_same_name_is_suggested_beside_one_in_another_folder(tmp_path):
+    report = _headless_findings(tmp_path, _headless(selector="other"), None, True)
+    assert not [o for o in report.objects if "statefulset-without-headless-service" in o.fixes]
+    assert any("another folder" in n.text and "--suggest" in n.text for n in report.notes)
+
+
+def _writer_statefulset(ports=""):
+    return ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: writer\nspec:\n  serviceName: writer\n"
+            "  replicas: 2\n  selector: {matchLabels: {app: writer}}\n  template:\n"
+            "    metadata: {labels: {app: writer}}\n    spec:\n      containers:\n"
+            "        - name: writer\n          image: busybox:1.37\n"
+            "          command: [sh, -c, 'while true; do date >> /data/out; sleep 5; done']\n" + ports)
+
+
+def test_a_statefulset_whose_pods_serve_nothing_is_not_asked_for_a_headless_service():
+    # a loop writing to its volume: no one connects to its Pods, so their DNS names serve no one
+    assert "statefulset-without-headless-service" not in {f.id for f in review_text(_writer_statefulset())}
+
+
+def test_a_port_named_for_health_checks_is_not_a_reason_for_a_headless_service():
+    text = _writer_statefulset("          ports: [{name: healthz, containerPort: 9808}]\n")
+    assert "statefulset-without-headless-service" not in {f.id for f in review_text(text)}
+
+
+def test_a_statefulset_whose_pods_serve_a_port_still_needs_its_headless_service():
+    text = _writer_statefulset("          ports: [{name: http, containerPort: 8080}]\n")
+    assert "statefulset-without-headless-service" in {f.id for f in review_text(text)}
+
+
+def review_text(text):
+    return REVIEWER.review(parse_inputs([("writer.yaml", text)]), ReviewOptions()).findings

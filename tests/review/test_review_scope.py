@@ -189,6 +189,17 @@ def test_a_kustomization_is_reviewed_as_kustomize_builds_it(cli):
         (str(KUSTOMIZE / "base/deployment.yaml"), 6, "single-replica")}
 
 
+def test_a_rendered_object_gets_findings_but_no_rewrite_since_its_file_is_not_what_is_edited(cli, write, tmp_path):
+    """An overlay's render pasted over its base would carry that overlay's values into every render."""
+    write("app/kustomization.yaml", "resources:\n  - web.yaml\n")
+    write("app/web.yaml", POD.format(name="web").replace("      resources:", "      ports: [{containerPort: 80}]\n"
+                                                          "      resources:"))
+    run, report = review(cli, tmp_path / "app", "--suggest", environ={"PATH": tool_folder("kustomize")})
+    [obj] = report["objects"]
+    assert "bare-pod" in obj["findings"] and obj["suggestion"] is None
+    assert "kustomize" in run.stderr and "not a file to edit" in run.stderr
+
+
 def test_without_kustomize_a_note_says_how_to_get_it_and_the_files_are_reviewed_as_they_are(cli, tmp_path):
     run, report = review(cli, KUSTOMIZE, environ={"PATH": str(tmp_path)})
     assert run.status == 0, run.stderr

@@ -232,3 +232,15 @@ def test_a_suggestion_the_api_server_would_refuse_is_not_shown_and_a_note_says_w
     report = json.loads(run.stdout)
     assert report["objects"][0]["suggestion"] is None
     assert "no suggestion for Pod web: the corrected object would be refused" in run.stderr
+
+
+def test_two_bare_pods_with_the_same_labels_become_controllers_that_do_not_select_each_others_pods(cli, write):
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  labels: {{demo: shop}}\nspec:\n  containers:\n"
+           "    - name: web\n      image: nginx:1.27\n      ports: [{{containerPort: 80}}]\n")
+    path = write("pods.yaml", pod.format(name="web-1") + "---\n" + pod.format(name="web-2"))
+    run = cli("review", str(path), "--suggest", "--format", "json", "--fail-on", "never")
+    rewrites = [yaml.safe_load_all(o["suggestion"]) for o in json.loads(run.stdout)["objects"]]
+    selectors = [[d for d in docs if d and d.get("kind") == "Deployment"][0]["spec"]["selector"]["matchLabels"]
+                 for docs in rewrites]
+    assert selectors[0]["demo"] == selectors[1]["demo"] == "shop"  # the Pods keep the label a Service selects
+    assert selectors[0] != selectors[1]

@@ -50,7 +50,7 @@ def run(args, env) -> int:
 
 
 def _run(args, env) -> int:
-    from advisor.batch.evaluation import Evaluations
+    from advisor.batch.evaluation import evaluations
     from advisor.batch.inputs import answer_files
     from advisor.batch.output import results_stream
     from advisor.batch.progress import Progress, wanted
@@ -64,7 +64,7 @@ def _run(args, env) -> int:
     to_file = not to_stdout(args.output)
     totals = Totals(check=args.check)
     with results_stream(env, args.output, args.force, human=args.format == "text") as out, \
-            Evaluations(files, jobs, args.check, named=frozenset(args.paths)) as results:
+            evaluations(files, jobs, args.check, named=frozenset(args.paths)) as results:
         style = Style(env.color and not to_file and args.format == "text", env.unicode or to_file)
         writer = WRITERS[args.format](out, style, check=args.check, fail_on=args.fail_on)
         writer.start(files)
