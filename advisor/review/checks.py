@@ -410,8 +410,10 @@ def _reached_by_name(s: Subject, service_name: str) -> bool:
         for port in c.spec.get("ports") or []:
             if isinstance(port, dict) and not _HEALTH_PORT_NAMES.search(str(port.get("name") or "")):
                 return True
-        if images.default_ports(c.image):
-            return True  # declaring ports is optional: rabbitmq serves on 5672 whether or not it says so
+        if images.default_ports(c.image) and not c.spec.get("command"):
+            # declaring ports is optional: rabbitmq serves on 5672 whether or not it says so; unless a
+            # command replaces the image's program (nginx's image running a shell loop serves nothing)
+            return True
         if service_name and any(f".{service_name}" in text for _, text in c.texts_only()):
             return True
     return False

@@ -32,9 +32,10 @@ REVIEWED_KINDS = tuple(POD_TEMPLATE_PATHS)  # every kind that holds Pods
 # of what a review of whole repositories held in memory.
 CROSS_CHECKED_KINDS = ("Service", "ConfigMap", "HorizontalPodAutoscaler", "PersistentVolumeClaim",
                        "PodDisruptionBudget")
-# Kinds read whole but never linked by name: the storage servers they name (pod-ip-literal), and
-# skaffold's configuration (a Pod whose exact name its port forwarding uses).
-READ_WHOLE_KINDS = ("PersistentVolume", "StorageClass", "Config")
+# Kinds read whole but never linked by name: the storage servers they name (pod-ip-literal),
+# skaffold's configuration (a Pod whose exact name its port forwarding uses), and the Pods a
+# NetworkPolicy selects (labels a rewrite gives a Pod must not put it under one).
+READ_WHOLE_KINDS = ("PersistentVolume", "StorageClass", "Config", "NetworkPolicy")
 
 
 @dataclass

@@ -161,8 +161,9 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
                              and c.purpose == "prepare" and c.runtime.finishes]
                 if preparing:
                     _move_to_init(draft.pod_spec, preparing, native=False)
+            had_labels = bool(subject.obj.metadata.get("labels"))
             draft.data = wrap_pod(draft.data, rec)
-            _own_selector(draft)
+            _own_selector(draft, had_labels)
             if draft.data["kind"] == "Deployment":
                 held = _claims_held_by_one_pod(subject)
                 if held:
@@ -181,35 +182,68 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
     return Suggestion(draft.data, tuple(draft.added), tuple(draft.fixes), tuple(draft.notes))
 
 
-def _own_selector(draft: _Draft) -> None:
-    """Give the controller a selector no other workload's Pods match: two controllers whose selectors
-    overlap fight over each other's Pods (the Deployment documentation warns against it). A label
-    naming the workload is added to the Pods and the selector; the Pods keep every label they had, so
-    a Service selecting them still does."""
+def _own_selector(draft: _Draft, had_labels: bool) -> None:
+    """Give the controller labels and a selector that overlap no other selector among the inputs.
+
+    Two controllers whose selectors overlap fight over each other's Pods (the Deployment documentation
+    warns against it): a label naming the workload is added where another workload's Pods match this
+    selector or its selector matches these Pods; the Pods keep every label they had, so a Service that
+    selected them still does. A Pod that had no labels gets ``app: NAME`` from ``wrap_pod``; where that
+    would put it under a Service's, a NetworkPolicy's or another workload's selector that did not select
+    it before, it gets ``app.kubernetes.io/name: NAME`` instead."""
     spec = draft.data.get("spec") or {}
     selector = (spec.get("selector") or {}).get("matchLabels")
     if not isinstance(selector, dict):
         return
-    subject = draft.subject
-    others = [o for o in subject.inputs.objects if o is not subject.obj and o.kind in POD_TEMPLATE_PATHS
-              and subject.obj.links_to(o)]
-    sharing = next((o for o in others if _matches(selector, o.get(*POD_TEMPLATE_PATHS[o.kind], "metadata", "labels"))),
-                   None)
-    if sharing is None:
+    template_labels = spec["template"]["metadata"]["labels"]
+    outer_labels = draft.data["metadata"].setdefault("labels", {})
+    value = str(draft.data["metadata"]["name"])[:63].rstrip("-._")
+    clash = _clash(draft.subject, selector, template_labels, invented=not had_labels)
+    if clash is None:
         return
+    if not had_labels:
+        for labels in (selector, template_labels, outer_labels):
+            labels.clear()
+            labels["app.kubernetes.io/name"] = value
+        if _clash(draft.subject, selector, template_labels, invented=True) is None:
+            draft.notes.append(f"labels app.kubernetes.io/name: {value}: the Pod had none, and app: {value} would "
+                               f"put it under the selector of {clash.label} ({clash.file})")
+            return
     key = next((k for k in ("app.kubernetes.io/name", "app.kubernetes.io/instance", "pod-advisor.io/workload")
                 if k not in selector), None)
     if key is None:
         return
-    value = str(draft.data["metadata"]["name"])[:63].rstrip("-._")
-    for labels in (selector, spec["template"]["metadata"]["labels"], draft.data["metadata"].setdefault("labels", {})):
+    for labels in (selector, template_labels, outer_labels):
         labels[key] = value
-    draft.notes.append(f"selector label {key}: {value} added: {sharing.label} ({sharing.file}) has Pods with the "
+    draft.notes.append(f"selector label {key}: {value} added: {clash.label} ({clash.file}) selects Pods with the "
                        f"same labels, and two controllers must not select each other's Pods")
 
 
-def _matches(selector: dict, labels) -> bool:
-    return isinstance(labels, dict) and all(k in labels and str(labels[k]) == str(v) for k, v in selector.items())
+def _clash(subject: Subject, selector: dict, labels: dict, invented: bool):
+    """The first object among the inputs (linked to the subject) that another controller's selection would
+    overlap: a workload whose Pods ``selector`` matches or whose selector matches ``labels``; and, for
+    ``invented`` labels, a Service or NetworkPolicy whose selector would newly match them."""
+    for o in subject.inputs.objects:
+        if o is subject.obj or not subject.obj.links_to(o):
+            continue
+        if o.kind in POD_TEMPLATE_PATHS:
+            if _matches(selector, o.get(*POD_TEMPLATE_PATHS[o.kind], "metadata", "labels")):
+                return o
+            theirs = o.get("spec", "selector")
+            theirs = theirs.get("matchLabels") if isinstance(theirs, dict) and o.kind != "ReplicationController" else theirs
+            if _matches(theirs, labels):
+                return o
+        elif invented and o.kind == "Service" and _matches(o.get("spec", "selector"), labels):
+            return o
+        elif invented and o.kind == "NetworkPolicy" and _matches(o.get("spec", "podSelector", "matchLabels"), labels):
+            return o
+    return None
+
+
+def _matches(selector, labels) -> bool:
+    """Whether a non-empty equality ``selector`` matches ``labels``."""
+    return (isinstance(selector, dict) and bool(selector) and isinstance(labels, dict)
+            and all(k in labels and str(labels[k]) == str(v) for k, v in selector.items()))
 
 
 def _name_relied_on(subject: Subject) -> str | None:

@@ -321,3 +321,10 @@ def test_a_statefulset_whose_pods_serve_a_port_still_needs_its_headless_service(
 
 def review_text(text):
     return REVIEWER.review(parse_inputs([("writer.yaml", text)]), ReviewOptions()).findings
+
+
+def test_a_server_image_whose_program_a_command_replaces_is_not_reached_by_name():
+    text = _writer_statefulset().replace("busybox:1.37", "nginx:1.27")
+    assert "statefulset-without-headless-service" not in {f.id for f in review_text(text)}
+    served = text.replace("          command: [sh, -c, 'while true; do date >> /data/out; sleep 5; done']\n", "")
+    assert "statefulset-without-headless-service" in {f.id for f in review_text(served)}

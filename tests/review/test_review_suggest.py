@@ -2,6 +2,7 @@
 suggestion again must not raise the findings it claims to fix."""
 
 import json
+import os
 
 import yaml
 
@@ -244,3 +245,19 @@ def test_two_bare_pods_with_the_same_labels_become_controllers_that_do_not_selec
                  for docs in rewrites]
     assert selectors[0]["demo"] == selectors[1]["demo"] == "shop"  # the Pods keep the label a Service selects
     assert selectors[0] != selectors[1]
+
+
+def test_a_pod_without_labels_is_given_labels_no_selector_among_the_files_already_matches(cli, write):
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx\nspec:\n  containers:\n"
+           "    - name: web\n      image: nginx:1.27\n      ports: [{containerPort: 80}]\n")
+    service = ("apiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\nspec:\n  selector: {app: nginx}\n"
+               "  ports: [{port: 80}]\n")
+    policy = ("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: access-nginx\nspec:\n"
+              "  podSelector: {matchLabels: {app: nginx}}\n")
+    write("service.yaml", service + "---\n" + policy)
+    path = write("pod.yaml", pod)
+    run = cli("review", os.path.dirname(path), "--suggest", "--format", "json", "--fail-on", "never")
+    [obj] = [o for o in json.loads(run.stdout)["objects"] if o["kind"] == "Pod"]
+    [deployment] = [d for d in yaml.safe_load_all(obj["suggestion"]) if d and d.get("kind") == "Deployment"]
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert labels == deployment["spec"]["selector"]["matchLabels"] == {"app.kubernetes.io/name": "nginx"}
