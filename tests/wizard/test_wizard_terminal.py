@@ -200,8 +200,10 @@ def test_an_outbound_proxy_is_asked_on_screen_whether_the_main_container_reaches
     pty.answer(NAME, "\r\r\r" + "\r" * 9)
     pty.answer("Another container to add", "y")
     pty.answer("Image", "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.11.0\r")
-    pty.answer("Container name", "\r" * 10)  # its name, job (outbound proxy), ports, cpu, memory, command, args,
-    # env, health, shared files
+    # Enter on its name, job (outbound proxy), ports, cpu, memory, command, args, env, health, shared files:
+    # each once its own prompt shows (its progress in the legend), as keys typed ahead can be lost under load
+    for position in range(2, 12):
+        pty.answer(f"[{position}/", "\r")
     pty.wait_for("Does the main container reach it on localhost")
 
 
