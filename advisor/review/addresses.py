@@ -60,6 +60,9 @@ def pod_ip_literals(text: str) -> list[str]:
 # Flags and variables whose address is for clients outside the cluster (a browser through an Ingress,
 # a node's address a member advertises): no Service name could replace it.
 _OUTSIDE_NAMES = re.compile(r"external|public|advertis|callback|redirect", re.IGNORECASE)
+# Variables and flags whose name says the address is a Service's cluster IP (BACKEND_SERVICE_IP): it is
+# no Pod's IP, and it stays until the Service is deleted.
+_SERVICE_IP_NAMES = re.compile(r"service_?ip|svc_?ip|cluster_?ip", re.IGNORECASE)
 
 
 # Flags and variables whose address is a storage server's (an NFS export, an iSCSI target, a Ceph
@@ -101,8 +104,9 @@ def storage_servers(volume_sources) -> set[str]:
 
 
 def for_outside(name: str) -> bool:
-    """Whether a flag's or a variable's name says its address is for clients outside the cluster."""
-    return bool(_OUTSIDE_NAMES.search(name or ""))
+    """Whether a flag's or a variable's name says its address is for clients outside the cluster, or is a
+    Service's cluster IP (neither is a Pod's IP, which the finding is about)."""
+    return bool(_OUTSIDE_NAMES.search(name or "") or _SERVICE_IP_NAMES.search((name or "").replace("-", "_")))
 
 
 def holds_ranges(variable: str) -> bool:

@@ -20,7 +20,7 @@ from advisor.domain.vocabulary import HELPER_ROLES, LONG_RUNNING_KINDS, REPLICAT
 from advisor.engine.placement import NATIVE_SIDECARS_FROM
 from advisor.review import addresses, images
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
-from advisor.review.intent import FINISHES, SAYING, UNKNOWN
+from advisor.review.intent import FINISHES, SAYING, UNKNOWN, UNTIL_STOPPED
 from advisor.review.objects import ManifestObject, selects
 from advisor.system.errors import KnowledgeBaseError
 
@@ -188,14 +188,14 @@ def bare_pod(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         return  # owned by a controller, a debugging Pod (marked, or a box to exec into), or a static Pod
     intent = s.intent
     if intent.owner:
-        return  # a CI server creates it for one build and deletes it after: it is the controller
+        return  # a CI server that creates it for one build, or a ReplicaSet that adopts it: it has a controller
     if intent.verdict == FINISHES and s.restart_policy == "Never":
         return  # never restarted: a Pod its author runs once, the one-off the advisor itself writes bare
     head = messages.bare_pod(s.obj.name)
     tail = "A Pod meant for debugging can say so with the annotation pod-advisor.io/environment: experiment"
     main = s.main.name
     if intent.verdict == UNKNOWN or not intent.evidence:
-        weak = f" ({intent.evidence[0].why})" if intent.evidence else ""
+        weak = f" ({_disagreeing(intent) or intent.evidence[0].why})" if intent.evidence else ""
         yield Hit("bare-pod",
                   f"{head} Nothing in the manifest says whether {main} runs until stopped or finishes{weak}: if it "
                   f"finishes, a Job must own it; if it runs until stopped, a Deployment. --suggest writes no "
@@ -220,6 +220,16 @@ def bare_pod(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     yield Hit("bare-pod",
               f"{head} The advisor recommends a {kind} ({SAYING[intent.verdict]}{moved}); --suggest writes it. "
               f"{tail}", guess=_joined(intent.why, s.main_why))
+
+
+def _disagreeing(intent) -> str | None:
+    """The strongest piece of evidence that the Pod runs until stopped and the strongest that it finishes,
+    where the evidence says both."""
+    first = {}
+    for e in intent.evidence:
+        if e.says in (UNTIL_STOPPED, FINISHES):
+            first.setdefault(e.says, e.why)
+    return f"{first[UNTIL_STOPPED]}, but {first[FINISHES]}" if len(first) == 2 else None
 
 
 def listed(names) -> str:

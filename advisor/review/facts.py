@@ -224,7 +224,7 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
         c.tie = ties.to_main(main.name, c.name) or _tie_by_nature(c)
 
     intent = _intent(obj, controller, owner, restart, containers, services, prepared, isinstance(labels, dict)
-                     and labels or {}, spec)
+                     and labels or {}, spec, _adopter(obj, inputs, labels) if controller == "Pod" else None)
     if controller == "Pod":
         completes = intent.verdict == FINISHES
         completes_why = intent.why if completes and not intent.stated else None
@@ -257,7 +257,29 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
                    idle_why, notes, intent)
 
 
-def _intent(obj, controller, owner, restart, containers, services, prepared, labels, spec) -> Intent:
+# Controllers that adopt any Pod without an owner whose labels their selector matches. A Deployment's
+# ReplicaSets select its pod-template-hash too, so they adopt nothing written by hand.
+_ADOPTING_KINDS = ("ReplicaSet", "ReplicationController")
+
+
+def _adopter(obj: ManifestObject, inputs: Inputs, labels) -> str | None:
+    """The ReplicaSet or ReplicationController among the inputs (linked to the bare Pod) that adopts it."""
+    if not isinstance(labels, dict) or not labels:
+        return None
+    for kind in _ADOPTING_KINDS:
+        for other in inputs.of_kind(kind):
+            selector = other.get("spec", "selector")
+            if kind == "ReplicaSet":
+                selector = selector.get("matchLabels") if isinstance(selector, dict) else None
+            if (other is not obj and obj.links_to(other) and isinstance(selector, dict) and selector
+                    and all(k in labels and str(labels[k]) == str(v) for k, v in selector.items())):
+                return (f"{other.label} ({other.file}:{other.line()}) adopts it: its selector matches the Pod's "
+                        f"labels, so it owns and replaces the Pod")
+    return None
+
+
+def _intent(obj, controller, owner, restart, containers, services, prepared, labels, spec,
+            adopter: str | None = None) -> Intent:
     """What the Pod is for, from every piece of evidence the manifest gives (advisor.review.intent)."""
     if controller != "Pod":
         says = FINISHES if controller in _COMPLETING_KINDS else UNTIL_STOPPED
@@ -302,7 +324,7 @@ def _intent(obj, controller, owner, restart, containers, services, prepared, lab
         doubt = f"{main.name} ends at once without doing any work ({runtime.why})"
     elif ranked and ranked[0].rank == GENERATED:
         doubt = "only its generateName suggests a one-off run"
-    return decide(evidence, ci_owner(spec, labels, regular), doubt)
+    return decide(evidence, ci_owner(spec, labels, regular) or adopter, doubt)
 
 
 def _server_and_preparer(containers, spec: dict) -> str | None:

@@ -198,12 +198,34 @@ def _path(image: str) -> str:
     return path[len("library/"):] if path.startswith("library/") else path
 
 
+# Owners under which a one-word repository is still the Docker official image: mirrors of Docker Hub's
+# library (mcr.microsoft.com/mirror/docker/library/nginx, public.ecr.aws/docker/library/busybox), its
+# architecture variants (arm64v8/python), and republishers of the same program. Anywhere else a one-word
+# name is another project's image: quay.io/calico/node is Calico's node agent, not Node.js.
+_OFFICIAL_OWNERS = frozenset({"library", "docker", "dockerhub", "mirror", "google-containers", "google_containers",
+                              "bitnami", "amd64", "arm64v8", "arm32v7", "arm32v6", "i386", "ppc64le", "s390x",
+                              "riscv64", "windows-amd64"})
+
+
+def _names(path: str, repository_name: str) -> bool:
+    """Whether the repository ``path`` is ``repository_name``: the whole path, or its end after an owner
+    (any owner for a name with a "/" in it; a one-word name only after an owner of the official image)."""
+    if path == repository_name:
+        return True
+    if not path.endswith("/" + repository_name):
+        return False
+    if "/" in repository_name:
+        return True
+    owner = path[:-len(repository_name) - 1].rsplit("/", 1)[-1]
+    return owner in _OFFICIAL_OWNERS
+
+
 def nature(image: str) -> Nature | None:
     """What the image does by design when it runs its own default command, or None when not known."""
     path = _path(image)
     tag = image_reference(image or "")[1] or ""
     for entry in NATURES:
-        if any(path == r or path.endswith("/" + r) for r in entry.repositories):
+        if any(_names(path, r) for r in entry.repositories):
             if not entry.tags or any(tag.endswith(t) or f"{t}-" in tag for t in entry.tags):
                 return entry
     return None

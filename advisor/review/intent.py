@@ -95,11 +95,22 @@ class Intent:
 
 
 def decide(evidence: list[Evidence], owner: str | None = None, doubt: str | None = None) -> Intent:
-    """The verdict of the strongest evidence (the first listed wins a tie), all of it kept in rank order."""
+    """The verdict of the strongest evidence (the first listed wins a tie), all of it kept in rank order.
+
+    A guess from an image's name (rank IMAGE or below) decides nothing against what the author wrote
+    (a restartPolicy, rank POLICY or above) when the two disagree on whether the Pod finishes:
+    ``arungupta/vault-kubernetes`` with ``restartPolicy: Never`` is a client that reads a secret and
+    exits, not the Vault server its name suggests. The verdict is then unknown (the evidence says both)."""
     ranked = tuple(sorted(evidence, key=lambda e: -e.rank))
     if not ranked:
         return Intent(UNKNOWN, (), owner)
-    return Intent(ranked[0].says, ranked, owner, doubt if ranked[0].says == FINISHES else None)
+    top = ranked[0]
+    if top.rank <= IMAGE and top.says in (UNTIL_STOPPED, FINISHES):
+        against = next((e for e in ranked[1:] if e.rank >= POLICY and e.says in (UNTIL_STOPPED, FINISHES)
+                        and e.says != top.says), None)
+        if against is not None:
+            return Intent(UNKNOWN, ranked, owner)
+    return Intent(top.says, ranked, owner, doubt if top.says == FINISHES else None)
 
 
 def ci_owner(pod_spec: dict, labels: dict, containers) -> str | None:

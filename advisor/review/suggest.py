@@ -634,7 +634,8 @@ def wrap_pod(pod: dict, rec: Recommendation) -> dict:
     if meta.get("annotations"):
         template_meta["annotations"] = dict(meta["annotations"])
     spec = dict(pod.get("spec") or {})
-    spec.pop("nodeName", None)  # the scheduler places a controller's Pods
+    # nodeName stays: a controller's Pods may name their node too, and dropping it would move the Pod
+    # (a lesson pins a server and its client to two nodes on purpose)
     kind = rec.main.controller
     if kind == "Job":
         _put_before(spec, "restartPolicy", rec.main.restart_policy, "containers")

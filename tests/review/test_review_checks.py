@@ -378,7 +378,7 @@ def test_a_single_replica_statefulset_needs_no_headless_service():
 
 
 def test_the_docker_bridge_gateway_is_the_node_not_a_pod():
-    env = "          env: [{name: SERVICE_IP, value: 172.17.0.1}]\n"
+    env = "          env: [{name: UPSTREAM_HOST, value: 172.17.0.1}]\n"
     assert "pod-ip-literal" not in ids(deployment(container(extra=env)))
     assert "pod-ip-literal" in ids(deployment(container(extra=env.replace("172.17.0.1", "172.17.0.9"))))
 
