@@ -94,7 +94,7 @@ def _run(args, env) -> int:
 
         refuse_stdin(args.paths)
 
-    reviewer = Reviewer()
+    reviewer = Reviewer(keep_designs=True)
     config = None
     config_path = args.config or (CONFIG_NAME if os.path.isfile(CONFIG_NAME) else None)
     if config_path:
