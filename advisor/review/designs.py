@@ -32,6 +32,7 @@ from advisor.domain.model import Answers
 from advisor.domain.recommendation import Recommendation
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no Kubernetes name holds them
+_FIELDS = "__dataclass_fields__"  # what dataclasses.is_dataclass looks for, asked of the class directly
 CACHE_SIZE = 2048  # distinct designs kept; the oldest goes first
 KIND = "designs"  # their file in advisor.system.cache
 # Reading the kept designs (a few KiB each) costs about as much as a dozen engine runs: worth it for a
@@ -165,9 +166,9 @@ def _named(recommendation: Recommendation, names: list[str], answers: Answers) -
             elif kind is tuple:
                 fields[key] = tuple(text(item) if item.__class__ is str and _OPEN in item else item for item in value)
             elif kind is list:
-                fields[key] = [copy(item) if dataclasses.is_dataclass(item) else
+                fields[key] = [copy(item) if hasattr(item.__class__, _FIELDS) else
                                text(item) if item.__class__ is str and _OPEN in item else item for item in value]
-            elif dataclasses.is_dataclass(value) and key != "answers":
+            elif hasattr(kind, _FIELDS) and key != "answers":
                 fields[key] = copy(value)
         new = object.__new__(obj.__class__)
         new.__dict__.update(fields)

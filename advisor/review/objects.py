@@ -157,7 +157,7 @@ class Inputs:
     notes: list = field(default_factory=list)  # review.report.Note: objects left out, and why
     not_objects: int = 0  # documents without a kind (values files, kustomizations' fragments)
     by_kind: dict[str, list[ManifestObject]] = field(default_factory=dict)
-    _selectors: dict | None = field(default=None, repr=False)  # (label, value) -> Services, built once
+    _selectors: dict | None = field(default=None, repr=False)  # (label, value, where) -> Services, built once
     _names: dict | None = field(default=None, repr=False)  # (kind, name) -> objects, built once
 
     def add(self, obj: ManifestObject) -> None:
@@ -258,17 +258,24 @@ class Inputs:
     def services_selecting(self, obj: ManifestObject, labels: dict) -> list[ManifestObject]:
         """The Services (in input order) in ``obj``'s namespace whose selector ``labels`` match.
 
-        Indexed by one pair of each selector, so that a review of 3,000 Deployments and 3,000
-        Services looks at the few candidates of each Pod's labels, not at every Service."""
+        Indexed by one pair of each selector and by where the Service is, so that a review of 3,000
+        Deployments and 3,000 Services looks at the few candidates of each Pod's labels that
+        ``links_to`` can accept, not at every Service of those labels in every namespace and folder:
+        a Service of ``obj``'s namespace, or one naming none in ``obj``'s folder; for an ``obj``
+        naming no namespace, any Service of its folder."""
         if self._selectors is None:
             self._selectors = {}
             for position, service in enumerate(self.of_kind("Service")):
                 selector = service.get("spec", "selector")
                 if isinstance(selector, dict) and selector:
-                    key, value = min((str(k), str(v)) for k, v in selector.items())
-                    self._selectors.setdefault((key, value), []).append((position, service))
-        candidates = {position: service for key, value in labels.items()
-                      for position, service in self._selectors.get((str(key), str(value)), ())}
+                    pair = min((str(k), str(v)) for k, v in selector.items())
+                    where = [("folder", service.folder)]
+                    where.append(("namespace", service.namespace) if service.namespace else ("bare", service.folder))
+                    for place in where:
+                        self._selectors.setdefault((*pair, *place), []).append((position, service))
+        places = [("namespace", obj.namespace), ("bare", obj.folder)] if obj.namespace else [("folder", obj.folder)]
+        candidates = {position: service for key, value in labels.items() for place in places
+                      for position, service in self._selectors.get((str(key), str(value), *place), ())}
         return [service for _, service in sorted(candidates.items(), key=lambda item: item[0])
                 if service.links_to(obj) and selects(service, labels)]
 

@@ -94,6 +94,8 @@ def _known_valid():
 def _as_sent(obj) -> dict:
     """The object as kubectl sends it: a plain date (``2024-01-31``) is the text as written, as kubectl's
     YAML reads it, where PyYAML reads a date."""
+    if not _holds_date(obj.data):
+        return obj.data  # most objects: as they were read (nothing here changes them)
     raw = obj.doc.raw
 
     def sent(value, path):
@@ -106,6 +108,17 @@ def _as_sent(obj) -> dict:
         return value
 
     return sent(obj.data, obj.path)
+
+
+def _holds_date(value) -> bool:
+    kind = value.__class__
+    if kind is dict:
+        return any(_holds_date(v) for v in value.values())
+    if kind is list:
+        return any(_holds_date(v) for v in value)
+    return isinstance(value, (datetime.date, datetime.datetime)) or (
+        kind is not str and isinstance(value, (dict, list)) and any(
+            _holds_date(v) for v in (value.values() if isinstance(value, dict) else value)))
 
 
 def _said_elsewhere(reason: str, s: Subject) -> bool:
