@@ -159,6 +159,9 @@ class Inputs:
     by_kind: dict[str, list[ManifestObject]] = field(default_factory=dict)
     _selectors: dict | None = field(default=None, repr=False)  # (label, value, where) -> Services, built once
     _names: dict | None = field(default=None, repr=False)  # (kind, name) -> objects, built once
+    # What a check derives from the whole input, the same for every object it reviews (the storage servers
+    # of all PersistentVolumes, say): worked out once, not once per workload.
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, obj: ManifestObject) -> None:
         self.objects.append(obj)
