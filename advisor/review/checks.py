@@ -614,10 +614,12 @@ def _storage_servers(s: Subject) -> set[str]:
     """The addresses of the storage servers the Pod's volumes, and the input's PersistentVolumes and
     StorageClasses, name (nfs.server, iscsi.targetPortal, a share's source): machines that serve storage,
     which no Service could stand for."""
-    sources: list = [v for v in s.pod_spec.get("volumes") or [] if isinstance(v, dict)]
-    for kind, key in (("PersistentVolume", "spec"), ("StorageClass", "parameters")):
-        sources += [o.get(key) for o in s.inputs.of_kind(kind)]
-    return addresses.storage_servers(sources)
+    shared = s.inputs.derived.get("storage servers")
+    if shared is None:  # the input's own, once for all its workloads (quadratic otherwise: 5 s of 10k objects)
+        shared = s.inputs.derived["storage servers"] = addresses.storage_servers(
+            [o.get(key) for kind, key in (("PersistentVolume", "spec"), ("StorageClass", "parameters"))
+             for o in s.inputs.of_kind(kind)])
+    return addresses.storage_servers([v for v in s.pod_spec.get("volumes") or [] if isinstance(v, dict)]) | shared
 
 
 def _ip_message(where: str, address: str) -> str:
