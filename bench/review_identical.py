@@ -10,6 +10,10 @@ empty temporary folder (no .pod-advisor.yaml is picked up), each with its own ne
 folder and another PYTHONHASHSEED (an output that depends on hashing shows up as a
 difference). Standard output, standard error and the exit status must be identical; the
 first differing lines are shown. Exit status 0 when every run matched, 1 otherwise.
+
+The --after checkout then runs once more with the cache its first run left (and another
+seed): what a review keeps between runs (the parsed files, the designs, the schemas'
+outcomes, the parsed scripts) must give the same bytes as a cold run. --no-warm skips it.
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ import time
 FORMATS = ("json", "sarif", "text")
 
 
-def run(source: str, argv: list[str], cwd: str, seed: str, python: str) -> tuple[bytes, bytes, int, float]:
+def run(source: str, argv: list[str], cwd: str, seed: str, python: str,
+        cache: str | None = None) -> tuple[bytes, bytes, int, float]:
     env = dict(os.environ, PYTHONPATH=os.path.abspath(source), PYTHONHASHSEED=seed, NO_COLOR="1",
-               XDG_CACHE_HOME=tempfile.mkdtemp(dir=cwd, prefix="cache-"))
+               XDG_CACHE_HOME=cache or tempfile.mkdtemp(dir=cwd, prefix="cache-"))
     start = time.perf_counter()
     done = subprocess.run([python, "-m", "advisor", *argv], cwd=cwd, env=env, capture_output=True)
     return done.stdout, done.stderr, done.returncode, time.perf_counter() - start
@@ -49,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="--jobs values to run, comma-separated; 'default' passes none (default: default,1)")
     parser.add_argument("--extra", default="", help="more review arguments, space-separated (e.g. --suggest)")
     parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--no-warm", dest="warm", action="store_false",
+                        help="skip the second run of --after with the cache its first run left")
     args = parser.parse_args(argv)
     paths = [os.path.abspath(p) for p in args.paths]
     mismatches = 0
@@ -59,18 +66,22 @@ def main(argv: list[str] | None = None) -> int:
                 if jobs != "default":
                     review += ["--jobs", jobs]
                 b_out, b_err, b_status, b_wall = run(args.before, review, cwd, "1", args.python)
-                a_out, a_err, a_status, a_wall = run(args.after, review, cwd, "2", args.python)
-                same = (b_out, b_err, b_status) == (a_out, a_err, a_status)
-                label = f"--format {fmt} --jobs {jobs}{' ' + args.extra if args.extra else ''}"
-                print(f"{'identical' if same else 'DIFFERENT':<9}  {label:<36} {len(a_out):>9} bytes out, "
-                      f"{len(a_err):>7} bytes err, exit {a_status}  ({b_wall:.1f} s before, {a_wall:.1f} s after)")
-                if not same:
-                    mismatches += 1
-                    if b_status != a_status:
-                        print(f"  exit status: {b_status} before, {a_status} after")
-                    for name, before, after in (("stdout", b_out, a_out), ("stderr", b_err, a_err)):
-                        if before != after:
-                            print(f"  {name}:\n" + first_difference(before, after))
+                cache = tempfile.mkdtemp(dir=cwd, prefix="cache-")
+                afters = [("", run(args.after, review, cwd, "2", args.python, cache))]
+                if args.warm:
+                    afters.append((" (warm)", run(args.after, review, cwd, "3", args.python, cache)))
+                for warm, (a_out, a_err, a_status, a_wall) in afters:
+                    same = (b_out, b_err, b_status) == (a_out, a_err, a_status)
+                    label = f"--format {fmt} --jobs {jobs}{' ' + args.extra if args.extra else ''}{warm}"
+                    print(f"{'identical' if same else 'DIFFERENT':<9}  {label:<43} {len(a_out):>9} bytes out, "
+                          f"{len(a_err):>7} bytes err, exit {a_status}  ({b_wall:.1f} s before, {a_wall:.1f} s after)")
+                    if not same:
+                        mismatches += 1
+                        if b_status != a_status:
+                            print(f"  exit status: {b_status} before, {a_status} after")
+                        for name, before, after in (("stdout", b_out, a_out), ("stderr", b_err, a_err)):
+                            if before != after:
+                                print(f"  {name}:\n" + first_difference(before, after))
     print("every output identical" if not mismatches else f"{mismatches} run(s) differ")
     return 1 if mismatches else 0
 

@@ -324,5 +324,19 @@ def knowledge_base() -> KnowledgeBase:
     from advisor.system import cache
 
     sources = _sources()
-    return cache.kept("knowledge", sources_key(sources), lambda kb: isinstance(kb, KnowledgeBase),
-                      lambda: load_knowledge_base(sources))
+    key = sources_key(sources)
+    kb = cache.kept("knowledge", key, lambda kb: isinstance(kb, KnowledgeBase), lambda: load_knowledge_base(sources))
+    global _shipped_key
+    _shipped_key = key
+    return kb
+
+
+_shipped_key: str | None = None  # the key of the knowledge base knowledge_base() gave, once it has
+
+
+def shipped_key() -> str:
+    """The key of the shipped knowledge base (its files' names and texts, this version, this Python):
+    what a cache of conclusions drawn from it is kept under."""
+    knowledge_base()
+    assert _shipped_key is not None
+    return _shipped_key

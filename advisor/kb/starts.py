@@ -34,8 +34,10 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from advisor.kb.images import ROOT_USERS, Family, match, parse_reference
+if TYPE_CHECKING:  # the catalogue's module is imported where it is used: a start note rarely needs it
+    from advisor.kb.images import Family
 
 # The UID given to an image that runs under any UID, and to one the catalogue does not know:
 # distroless's "nonroot" user, which no system account of a usual base image uses.
@@ -148,6 +150,8 @@ class Start:
 
 
 def _user_words(family: Family) -> str:
+    from advisor.kb.images import ROOT_USERS
+
     user = family.user.value
     if user is None:
         return "a user no source names"
@@ -172,6 +176,8 @@ def _instead(start: Start, name: str) -> str:
 def alternative_image(image: str, alternative: str) -> str:
     """The alternative with the image's tag where it is a variant of the same software
     (nginx:1.27 -> nginxinc/nginx-unprivileged:1.27); as the catalogue gives it otherwise."""
+    from advisor.kb.images import parse_reference
+
     ours, theirs = parse_reference(image), parse_reference(alternative)
     if ours is None or theirs is None or theirs.tag or theirs.digest or not ours.tag:
         return alternative
@@ -208,7 +214,14 @@ def _numeric(user: str) -> tuple[int, int | None] | None:
 @functools.lru_cache(maxsize=1024)
 def plan_start(image: str) -> Start:
     """How a container of ``image`` starts without root (see the module's docstring)."""
-    family = match(image)
+    from advisor.kb.images import match
+
+    return _start(image, match(image))
+
+
+def _start(image: str, family: Family | None) -> Start:
+    from advisor.kb.images import ROOT_USERS
+
     if family is None:
         return Start(image, None, "unknown", FIXED_UID, FIXED_UID, ASSUMED_WRITES, False)
     writes_known = family.writes.known
@@ -270,11 +283,45 @@ def volume_name(container: str, path: str, taken: set[str]) -> str:
 
 def start_notes(recommendation) -> list[str]:
     """What keeps a container of the recommendation's starter manifest from starting, as
-    ``pod-advisor manifest`` writes it without --allow-root: one note per container."""
+    ``pod-advisor manifest`` writes it without --allow-root: one note per container.
+
+    Only an image of a family that needs root has a note, and an image can be of such a family
+    only if its name (the reference without tag and digest) ends with one of the family's
+    repositories or suffixes (``_root_names``): the catalogue is read only for those."""
     notes = []
+    names = tuple(_root_names())
     for plan in recommendation.workloads:
         for c in plan.containers:
+            if isinstance(c.image, str) and not _named(c.image).endswith(names):
+                continue
             note = plan_start(c.image).note(c.name)
             if note is not None and note not in notes:
                 notes.append(note)
     return notes
+
+
+def _named(image: str) -> str:
+    """The reference without its digest and tag, split as advisor.kb.images.parse_reference splits it."""
+    name = image.partition("@")[0]
+    return name[:name.rfind(":")] if name.rfind(":") > name.rfind("/") else name
+
+
+_CATALOGUE = "knowledge.images"  # advisor.kb.images.PACKAGE, named here so that the module is not imported
+
+
+@functools.lru_cache(maxsize=1)
+def _root_names() -> frozenset[str]:
+    """The repositories and suffixes of the catalogue's families whose images need root, kept in
+    advisor.system.cache under a key of the catalogue's files and this module: what ``start_notes``
+    asks of the catalogue, without loading it (a tenth of ``evaluate``)."""
+    from advisor.kb.files import sources_key, yaml_files
+    from advisor.system import cache
+
+    def build() -> frozenset[str]:
+        from advisor.kb.images import catalogue
+
+        return frozenset(name for family in catalogue().families if _start("", family).needs_root
+                         for name in (*family.repositories, *family.suffixes))
+
+    key = cache.digest(sources_key({_CATALOGUE: yaml_files(_CATALOGUE)}), *cache.stamps(__file__))
+    return cache.kept("root-images", key, lambda found: isinstance(found, frozenset), build)

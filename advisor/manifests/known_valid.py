@@ -7,8 +7,13 @@ function of the object, the Kubernetes version, the schemas and the checking cod
 an object that passed is remembered (in advisor.system.cache) under a digest of the object
 and the version, in a store keyed by pod-advisor's version, this module's and
 validate.py's code, and the installed kubernetes-validate and jsonschema: an upgrade
-of any of them, or an object that differs by a byte, is checked again. Only passes
-are kept; a failure is a defect of ours and is always reported afresh.
+of any of them, or an object that differs by a byte, is checked again. For a starter
+manifest only passes are kept; a failure is a defect of ours and is always reported afresh.
+
+``review`` checks a user's objects, where a refusal is an ordinary answer: it also keeps
+what the schemas said about an object they refuse (``outcome``/``remember``), so that a
+review run again over the same files (pre-commit, CI with a kept cache) needs neither
+jsonschema nor the schemas. A refusal kept this way never counts as a pass (``in``).
 """
 
 from __future__ import annotations
@@ -21,7 +26,10 @@ from advisor import __version__
 from advisor.system import cache
 
 KIND = "schema-valid"
-MAX_OBJECTS = 1024  # the most recent passes; a bound on the file, far above one user's manifests
+# The most recent outcomes: a bound on the file (about 100 bytes an object), above the objects of a large
+# repository, so that a review of 16,000 objects run again finds every one (a bound below the objects of one
+# run would keep none of them: each run would push out the oldest, which the next run asks for first).
+MAX_OBJECTS = 32_768
 
 
 def _installed(package: str) -> str:
@@ -43,7 +51,8 @@ def _code() -> str:
 
 
 class KnownValid:
-    """``digest in known`` / ``known.add(digest)`` / ``known.save()``."""
+    """``digest in known`` / ``known.add(digest)`` / ``known.save()``; for review, ``known.outcome(digest)``
+    and ``known.remember(digest, served, problems)``."""
 
     def __init__(self):
         try:
@@ -60,11 +69,23 @@ class KnownValid:
         return cache.digest(kubernetes, json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
 
     def __contains__(self, digest: str) -> bool:
-        return digest in self.digests
+        """Whether the schemas passed the object (a refusal kept by ``remember`` is not a pass)."""
+        return digest in self.digests and self.digests[digest] is None
 
-    def add(self, digest: str) -> None:
+    def outcome(self, digest: str) -> tuple[bool, tuple[str, ...]] | None:
+        """(whether the version serves the object's kind, what its schema said), or None when not known."""
+        if digest not in self.digests:
+            return None
+        kept = self.digests[digest]
+        return (True, ()) if kept is None else (False, ()) if kept is False else (True, kept)
+
+    def remember(self, digest: str, served: bool, problems) -> None:
+        """Keep what ``served`` and ``schema_problems`` said of the object."""
+        self.add(digest, None if served and not problems else False if not served else tuple(problems))
+
+    def add(self, digest: str, kept=None) -> None:
         self.digests.pop(digest, None)
-        self.digests[digest] = None
+        self.digests[digest] = kept
         while len(self.digests) > MAX_OBJECTS:
             del self.digests[next(iter(self.digests))]
         self.changed = True

@@ -10,6 +10,7 @@ their sources must be exactly those ids (``check_catalogue``).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
@@ -329,6 +330,11 @@ def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         endless = never_ends(c)
         if endless is None:
             continue  # it may well finish with the main container: nothing to blame it for
+        if s.controller == "Pod" and not (c.tie and c.tie.evidence) and (c.ports or images.is_server_image(c.image)):
+            # a bare Pod says it finishes only by its restartPolicy, and beside its finite container runs a
+            # server tied to nothing: which of the two the Pod is for is not in the files (a lesson's
+            # nginx beside `sleep 60` is meant to keep serving)
+            continue
         if s.answers.minor >= NATIVE_SIDECARS_FROM:
             fix = (f"On Kubernetes {s.answers.kubernetes}, make it a native sidecar: move it to initContainers "
                    f"with restartPolicy: Always (--suggest writes it)")
@@ -371,6 +377,8 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
                   f"selects its Pods and name it in spec.serviceName (--suggest writes it)", line=line)
         return
     service = named_service(s, str(name))
+    if service is None and name and _made_with_others(s):
+        return  # its Service was made with it, by the same chart or in the same cluster, not in these files
     if service is None and (away := service_elsewhere(s, str(name))) is not None:
         # The folder rule keeps one application's Service from standing in for another's, but a
         # Service of this very name elsewhere in the input is evidence either way: applied together it is
@@ -435,14 +443,29 @@ def _named_anywhere(s: Subject) -> bool:
     return bool(s.inputs.named("Service", str(s.obj.get("spec", "serviceName"))))
 
 
+def _made_with_others(s: Subject) -> bool:
+    """Whether the object was made together with objects these files do not hold: Helm manages it (its
+    release annotation or managed-by label), or it was read back from a cluster (managedFields, a uid,
+    a status), where whatever else its chart or its author created lives too."""
+    metadata = s.obj.metadata
+    labels = metadata.get("labels") if isinstance(metadata.get("labels"), dict) else {}
+    annotations = metadata.get("annotations") if isinstance(metadata.get("annotations"), dict) else {}
+    return bool(str(labels.get("app.kubernetes.io/managed-by", "")).lower() == "helm"
+                or "meta.helm.sh/release-name" in annotations or metadata.get("managedFields")
+                or metadata.get("uid") or s.obj.data.get("status"))
+
+
 def service_elsewhere(s: Subject, name: str) -> ManifestObject | None:
     """A Service called ``name`` that the folder rule keeps apart from the object (one of them names no
-    namespace, and they sit in different folders), and that is no rival version of the object's own files."""
-    for svc in s.inputs.named("Service", name):
-        if svc.unit in s.obj.rivals or (svc.namespace and s.obj.namespace):
-            continue
-        return svc
-    return None
+    namespace, and they sit in different folders), and that is no rival version of the object's own files:
+    a headless one that selects the object's Pods if there is one, else the one in the nearest folder."""
+    found = [svc for svc in s.inputs.named("Service", name)
+             if svc.unit not in s.obj.rivals and not (svc.namespace and s.obj.namespace)]
+    fitting = [svc for svc in found if svc.get("spec", "clusterIP") == "None" and selects(svc, s.labels)]
+    here = os.path.dirname(os.path.abspath(s.obj.file))
+    nearest = sorted(fitting or found, key=lambda svc: -len(os.path.commonpath(
+        [here, os.path.dirname(os.path.abspath(svc.file))])))
+    return nearest[0] if nearest else None
 
 
 def named_service(s: Subject, name: str) -> ManifestObject | None:
@@ -496,6 +519,10 @@ def restart_always_on_completion(s: Subject, rec: Recommendation) -> Iterator[Hi
         owner = s.controller if s.controller != "Pod" else "Pod with restartPolicy Always"
         for c in s.containers:
             if c.placement != "containers" or not c.runtime.finishes:
+                continue
+            if c.runtime.at_once or c.runtime.fails:
+                # it ends without doing work (busybox with no command, `sleep 60; exit 1` to show a crash):
+                # no work to hand to a Job; a placeholder or a crash on purpose, which a Job would not mend
                 continue
             if c.main and s.obj.kind in LONG_RUNNING_KINDS:
                 yield Hit("restart-always-on-completion",
@@ -635,10 +662,12 @@ def _storage_servers(s: Subject) -> set[str]:
     """The addresses of the storage servers the Pod's volumes, and the input's PersistentVolumes and
     StorageClasses, name (nfs.server, iscsi.targetPortal, a share's source): machines that serve storage,
     which no Service could stand for."""
-    sources: list = [v for v in s.pod_spec.get("volumes") or [] if isinstance(v, dict)]
-    for kind, key in (("PersistentVolume", "spec"), ("StorageClass", "parameters")):
-        sources += [o.get(key) for o in s.inputs.of_kind(kind)]
-    return addresses.storage_servers(sources)
+    shared = s.inputs.derived.get("storage servers")
+    if shared is None:  # the input's own, once for all its workloads (quadratic otherwise: 5 s of 10k objects)
+        shared = s.inputs.derived["storage servers"] = addresses.storage_servers(
+            [o.get(key) for kind, key in (("PersistentVolume", "spec"), ("StorageClass", "parameters"))
+             for o in s.inputs.of_kind(kind)])
+    return addresses.storage_servers([v for v in s.pod_spec.get("volumes") or [] if isinstance(v, dict)]) | shared
 
 
 def _ip_message(where: str, address: str) -> str:

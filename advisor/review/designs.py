@@ -12,17 +12,33 @@ recommendation with its own names put back in place of the tokens.
 
 Answers that could confuse the tokens (a string already holding one of their
 marker characters, or expectations attached) are simply evaluated directly.
+
+A large review also keeps its designs between runs (``keep``): the next review of
+the same repository (pre-commit, CI with a kept cache) finds them in advisor.system.cache
+and runs the engine only for designs it has not seen. They are kept under a key of
+the shipped knowledge base, this version, this Python, experta and the code that
+draws the conclusions (every module of advisor.engine, advisor.domain and advisor.kb,
+and this one, by size and time of change), so that any change to what the engine
+would conclude starts afresh.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import sys
 
 from advisor.domain.model import Answers
 from advisor.domain.recommendation import Recommendation
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: no Kubernetes name holds them
+_FIELDS = "__dataclass_fields__"  # what dataclasses.is_dataclass looks for, asked of the class directly
 CACHE_SIZE = 2048  # distinct designs kept; the oldest goes first
+KIND = "designs"  # their file in advisor.system.cache
+# Reading the kept designs (a few KiB each) costs about as much as a dozen engine runs: worth it for a
+# review of many workloads, not for one file's.
+KEEP_FROM = 50
+_CODE = ("advisor/engine", "advisor/domain", "advisor/kb")  # what the engine's conclusions depend on
 
 
 class Designs:
@@ -34,6 +50,34 @@ class Designs:
         self.recommendations: dict[Answers, Recommendation] = {}
         self.evaluated = 0  # engine runs, for benchmarks and tests
         self.reused = 0
+        self.key: str | None = None  # the kept designs' key, once ``keep`` has read them
+        self.changed = False
+
+    def keep(self) -> None:
+        """Read the designs kept by earlier runs, and keep these when the process ends (once a process).
+        Only for an Advisor of the shipped knowledge base."""
+        import atexit
+
+        from advisor.system import cache
+
+        if self.key is not None:
+            return
+        try:
+            self.key = _kept_key()
+        except OSError:
+            return
+        stored = cache.load(KIND, self.key)
+        if isinstance(stored, dict):
+            stored.update(self.recommendations)
+            self.recommendations = stored
+        atexit.register(self.save)
+
+    def save(self) -> None:
+        from advisor.system import cache
+
+        if self.changed and self.key:
+            cache.store(KIND, self.key, cache.pickled(self.recommendations))
+            self.changed = False
 
     def evaluate(self, answers: Answers) -> Recommendation:
         keyed = tokenised(answers)
@@ -48,9 +92,31 @@ class Designs:
             if len(self.recommendations) >= self.size:
                 del self.recommendations[next(iter(self.recommendations))]
             self.recommendations[key] = template
+            self.changed = True
         else:
             self.reused += 1
         return _named(template, names, answers)
+
+
+def _kept_key() -> str:
+    """What the kept designs are valid for (see the module's docstring)."""
+    from importlib.machinery import PathFinder
+
+    from advisor import __version__
+    from advisor.kb.knowledge import shipped_key
+    from advisor.system import cache
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    stamps = []
+    for folder in _CODE:
+        with os.scandir(os.path.join(root, folder)) as entries:
+            stamps += sorted(f"{folder}/{e.name}:{e.stat().st_size}:{e.stat().st_mtime_ns}" for e in entries
+                             if e.name.endswith(".py"))
+    here = os.stat(__file__)
+    spec = PathFinder.find_spec("experta")
+    experta = os.stat(spec.origin) if spec is not None and spec.origin else None
+    return cache.digest(KIND, __version__, sys.version, shipped_key(), *stamps, f"{here.st_size}:{here.st_mtime_ns}",
+                        f"{spec.origin if experta else None}:{experta.st_mtime_ns if experta else None}")
 
 
 def tokenised(answers: Answers) -> tuple[Answers, list[str]] | None:
@@ -100,9 +166,9 @@ def _named(recommendation: Recommendation, names: list[str], answers: Answers) -
             elif kind is tuple:
                 fields[key] = tuple(text(item) if item.__class__ is str and _OPEN in item else item for item in value)
             elif kind is list:
-                fields[key] = [copy(item) if dataclasses.is_dataclass(item) else
+                fields[key] = [copy(item) if hasattr(item.__class__, _FIELDS) else
                                text(item) if item.__class__ is str and _OPEN in item else item for item in value]
-            elif dataclasses.is_dataclass(value) and key != "answers":
+            elif hasattr(kind, _FIELDS) and key != "answers":
                 fields[key] = copy(value)
         new = object.__new__(obj.__class__)
         new.__dict__.update(fields)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import io
 import os
+import re
+import sys
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -156,8 +159,11 @@ class Inputs:
     notes: list = field(default_factory=list)  # review.report.Note: objects left out, and why
     not_objects: int = 0  # documents without a kind (values files, kustomizations' fragments)
     by_kind: dict[str, list[ManifestObject]] = field(default_factory=dict)
-    _selectors: dict | None = field(default=None, repr=False)  # (label, value) -> Services, built once
+    _selectors: dict | None = field(default=None, repr=False)  # (label, value, where) -> Services, built once
     _names: dict | None = field(default=None, repr=False)  # (kind, name) -> objects, built once
+    # What a check derives from the whole input, the same for every object it reviews (the storage servers
+    # of all PersistentVolumes, say): worked out once, not once per workload.
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, obj: ManifestObject) -> None:
         self.objects.append(obj)
@@ -257,17 +263,24 @@ class Inputs:
     def services_selecting(self, obj: ManifestObject, labels: dict) -> list[ManifestObject]:
         """The Services (in input order) in ``obj``'s namespace whose selector ``labels`` match.
 
-        Indexed by one pair of each selector, so that a review of 3,000 Deployments and 3,000
-        Services looks at the few candidates of each Pod's labels, not at every Service."""
+        Indexed by one pair of each selector and by where the Service is, so that a review of 3,000
+        Deployments and 3,000 Services looks at the few candidates of each Pod's labels that
+        ``links_to`` can accept, not at every Service of those labels in every namespace and folder:
+        a Service of ``obj``'s namespace, or one naming none in ``obj``'s folder; for an ``obj``
+        naming no namespace, any Service of its folder."""
         if self._selectors is None:
             self._selectors = {}
             for position, service in enumerate(self.of_kind("Service")):
                 selector = service.get("spec", "selector")
                 if isinstance(selector, dict) and selector:
-                    key, value = min((str(k), str(v)) for k, v in selector.items())
-                    self._selectors.setdefault((key, value), []).append((position, service))
-        candidates = {position: service for key, value in labels.items()
-                      for position, service in self._selectors.get((str(key), str(value)), ())}
+                    pair = min((str(k), str(v)) for k, v in selector.items())
+                    where = [("folder", service.folder)]
+                    where.append(("namespace", service.namespace) if service.namespace else ("bare", service.folder))
+                    for place in where:
+                        self._selectors.setdefault((*pair, *place), []).append((position, service))
+        places = [("namespace", obj.namespace), ("bare", obj.folder)] if obj.namespace else [("folder", obj.folder)]
+        candidates = {position: service for key, value in labels.items() for place in places
+                      for position, service in self._selectors.get((str(key), str(value), *place), ())}
         return [service for _, service in sorted(candidates.items(), key=lambda item: item[0])
                 if service.links_to(obj) and selects(service, labels)]
 
@@ -299,6 +312,7 @@ class Gathered:
     problems: list[Problem] = field(default_factory=list)  # what could not be read
     notes: list[Note] = field(default_factory=list)  # what was left out, and why
     rendered: list[Document] = field(default_factory=list)  # objects of rendered charts and kustomizations
+    size: int = 0  # the bytes of the files to read, as the file system gives them (standard input aside)
 
 
 def gather(paths: list[str], stdin=None, scope: Scope | None = None, keep: bool = True) -> Gathered:
@@ -332,9 +346,17 @@ def gather(paths: list[str], stdin=None, scope: Scope | None = None, keep: bool 
                                                                          "rendered: helm template CHART | "
                                                                          "pod-advisor review -)")
                           for chart in found.charts]
+    out.size = sum(_size(path) for path in files if path != "-")
     texts = _each_text(files, found.named, stdin, out.problems)
     out.texts = list(texts) if keep else texts
     return out
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def _each_text(files: list[str], named, stdin, problems: list[Problem]) -> Iterator[tuple[str, str]]:
@@ -374,34 +396,134 @@ def read_inputs(paths: list[str], stdin=None,
 
 
 def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = None, rendered=(),
-                 notes=()) -> Inputs:
+                 notes=(), keep: int = 0) -> Inputs:
     """Parse every text into objects; a document that is not valid YAML becomes one of ``Inputs.errors``
     (the other documents of its file are read). ``rendered``: documents a tool wrote
     (advisor.review.rendered), added after the files.
 
     ``errors`` are problems found before parsing (files that could not be read); they
-    come first, as ``notes`` do.
+    come first, as ``notes`` do. ``keep``: the input's size in bytes (``Gathered.size``), to read a large
+    input with the files parsed by the last large review (``KeptParses``), as the review command does;
+    0 never does.
     """
     import gc
 
     collecting = gc.isenabled()
     gc.disable()  # parsing makes objects that stay and no cycles: collector passes over them would find nothing
     try:
-        return _parse_inputs(texts, errors, rendered, notes)
+        kept = KeptParses.for_size(keep) if keep else None
+        inputs = _parse_inputs(texts, errors, rendered, notes, kept)
+        if kept is not None:
+            kept.save()
+        return inputs
     finally:
         if collecting:
             gc.enable()
 
 
-def _parse_inputs(texts, errors, rendered, notes) -> Inputs:
+_SECRET = re.compile(r"""kind["']?\s*:\s*["']?Secret\b""")  # kind: Secret, "kind": "Secret", {kind: Secret}
+
+
+class KeptParses:
+    """The files the last large review parsed, kept between runs in advisor.system.cache.
+
+    Parsing is most of a review of a large tree, and the next review (pre-commit, CI with a
+    kept cache) mostly reads the same files again. A file's documents and problems are a
+    function of its name and text, the code that reads them and PyYAML, so they are kept
+    under a digest of the name and text, in a store keyed by that code (by size and time of
+    change) and PyYAML: the next review unpickles them (about a tenth of the parse) and parses
+    only the files that changed. The store holds the files of the last review that used it
+    (it never grows past one tree), is read only when the input is large and the store not
+    much larger than it, and leaves out standard input and files that may hold a Secret (its data
+    is not copied anywhere).
+    """
+
+    KIND = "parsed"
+    LEAST_BYTES = 512 * 1024  # smaller inputs parse faster than the store is read and written
+    # The store is read when it holds at most this many bytes per byte of input: a pickled file is about a
+    # fifth of its text and reads about ten times faster than it parses, so a store as large as the input
+    # still pays; a larger one is another tree's (written over by this review).
+    STORE_PER_INPUT = 1.0
+
+    def __init__(self, key: str, stored: dict):
+        self.key, self.stored = key, stored
+        self.used: dict[str, bytes] = {}
+        self.changed = False
+
+    @classmethod
+    def for_size(cls, total: int) -> KeptParses | None:
+        """The store for an input of ``total`` bytes, or None when the input is too small for one."""
+        from importlib.machinery import PathFinder
+
+        from advisor import __version__
+        from advisor.system import cache, yamlsource
+
+        if total < cls.LEAST_BYTES or cache.folder() is None:
+            return None
+        yaml_spec = PathFinder.find_spec("yaml")
+        libyaml = PathFinder.find_spec("_yaml", yaml_spec.submodule_search_locations) if yaml_spec else None
+        from advisor.domain import vocabulary
+        from advisor.system import errors
+
+        key = cache.digest(cls.KIND, __version__, sys.version, *cache.stamps(
+            __file__, yamlsource.__file__, kustomize.__file__, vocabulary.__file__, errors.__file__,
+            yaml_spec.origin if yaml_spec else None, libyaml.origin if libyaml else None))
+        size = cache.size(cls.KIND)
+        stored = cache.load(cls.KIND, key) if size is not None and size <= total * cls.STORE_PER_INPUT else None
+        return cls(key, stored if isinstance(stored, dict) else {})
+
+    @staticmethod
+    def entry(name: str, text: str, outline: bool) -> str | None:
+        from advisor.system.cache import digest
+
+        if name == STDIN or _SECRET.search(text):
+            return None
+        return digest(name, text, "outline" if outline else "whole")
+
+    def get(self, entry: str | None):
+        """(documents, problems) kept for ``entry``, or None."""
+        from advisor.system.cache import Unpickler
+
+        found = self.stored.get(entry) if entry is not None else None
+        if found is None:
+            return None
+        self.used[entry] = found
+        try:
+            return Unpickler(io.BytesIO(found)).load()
+        except Exception:  # noqa: BLE001 - an entry that no longer fits the code: parse the file again
+            del self.used[entry]
+            return None
+
+    def add(self, entry: str | None, parsed) -> None:
+        from advisor.system.cache import pickled
+
+        if entry is not None:
+            self.used[entry] = pickled(parsed)
+            self.changed = True
+
+    def save(self) -> None:
+        from advisor.system import cache
+
+        if self.changed or len(self.used) != len(self.stored):
+            cache.store(self.KIND, self.key, cache.pickled(self.used))
+        self.stored, self.used = {}, {}
+
+
+def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None) -> Inputs:
     inputs = Inputs(notes=list(notes))
     problems: list[Problem] = []  # after ``errors``, which reading ``texts`` may still add to
     for name, text in texts:
-        try:
-            outline = None if os.path.basename(name) in kustomize.KUSTOMIZATION_FILES else outlined
-            documents, broken = parse_documents_apart(text, name, outline=outline)
-        except InputError as exc:
-            documents, broken = [], exc.problems
+        outline = None if os.path.basename(name) in kustomize.KUSTOMIZATION_FILES else outlined
+        entry = kept.entry(name, text, outline is not None) if kept is not None else None
+        parsed = kept.get(entry) if entry is not None else None
+        if parsed is None:
+            try:
+                parsed = parse_documents_apart(text, name, outline=outline)
+            except InputError as exc:
+                parsed = [], exc.problems
+            if entry is not None:
+                kept.add(entry, parsed)
+        documents, broken = parsed
         if "{{" in text:
             broken = [Problem(p.message, file=p.file, line=p.line, path=p.path,
                               hint=p.hint or "a Helm template? render it first: helm template CHART | "

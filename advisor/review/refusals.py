@@ -43,14 +43,19 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     obj, version = s.obj, s.answers.kubernetes
     data = _as_sent(obj)
     api_version, kind = str(data.get("apiVersion") or ""), obj.kind
-    known = _known_valid()
-    digest = known.digest(data, version)
-    passed = digest in known  # its schema passed in an earlier run: no need to load the schemas again
     if not api_version:
         yield Hit(REFUSED, f"{obj.label} names no apiVersion, and the API server needs one to know what the "
                            f"object is (apiVersion: {API_VERSIONS.get(kind, 'v1')})", line=obj.line())
         return
-    if not passed and not served(data, version):
+    known = _known_valid()
+    digest = known.digest(data, version)
+    # what the schemas said of the very same object in an earlier run: no need to load them again
+    outcome = known.outcome(digest)
+    if outcome is None:
+        is_served = served(data, version)
+        outcome = (is_served, tuple(schema_problems(data, version)) if is_served else ())
+        known.remember(digest, *outcome)
+    if not outcome[0]:
         removed = REMOVED_API_VERSIONS.get((api_version, kind))
         since = f" (removed in Kubernetes {removed})" if removed else ""
         yield Hit(REFUSED, f"Kubernetes {version} serves no {api_version} {kind}{since}: the API server answers "
@@ -62,10 +67,7 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         return
     reasons = [r for r in api_object_problems(data, version, promises=False) if not _said_elsewhere(r, s)]
     paths = {_path_of(r) for r in reasons}
-    schema = [] if passed else schema_problems(data, version)
-    if not passed and not schema:
-        known.add(digest)
-    for reason in (_server_words(r) for r in schema):
+    for reason in (_server_words(r) for r in outcome[1]):
         if _path_of(reason) not in paths and not _said_elsewhere(reason, s):
             reasons.append(reason)
     reasons = list(dict.fromkeys(_shortened(r) for r in reasons))
@@ -79,9 +81,9 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
 
 @functools.cache
 def _known_valid():
-    """The objects whose schema passed in earlier runs (advisor.manifests.known_valid), kept once a
+    """What the schemas said of objects in earlier runs (advisor.manifests.known_valid), kept once a
     process and saved when it ends: importing jsonschema and reading the schemas was most of the
-    start-up of a review of one file."""
+    start-up of a review of one file, and validating each object most of a large review."""
     from advisor.manifests.known_valid import KnownValid
 
     known = KnownValid()
@@ -92,6 +94,8 @@ def _known_valid():
 def _as_sent(obj) -> dict:
     """The object as kubectl sends it: a plain date (``2024-01-31``) is the text as written, as kubectl's
     YAML reads it, where PyYAML reads a date."""
+    if not _holds_date(obj.data):
+        return obj.data  # most objects: as they were read (nothing here changes them)
     raw = obj.doc.raw
 
     def sent(value, path):
@@ -104,6 +108,17 @@ def _as_sent(obj) -> dict:
         return value
 
     return sent(obj.data, obj.path)
+
+
+def _holds_date(value) -> bool:
+    kind = value.__class__
+    if kind is dict:
+        return any(_holds_date(v) for v in value.values())
+    if kind is list:
+        return any(_holds_date(v) for v in value)
+    return isinstance(value, (datetime.date, datetime.datetime)) or (
+        kind is not str and isinstance(value, (dict, list)) and any(
+            _holds_date(v) for v in (value.values() if isinstance(value, dict) else value)))
 
 
 def _said_elsewhere(reason: str, s: Subject) -> bool:

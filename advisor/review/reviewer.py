@@ -15,7 +15,7 @@ from advisor.engine import Advisor
 from advisor.kb.questions import Invalid
 from advisor.review import starts  # noqa: F401  (registers its check, container-cannot-start)
 from advisor.review.checks import CHECKS, check_catalogue
-from advisor.review.designs import Designs
+from advisor.review.designs import KEEP_FROM, Designs
 from advisor.review.facts import Skip, Subject, describe
 from advisor.review.objects import Inputs, parse_inputs
 from advisor.review.refusals import REFUSED  # registers its check: what the API server would refuse
@@ -44,7 +44,10 @@ class ObjectOutcome:
 
 
 class Reviewer:
-    def __init__(self, advisor=None):
+    def __init__(self, advisor=None, keep_designs: bool = False):
+        """``keep_designs``: a large review reads the designs earlier runs concluded, and keeps its own
+        (advisor.review.designs), as the command does; only with the shipped knowledge base's Advisor."""
+        self.keep_designs = keep_designs and advisor is None
         self.advisor = advisor or Advisor()
         self.designs = Designs(self.advisor)  # the engine runs once per distinct design
         self.kb = self.advisor.kb
@@ -78,6 +81,8 @@ class Reviewer:
         """Review every object of ``inputs``. ``outcomes``: each object's ``review_object``, in
         input order, when they were computed elsewhere (``review --jobs``, advisor.review.parallel)."""
         if outcomes is None:
+            if self.keep_designs and sum(obj.reviewed for obj in inputs.objects) >= KEEP_FROM:
+                self.designs.keep()
             outcomes = (self.review_object(obj, inputs, options) for obj in inputs.objects)
         notes: list[Note] = list(inputs.notes)  # objects whose shapes are wrong (review.shapes), left out
         skipped: Counter = Counter()

@@ -112,6 +112,7 @@ class Runtime:
     at_once: bool = False  # it ends at once without doing work (exit 1, sh -c with no script, a shell with no input)
     kills: tuple[str, ...] = ()  # the processes it kills (killall NAME, pkill NAME): it stops them
     basis: str | None = None  # what the verdict rests on: command, probe, port, image
+    fails: bool = False  # its script ends in `exit N` with N other than 0: it never succeeds (a crash on purpose)
 
     @property
     def endless(self) -> bool:
@@ -143,6 +144,7 @@ class _Verdict:
     idle: bool = False
     exits: bool = False  # the script ends here (exit, exec)
     at_once: bool = False
+    fails: bool = False  # it exits with a status other than 0
 
     @property
     def decides(self) -> bool:
@@ -192,7 +194,7 @@ class _Judge:
             if verdict.runs == _WAIT:
                 verdict = _together(background) if background else _PASS
             if verdict.exits and last.decides and verdict.at_once:
-                verdict = _Verdict(verdict.runs, verdict.why, verdict.idle, True)  # it did work first
+                verdict = _Verdict(verdict.runs, verdict.why, verdict.idle, True, fails=verdict.fails)  # it did work first
             if verdict.runs == ENDLESS or (verdict.exits and (not conditional or index == len(seq.steps) - 1)):
                 return verdict
             if verdict.decides and not (verdict.exits and conditional):
@@ -253,7 +255,7 @@ class _Judge:
             failing = status.isdigit() and status != "0"
             return _Verdict(FINISHES, f"its command {_shown(self.line)!r} exits"
                                       f"{' with status ' + status if failing else ''}", exits=True,
-                            at_once=failing)
+                            at_once=failing, fails=failing)
         if program == "wait":
             return _Verdict(_WAIT)
         if program == "break":
@@ -413,13 +415,16 @@ def _always(keyword: str, condition: shell.Seq) -> bool:
     """Whether a loop's condition never stops it: ``while true``, ``while :``, ``while [ 1 ]``, ``until false``,
     ``while sleep 5``."""
     steps = [node for node, _ in condition.steps]
-    if len(steps) != 1 or not isinstance(steps[0], shell.Simple):
+    # a condition of several commands is as true as its last one: `while true; X=$(curl ...); echo "$X"`
+    if not steps or not isinstance(steps[-1], shell.Simple):
         return False
-    words = [w for w in steps[0].words]
+    words = [w for w in steps[-1].words]
     if keyword == "until":
         return words == ["false"]
     if words in (["true"], [":"]) or (words and words[0] == "sleep"):
         return True
+    if len(steps) > 1 and words and words[0] in ("echo", "printf"):
+        return True  # the last command of a longer condition only prints, which succeeds
     if words[:1] in (["["], ["test"]):
         inner = [w for w in words[1:] if w != "]"]
         if any("$" in w or w == shell.ARITHMETIC for w in inner):
@@ -492,7 +497,7 @@ def runtime_of(spec: dict, read_file: Callable[[str], str | None] | None = None,
     if isinstance(spec.get("ports"), list) and spec["ports"]:
         return Runtime(ENDLESS, "it declares a port to serve", kills=kills, basis="port")
     if verdict.runs == FINISHES:
-        return Runtime(FINISHES, verdict.why, kills=kills, basis="command")
+        return Runtime(FINISHES, verdict.why, kills=kills, basis="command", fails=verdict.fails)
     if command:
         return Runtime(None, kills=kills)
     return _image_runtime(str(spec.get("image") or ""), interactive, words, kills)

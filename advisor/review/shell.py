@@ -21,13 +21,17 @@ script bashlex still refuses is split with ``shlex`` into statements, keywords
 structured by hand: coarser, but never a crash. ``Script.parser`` says which read it.
 
 bashlex is imported on first use: building its grammar costs a fifth of a second, and
-a review whose commands are all exec-form lists never needs it.
+a review whose commands are all exec-form lists never needs it. Scripts once parsed are
+kept in advisor.system.cache (under a key of this module, bashlex and this version), so
+that a review run again over the same manifests needs no bashlex at all.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import sys
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -143,8 +147,71 @@ def invocation(words: list[str]) -> Invocation:
 # -- parsing ------------------------------------------------------------------------------
 
 
+KEPT = "scripts"  # their file in advisor.system.cache
+MAX_KEPT = 4096  # scripts kept, the oldest going first: a bound on the file, above one repository's scripts
+
+
+class _Parsed:
+    """The scripts parsed in this process and in earlier runs: text -> Script, read on first use."""
+
+    def __init__(self):
+        self.scripts: dict[str, Script] | None = None
+        self.key: str | None = None
+        self.changed = False
+
+    def get(self, text: str) -> Script | None:
+        if self.scripts is None:
+            self._load()
+        return self.scripts.get(text)
+
+    def add(self, text: str, script: Script) -> None:
+        if len(self.scripts) >= MAX_KEPT:
+            del self.scripts[next(iter(self.scripts))]
+        self.scripts[text] = script
+        self.changed = True
+
+    def _load(self) -> None:
+        import atexit
+        from importlib.machinery import PathFinder
+
+        from advisor import __version__
+        from advisor.system import cache
+
+        self.scripts = {}
+        try:
+            here = os.stat(__file__)
+            spec = PathFinder.find_spec("bashlex")
+            found = os.stat(spec.origin) if spec is not None and spec.origin else None
+        except OSError:
+            return
+        self.key = cache.digest(KEPT, __version__, sys.version, f"{here.st_size}:{here.st_mtime_ns}",
+                                f"{spec.origin if found else None}:{found.st_mtime_ns if found else None}")
+        stored = cache.load(KEPT, self.key)
+        if isinstance(stored, dict):
+            self.scripts = stored
+        atexit.register(self.save)
+
+    def save(self) -> None:
+        from advisor.system import cache
+
+        if self.changed and self.key:
+            cache.store(KEPT, self.key, cache.pickled(self.scripts))
+            self.changed = False
+
+
+_parsed = _Parsed()
+
+
 def parse(text: str) -> Script:
-    """The script ``text`` as a tree; never raises."""
+    """The script ``text`` as a tree; never raises. The same text gives the same (immutable) tree."""
+    found = _parsed.get(text)
+    if found is None:
+        found = _parse(text)
+        _parsed.add(text, found)
+    return found
+
+
+def _parse(text: str) -> Script:
     cleaned = _for_bashlex(text)
     try:
         import bashlex

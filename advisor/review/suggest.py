@@ -47,6 +47,7 @@ from advisor.review import images
 from advisor.review.checks import NATIVE_SIDECARS_FROM, named_service, role_in_main_pod, service_elsewhere
 from advisor.review.facts import ManifestContainer, Subject
 from advisor.review.objects import RenderedDocument
+from advisor.review.refusals import REFUSED
 from advisor.review.starts import FINDING as CANNOT_START
 from advisor.review.starts import fix_start
 
@@ -118,6 +119,12 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
     by_id: dict[str, set] = {}
     for finding in raised:
         by_id.setdefault(finding.id, set()).add(finding.container)
+    if REFUSED in by_id:
+        # What the API server refuses is the author's to mend first: a field in the wrong place (a
+        # securityContext under metadata) is what the exercise meant, and a rewrite would drop it.
+        withheld.append(f"no rewrite is written for {subject.obj.label}: the API server would refuse it as it "
+                        f"is; mend that first, then review it again")
+        return None
     draft = _Draft(subject)
     if "sidecar-blocks-completion" in by_id and subject.answers.minor >= NATIVE_SIDECARS_FROM:
         helpers = [c.name for c in subject.containers if c.name in by_id["sidecar-blocks-completion"]

@@ -53,6 +53,29 @@ def digest(*parts: bytes | str) -> str:
     return hashed.hexdigest()
 
 
+def stamps(*files: str | None) -> list[str]:
+    """Each file's path, size and time of change (or that it is missing): a cheap part of a key that
+    changes when code it covers is edited or upgraded, without reading it."""
+    found = []
+    for path in files:
+        try:
+            info = os.stat(path) if path else None
+        except OSError:
+            info = None
+        found.append(f"{path}:{info.st_size}:{info.st_mtime_ns}" if info else f"{path}: missing")
+    return found
+
+
+def size(kind: str, environ=os.environ) -> int | None:
+    """How many bytes the file of ``kind`` holds, or None when there is none (a hint, never trusted)."""
+    path = _file(kind, environ)
+    try:
+        info = os.lstat(path) if path else None
+    except OSError:
+        return None
+    return info.st_size if info is not None and stat.S_ISREG(info.st_mode) else None
+
+
 def folder(environ=os.environ) -> str | None:
     """The cache folder, whether or not it exists yet; None when caching is off or has no home."""
     if environ.get(DISABLE):

@@ -54,6 +54,12 @@ def test_a_review_of_a_few_files_starts_no_worker_pool(tmp_path, write):
     assert not loaded & {"multiprocessing", "concurrent.futures", "advisor.system.pool"}
 
 
+def test_an_evaluation_whose_images_need_no_root_does_not_load_the_image_catalogue(tmp_path):
+    _modules_after(tmp_path, "evaluate", EXAMPLE)  # fills the cache
+    loaded = _modules_after(tmp_path, "evaluate", EXAMPLE)  # nginx-unprivileged and fluent-bit
+    assert "advisor.kb.images" not in loaded and "advisor.kb.starts" in loaded
+
+
 def test_a_text_evaluation_loads_no_graph_drawing_or_subprocess(tmp_path):
     loaded = _modules_after(tmp_path, "evaluate", EXAMPLE)
     assert not loaded & {"advisor.render.graph", "subprocess", "html"}

@@ -111,6 +111,14 @@ def test_evaluate_says_it_before_any_manifest_is_written(cli, write):
     assert "web (postgres:16.4) will not start as written" in " ".join(run.stdout.split())
 
 
+@pytest.mark.parametrize("image", ["postgres:16.4", "docker.io/library/postgres:16.4", "postgres",
+                                   "registry.example.com:5000/postgres:16.4@sha256:" + "a" * 64])
+def test_evaluate_says_it_for_every_way_of_naming_an_image_that_needs_root(cli, write, image):
+    path = write("db.yaml", f"name: db\ncontainers:\n  - {{name: db, image: '{image}', ports: [5432]}}\n")
+    said = "".join(cli("evaluate", str(path)).stdout.split())  # a long reference is wrapped anywhere
+    assert f"db({image})willnotstartaswritten" in said
+
+
 def test_evaluate_says_nothing_of_it_for_images_that_start(cli):
     from helpers.paths import EXAMPLES
 

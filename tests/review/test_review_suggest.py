@@ -225,14 +225,14 @@ spec:
     assert deployment["metadata"]["namespace"] == "shop"
 
 
-def test_a_suggestion_the_api_server_would_refuse_is_not_shown_and_a_note_says_why(cli, write):
-    # the Pod mounts a volume it does not define: wrapped in a Deployment, it would still be refused
+def test_an_object_the_api_server_refuses_gets_no_rewrite_and_a_note_says_why(cli, write):
+    # the Pod mounts a volume it does not define: what the author meant is theirs to mend first
     pod = (MISTAKES / "bare-pod.yaml").read_text().replace(
         "      ports:\n", "      volumeMounts: [{name: data, mountPath: /data}]\n      ports:\n", 1)
     run = cli("review", write("pod.yaml", pod), "--format", "json", "--suggest", "--fail-on", "never")
     report = json.loads(run.stdout)
     assert report["objects"][0]["suggestion"] is None
-    assert "no suggestion for Pod web: the corrected object would be refused" in run.stderr
+    assert "no rewrite is written for Pod web: the API server would refuse it as it is" in run.stderr
 
 
 def test_two_bare_pods_with_the_same_labels_become_controllers_that_do_not_select_each_others_pods(cli, write):

@@ -94,7 +94,7 @@ def _run(args, env) -> int:
 
         refuse_stdin(args.paths)
 
-    reviewer = Reviewer()
+    reviewer = Reviewer(keep_designs=True)
     config = None
     config_path = args.config or (CONFIG_NAME if os.path.isfile(CONFIG_NAME) else None)
     if config_path:
@@ -108,7 +108,8 @@ def _run(args, env) -> int:
                                                        render=not fixing), keep=fixing)
         texts = gathered.texts
     unreadable = gathered.problems
-    inputs = parse_inputs(texts, unreadable, gathered.rendered, gathered.notes)
+    inputs = parse_inputs(texts, unreadable, gathered.rendered, gathered.notes,
+                          keep=gathered.size)
     jobs = worker_count(env, args.jobs, sum(obj.reviewed for obj in inputs.objects), SMALL_REVIEW)
     report = review_in_workers(reviewer, inputs, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
                                                                config=config), jobs)
