@@ -173,8 +173,6 @@ class OperationsRules:
           Controller(kind=LONG_RUNNING, completes=False, production=True, workload=MATCH.workload),
           concern="service", comment=LIFECYCLE)
     def prestop_sleep(self, workload):
-        from advisor.kb.images import match  # the image catalogue loads on first use
-
         plan = self.plan_of(workload)
         builtin = self._feature_on("prestop-sleep")
         waiting = False
@@ -186,6 +184,8 @@ class OperationsRules:
                 how = "the built-in sleep action, which needs nothing in the image"
                 because = (self._version(),)
             else:
+                from advisor.kb.images import match  # the catalogue loads only where its answer is needed
+
                 family = match(c.image)
                 shell = family.shell.value if family is not None else None
                 if shell is False:
