@@ -83,6 +83,7 @@ def test_the_cluster_review_through_kubectl_one_minor_older_finds_what_the_same_
         mistakes, as_admin, kubectl_one_minor_older, monkeypatch):
     same_release = held(reviewed("--cluster", "--all-namespaces"))
     monkeypatch.setenv("PATH", f"{kubectl_one_minor_older}{os.pathsep}{os.environ['PATH']}")
+    assert shutil.which("kubectl") == str(kubectl_one_minor_older / "kubectl")  # what review --cluster runs
     one_minor_older = reviewed("--cluster", "--all-namespaces")
     assert one_minor_older["kubernetes"] == kubernetes_release()  # the server's, not kubectl's
     assert in_namespaces(held(one_minor_older)) == in_namespaces(same_release)
