@@ -19,6 +19,9 @@ _RANGE_NAMES = re.compile(r"cidr|subnet|netmask|range|no_proxy|allow|deny|truste
 
 # Addresses that are a node's, never a Pod's: Docker's bridge gateway, which reaches the host.
 _NODE_ADDRESSES = frozenset({"172.17.0.1"})
+# kubeadm's default Service range (--service-cidr 10.96.0.0/12): an address there is a Service's cluster
+# IP (10.96.0.10 is cluster DNS), which stays as long as the Service does; no Pod gets one.
+_SERVICE_RANGE = ipaddress.ip_network("10.96.0.0/12")
 
 
 def _for_outside_at(text: str, start: int) -> bool:
@@ -32,6 +35,13 @@ def _for_outside_at(text: str, start: int) -> bool:
 # A DNS zone file's address record, ``ns1  IN  A  10.0.0.1``: data a name server answers with, which it
 # never connects to; whether the address is a Pod's is the zone's business, not this container's.
 _ADDRESS_RECORD = re.compile(r"(?:^|\s)(?:\d+\s+)?(?:IN\s+)?A\s+$")
+
+
+def is_dns_configuration(key: str) -> bool:
+    """Whether a ConfigMap key holds a name server's configuration (CoreDNS's Corefile, a zone file): its
+    addresses are upstream resolvers and records it serves, not peers a container connects to."""
+    name = key.rsplit("/", 1)[-1].lower()
+    return name == "corefile" or name.endswith((".zone", ".db")) or name.startswith("db.")
 
 
 def _dns_record_at(text: str, start: int) -> bool:
@@ -51,6 +61,8 @@ def pod_ip_literals(text: str) -> list[str]:
         try:
             address = ipaddress.ip_address(candidate)
         except ValueError:
+            continue
+        if address in _SERVICE_RANGE:
             continue
         if any(address in network for network in _NETWORKS):
             found.append(candidate)

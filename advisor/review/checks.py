@@ -631,6 +631,10 @@ def replicaset_without_deployment(s: Subject, rec: Recommendation) -> Iterator[H
 
 @check("pod-ip-literal")
 def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    if s.pod_spec.get("hostNetwork") is True:
+        # a Pod on its node's network talks as a node, to nodes and hosts (an etcd member's peers, an
+        # external etcd a backup reaches): the addresses it is given are theirs, which no Service replaces
+        return
     storage = _storage_servers(s)
     for c in s.containers:
         flag = None  # the flag an argument is the value of: --web.external-url http://...
@@ -651,7 +655,7 @@ def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
                 yield Hit("pod-ip-literal", _ip_message(f"{c.name}'s {label}", address), c,
                           line=s.obj.doc.line(path))
         for config, key, line in s.config_values(c):
-            if addresses.holds_ranges(key):
+            if addresses.holds_ranges(key) or addresses.is_dns_configuration(key):
                 continue
             for address in addresses.pod_ip_literals(addresses.without_comments(str(config.get("data", key)))):
                 where = f"ConfigMap {config.name} key {key} ({config.file}:{line}), used by {c.name},"

@@ -16,6 +16,8 @@ a container that nothing shows to be a service of its own stays in its Pod.
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -262,6 +264,25 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
 _ADOPTING_KINDS = ("ReplicaSet", "ReplicationController")
 
 
+_TEST_DATA_FOLDERS = ("fixtures", "testdata", "test-data", "test-fixtures", "__fixtures__", "golden")
+
+
+def _recorded_response(obj: ManifestObject) -> str | None:
+    """What the object is when it is an API server's answer kept as test data (a status, a uid, a
+    creationTimestamp, in a folder of fixtures): what a stub kubectl feeds a test, not a manifest anyone
+    applies."""
+    if obj.file == STDIN:
+        return None
+    folders = {part.lower() for part in os.path.normpath(obj.file).split(os.sep)[:-1]}
+    if not folders & set(_TEST_DATA_FOLDERS):
+        return None
+    metadata = obj.metadata
+    if obj.data.get("status") or metadata.get("uid") or metadata.get("creationTimestamp") or metadata.get(
+            "resourceVersion"):
+        return "an API server's answer kept as test data (it has the status or uid a server fills in)"
+    return None
+
+
 def _adopter(obj: ManifestObject, inputs: Inputs, labels) -> str | None:
     """The ReplicaSet or ReplicationController among the inputs (linked to the bare Pod) that adopts it."""
     if not isinstance(labels, dict) or not labels:
@@ -405,6 +426,9 @@ def _not_an_object(obj: ManifestObject, inputs: Inputs, containers: list) -> Ski
         return Skip(obj.line(), f"{obj.label} is data: {read_by} puts its file into a ConfigMap or Secret "
                                 f"(configMapGenerator files) for a program to read, not an object to create; "
                                 f"not reviewed")
+    recorded = _recorded_response(obj)
+    if recorded:
+        return Skip(obj.line(), f"{obj.label} is {recorded}; not reviewed")
     if not containers:
         return Skip(obj.line(), f"{obj.label} has no containers; not reviewed")
     if obj.get(*POD_TEMPLATE_PATHS[obj.kind], "spec", "ephemeralContainers"):

@@ -492,6 +492,10 @@ def runtime_of(spec: dict, read_file: Callable[[str], str | None] | None = None,
     if verdict.runs == ENDLESS or (verdict.runs == FINISHES and verdict.at_once):
         return Runtime(verdict.runs, verdict.why, verdict.idle, verdict.at_once, kills, "command")
     if spec.get("readinessProbe") or spec.get("livenessProbe") or spec.get("startupProbe"):
+        if verdict.runs == FINISHES:
+            # the script ends (`touch /tmp/healthy; sleep 30; rm ...; sleep 30`, a liveness demo) and yet
+            # it is probed: the two disagree, and neither decides
+            return Runtime(None, kills=kills)
         return Runtime(ENDLESS, "it has a probe, which only a long-running container needs", kills=kills,
                        basis="probe")
     if isinstance(spec.get("ports"), list) and spec["ports"]:

@@ -346,10 +346,34 @@ _OPERATORS = (";", "&&", "||", "&", "|", "\n", ";;")
 _REDIRECT = re.compile(r"^\d*(?:>>?|<<?|>&|<&|&>)")
 
 
+def _uncommented(text: str) -> str:
+    """``text`` without its comments: a ``#`` that starts a word outside quotes, to the end of its line.
+    Done before the lines are joined, since a comment would otherwise run to the end of the script."""
+    out, quote, i = [], None, 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = None
+            elif ch == "\\" and quote == '"' and i + 1 < len(text):
+                out.append(ch)
+                i += 1
+                ch = text[i]
+        elif ch in ("'", '"'):
+            quote = ch
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t\n;"):
+            while i < len(text) and text[i] != "\n":
+                i += 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 def _by_tokens(text: str, original: str) -> Script:
-    lexer = shlex.shlex(text.replace("\n", " ; "), posix=True, punctuation_chars=";&|()<>")
+    lexer = shlex.shlex(_uncommented(text).replace("\n", " ; "), posix=True, punctuation_chars=";&|()<>")
     lexer.whitespace_split = True
-    lexer.commenters = "#"
+    lexer.commenters = ""
     statements: list[tuple[list[str], str]] = [([], "")]
     try:
         tokens = list(lexer)

@@ -1,14 +1,18 @@
 """A real control plane for the tests in this folder: etcd, kube-apiserver and
-kube-controller-manager of the release tools/apicheck pins, on 127.0.0.1.
+kube-controller-manager of the release tools/apicheck pins, on 127.0.0.1, and kubectl of that
+release (not whichever kubectl the machine has) to drive it.
 
-tools/cluster/build builds them (.ci/run calls it); the ``cluster`` fixture starts them once a
-session with tools/cluster/up and always stops them with tools/cluster/down. Without the
-binaries or kubectl the tests skip and say why; in CI they fail. There is no kubelet: Pods are
+tools/cluster/build builds them (.ci/run calls it), and kubectl of the minor release before
+(bin/kubectl-older) for the tests of a skew of one minor; the ``cluster`` fixture starts the
+control plane once a session with tools/cluster/up and always stops it with tools/cluster/down.
+Every test here finds the built kubectl first on PATH, as `review --cluster` looks for it there.
+Without the binaries the tests skip and say why; in CI they fail. There is no kubelet: Pods are
 stored, admitted and owned as on any cluster, and never run.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from dataclasses import dataclass
@@ -16,8 +20,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers.paths import ROOT
-from helpers.tools import require_built, require_tool
+from helpers.cluster import HELD, namespace_of
+from helpers.paths import FIXTURES, ROOT
+from helpers.tools import require_built
 
 TOOLS = ROOT / "tools" / "cluster"
 HOW = "tools/cluster/build builds it"
@@ -27,7 +32,7 @@ TIMEOUT = 120
 @dataclass(frozen=True)
 class Cluster:
     folder: Path  # what tools/cluster/up wrote: kubeconfig, viewer.kubeconfig, the logs
-    kubectl_path: str
+    kubectl_path: str  # tools/cluster/bin/kubectl, of the server's release
 
     @property
     def kubeconfig(self) -> Path:
@@ -71,20 +76,58 @@ class Cluster:
             time.sleep(0.2)
 
 
+def kubectl_alone(folder: Path, kubectl: Path) -> Path:
+    """``folder``, made to hold one file, ``kubectl``, standing for the binary ``kubectl``: put first
+    on PATH, the kubectl that `review --cluster` and the kubectl plugin find there."""
+    folder.mkdir()
+    (folder / "kubectl").symlink_to(kubectl)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def cluster(tmp_path_factory):
-    for name in ("etcd", "kube-apiserver", "kube-controller-manager"):
+    for name in ("etcd", "kube-apiserver", "kube-controller-manager", "kubectl"):
         require_built(TOOLS / "bin" / name, HOW)
-    kubectl = require_tool("kubectl", "apt-get install kubernetes-client")
     folder = tmp_path_factory.mktemp("cluster")
     try:
         up = subprocess.run([str(TOOLS / "up"), str(folder)], capture_output=True, text=True, timeout=600,
                             check=False)
         if up.returncode != 0:
             pytest.fail(f"tools/cluster/up failed:\n{up.stderr}", pytrace=False)
-        yield Cluster(folder, kubectl)
+        yield Cluster(folder, str(TOOLS / "bin" / "kubectl"))
     finally:
         subprocess.run([str(TOOLS / "down"), str(folder)], timeout=TIMEOUT, check=False)
+
+
+@pytest.fixture(scope="session")
+def kubectl_of_the_server(cluster, tmp_path_factory) -> Path:
+    """A folder holding only the built kubectl of the server's release, as ``kubectl``."""
+    return kubectl_alone(tmp_path_factory.mktemp("kubectl") / "same-release", TOOLS / "bin" / "kubectl")
+
+
+@pytest.fixture(scope="session")
+def kubectl_one_minor_older(cluster, tmp_path_factory) -> Path:
+    """A folder holding only the built kubectl of the minor release before the server's, as ``kubectl``."""
+    older = require_built(TOOLS / "bin" / "kubectl-older", HOW)
+    return kubectl_alone(tmp_path_factory.mktemp("kubectl") / "one-minor-older", older)
+
+
+@pytest.fixture(autouse=True)
+def kubectl_of_the_server_first_on_path(kubectl_of_the_server, monkeypatch):
+    """Every test here: the kubectl on PATH is the one of the server's release, not the machine's
+    (whose release is anyone's guess, and may be more than one minor from the server's)."""
+    monkeypatch.setenv("PATH", f"{kubectl_of_the_server}{os.pathsep}{os.environ['PATH']}")
+
+
+@pytest.fixture(scope="session")
+def mistakes(cluster):
+    """Each review fixture the server holds, created in its own namespace; the bare Pod also in "team"."""
+    for path in HELD:
+        cluster.create_namespace(namespace_of(path))
+        cluster.kubectl("create", "--namespace", namespace_of(path), "-f", str(path))
+    cluster.kubectl("create", "--namespace", cluster.ready_for_pods("team"), "-f",
+                    str(FIXTURES / "review/mistakes/bare-pod.yaml"))
+    return cluster
 
 
 @pytest.fixture

@@ -17,75 +17,17 @@ import sys
 
 import pytest
 import yaml
-from helpers.paths import FIXTURES, ROOT
 from helpers.cli import run_cli
+from helpers.cluster import HELD, REFUSED, findings, kubernetes_release, namespace_of, objects, reviewed
+from helpers.paths import FIXTURES
 
 from advisor.review.cluster import KINDS, as_kubectl_yaml
-
-MISTAKES = sorted((FIXTURES / "review" / "mistakes").glob("*.yaml"))
-# What the API server refuses to store, so that a cluster never holds it, and why (its message).
-REFUSED = {"restart-always-on-completion": "spec.template.spec.restartPolicy: Required value",
-           # what review calls refused-by-api-server, the server refuses too
-           "refused-deployment-without-selector": "spec.selector: Required value",
-           "refused-restart-never-on-a-deployment": "spec.template.spec.restartPolicy: Unsupported value",
-           "refused-selector-misses-the-template": "`selector` does not match template `labels`"}
-HELD = [path for path in MISTAKES if path.stem not in REFUSED]
-
-
-def namespace_of(path) -> str:
-    return f"mistake-{path.stem}"
-
-
-def kubernetes_release() -> str:
-    """The minor version the test cluster runs: the release of k8s.io/kubernetes it is built from."""
-    pinned = re.search(r"k8s\.io/kubernetes v(\d+)\.(\d+)\.", (ROOT / "tools/cluster/kube/go.mod").read_text())
-    return f"{pinned[1]}.{pinned[2]}"
-
-
-@pytest.fixture(scope="module")
-def mistakes(cluster):
-    """Each fixture the server holds, created in its own namespace; the bare Pod also in "team"."""
-    for path in HELD:
-        cluster.create_namespace(namespace_of(path))
-        cluster.kubectl("create", "--namespace", namespace_of(path), "-f", str(path))
-    cluster.kubectl("create", "--namespace", cluster.ready_for_pods("team"), "-f",
-                    str(FIXTURES / "review/mistakes/bare-pod.yaml"))
-    return cluster
-
-
-def reviewed(*argv: str) -> dict:
-    """The JSON report of `pod-advisor review ARGV`, run in this process."""
-    run = run_cli("review", "--format", "json", "--fail-on", "never", *argv)
-    assert run.status == 0, run.stderr
-    return json.loads(run.stdout)
 
 
 def in_a_process(*argv: str, env: dict) -> subprocess.CompletedProcess:
     """`pod-advisor ARGV` as a process of its own, so that kubectl's messages are read too."""
     return subprocess.run([sys.executable, "-m", "advisor", *argv], capture_output=True, text=True, timeout=120,
                           env=env, check=False)
-
-
-LOCATION = re.compile(r" \([^()]*:\d+\)")  # " (FILE:LINE)" or " (NAMESPACE/KIND/NAME:LINE)" in a message
-# What a message says of a file that leaves a field to its default, and of the object the server
-# stored with the default written in.
-DEFAULTED = {"has no restartPolicy, so Always": "has restartPolicy Always"}
-
-
-def findings(report: dict) -> list[tuple]:
-    """What each finding says, without where its objects were read from."""
-    return sorted((f["object"]["kind"], f["object"]["name"], f["id"], f["severity"], (f["container"] or {}).get("name"),
-                   _as_stored(LOCATION.sub("", f["message"]))) for f in report["findings"])
-
-
-def _as_stored(message: str) -> str:
-    for left_out, written in DEFAULTED.items():
-        message = message.replace(left_out, written)
-    return message
-
-
-def objects(report: dict) -> list[tuple]:
-    return sorted((o["kind"], o["name"]) for o in report["objects"])
 
 
 # -- what the cluster holds, reviewed as the files are -----------------------------------
@@ -210,9 +152,9 @@ def test_credentials_the_server_refuses_are_invalid_input_naming_the_command(mis
 
 
 def test_the_review_adds_nothing_of_kubectl_to_the_terminal_when_all_is_well(mistakes):
-    """Not even the warning `kubectl version` gives when kubectl and the server are more than one
-    minor apart (kubectl 1.32 and the test cluster's 1.37, here): the review asks the server
-    itself for its version."""
+    """Not even the warning `kubectl version` would give when kubectl and the server are more than
+    one minor apart: the review asks the server itself for its version (``/version``). Here kubectl
+    is of the server's release; tests/cluster/test_cluster_skew.py runs one a minor older."""
     done = in_a_process("review", "--cluster", "--namespace", "team", "--fail-on", "never",
                         env={**os.environ, "KUBECONFIG": str(mistakes.kubeconfig)})
     assert done.returncode == 0, done.stderr

@@ -1,7 +1,7 @@
-"""The causes of rounds 4 and 5's wrong findings and rewrites (bench/blind/round4, round5), each a specification.
+"""The causes of rounds 4 to 6's wrong findings and rewrites (bench/blind/round4-6), each a specification.
 
 Found by the blind labellers after each round was scored; each test fails on the reviewer that round
-measured (318ad6c for round 4, b6442e8 for round 5)."""
+measured (318ad6c for round 4, b6442e8 for round 5, 78f9d94 for round 6)."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_a_rewrite_keeps_the_node_a_pod_is_pinned_to():
 
 
 def test_a_variable_named_for_a_services_cluster_ip_holds_no_pod_ip():
-    env = "      env: [{name: BACKEND_SERVICE_IP, value: 10.99.220.18}]\n"
+    env = "      env: [{name: BACKEND_SERVICE_IP, value: 10.244.220.18}]\n"
     pod = POD.format(name="frontend", image="nginx:1.27", extra="").replace("      ports:", env + "      ports:")
     assert "pod-ip-literal" not in ids(pod)
     assert "pod-ip-literal" in ids(pod.replace("BACKEND_SERVICE_IP", "BACKEND_ADDRESS"))
@@ -169,3 +169,58 @@ def test_of_services_of_that_name_in_other_folders_the_fitting_one_or_the_neares
     texts, errors = read_inputs([str(tmp_path)])
     report = REVIEWER.review(parse_inputs(texts, errors), ReviewOptions())
     assert "statefulset-without-headless-service" not in {f.id for f in report.findings}
+
+
+# -- round 6 (bench/blind/round6): found by its labellers after it was scored ------------------------
+
+
+def test_a_comment_in_a_script_bashlex_refuses_hides_only_its_own_line():
+    script = ("apk add --no-cache jq\necho \"started (v1)\" )\n# follow the file\n"
+              "tail -F /var/log/app.log | while read line; do echo \"$line\"; done\n")
+    assert runtime_of({"command": ["sh", "-c", script]}).endless
+
+
+def test_addresses_in_a_host_network_pod_are_nodes_not_pods():
+    pod = POD.format(name="etcd", image="registry.k8s.io/etcd:3.5.15-0", extra="  hostNetwork: true\n").replace(
+        "      ports:", "      command: [etcd, --initial-cluster=a=https://192.168.1.10:2380]\n      ports:")
+    assert "pod-ip-literal" not in ids(pod)
+    assert "pod-ip-literal" in ids(pod.replace("  hostNetwork: true\n", ""))
+
+
+def test_a_corefile_holds_upstream_resolvers_and_host_records_not_pod_ips():
+    config = ("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns}\ndata:\n  Corefile: |\n"
+              "    company.internal:53 {\n        forward . 10.200.0.10 10.200.0.11\n    }\n")
+    mounts = "      volumeMounts: [{name: config, mountPath: /etc/coredns}]\n"
+    pod = POD.format(name="coredns", image="coredns/coredns:1.11.3",
+                     extra="  volumes: [{name: config, configMap: {name: coredns}}]\n").replace(
+        "      ports:", mounts + "      ports:")
+    assert "pod-ip-literal" not in ids(pod + config)
+    assert "pod-ip-literal" in ids(pod + config.replace("Corefile:", "app.conf:"))
+
+
+def test_a_probed_container_whose_script_ends_is_not_known_to_run_until_stopped():
+    demo = {"command": ["sh", "-c", "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 30"],
+            "livenessProbe": {"exec": {"command": ["cat", "/tmp/healthy"]}}}
+    assert runtime_of(demo).runs is None
+    assert runtime_of({**demo, "command": ["sh", "-c", "python app.py"]}).endless
+
+
+def test_an_api_answer_kept_as_test_data_is_not_reviewed(tmp_path):
+    from advisor.review.objects import read_inputs
+
+    recorded = POD.format(name="web-abc123", image="nginx:1.27", extra="") + "status: {phase: Running}\n"
+    (tmp_path / "tests" / "fixtures").mkdir(parents=True)
+    (tmp_path / "tests" / "fixtures" / "pod.yaml").write_text(recorded)
+    (tmp_path / "pod.yaml").write_text(recorded.replace("web-abc123", "web"))
+    texts, errors = read_inputs([str(tmp_path)])
+    report = REVIEWER.review(parse_inputs(texts, errors), ReviewOptions())
+    assert [o.ref.name for o in report.objects] == ["web"]
+    assert any("kept as test data" in n.text for n in report.notes)
+
+
+def test_an_address_in_kubeadms_service_range_is_a_cluster_ip_not_a_pod_ip():
+    env = "      env: [{name: ETCD_URLS, value: 'http://10.96.113.214:2379'}]\n"
+    pod = POD.format(name="external-dns", image="registry.k8s.io/external-dns/external-dns:v0.15.0", extra="")
+    pod = pod.replace("      ports:", env + "      ports:")
+    assert "pod-ip-literal" not in ids(pod)
+    assert "pod-ip-literal" in ids(pod.replace("10.96.113.214", "10.244.1.14"))
