@@ -90,8 +90,9 @@ def cluster(tmp_path_factory):
         require_built(TOOLS / "bin" / name, HOW)
     folder = tmp_path_factory.mktemp("cluster")
     try:
-        up = subprocess.run([str(TOOLS / "up"), str(folder)], capture_output=True, text=True, timeout=600,
-                            check=False)
+        # --owner: if this test run is killed before the finally below, the cluster stops itself
+        up = subprocess.run([str(TOOLS / "up"), "--owner", str(os.getpid()), str(folder)], capture_output=True,
+                            text=True, timeout=600, check=False)
         if up.returncode != 0:
             pytest.fail(f"tools/cluster/up failed:\n{up.stderr}", pytrace=False)
         yield Cluster(folder, str(TOOLS / "bin" / "kubectl"))
