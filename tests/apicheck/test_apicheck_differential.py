@@ -12,11 +12,11 @@ import sys
 from collections import defaultdict
 
 import pytest
+from helpers.apicheck import apicheck, verdicts
 from helpers.paths import EXAMPLES, FIXTURES
 from helpers.tools import ROOT
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from test_apicheck_oracle import apicheck, verdicts
 
 from advisor.answers.load import load_answers
 from advisor.engine.advise import advise
@@ -24,7 +24,7 @@ from advisor.manifests import build_objects
 
 sys.path.insert(0, str(ROOT / "bench"))
 import differential  # noqa: E402  (bench/ is no package)
-from apicheck_verdicts import Session  # noqa: E402  (on the path since test_apicheck_oracle)
+from apicheck_verdicts import Session  # noqa: E402  (on the path since helpers.apicheck)
 
 # Mutations on which the two differ, for reasons of their own: why, and on Kubernetes 1.37
 # (apicheck's) whether (ours, the API server) refuse it, by kind ("*" for any other).

@@ -5,17 +5,17 @@ lands. Each is written as a user would write it (the `manifest` command), once a
 held to the "restricted" Pod Security profile, and once with ``--allow-root``, held to
 "baseline"; a manifest whose workload says it needs the "privileged" level (a node agent's
 host paths, annotation pod-advisor.io/pod-security) is held to that level, as it claims, and
-must claim it. apicheck (tests/apicheck/test_apicheck_oracle.py) runs once per profile on all of them.
+must claim it. apicheck (tests/helpers/apicheck.py) runs once per profile on all of them.
 """
 
 from __future__ import annotations
 
 import pytest
 import yaml
-from helpers.paths import EXAMPLES, FIXTURES
+from helpers.apicheck import verdicts
 from helpers.cli import run_cli
 from helpers.manifest_forms import claimed_level as claimed
-from test_apicheck_oracle import verdicts
+from helpers.paths import EXAMPLES, FIXTURES
 
 ANSWER_FILES = sorted([*EXAMPLES.glob("*.yaml"), *(FIXTURES / "rules").glob("*.yaml"),
                        *(FIXTURES / "manifest").glob("*.yaml")])

@@ -13,30 +13,11 @@ import copy
 import functools
 import re
 import subprocess
-import sys
 
 import pytest
-from helpers.tools import ROOT, require_tool
-
-sys.path.insert(0, str(ROOT / "tools" / "apicheck"))
-from apicheck_verdicts import Verdict, run  # noqa: E402  (tools/apicheck is no package)
-
-HOW = "build it with tools/apicheck/build, which needs Go 1.26 or later"
-
-
-def apicheck() -> str:
-    return require_tool("apicheck", HOW)
-
-
-def verdicts(objects: list[dict], pss: str = "restricted") -> list[Verdict]:
-    """apicheck's verdict on each object, in order, from one run at Pod Security level ``pss``."""
-    return run(apicheck(), objects, pss)
-
+from helpers.apicheck import RESTRICTED, apicheck, verdicts
 
 # -- objects broken in one way each ---------------------------------------------------------
-
-RESTRICTED = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}, "runAsNonRoot": True,
-              "seccompProfile": {"type": "RuntimeDefault"}}
 
 
 def container(name="app", **extra) -> dict:

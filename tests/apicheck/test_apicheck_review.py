@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import copy
 import json
-
 from typing import NamedTuple
 
 import pytest
 import yaml
-from helpers.paths import FIXTURES
+from helpers.apicheck import RESTRICTED, verdicts
 from helpers.cli import run_cli
+from helpers.paths import FIXTURES
 from helpers.starts import container_count, images_of, start_verdicts
-from test_apicheck_oracle import RESTRICTED, verdicts
 
 from advisor.kb.starts import plan_start
 

@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.apicheck import apicheck, verdicts
 from helpers.starts import catalogue_users
 from helpers.tools import ROOT, in_ci, require_tool
-from test_apicheck_oracle import apicheck, verdicts
 
 sys.path.insert(0, str(ROOT / "tools" / "apicheck"))
 from start_verdicts import StartVerdict, start  # noqa: E402  (tools/apicheck is no package)

@@ -1,5 +1,5 @@
 """What helm renders from the chart and kustomize from the base passes the API server's own
-create path and Pod Security admission (apicheck, tests/apicheck/test_apicheck_oracle.py): "restricted" as
+create path and Pod Security admission (apicheck, tests/helpers/apicheck.py): "restricted" as
 written, "baseline" where the values let every container run as root, or the level the objects say they
 need (a node agent's host paths: "privileged"). One apicheck run per level."""
 
@@ -7,10 +7,19 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from helpers.apicheck import verdicts
+from helpers.manifest_forms import (  # noqa: F401  (fixtures)
+    ANSWER_FILES,
+    IDS,
+    base_builds,
+    charts,
+    claimed_level,
+    default_renders,
+    helm,
+    kustomize,
+    run_all,
+)
 from helpers.paths import EXAMPLES
-from helpers.manifest_forms import base_builds, charts, default_renders, helm, kustomize  # noqa: F401  (fixtures)
-from helpers.manifest_forms import ANSWER_FILES, IDS, claimed_level, run_all
-from test_apicheck_oracle import verdicts
 
 FORMS = ("helm", "kustomize")
 
