@@ -444,9 +444,11 @@ def _named_anywhere(s: Subject) -> bool:
 
 
 def _made_with_others(s: Subject) -> bool:
-    """Whether the object was made together with objects these files do not hold: Helm manages it (its
-    release annotation or managed-by label), or it was read back from a cluster (managedFields, a uid,
-    a status), where whatever else its chart or its author created lives too."""
+    """Whether the object in a file was made together with objects the files do not hold: Helm manages it
+    (its release annotation or managed-by label), or the file is a copy of what a cluster gave back
+    (managedFields, a uid, a status), where whatever else its chart or its author created lives too."""
+    if not os.path.isfile(s.obj.file):
+        return False  # read from a cluster (review --cluster) or standard input: what is missing there is missing
     metadata = s.obj.metadata
     labels = metadata.get("labels") if isinstance(metadata.get("labels"), dict) else {}
     annotations = metadata.get("annotations") if isinstance(metadata.get("annotations"), dict) else {}

@@ -271,8 +271,8 @@ def _recorded_response(obj: ManifestObject) -> str | None:
     """What the object is when it is an API server's answer kept as test data (a status, a uid, a
     creationTimestamp, in a folder of fixtures): what a stub kubectl feeds a test, not a manifest anyone
     applies."""
-    if obj.file == STDIN:
-        return None
+    if obj.file == STDIN or not os.path.isfile(obj.file):
+        return None  # review --cluster names objects NAMESPACE/KIND/NAME, and a namespace may be "testdata"
     folders = {part.lower() for part in os.path.normpath(obj.file).split(os.sep)[:-1]}
     if not folders & set(_TEST_DATA_FOLDERS):
         return None

@@ -149,11 +149,18 @@ metadata:
 """
 
 
-def test_a_statefulset_a_helm_release_made_or_a_cluster_gave_back_has_its_service_elsewhere():
-    assert "statefulset-without-headless-service" in ids(STATEFULSET.format(metadata=""))
+def test_a_statefulset_file_a_helm_release_made_or_a_cluster_gave_back_has_its_service_elsewhere(tmp_path):
+    from advisor.review.objects import read_inputs
+
+    def found(text):
+        (tmp_path / "statefulset.yaml").write_text(text)
+        texts, errors = read_inputs([str(tmp_path / "statefulset.yaml")])
+        return {f.id for f in REVIEWER.review(parse_inputs(texts, errors), ReviewOptions()).findings}
+
+    assert "statefulset-without-headless-service" in found(STATEFULSET.format(metadata=""))
     helm = STATEFULSET.format(metadata="  annotations: {meta.helm.sh/release-name: wordpress}\n")
     dumped = STATEFULSET.format(metadata="  uid: 9d2c6f6e-0b7a-4c4e-9a55-6b6f1f0f3b1a\n")
-    assert "statefulset-without-headless-service" not in ids(helm) | ids(dumped)
+    assert "statefulset-without-headless-service" not in found(helm) | found(dumped)
 
 
 def test_of_services_of_that_name_in_other_folders_the_fitting_one_or_the_nearest_is_taken(tmp_path):
@@ -224,3 +231,10 @@ def test_an_address_in_kubeadms_service_range_is_a_cluster_ip_not_a_pod_ip():
     pod = pod.replace("      ports:", env + "      ports:")
     assert "pod-ip-literal" not in ids(pod)
     assert "pod-ip-literal" in ids(pod.replace("10.96.113.214", "10.244.1.14"))
+
+
+def test_a_statefulset_read_from_a_cluster_is_still_told_its_named_service_is_missing():
+    # review --cluster: objects named NAMESPACE/KIND/NAME, each with the uid and status the server fills in
+    live = STATEFULSET.format(metadata="  uid: 9d2c6f6e-0b7a-4c4e-9a55-6b6f1f0f3b1a\n") + "status: {replicas: 3}\n"
+    report = REVIEWER.review(parse_inputs([("shop/StatefulSet/db", live)]), ReviewOptions())
+    assert "statefulset-without-headless-service" in {f.id for f in report.findings}
