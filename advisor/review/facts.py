@@ -30,7 +30,7 @@ from advisor.review.images import Guess
 from advisor.review.intent import (COMMAND, EXEC_BOX, FINISHES, GENERATED, IMAGE, INTERACTIVE, NAMED, POLICY,
                                    PREPARED, SERVICE, SIBLING, STATED, UNKNOWN, UNTIL_STOPPED, WAITING_SIBLING,
                                    Evidence, Intent, ci_owner, debug_name, decide, interactive)
-from advisor.review.objects import STDIN, Inputs, ManifestObject
+from advisor.review.objects import STDIN, Inputs, ManifestObject, matches
 from advisor.review.runtime import Runtime, runtime_of
 from advisor.review.ties import INDEPENDENT_VOLUMES, Member, Tie, find_ties
 
@@ -271,11 +271,11 @@ def _recorded_response(obj: ManifestObject) -> str | None:
     """What the object is when it is an API server's answer kept as test data (a status, a uid, a
     creationTimestamp, in a folder of fixtures): what a stub kubectl feeds a test, not a manifest anyone
     applies."""
-    if obj.file == STDIN or not os.path.isfile(obj.file):
-        return None  # review --cluster names objects NAMESPACE/KIND/NAME, and a namespace may be "testdata"
-    folders = {part.lower() for part in os.path.normpath(obj.file).split(os.sep)[:-1]}
-    if not folders & set(_TEST_DATA_FOLDERS):
+    if obj.file == STDIN:
         return None
+    folders = {part.lower() for part in os.path.normpath(obj.file).split(os.sep)[:-1]}
+    if not folders & set(_TEST_DATA_FOLDERS) or not os.path.isfile(obj.file):
+        return None  # review --cluster names objects NAMESPACE/KIND/NAME, and a namespace may be "testdata"
     metadata = obj.metadata
     if obj.data.get("status") or metadata.get("uid") or metadata.get("creationTimestamp") or metadata.get(
             "resourceVersion"):
@@ -292,8 +292,7 @@ def _adopter(obj: ManifestObject, inputs: Inputs, labels) -> str | None:
             selector = other.get("spec", "selector")
             if kind == "ReplicaSet":
                 selector = selector.get("matchLabels") if isinstance(selector, dict) else None
-            if (other is not obj and obj.links_to(other) and isinstance(selector, dict) and selector
-                    and all(k in labels and str(labels[k]) == str(v) for k, v in selector.items())):
+            if other is not obj and obj.links_to(other) and matches(selector, labels):
                 return (f"{other.label} ({other.file}:{other.line()}) adopts it: its selector matches the Pod's "
                         f"labels, so it owns and replaces the Pod")
     return None

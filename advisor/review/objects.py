@@ -285,11 +285,16 @@ class Inputs:
                 if service.links_to(obj) and selects(service, labels)]
 
 
-def selects(service: ManifestObject, labels: dict) -> bool:
-    """Whether ``service``'s selector matches Pod ``labels``, as Kubernetes matches them (as text)."""
-    selector = service.get("spec", "selector")
-    return (isinstance(selector, dict) and bool(selector)
+def matches(selector, labels) -> bool:
+    """Whether a non-empty equality ``selector`` (a Service's selector, a matchLabels) matches Pod
+    ``labels``, as Kubernetes matches them (as text)."""
+    return (isinstance(selector, dict) and bool(selector) and isinstance(labels, dict)
             and all(k in labels and str(labels[k]) == str(v) for k, v in selector.items()))
+
+
+def selects(service: ManifestObject, labels: dict) -> bool:
+    """Whether ``service``'s selector matches Pod ``labels``."""
+    return matches(service.get("spec", "selector"), labels)
 
 
 def find_files(paths: list[str], scope: Scope | None = None) -> tuple[list[str], list[Problem]]:

@@ -46,7 +46,7 @@ from advisor.manifests.validate import api_problems, schema_problems
 from advisor.review import images
 from advisor.review.checks import NATIVE_SIDECARS_FROM, named_service, role_in_main_pod, service_elsewhere
 from advisor.review.facts import ManifestContainer, Subject
-from advisor.review.objects import RenderedDocument
+from advisor.review.objects import RenderedDocument, matches
 from advisor.review.refusals import REFUSED
 from advisor.review.starts import FINDING as CANNOT_START
 from advisor.review.starts import fix_start
@@ -234,23 +234,18 @@ def _clash(subject: Subject, selector: dict, labels: dict, invented: bool):
         if o is subject.obj or not subject.obj.links_to(o):
             continue
         if o.kind in POD_TEMPLATE_PATHS:
-            if _matches(selector, o.get(*POD_TEMPLATE_PATHS[o.kind], "metadata", "labels")):
+            if matches(selector, o.get(*POD_TEMPLATE_PATHS[o.kind], "metadata", "labels")):
                 return o
-            theirs = o.get("spec", "selector")
-            theirs = theirs.get("matchLabels") if isinstance(theirs, dict) and o.kind != "ReplicationController" else theirs
-            if _matches(theirs, labels):
+            theirs = o.get("spec", "selector")  # a ReplicationController's is the labels themselves
+            if isinstance(theirs, dict) and o.kind != "ReplicationController":
+                theirs = theirs.get("matchLabels")
+            if matches(theirs, labels):
                 return o
-        elif invented and o.kind == "Service" and _matches(o.get("spec", "selector"), labels):
+        elif invented and o.kind == "Service" and matches(o.get("spec", "selector"), labels):
             return o
-        elif invented and o.kind == "NetworkPolicy" and _matches(o.get("spec", "podSelector", "matchLabels"), labels):
+        elif invented and o.kind == "NetworkPolicy" and matches(o.get("spec", "podSelector", "matchLabels"), labels):
             return o
     return None
-
-
-def _matches(selector, labels) -> bool:
-    """Whether a non-empty equality ``selector`` matches ``labels``."""
-    return (isinstance(selector, dict) and bool(selector) and isinstance(labels, dict)
-            and all(k in labels and str(labels[k]) == str(v) for k, v in selector.items()))
 
 
 def _name_relied_on(subject: Subject) -> str | None:

@@ -219,8 +219,7 @@ def test_a_pod_ip_in_an_argument_points_at_that_argument():
 # -- single-replica, replicaset-without-deployment, statefulset ------------------------
 
 
-def test_an_autoscaler_s_minimum_replaces_the_replica_count():
-    hpa = """---
+AUTOSCALER_OF_THREE = """---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata: {name: web}
@@ -229,21 +228,15 @@ spec:
   minReplicas: 3
   maxReplicas: 10
 """
+
+
+def test_an_autoscaler_s_minimum_replaces_the_replica_count():
     assert ids(deployment(container(), replicas=1)) == {"single-replica"}
-    assert ids(deployment(container(), replicas=1) + hpa + budget()) == set()
+    assert ids(deployment(container(), replicas=1) + AUTOSCALER_OF_THREE + budget()) == set()
 
 
 def test_an_autoscaled_deployment_of_three_or_more_replicas_needs_its_budget_too():
-    hpa = """---
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {name: web}
-spec:
-  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
-  minReplicas: 3
-  maxReplicas: 10
-"""
-    assert "disruption-budget-missing" in ids(deployment(container(), replicas=1) + hpa + SERVED)
+    assert "disruption-budget-missing" in ids(deployment(container(), replicas=1) + AUTOSCALER_OF_THREE + SERVED)
 
 
 def test_an_autoscaler_with_a_malformed_target_is_passed_over_not_a_crash():
