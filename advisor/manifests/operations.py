@@ -141,11 +141,20 @@ def notes(plan: WorkloadPlan, root: frozenset[str]) -> list[str]:
     """What the reader must do before applying: a node agent that mounts host paths usually reads
     files only root may read."""
     main = plan.main.name
-    if plan.host_paths and main not in root:
-        return [f"{main} mounts {', '.join(p for p, _ in plan.host_paths)} from each node, where files often "
-                f"belong to root and only root may read them; if it cannot, write the manifest again with "
-                f"--allow-root-for {main}"]
-    return []
+    if not plan.host_paths or main in root:
+        return []
+    said = [f"{main} mounts {', '.join(p for p, _ in plan.host_paths)} from each node, where files often belong "
+            f"to root and only root may read them; if it cannot, write the manifest again with --allow-root-for "
+            f"{main}"]
+    written = [p for p, read_only in plan.host_paths if not read_only]
+    if written:
+        # DirectoryOrCreate: the kubelet makes a missing folder owned by root with mode 0755, which no other
+        # user may write; so a writable host path is not a guess, unless the folder is made beforehand.
+        said.append(f"{main} writes {', '.join(written)} on each node, and a folder the kubelet creates there "
+                    f"(hostPath DirectoryOrCreate) belongs to root with mode 0755: run as non-root, {main} cannot "
+                    f"write it unless each node already has it owned by {main}'s UID; otherwise write the "
+                    f"manifest again with --allow-root-for {main}")
+    return said
 
 
 def referenced(plans: list[WorkloadPlan]) -> list[str]:

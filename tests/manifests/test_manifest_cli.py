@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from helpers.cli import run_cli
 from helpers.paths import EXAMPLES
 
 import advisor.manifests as manifests
@@ -111,3 +112,12 @@ def test_a_secret_the_answers_env_reads_from_is_a_to_do_once_naming_its_readers(
     assert todo == [line for line in todo if line.startswith("pod-advisor: to do: create Secret blog-db before "
                                                              "applying")] and len(todo) == 1
     assert "app and postgres read variables from it" in todo[0]
+
+
+def test_a_node_agent_that_writes_a_host_folder_as_non_root_is_told_the_kubelet_makes_it_roots():
+    # hostPath DirectoryOrCreate: a missing folder is made with mode 0755, owned as the kubelet is (root)
+    run = run_cli("manifest", str(EXAMPLES / "node-agent.yaml"))
+    assert "collector writes /var/lib/fluent-bit on each node" in run.stderr and "mode 0755" in run.stderr
+    assert "--allow-root-for collector" in run.stderr
+    as_root = run_cli("manifest", str(EXAMPLES / "node-agent.yaml"), "--allow-root-for", "collector")
+    assert "mode 0755" not in as_root.stderr
