@@ -14,13 +14,15 @@ tools read exactly the same files. Each tool is run as its users run it, once ov
 the whole set, output to /dev/null:
 
 - ``pod-advisor review FILE...`` (``python -m advisor``, the text report, default --jobs);
+  "pod-advisor" runs with the cache earlier runs left (pre-commit on a workstation, a CI job
+  that keeps ~/.cache), "first-run" with an empty cache every time (a fresh CI runner);
 - ``kube-score score FILE...``;
 - ``checkov -f FILE... --framework kubernetes --quiet --compact --skip-download``
   (--skip-download: this machine reaches no Prisma Cloud, and waiting for it is no
   part of a linter's time).
 
 Every run is a fresh process; the tools take turns in each round (one untimed round
-first warms the OS's file cache and pod-advisor's own cache), so that a burst of load
+first warms the OS's file cache and pod-advisor's own cache, which "first-run" never sees), so that a burst of load
 elsewhere hits them alike; each figure is the median over the rounds. CPU is the
 process's user+system time with its workers'; peak RSS is that of the largest process
 (os.wait4's ru_maxrss). The ratios: pod-advisor's wall time over kube-score's
@@ -50,7 +52,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "bench" / "tools" / "bin"
 EXTENSIONS = (".yaml", ".yml", ".json")
-TOOLS = ("pod-advisor", "kube-score", "checkov")
+TOOLS = ("pod-advisor", "first-run", "kube-score", "checkov")
+# A marker in a tool's environment, never passed on: run each time with an empty cache of its own.
+EMPTY_CACHE = "REVIEW_SPEED_EMPTY_CACHE"
 SIZES = (1000, 4000, 16000)
 COPIES = 10
 
@@ -95,19 +99,30 @@ def commands(files: list[str], python: str, tools: list[str], env: dict,
         "checkov": [str(BIN / "checkov"), "-f", *files, "--framework", "kubernetes", "--quiet", "--compact",
                     "--skip-download"],
     }
-    chosen = {tool: (argvs[tool], env) for tool in tools}
+    argvs["first-run"] = argvs["pod-advisor"]
+    chosen = {tool: (argvs[tool], dict(env, **{EMPTY_CACHE: "1"}) if tool == "first-run" else env)
+              for tool in tools}
     if before:
-        chosen["before"] = (argvs["pod-advisor"], dict(env, PYTHONPATH=os.path.abspath(before),
-                                                       XDG_CACHE_HOME=env["XDG_CACHE_HOME"] + "-before"))
+        was = dict(env, PYTHONPATH=os.path.abspath(before), XDG_CACHE_HOME=env["XDG_CACHE_HOME"] + "-before")
+        chosen["before"] = (argvs["pod-advisor"], was)
+        if "first-run" in tools:
+            chosen["before first-run"] = (argvs["pod-advisor"], dict(was, **{EMPTY_CACHE: "1"}))
     return chosen
 
 
 def run_once(argv: list[str], cwd: Path, env: dict) -> tuple[float, float, float, int]:
     """(wall s, CPU s, peak RSS MiB, exit status) of one fresh process and the workers it waited for."""
+    empty = None
+    if env.get(EMPTY_CACHE):
+        empty = tempfile.mkdtemp(prefix="review-speed-first-run-")
+        env = {key: value for key, value in env.items() if key != EMPTY_CACHE}
+        env["XDG_CACHE_HOME"] = empty
     start = time.perf_counter()
     process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
+    if empty:
+        shutil.rmtree(empty, ignore_errors=True)
     process.returncode = os.waitstatus_to_exitcode(status)
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode
 
@@ -133,20 +148,22 @@ def table(title: str, results: dict[str, dict], files: int) -> str:
     for name, r in results.items():
         lines.append(f"  {name:<12} {files:>6} {r['wall']:>8.2f} {r['min']:>8.2f} {r['cpu']:>7.2f} {r['rss']:>9.0f}"
                      f"  {r['status']}")
-    ours = results.get("pod-advisor")
-    if ours:
+    for name, was_name in (("pod-advisor", "before"), ("first-run", "before first-run")):
+        ours = results.get(name)
+        if not ours:
+            continue
         lines.append("")
-        if "before" in results:
-            was = results["before"]
-            lines.append(f"  pod-advisor / before:     {ours['wall'] / was['wall']:.2f}x wall, "
+        if was_name in results:
+            was = results[was_name]
+            lines.append(f"  {name} / {was_name}: {ours['wall'] / was['wall']:.2f}x wall, "
                          f"{ours['cpu'] / was['cpu']:.2f}x CPU")
         if "kube-score" in results:
             ks = results["kube-score"]
-            lines.append(f"  pod-advisor / kube-score: {ours['wall'] / ks['wall']:.2f}x wall, "
+            lines.append(f"  {name} / kube-score: {ours['wall'] / ks['wall']:.2f}x wall, "
                          f"{ours['cpu'] / ks['cpu']:.2f}x CPU  (target: at most 1.0x)")
         if "checkov" in results:
             ck = results["checkov"]
-            lines.append(f"  checkov / pod-advisor:    {ck['wall'] / ours['wall']:.1f}x wall, "
+            lines.append(f"  checkov / {name}: {ck['wall'] / ours['wall']:.1f}x wall, "
                          f"{ck['cpu'] / ours['cpu']:.1f}x CPU  (target: at least 20x)")
     return "\n".join(lines)
 
@@ -255,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [t for t in tools if t not in TOOLS]
     if unknown:
         parser.error(f"--tools: unknown {', '.join(unknown)} (known: {', '.join(TOOLS)})")
-    for tool in [t for t in tools if t != "pod-advisor" and not os.access(BIN / t, os.X_OK)]:
+    for tool in [t for t in tools if t not in ("pod-advisor", "first-run") and not os.access(BIN / t, os.X_OK)]:
         print(f"review_speed: {tool} is not built; run bash bench/build-linters.sh (left out)", file=sys.stderr)
         tools.remove(tool)
 
@@ -296,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
             scaled = measure(commands(relative, args.python, tools, env, args.before), generated,
                              args.scale_runs or args.runs)
             print(table(f"the corpus x{COPIES}", scaled, len(every)))
-            names = tools + (["before"] if args.before else [])
+            names = list(commands([], args.python, tools, env, args.before))
             print(f"\npeak RSS (MiB) by objects read, one run each after the timed ones"
                   f"\n  {'objects':>8} {'files':>6}  " + "  ".join(f"{t:>11}" for t in names))
             per_file = counts * COPIES
