@@ -30,7 +30,7 @@ RUNS = ("until-stopped", "finishes", "exec-box")  # a server, a one-off step, a 
 PURPOSES = ("ship-logs", "sync-content", "proxy-inbound", "proxy-outbound", "reshape-output", "prepare",
             "separate-service", "other")  # the answer file's container purposes (knowledge/questions.yaml)
 FACTS = ("user", "any_uid", "run_as", "ports", "writes", "runs", "role", "shell")  # every family states each
-OPTIONAL_FACTS = ("alternative", "volumes")  # a family states these where they apply or are known
+OPTIONAL_FACTS = ("alternative", "volumes", "ships")  # a family states these where they apply or are known
 SOURCE_KINDS = ("dockerfile", "build", "chart", "docs", "code")  # what a source key starts with: how a fact was read
 ROOT_USERS = ("", "0", "root")  # what an image's User means when it means root (its group aside)
 DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
@@ -96,6 +96,9 @@ class Family:
     # the paths the image declares as volumes (VOLUME): the runtime mounts each writable, even under a
     # read-only root filesystem; None when the family does not say
     volumes: Fact[tuple] | None = None
+    # the paths among ``writes`` where the image also ships files its program reads (Kafka's config
+    # folder): an empty volume mounted there hides them, so no emptyDir can make them writable
+    ships: Fact[tuple] | None = None
     note: str | None = None
     file: str = ""
 
@@ -281,6 +284,7 @@ def _schema() -> dict:
             **{name: Field(dict) for name in FACTS},
             "alternative": Field(dict, required=False),
             "volumes": Field(dict, required=False),
+            "ships": Field(dict, required=False),
             "note": Field(str, required=False),
         },
         "match": {
@@ -299,6 +303,7 @@ def _schema() -> dict:
         "shell": fact(bool),
         "alternative": fact(dict),
         "volumes": fact(list, _each(_path)),
+        "ships": fact(list, _each(_path)),
         "alternative value": {"image": Field(str),
                               "port": Field((int, type(None)), check=lambda v: None if v is None else _port(v)),
                               "uid": Field(int, check=_uid)},
@@ -433,6 +438,15 @@ def _family(reader: _Reader, path: tuple, raw: Any, schema: dict, roles: dict) -
         if isinstance(value, list):
             value = tuple(value)
         facts[name] = Fact(value, tuple(sources[k] for k in cited if k in sources), fact.get("note"))
+    shipped = facts.get("ships")
+    if shipped is not None and shipped.known:
+        written = facts["writes"].value if "writes" in facts and facts["writes"].known else ()
+        for i, where in enumerate(shipped.value):
+            if where not in written:
+                reader.report(path + ("ships", "value", i), f"{where!r} is not among the paths the family writes: "
+                                                           f"'ships' names written folders that also hold the "
+                                                           f"image's own files")
+                ok = False
     if not ok:
         return None
     match = raw["match"]

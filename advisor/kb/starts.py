@@ -64,6 +64,14 @@ class Start:
     gid: int | None  # the runAsGroup to write with it
     writes: tuple[str, ...]  # where it must be able to write: an emptyDir each under a read-only root
     writes_known: bool  # False: the catalogue does not say, and ASSUMED_WRITES is a guess
+    # the paths among ``writes`` that hold the image's own files: no empty volume can go there, so the
+    # root filesystem stays writable (knowledge/images/roles.yaml, "ships")
+    ships: tuple[str, ...] = ()
+
+    @property
+    def volume_writes(self) -> tuple[str, ...]:
+        """The paths it writes that an emptyDir can make writable: all but those holding its own files."""
+        return tuple(p for p in self.writes if p not in self.ships)
 
     @property
     def needs_root(self) -> bool:
@@ -138,6 +146,15 @@ class Start:
         if not self.writes:
             return (f"A read-only root filesystem: {image} writes nothing at run time ({self.title}); "
                     f"mount a volume where your configuration makes it write.")
+        if self.ships:
+            shipped = _and(list(self.ships))
+            on_volumes = _and(list(self.volume_writes))
+            rest = (f" What else it writes ({on_volumes}) is on {'volumes' if len(self.volume_writes) > 1 else 'a volume'}."
+                    if self.volume_writes else "")
+            return (f"A writable root filesystem: {image} writes to {shipped}, where its image keeps files of its own "
+                    f"that it reads ({self.title}), and an empty volume mounted there would hide them.{rest} To make "
+                    f"the root filesystem read-only, copy those files into a volume first (an init container of the "
+                    f"same image).")
         each = "each on a volume" if len(self.writes) > 1 else "on a volume"
         return f"A read-only root filesystem: {image} writes only to {where} ({self.title}), {each}."
 
@@ -227,8 +244,10 @@ def _start(image: str, family: Family | None) -> Start:
     writes_known = family.writes.known
     writes = tuple(family.writes.value) if writes_known else ASSUMED_WRITES
 
+    ships = tuple(family.ships.value) if family.ships is not None and family.ships.known and writes_known else ()
+
     def start(basis: str, uid: int | None, gid: int | None = None) -> Start:
-        return Start(image, family, basis, uid, gid if gid is not None else uid, writes, writes_known)
+        return Start(image, family, basis, uid, gid if gid is not None else uid, writes, writes_known, ships)
 
     user, any_uid, run_as = family.user.value, family.any_uid.value, family.run_as.value
     numeric = _numeric(user) if user is not None else None

@@ -293,15 +293,16 @@ class _Writer:
             if plan.controller == "StatefulSet" and c.role == "main":
                 mounts.append({"name": DATA_VOLUME, "mountPath": self._data_path(plan, starts)})
             start = starts[c.name]
-            for where in start.writes:
+            for where in start.volume_writes:
                 if covered(where, [m["mountPath"] for m in mounts]):
                     continue
                 name = volume_name(c.name, where, taken)
                 mounts.append({"name": name, "mountPath": where})
                 said = "writes" if start.writes_known else "is assumed to write"
-                found.pod.append(({"name": name, "emptyDir": {}},
-                                  f"{c.name} {said} to {where}, which its read-only root filesystem cannot "
-                                  f"hold: an emptyDir there, which lives as long as the Pod."))
+                why = (": an emptyDir there keeps those files out of the container's own layer and lives as long "
+                       "as the Pod." if start.ships else ", which its read-only root filesystem cannot hold: an "
+                       "emptyDir there, which lives as long as the Pod.")
+                found.pod.append(({"name": name, "emptyDir": {}}, f"{c.name} {said} to {where}{why}"))
         return found
 
     def _data_path(self, plan: WorkloadPlan, starts: dict[str, Start]) -> str:
@@ -402,10 +403,11 @@ class _Writer:
 
     def _container_security(self, c: ContainerPlan, start: Start) -> dict:
         if c.name in self.root:
-            return {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "runAsNonRoot": False,
+            return {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": not start.ships, "runAsNonRoot": False,
                     "capabilities": {"drop": ["ALL"], "add": list(ROOT_CAPABILITIES)},
                     "seccompProfile": {"type": "RuntimeDefault"}}
-        context = {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "runAsNonRoot": True}
+        # an image that writes where it keeps files of its own cannot have that folder on an empty volume
+        context = {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": not start.ships, "runAsNonRoot": True}
         if start.uid is not None:
             context["runAsUser"] = start.uid
             context["runAsGroup"] = start.gid

@@ -79,6 +79,24 @@ def unwritable(start: Start, spec: dict) -> list[str]:
     return [p for p in start.writes if not covered(p, _mount_paths(spec)) and not covered(p, family.volumes.value)]
 
 
+def _writable_fix(start: Start, missing: list[str]) -> str:
+    """How to make ``missing`` writable: an emptyDir each, except where the image keeps files of its own
+    (an empty volume would hide them), for which --suggest writes nothing and both ways are said."""
+    empty = [p for p in missing if p not in start.ships]
+    shipped = [p for p in missing if p in start.ships]
+    if not shipped:
+        return "Mount an emptyDir at each (--suggest writes them)"
+    where = ", ".join(shipped)
+    said = (f"At {where} its image keeps files of its own that it reads, which an empty volume would hide: set "
+            f"readOnlyRootFilesystem: false on it, or copy those files into a volume first (an init container of "
+            f"the same image) and mount that")
+    if empty:
+        said += f"; mount an emptyDir at {', '.join(empty)} (--suggest writes those, and nothing for {where})"
+    else:
+        said += " (--suggest writes neither)"
+    return said
+
+
 def _uid_fix(start: Start, name: str) -> str:
     if start.family is None:
         return (f"Set runAsUser to the UID its image runs as (--suggest writes {start.uid}, an assumption: "
@@ -123,8 +141,8 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                 yield Hit(FINDING,
                           f"{c.name} has a read-only root filesystem, but its image {start.shown} writes to {paths}, "
                           f"where no volume is mounted (nor does the image declare one there): each write there "
-                          f"fails, and a program that needs it stops. Mount an emptyDir at each (--suggest writes "
-                          f"them)", c, line=_line(s, c, "readOnlyRootFilesystem"), guess=why)
+                          f"fails, and a program that needs it stops. {_writable_fix(start, missing)}",
+                          c, line=_line(s, c, "readOnlyRootFilesystem"), guess=why)
 
 
 # -- the fix ------------------------------------------------------------------------------------
@@ -133,7 +151,8 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
 def fix_start(pod_spec: dict, names: set[str]) -> list[str]:
     """Write into ``pod_spec`` (a draft's) what lets the named containers start: the UID the manifest
     writer gives each, and emptyDirs where its image writes. Returns a note for each assumption made;
-    raises nothing and changes nothing it cannot fix (an image that needs root)."""
+    raises nothing and changes nothing it cannot fix (an image that needs root), nor a folder where the
+    image keeps files of its own (an emptyDir there would hide them; the finding says both ways)."""
     notes: list[str] = []
     volumes = pod_spec.get("volumes") if isinstance(pod_spec.get("volumes"), list) else None
     taken = {str(v.get("name")) for v in volumes or [] if isinstance(v, dict)}
@@ -157,7 +176,7 @@ def fix_start(pod_spec: dict, names: set[str]) -> list[str]:
                     notes.append(f"{spec['name']}: runAsUser {start.uid} is an assumption: {start.shown} is not "
                                  f"in pod-advisor's image catalogue; use the UID its image is built for.")
             if (context or {}).get("readOnlyRootFilesystem") is True:
-                for path in unwritable(start, spec):
+                for path in (p for p in unwritable(start, spec) if p not in start.ships):
                     name = volume_name(str(spec["name"]), path, taken)
                     if volumes is None:
                         volumes = pod_spec["volumes"] = []

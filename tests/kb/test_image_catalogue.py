@@ -304,3 +304,17 @@ def test_explain_a_topic_found_by_name_is_still_the_knowledge_base_entry(cli):
 def test_explain_an_unknown_image_is_an_unknown_topic(cli):
     run = cli("explain", "mycorp/app:1.0")
     assert run.status == 2 and "no entry, rule or finding is called" in run.stderr
+
+
+def test_a_folder_the_image_ships_files_in_must_be_one_it_writes():
+    text = FAMILY + "    ships: {value: [/etc/example], from: dockerfile}\n"
+    [problem] = problems_of(text)
+    assert "example.yaml" in problem and "ships.value[0]" in problem
+    assert "'/etc/example' is not among the paths the family writes" in problem
+
+
+def test_a_shipped_folder_among_the_written_ones_is_read():
+    text = FAMILY.replace("writes: {value: [/tmp]", "writes: {value: [/tmp, /etc/example]") + \
+        "    ships: {value: [/etc/example], from: dockerfile}\n"
+    [family] = [f for f in load_catalogue([ROLES, ("knowledge/images/example.yaml", text)]).families]
+    assert family.ships.value == ("/etc/example",)

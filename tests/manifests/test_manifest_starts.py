@@ -153,6 +153,22 @@ def test_every_container_has_a_read_only_root_and_an_empty_dir_where_its_image_w
         "web-var-run": {"name": "web-var-run", "emptyDir": {}}}
 
 
+def test_an_image_that_writes_where_it_keeps_files_of_its_own_keeps_a_writable_root_and_no_volume_there():
+    """An emptyDir over apache/kafka's /opt/kafka/config would hide the files its launcher reads and copies:
+    the Pod would not start."""
+    objects = written(container("broker", "apache/kafka:3.9.0", ports=[9092]))
+    assert security(objects, "broker")["readOnlyRootFilesystem"] is False
+    assert "/opt/kafka/config" not in mounts(objects, "broker")
+    assert "/var/lib/kafka/data" in mounts(objects, "broker") and "/opt/kafka/logs" in mounts(objects, "broker")
+
+
+def test_the_writable_root_says_why_and_how_to_make_it_read_only():
+    text = comments("apache/kafka:3.9.0", name="broker", ports=[9092])
+    assert "A writable root filesystem: apache/kafka:3.9.0 writes to /opt/kafka/config, where its image keeps " \
+           "files of its own that it reads" in text
+    assert "copy those files into a volume first (an init container of the same image)" in text
+
+
 def test_an_image_that_writes_nothing_gets_no_volume():
     objects = written(container("proxy", "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.13.0"))
     assert "volumeMounts" not in entry(objects, "proxy") and "volumes" not in pod_spec(objects)

@@ -128,3 +128,32 @@ def test_suggest_leaves_an_image_that_needs_root_as_it_is():
     report = REVIEWER.review(parse_inputs([("app.yaml", deployment(one("web", "nginx:1.27"), extra_spec=POD_NON_ROOT))]),
                              ReviewOptions(kubernetes="1.37", suggest=True))
     assert report.objects[0].suggestion is None
+
+
+# -- a folder where the image keeps files of its own ------------------------------------------------
+
+KAFKA_VOLUMES = ("          volumeMounts: [{name: d, mountPath: /var/lib/kafka/data}, "
+                 "{name: l, mountPath: /opt/kafka/logs}]\n")
+
+
+def test_a_read_only_root_over_a_folder_the_image_ships_files_in_says_an_empty_volume_would_hide_them():
+    text = deployment(one("broker", "apache/kafka:3.9.0", "{readOnlyRootFilesystem: true}", KAFKA_VOLUMES),
+                      extra_spec="      volumes: [{name: d, emptyDir: {}}, {name: l, emptyDir: {}}]\n")
+    [finding] = cannot_start(text)
+    assert "writes to /opt/kafka/config, where no volume is mounted" in finding.message
+    assert "an empty volume would hide" in finding.message
+    assert "set readOnlyRootFilesystem: false on it, or copy those files into a volume first" in finding.message
+
+
+def test_suggest_mounts_no_empty_dir_over_a_folder_the_image_ships_files_in():
+    text = deployment(one("broker", "apache/kafka:3.9.0", "{readOnlyRootFilesystem: true}"))
+    fixed = suggested(text)
+    mounts = [m["mountPath"] for m in container_of(fixed, "broker")["volumeMounts"]]
+    assert "/opt/kafka/config" not in mounts and "/opt/kafka/logs" in mounts
+
+
+def test_rabbitmq_s_configuration_folder_is_not_taken_for_a_folder_it_writes():
+    """The official image ships its enabled plugins and conf.d defaults in /etc/rabbitmq, and the server
+    writes nothing there as shipped: an emptyDir over it would hide them (blind round 7)."""
+    text = deployment(one("queue", "rabbitmq:3.6.8-management", "{readOnlyRootFilesystem: true}"))
+    assert cannot_start(text) == []
