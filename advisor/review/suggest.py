@@ -173,10 +173,16 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
             _own_selector(draft, had_labels)
             if draft.data["kind"] == "Deployment":
                 held = _claims_held_by_one_pod(subject)
+                bound = _ports_held_on_the_node(subject)
                 if held:
                     draft.data["spec"] = _with_strategy(draft.data["spec"], {"type": "Recreate"})
                     draft.notes.append(f"strategy Recreate: {held}, so a rolling update's new Pod could not mount "
                                        f"it while the old one runs and the rollout would hang")
+                elif bound:
+                    draft.data["spec"] = _with_strategy(draft.data["spec"], {"type": "Recreate"})
+                    draft.notes.append(f"strategy Recreate: {bound}, so on a node where the old Pod still runs a "
+                                       f"rolling update's new one cannot be placed, and on a one-node cluster the "
+                                       f"rollout would hang")
             draft.fixed("bare-pod")
         elif intent.doubt:
             withheld.append(f"no controller is written for {subject.obj.label}: {intent.doubt}, so what it is "
@@ -291,6 +297,18 @@ def _claims_held_by_one_pod(subject: Subject) -> str | None:
         held = next((m for m in _ONE_HOLDER if m in modes), None)
         if held and not any(m in ("ReadWriteMany", "ReadOnlyMany") for m in modes):
             return f"the claim {name} is {held}"
+    return None
+
+
+def _ports_held_on_the_node(subject: Subject) -> str | None:
+    """Why two Pods of the workload cannot share a node: it uses the node's network, or binds a host port
+    (the scheduler places no second Pod asking for the same hostPort on that node), else None."""
+    if subject.pod_spec.get("hostNetwork") is True:
+        return "the Pod uses its node's network (hostNetwork), so its ports are the node's"
+    for c in subject.containers:
+        for port in c.spec.get("ports") or []:
+            if isinstance(port, dict) and port.get("hostPort"):
+                return f"{c.name} binds host port {port['hostPort']} on its node"
     return None
 
 
