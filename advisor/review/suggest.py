@@ -407,6 +407,8 @@ def _split(draft: _Draft, c: ManifestContainer, rec: Recommendation) -> bool:
         # behind a Service now: traffic only once it answers, as the starter manifests have it
         container["readinessProbe"] = {"tcpSocket": {"port": ports[0]["targetPort"]}}
     name = plan.name if plan.name != subject.obj.name else f"{plan.name}-{c.name}"
+    if name == plan.name and _split_elsewhere_too(subject, c.name):
+        name = f"{subject.obj.name}-{c.name}"  # two lessons' mysql would both become StatefulSet mysql
     workload, volumes_left = _own_workload(draft, container, plan, name)
     draft.added.append(workload)
     if plan.service:
@@ -415,6 +417,23 @@ def _split(draft: _Draft, c: ManifestContainer, rec: Recommendation) -> bool:
     _drop_unused_volumes(spec, volumes_left)
     _point_at_service(draft, c, name)
     return True
+
+
+def _split_elsewhere_too(subject: Subject, container: str) -> bool:
+    """Whether another workload of the namespace holds a container named ``container`` beside others: its own
+    rewrite may split that one out under the same name, and applied together (a tutorial's lessons created side
+    by side) the second StatefulSet and Service of that name would be refused. Each then takes its Pod's name."""
+    own = subject.obj
+    for kind in POD_TEMPLATE_PATHS:
+        for other in subject.inputs.of_kind(kind):
+            if other is own or other.namespace != own.namespace:
+                continue
+            spec = other.get(*POD_TEMPLATE_PATHS[kind], "spec", default={})
+            names = [c.get("name") for placement in ("containers", "initContainers")
+                     for c in (spec.get(placement) or [] if isinstance(spec, dict) else []) if isinstance(c, dict)]
+            if len(names) > 1 and container in names:
+                return True
+    return False
 
 
 def _listening(c: ManifestContainer, subject: Subject) -> int | None:

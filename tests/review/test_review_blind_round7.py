@@ -33,3 +33,30 @@ def test_a_pod_that_binds_a_host_port_is_rewritten_with_the_recreate_strategy():
 def test_a_pod_that_binds_no_host_port_keeps_the_rolling_update():
     obj = rewritten(POD.replace("SPEC", "").replace("PORT", ""))
     assert obj.replacement["kind"] == "Deployment" and "strategy" not in obj.replacement["spec"]
+
+
+WORKER = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: NAME}\nspec:\n  replicas: 2\n"
+          "  selector: {matchLabels: {app: NAME}}\n  template:\n    metadata: {labels: {app: NAME}}\n    spec:\n"
+          "      containers:\n      - name: worker\n        image: ghcr.io/example/queue-worker:3.0.1\n"
+          "        env: [{name: REDIS_URL, value: 'redis://localhost/0'}]\n" f"        {RESOURCES}\n"
+          "      - name: redis\n        image: redis:7.4\n" f"        {RESOURCES}\n")
+
+
+def split_names(files: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    report = REVIEWER.review(parse_inputs(list(files.items())), ReviewOptions(suggest=True))
+    return {o.ref.name: [(a["kind"], a["metadata"]["name"]) for a in o.added] for o in report.objects
+            if o.suggestion}
+
+
+def test_a_container_split_out_of_one_workload_keeps_its_own_name():
+    assert split_names({"a/worker.yaml": WORKER.replace("NAME", "worker-a")}) == {
+        "worker-a": [("Deployment", "redis"), ("Service", "redis")]}
+
+
+def test_two_workloads_of_a_namespace_that_would_split_out_a_container_of_one_name_each_use_their_own_name():
+    """Two lessons' Pods each held mysql beside wordpress; their rewrites both wrote StatefulSet mysql, and
+    created side by side the second was refused (blind round 7)."""
+    names = split_names({"a/worker.yaml": WORKER.replace("NAME", "worker-a"),
+                         "b/worker.yaml": WORKER.replace("NAME", "worker-b")})
+    assert names == {"worker-a": [("Deployment", "worker-a-redis"), ("Service", "worker-a-redis")],
+                     "worker-b": [("Deployment", "worker-b-redis"), ("Service", "worker-b-redis")]}
