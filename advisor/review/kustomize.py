@@ -50,6 +50,36 @@ def generator_files(file: str, data: dict) -> set[str]:
     return found
 
 
+def selector_labels(data: dict) -> dict:
+    """The labels a kustomization writes into its resources' selectors and Pod templates: ``commonLabels``,
+    and each ``labels`` entry with ``includeSelectors: true``. kustomize creates spec.selector.matchLabels
+    and the template's labels where a resource has none, so a base may leave them out."""
+    found = {}
+    common = data.get("commonLabels")
+    if isinstance(common, dict):
+        found.update(common)
+    entries = data.get("labels")
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and entry.get("includeSelectors") is True and isinstance(entry.get("pairs"), dict):
+            found.update(entry["pairs"])
+    return {str(k): str(v) for k, v in found.items()}
+
+
+def labelled_resources(file: str, data: dict) -> set[str]:
+    """The absolute paths of the resource files of a kustomization at ``file`` whose selectors it fills in
+    (``selector_labels``); none when it sets no such labels. Folders (other kustomizations) are left to
+    their own kustomization."""
+    if not selector_labels(data):
+        return set()
+    folder = os.path.dirname(os.path.abspath(file))
+    found = set()
+    entries = data.get("resources")
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, str) and entry and "\n" not in entry and "://" not in entry:
+            found.add(os.path.normpath(os.path.join(folder, entry)))
+    return found
+
+
 def key(file: str) -> str:
     """How a file is named in ``Inputs.patches``."""
     return os.path.normpath(os.path.abspath(file))

@@ -156,6 +156,8 @@ class Inputs:
     errors: list[Problem] = field(default_factory=list)  # files that could not be read or parsed
     patches: dict[str, str] = field(default_factory=dict)  # a file a kustomization patches with -> that kustomization
     generated: dict[str, str] = field(default_factory=dict)  # a file a kustomization's generator reads as data -> it
+    # a resource file of a kustomization that writes labels into its selectors (commonLabels) -> that kustomization
+    labelled: dict[str, str] = field(default_factory=dict)
     notes: list = field(default_factory=list)  # review.report.Note: objects left out, and why
     not_objects: int = 0  # documents without a kind (values files, kustomizations' fragments)
     by_kind: dict[str, list[ManifestObject]] = field(default_factory=dict)
@@ -541,6 +543,7 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
             if name != STDIN and kustomize.is_kustomization(name, doc.data):
                 inputs.patches.update(dict.fromkeys(kustomize.patch_files(name, doc.data), name))
                 inputs.generated.update(dict.fromkeys(kustomize.generator_files(name, doc.data), name))
+                inputs.labelled.update(dict.fromkeys(kustomize.labelled_resources(name, doc.data), name))
             _collect(doc, (), doc.data, inputs)
     inputs.errors = list(errors or ()) + problems
     for doc in rendered:

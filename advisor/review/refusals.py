@@ -25,6 +25,7 @@ from typing import Iterator
 from advisor.domain.recommendation import Recommendation
 from advisor.domain.vocabulary import API_VERSIONS, BATCH_KINDS, REMOVED_API_VERSIONS
 from advisor.engine.placement import NATIVE_SIDECARS_FROM
+from advisor.review import kustomize
 from advisor.review.checks import Hit, check
 from advisor.review.facts import Subject
 from advisor.system.errors import format_path
@@ -122,13 +123,21 @@ def _holds_date(value) -> bool:
 
 
 def _said_elsewhere(reason: str, s: Subject) -> bool:
-    """Whether another finding of the object already says this (with advice of its own)."""
+    """Whether another finding of the object already says this (with advice of its own), or what the API
+    server receives is not what the file says: a kustomization that lists the file and sets commonLabels
+    writes the selector and the template's labels kustomize builds it with."""
+    if s.inputs.labelled and _selector_reason(reason) and kustomize.key(s.obj.file) in s.inputs.labelled:
+        return True
     path = _path_of(reason)
     if s.obj.kind in BATCH_KINDS and path.endswith("spec.restartPolicy"):
         return True  # restart-always-on-completion
     if s.answers.minor < NATIVE_SIDECARS_FROM and "initContainers[" in path and "restartPolicy" in reason:
         return True  # native-sidecar-unsupported
     return False
+
+
+def _selector_reason(reason: str) -> bool:
+    return reason.startswith(("spec.selector", "spec.template.metadata.labels"))
 
 
 def _path_of(reason: str) -> str:

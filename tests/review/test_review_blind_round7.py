@@ -60,3 +60,30 @@ def test_two_workloads_of_a_namespace_that_would_split_out_a_container_of_one_na
                          "b/worker.yaml": WORKER.replace("NAME", "worker-b")})
     assert names == {"worker-a": [("Deployment", "worker-a-redis"), ("Service", "worker-a-redis")],
                      "worker-b": [("Deployment", "worker-b-redis"), ("Service", "worker-b-redis")]}
+
+
+OPERATOR = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: operator}\nspec:\n  replicas: 2\n"
+            "  template:\n    spec:\n      containers:\n      - name: operator\n"
+            "        image: ghcr.io/example/operator:1.0\n" f"        {RESOURCES}\n")
+
+
+def refusals(files: dict[str, str]) -> list[str]:
+    report = REVIEWER.review(parse_inputs(list(files.items())), ReviewOptions())
+    return [f.message for o in report.objects for f in o.findings if f.id == "refused-by-api-server"]
+
+
+def test_a_kustomize_base_whose_common_labels_fill_in_the_selector_is_not_refused():
+    kustomization = "resources: [deployment.yaml]\ncommonLabels: {app.kubernetes.io/name: operator}\n"
+    assert refusals({"base/deployment.yaml": OPERATOR, "base/kustomization.yaml": kustomization}) == []
+
+
+def test_labels_that_include_selectors_fill_them_in_too():
+    kustomization = ("resources: [deployment.yaml]\nlabels:\n- pairs: {app: operator}\n"
+                     "  includeSelectors: true\n")
+    assert refusals({"base/deployment.yaml": OPERATOR, "base/kustomization.yaml": kustomization}) == []
+
+
+def test_a_deployment_without_a_selector_that_no_kustomization_labels_is_refused():
+    kustomization = "resources: [deployment.yaml]\nlabels:\n- pairs: {app: operator}\n"
+    [message] = refusals({"base/deployment.yaml": OPERATOR, "base/kustomization.yaml": kustomization})
+    assert "spec.selector: required" in message
