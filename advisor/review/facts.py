@@ -17,6 +17,7 @@ a container that nothing shows to be a service of its own stays in its Pod.
 from __future__ import annotations
 
 import os
+import re
 
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -593,10 +594,38 @@ def _static_pod(obj: ManifestObject, spec: dict) -> str | None:
     labels = obj.metadata.get("labels") if isinstance(obj.metadata.get("labels"), dict) else {}
     if labels.get("tier") == "control-plane" or str(labels.get("component")) in _STATIC_COMPONENTS:
         return f"its labels mark it a control-plane component ({labels.get('component') or 'tier: control-plane'})"
+    annotations = obj.metadata.get("annotations") if isinstance(obj.metadata.get("annotations"), dict) else {}
+    if "kubernetes.io/config.mirror" in annotations or str(annotations.get("kubernetes.io/config.source")) == "file":
+        return "its kubernetes.io/config annotations mark it the mirror of a static Pod the kubelet runs from a file"
     critical = str(spec.get("priorityClassName") or "") in ("system-node-critical", "system-cluster-critical")
     if obj.namespace == "kube-system" and spec.get("hostNetwork") is True and critical:
         return "it runs in kube-system on the host network at a system-critical priority, as static Pods do"
+    if spec.get("hostNetwork") is True:
+        component = next((c for c in map(_node_component, spec.get("containers") or []) if c), None)
+        if component:
+            return (f"it runs {component} on its node's network, as the static Pods a kubelet starts from its "
+                    f"manifest folder do")
+    if _STATIC_FILE.search(os.path.basename(obj.file)):
+        return "its file is named for a static Pod, which the kubelet runs from its manifest folder"
     return None
+
+
+# A file named for a static Pod: staticPod.yaml, static-pod.yml, static_pods.json.
+_STATIC_FILE = re.compile(r"static[-_]?pods?\b|static[-_]?pods?[-_.]", re.IGNORECASE)
+
+
+def _node_component(container) -> str | None:
+    """The control-plane component or kube-proxy a container runs (by its program, or hyperkube's first
+    argument), or None."""
+    if not isinstance(container, dict):
+        return None
+    words = [str(w) for key in ("command", "args") for w in (container.get(key) or [])
+             if isinstance(container.get(key), list)][:2]
+    programs = [os.path.basename(w) for w in words] + [str(container.get("image") or "").rsplit("/", 1)[-1]
+                                                         .split(":", 1)[0].split("@", 1)[0]]
+    if programs and programs[0] == "hyperkube" and len(programs) > 1:
+        programs = [programs[1], "kube-" + programs[1]] + programs[2:]
+    return next((p for p in programs if p in _STATIC_COMPONENTS + ("kube-proxy",)), None)
 
 
 def config_values(obj: ManifestObject, inputs: Inputs, pod_spec: dict, spec: dict

@@ -1,0 +1,50 @@
+"""What blind round 8 (bench/blind/round8) found wrong, each fixed with the behaviour its labellers
+expected; the image catalogue's part is in test_review_starts.py."""
+
+from __future__ import annotations
+
+from helpers.review import REVIEWER, RESOURCES
+
+from advisor.review import ReviewOptions
+from advisor.review.objects import parse_inputs
+
+
+def review_files(files: dict[str, str], suggest: bool = False):
+    return REVIEWER.review(parse_inputs(list(files.items())), ReviewOptions(suggest=suggest))
+
+
+def ids(files: dict[str, str]) -> list[str]:
+    return [f.id for o in review_files(files).objects for f in o.findings]
+
+
+# -- static Pods: the kubelet owns them ---------------------------------------------------------------
+
+SCHEDULER = ("kind: Pod\napiVersion: v1\nmetadata: {name: kube-scheduler, namespace: kube-system}\nspec:\n"
+             "  hostNetwork: true\n  containers:\n  - name: kube-scheduler\n"
+             "    image: gcr.io/google_containers/hyperkube:v1.3.5\n"
+             "    command: [/hyperkube, scheduler, --master=https://master.example.com, --leader-elect]\n"
+             f"    {RESOURCES}\n")
+WEB = ("apiVersion: v1\nkind: Pod\nmetadata: {name: static-web}\nspec:\n  containers:\n  - name: web\n"
+       "    image: nginx:1.27\n    ports: [{name: web, containerPort: 80, protocol: TCP}]\n" f"    {RESOURCES}\n")
+
+
+def test_a_host_network_pod_running_a_control_plane_component_through_hyperkube_is_a_static_pod():
+    report = review_files({"manifests/master/kube-scheduler.yaml": SCHEDULER}, suggest=True)
+    [obj] = report.objects
+    assert "bare-pod" not in [f.id for f in obj.findings] and obj.suggestion is None
+
+
+def test_the_same_component_off_the_host_network_is_still_a_bare_pod():
+    assert "bare-pod" in ids({"kube-scheduler.yaml": SCHEDULER.replace("  hostNetwork: true\n", "")})
+
+
+def test_a_pod_in_a_file_named_for_a_static_pod_is_a_static_pod():
+    assert "bare-pod" not in ids({"staticPod.yaml": WEB})
+    assert "bare-pod" in ids({"web.yaml": WEB})
+
+
+def test_the_mirror_of_a_static_pod_is_the_kubelet_s():
+    mirror = WEB.replace("metadata: {name: static-web}", "metadata:\n  name: static-web\n  annotations:\n"
+                                                          "    kubernetes.io/config.mirror: abc\n"
+                                                          "    kubernetes.io/config.source: file")
+    assert "bare-pod" not in ids({"web.yaml": mirror})
