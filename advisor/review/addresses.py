@@ -74,7 +74,8 @@ def pod_ip_literals(text: str) -> list[str]:
 _OUTSIDE_NAMES = re.compile(r"external|public|advertis|callback|redirect", re.IGNORECASE)
 # Variables and flags whose name says the address is a Service's cluster IP (BACKEND_SERVICE_IP): it is
 # no Pod's IP, and it stays until the Service is deleted.
-_SERVICE_IP_NAMES = re.compile(r"service_?ip|svc_?ip|cluster_?ip", re.IGNORECASE)
+# {NAME}_SERVICE_HOST is how the kubelet names a Service's cluster IP in a container's environment.
+_SERVICE_IP_NAMES = re.compile(r"service_?ip|svc_?ip|cluster_?ip|service_?host", re.IGNORECASE)
 
 
 # Flags and variables whose address is a storage server's (an NFS export, an iSCSI target, a Ceph
@@ -113,6 +114,43 @@ def storage_servers(volume_sources) -> set[str]:
     for source in volume_sources:
         walk(source)
     return found
+
+
+_SERVICE_RANGE_FLAG = re.compile(r"--service[-_]cluster[-_]ip[-_]range[= ]((?:\d{1,3}\.){3}\d{1,3}/\d{1,2})")
+
+
+def cluster_addresses(pod_specs) -> tuple[set[str], tuple]:
+    """What the input's own cluster says of addresses: (the addresses its host-network Pods write, which
+    are nodes' and hosts': an API server's --advertise-address, the etcd it lists; the Service ranges an
+    API server among them is given with --service-cluster-ip-range). A hand-built cluster's manifests
+    (static Pods of the control plane beside its add-ons) name their nodes this way."""
+    nodes: set[str] = set()
+    ranges = []
+    for spec in pod_specs:
+        if not isinstance(spec, dict) or spec.get("hostNetwork") is not True:
+            continue
+        for container in (spec.get("containers") or []) + (spec.get("initContainers") or []):
+            if not isinstance(container, dict):
+                continue
+            words = [str(w) for key in ("command", "args") if isinstance(container.get(key), list)
+                     for w in container[key]]
+            words += [str(e.get("value")) for e in container.get("env") or []
+                      if isinstance(e, dict) and e.get("value") is not None]
+            for word in words:
+                nodes.update(m.group(1) for m in _IPV4.finditer(word))
+                for match in _SERVICE_RANGE_FLAG.finditer(word):
+                    try:
+                        ranges.append(ipaddress.ip_network(match.group(1), strict=False))
+                    except ValueError:
+                        pass
+    return nodes, tuple(ranges)
+
+
+def in_ranges(address: str, ranges) -> bool:
+    try:
+        return any(ipaddress.ip_address(address) in network for network in ranges)
+    except ValueError:
+        return False
 
 
 def for_outside(name: str) -> bool:

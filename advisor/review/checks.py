@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 
 from advisor.domain import messages
 from advisor.domain.recommendation import Recommendation, WorkloadPlan
-from advisor.domain.vocabulary import HELPER_ROLES, LONG_RUNNING_KINDS, REPLICATED_KINDS
+from advisor.domain.vocabulary import HELPER_ROLES, LONG_RUNNING_KINDS, POD_TEMPLATE_PATHS, REPLICATED_KINDS
 from advisor.engine.placement import NATIVE_SIDECARS_FROM
 from advisor.review import addresses, images
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
@@ -638,6 +638,7 @@ def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         # external etcd a backup reaches): the addresses it is given are theirs, which no Service replaces
         return
     storage = _storage_servers(s)
+    nodes, service_ranges = _cluster_addresses(s)
     for c in s.containers:
         flag = None  # the flag an argument is the value of: --web.external-url http://...
         for path, label, text in c.texts():
@@ -654,6 +655,8 @@ def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
             for address in addresses.pod_ip_literals(text):
                 if address in storage:
                     continue  # the NFS server or iSCSI target a volume names: a storage machine, not a Pod
+                if address in nodes or addresses.in_ranges(address, service_ranges):
+                    continue  # a node the input's host-network Pods name, or a Service IP of its API server's range
                 yield Hit("pod-ip-literal", _ip_message(f"{c.name}'s {label}", address), c,
                           line=s.obj.doc.line(path))
         for config, key, line in s.config_values(c):
@@ -674,6 +677,16 @@ def _storage_servers(s: Subject) -> set[str]:
             [o.get(key) for kind, key in (("PersistentVolume", "spec"), ("StorageClass", "parameters"))
              for o in s.inputs.of_kind(kind)])
     return addresses.storage_servers([v for v in s.pod_spec.get("volumes") or [] if isinstance(v, dict)]) | shared
+
+
+def _cluster_addresses(s: Subject) -> tuple[set[str], tuple]:
+    """The nodes' addresses and the Service ranges the input's own control plane names (addresses.
+    cluster_addresses), worked out once for the input."""
+    found = s.inputs.derived.get("cluster addresses")
+    if found is None:
+        found = s.inputs.derived["cluster addresses"] = addresses.cluster_addresses(
+            o.get(*POD_TEMPLATE_PATHS[o.kind], "spec") for kind in POD_TEMPLATE_PATHS for o in s.inputs.of_kind(kind))
+    return found
 
 
 def _ip_message(where: str, address: str) -> str:

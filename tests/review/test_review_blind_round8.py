@@ -48,3 +48,44 @@ def test_the_mirror_of_a_static_pod_is_the_kubelet_s():
                                                           "    kubernetes.io/config.mirror: abc\n"
                                                           "    kubernetes.io/config.source: file")
     assert "bare-pod" not in ids({"web.yaml": mirror})
+
+
+# -- addresses the input's own cluster gives its nodes and Services ------------------------------------
+
+APISERVER = ("kind: Pod\napiVersion: v1\nmetadata: {name: kube-apiserver, namespace: kube-system}\nspec:\n"
+             "  hostNetwork: true\n  containers:\n  - name: kube-apiserver\n"
+             "    image: gcr.io/google_containers/hyperkube:v1.3.5\n"
+             "    command: [/hyperkube, apiserver, --service-cluster-ip-range=10.10.0.0/16,\n"
+             "              --advertise-address=172.16.32.10]\n" f"    {RESOURCES}\n")
+
+
+def keeper(variable: str, value: str) -> str:
+    return ("apiVersion: v1\nkind: ReplicationController\nmetadata: {name: keeper}\nspec:\n  replicas: 1\n"
+            "  selector: {app: keeper}\n  template:\n    metadata: {labels: {app: keeper}}\n    spec:\n"
+            "      containers:\n      - name: keeper\n        image: sorintlab/stolon:v0.2.0\n"
+            f"        env: [{{name: {variable}, value: '{value}'}}]\n" f"        {RESOURCES}\n")
+
+
+def ip_findings(files: dict[str, str]) -> list[str]:
+    return [f.message for o in review_files(files).objects for f in o.findings if f.id == "pod-ip-literal"]
+
+
+def test_an_address_the_input_s_host_network_api_server_advertises_is_a_node_s():
+    files = {"master/kube-apiserver.yaml": APISERVER,
+             "db/keeper.yaml": keeper("STKEEPER_ETCD_ENDPOINTS", "http://172.16.32.10:2379")}
+    assert ip_findings(files) == []
+
+
+def test_an_address_in_the_input_s_service_range_is_a_service_s():
+    files = {"master/kube-apiserver.yaml": APISERVER, "db/keeper.yaml": keeper("PEER", "10.10.3.7")}
+    assert ip_findings(files) == []
+
+
+def test_a_pod_address_the_input_s_cluster_does_not_name_is_still_found():
+    files = {"master/kube-apiserver.yaml": APISERVER, "db/keeper.yaml": keeper("PEER", "10.244.1.5")}
+    [message] = ip_findings(files)
+    assert "10.244.1.5" in message
+
+
+def test_a_variable_the_kubelet_names_for_a_service_holds_its_cluster_ip():
+    assert ip_findings({"db/keeper.yaml": keeper("KUBERNETES_SERVICE_HOST", "10.244.0.1")}) == []
