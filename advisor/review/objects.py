@@ -594,6 +594,19 @@ def outlined(kind) -> bool:
             and kind not in ("Kustomization", "Component"))
 
 
+def custom_group(data: dict) -> str | None:
+    """The API group of an object whose kind is one review reads (a workload, a Service) but whose group
+    is a custom resource's: a DNS name of its own, not Kubernetes' (``*.k8s.io``); else None."""
+    kind = str(data.get("kind"))
+    if kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS and kind not in READ_WHOLE_KINDS:
+        return None
+    api_version = str(data.get("apiVersion") or "")
+    group = api_version.rsplit("/", 1)[0] if "/" in api_version else ""
+    if "." in group and not group.endswith(".k8s.io") and group != "k8s.io":
+        return group
+    return None
+
+
 def _collect(doc: Document, path: tuple, data, inputs: Inputs) -> None:
     if not isinstance(data, dict) or not data.get("kind"):
         inputs.not_objects += 1
@@ -604,6 +617,14 @@ def _collect(doc: Document, path: tuple, data, inputs: Inputs) -> None:
             _collect(doc, path + ("items", i), item, inputs)
         return
     obj = ManifestObject(doc, path, data)
+    group = custom_group(data)
+    if group is not None:
+        # OpenKruise's apps.kruise.io StatefulSet, Knative's serving.knative.dev Service: a CRD's kind that
+        # shares a built-in kind's name is not that kind, and its own fields are not the built-in's
+        if obj.reviewed:
+            inputs.notes.append(Note(obj.file, obj.line(), f"{obj.label} is a custom resource of the API group "
+                                                          f"{group}, not the built-in {obj.kind}; not reviewed"))
+        return
     wrong = shape_problem(obj.kind, data)
     if wrong is not None:
         # The API server refuses it too; left out, the checks can trust every shape they walk.

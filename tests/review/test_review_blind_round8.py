@@ -89,3 +89,23 @@ def test_a_pod_address_the_input_s_cluster_does_not_name_is_still_found():
 
 def test_a_variable_the_kubelet_names_for_a_service_holds_its_cluster_ip():
     assert ip_findings({"db/keeper.yaml": keeper("KUBERNETES_SERVICE_HOST", "10.244.0.1")}) == []
+
+
+# -- a custom resource that shares a built-in kind's name -----------------------------------------------
+
+KRUISE = ("apiVersion: apps.kruise.io/v1alpha1\nkind: StatefulSet\nmetadata: {name: guestbook}\nspec:\n"
+          "  replicas: 3\n  serviceName: guestbook\n  selector: {matchLabels: {app: guestbook}}\n  template:\n"
+          "    metadata: {labels: {app: guestbook}}\n    spec:\n      readinessGates: [{conditionType: InPlaceUpdateReady}]\n"
+          "      containers:\n      - name: guestbook\n        image: openkruise/guestbook:v1\n"
+          f"        {RESOURCES}\n  updateStrategy:\n    rollingUpdate: {{podUpdatePolicy: InPlaceIfPossible}}\n")
+
+
+def test_an_openkruise_statefulset_is_a_custom_resource_not_the_built_in_kind():
+    report = review_files({"guestbook.yaml": KRUISE})
+    assert report.objects == []
+    assert any("custom resource of the API group apps.kruise.io" in n.text for n in report.notes)
+
+
+def test_a_statefulset_of_a_removed_built_in_version_is_still_refused():
+    old = KRUISE.replace("apps.kruise.io/v1alpha1", "apps/v1beta1")
+    assert "refused-by-api-server" in ids({"guestbook.yaml": old})
