@@ -343,6 +343,9 @@ def _intent(obj, controller, owner, restart, containers, services, prepared, lab
     ranked = sorted(evidence, key=lambda e: -e.rank)
     if ranked and ranked[0].rank in (COMMAND, IMAGE) and runtime.at_once:
         doubt = f"{main.name} ends at once without doing any work ({runtime.why})"
+    elif ranked and ranked[0].rank == COMMAND and runtime.fails:
+        # `echo Starting... && exit 1`: a lesson's CrashLoopBackOff, which neither a Job nor a Deployment mends
+        doubt = f"{main.name} never succeeds ({runtime.why}): it fails on purpose"
     elif ranked and ranked[0].rank == GENERATED:
         doubt = "only its generateName suggests a one-off run"
     return decide(evidence, ci_owner(spec, labels, regular) or adopter, doubt)

@@ -109,3 +109,23 @@ def test_an_openkruise_statefulset_is_a_custom_resource_not_the_built_in_kind():
 def test_a_statefulset_of_a_removed_built_in_version_is_still_refused():
     old = KRUISE.replace("apps.kruise.io/v1alpha1", "apps/v1beta1")
     assert "refused-by-api-server" in ids({"guestbook.yaml": old})
+
+
+# -- a crash on purpose ----------------------------------------------------------------------------------
+
+def crashing(script: str) -> str:
+    return ("apiVersion: v1\nkind: Pod\nmetadata: {name: crashloop-pod}\nspec:\n  containers:\n  - name: app\n"
+            f"    image: busybox:1.36\n    command: [sh, -c, {script!r}]\n" f"    {RESOURCES}\n")
+
+
+def test_a_pod_whose_script_always_exits_with_a_failure_is_not_told_its_work_finishes():
+    for script in ("echo 'Starting...' && exit 1", "echo FATAL: config missing; exit 1", "echo hi; sleep 3; exit 1"):
+        report = review_files({"pod.yaml": crashing(script)}, suggest=True)
+        [obj] = report.objects
+        found = {f.id: f.message for f in obj.findings}
+        assert "restart-always-on-completion" not in found, script
+        assert "it fails on purpose" in found["bare-pod"] and obj.suggestion is None, script
+
+
+def test_a_pod_whose_script_ends_in_success_is_still_told_its_work_finishes():
+    assert "restart-always-on-completion" in ids({"pod.yaml": crashing("echo migrating; sleep 3; exit 0")})
