@@ -527,6 +527,13 @@ def _image_runtime(image: str, interactive: bool, args: list[str], kills: tuple[
         return Runtime(ENDLESS, nature.why(image), idle=True, basis="image")
     if nature is not None and nature.runs == images.UNTIL_STOPPED:
         return Runtime(ENDLESS, nature.why(image), basis="image")
-    if images.is_server_image(image):
+    if images.is_server_image(image) and not _named_for_a_base(image):
         return Runtime(ENDLESS, f"its image {images.repository(image)!r} runs a server", basis="image")
     return Runtime(None, kills=kills)
+
+
+def _named_for_a_base(image: str) -> bool:
+    """Whether the image's own name (its repository's last part) is a base image's, as quay.io/prometheus/busybox
+    is: a rebuild of busybox under a server's project, whose word says nothing of what it runs."""
+    name = images.base_name(image)
+    return any(name in entry.repositories for entry in images.NATURES if entry.runs == images.SHELL)

@@ -129,3 +129,16 @@ def test_a_pod_whose_script_always_exits_with_a_failure_is_not_told_its_work_fin
 
 def test_a_pod_whose_script_ends_in_success_is_still_told_its_work_finishes():
     assert "restart-always-on-completion" in ids({"pod.yaml": crashing("echo migrating; sleep 3; exit 0")})
+
+
+# -- images ------------------------------------------------------------------------------------------------
+
+def test_a_rebuild_of_a_base_image_under_a_server_s_project_is_not_taken_for_that_server():
+    """quay.io/prometheus/busybox is busybox with Prometheus's glibc: its shell, not a Prometheus server."""
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: bad-repo}\nspec:\n  containers:\n  - name: app\n"
+           "    image: quay.io/prometheus/busybox\n" f"    {RESOURCES}\n")
+    report = review_files({"pod.yaml": pod}, suggest=True)
+    [obj] = report.objects
+    bare = next(f for f in obj.findings if f.id == "bare-pod")
+    assert "Nothing in the manifest says whether app runs until stopped or finishes" in bare.message
+    assert obj.suggestion is None

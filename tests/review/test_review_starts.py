@@ -84,7 +84,7 @@ def test_without_run_as_non_root_the_kubelet_starts_a_root_image():
 
 def test_a_read_only_root_with_no_volume_where_the_image_writes_cannot_run():
     [finding] = cannot_start(deployment(one("web", "nginxinc/nginx-unprivileged:1.27", "{readOnlyRootFilesystem: true}")))
-    assert "writes to /tmp, /var/cache/nginx, where no volume is mounted" in finding.message
+    assert "writes to /tmp, where no volume is mounted" in finding.message
 
 
 def test_a_path_the_image_declares_a_volume_stays_writable_under_a_read_only_root():
@@ -94,6 +94,14 @@ def test_a_path_the_image_declares_a_volume_stays_writable_under_a_read_only_roo
 
 def test_a_read_only_root_is_not_judged_where_the_catalogue_does_not_say_what_the_image_declares():
     assert cannot_start(deployment(one("cache", "redis:7.4", "{readOnlyRootFilesystem: true}"))) == []
+
+
+def test_the_unprivileged_nginx_with_its_own_nginx_conf_writes_only_tmp():
+    """Its nginx.conf moves every temporary path to /tmp: /var/cache/nginx is never written (blind round 8)."""
+    volume = "          volumeMounts: [{name: t, mountPath: /tmp}]\n"
+    text = deployment(one("web", "nginxinc/nginx-unprivileged:1.27", "{readOnlyRootFilesystem: true}", volume),
+                      extra_spec="      volumes: [{name: t, emptyDir: {}}]\n")
+    assert cannot_start(text) == []
 
 
 def test_a_volume_mounted_above_a_written_path_holds_it():
@@ -113,9 +121,8 @@ def test_suggest_gives_the_container_its_image_s_uid_after_run_as_non_root():
 
 def test_suggest_mounts_an_empty_dir_where_the_image_writes():
     fixed = suggested(deployment(one("web", "nginxinc/nginx-unprivileged:1.27", "{readOnlyRootFilesystem: true}")))
-    assert [m["mountPath"] for m in container_of(fixed, "web")["volumeMounts"]] == ["/tmp", "/var/cache/nginx"]
-    assert fixed["spec"]["template"]["spec"]["volumes"] == [{"name": "web-tmp", "emptyDir": {}},
-                                                            {"name": "web-var-cache-nginx", "emptyDir": {}}]
+    assert [m["mountPath"] for m in container_of(fixed, "web")["volumeMounts"]] == ["/tmp"]
+    assert fixed["spec"]["template"]["spec"]["volumes"] == [{"name": "web-tmp", "emptyDir": {}}]
 
 
 def test_suggest_says_a_uid_it_assumes_is_an_assumption():
