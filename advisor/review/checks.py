@@ -185,8 +185,10 @@ def one_node_claim(s: Subject) -> str | None:
 @check("bare-pod")
 def bare_pod(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     """A bare Pod that something should own, with advice that fits what the evidence says it is for."""
-    if s.controller != "Pod" or rec.main.controller == "Pod" or s.static_why or s.idle_why:
-        return  # owned by a controller, a debugging Pod (marked, or a box to exec into), or a static Pod
+    if s.controller != "Pod" or rec.main.controller == "Pod" or s.static_why or s.idle_why or s.used_why:
+        # owned by a controller, a debugging Pod (marked, or a box to exec into), a static Pod, or one a test
+        # or an admission policy uses as a Pod
+        return
     intent = s.intent
     if intent.owner:
         return  # a CI server that creates it for one build, or a ReplicaSet that adopts it: it has a controller
@@ -578,6 +580,8 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         return
     if any(budget.links_to(s.obj) and covers(budget, s.labels) for budget in s.inputs.of_kind("PodDisruptionBudget")):
         return
+    if any(_canary_of(canary, s.obj) for canary in s.inputs.of_kind("Canary")):
+        return  # Flagger scales it to zero and serves from its own primary: a budget here protects nothing
     yield Hit("disruption-budget-missing",
               f"{s.obj.name} runs {s.answers.replicas} replicas, and no PodDisruptionBudget among the files "
               f"reviewed selects its Pods: a node drain or a cluster autoscaler may evict all of them at once, "
@@ -587,6 +591,15 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
               guess="the budget was looked for only among the files reviewed together, in the same folder or "
                     "namespace; one a policy engine or another repository adds is not seen. Only a Deployment a "
                     "Service selects is asked for one")
+
+
+def _canary_of(canary: ManifestObject, workload: ManifestObject) -> bool:
+    """Whether a Flagger Canary (flagger.app) takes over ``workload``: its targetRef names it."""
+    if not str(canary.data.get("apiVersion") or "").startswith("flagger.app/") or not canary.links_to(workload):
+        return False
+    target = canary.get("spec", "targetRef")
+    return (isinstance(target, dict) and str(target.get("kind")) == workload.kind
+            and str(target.get("name")) == workload.name)
 
 
 def covers(budget: ManifestObject, labels: dict) -> bool:

@@ -125,6 +125,9 @@ class Subject:
     completes_why: str | None = None  # the guess behind completes, None when the manifest says so
     main_why: str | None = None  # the evidence behind the choice of main container, when it was chosen
     static_why: str | None = None  # why a bare Pod is taken for a static Pod the kubelet runs
+    # why a bare Pod is taken for one that something uses as a Pod (a test waits on its phase, an admission
+    # policy beside it is shown admitting or denying it), which a controller's Pods would not be
+    used_why: str | None = None
     idle_why: str | None = None  # why a bare Pod is taken for a box to exec into (a debugging Pod)
     notes: list[tuple[int, str]] = field(default_factory=list)  # (line, text) for the user
     intent: Intent = field(default_factory=lambda: Intent(UNKNOWN))  # what the Pod is for, and the evidence
@@ -257,7 +260,7 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
                 if bare and intent.verdict == EXEC_BOX else None)
     return Subject(obj, inputs, template_path, containers, annotations, services, answers, controller,
                    completes, completes_why, main_why, _static_pod(obj, spec) if bare else None,
-                   idle_why, notes, intent)
+                   _used_as_a_pod(obj, inputs) if bare else None, idle_why, notes, intent)
 
 
 # Controllers that adopt any Pod without an owner whose labels their selector matches. A Deployment's
@@ -266,6 +269,50 @@ _ADOPTING_KINDS = ("ReplicaSet", "ReplicationController")
 
 
 _TEST_DATA_FOLDERS = ("fixtures", "testdata", "test-data", "test-fixtures", "__fixtures__", "golden")
+
+
+# Folders of a repository's tests: a bare Pod there is created, waited on (kubectl wait --for
+# jsonpath={.status.phase}=Running) and exec'd into by name by the tests, which a Deployment's Pods defeat.
+_TEST_FOLDERS = ("test", "tests", "e2e", "e2e-tests", "integration", "test-e2e", "testing")
+# API groups of admission policies: Gatekeeper's constraints, Kyverno's policies, Kubernetes' own.
+_POLICY_GROUPS = ("constraints.gatekeeper.sh", "kyverno.io", "admissionregistration.k8s.io")
+
+
+def _used_as_a_pod(obj: ManifestObject, inputs: Inputs) -> str | None:
+    """Why a bare Pod is one that something uses as a Pod, or None: a test's Pod (in a folder of tests), or
+    an admission policy's example (under the folder that holds a Gatekeeper, Kyverno or Kubernetes policy
+    of the input, as gatekeeper/examples/bad/ beside gatekeeper/policies/)."""
+    if obj.file == STDIN or not os.path.isfile(obj.file):
+        return None  # review --cluster: a live Pod is not an example
+    # the file's folder or the one above it (tests/files/pod.vol): a test folder higher up is a checkout's
+    # place, not the Pod's role (a project kept under ~/tests, a fixture of a reviewer's own tests)
+    folders = [part.lower() for part in os.path.normpath(obj.file).split(os.sep)[:-1]][-2:]
+    test = next((f for f in folders if f in _TEST_FOLDERS), None)
+    if test:
+        return f"it is in a folder of tests ({test}/), whose tests create it, wait on it and use it by its name"
+    for folder, policy in _policy_folders(inputs).items():
+        if os.path.abspath(obj.file).startswith(folder + os.sep):
+            return (f"the admission policy {policy} sits in the same tree ({os.path.basename(folder)}/): the Pod "
+                    f"is an example of what it admits or denies, and a controller's Pods would be another case")
+    return None
+
+
+def _policy_folders(inputs: Inputs) -> dict[str, str]:
+    """The folder above each admission policy's folder among the inputs -> the policy's label: the tree
+    whose Pods are that policy's examples. Worked out once for the input."""
+    found = inputs.derived.get("policy folders")
+    if found is None:
+        found = {}
+        for other in inputs.objects:
+            api_version = str(other.data.get("apiVersion") or "")
+            group = api_version.rsplit("/", 1)[0] if "/" in api_version else ""
+            if other.file != STDIN and group in _POLICY_GROUPS:
+                if group == "admissionregistration.k8s.io" and "Policy" not in other.kind:
+                    continue  # a webhook configuration: no examples are written for it
+                above = os.path.dirname(os.path.dirname(os.path.abspath(other.file)))
+                found.setdefault(above, other.label)
+        inputs.derived["policy folders"] = found
+    return found
 
 
 def _recorded_response(obj: ManifestObject) -> str | None:

@@ -36,9 +36,12 @@ REVIEWED_KINDS = tuple(POD_TEMPLATE_PATHS)  # every kind that holds Pods
 CROSS_CHECKED_KINDS = ("Service", "ConfigMap", "HorizontalPodAutoscaler", "PersistentVolumeClaim",
                        "PodDisruptionBudget")
 # Kinds read whole but never linked by name: the storage servers they name (pod-ip-literal),
-# skaffold's configuration (a Pod whose exact name its port forwarding uses), and the Pods a
-# NetworkPolicy selects (labels a rewrite gives a Pod must not put it under one).
-READ_WHOLE_KINDS = ("PersistentVolume", "StorageClass", "Config", "NetworkPolicy")
+# skaffold's configuration (a Pod whose exact name its port forwarding uses), the Pods a
+# NetworkPolicy selects (labels a rewrite gives a Pod must not put it under one), and the
+# Deployment a Flagger Canary takes over (it scales it to zero and serves from a primary of its own).
+READ_WHOLE_KINDS = ("PersistentVolume", "StorageClass", "Config", "NetworkPolicy", "Canary")
+# Of those, the kinds that are other tools' own (skaffold's, Flagger's), whatever their API group.
+_TOOLS_KINDS = ("Config", "Canary")
 
 
 @dataclass
@@ -598,7 +601,8 @@ def custom_group(data: dict) -> str | None:
     """The API group of an object whose kind is one review reads (a workload, a Service) but whose group
     is a custom resource's: a DNS name of its own, not Kubernetes' (``*.k8s.io``); else None."""
     kind = str(data.get("kind"))
-    if kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS and kind not in READ_WHOLE_KINDS:
+    if kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS and kind not in READ_WHOLE_KINDS \
+            or kind in _TOOLS_KINDS:
         return None
     api_version = str(data.get("apiVersion") or "")
     group = api_version.rsplit("/", 1)[0] if "/" in api_version else ""
