@@ -284,9 +284,12 @@ def _metadata_problems(meta: dict, kind: str | None, where: str, minor: int, pro
         pattern = service_name_pattern(minor) if kind == "Service" else _SUBDOMAIN
         # the API server takes names up to 253 (Services 63); the shorter ones leave room for generated names
         longest = MAX_NAME.get(kind, 253) if promises else (63 if kind == "Service" else 253)
-        if not pattern.match(name) or len(name) > longest:
-            yield (f"{where}.name: {name!r} is not a valid {kind} name "
-                   f"({'a letter first, ' if letter_first else ''}at most {longest} characters)")
+        if len(name) > longest:
+            yield f"{where}.name: {name!r} is not a valid {kind} name (at most {longest} characters; it has {len(name)})"
+        elif not pattern.match(name):
+            dots = "" if kind == "Service" else ", '.'"
+            yield (f"{where}.name: {name!r} is not a valid {kind} name (lower-case letters, digits, '-'{dots}; "
+                   f"{'a letter first' if letter_first else 'a letter or digit first'} and a letter or digit last)")
     for key, value in (meta.get("labels") or {}).items():
         if not _qualified(key):
             yield f"{where}.labels: {key!r} is not a valid label key"

@@ -67,3 +67,15 @@ def test_a_deployment_a_flagger_canary_takes_over_is_not_asked_for_a_disruption_
 
     assert len(budgets({"flagger/app.yaml": deployment})) == 1
     assert budgets({"flagger/app.yaml": deployment, "flagger/canary.yaml": canary}) == []
+
+
+def test_a_name_with_capitals_is_refused_for_its_letters_not_its_length():
+    from advisor.manifests.validate import api_object_problems
+
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "Probe-Demo"},
+           "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}}
+    [problem] = api_object_problems(pod, "1.37", promises=False)
+    assert "lower-case letters, digits" in problem and "characters" not in problem
+    pod["metadata"]["name"] = "a" * 254
+    [problem] = api_object_problems(pod, "1.37", promises=False)
+    assert problem.endswith("(at most 253 characters; it has 254)")
