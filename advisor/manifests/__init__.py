@@ -19,10 +19,7 @@ from typing import Collection
 from advisor import __version__
 from advisor.domain import annotations as keys
 from advisor.domain.recommendation import Recommendation
-from advisor.manifests.build import build_documents
-from advisor.manifests.emit import emit_stream, read_stream
 from advisor.manifests.validate import pod_security_problems, validate_objects
-from advisor.manifests.why import findings_summary
 from advisor.system.failure import Internal
 
 __all__ = ["InvalidManifest", "Manifest", "build_manifest", "build_objects", "make_manifest", "validate_objects"]
@@ -59,6 +56,7 @@ class Manifest:
 
     def text(self, comments: bool = True) -> str:
         """The YAML stream; it reads back as exactly ``objects`` (else InvalidManifest)."""
+        from advisor.manifests.emit import emit_stream, read_stream  # see make_manifest
 
         if comments:
             text = emit_stream([(d.obj, d.comments) for d in self.documents], self._header())
@@ -70,6 +68,8 @@ class Manifest:
         return text
 
     def _header(self) -> list[str]:
+        from advisor.manifests.why import findings_summary  # see make_manifest
+
         rec = self.recommendation
         source = self.source
         lines = [f"Starter manifests for {rec.name} on Kubernetes {rec.kubernetes}, written by pod-advisor "
@@ -83,6 +83,10 @@ class Manifest:
 
 def make_manifest(recommendation: Recommendation, *, allow_root: bool | Collection[str] = False) -> Manifest:
     """Build and check the objects of a recommendation (InvalidManifest when a check fails)."""
+    # The builder, the writer and the why-lines are imported where they are used: `review` imports
+    # this package for advisor.manifests.validate alone, and would pay for them at every start.
+    from advisor.manifests.build import build_documents
+
     built = build_documents(recommendation, allow_root)
     manifest = Manifest(recommendation, built.documents, built.notes, built.root)
     objects = manifest.objects
@@ -111,4 +115,6 @@ def build_manifest(recommendation: Recommendation, *, comments: bool = True,
 
 def build_objects(recommendation: Recommendation, *, allow_root: bool | Collection[str] = False) -> list[dict]:
     """The objects of a recommendation as plain dicts, unchecked (``validate_objects`` checks them)."""
+    from advisor.manifests.build import build_documents  # see make_manifest
+
     return [d.obj for d in build_documents(recommendation, allow_root).documents]

@@ -16,6 +16,7 @@ a container that nothing shows to be a service of its own stays in its Pod.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 
@@ -455,14 +456,23 @@ def _mounted_files(obj: ManifestObject, inputs: Inputs, pod_spec: dict):
 
 def _image_note(obj: ManifestObject, c: ManifestContainer) -> tuple[int, str] | None:
     """(line, text) when ``c``'s image is not a reference the kubelet can parse: its Pod never starts."""
+    refused = _unpullable(c.image)
+    if refused is not None:
+        return (obj.doc.line(c.path + ("image",)) or c.line,
+                f"{obj.label}: container {c.name}'s image {c.image!r} is not a reference a container runtime "
+                f"can pull ({refused}): its Pod would not start (InvalidImageName)")
+    return None
+
+
+@functools.lru_cache(maxsize=4096)  # the same images come back in every workload: each parsed once
+def _unpullable(image: str) -> str | None:
+    """Why the kubelet cannot parse ``image`` as a reference, or None when it can."""
     from ..domain.image_reference import InvalidReference, parse
 
     try:
-        parse(c.image)
+        parse(image)
     except InvalidReference as exc:
-        return (obj.doc.line(c.path + ("image",)) or c.line,
-                f"{obj.label}: container {c.name}'s image {c.image!r} is not a reference a container runtime "
-                f"can pull ({exc}): its Pod would not start (InvalidImageName)")
+        return str(exc)
     return None
 
 

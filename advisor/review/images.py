@@ -50,7 +50,9 @@ def _tables() -> tuple:
                 servers.append(word)
             if role is not None and role.cache:
                 caches.append(word)
-    return families, ports, tuple(dict.fromkeys(servers)), tuple(dict.fromkeys(caches))
+    servers, caches = tuple(dict.fromkeys(servers)), tuple(dict.fromkeys(caches))
+    return (families, ports, servers, caches,
+            tuple((family, _Hints(family.words)) for family in families), _Hints(servers), _Hints(caches))
 
 
 def families() -> tuple[Family, ...]:
@@ -59,8 +61,7 @@ def families() -> tuple[Family, ...]:
 
 def is_cache(image: str) -> bool:
     """Services of their own that keep nothing worth a stable identity unless they mount storage."""
-    haystack = _words(repository(image))
-    return any(_has(haystack, word) for word in _tables()[3])
+    return _tables()[6].in_text(repository(image))
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,31 @@ def _has(haystack: str, word: str) -> bool:
     return f"-{word}-" in haystack or (len(word) > 5 and word in haystack)
 
 
+class _Hints:
+    """Words, asked whether a text has one: ``any(_has(_words(text), w) for w in words)``, sorted once so
+    that a text is not searched word by word (family_of asks it of every container's name and image).
+
+    A word of more than five letters is had wherever it is in the haystack (that includes between
+    dashes). Any other word without a dash is had when it is one of the haystack's dash-separated
+    pieces: the haystack starts and ends with a dash, so its pieces are what stands between two."""
+
+    __slots__ = ("anywhere", "pieces", "bounded")
+
+    def __init__(self, words):
+        self.anywhere = tuple(w for w in words if len(w) > 5)
+        self.pieces = frozenset(w for w in words if len(w) <= 5 and w and "-" not in w)
+        self.bounded = tuple(w for w in words if len(w) <= 5 and w not in self.pieces)
+
+    def in_text(self, text: str) -> bool:
+        return self.in_haystack(_words(text))
+
+    def in_haystack(self, haystack: str, pieces: frozenset | None = None) -> bool:
+        if not self.pieces.isdisjoint(pieces if pieces is not None else haystack.split("-")):
+            return True
+        return any(f"-{w}-" in haystack for w in self.bounded) or any(w in haystack for w in self.anywhere)
+
+
+@functools.lru_cache(maxsize=4096)  # asked of every image by every guess: parsed once each
 def repository(image: str) -> str:
     """The image's repository without registry-independent noise: ``docker.io/library/redis``."""
     return image_reference(image or "")[0].lower()
@@ -97,28 +123,33 @@ def base_name(image: str) -> str:
 def family_of(name: str, image: str) -> Guess:
     """The family of a container, from its name first and then its image's repository."""
     for where, text in (("name", name or ""), ("image", repository(image))):
-        haystack = _words(text)
-        for family in families():
-            for word in family.words:
-                if _has(haystack, word):
-                    return Guess(family.purpose, f"its {where} {text!r} suggests {family.name}", family)
+        family = _family_in(text)
+        if family is not None:
+            return Guess(family.purpose, f"its {where} {text!r} suggests {family.name}", family)
     return Guess("other", None)
+
+
+@functools.lru_cache(maxsize=4096)  # a name or an image comes back beside other images and names
+def _family_in(text: str) -> Family | None:
+    """The first family with a word in ``text``."""
+    haystack = _words(text)
+    pieces = frozenset(haystack.split("-"))
+    return next((family for family, hints in _tables()[4] if hints.in_haystack(haystack, pieces)), None)
 
 
 def default_ports(image: str) -> tuple[int, ...]:
     """Where the image's program listens when its configuration says nothing else."""
     haystack = _words(repository(image))
     found = [port for word, port in _tables()[1].items() if _has(haystack, word)]
-    for family in families():
-        if any(_has(haystack, word) for word in family.words):
+    for family, hints in _tables()[4]:
+        if hints.in_haystack(haystack):
             found += family.ports
     return tuple(dict.fromkeys(found))
 
 
 def is_server_image(image: str) -> bool:
     """Whether the image serves until stopped, whatever its name says it serves."""
-    haystack = _words(repository(image))
-    return any(_has(haystack, word) for word in _tables()[2])
+    return _tables()[5].in_text(repository(image))
 
 
 def is_separate_service(guess: Guess) -> bool:
@@ -220,6 +251,7 @@ def _names(path: str, repository_name: str) -> bool:
     return owner in _OFFICIAL_OWNERS
 
 
+@functools.lru_cache(maxsize=4096)  # asked of every container's image; the same few images come back
 def nature(image: str) -> Nature | None:
     """What the image does by design when it runs its own default command, or None when not known."""
     path = _path(image)

@@ -20,7 +20,6 @@ from advisor.review.facts import Skip, Subject, describe
 from advisor.review.objects import Inputs, parse_inputs
 from advisor.review.refusals import REFUSED  # registers its check: what the API server would refuse
 from advisor.review.report import Note, ObjectRef, ObjectReview, ReviewFinding, ReviewReport
-from advisor.review.suggest import problems, suggest
 from advisor.review.suppress import IgnoreConfig, Suppressor
 
 
@@ -141,6 +140,9 @@ class Reviewer:
 
     def _suggest(self, subject: Subject, rec, review: ObjectReview, notes: list[Note]) -> None:
         """Attach the corrected design, if there is one and a cluster would accept it."""
+        # imported here: only --suggest writes one, and the module (with the manifest builder and
+        # writer it pulls in) is a few milliseconds of every review's start-up otherwise
+        from advisor.review.suggest import problems, suggest
 
         withheld: list[str] = []
         written = suggest(subject, rec, review.active, self.designs.evaluate, withheld)

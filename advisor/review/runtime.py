@@ -20,9 +20,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from advisor.review import images, shell
+from advisor.review import images
+
+# advisor.review.shell (its parse trees are seven dataclasses, milliseconds of a start) is imported in the
+# functions that read a command: a Pod whose containers all run their image's own command never needs it.
+if TYPE_CHECKING:
+    from advisor.review import shell
 
 ENDLESS, FINISHES = "endless", "finishes"
 _NEUTRAL = "neutral"  # a step that does not decide how long the script runs (set, cd, a bounded wait)
@@ -71,7 +76,8 @@ _CLIENTS = ("psql", "pg_isready", "mysql", "mysqladmin", "redis-cli", "mongo", "
             "gsutil", "az", "vault", "consul", "etcdctl", "mc", "s3cmd", "rclone", "ssh", "scp", "rsync", "ldapsearch")
 # Steps that set the scene and decide nothing (the script goes on after them).
 _NEUTRAL_PROGRAMS = ("set", "export", "trap", "cd", "umask", "ulimit", "shopt", "local", "declare", "readonly",
-                     "unset", "alias", "let", "shift", "[", "test", "[[", "read", "source-if", shell.ARITHMETIC)
+                     "unset", "alias", "let", "shift", "[", "test", "[[", "read", "source-if",
+                     "__arithmetic__")  # shell.ARITHMETIC (spelt out here: see the import above)
 # Programs that only print, count or pause: a loop of nothing else is a placeholder that shows it is alive.
 _SHOWING = ("echo", "printf", "date", "sleep", "cat", "ls", "df", "du", "env", "printenv", "hostname", "true",
             ":", "uptime", "free", "ps", "id", "whoami", "uname", "wc", "let", "tee", "logger", "[", "test",
@@ -167,6 +173,8 @@ class _Judge:
     depth: int = 0
 
     def script(self, text: str, arguments: tuple[str, ...]) -> _Verdict:
+        from advisor.review import shell
+
         if self.depth >= _MAX_DEPTH:
             return _Verdict(None)
         parsed = shell.parse(text)
@@ -202,6 +210,8 @@ class _Judge:
         return last
 
     def node(self, node) -> _Verdict:
+        from advisor.review import shell
+
         if isinstance(node, shell.Simple):
             return self.simple(node)
         if isinstance(node, shell.Pipeline):
@@ -249,6 +259,8 @@ class _Judge:
         return verdict
 
     def _words(self, words: list[str]) -> _Verdict:
+        from advisor.review import shell
+
         program = _base(words[0])
         if program in ("exit", "return"):
             status = words[1] if len(words) > 1 else "0"
@@ -357,6 +369,8 @@ class _Judge:
         return self.script(text, arguments)
 
     def pipeline(self, node: shell.Pipeline) -> _Verdict:
+        from advisor.review import shell
+
         verdicts = [(part, self.node(part)) for part in node.parts]
         endless = [v for _, v in verdicts if v.runs == ENDLESS]
         if endless:
@@ -414,6 +428,8 @@ def _together(verdicts: list[_Verdict]) -> _Verdict:
 def _always(keyword: str, condition: shell.Seq) -> bool:
     """Whether a loop's condition never stops it: ``while true``, ``while :``, ``while [ 1 ]``, ``until false``,
     ``while sleep 5``."""
+    from advisor.review import shell
+
     steps = [node for node, _ in condition.steps]
     # a condition of several commands is as true as its last one: `while true; X=$(curl ...); echo "$X"`
     if not steps or not isinstance(steps[-1], shell.Simple):
@@ -435,6 +451,8 @@ def _always(keyword: str, condition: shell.Seq) -> bool:
 
 
 def _nodes(seq: shell.Seq, into_loops: bool = True):
+    from advisor.review import shell
+
     for node, _ in seq.steps:
         yield node
         if isinstance(node, shell.Pipeline):
@@ -451,6 +469,8 @@ def _nodes(seq: shell.Seq, into_loops: bool = True):
 
 def _way_out(body: shell.Seq) -> bool:
     """Whether a loop's body can end it: an exit or return anywhere, a break at its own level."""
+    from advisor.review import shell
+
     for node in _nodes(body):
         if isinstance(node, shell.Simple) and node.program in ("exit", "return"):
             return True
@@ -459,6 +479,8 @@ def _way_out(body: shell.Seq) -> bool:
 
 def _only_shows(body: shell.Seq) -> bool:
     """Whether a loop does nothing but print, count and sleep: a placeholder that shows it is alive."""
+    from advisor.review import shell
+
     simples = [n for n in _nodes(body) if isinstance(n, shell.Simple) and n.words]
     return bool(simples) and all(n.program in _SHOWING for n in simples)
 
@@ -479,6 +501,8 @@ def runtime_of(spec: dict, read_file: Callable[[str], str | None] | None = None,
     judge = _Judge(read_file or (lambda path: None), interactive, line)
     verdict = _Verdict(None)
     if words:
+        from advisor.review import shell
+
         call = shell.invocation(words)
         if call.script is not None:
             verdict = judge.script(call.script, call.arguments)

@@ -20,8 +20,9 @@ arithmetic value is a word that is not known, ``for ((;;))`` a ``while true``), 
 script bashlex still refuses is split with ``shlex`` into statements, keywords
 structured by hand: coarser, but never a crash. ``Script.parser`` says which read it.
 
-bashlex is imported on first use: building its grammar costs a fifth of a second, and
-a review whose commands are all exec-form lists never needs it. Scripts once parsed are
+bashlex is imported on first use (a review whose commands are all exec-form lists never
+needs it), with its parser tables read from advisor/review/bashlex_tables.py rather than
+computed at every import (``import_bashlex``). Scripts once parsed are
 kept in advisor.system.cache (under a key of this module, bashlex and this version), so
 that a review run again over the same manifests needs no bashlex at all.
 """
@@ -214,8 +215,7 @@ def parse(text: str) -> Script:
 def _parse(text: str) -> Script:
     cleaned = _for_bashlex(text)
     try:
-        import bashlex
-
+        bashlex = import_bashlex()
         parts = bashlex.parse(cleaned) if cleaned.strip() else []
     except Exception:  # bashlex raises its own errors, NotImplementedError and more on what it does not know
         return _by_tokens(cleaned, text)
@@ -297,6 +297,92 @@ def _compound_body(node, functions) -> Seq:
         if part.kind != "reservedword":
             steps += _steps(part, functions)
     return Seq(tuple(steps))
+
+
+# -- bashlex's parser tables, computed once ------------------------------------------------------
+#
+# bashlex builds its parser at import with its bundled ply yacc, which computes the LALR tables
+# of bash's grammar every time (this yacc cannot read a table file): 0.1 s of every run that
+# parses a script. The tables are a function of the grammar and of the code that computes them,
+# nothing else, so tools/bashlex_tables.py computed them once with bashlex's own yacc into
+# advisor/review/bashlex_tables.py, with digests of both. At import the grammar bashlex declares
+# and its yacc.py are digested again: when both match, the parser is built from those tables
+# (the very ones yacc would compute); when either differs (another bashlex), yacc computes them
+# as it always did. Either way bashlex's own code then builds and patches the parser.
+
+
+def import_bashlex(tables=None):
+    """bashlex, imported with its parser tables from ``tables(grammar, log, build)`` (by default the
+    shipped ones when they are this bashlex's, else built by its yacc as a plain import does)."""
+    if "bashlex" in sys.modules:
+        return sys.modules["bashlex"]
+    import importlib
+    import importlib.util
+
+    spec = importlib.util.find_spec("bashlex")
+    if spec is None or spec.loader is None or not spec.submodule_search_locations:
+        import bashlex  # raises what a plain import raises
+
+        return bashlex
+    package = importlib.util.module_from_spec(spec)
+    sys.modules["bashlex"] = package  # its yacc module loads first, without the package running its parser
+    try:
+        yacc = importlib.import_module("bashlex.yacc")
+        build = yacc.LRTable
+        yacc.LRTable = lambda grammar, log=None: (tables or _shipped_or_computed)(grammar, log, build)
+        try:
+            spec.loader.exec_module(package)  # bashlex/__init__.py: imports its parser, which calls yacc.yacc()
+        finally:
+            yacc.LRTable = build
+    except Exception:  # a bashlex laid out otherwise: imported as it is, raising what a plain import raises
+        for name in [n for n in sys.modules if n == "bashlex" or n.startswith("bashlex.")]:
+            del sys.modules[name]
+        import bashlex
+
+        return bashlex
+    return package
+
+
+def grammar_digest(grammar) -> str:
+    """What the LALR tables of a ply grammar depend on: start, productions, precedence, terminals."""
+    import hashlib
+
+    signature = repr((grammar.Start, [(p.name, tuple(p.prod), p.prec) for p in grammar.Productions],
+                      sorted(grammar.Precedence.items()), list(grammar.Terminals)))
+    return hashlib.sha256(signature.encode()).hexdigest()
+
+
+def generator_digest(build) -> str | None:
+    """The digest of the source file of ``build`` (ply's LRTable), or None when it cannot be read."""
+    import hashlib
+
+    try:
+        with open(sys.modules[build.__module__].__file__, "rb") as source:
+            return hashlib.sha256(source.read()).hexdigest()
+    except (OSError, KeyError, AttributeError, TypeError):
+        return None
+
+
+def shipped_tables(grammar, build):
+    """The shipped tables as ``build`` (ply's LRTable) would hold them, when they are this grammar's and
+    were computed by this very ``build``; else None."""
+    try:
+        from advisor.review import bashlex_tables as shipped
+    except ImportError:
+        return None
+    if generator_digest(build) != shipped.GENERATOR or grammar_digest(grammar) != shipped.GRAMMAR:
+        return None
+    table = build.__new__(build)  # what build's __init__ leaves that the parser reads, without computing it
+    table.grammar, table.log = grammar, None
+    table.lr_productions = grammar.Productions
+    table.lr_action = {state: dict(zip(symbols, moves)) for state, symbols, moves in shipped.ACTION}
+    table.lr_goto = {state: dict(zip(symbols, moves)) for state, symbols, moves in shipped.GOTO}
+    table.sr_conflicts, table.rr_conflicts, table.conflicts = [], [], []
+    return table
+
+
+def _shipped_or_computed(grammar, log, build):
+    return shipped_tables(grammar, build) or build(grammar, log)
 
 
 # What bashlex cannot read, rewritten to what the judgement needs.

@@ -54,6 +54,22 @@ def test_a_review_of_a_few_files_starts_no_worker_pool(tmp_path, write):
     assert not loaded & {"multiprocessing", "concurrent.futures", "advisor.system.pool"}
 
 
+def test_a_review_without_suggest_loads_no_suggestion_writer_or_manifest_builder(tmp_path, write):
+    manifest = write("pod.yaml", (FIXTURES / "review" / "mistakes" / "bare-pod.yaml").read_text())
+    loaded = _modules_after(tmp_path, "review", manifest)
+    assert "advisor.manifests.validate" in loaded  # what the API server would refuse is checked
+    assert not loaded & {"advisor.review.suggest", "advisor.manifests.build", "advisor.manifests.emit"}
+
+
+def test_a_review_whose_containers_run_their_images_own_commands_loads_no_shell_reader(tmp_path, write):
+    manifest = write("web.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\n"
+                                 "spec: {containers: [{name: web, image: nginx:1.27}]}\n")
+    assert "advisor.review.shell" not in _modules_after(tmp_path, "review", manifest)
+    with_command = write("job.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: job}\n"
+                                     "spec: {containers: [{name: job, image: busybox, command: [sh, -c, 'sleep 5']}]}\n")
+    assert "advisor.review.shell" in _modules_after(tmp_path, "review", with_command)
+
+
 def test_an_evaluation_whose_images_need_no_root_does_not_load_the_image_catalogue(tmp_path):
     _modules_after(tmp_path, "evaluate", EXAMPLE)  # fills the cache
     loaded = _modules_after(tmp_path, "evaluate", EXAMPLE)  # nginx-unprivileged and fluent-bit

@@ -7,7 +7,7 @@ import os
 from helpers.cli import run_cli
 from helpers.paths import EXAMPLES
 
-import advisor.manifests as manifests
+import advisor.manifests.build as build
 from advisor.manifests.emit import read_stream
 
 NGINX = str(EXAMPLES / "nginx-pod.yaml")
@@ -87,7 +87,7 @@ def test_serious_findings_are_repeated_on_stderr(cli):
 
 
 def test_invalid_object_fails_loudly_with_status_3_and_writes_nothing(cli, tmp_path, monkeypatch):
-    real = manifests.build_documents
+    real = build.build_documents
 
     def broken(recommendation, allow_root=False):
         built = real(recommendation, allow_root)
@@ -95,7 +95,7 @@ def test_invalid_object_fails_loudly_with_status_3_and_writes_nothing(cli, tmp_p
         built.documents[0].obj["spec"]["replica"] = 2
         return built
 
-    monkeypatch.setattr(manifests, "build_documents", broken)
+    monkeypatch.setattr(build, "build_documents", broken)
     target = tmp_path / "web.yaml"
     run = cli("manifest", NGINX, "-o", str(target))
     assert run.status == 3

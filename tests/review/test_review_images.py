@@ -61,3 +61,24 @@ def test_the_family_of_a_container_is_the_first_role_with_a_word_in_its_name_the
     assert images.family_of("tls-proxy", "envoyproxy/envoy:v1.31.0").family.id == "inbound-proxy"
     assert images.family_of("db-proxy", "envoyproxy/envoy:v1.31.0").family.id == "outbound-proxy"
     assert images.family_of("app", "mycorp/mongodb-exporter:1").family.id == "exporter"
+
+
+def _texts_around(words) -> list[str]:
+    """Names and repositories near each word: the word whole, inside another, cut short, cased and
+    punctuated otherwise, and two words run together."""
+    texts = ["", "-", "a", "--x--"]
+    for word in words:
+        texts += [word, f"x-{word}", f"{word}1", word[:-1], f"my{word}s", word.upper(), f"a.{word}/b",
+                  f"{word}-{word[:3]}", f"-{word}", word.replace("-", "_"), word.replace("-", ""), f"{word}{words[0]}"]
+    return texts
+
+
+def test_hints_have_a_word_exactly_where_a_word_by_word_search_finds_one():
+    cases = [(family.words, family.words) for family in images.families()]
+    cases += [(images.SERVER_WORDS, images.SERVER_WORDS), (images.CACHES, images.CACHES),
+              (("ab", "a-b", "abcdef", "abcdefg-h", "x.y", "Up"), ("ab", "a-b", "abcdef", "x.y", "Up", "xab-", "a"))]
+    for words, near in cases:
+        hints = images._Hints(words)
+        for text in _texts_around(list(near)):
+            haystack = images._words(text)
+            assert hints.in_text(text) == any(images._has(haystack, word) for word in words), (text, words)

@@ -101,6 +101,11 @@ def test_a_client_with_a_port_flag_is_not_a_server():
     assert runtime_of({"command": ["sh", "-c", "pg_isready --host=db --port=5432 && psql --port=5432 -f x.sql"]}).finishes
 
 
+def test_an_arithmetic_command_decides_nothing_so_the_step_before_it_does():
+    runtime = runtime_of({"command": ["sh", "-c", "rsync -a /a /b; (( x = 1 ))"]})
+    assert runtime.finishes and "('rsync')" in runtime.why
+
+
 def test_a_bounded_loop_that_waits_then_kills_and_exits_finishes_and_names_what_it_kills():
     script = ("COUNTER=0; while [ $COUNTER -lt 120 ]; do let COUNTER=$COUNTER+1; sleep 10s; done; "
               "killall cloud_sql_proxy; exit 0")
