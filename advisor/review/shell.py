@@ -21,8 +21,8 @@ script bashlex still refuses is split with ``shlex`` into statements, keywords
 structured by hand: coarser, but never a crash. ``Script.parser`` says which read it.
 
 bashlex is imported on first use (a review whose commands are all exec-form lists never
-needs it), with its parser tables read from advisor/review/bashlex_tables.py rather than
-computed at every import (``import_bashlex``). Scripts once parsed are
+needs it), with its parser tables kept in advisor.system.cache rather than computed at every
+import (``import_bashlex``). Scripts once parsed are
 kept in advisor.system.cache (under a key of this module, bashlex and this version), so
 that a review run again over the same manifests needs no bashlex at all.
 """
@@ -304,16 +304,17 @@ def _compound_body(node, functions) -> Seq:
 # bashlex builds its parser at import with its bundled ply yacc, which computes the LALR tables
 # of bash's grammar every time (this yacc cannot read a table file): 0.1 s of every run that
 # parses a script. The tables are a function of the grammar and of the code that computes them,
-# nothing else, so tools/bashlex_tables.py computed them once with bashlex's own yacc into
-# advisor/review/bashlex_tables.py, with digests of both. At import the grammar bashlex declares
-# and its yacc.py are digested again: when both match, the parser is built from those tables
-# (the very ones yacc would compute); when either differs (another bashlex), yacc computes them
-# as it always did. Either way bashlex's own code then builds and patches the parser.
+# nothing else, so the first import computes them with bashlex's own yacc and keeps them in the
+# user's cache under digests of both; a later import whose grammar and yacc.py digest the same
+# builds the parser from them (the very tables yacc would compute), any other computes them as it
+# always did. Either way bashlex's own code then builds and patches the parser. They are not
+# shipped with pod-advisor: derived from bashlex's grammar, they would carry its GPL licence.
 
 
 def import_bashlex(tables=None):
-    """bashlex, imported with its parser tables from ``tables(grammar, log, build)`` (by default the
-    shipped ones when they are this bashlex's, else built by its yacc as a plain import does)."""
+    """bashlex, imported with its parser tables from ``tables(grammar, log, build)`` (by default those
+    kept in the user's cache when they are this bashlex's, else built by its yacc as a plain import does,
+    and kept)."""
     if "bashlex" in sys.modules:
         return sys.modules["bashlex"]
     import importlib
@@ -329,7 +330,7 @@ def import_bashlex(tables=None):
     try:
         yacc = importlib.import_module("bashlex.yacc")
         build = yacc.LRTable
-        yacc.LRTable = lambda grammar, log=None: (tables or _shipped_or_computed)(grammar, log, build)
+        yacc.LRTable = lambda grammar, log=None: (tables or _kept_or_computed)(grammar, log, build)
         try:
             spec.loader.exec_module(package)  # bashlex/__init__.py: imports its parser, which calls yacc.yacc()
         finally:
@@ -363,26 +364,43 @@ def generator_digest(build) -> str | None:
         return None
 
 
-def shipped_tables(grammar, build):
-    """The shipped tables as ``build`` (ply's LRTable) would hold them, when they are this grammar's and
-    were computed by this very ``build``; else None."""
-    try:
-        from advisor.review import bashlex_tables as shipped
-    except ImportError:
+TABLES = "bashlex-tables"  # the cache's kind for the LALR tables of bashlex's grammar
+
+
+def kept_tables(grammar, build, environ=None):
+    """The tables kept in the user's cache for this grammar as this very ``build`` (ply's LRTable)
+    computed them, as ``build`` would hold them; else None. They are computed once per machine and
+    bashlex version, not shipped: they are derived from bashlex's grammar, which is GPL-licensed."""
+    from advisor.system import cache
+
+    generator = generator_digest(build)
+    if generator is None:
         return None
-    if generator_digest(build) != shipped.GENERATOR or grammar_digest(grammar) != shipped.GRAMMAR:
+    stored = cache.load(TABLES, cache.digest(generator, grammar_digest(grammar)),
+                        **({"environ": environ} if environ is not None else {}))
+    if not (isinstance(stored, tuple) and len(stored) == 2 and all(isinstance(t, dict) for t in stored)):
         return None
     table = build.__new__(build)  # what build's __init__ leaves that the parser reads, without computing it
     table.grammar, table.log = grammar, None
     table.lr_productions = grammar.Productions
-    table.lr_action = {state: dict(zip(symbols, moves)) for state, symbols, moves in shipped.ACTION}
-    table.lr_goto = {state: dict(zip(symbols, moves)) for state, symbols, moves in shipped.GOTO}
+    table.lr_action, table.lr_goto = stored
     table.sr_conflicts, table.rr_conflicts, table.conflicts = [], [], []
     return table
 
 
-def _shipped_or_computed(grammar, log, build):
-    return shipped_tables(grammar, build) or build(grammar, log)
+def _kept_or_computed(grammar, log, build):
+    table = kept_tables(grammar, build)
+    if table is not None:
+        return table
+    table = build(grammar, log)
+    generator = generator_digest(build)
+    if generator is not None:  # kept before bashlex's parser patches its corrections into them
+        from advisor.system import cache
+
+        cache.store(TABLES, cache.digest(generator, grammar_digest(grammar)), cache.pickled(
+            ({state: dict(moves) for state, moves in table.lr_action.items()},
+             {state: dict(moves) for state, moves in table.lr_goto.items()})))
+    return table
 
 
 # What bashlex cannot read, rewritten to what the judgement needs.

@@ -1,9 +1,10 @@
-"""bashlex's parser built from the tables shipped in advisor/review/bashlex_tables.py.
+"""bashlex's parser built from tables kept in the user's cache.
 
-bashlex computes the LALR tables of bash's grammar at every import; advisor.review.shell
-builds the parser from tables computed once, when bashlex's grammar and yacc.py are the
-ones they were computed from, and lets yacc compute them otherwise. Each case runs in a
-fresh process: a process imports bashlex once.
+bashlex computes the LALR tables of bash's grammar at every import (0.1 s); advisor.review.shell
+keeps the tables its yacc computed in the cache and builds the parser from them at the next import,
+when bashlex's grammar and yacc.py are the ones they were computed from, and lets yacc compute them
+otherwise. They are not shipped: they derive from bashlex's GPL-licensed grammar. Each case runs in
+a fresh process (a process imports bashlex once), with a cache folder of its own.
 """
 
 from __future__ import annotations
@@ -45,58 +46,63 @@ REPORT = textwrap.dedent("""
 """)
 
 
-def _bashlex_in_a_process(setup: str, pythonpath: str = str(ROOT)) -> dict:
+def _bashlex_in_a_process(setup: str, cache=None, pythonpath: str = str(ROOT)) -> dict:
+    env = dict(os.environ, PYTHONPATH=pythonpath)
+    if cache is not None:
+        env.update(XDG_CACHE_HOME=str(cache))
+        env.pop("POD_ADVISOR_NO_CACHE", None)
     done = subprocess.run([sys.executable, "-c", textwrap.dedent(setup) + REPORT, json.dumps(SCRIPTS)],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT,
-                          env=dict(os.environ, PYTHONPATH=pythonpath))
+                          capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
 
-def test_the_shipped_tables_are_the_installed_bashlex_s_and_build_the_parser_its_yacc_builds():
+def test_the_first_import_keeps_the_tables_and_the_next_builds_the_parser_its_yacc_builds(tmp_path):
     plain = _bashlex_in_a_process("import bashlex\n")
-    shipped = _bashlex_in_a_process("""
+    first = _bashlex_in_a_process("from advisor.review import shell; shell.import_bashlex()\n", tmp_path)
+    kept = _bashlex_in_a_process("""
         from advisor.review import shell
         def refuse(grammar, log, build):
-            table = shell.shipped_tables(grammar, build)
-            assert table is not None, ("advisor/review/bashlex_tables.py is not this bashlex's: "
-                                       "run python tools/bashlex_tables.py")
+            table = shell.kept_tables(grammar, build)
+            assert table is not None, "the first import kept no tables"
             return table
         shell.import_bashlex(refuse)
-    """)
-    assert shipped == plain
+    """, tmp_path)
+    assert first == plain and kept == plain
     assert len(plain["action"]) > 300 and all(isinstance(t, list) for t in plain["trees"][:2])
 
 
-def test_the_default_import_gives_the_parser_a_plain_import_gives():
+def test_without_a_cache_the_import_gives_the_parser_a_plain_import_gives(tmp_path):
     plain = _bashlex_in_a_process("import bashlex\n")
-    assert _bashlex_in_a_process("from advisor.review import shell; shell.import_bashlex()\n") == plain
+    assert _bashlex_in_a_process("import os; os.environ['POD_ADVISOR_NO_CACHE'] = '1'\n"
+                                 "from advisor.review import shell; shell.import_bashlex()\n") == plain
 
 
-def test_another_bashlex_s_yacc_computes_its_tables_as_a_plain_import_does():
-    plain = _bashlex_in_a_process("import bashlex\n")
+def test_another_bashlex_s_yacc_computes_its_tables_as_a_plain_import_does(tmp_path):
+    _bashlex_in_a_process("from advisor.review import shell; shell.import_bashlex()\n", tmp_path)
     computed = _bashlex_in_a_process("""
-        from advisor.review import bashlex_tables, shell
-        bashlex_tables.GENERATOR = "the digest of another yacc.py"
+        from advisor.review import shell
+        shell.generator_digest = lambda build: "the digest of another yacc.py"
         calls = []
         def count(grammar, log, build):
-            calls.append(shell.shipped_tables(grammar, build))
-            return shell._shipped_or_computed(grammar, log, build)
+            calls.append(shell.kept_tables(grammar, build))
+            return build(grammar, log)
         shell.import_bashlex(count)
         assert calls == [None], calls
-    """)
-    assert computed == plain
+    """, tmp_path)
+    assert computed == _bashlex_in_a_process("import bashlex\n")
 
 
-def test_another_grammar_is_not_given_the_shipped_tables():
+def test_another_grammar_is_not_given_the_kept_tables(tmp_path):
+    _bashlex_in_a_process("from advisor.review import shell; shell.import_bashlex()\n", tmp_path)
     computed = _bashlex_in_a_process("""
-        from advisor.review import bashlex_tables, shell
-        bashlex_tables.GRAMMAR = "the digest of another grammar"
-        def refuse_shipped(grammar, log, build):
-            assert shell.shipped_tables(grammar, build) is None
+        from advisor.review import shell
+        shell.grammar_digest = lambda grammar: "the digest of another grammar"
+        def refuse_kept(grammar, log, build):
+            assert shell.kept_tables(grammar, build) is None
             return build(grammar, log)
-        shell.import_bashlex(refuse_shipped)
-    """)
+        shell.import_bashlex(refuse_kept)
+    """, tmp_path)
     assert computed == _bashlex_in_a_process("import bashlex\n")
 
 
