@@ -44,7 +44,7 @@ def _installed(package: str) -> str:
 def _code() -> str:
     here = os.path.dirname(__file__)
     texts = []
-    for name in ("validate.py", "known_valid.py"):
+    for name in ("validate.py", "schema_precheck.py", "known_valid.py"):
         with open(os.path.join(here, name), encoding="utf-8") as handle:
             texts.append(handle.read())
     return "\n".join(texts)
