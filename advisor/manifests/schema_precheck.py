@@ -128,50 +128,33 @@ class Precheck:
         return frozenset(t for n in names for t in _TYPES[n])
 
     def _shape(self, types, bits, structure) -> Check:
-        """type, format and the object's or array's keywords in one closure (the common schemas)."""
-        low, high = (-(2 ** (bits - 1)), 2 ** (bits - 1)) if bits else (None, None)
+        """type, format and the object's or array's keywords in one closure. The schemas name a type
+        wherever they give a format or keywords for objects or arrays, and never give a format where an
+        object or array may stand; a schema that does is not modelled."""
         kind, walk = structure or (None, None)
         if types is None:
-            if walk is None and bits is None:
-                return _valid
-
-            def untyped(v):
-                t = type(v)
-                if low is not None and isinstance(v, int) and t is not bool and not (t is int and low <= v < high):
-                    return False  # out of range, or an int subclass the format checker would read
-                if t is kind:
-                    return walk(v)
-                # a subclass of dict or list: jsonschema would apply the keywords; not modelled
-                return kind is None or not isinstance(v, kind)
-
-            return untyped
+            return _valid if walk is None and bits is None else _unsure
         if walk is not None:
+            if bits is not None or kind not in types:
+                return _unsure
             others = types - {kind}
-            if kind not in types:
-                return lambda v: type(v) in types  # keywords for objects where no object fits: never reached
 
-            if bits is None:
-                def typed(v):
-                    t = type(v)
-                    if t is kind:
-                        return walk(v)
-                    return t in others
-                return typed
-
-            def typed_int(v):
+            def typed(v):
                 t = type(v)
                 if t is kind:
                     return walk(v)
-                if t is int:
-                    return int in others and low <= v < high
-                return t in others
-            return typed_int
+                return t in others  # null, mostly; a subclass of dict or list is not sure
+
+            return typed
         if bits is not None:
+            low, high = -(2 ** (bits - 1)), 2 ** (bits - 1)
+
             def leaf_int(v):
                 t = type(v)
                 if t is int:
                     return int in types and low <= v < high
                 return t in types
+
             return leaf_int
         if len(types) == 1:
             (only,) = types
