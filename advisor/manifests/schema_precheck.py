@@ -72,13 +72,14 @@ class Precheck:
         self.compiled: dict[tuple[int, str], Check] = {}
         self.pinned: dict[int, dict] = {}  # the documents whose id() keys ``compiled``
         self.documents: dict[str, dict] = {}
-        if isinstance(definitions, dict) and isinstance(definitions.get("$id"), str):
+        if isinstance(definitions, dict) and definitions.get("$schema") == DRAFT \
+                and isinstance(definitions.get("$id"), str):
             self.documents[definitions["$id"]] = definitions
 
     def __call__(self, document) -> Check:
         """The check of a whole document (a kind's schema file), or one that is never sure."""
-        if not isinstance(document, dict) or document.get("$schema", DRAFT) != DRAFT:
-            return _unsure
+        if not isinstance(document, dict) or document.get("$schema") != DRAFT:
+            return _unsure  # another draft reads $ref otherwise; without one, referencing refuses the schema
         return _guarded(self._compile(document, document))
 
     # -- compiling ---------------------------------------------------------------------

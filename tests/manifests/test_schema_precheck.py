@@ -409,6 +409,18 @@ def test_a_reference_with_pointer_escapes_is_not_sure_rather_than_read_literally
     refused(_schema({"x": {"$ref": ref}}), {"x": "text"})
 
 
+def test_a_document_that_names_no_draft_is_never_sure():
+    unnamed = {key: value for key, value in _schema({"name": {"type": "string"}}).items() if key != "$schema"}
+    assert Precheck(DEFINITIONS, validate.INT_FORMATS)(unnamed)({"name": "web"}) is False
+
+
+def test_definitions_of_another_draft_are_never_followed():
+    older = {**DEFINITIONS, "$schema": "http://json-schema.org/draft-07/schema#"}
+    check = Precheck(older, validate.INT_FORMATS)(REFERRING)
+    assert check({"port": 80}) is False
+    assert check({}) is True
+
+
 @pytest.mark.parametrize("value", [{"name": datetime.date(2024, 1, 31)}, {"name": b"web"}])
 def test_a_date_or_bytes_is_not_sure(value):
     refused(NAMED, value)
