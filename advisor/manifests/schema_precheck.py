@@ -23,8 +23,8 @@ accepts ``2.0``), a date, bytes... all make it "not sure" rather than repeat jso
 reading of them. Being narrower than jsonschema is safe; being wider never happens.
 
 Schemas are compiled into closures lazily: a ``$ref`` target is compiled the first time a
-value reaches it, once per document and name, so a run compiles the few hundred definitions
-its objects use, not the seven hundred the file holds.
+value reaches it, once per document and name, so a run compiles the definitions its objects
+reach (85 for a corpus of 292 objects of 7 kinds), not the seven hundred the file holds.
 """
 
 from __future__ import annotations
@@ -67,7 +67,6 @@ class Precheck:
     """
 
     def __init__(self, definitions: dict, int_bits: dict[str, int]):
-        self.definitions = definitions
         self.int_bits = dict(int_bits)
         self.compiled: dict[tuple[int, str], Check] = {}
         self.pinned: dict[int, dict] = {}  # the documents whose id() keys ``compiled``
@@ -80,7 +79,10 @@ class Precheck:
         """The check of a whole document (a kind's schema file), or one that is never sure."""
         if not isinstance(document, dict) or document.get("$schema") != DRAFT:
             return _unsure  # another draft reads $ref otherwise; without one, referencing refuses the schema
-        return _guarded(self._compile(document, document))
+        try:
+            return _guarded(self._compile(document, document))
+        except RecursionError:  # schemas nested deeper than the stack (none is): jsonschema's to read
+            return _unsure
 
     # -- compiling ---------------------------------------------------------------------
 
