@@ -1,10 +1,10 @@
 """Checking objects as a cluster of one Kubernetes version would.
 
 Two layers. ``schema_problems``: the strict JSON schemas that kubernetes-validate
-ships (1.25 to 1.37, read from its package, never from the network), with one
-cached validator per version and kind: building a validator means reading a
-1.4 MB definitions file, validating with a built one takes a fraction of a
-millisecond. ``api_problems``: what the API server refuses although the schemas
+ships (1.25 to 1.37, read from its package folder, never from the network). An
+exact pre-check compiled from them (schema_precheck) passes the valid objects, most
+of them, without jsonschema; the others go through one cached jsonschema validator
+per version and kind, whose messages these are. ``api_problems``: what the API server refuses although the schemas
 allow it (selectors that miss their template, a Service without ports, a probe on
 an init container, names too long for the controller's generated names), and the
 cross-object promises of a starter manifest (each Service selects exactly one
