@@ -5,9 +5,9 @@ jsonschema and reading the schemas: most of a ``manifest`` run, spent again on t
 same objects every time the same answers are written out. The outcome is a pure
 function of the object, the Kubernetes version, the schemas and the checking code, so
 an object that passed is remembered (in advisor.system.cache) under a digest of the object
-and the version, in a store keyed by pod-advisor's version, this module's and
-validate.py's code, and the installed kubernetes-validate and jsonschema: an upgrade
-of any of them, or an object that differs by a byte, is checked again. For a starter
+and the version, in a store keyed by pod-advisor's version, the code of this module,
+validate.py and schema_precheck.py, and the installed kubernetes-validate and jsonschema:
+an upgrade of any of them, or an object that differs by a byte, is checked again. For a starter
 manifest only passes are kept; a failure is a defect of ours and is always reported afresh.
 
 ``review`` checks a user's objects, where a refusal is an ordinary answer: it also keeps
@@ -44,7 +44,7 @@ def _installed(package: str) -> str:
 def _code() -> str:
     here = os.path.dirname(__file__)
     texts = []
-    for name in ("validate.py", "known_valid.py"):
+    for name in ("validate.py", "schema_precheck.py", "known_valid.py"):
         with open(os.path.join(here, name), encoding="utf-8") as handle:
             texts.append(handle.read())
     return "\n".join(texts)

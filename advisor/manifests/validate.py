@@ -1,10 +1,10 @@
 """Checking objects as a cluster of one Kubernetes version would.
 
 Two layers. ``schema_problems``: the strict JSON schemas that kubernetes-validate
-ships (1.25 to 1.37, read from its package, never from the network), with one
-cached validator per version and kind: building a validator means reading a
-1.4 MB definitions file, validating with a built one takes a fraction of a
-millisecond. ``api_problems``: what the API server refuses although the schemas
+ships (1.25 to 1.37, read from its package folder, never from the network). An
+exact pre-check compiled from them (schema_precheck) passes the valid objects, most
+of them, without jsonschema; the others go through one cached jsonschema validator
+per version and kind, whose messages these are. ``api_problems``: what the API server refuses although the schemas
 allow it (selectors that miss their template, a Service without ports, a probe on
 an init container, names too long for the controller's generated names), and the
 cross-object promises of a starter manifest (each Service selects exactly one
@@ -102,7 +102,7 @@ def served(obj: dict, kubernetes: str) -> bool:
         folder = _schema_folder(kubernetes)
     except ValueError:
         return True  # no schemas to say otherwise
-    return _validator(folder, str(obj.get("kind") or ""), str(obj.get("apiVersion") or "")) is not None
+    return _schema(folder, str(obj.get("kind") or ""), str(obj.get("apiVersion") or "")) is not None
 
 
 def describe(obj: dict) -> str:
@@ -112,55 +112,141 @@ def describe(obj: dict) -> str:
 # -- the JSON schemas ------------------------------------------------------------
 
 def schema_problems(obj: dict, kubernetes: str) -> list[str]:
-    """What the strict schema of ``kubernetes`` says about one object."""
+    """What the strict schema of ``kubernetes`` says about one object.
+
+    An object the exact pre-check (advisor.manifests.schema_precheck) passes has no problem; any
+    other goes through jsonschema, whose messages these are.
+    """
     try:
         folder = _schema_folder(kubernetes)
     except ValueError as exc:
         return [str(exc)]
     # str(... or ""): a reviewed object's suggestion carries what the manifest said, null or 5 included
-    validator = _validator(folder, str(obj.get("kind") or ""), str(obj.get("apiVersion") or ""))
-    if validator is None:
+    kind, api_version = str(obj.get("kind") or ""), str(obj.get("apiVersion") or "")
+    if _schema(folder, kind, api_version) is None:
         return [f"Kubernetes {kubernetes} has no {obj.get('apiVersion')} {obj.get('kind')}"]
+    if _precheck(folder, kind, api_version)(obj):
+        return []
+    validator = _validator(folder, kind, api_version)
     errors = sorted(validator.iter_errors(obj), key=lambda e: [str(p) for p in e.absolute_path])
     return [f"{format_path(tuple(e.absolute_path)) or '(object)'}: {e.message}" for e in errors]
+
+
+# The integer formats the validator checks (the schemas' "format": "int32" and "int64").
+INT_FORMATS = {"int32": 32, "int64": 64}
+_SCHEMAS = "kubernetes-json-schema"
+
+
+@functools.lru_cache(maxsize=None)
+def _schema_root() -> str | None:
+    """kubernetes-validate's schema folder on disk, found without importing it (its module imports
+    jsonschema, which a run whose objects all pass the pre-check never needs); None when it is not a
+    folder (a zipped install): then its own functions read the schemas."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("kubernetes_validate")
+    for place in (spec.submodule_search_locations or []) if spec else []:
+        root = os.path.join(place, _SCHEMAS)
+        if os.path.isdir(root):
+            return root
+    return None
+
+
+def _all_versions() -> list[str]:
+    """kubernetes_validate.utils.all_versions: the versions of its schema folders ("1.33.0")."""
+    root = _schema_root()
+    if root is None:
+        from kubernetes_validate.utils import all_versions
+
+        return all_versions()
+    import os
+
+    return [re.sub(r"^v([^-]*).*", r"\1", name) for name in os.listdir(root) if re.match(r"^v([^-]*).*", name)]
 
 
 @functools.lru_cache(maxsize=None)
 def _schema_folder(kubernetes: str) -> str:
     """The strict schema folder for a minor version: the newest shipped one not newer than it."""
-    from kubernetes_validate.utils import all_versions
-
     wanted = minor_of(kubernetes)
-    shipped = sorted({v for v in all_versions() if v.split(".")[0] == "1"}, key=minor_of)
+    shipped = sorted({v for v in _all_versions() if v.split(".")[0] == "1"}, key=minor_of)
     usable = [v for v in shipped if minor_of(v) <= wanted]
     if not usable or wanted > minor_of(shipped[-1]):
         raise ValueError(f"kubernetes-validate has no schemas for Kubernetes {kubernetes} "
                          f"(it has {shipped[0]} to {shipped[-1]})")
-    return f"kubernetes-json-schema/v{usable[-1]}-local-strict"
+    return f"{_SCHEMAS}/v{usable[-1]}-local-strict"
+
+
+def _contents(filename: str):
+    """kubernetes_validate.utils.schema_contents(filename): the parsed JSON of one of its schema files."""
+    import json
+    import os
+
+    root = _schema_root()
+    if root is not None:
+        try:
+            with open(os.path.join(root, filename[len(_SCHEMAS) + 1:]), encoding="utf-8") as handle:
+                return json.load(handle)
+        except ValueError:
+            pass  # not JSON: its own reader says so, in its words
+    from kubernetes_validate.utils import schema_contents
+
+    return schema_contents(filename, os.path.dirname(filename))
+
+
+def _schema_name(kind: str, api_version: str) -> str | None:
+    group = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    name = f"{kind.lower()}-{group}"
+    if len(name) > 200 or not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", name):
+        return None  # no kind and version are named so (apiVersion: 999... of 5,000 digits, ../x): no schema
+    return name
+
+
+@functools.lru_cache(maxsize=None)
+def _schema(folder: str, kind: str, api_version: str):
+    """The parsed schema of a kind and version, None when the version has none (not served)."""
+    name = _schema_name(kind, api_version)
+    if name is None:
+        return None
+    try:
+        return _contents(f"{folder}/{name}.json")
+    except OSError:  # FileNotFoundError: a kind or version the schemas do not know
+        return None
+
+
+@functools.lru_cache(maxsize=None)
+def _definitions_json(folder: str):
+    return _contents(f"{folder}/_definitions.json")
 
 
 @functools.lru_cache(maxsize=None)
 def _definitions(folder: str):
-    from kubernetes_validate.utils import schema_contents
     from referencing import Resource
 
-    return Resource.from_contents(schema_contents(f"{folder}/_definitions.json", folder))
+    return Resource.from_contents(_definitions_json(folder))
+
+
+@functools.lru_cache(maxsize=None)
+def _prechecks(folder: str):
+    from advisor.manifests.schema_precheck import Precheck
+
+    return Precheck(_definitions_json(folder), INT_FORMATS)
+
+
+@functools.lru_cache(maxsize=None)
+def _precheck(folder: str, kind: str, api_version: str):
+    """Whether an object of this kind and version certainly passes its schema (False: not sure)."""
+    return _prechecks(folder)(_schema(folder, kind, api_version))
 
 
 @functools.lru_cache(maxsize=None)
 def _validator(folder: str, kind: str, api_version: str):
     """The validator kubernetes_validate.validate builds on every call, built once."""
     import jsonschema
-    from kubernetes_validate.utils import schema_contents
     from referencing import Registry, Resource
 
-    group = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
-    name = f"{kind.lower()}-{group}"
-    if len(name) > 200 or not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", name):
-        return None  # no kind and version are named so (apiVersion: 999... of 5,000 digits, ../x): no schema
-    try:
-        schema = schema_contents(f"{folder}/{name}.json", folder)
-    except OSError:  # FileNotFoundError: a kind or version the schemas do not know
+    schema = _schema(folder, kind, api_version)
+    if schema is None:
         return None
     registry = _definitions(folder) @ (Resource.from_contents(schema) @ Registry())
     return jsonschema.Draft202012Validator(schema, registry=registry, format_checker=_integer_formats())
@@ -173,7 +259,7 @@ def _integer_formats():
     import jsonschema
 
     checker = jsonschema.FormatChecker(formats=())
-    for name, bits in (("int32", 32), ("int64", 64)):
+    for name, bits in INT_FORMATS.items():
         checker.checks(name)(lambda value, bits=bits: not isinstance(value, int) or isinstance(value, bool)
                              or -2 ** (bits - 1) <= value < 2 ** (bits - 1))
     return checker

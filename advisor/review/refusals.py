@@ -111,15 +111,29 @@ def _as_sent(obj) -> dict:
     return sent(obj.data, obj.path)
 
 
+_PLAIN = frozenset({str, int, bool, float, type(None)})  # what a YAML reader makes besides dates and collections
+
+
 def _holds_date(value) -> bool:
-    kind = value.__class__
-    if kind is dict:
-        return any(_holds_date(v) for v in value.values())
-    if kind is list:
-        return any(_holds_date(v) for v in value)
-    return isinstance(value, (datetime.date, datetime.datetime)) or (
-        kind is not str and isinstance(value, (dict, list)) and any(
-            _holds_date(v) for v in (value.values() if isinstance(value, dict) else value)))
+    """Whether a date or time is anywhere in ``value`` (a loop, not a recursion: it runs on every object)."""
+    stack = [value]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        value = pop()
+        kind = value.__class__
+        if kind is dict:
+            push(value.values())
+        elif kind is list:
+            push(value)
+        elif kind in _PLAIN:
+            continue
+        elif isinstance(value, (datetime.date, datetime.datetime)):
+            return True
+        elif isinstance(value, dict):
+            push(value.values())
+        elif isinstance(value, list):
+            push(value)
+    return False
 
 
 def _said_elsewhere(reason: str, s: Subject) -> bool:

@@ -82,9 +82,14 @@ def test_a_text_evaluation_loads_no_graph_drawing_or_subprocess(tmp_path):
 
 
 def test_a_manifest_written_again_is_not_schema_checked_again(tmp_path):
-    assert "jsonschema" in _modules_after(tmp_path, "manifest", EXAMPLE)
+    checked = "advisor.manifests.schema_precheck"  # every schema check starts there
+    assert checked in _modules_after(tmp_path, "manifest", EXAMPLE)
+    assert checked not in _modules_after(tmp_path, "manifest", EXAMPLE)
+    assert checked in _modules_after(tmp_path, "manifest", EXAMPLE, "--kubernetes", "1.29")  # other objects
+
+
+def test_a_valid_manifest_is_schema_checked_without_jsonschema(tmp_path):
     assert "jsonschema" not in _modules_after(tmp_path, "manifest", EXAMPLE)
-    assert "jsonschema" in _modules_after(tmp_path, "manifest", EXAMPLE, "--kubernetes", "1.29")  # other objects
 
 
 # -- objects the schemas passed -----------------------------------------------------
