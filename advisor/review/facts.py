@@ -454,9 +454,24 @@ def _mounted_files(obj: ManifestObject, inputs: Inputs, pod_spec: dict):
     return for_container
 
 
+# What a template leaves to be filled in: ${VAR} or $VAR (envsubst), APP_NAME (sed), <your-app>, __NAME__.
+_PLACEHOLDER = re.compile(r"\$\{?[A-Za-z_]\w*|(?<![\w-])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?!\w)|<[^<>']+>|__\w+__")
+
+
+def placeholder(text: str) -> str | None:
+    """The first placeholder a template leaves in ``text`` for a script to fill in, or None."""
+    match = _PLACEHOLDER.search(text or "")
+    return match.group(0) if match else None
+
+
 def _image_note(obj: ManifestObject, c: ManifestContainer) -> tuple[int, str] | None:
     """(line, text) when ``c``'s image is not a reference the kubelet can parse: its Pod never starts."""
     refused = _unpullable(c.image)
+    if refused is not None and (held := placeholder(c.image)):
+        return (obj.doc.line(c.path + ("image",)) or c.line,
+                f"{obj.label}: container {c.name}'s image {c.image!r} holds the placeholder {held!r}, which a "
+                f"template or a script fills in before it is applied; as written, no container runtime can pull "
+                f"it ({refused}: InvalidImageName)")
     if refused is not None:
         return (obj.doc.line(c.path + ("image",)) or c.line,
                 f"{obj.label}: container {c.name}'s image {c.image!r} is not a reference a container runtime "

@@ -27,7 +27,7 @@ from advisor.domain.vocabulary import API_VERSIONS, BATCH_KINDS, REMOVED_API_VER
 from advisor.engine.placement import NATIVE_SIDECARS_FROM
 from advisor.review import kustomize
 from advisor.review.checks import Hit, check
-from advisor.review.facts import Subject
+from advisor.review.facts import Subject, placeholder
 from advisor.system.errors import format_path
 
 REFUSED = "refused-by-api-server"
@@ -71,6 +71,9 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     for reason in (_server_words(r) for r in outcome[1]):
         if _path_of(reason) not in paths and not _said_elsewhere(reason, s):
             reasons.append(reason)
+    # a value a template fills in before the object is sent (APP_NAME, ${PORT}, <your-image>) is not what
+    # the API server receives: its reason is the placeholder's, not the object's
+    reasons = [r for r in reasons if not _names_a_placeholder(r)]
     reasons = list(dict.fromkeys(_shortened(r) for r in reasons))
     if not reasons:
         return
@@ -152,6 +155,14 @@ def _said_elsewhere(reason: str, s: Subject) -> bool:
 
 def _selector_reason(reason: str) -> bool:
     return reason.startswith(("spec.selector", "spec.template.metadata.labels"))
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _names_a_placeholder(reason: str) -> bool:
+    """Whether a reason is about a value that holds a template's placeholder (the value it quotes)."""
+    return any(placeholder(value) for value in _QUOTED.findall(reason))
 
 
 def _path_of(reason: str) -> str:
