@@ -582,6 +582,11 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         return
     if any(_canary_of(canary, s.obj) for canary in s.inputs.of_kind("Canary")):
         return  # Flagger scales it to zero and serves from its own primary: a budget here protects nothing
+    role = s.main.family.family
+    if role is not None and role.id == "service" and not role.cache:
+        # a database's replicas in a Deployment are separate databases (or one data folder shared by
+        # several servers), not copies of one service: a budget would guard the wrong design
+        return
     yield Hit("disruption-budget-missing",
               f"{s.obj.name} runs {s.answers.replicas} replicas, and no PodDisruptionBudget among the files "
               f"reviewed selects its Pods: a node drain or a cluster autoscaler may evict all of them at once, "

@@ -1,0 +1,21 @@
+"""What blind round 11 (bench/blind/round11) found wrong, each fixed with the behaviour its labellers
+expected."""
+
+from __future__ import annotations
+
+from helpers.review import RESOURCES, deployment, ids, service
+
+
+def replicated(image: str) -> str:
+    return deployment(f"        - name: app\n          image: {image}\n          ports: [{{containerPort: 3306}}]\n"
+                      f"          {RESOURCES}\n", replicas=3, with_budget=False) + "---\n" + service()
+
+
+def test_a_database_given_several_replicas_in_a_deployment_is_not_asked_for_a_disruption_budget():
+    """Three bitnami/mariadb replicas are three databases (or three servers on one data folder): a budget would
+    guard the wrong design."""
+    assert "disruption-budget-missing" not in ids(replicated("bitnami/mariadb:10.6"))
+
+
+def test_a_replicated_web_server_behind_a_service_is_still_asked_for_one():
+    assert "disruption-budget-missing" in ids(replicated("nginxinc/nginx-unprivileged:1.27"))
