@@ -315,6 +315,10 @@ class _Judge:
                 and any(re.fullmatch(r"if=/dev/(zero|u?random)", w) for w in words)):
             return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} only burns CPU or memory: a load for a "
                                      f"demo or a test", idle=True)
+        if program in ("ping", "ping6") and not any(re.fullmatch(r"-[a-zA-Z]*[cw]\d*|--count(=.*)?|--deadline(=.*)?", w)
+                                                     for w in words[1:]):
+            # with no count (-c) or deadline (-w), ping sends until it is stopped
+            return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} pings until stopped (no -c count)")
         if program in _CLIENTS + ("kubectl", "oc", "docker") and _streams(words[1:]):
             return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} streams until stopped (like tail -f)")
         if program in ("echo", "printf") or (program in _CLIENTS and not (program in ("nc", "ssh") and "-l" in words)

@@ -19,3 +19,17 @@ def test_a_database_given_several_replicas_in_a_deployment_is_not_asked_for_a_di
 
 def test_a_replicated_web_server_behind_a_service_is_still_asked_for_one():
     assert "disruption-budget-missing" in ids(replicated("nginxinc/nginx-unprivileged:1.27"))
+
+
+def pinging(command: str) -> str:
+    return ("apiVersion: v1\nkind: Pod\nmetadata: {name: ping-daemon}\nspec:\n  containers:\n  - name: ping\n"
+            f"    image: busybox:1.36\n    command: {command}\n" f"    {RESOURCES}\n")
+
+
+def test_ping_with_no_count_runs_until_stopped():
+    found = ids(pinging("[ping, publiccloudgroup.com]"))
+    assert "restart-always-on-completion" not in found and "bare-pod" in found
+
+
+def test_ping_with_a_count_finishes():
+    assert "restart-always-on-completion" in ids(pinging("[ping, -c, '3', example.com]"))
