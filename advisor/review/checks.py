@@ -329,6 +329,8 @@ def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
             continue
         if told_to_exit(s, c):
             continue  # the main container or a stopper beside it tells the helper to stop
+        if c.image == s.main.image and c.spec.get("command") == s.main.spec.get("command") and c.image:
+            continue  # the main container's program again, on other arguments: the same work, which finishes
         endless = never_ends(c)
         if endless is None:
             continue  # it may well finish with the main container: nothing to blame it for

@@ -33,3 +33,16 @@ def test_ping_with_no_count_runs_until_stopped():
 
 def test_ping_with_a_count_finishes():
     assert "restart-always-on-completion" in ids(pinging("[ping, -c, '3', example.com]"))
+
+
+def test_containers_of_a_job_that_run_the_main_container_s_program_again_do_not_block_it():
+    """Three `mimirtool rules sync` runs, one per tenant, in one Job: the same work three times, not sidecars."""
+    from helpers.review import job
+
+    def sync(name: str, tenant: str) -> str:
+        return (f"        - name: {name}\n          image: grafana/mimirtool:3.2.0\n"
+                f"          args: [rules, sync, --address=http://mimir-gateway:8080, --id={tenant}, /rules/a.yaml]\n"
+                f"          {RESOURCES}\n")
+
+    text = job(sync("rules-ottawa", "ottawa") + sync("rules-robbinsdale", "robbinsdale"), restart="Never")
+    assert "sidecar-blocks-completion" not in ids(text)
