@@ -254,6 +254,7 @@ class _Unusual(Exception):
 
 _MAX_FAST_DEPTH = 100  # deeper documents go the composer's way, which knows "nests too deep"
 _PLAIN_MEMO_SIZE = 4096
+_SHARED_PATHS = 16384
 
 
 class _EventReader:
@@ -278,6 +279,11 @@ class _EventReader:
         self.document_start, self.stream_end = events.DocumentStartEvent, events.StreamEndEvent
         self.memo: dict[str, Any] = {}  # plain scalar text -> its value, for texts that may not be strings
         self.constructor = SafeConstructor()
+        # A collection's key path -> {key or index: the key path of that child}: the key paths documents
+        # share. Emptied before a file when it holds more than _SHARED_PATHS collections' (the
+        # documents keep theirs).
+        self.paths: dict[tuple, dict] = {}
+        self.numbers: list[int] = []  # numbers[i] is i + 1: the line numbers documents share
 
     def plain(self, text: str) -> Any:
         """The value of a plain scalar, as ``_Converter.scalar`` gives it for an implicit tag."""
@@ -302,6 +308,12 @@ class _EventReader:
         return value
 
     def documents(self, text: str, source: str, at_most: int | None, outline=None) -> list[Document]:
+        if len(self.paths) > _SHARED_PATHS:
+            self.paths = {}
+        # libyaml counts a line at each of these breaks; a text has at most that many lines
+        breaks = text.count("\n") + text.count("\r") + text.count("\x85") + text.count("\u2028") + text.count("\u2029")
+        if breaks >= len(self.numbers):
+            self.numbers.extend(range(len(self.numbers) + 1, breaks + 2))
         parser = self.parser_class(text)
         try:
             get = parser.get_event
@@ -328,18 +340,27 @@ class _EventReader:
         """One document's root value, from the events after its start to before its end.
 
         ``outline(kind)`` true for the value of a top-level ``kind``: the top-level values that
-        follow, but for apiVersion and metadata, are checked (``skim``) and not kept."""
+        follow, but for apiVersion and metadata, are checked (``skim``) and not kept.
+
+        Key paths and line numbers are shared, not made anew for each document: every key path
+        comes from ``self.paths`` (so the 16,000 Deployments of a large review hold one
+        ``("spec", "template")`` between them, and one string "template" as its key) and every
+        line number from ``self.numbers``."""
         scalar_event, mapping_start, sequence_start = self.scalar_event, self.mapping_start, self.sequence_start
         mapping_end, sequence_end = self.collection_end
         resolved = _RESOLVER.yaml_implicit_resolvers
         if None in resolved:
             raise _Unusual  # a resolver for any first character: every plain scalar needs resolving
         plain = self.plain
-        stack: list = []  # (container, its path, whether it is a mapping) of each enclosing collection
+        numbers = self.numbers
+        paths = self.paths
+        stack: list = []  # (container, its path, whether it is a mapping, its children's paths) of each enclosing one
         container: Any = None  # the open mapping or list; None before the root
         path: tuple = ()  # the open collection's key path
+        children: Any = None  # key or index -> key path, below the open collection's path (paths[path])
         mapping = False  # whether the open collection is a mapping
         where: Any = None  # in a mapping, the path of the key just read; None when a key comes next
+        key: Any = None  # the key just read: the last item of ``where``
         skimming = False  # the document is an outline's: top-level values are checked, not kept
         skimmed: set = set()  # the top-level keys whose values were skimmed
         while True:
@@ -362,9 +383,11 @@ class _EventReader:
                             skimmed.add(value)
                             self.skim(get)
                             continue
-                        where = path + (value,)
-                        lines[where] = event.start_mark.line + 1
-                        key = value
+                        where = children.get(value)
+                        if where is None:
+                            where = children[value] = path + (value,)
+                        key = where[-1]
+                        lines[where] = numbers[event.start_mark.line]
                         continue
                     container[key] = value
                     raw[where] = text
@@ -372,17 +395,20 @@ class _EventReader:
                     if outline is not None and len(stack) == 1 and key == "kind" and outline(value):
                         skimming = True
                 elif container is not None:
-                    item = path + (len(container),)
-                    lines[item] = event.start_mark.line + 1
+                    index = len(container)
+                    item = children.get(index)
+                    if item is None:
+                        item = children[index] = path + (index,)
+                    lines[item] = numbers[event.start_mark.line]
                     raw[item] = text
                     container.append(value)
                 else:
-                    lines[()] = event.start_mark.line + 1
+                    lines[()] = numbers[event.start_mark.line]
                     raw[()] = text
                     return value
             elif cls is mapping_end or cls is sequence_end:
                 value = container
-                container, path, mapping = stack.pop()
+                container, path, mapping, children = stack.pop()
                 if container is None:
                     return value
                 where = None
@@ -395,13 +421,19 @@ class _EventReader:
                         raise _Unusual  # a key that is a mapping or a list
                     container[key] = child
                 elif container is not None:
-                    where = path + (len(container),)
-                    lines[where] = event.start_mark.line + 1
+                    index = len(container)
+                    where = children.get(index)
+                    if where is None:
+                        where = children[index] = path + (index,)
+                    lines[where] = numbers[event.start_mark.line]
                     container.append(child)
                 else:
                     where = ()
-                    lines[()] = event.start_mark.line + 1
-                stack.append((container, path, mapping))
+                    lines[()] = numbers[event.start_mark.line]
+                stack.append((container, path, mapping, children))
+                children = paths.get(where)
+                if children is None:
+                    children = paths[where] = {}
                 container, path, mapping, where = child, where, cls is mapping_start, None
             else:
                 raise _Unusual  # an alias
