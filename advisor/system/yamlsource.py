@@ -47,7 +47,10 @@ class Document:
     data: Any
     source: str
     lines: dict = field(default_factory=dict)  # path tuple -> 1-based line
-    raw: dict = field(default_factory=dict)  # path tuple -> scalar text as written
+    # path tuple -> scalar text as written, for each scalar not read as text (a number, a date, true,
+    # null): the text of any other is its value. Most scalars are text, and a large review held a
+    # second entry for each of them.
+    raw: dict = field(default_factory=dict)
     index: int | None = 0  # the document's position in its file's stream, from 0 (empty documents count);
     # None where it is not known for certain (parse_documents_apart)
 
@@ -178,8 +181,10 @@ class _Converter:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
-        self.doc.raw[path] = node.value
-        return self.scalar(node, path)
+        value = self.scalar(node, path)
+        if value.__class__ is not str:
+            self.doc.raw[path] = node.value
+        return value
 
     def scalar(self, node: yaml.ScalarNode, path: tuple) -> Any:
         if node.tag == _VALUE_TAG:
@@ -390,7 +395,8 @@ class _EventReader:
                         lines[where] = numbers[event.start_mark.line]
                         continue
                     container[key] = value
-                    raw[where] = text
+                    if value.__class__ is not str:
+                        raw[where] = text
                     where = None
                     if outline is not None and len(stack) == 1 and key == "kind" and outline(value):
                         skimming = True
@@ -400,11 +406,13 @@ class _EventReader:
                     if item is None:
                         item = children[index] = path + (index,)
                     lines[item] = numbers[event.start_mark.line]
-                    raw[item] = text
+                    if value.__class__ is not str:
+                        raw[item] = text
                     container.append(value)
                 else:
                     lines[()] = numbers[event.start_mark.line]
-                    raw[()] = text
+                    if value.__class__ is not str:
+                        raw[()] = text
                     return value
             elif cls is mapping_end or cls is sequence_end:
                 value = container
