@@ -288,7 +288,7 @@ class _EventReader:
         # share. Emptied before a file when it holds more than _SHARED_PATHS collections' (the
         # documents keep theirs).
         self.paths: dict[tuple, dict] = {}
-        self.numbers: list[int] = []  # numbers[i] is i + 1: the line numbers documents share
+        self.numbers: list[int] = list(range(1, 1025))  # numbers[i] is i + 1: the line numbers documents share
 
     def plain(self, text: str) -> Any:
         """The value of a plain scalar, as ``_Converter.scalar`` gives it for an implicit tag."""
@@ -315,10 +315,15 @@ class _EventReader:
     def documents(self, text: str, source: str, at_most: int | None, outline=None) -> list[Document]:
         if len(self.paths) > _SHARED_PATHS:
             self.paths = {}
-        # libyaml counts a line at each of these breaks; a text has at most that many lines
-        breaks = text.count("\n") + text.count("\r") + text.count("\x85") + text.count("\u2028") + text.count("\u2029")
-        if breaks >= len(self.numbers):
+        try:
+            return self._documents(text, source, at_most, outline)
+        except IndexError:  # a line past self.numbers: the first text this long
+            # libyaml counts a line at each of these breaks; a text has at most that many lines
+            breaks = sum(text.count(c) for c in ("\n", "\r", "\x85", "\u2028", "\u2029"))
             self.numbers.extend(range(len(self.numbers) + 1, breaks + 2))
+            return self._documents(text, source, at_most, outline)
+
+    def _documents(self, text: str, source: str, at_most: int | None, outline=None) -> list[Document]:
         parser = self.parser_class(text)
         try:
             get = parser.get_event
@@ -449,47 +454,79 @@ class _EventReader:
     def skim(self, get) -> None:
         """Read one value's events as ``document`` would, refusing what it refuses (anchors,
         aliases, tags, merge keys, keys that are collections, duplicate keys, deep nesting),
-        and keep nothing of it."""
+        and keep nothing of it.
+
+        The values skimmed are most of the events of a review (the schemas of CRDs): each collection
+        is read by a loop of its own (``_skim_mapping``, ``_skim_sequence``), which knows without
+        asking whether a key or a value comes next."""
+        event = get()
+        if event.anchor is not None or event.tag is not None:
+            raise _Unusual
+        cls = event.__class__
+        if cls is self.mapping_start:
+            self._skim_mapping(get, 1)
+        elif cls is self.sequence_start:
+            self._skim_sequence(get, 1)
+        elif cls is not self.scalar_event:
+            raise _Unusual  # an alias
+
+    def _skim_mapping(self, get, depth: int) -> None:
+        """The events of a mapping after its start, to its end; ``depth``: the collections open."""
+        if depth > _MAX_FAST_DEPTH:
+            raise _Unusual
         scalar_event, mapping_start, sequence_start = self.scalar_event, self.mapping_start, self.sequence_start
-        mapping_end, sequence_end = self.collection_end
+        mapping_end = self.collection_end[0]
         resolved = _RESOLVER.yaml_implicit_resolvers
-        plain = self.plain
-        stack: list = []  # [keys so far (None for a list), whether a key comes next] of each open collection
+        keys: set = set()
         while True:
-            event = get()
+            event = get()  # a key, or the end
             cls = event.__class__
             if cls is scalar_event:
                 if event.anchor is not None or event.tag is not None:
                     raise _Unusual
-                if not stack:
-                    return
-                top = stack[-1]
-                if top[1]:  # a key: read as document() reads one, to find duplicates
-                    text = event.value
-                    key = plain(text) if event.implicit[0] and (text[:1] in resolved or not text) else text
+                key = event.value
+                if event.implicit[0] and (key[:1] in resolved or not key):  # read as document() reads a key
+                    key = self.plain(key)
                     if key.__class__ is not str:
                         if not isinstance(key, (int, float, bool)) and key is not None:
                             raise _Unusual
                         key = str(key)
-                    if key in top[0]:
-                        raise _Unusual
-                    top[0].add(key)
-                    top[1] = False
-                elif top[0] is not None:
-                    top[1] = True
-            elif cls is mapping_end or cls is sequence_end:
-                stack.pop()
-                if not stack:
-                    return
-                if stack[-1][0] is not None:
-                    stack[-1][1] = True
-            elif cls is mapping_start or cls is sequence_start:
-                if event.anchor is not None or event.tag is not None or len(stack) >= _MAX_FAST_DEPTH:
+                if key in keys:
                     raise _Unusual
-                if stack and stack[-1][1]:
-                    raise _Unusual  # a key that is a mapping or a list
-                stack.append([set(), True] if cls is mapping_start else [None, False])
+                keys.add(key)
+            elif cls is mapping_end:
+                return
             else:
+                raise _Unusual  # a key that is a mapping or a list, or an alias
+            event = get()  # its value
+            if event.anchor is not None or event.tag is not None:
+                raise _Unusual
+            cls = event.__class__
+            if cls is mapping_start:
+                self._skim_mapping(get, depth + 1)
+            elif cls is sequence_start:
+                self._skim_sequence(get, depth + 1)
+            elif cls is not scalar_event:
+                raise _Unusual  # an alias
+
+    def _skim_sequence(self, get, depth: int) -> None:
+        """The events of a list after its start, to its end."""
+        if depth > _MAX_FAST_DEPTH:
+            raise _Unusual
+        scalar_event, mapping_start, sequence_start = self.scalar_event, self.mapping_start, self.sequence_start
+        sequence_end = self.collection_end[1]
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is sequence_end:
+                return
+            if event.anchor is not None or event.tag is not None:
+                raise _Unusual
+            if cls is mapping_start:
+                self._skim_mapping(get, depth + 1)
+            elif cls is sequence_start:
+                self._skim_sequence(get, depth + 1)
+            elif cls is not scalar_event:
                 raise _Unusual  # an alias
 
 
