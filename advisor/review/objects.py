@@ -41,6 +41,10 @@ CROSS_CHECKED_KINDS = ("Service", "ConfigMap", "HorizontalPodAutoscaler", "Persi
 READ_WHOLE_KINDS = ("PersistentVolume", "StorageClass", "Config", "NetworkPolicy")
 
 
+# What an outline keeps of an object's metadata, and the key path of each (one tuple for all outlines).
+_IDENTITY = {key: ("metadata", key) for key in ("name", "generateName", "namespace")}
+
+
 @dataclass
 class RenderedDocument(Document):
     """A document a tool wrote (advisor.review.rendered): ``source`` is the file it came from,
@@ -124,11 +128,11 @@ class ManifestObject:
 
     def outline(self) -> "ManifestObject":
         """This object as only its identity and its line: what is kept of a kind nobody reads."""
-        meta = {k: v for k, v in self.metadata.items() if k in ("name", "generateName", "namespace")}
+        meta = {k: v for k, v in self.metadata.items() if k in _IDENTITY}
         data = {k: v for k, v in self.data.items() if k in ("apiVersion", "kind")}
         data["metadata"] = meta
         lines = {(): self.line()}
-        lines.update({("metadata", k): self.line("metadata", k) for k in meta})
+        lines.update({_IDENTITY[k]: self.line("metadata", k) for k in meta})
         return ManifestObject(dataclasses.replace(self.doc, data=data, lines=lines, raw={}), (), data, self.rivals)
 
     def links_to(self, other: "ManifestObject") -> bool:
@@ -225,9 +229,10 @@ class Inputs:
                 first, other = lead(held[0].unit), lead(obj.unit)
                 if first != other:
                     leader[max(first, other, key=order.__getitem__)] = min(first, other, key=order.__getitem__)
+        frozen = {unit: frozenset(others) for unit, others in rivals.items()}  # one set per file, not per object
         for obj in self.objects:
-            if obj.unit in rivals:
-                obj.rivals = frozenset(rivals[obj.unit])
+            if obj.unit in frozen:
+                obj.rivals = frozen[obj.unit]
         groups: dict[str, list[str]] = {}
         for unit in sorted(rivals, key=order.__getitem__):
             groups.setdefault(lead(unit), []).append(unit)
