@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -40,7 +41,7 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = Resolver()
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: a large review holds one per object (and per outline)
 class Document:
     """One YAML document: its plain Python data and where each part came from."""
 
@@ -355,13 +356,15 @@ class _EventReader:
         Key paths and line numbers are shared, not made anew for each document: every key path
         comes from ``self.paths`` (so the 16,000 Deployments of a large review hold one
         ``("spec", "template")`` between them, and one string "template" as its key) and every
-        line number from ``self.numbers``."""
+        line number from ``self.numbers``; every string value is interned (sys.intern), so that the
+        "apps/v1", "Deployment" and "IfNotPresent" of each object are one string."""
         scalar_event, mapping_start, sequence_start = self.scalar_event, self.mapping_start, self.sequence_start
         mapping_end, sequence_end = self.collection_end
         resolved = _RESOLVER.yaml_implicit_resolvers
         if None in resolved:
             raise _Unusual  # a resolver for any first character: every plain scalar needs resolving
         plain = self.plain
+        intern = sys.intern
         numbers = self.numbers
         paths = self.paths
         stack: list = []  # (container, its path, whether it is a mapping, its children's paths) of each enclosing one
@@ -399,9 +402,11 @@ class _EventReader:
                         key = where[-1]
                         lines[where] = numbers[event.start_mark.line]
                         continue
-                    container[key] = value
-                    if value.__class__ is not str:
+                    if value.__class__ is str:
+                        value = intern(value)
+                    else:
                         raw[where] = text
+                    container[key] = value
                     where = None
                     if outline is not None and len(stack) == 1 and key == "kind" and outline(value):
                         skimming = True
@@ -411,7 +416,9 @@ class _EventReader:
                     if item is None:
                         item = children[index] = path + (index,)
                     lines[item] = numbers[event.start_mark.line]
-                    if value.__class__ is not str:
+                    if value.__class__ is str:
+                        value = intern(value)
+                    else:
                         raw[item] = text
                     container.append(value)
                 else:
