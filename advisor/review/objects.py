@@ -459,6 +459,7 @@ class KeptParses:
         self.key, self.stored = key, stored
         self.used: dict[str, bytes] = {}
         self.changed = False
+        self.paths: dict[tuple, tuple] = {}  # each key path of the documents unpickled, once
 
     @classmethod
     def for_size(cls, total: int) -> KeptParses | None:
@@ -499,10 +500,16 @@ class KeptParses:
             return None
         self.used[entry] = found
         try:
-            return Unpickler(io.BytesIO(found)).load()
+            documents, problems = Unpickler(io.BytesIO(found)).load()
         except Exception:  # noqa: BLE001 - an entry that no longer fits the code: parse the file again
             del self.used[entry]
             return None
+        # A file's pickle shares key paths among its documents, not with other files' as the parser does
+        # (yamlsource): share them again, or a review read from the store holds a copy of each per file.
+        paths = self.paths
+        for doc in documents:
+            doc.lines = {paths.setdefault(path, path): line for path, line in doc.lines.items()}
+        return documents, problems
 
     def add(self, entry: str | None, parsed) -> None:
         from advisor.system.cache import pickled
