@@ -44,6 +44,10 @@ READ_WHOLE_KINDS = ("PersistentVolume", "StorageClass", "Config", "NetworkPolicy
 _TOOLS_KINDS = ("Config", "Canary")
 
 
+# What an outline keeps of an object's metadata, and the key path of each (one tuple for all outlines).
+_IDENTITY = {key: ("metadata", key) for key in ("name", "generateName", "namespace")}
+
+
 @dataclass
 class RenderedDocument(Document):
     """A document a tool wrote (advisor.review.rendered): ``source`` is the file it came from,
@@ -127,11 +131,11 @@ class ManifestObject:
 
     def outline(self) -> "ManifestObject":
         """This object as only its identity and its line: what is kept of a kind nobody reads."""
-        meta = {k: v for k, v in self.metadata.items() if k in ("name", "generateName", "namespace")}
+        meta = {k: v for k, v in self.metadata.items() if k in _IDENTITY}
         data = {k: v for k, v in self.data.items() if k in ("apiVersion", "kind")}
         data["metadata"] = meta
         lines = {(): self.line()}
-        lines.update({("metadata", k): self.line("metadata", k) for k in meta})
+        lines.update({_IDENTITY[k]: self.line("metadata", k) for k in meta})
         return ManifestObject(dataclasses.replace(self.doc, data=data, lines=lines, raw={}), (), data, self.rivals)
 
     def links_to(self, other: "ManifestObject") -> bool:
@@ -230,9 +234,10 @@ class Inputs:
                 first, other = lead(held[0].unit), lead(obj.unit)
                 if first != other:
                     leader[max(first, other, key=order.__getitem__)] = min(first, other, key=order.__getitem__)
+        frozen = {unit: frozenset(others) for unit, others in rivals.items()}  # one set per file, not per object
         for obj in self.objects:
-            if obj.unit in rivals:
-                obj.rivals = frozenset(rivals[obj.unit])
+            if obj.unit in frozen:
+                obj.rivals = frozen[obj.unit]
         groups: dict[str, list[str]] = {}
         for unit in sorted(rivals, key=order.__getitem__):
             groups.setdefault(lead(unit), []).append(unit)
@@ -459,6 +464,7 @@ class KeptParses:
         self.key, self.stored = key, stored
         self.used: dict[str, bytes] = {}
         self.changed = False
+        self.paths: dict[tuple, tuple] = {}  # each key path of the documents unpickled, once
 
     @classmethod
     def for_size(cls, total: int) -> KeptParses | None:
@@ -499,10 +505,16 @@ class KeptParses:
             return None
         self.used[entry] = found
         try:
-            return Unpickler(io.BytesIO(found)).load()
+            documents, problems = Unpickler(io.BytesIO(found)).load()
         except Exception:  # noqa: BLE001 - an entry that no longer fits the code: parse the file again
             del self.used[entry]
             return None
+        # A file's pickle shares key paths among its documents, not with other files' as the parser does
+        # (yamlsource): share them again, or a review read from the store holds a copy of each per file.
+        paths = self.paths
+        for doc in documents:
+            doc.lines = {paths.setdefault(path, path): line for path, line in doc.lines.items()}
+        return documents, problems
 
     def add(self, entry: str | None, parsed) -> None:
         from advisor.system.cache import pickled

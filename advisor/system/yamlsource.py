@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -40,14 +41,17 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = Resolver()
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: a large review holds one per object (and per outline)
 class Document:
     """One YAML document: its plain Python data and where each part came from."""
 
     data: Any
     source: str
     lines: dict = field(default_factory=dict)  # path tuple -> 1-based line
-    raw: dict = field(default_factory=dict)  # path tuple -> scalar text as written
+    # path tuple -> scalar text as written, for each scalar not read as text (a number, a date, true,
+    # null): the text of any other is its value. Most scalars are text, and a large review held a
+    # second entry for each of them.
+    raw: dict = field(default_factory=dict)
     index: int | None = 0  # the document's position in its file's stream, from 0 (empty documents count);
     # None where it is not known for certain (parse_documents_apart)
 
@@ -178,8 +182,10 @@ class _Converter:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
-        self.doc.raw[path] = node.value
-        return self.scalar(node, path)
+        value = self.scalar(node, path)
+        if value.__class__ is not str:
+            self.doc.raw[path] = node.value
+        return value
 
     def scalar(self, node: yaml.ScalarNode, path: tuple) -> Any:
         if node.tag == _VALUE_TAG:
@@ -254,6 +260,7 @@ class _Unusual(Exception):
 
 _MAX_FAST_DEPTH = 100  # deeper documents go the composer's way, which knows "nests too deep"
 _PLAIN_MEMO_SIZE = 4096
+_SHARED_PATHS = 16384
 
 
 class _EventReader:
@@ -278,6 +285,11 @@ class _EventReader:
         self.document_start, self.stream_end = events.DocumentStartEvent, events.StreamEndEvent
         self.memo: dict[str, Any] = {}  # plain scalar text -> its value, for texts that may not be strings
         self.constructor = SafeConstructor()
+        # A collection's key path -> {key or index: the key path of that child}: the key paths documents
+        # share. Emptied before a file when it holds more than _SHARED_PATHS collections' (the
+        # documents keep theirs).
+        self.paths: dict[tuple, dict] = {}
+        self.numbers: list[int] = list(range(1, 1025))  # numbers[i] is i + 1: the line numbers documents share
 
     def plain(self, text: str) -> Any:
         """The value of a plain scalar, as ``_Converter.scalar`` gives it for an implicit tag."""
@@ -302,6 +314,17 @@ class _EventReader:
         return value
 
     def documents(self, text: str, source: str, at_most: int | None, outline=None) -> list[Document]:
+        if len(self.paths) > _SHARED_PATHS:
+            self.paths = {}
+        try:
+            return self._documents(text, source, at_most, outline)
+        except IndexError:  # a line past self.numbers: the first text this long
+            # libyaml counts a line at each of these breaks; a text has at most that many lines
+            breaks = sum(text.count(c) for c in ("\n", "\r", "\x85", "\u2028", "\u2029"))
+            self.numbers.extend(range(len(self.numbers) + 1, breaks + 2))
+            return self._documents(text, source, at_most, outline)
+
+    def _documents(self, text: str, source: str, at_most: int | None, outline=None) -> list[Document]:
         parser = self.parser_class(text)
         try:
             get = parser.get_event
@@ -328,18 +351,29 @@ class _EventReader:
         """One document's root value, from the events after its start to before its end.
 
         ``outline(kind)`` true for the value of a top-level ``kind``: the top-level values that
-        follow, but for apiVersion and metadata, are checked (``skim``) and not kept."""
+        follow, but for apiVersion and metadata, are checked (``skim``) and not kept.
+
+        Key paths and line numbers are shared, not made anew for each document: every key path
+        comes from ``self.paths`` (so the 16,000 Deployments of a large review hold one
+        ``("spec", "template")`` between them, and one string "template" as its key) and every
+        line number from ``self.numbers``; every string value is interned (sys.intern), so that the
+        "apps/v1", "Deployment" and "IfNotPresent" of each object are one string."""
         scalar_event, mapping_start, sequence_start = self.scalar_event, self.mapping_start, self.sequence_start
         mapping_end, sequence_end = self.collection_end
         resolved = _RESOLVER.yaml_implicit_resolvers
         if None in resolved:
             raise _Unusual  # a resolver for any first character: every plain scalar needs resolving
         plain = self.plain
-        stack: list = []  # (container, its path, whether it is a mapping) of each enclosing collection
+        intern = sys.intern
+        numbers = self.numbers
+        paths = self.paths
+        stack: list = []  # (container, its path, whether it is a mapping, its children's paths) of each enclosing one
         container: Any = None  # the open mapping or list; None before the root
         path: tuple = ()  # the open collection's key path
+        children: Any = None  # key or index -> key path, below the open collection's path (paths[path])
         mapping = False  # whether the open collection is a mapping
         where: Any = None  # in a mapping, the path of the key just read; None when a key comes next
+        key: Any = None  # the key just read: the last item of ``where``
         skimming = False  # the document is an outline's: top-level values are checked, not kept
         skimmed: set = set()  # the top-level keys whose values were skimmed
         while True:
@@ -362,27 +396,39 @@ class _EventReader:
                             skimmed.add(value)
                             self.skim(get)
                             continue
-                        where = path + (value,)
-                        lines[where] = event.start_mark.line + 1
-                        key = value
+                        where = children.get(value)
+                        if where is None:
+                            where = children[value] = path + (value,)
+                        key = where[-1]
+                        lines[where] = numbers[event.start_mark.line]
                         continue
+                    if value.__class__ is str:
+                        value = intern(value)
+                    else:
+                        raw[where] = text
                     container[key] = value
-                    raw[where] = text
                     where = None
                     if outline is not None and len(stack) == 1 and key == "kind" and outline(value):
                         skimming = True
                 elif container is not None:
-                    item = path + (len(container),)
-                    lines[item] = event.start_mark.line + 1
-                    raw[item] = text
+                    index = len(container)
+                    item = children.get(index)
+                    if item is None:
+                        item = children[index] = path + (index,)
+                    lines[item] = numbers[event.start_mark.line]
+                    if value.__class__ is str:
+                        value = intern(value)
+                    else:
+                        raw[item] = text
                     container.append(value)
                 else:
-                    lines[()] = event.start_mark.line + 1
-                    raw[()] = text
+                    lines[()] = numbers[event.start_mark.line]
+                    if value.__class__ is not str:
+                        raw[()] = text
                     return value
             elif cls is mapping_end or cls is sequence_end:
                 value = container
-                container, path, mapping = stack.pop()
+                container, path, mapping, children = stack.pop()
                 if container is None:
                     return value
                 where = None
@@ -395,13 +441,19 @@ class _EventReader:
                         raise _Unusual  # a key that is a mapping or a list
                     container[key] = child
                 elif container is not None:
-                    where = path + (len(container),)
-                    lines[where] = event.start_mark.line + 1
+                    index = len(container)
+                    where = children.get(index)
+                    if where is None:
+                        where = children[index] = path + (index,)
+                    lines[where] = numbers[event.start_mark.line]
                     container.append(child)
                 else:
                     where = ()
-                    lines[()] = event.start_mark.line + 1
-                stack.append((container, path, mapping))
+                    lines[()] = numbers[event.start_mark.line]
+                stack.append((container, path, mapping, children))
+                children = paths.get(where)
+                if children is None:
+                    children = paths[where] = {}
                 container, path, mapping, where = child, where, cls is mapping_start, None
             else:
                 raise _Unusual  # an alias
@@ -409,47 +461,79 @@ class _EventReader:
     def skim(self, get) -> None:
         """Read one value's events as ``document`` would, refusing what it refuses (anchors,
         aliases, tags, merge keys, keys that are collections, duplicate keys, deep nesting),
-        and keep nothing of it."""
+        and keep nothing of it.
+
+        The values skimmed are most of the events of a review (the schemas of CRDs): each collection
+        is read by a loop of its own (``_skim_mapping``, ``_skim_sequence``), which knows without
+        asking whether a key or a value comes next."""
+        event = get()
+        if event.anchor is not None or event.tag is not None:
+            raise _Unusual
+        cls = event.__class__
+        if cls is self.mapping_start:
+            self._skim_mapping(get, 1)
+        elif cls is self.sequence_start:
+            self._skim_sequence(get, 1)
+        elif cls is not self.scalar_event:
+            raise _Unusual  # an alias
+
+    def _skim_mapping(self, get, depth: int) -> None:
+        """The events of a mapping after its start, to its end; ``depth``: the collections open."""
+        if depth > _MAX_FAST_DEPTH:
+            raise _Unusual
         scalar_event, mapping_start, sequence_start = self.scalar_event, self.mapping_start, self.sequence_start
-        mapping_end, sequence_end = self.collection_end
+        mapping_end = self.collection_end[0]
         resolved = _RESOLVER.yaml_implicit_resolvers
-        plain = self.plain
-        stack: list = []  # [keys so far (None for a list), whether a key comes next] of each open collection
+        keys: set = set()
         while True:
-            event = get()
+            event = get()  # a key, or the end
             cls = event.__class__
             if cls is scalar_event:
                 if event.anchor is not None or event.tag is not None:
                     raise _Unusual
-                if not stack:
-                    return
-                top = stack[-1]
-                if top[1]:  # a key: read as document() reads one, to find duplicates
-                    text = event.value
-                    key = plain(text) if event.implicit[0] and (text[:1] in resolved or not text) else text
+                key = event.value
+                if event.implicit[0] and (key[:1] in resolved or not key):  # read as document() reads a key
+                    key = self.plain(key)
                     if key.__class__ is not str:
                         if not isinstance(key, (int, float, bool)) and key is not None:
                             raise _Unusual
                         key = str(key)
-                    if key in top[0]:
-                        raise _Unusual
-                    top[0].add(key)
-                    top[1] = False
-                elif top[0] is not None:
-                    top[1] = True
-            elif cls is mapping_end or cls is sequence_end:
-                stack.pop()
-                if not stack:
-                    return
-                if stack[-1][0] is not None:
-                    stack[-1][1] = True
-            elif cls is mapping_start or cls is sequence_start:
-                if event.anchor is not None or event.tag is not None or len(stack) >= _MAX_FAST_DEPTH:
+                if key in keys:
                     raise _Unusual
-                if stack and stack[-1][1]:
-                    raise _Unusual  # a key that is a mapping or a list
-                stack.append([set(), True] if cls is mapping_start else [None, False])
+                keys.add(key)
+            elif cls is mapping_end:
+                return
             else:
+                raise _Unusual  # a key that is a mapping or a list, or an alias
+            event = get()  # its value
+            if event.anchor is not None or event.tag is not None:
+                raise _Unusual
+            cls = event.__class__
+            if cls is mapping_start:
+                self._skim_mapping(get, depth + 1)
+            elif cls is sequence_start:
+                self._skim_sequence(get, depth + 1)
+            elif cls is not scalar_event:
+                raise _Unusual  # an alias
+
+    def _skim_sequence(self, get, depth: int) -> None:
+        """The events of a list after its start, to its end."""
+        if depth > _MAX_FAST_DEPTH:
+            raise _Unusual
+        scalar_event, mapping_start, sequence_start = self.scalar_event, self.mapping_start, self.sequence_start
+        sequence_end = self.collection_end[1]
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is sequence_end:
+                return
+            if event.anchor is not None or event.tag is not None:
+                raise _Unusual
+            if cls is mapping_start:
+                self._skim_mapping(get, depth + 1)
+            elif cls is sequence_start:
+                self._skim_sequence(get, depth + 1)
+            elif cls is not scalar_event:
                 raise _Unusual  # an alias
 
 

@@ -89,3 +89,26 @@ def test_one_document_too_many_is_refused_as_the_composer_refuses_it():
                  st.lists(hostile.ANY_VALUE.map(hostile.dump_any), min_size=2, max_size=3).map("---\n".join)))
 def test_any_text_is_read_alike_by_the_event_reader_and_the_composer(text):
     assert read(text) == read_by_composer(text)
+
+
+@needs_libyaml
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_lines_past_the_first_thousand_are_numbered_as_the_composer_numbers_them(newline):
+    text = newline.join(f"key{i}: [{i}, x]" for i in range(3000)) + newline
+    assert yamlsource._read_events(text, "m.yaml", None) is not None
+    assert read(text) == read_by_composer(text)
+
+
+@needs_libyaml
+def test_documents_of_the_same_shape_share_their_key_paths():
+    first, second = parse_documents("spec: {template: {containers: [{name: a}]}}\n---\n"
+                                    "spec: {template: {containers: [{name: b}]}}\n", "m.yaml")
+    path = ("spec", "template", "containers", 0, "name")
+    [held] = [p for p in second.lines if p == path]
+    assert next(p for p in first.lines if p == path) is held
+    assert next(iter(second.data["spec"])) is held[1]  # the key itself is the path's
+
+
+def test_the_text_as_written_is_kept_for_scalars_not_read_as_text():
+    [doc] = parse_documents("version: 1.10\nport: 0x1F\nenabled: yes\nname: web\nquoted: '1.10'\n", "m.yaml")
+    assert doc.raw == {("version",): "1.10", ("port",): "0x1F", ("enabled",): "yes"}

@@ -76,6 +76,18 @@ def test_a_review_run_again_reads_its_files_back_and_says_the_same(cli, tree, ca
     assert (second.status, second.stdout, second.stderr) == (first.status, first.stdout, first.stderr)
 
 
+def test_files_read_back_share_their_key_paths_as_files_parsed_do(tree, cache_home, monkeypatch):
+    _small_inputs_kept(monkeypatch)
+    texts = [(str(path), path.read_text()) for path in sorted(tree.iterdir())]
+    objects.parse_inputs(texts, keep=10**6)
+    parsed = _parses(monkeypatch)
+    shop, blog, wiki = objects.parse_inputs(texts, keep=10**6).objects
+    assert parsed == []
+    path = ("spec", "template", "spec", "containers", 0, "image")
+    held = [next(p for p in obj.doc.lines if p == path) for obj in (shop, blog, wiki)]
+    assert held[0] is held[1] is held[2]
+
+
 def test_an_edited_file_is_parsed_again(cli, tree, cache_home, monkeypatch):
     _small_inputs_kept(monkeypatch)
     cli("review", str(tree))

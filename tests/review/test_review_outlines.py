@@ -73,6 +73,19 @@ def test_what_is_wrong_in_an_outlined_part_is_refused_as_in_a_whole_object(chang
     assert outlined[:20] in ("([], ['k8s/all.yaml:", '([], ["k8s/all.yaml:')  # no object, an error naming the file
 
 
+@pytest.mark.parametrize("change", [
+    ("  group: example.com\n", "  group: &g example.com\n  other: *g\n"),  # an anchor and an alias
+    ("    - name: v1\n", "    - name: v1\n      deep:" + " [" * 120 + "]" * 120 + "\n"),  # deeper than the reader goes
+    ("    - name: v1\n", "    - name: v1\n      deep:" + " [" * 99 + "]" * 99 + "\n"),  # as deep as it goes
+])
+def test_what_the_reader_leaves_to_the_composer_in_an_outlined_part_is_read_as_in_a_whole_object(change, monkeypatch):
+    text = CRD.replace(*change)
+    outlined = everything_read(text)
+    monkeypatch.setattr(objects, "outlined", lambda kind: False)
+    assert outlined == everything_read(text)
+    assert outlined.startswith("([('CustomResourceDefinition', 'widgets.example.com'")
+
+
 def test_a_kustomization_file_is_always_built_whole():
     text = "apiVersion: v1\nkind: Widget\nmetadata: {name: w}\npatches: [{path: patch.yaml}]\n"
     inputs = parse_inputs([("k8s/kustomization.yaml", text)])
