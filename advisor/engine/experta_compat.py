@@ -31,7 +31,7 @@ finally:
         if _handler not in _handlers_before:
             _root.removeHandler(_handler)
 
-__all__ = ["AS", "EXISTS", "MATCH", "NOT", "TEST", "CachedReteMatcher", "DepthStrategy", "Fact", "Field",
+__all__ = ["AS", "EXISTS", "MATCH", "NOT", "TEST", "CachedReteMatcher", "DepthStrategy", "Engine", "Fact", "Field",
            "KnowledgeEngine", "L", "P", "Rule", "W"]
 
 
@@ -47,10 +47,12 @@ __all__ = ["AS", "EXISTS", "MATCH", "NOT", "TEST", "CachedReteMatcher", "DepthSt
 # a rule holding something the fingerprint does not know is never cached.
 
 from experta import __version__ as _experta_version  # noqa: E402  (after the alias above)
+from experta.agenda import Agenda  # noqa: E402
+from experta.factlist import FactList  # noqa: E402
 from experta.conditionalelement import ConditionalElement  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
 from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck, WhereCheck  # noqa: E402
-from experta.matchers.rete.nodes import BusNode  # noqa: E402
+from experta.matchers.rete.nodes import BusNode, ConflictSetNode, NotNode, OrdinaryMatchNode  # noqa: E402
 from experta.matchers.rete.token import Token  # noqa: E402
 from experta.strategies import DepthStrategy as _DepthStrategy  # noqa: E402
 
@@ -149,8 +151,34 @@ class _NetworkUnpickler(Unpickler):
         return self.functions[pid]
 
 
+def _nodes(root) -> list:
+    """Every node of a Rete network once, parents before children (a node has several parents
+    where rules share a test: experta's recursive ``reset`` visits it once for each)."""
+    found: dict[int, object] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) not in found:
+            found[id(node)] = node
+            stack.extend(child.node for child in reversed(node.children))
+    return list(found.values())
+
+
+_MEMORY = (ConflictSetNode, NotNode, OrdinaryMatchNode)  # the node kinds with a memory to wipe
+
+
 class CachedReteMatcher(ReteMatcher):
     """experta's Rete matcher; the network comes from advisor.system.cache when the rules are the same."""
+
+    def __init__(self, engine):
+        super().__init__(engine)
+        self.memories = [node for node in _nodes(self.root_node) if isinstance(node, _MEMORY)]
+
+    def reset(self):
+        """experta's ``reset`` walks the network from the root, once for every path to a node (about
+        400 visits for our hundred nodes that remember anything) and logs each: wipe those hundred."""
+        for node in self.memories:
+            node._reset()
 
     def build_network(self):
         from advisor import __version__
@@ -197,6 +225,26 @@ class CachedReteMatcher(ReteMatcher):
 #
 # Reviewing a repository evaluates hundreds of designs; these are where experta spent its time
 # on the way to the same answers.
+
+
+class Engine(KnowledgeEngine):
+    """experta's engine, with ``start``: what ``reset`` then ``declare`` of each fact does, in one pass."""
+
+    def start(self, *facts) -> None:
+        """``reset()`` and then ``declare(*facts)``: an empty agenda and fact list, the deffacts'
+        facts (InitialFact) and then ``facts`` declared, in that order, so with the same ids.
+
+        experta asks the network for new activations after the deffacts and after every
+        ``declare``; here it is asked once, after all of them. The agenda comes out the same:
+        no rule fires in between, none of these facts is matched by a NOT (so no activation
+        comes and goes), and activations whose keys tie (the same salience and facts) become
+        complete with the same, last, fact either way, so they reach the agenda together."""
+        self.agenda = Agenda()
+        self.facts = FactList()
+        self.matcher.reset()
+        self.running = False
+        initial = [fact for deffacts in self.get_deffacts() for fact in deffacts()]
+        self._KnowledgeEngine__declare(*initial, *facts)
 
 
 class DepthStrategy(_DepthStrategy):
