@@ -52,7 +52,15 @@ from experta.factlist import FactList  # noqa: E402
 from experta.conditionalelement import ConditionalElement  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
 from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck, WhereCheck  # noqa: E402
-from experta.matchers.rete.nodes import BusNode, ConflictSetNode, NotNode, OrdinaryMatchNode  # noqa: E402
+from experta.matchers.rete.mixins import ChildNode  # noqa: E402
+from experta.matchers.rete.nodes import (  # noqa: E402
+    BusNode,
+    ConflictSetNode,
+    FeatureTesterNode,
+    NotNode,
+    OrdinaryMatchNode,
+    WhereNode,
+)
 from experta.matchers.rete.token import Token  # noqa: E402
 from experta.strategies import DepthStrategy as _DepthStrategy  # noqa: E402
 
@@ -172,7 +180,9 @@ class CachedReteMatcher(ReteMatcher):
 
     def __init__(self, engine):
         super().__init__(engine)
-        self.memories = [node for node in _nodes(self.root_node) if isinstance(node, _MEMORY)]
+        nodes = _nodes(self.root_node)
+        _quicken(nodes)
+        self.memories = [node for node in nodes if isinstance(node, _MEMORY)]
 
     def reset(self):
         """experta's ``reset`` walks the network from the root, once for every path to a node (about
@@ -254,6 +264,139 @@ class DepthStrategy(_DepthStrategy):
 
     def get_key(self, activation):
         return activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True)
+
+
+# The network's nodes, as experta builds (or the cache gives) them, are given these classes: the
+# same memories and the same results, without what only matters to experta's watchers (a
+# logger asked at every node, even when nothing listens: pod-advisor never turns them on)
+# and without copying a token where no node changes it.
+#
+# experta copies each token as it enters a node, as a node may change the copy: only a
+# feature tester does (it adds what its test captured to the context), so here it makes a
+# new token when it does, and the other nodes read the token they are given.
+
+
+_VALID = Token.TagType.VALID
+
+
+def _token(tag, data, context):
+    return tuple.__new__(Token, (tag, data, context))
+
+
+class _Bus(BusNode):
+    """The root: a new fact goes only to the tests of its own type (experta offers it to every
+    type's test, and all but one say no), in the same order."""
+
+    def add(self, fact):
+        token = _token(_VALID, {fact}, {})
+        for callback in self.by_type.get(type(fact), ()):
+            callback(token)
+
+
+class _Tester(FeatureTesterNode):
+    def activate(self, token):
+        data = token.data
+        if len(data) != 1:
+            raise ValueError("a feature tester takes one fact")
+        for fact in data:
+            match = self.test(fact)
+            if not match:
+                return
+            if match is not True:  # a mapping: what the test captured, unless it contradicts the context
+                context = token.context
+                for key, value in match.items():
+                    if key.__class__ is tuple:  # a negated capture
+                        if key[1] in context and context[key[1]] == value:
+                            return
+                    else:
+                        if context.get(key, value) != value:
+                            return
+                        if (False, key) in context and context[(False, key)] == value:
+                            return
+                token = _token(token.tag, data, {**context, **match})
+            for child in self.children:
+                child.callback(token)
+
+
+class _Where(WhereNode):
+    def activate(self, token):
+        if self.matcher(token.context):
+            for child in self.children:
+                child.callback(token)
+
+
+class _Join(OrdinaryMatchNode):
+    def activate_left(self, token):
+        self._activate_left(token)
+
+    def activate_right(self, token):
+        self._activate_right(token)
+
+
+class _Not(NotNode):
+    def activate_left(self, token):
+        self._activate_left(token)
+
+    def activate_right(self, token):
+        self._activate_right(token)
+
+
+class _Terminal(ConflictSetNode):
+    def activate(self, token):
+        self._activate(token)
+
+
+_QUICKER = {BusNode: _Bus, FeatureTesterNode: _Tester, WhereNode: _Where, OrdinaryMatchNode: _Join, NotNode: _Not,
+            ConflictSetNode: _Terminal}
+
+
+def _test_of(check):
+    """A feature tester's check as a function of the fact, giving what ``check(fact)`` gives."""
+    kind = type(check)
+    if kind is TypeCheck:
+        fact_type = check.fact_type
+        return lambda fact: type(fact) == fact_type
+    if kind is FactCapture:
+        bind = check.bind
+        return lambda fact: {bind: fact}
+    if kind is FeatureCheck and isinstance(check.what, str):
+        what, function, expected = check.what, check.check, check.expected
+        if what.startswith("__") or what.endswith("__"):
+            return lambda fact: function(fact, expected)
+        path = [int(part) if part.isnumeric() else part for part in what.split("__")]
+        if len(path) == 1:
+            key = path[0]
+
+            def test(fact):
+                try:
+                    record = fact[key]
+                except (IndexError, KeyError, TypeError):
+                    return False
+                return function(record, expected)
+
+            return test
+    return check  # anything else as experta asks it
+
+
+def _quicken(nodes) -> None:
+    """Give every node of the network its quicker class, and its parents callbacks of that class."""
+    for node in nodes:
+        quicker = _QUICKER.get(type(node))
+        if quicker is not None:
+            node.__class__ = quicker
+        if quicker is _Tester:
+            node.test = _test_of(node.matcher)
+    for node in nodes:
+        node.children = [ChildNode(child.node, getattr(child.node, child.callback.__name__))
+                         for child in node.children]
+        if type(node) is _Bus:
+            node.by_type = {}
+            for child in node.children:
+                check = getattr(child.node, "matcher", None)
+                if type(check) is not TypeCheck:  # not a network experta builds: offer it everything
+                    node.__class__ = BusNode
+                    break
+                node.by_type.setdefault(check.fact_type, []).append(child.callback)
 
 
 def _copy_token(self):
