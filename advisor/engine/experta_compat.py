@@ -61,7 +61,8 @@ from experta.matchers.rete.nodes import (  # noqa: E402
     OrdinaryMatchNode,
     WhereNode,
 )
-from experta.matchers.rete.token import Token  # noqa: E402
+from experta.activation import Activation  # noqa: E402
+from experta.matchers.rete.token import Token, TokenInfo  # noqa: E402
 from experta.strategies import DepthStrategy as _DepthStrategy  # noqa: E402
 
 from advisor.system.cache import PROTOCOL, Pickler, PicklingError, Unpickler  # noqa: E402
@@ -183,6 +184,9 @@ class CachedReteMatcher(ReteMatcher):
         nodes = _nodes(self.root_node)
         _quicken(nodes)
         self.memories = [node for node in nodes if isinstance(node, _MEMORY)]
+        self.changed: list = []  # the conflict-set nodes that took an activation since ``changes`` last asked
+        for position, node in enumerate(self._get_conflict_set_nodes()):
+            node.position, node.changed = position, self.changed
 
     def reset(self):
         """experta's ``reset`` walks the network from the root, once for every path to a node (about
@@ -213,8 +217,9 @@ class CachedReteMatcher(ReteMatcher):
         cache.store("rete", key, buffer.getvalue())
 
     def changes(self, adding=None, deleting=None):
-        """experta's ``changes``, asking only the conflict-set nodes that hold new activations:
-        the others would hand back two empty sets (and make two more), every fact, for every rule."""
+        """experta's ``changes``, asking only the conflict-set nodes that took new activations (in
+        the network's order, as experta asks them all): the others would hand back two empty sets
+        (and make two more), every fact, for every rule."""
         if deleting is not None:
             for deleted in deleting:
                 self.root_node.remove(deleted)
@@ -223,12 +228,20 @@ class CachedReteMatcher(ReteMatcher):
                 self.root_node.add(added)
         added: list = []
         removed: list = []
-        for node in self._get_conflict_set_nodes():
-            if node.added or node.removed:
-                node_added, node_removed = node.get_activations()
-                added.extend(node_added)
-                removed.extend(node_removed)
+        changed = self.changed
+        if changed:
+            nodes = sorted(set(changed), key=_position) if len(changed) > 1 else list(changed)
+            changed.clear()
+            for node in nodes:
+                if node.added or node.removed:
+                    node_added, node_removed = node.get_activations()
+                    added.extend(node_added)
+                    removed.extend(node_removed)
         return added, removed
+
+
+def _position(node) -> int:
+    return node.position
 
 
 # -- the engine's hot paths, the same results sooner ------------------------------------------
@@ -239,6 +252,21 @@ class CachedReteMatcher(ReteMatcher):
 
 class Engine(KnowledgeEngine):
     """experta's engine, with ``start``: what ``reset`` then ``declare`` of each fact does, in one pass."""
+
+    def run(self, steps=float("inf")):
+        """experta's ``run`` without its watchers' lines, which it formats for every rule that fires
+        even when nothing listens."""
+        self.running = True
+        while steps > 0 and self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+            activation = self.agenda.get_next()
+            if activation is None:
+                break
+            steps -= 1
+            activation.rule(self, **{key: value for key, value in activation.context.items()
+                                     if not key.startswith("__")})
+        self.running = False
 
     def start(self, *facts) -> None:
         """``reset()`` and then ``declare(*facts)``: an empty agenda and fact list, the deffacts'
@@ -264,6 +292,11 @@ class DepthStrategy(_DepthStrategy):
 
     def get_key(self, activation):
         return activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True)
+
+    def update_agenda(self, agenda, added, removed):
+        """Without asking the ACTIVATIONS watcher (see the node classes below)."""
+        if added or removed:
+            self._update_agenda(agenda, added, removed)
 
 
 # The network's nodes, as experta builds (or the cache gives) them, are given these classes: the
@@ -342,8 +375,23 @@ class _Not(NotNode):
 
 
 class _Terminal(ConflictSetNode):
+    """A rule's conflict-set node, which tells the matcher when it takes an activation."""
+
     def activate(self, token):
-        self._activate(token)
+        if token.tag is not _VALID:
+            self._activate(token)
+            self.changed.append(self)
+            return
+        info = TokenInfo(token.data, token.context)
+        if info in self.memory:
+            return
+        self.memory.add(info)
+        activation = Activation(self.rule, info.data, {k: v for k, v in info.context if isinstance(k, str)})
+        if self.removed and activation in self.removed:
+            self.removed.remove(activation)
+        else:
+            self.added.add(activation)
+        self.changed.append(self)
 
 
 _QUICKER = {BusNode: _Bus, FeatureTesterNode: _Tester, WhereNode: _Where, OrdinaryMatchNode: _Join, NotNode: _Not,
