@@ -25,7 +25,8 @@ if not hasattr(collections, "Mapping"):  # Python >= 3.10
 _root = logging.getLogger()
 _handlers_before = list(_root.handlers)
 try:
-    from experta import AS, EXISTS, MATCH, NOT, TEST, Fact, Field, KnowledgeEngine, L, P, Rule, W  # noqa: F401
+    from experta import AS, EXISTS, MATCH, NOT, TEST, Field, KnowledgeEngine, L, P, Rule, W  # noqa: F401
+    from experta import Fact as _ExpertaFact
 finally:
     for _handler in list(_root.handlers):
         if _handler not in _handlers_before:
@@ -248,6 +249,24 @@ def _position(node) -> int:
 #
 # Reviewing a repository evaluates hundreds of designs; these are where experta spent its time
 # on the way to the same answers.
+
+
+_PLAIN = frozenset({str, int, bool, float, type(None)})  # what experta's ``freeze`` gives back as it is
+
+
+class Fact(_ExpertaFact):
+    """experta's Fact. Made with keywords whose values are plain (str, int, bool, float, None), as
+    every fact the rules declare is, it takes them as they are: experta's constructor stores each
+    through ``__setitem__``, which checks the fact is not declared yet and asks ``freeze`` (a
+    single dispatch) for a value that is its own frozen form. A pattern (values that are field
+    constraints) or positional values go experta's way."""
+
+    def __init__(self, *args, **kwargs):
+        if args or not _PLAIN.issuperset(map(type, kwargs.values())):
+            super().__init__(*args, **kwargs)
+            return
+        dict.update(self, kwargs)
+        self._Fact__defaults = {}
 
 
 class Engine(KnowledgeEngine):
