@@ -18,6 +18,7 @@ import io
 import logging
 import sys
 import types
+from functools import update_wrapper
 
 if not hasattr(collections, "Mapping"):  # Python >= 3.10
     collections.Mapping = collections.abc.Mapping  # type: ignore[attr-defined]
@@ -25,8 +26,8 @@ if not hasattr(collections, "Mapping"):  # Python >= 3.10
 _root = logging.getLogger()
 _handlers_before = list(_root.handlers)
 try:
-    from experta import AS, EXISTS, MATCH, NOT, TEST, Field, KnowledgeEngine, L, P, Rule, W  # noqa: F401
-    from experta import Fact as _ExpertaFact
+    from experta import AS, EXISTS, MATCH, NOT, TEST, Field, KnowledgeEngine, L, P, W  # noqa: F401
+    from experta import Fact as _ExpertaFact, Rule as _ExpertaRule
 finally:
     for _handler in list(_root.handlers):
         if _handler not in _handlers_before:
@@ -249,6 +250,21 @@ def _position(node) -> int:
 #
 # Reviewing a repository evaluates hundreds of designs; these are where experta spent its time
 # on the way to the same answers.
+
+
+class Rule(_ExpertaRule):
+    """experta's Rule. Building the network puts each rule in normal form through a few dozen
+    copies (``new_conditions``); experta's copy reads the action's signature afresh each time
+    (``inspect.signature``, most of building the network), and this one takes it from the rule
+    it copies, whose action it is."""
+
+    def new_conditions(self, *args):
+        obj = self.__class__(*args, salience=self.salience)
+        if self._wrapped:
+            obj._wrapped = self._wrapped
+            obj._wrapped_args = self._wrapped_args
+            update_wrapper(obj, self._wrapped)
+        return obj
 
 
 _PLAIN = frozenset({str, int, bool, float, type(None)})  # what experta's ``freeze`` gives back as it is
