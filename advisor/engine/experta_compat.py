@@ -18,6 +18,7 @@ import io
 import logging
 import sys
 import types
+from collections.abc import Mapping
 from functools import update_wrapper
 
 if not hasattr(collections, "Mapping"):  # Python >= 3.10
@@ -52,6 +53,7 @@ from experta import __version__ as _experta_version  # noqa: E402  (after the al
 from experta.agenda import Agenda  # noqa: E402
 from experta.factlist import FactList  # noqa: E402
 from experta.conditionalelement import ConditionalElement  # noqa: E402
+from experta.fieldconstraint import ANDFC  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
 from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck, WhereCheck  # noqa: E402
 from experta.matchers.rete.mixins import ChildNode  # noqa: E402
@@ -443,7 +445,11 @@ def _test_of(check):
         bind = check.bind
         return lambda fact: {bind: fact}
     if kind is FeatureCheck and isinstance(check.what, str):
-        what, function, expected = check.what, check.check, check.expected
+        what = check.what
+        if isinstance(check.how, ANDFC):
+            function, expected = _and_match, [_value_test(part) for part in check.expected]
+        else:
+            function, expected = check.check, check.expected
         if what.startswith("__") or what.endswith("__"):
             return lambda fact: function(fact, expected)
         path = [int(part) if part.isnumeric() else part for part in what.split("__")]
@@ -459,6 +465,32 @@ def _test_of(check):
 
             return test
     return check  # anything else as experta asks it
+
+
+def _value_test(check):
+    """A FeatureCheck as a function of the value it checks: what ``check(value, is_fact=False)``
+    gives, without telling the MATCH watcher."""
+    if isinstance(check.how, ANDFC):
+        parts = [_value_test(part) for part in check.expected]
+        return lambda value: _and_match(value, parts)
+    function, expected = check.check, check.expected
+    return lambda value: function(value, expected)
+
+
+def _and_match(value, parts):
+    """experta's ``and_match`` (an ``&`` of field constraints), its parts asked as ``_value_test`` makes them."""
+    captured = {}
+    for part in parts:
+        result = part(value)
+        if result is False:
+            return False
+        if result is True:
+            continue
+        if isinstance(result, Mapping):
+            captured.update(result)
+        else:
+            raise TypeError("Bad check value.")
+    return captured or True
 
 
 def _quicken(nodes) -> None:
