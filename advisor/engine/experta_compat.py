@@ -315,11 +315,58 @@ class Engine(KnowledgeEngine):
         comes and goes), and activations whose keys tie (the same salience and facts) become
         complete with the same, last, fact either way, so they reach the agenda together."""
         self.agenda = Agenda()
-        self.facts = FactList()
+        self.facts = _FactList()
         self.matcher.reset()
         self.running = False
         initial = [fact for deffacts in self.get_deffacts() for fact in deffacts()]
         self._KnowledgeEngine__declare(*initial, *facts)
+
+    def _KnowledgeEngine__declare(self, *facts):
+        """experta's ``__declare`` (what ``declare`` and ``reset`` call), refusing the same facts
+        with the same errors: its checks ask a generator per fact; a fact of plain values cannot
+        hold a conditional element, and the keys of one already accepted need no second look."""
+        if any(not _PLAIN.issuperset(map(type, f.values())) and f.has_field_constraints() for f in facts):
+            raise TypeError("Declared facts cannot contain conditional elements")
+        accepted = _ACCEPTED_KEYS
+        for fact in facts:
+            keys = tuple(fact)
+            if keys not in accepted:
+                if fact.has_nested_accessor():
+                    raise KeyError("Cannot declare facts containing double underscores as keys.")
+                if len(accepted) < 1024:
+                    accepted.add(keys)
+        last_inserted = None
+        for fact in facts:
+            last_inserted = self.facts.declare(fact)
+        if not self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+        return last_inserted
+
+
+_ACCEPTED_KEYS: set[tuple] = set()  # the keys of facts declared before, which hold no double underscore
+
+
+class _FactList(FactList):
+    """experta's fact list, declaring as it does without telling the FACTS watcher."""
+
+    def declare(self, fact):
+        if not isinstance(fact, _ExpertaFact):
+            raise ValueError("The fact must descend the Fact class.")
+        if fact.__fields__:
+            fact.validate()
+        fact_id = frozenset([fact.__class__, *((key, value) for key, value in fact.items()
+                                               if not (isinstance(key, str) and key.startswith("__")
+                                                       and key.endswith("__")))])
+        if self.duplication or fact_id not in self.reference_counter:
+            index = self.last_index
+            fact.__factid__ = index
+            self[index] = fact
+            self.last_index += 1
+            self.added.append(fact)
+            self.reference_counter[fact_id] += 1
+            return fact
+        return None
 
 
 class DepthStrategy(_DepthStrategy):
