@@ -402,12 +402,85 @@ def _token(tag, data, context):
 
 class _Bus(BusNode):
     """The root: a new fact goes only to the tests of its own type (experta offers it to every
-    type's test, and all but one say no), in the same order."""
+    type's test, and all but one say no), in the same order.
+
+    The tests of the alpha network (type, field values, captures) are functions of the fact's
+    fields, so a fact whose fields equal an earlier one's (same keys, same values of the same
+    types: str, int, bool, None) passes them the same way: what the tests gave the earlier
+    fact (which join, not or terminal node gets a token, with which context, in which order)
+    is kept, and the new fact goes straight to those nodes, with itself where the earlier one
+    was captured. Reviewing a repository declares ~1,500 facts in 215 designs; 210 of them
+    differ."""
+
+    memo_size = 4096
 
     def add(self, fact):
-        token = _token(_VALID, {fact}, {})
-        for callback in self.by_type.get(type(fact), ()):
-            callback(token)
+        key = _content(fact) if self.memo is not None else None
+        if key is None:
+            token = _token(_VALID, {fact}, {})
+            for callback in self.by_type.get(type(fact), ()):
+                callback(token)
+            return
+        found = self.memo.get(key)
+        if found is None:
+            if len(self.memo) >= self.memo_size:
+                self.memo.clear()
+            found = self.memo[key] = (fact, _alpha(self.testers.get(type(fact), ()), fact))
+        earlier, outputs = found
+        for callback, context, captured in outputs:
+            if captured:
+                context = {k: fact if v is earlier else v for k, v in context.items()}
+            else:
+                context = dict(context)
+            callback(_token(_VALID, {fact}, context))
+
+
+_KEYED = frozenset({str, int, bool, type(None)})  # values whose equals are alike in every way a test can see
+
+
+def _content(fact):
+    """What the alpha network's tests can see of ``fact`` (its type, and each field with its
+    value and the value's type), or None when a value is of another kind."""
+    items = []
+    for key, value in fact.items():
+        if isinstance(key, str) and key.startswith("__") and key.endswith("__"):
+            continue  # __factid__: no test of this network reads it (see _quicken)
+        kind = value.__class__
+        if kind not in _KEYED:
+            return None
+        items.append((key, kind, value))
+    return fact.__class__, frozenset(items)
+
+
+def _alpha(testers, fact) -> list:
+    """[(the callback of a node past the alpha network, the context its token holds, whether that
+    context holds ``fact``)], in the order experta's testers would call them for ``fact``."""
+    outputs: list = []
+
+    def visit(node, context):
+        match = node.test(fact)
+        if not match:
+            return
+        if match is not True:
+            for key, value in match.items():
+                if key.__class__ is tuple:  # a negated capture
+                    if key[1] in context and context[key[1]] == value:
+                        return
+                else:
+                    if context.get(key, value) != value:
+                        return
+                    if (False, key) in context and context[(False, key)] == value:
+                        return
+            context = {**context, **match}
+        for child in node.children:
+            if type(child.node) is _Tester:
+                visit(child.node, context)
+            else:
+                outputs.append((child.callback, context, any(v is fact for v in context.values())))
+
+    for tester in testers:
+        visit(tester, {})
+    return outputs
 
 
 class _Tester(FeatureTesterNode):
@@ -552,13 +625,28 @@ def _quicken(nodes) -> None:
         node.children = [ChildNode(child.node, getattr(child.node, child.callback.__name__))
                          for child in node.children]
         if type(node) is _Bus:
-            node.by_type = {}
+            node.by_type, node.testers = {}, {}
             for child in node.children:
                 check = getattr(child.node, "matcher", None)
                 if type(check) is not TypeCheck:  # not a network experta builds: offer it everything
                     node.__class__ = BusNode
                     break
                 node.by_type.setdefault(check.fact_type, []).append(child.callback)
+                node.testers.setdefault(check.fact_type, []).append(child.node)
+            # Facts alike are passed on alike only when every test is one of those _content knows to
+            # see only the fields: a test of a special key (the fact id) or of unknown kind rules it out.
+            node.memo = {} if all(_sees_fields(n.matcher) for n in nodes if type(n) is _Tester) else None
+
+
+def _sees_fields(check) -> bool:
+    """Whether ``check`` (a feature tester's) sees nothing of a fact but its type and fields: the
+    checks experta makes from a pattern, except one of a special key such as ``__factid__``."""
+    if type(check) in (TypeCheck, FactCapture):
+        return True
+    if type(check) is FeatureCheck:
+        what = check.what
+        return not isinstance(what, str) or not (what.startswith("__") or what.endswith("__"))
+    return False
 
 
 def _copy_token(self):
