@@ -1,0 +1,127 @@
+"""The engine's quicker paths through experta (advisor.engine.experta_compat) conclude what
+experta's own would: the same plans, findings and reasons for every answer file, and the
+same facts refused with the same errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.answers.load import load_answers
+from advisor.engine.advisor import Advisor, PodAdvisorEngine, given_facts
+from advisor.engine.experta_compat import (
+    AS,
+    CachedReteMatcher,
+    Engine,
+    Fact,
+    KnowledgeEngine,
+    ReteMatcher,
+    Rule,
+    W,
+    _DepthStrategy,
+)
+from advisor.kb.knowledge import knowledge_base
+from helpers.engine import with_helper
+from helpers.paths import EXAMPLES, FIXTURES
+
+ANSWER_FILES = sorted((FIXTURES / "rules").glob("*.yaml")) + sorted(EXAMPLES.glob("*.yaml"))
+
+
+class ExpertasOwnEngine(PodAdvisorEngine):
+    """The same rules, run the way experta runs them: its matcher (a network of its own, never
+    the cached one), its strategy, its reset, declare and run."""
+
+    __matcher__ = ReteMatcher
+    __strategy__ = _DepthStrategy
+    run = KnowledgeEngine.run
+    reset = KnowledgeEngine.reset
+    _KnowledgeEngine__declare = KnowledgeEngine._KnowledgeEngine__declare
+
+
+@pytest.fixture(scope="module")
+def engines():
+    return Advisor(), ExpertasOwnEngine(knowledge_base())
+
+
+def _as_experta_concludes(engine, answers):
+    engine.begin(answers)
+    engine.reset()
+    for fact in given_facts(answers):
+        engine.declare(fact)
+    engine.run()
+    try:
+        return engine.result()
+    finally:
+        engine.begin(None)
+
+
+def _without_reason_order(recommendation):
+    # Rules of one salience that match the same facts fire in the order of the network experta
+    # built, which differs from one build to the next: the reasons are compared as a multiset.
+    return recommendation.workloads, recommendation.findings, sorted(map(repr, recommendation.reasons))
+
+
+@pytest.mark.parametrize("path", ANSWER_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_quicker_engine_concludes_what_experta_run_its_own_way_does(path, engines):
+    advisor, experta_engine = engines
+    answers = load_answers(str(path)).with_changes(expect=None)
+    assert _without_reason_order(advisor.evaluate(answers)) == \
+        _without_reason_order(_as_experta_concludes(experta_engine, answers))
+
+
+def test_equal_facts_in_later_designs_are_concluded_from_as_the_first_was(engines):
+    # The second and third designs declare facts equal to the first's (the alpha network's outcome
+    # is kept for them): each is still what experta concludes, before and after the others.
+    advisor, experta_engine = engines
+    designs = [with_helper(name="shipper", image="fluent/fluent-bit:3.1", purpose="ship-logs", shares_volume=True)
+               .answers, with_helper(name="proxy", image="envoyproxy/envoy:v1.31", purpose="proxy-outbound",
+                                     uses_localhost=True).answers]
+    designs.append(designs[0].with_changes(replicas=3))
+    for answers in designs + designs[::-1]:
+        assert _without_reason_order(advisor.evaluate(answers)) == \
+            _without_reason_order(_as_experta_concludes(experta_engine, answers))
+
+
+class Tiny(Engine):
+    @Rule(Fact(a=1))
+    def one(self):
+        pass
+
+
+def test_a_fact_holding_a_pattern_is_refused_as_experta_refuses_it():
+    engine = Tiny()
+    engine.reset()
+    with pytest.raises(TypeError, match="conditional elements"):
+        engine.declare(Fact(a=W()))
+
+
+def test_a_fact_with_a_double_underscore_key_is_refused_as_experta_refuses_it():
+    engine = Tiny()
+    engine.reset()
+    with pytest.raises(KeyError, match="double underscores"):
+        engine.declare(Fact(a__b=1))
+
+
+def test_a_fact_declared_twice_is_kept_once():
+    engine = Tiny()
+    engine.start(Fact(a=1))
+    assert engine.declare(Fact(a=1)) is None
+    assert [dict(f) for f in engine.facts.values()][1:] == [{"a": 1, "__factid__": 1}]
+
+
+
+class Capturing(Engine):
+    __matcher__ = CachedReteMatcher
+
+    @Rule(AS.fact << Fact(a=1))
+    def seen(self, fact):
+        self.captured.append(fact)
+
+
+def test_a_captured_fact_is_the_one_declared_even_when_an_equal_one_came_before():
+    engine = Capturing()
+    engine.captured = []
+    first, second = Fact(a=1), Fact(a=1)
+    for fact in (first, second):
+        engine.start(fact)
+        engine.run()
+    assert engine.captured[0] is first and engine.captured[1] is second
