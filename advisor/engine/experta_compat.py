@@ -19,6 +19,7 @@ import logging
 import sys
 import types
 from collections.abc import Mapping
+from contextlib import suppress
 from functools import update_wrapper
 
 if not hasattr(collections, "Mapping"):  # Python >= 3.10
@@ -516,11 +517,32 @@ class _Where(WhereNode):
 
 
 class _Join(OrdinaryMatchNode):
+    """experta's join, making its new tokens without ``Token.__new__``'s checks of every fact (they
+    passed them on their way in) and without telling the MATCH watcher."""
+
     def activate_left(self, token):
-        self._activate_left(token)
+        self._join(token, self.left_memory, self.right_memory, True)
 
     def activate_right(self, token):
-        self._activate_right(token)
+        self._join(token, self.right_memory, self.left_memory, False)
+
+    def _join(self, token, branch_memory, matching_memory, is_left):
+        if token.tag is _VALID:
+            branch_memory.append(TokenInfo(token.data, token.context))
+        else:
+            with suppress(ValueError):
+                branch_memory.remove(TokenInfo(token.data, token.context))
+        context = token.context
+        for other_data, other_context in matching_memory:
+            other_context = dict(other_context)
+            if self.matcher(context, other_context) if is_left else self.matcher(other_context, context):
+                joined = {k: v for k, v in context.items() if isinstance(k, str)}
+                for k, v in other_context.items():
+                    if not isinstance(k, tuple):
+                        joined[k] = v
+                joined_token = _token(token.tag, token.data | other_data, joined)
+                for child in self.children:
+                    child.callback(joined_token)
 
 
 class _Not(NotNode):
