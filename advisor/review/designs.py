@@ -160,16 +160,19 @@ def _with_fields(obj, **fields):
 
 
 def _marked(value) -> bool:
-    """Whether a string in ``value`` (answers: every field, nested) holds a token's marker: the
-    names put back would then replace text the engine wrote from it."""
-    kind = value.__class__
-    if kind is str:
-        return _OPEN in value or _CLOSE in value
-    if kind is tuple or kind is list:
-        return any(map(_marked, value))
-    if hasattr(kind, _FIELDS):
-        return any(map(_marked, value.__dict__.values()))
+    """Whether a string in ``value`` (answers: every field, nested in tuples, lists and dataclasses)
+    holds a token's marker: the names put back would then replace text the engine wrote from it."""
+    for item in (value.__dict__.values() if hasattr(value.__class__, _FIELDS) else value):
+        kind = item.__class__
+        if kind is str:
+            if _OPEN in item or _CLOSE in item:
+                return True
+        elif kind not in _SCALARS and (kind is tuple or kind is list or hasattr(kind, _FIELDS)) and _marked(item):
+            return True
     return False
+
+
+_SCALARS = frozenset({bool, int, float, type(None)})
 
 
 def _named(recipe, names: list[str], answers: Answers) -> Recommendation:
@@ -183,33 +186,28 @@ def _named(recipe, names: list[str], answers: Answers) -> Recommendation:
 
 
 def _recipe(obj):
-    """How to copy ``obj`` (a dataclass) with the names put back: (its class, the fields taken as
-    they are, [(field, what to do, with what)]). Strings without a token are taken as they are, as
-    are tuples without one and values that are neither strings, tuples, lists nor dataclasses; a
-    list is always a new list; a dataclass (but the answers) a new copy."""
-    kept = {}
+    """How to copy ``obj`` (a dataclass) with the names put back: (its class, its fields, [(field,
+    what to do, with what)] for those that change). Strings without a token are taken as they
+    are, as are tuples without one and values that are neither strings, tuples, lists nor
+    dataclasses; a list is always a new list; a dataclass (but the answers) a new copy."""
     changes = []
     for key, value in obj.__dict__.items():
         kind = value.__class__
+        if kind in _SCALARS:
+            continue
         if kind is str:
             if _OPEN in value:
                 changes.append((key, _TEXT, value))
-            else:
-                kept[key] = value
         elif kind is tuple:
             if any(item.__class__ is str and _OPEN in item for item in value):
                 changes.append((key, _TUPLE, value))
-            else:
-                kept[key] = value
         elif kind is list:
             changes.append((key, _LIST, [(_OBJECT, _recipe(item)) if hasattr(item.__class__, _FIELDS) else
                                          (_TEXT, item) if item.__class__ is str and _OPEN in item else
                                          (_KEEP, item) for item in value]))
         elif hasattr(kind, _FIELDS) and key != "answers":
             changes.append((key, _OBJECT, _recipe(value)))
-        else:
-            kept[key] = value
-    return obj.__class__, kept, changes
+    return obj.__class__, dict(obj.__dict__), changes
 
 
 _TEXT, _TUPLE, _LIST, _OBJECT, _KEEP = range(5)
