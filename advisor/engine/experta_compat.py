@@ -8,6 +8,11 @@ smallest change that works, and it leaves experta's own code untouched.
 ``experta.engine`` also calls ``logging.basicConfig()`` at import time, which
 would attach a stderr handler to the root logger and let experta's watcher
 lines leak into our output. We drop whatever handlers that call added.
+
+Below that: the Rete network kept between runs, and quicker paths through experta to the
+same results (reset, declare, run, the network's nodes), which reviewing a repository of
+hundreds of designs spends most of its engine time on. tests/engine/test_experta_compat.py
+holds them to what experta run its own way concludes.
 """
 
 from __future__ import annotations
@@ -51,9 +56,10 @@ __all__ = ["AS", "EXISTS", "MATCH", "NOT", "TEST", "CachedReteMatcher", "DepthSt
 # a rule holding something the fingerprint does not know is never cached.
 
 from experta import __version__ as _experta_version  # noqa: E402  (after the alias above)
+from experta.activation import Activation  # noqa: E402
 from experta.agenda import Agenda  # noqa: E402
-from experta.factlist import FactList  # noqa: E402
 from experta.conditionalelement import ConditionalElement  # noqa: E402
+from experta.factlist import FactList  # noqa: E402
 from experta.fieldconstraint import ANDFC  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
 from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck, WhereCheck  # noqa: E402
@@ -66,7 +72,6 @@ from experta.matchers.rete.nodes import (  # noqa: E402
     OrdinaryMatchNode,
     WhereNode,
 )
-from experta.activation import Activation  # noqa: E402
 from experta.matchers.rete.token import Token, TokenInfo  # noqa: E402
 from experta.strategies import DepthStrategy as _DepthStrategy  # noqa: E402
 
