@@ -125,3 +125,35 @@ def test_a_captured_fact_is_the_one_declared_even_when_an_equal_one_came_before(
         engine.start(fact)
         engine.run()
     assert engine.captured[0] is first and engine.captured[1] is second
+
+
+def _network(engine_class, kb) -> list[str]:
+    """The nodes of an engine's Rete network, depth first: kind, test and rule, with the names
+    experta draws from object ids left out."""
+    import re
+
+    lines, seen = [], set()
+
+    def visit(node, depth):
+        rule = getattr(node, "rule", None)
+        test = re.sub(r"__pattern_\d+__|0x[0-9a-f]+", "#", str(getattr(node, "matcher", "")))
+        kind = next(k.__name__ for k in type(node).__mro__ if k.__module__.startswith("experta"))
+        lines.append(f"{depth} {kind} {test} {getattr(rule, '__name__', '')} {len(getattr(rule, '_wrapped_args', ()))}")
+        if id(node) not in seen:
+            seen.add(id(node))
+            for child in node.children:
+                visit(child.node, depth + 1)
+
+    visit(engine_class(kb).matcher.root_node, 0)
+    return lines
+
+
+def test_the_network_built_from_the_shims_rule_copies_is_the_one_experta_builds(monkeypatch):
+    from advisor.engine import experta_compat
+    from advisor.system import cache
+
+    monkeypatch.setenv(cache.DISABLE, "1")  # built, not read from the cache
+    kb = knowledge_base()
+    ours = _network(PodAdvisorEngine, kb)
+    monkeypatch.setattr(experta_compat.Rule, "new_conditions", experta_compat._ExpertaRule.new_conditions)
+    assert _network(PodAdvisorEngine, kb) == ours
