@@ -26,6 +26,7 @@ import types
 from collections.abc import Mapping
 from contextlib import suppress
 from functools import update_wrapper
+from operator import itemgetter
 
 if not hasattr(collections, "Mapping"):  # Python >= 3.10
     collections.Mapping = collections.abc.Mapping  # type: ignore[attr-defined]
@@ -361,9 +362,8 @@ class _FactList(FactList):
             raise ValueError("The fact must descend the Fact class.")
         if fact.__fields__:
             fact.validate()
-        fact_id = frozenset([fact.__class__, *((key, value) for key, value in fact.items()
-                                               if not (isinstance(key, str) and key.startswith("__")
-                                                       and key.endswith("__")))])
+        names, values = _fields(fact)
+        fact_id = frozenset([fact.__class__, *zip(names, values)])
         if self.duplication or fact_id not in self.reference_counter:
             index = self.last_index
             fact.__factid__ = index
@@ -373,6 +373,28 @@ class _FactList(FactList):
             self.reference_counter[fact_id] += 1
             return fact
         return None
+
+
+_FIELD_NAMES: dict[tuple, tuple] = {}  # a fact's keys: (those not special, a getter of their values)
+
+
+def _fields(fact) -> tuple[tuple, tuple]:
+    """(the keys of ``fact`` but the special ones such as ``__factid__``, their values), in its order."""
+    keys = tuple(fact)
+    found = _FIELD_NAMES.get(keys)
+    if found is None:
+        names = tuple(key for key in keys if not (isinstance(key, str) and key.startswith("__") and key.endswith("__")))
+        if len(names) > 1:
+            getter = itemgetter(*names)
+        elif names:
+            getter = lambda fact, name=names[0]: (fact[name],)  # noqa: E731
+        else:
+            getter = lambda fact: ()  # noqa: E731
+        found = names, getter
+        if len(_FIELD_NAMES) < 4096:
+            _FIELD_NAMES[keys] = found
+    names, getter = found
+    return names, getter(fact)
 
 
 class DepthStrategy(_DepthStrategy):
@@ -447,15 +469,11 @@ _KEYED = frozenset({str, int, bool, type(None)})  # values whose equals are alik
 def _content(fact):
     """What the alpha network's tests can see of ``fact`` (its type, and each field with its
     value and the value's type), or None when a value is of another kind."""
-    items = []
-    for key, value in fact.items():
-        if isinstance(key, str) and key.startswith("__") and key.endswith("__"):
-            continue  # __factid__: no test of this network reads it (see _quicken)
-        kind = value.__class__
-        if kind not in _KEYED:
-            return None
-        items.append((key, kind, value))
-    return fact.__class__, frozenset(items)
+    names, values = _fields(fact)  # not __factid__: no test of this network reads it (see _quicken)
+    kinds = tuple(map(type, values))
+    if not _KEYED.issuperset(kinds):
+        return None
+    return fact.__class__, names, kinds, values
 
 
 def _alpha(testers, fact) -> list:
