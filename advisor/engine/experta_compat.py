@@ -195,9 +195,15 @@ class CachedReteMatcher(ReteMatcher):
         nodes = _nodes(self.root_node)
         _quicken(nodes)
         self.memories = [node for node in nodes if isinstance(node, _MEMORY)]
+        # experta's order of the conflict-set nodes (each first met depth first from the root), in
+        # which ``changes`` hands on their activations: _nodes meets them in that order too.
+        self.conflict_set_nodes = tuple(node for node in nodes if isinstance(node, ConflictSetNode))
         self.changed: list = []  # the conflict-set nodes that took an activation since ``changes`` last asked
-        for position, node in enumerate(self._get_conflict_set_nodes()):
+        for position, node in enumerate(self.conflict_set_nodes):
             node.position, node.changed = position, self.changed
+
+    def _get_conflict_set_nodes(self):
+        return self.conflict_set_nodes
 
     def reset(self):
         """experta's ``reset`` walks the network from the root, once for every path to a node (about
@@ -508,6 +514,12 @@ def _alpha(testers, fact) -> list:
 
 
 class _Tester(FeatureTesterNode):
+    def test(self, fact):
+        """This tester's check as a function of the fact (``_test_of``), made when first asked for:
+        it then stands in this method's place."""
+        self.test = test = _test_of(self.matcher)
+        return test(fact)
+
     def activate(self, token):
         data = token.data
         if len(data) != 1:
@@ -664,8 +676,6 @@ def _quicken(nodes) -> None:
         quicker = _QUICKER.get(type(node))
         if quicker is not None:
             node.__class__ = quicker
-        if quicker is _Tester:
-            node.test = _test_of(node.matcher)
     for node in nodes:
         node.children = [ChildNode(child.node, getattr(child.node, child.callback.__name__))
                          for child in node.children]

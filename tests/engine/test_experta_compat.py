@@ -169,3 +169,9 @@ def test_the_network_built_from_the_shims_rule_copies_is_the_one_experta_builds(
     ours = _network(PodAdvisorEngine, kb)
     monkeypatch.setattr(experta_compat.Rule, "new_conditions", experta_compat._ExpertaRule.new_conditions)
     assert _network(PodAdvisorEngine, kb) == ours
+
+
+def test_the_conflict_set_nodes_are_in_the_order_experta_finds_them(engines):
+    # changes() hands on the activations of one call in this order: tied rules fire by it.
+    matcher = engines[0].engine.matcher
+    assert matcher._get_conflict_set_nodes() == ReteMatcher._get_conflict_set_nodes.__wrapped__(matcher)
