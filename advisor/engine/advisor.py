@@ -60,36 +60,42 @@ class Advisor:
     def evaluate(self, answers: Answers) -> Recommendation:
         engine = self.engine
         engine.begin(answers)
-        engine.reset()
-        engine.declare(Workload(
-            name=answers.name, environment=answers.environment,
-            completes=answers.runs_to_completion or answers.schedule is not None,
-            scheduled=answers.schedule is not None, keep_failed=answers.keep_failed_attempts,
-            one_per_node=answers.one_per_node, stable_identity=answers.stable_identity,
-            replicas=answers.replicas, addressed=answers.addressed_by_others, minor=answers.minor,
-            shutdown=answers.shutdown_seconds, deadline=answers.deadline,
-            host_paths=bool(answers.node_read or answers.node_write), tolerate_all=answers.tolerate_all_taints,
-            api=answers.uses_kubernetes_api, network_policy=answers.network_policy, namespace=answers.namespace,
-        ))
-        for container in answers.containers:
-            _, tag, digest = image_reference(container.image)
-            engine.declare(Container(
-                index=container.index, name=container.name, main=container.main,
-                has_resources=container.has_resources, tag=tag, digest=digest, ports=len(container.ports),
-                health=container.health is not None,
-            ))
-            if not container.main:
-                engine.declare(Relation(
-                    index=container.index, name=container.name, purpose=container.purpose,
-                    shares_volume=container.shares_volume, uses_localhost=container.uses_localhost,
-                    same_node=container.same_node, scales=container.scales_independently,
-                    talks=container.talked_to,
-                ))
+        engine.start(*given_facts(answers))  # reset, then declare them (in this order: the ids are the same)
         engine.run()
         try:
             return engine.result()
         finally:
             engine.begin(None)
+
+
+def given_facts(answers: Answers) -> list:
+    """The facts the answers give the rules: the Workload, then each container's Container and,
+    for a helper, its Relation to the main one."""
+    facts = [Workload(
+        name=answers.name, environment=answers.environment,
+        completes=answers.runs_to_completion or answers.schedule is not None,
+        scheduled=answers.schedule is not None, keep_failed=answers.keep_failed_attempts,
+        one_per_node=answers.one_per_node, stable_identity=answers.stable_identity,
+        replicas=answers.replicas, addressed=answers.addressed_by_others, minor=answers.minor,
+        shutdown=answers.shutdown_seconds, deadline=answers.deadline,
+        host_paths=bool(answers.node_read or answers.node_write), tolerate_all=answers.tolerate_all_taints,
+        api=answers.uses_kubernetes_api, network_policy=answers.network_policy, namespace=answers.namespace,
+    )]
+    for container in answers.containers:
+        _, tag, digest = image_reference(container.image)
+        facts.append(Container(
+            index=container.index, name=container.name, main=container.main,
+            has_resources=container.has_resources, tag=tag, digest=digest, ports=len(container.ports),
+            health=container.health is not None,
+        ))
+        if not container.main:
+            facts.append(Relation(
+                index=container.index, name=container.name, purpose=container.purpose,
+                shares_volume=container.shares_volume, uses_localhost=container.uses_localhost,
+                same_node=container.same_node, scales=container.scales_independently,
+                talks=container.talked_to,
+            ))
+    return facts
 
 
 _default: Advisor | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from advisor.domain.model import Answers
 from advisor.domain.recommendation import ContainerPlan, Finding, Reason, Recommendation, WorkloadPlan
 from advisor.domain.vocabulary import SEVERITY_ORDER
-from advisor.engine.experta_compat import CachedReteMatcher, DepthStrategy, KnowledgeEngine
+from advisor.engine.experta_compat import CachedReteMatcher, DepthStrategy, Engine
 from advisor.kb.knowledge import KnowledgeBase
 
 
@@ -29,7 +29,7 @@ def shown(value) -> str:
     return str(value)
 
 
-class AdvisorEngine(KnowledgeEngine):
+class AdvisorEngine(Engine):
     __matcher__ = CachedReteMatcher  # the Rete network is built once, then kept in the user's cache
     __strategy__ = DepthStrategy
 

@@ -24,7 +24,6 @@ would conclude starts afresh.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 
@@ -48,6 +47,7 @@ class Designs:
         self.advisor = advisor
         self.size = size
         self.recommendations: dict[Answers, Recommendation] = {}
+        self.recipes: dict[Answers, tuple] = {}  # how each is copied with names put back (``_recipe``)
         self.evaluated = 0  # engine runs, for benchmarks and tests
         self.reused = 0
         self.key: str | None = None  # the kept designs' key, once ``keep`` has read them
@@ -90,12 +90,17 @@ class Designs:
             self.evaluated += 1
             template = self.advisor.evaluate(key)
             if len(self.recommendations) >= self.size:
-                del self.recommendations[next(iter(self.recommendations))]
+                oldest = next(iter(self.recommendations))
+                del self.recommendations[oldest]
+                self.recipes.pop(oldest, None)
             self.recommendations[key] = template
             self.changed = True
         else:
             self.reused += 1
-        return _named(template, names, answers)
+        recipe = self.recipes.get(key)
+        if recipe is None:
+            recipe = self.recipes[key] = _recipe(template)
+        return _named(recipe, names, answers)
 
 
 def _kept_key() -> str:
@@ -122,7 +127,7 @@ def _kept_key() -> str:
 def tokenised(answers: Answers) -> tuple[Answers, list[str]] | None:
     """(the answers with each distinct name a token, the names by token number), or None when
     these answers are to be evaluated as they are."""
-    if answers.expect is not None:
+    if answers.expect is not None or _marked(answers):
         return None
     names: dict[str, str] = {}
 
@@ -132,12 +137,8 @@ def tokenised(answers: Answers) -> tuple[Answers, list[str]] | None:
         return names[name]
 
     workload = token(answers.name)
-    containers = tuple(dataclasses.replace(c, name=token(c.name)) for c in answers.containers)
-    texts = [*names, answers.kubernetes, answers.environment, answers.schedule or ""]
-    texts += [text or "" for c in answers.containers for text in (c.image, c.cpu, c.memory, c.purpose)]
-    if any(_OPEN in text or _CLOSE in text for text in texts):
-        return None
-    key = dataclasses.replace(answers, name=workload, containers=containers, source=None)
+    containers = tuple(_with_name(c, token(c.name)) for c in answers.containers)
+    key = _with_fields(answers, name=workload, containers=containers, source=None)
     try:
         hash(key)
     except TypeError:
@@ -145,35 +146,93 @@ def tokenised(answers: Answers) -> tuple[Answers, list[str]] | None:
     return key, list(names)
 
 
-def _named(recommendation: Recommendation, names: list[str], answers: Answers) -> Recommendation:
-    """A fresh copy of ``recommendation`` with the names back in place of the tokens, and
-    ``answers`` as its answers: every dataclass in it copied (lists of them too), every
-    string and tuple of strings holding a token rewritten."""
+def _with_name(container, name: str):
+    return _with_fields(container, name=name)
+
+
+def _with_fields(obj, **fields):
+    """``dataclasses.replace`` of a frozen dataclass without a ``__post_init__``, without the
+    constructor's call and defaults: the fields as they were, these changed."""
+    new = object.__new__(obj.__class__)
+    new.__dict__.update(obj.__dict__)
+    new.__dict__.update(fields)
+    return new
+
+
+def _marked(value) -> bool:
+    """Whether a string in ``value`` (answers: every field, nested in tuples, lists and dataclasses)
+    holds a token's marker: the names put back would then replace text the engine wrote from it."""
+    for item in (value.__dict__.values() if hasattr(value.__class__, _FIELDS) else value):
+        kind = item.__class__
+        if kind is str:
+            if _OPEN in item or _CLOSE in item:
+                return True
+        elif kind not in _SCALARS and (kind is tuple or kind is list or hasattr(kind, _FIELDS)) and _marked(item):
+            return True
+    return False
+
+
+_SCALARS = frozenset({bool, int, float, type(None)})
+
+
+def _named(recipe, names: list[str], answers: Answers) -> Recommendation:
+    """A fresh copy of the recommendation ``recipe`` was drawn from (``_recipe``) with the names
+    back in place of the tokens, and ``answers`` as its answers: every dataclass in it copied
+    (lists of them too), every string and tuple of strings holding a token rewritten."""
     tokens = [(f"{_OPEN}{number}{_CLOSE}", name) for number, name in enumerate(names)]
-
-    def text(value: str) -> str:
-        for token, name in tokens:
-            value = value.replace(token, name)
-        return value
-
-    def copy(obj):
-        fields = dict(obj.__dict__)
-        for key, value in fields.items():
-            kind = value.__class__
-            if kind is str:
-                if _OPEN in value:
-                    fields[key] = text(value)
-            elif kind is tuple:
-                fields[key] = tuple(text(item) if item.__class__ is str and _OPEN in item else item for item in value)
-            elif kind is list:
-                fields[key] = [copy(item) if hasattr(item.__class__, _FIELDS) else
-                               text(item) if item.__class__ is str and _OPEN in item else item for item in value]
-            elif hasattr(kind, _FIELDS) and key != "answers":
-                fields[key] = copy(value)
-        new = object.__new__(obj.__class__)
-        new.__dict__.update(fields)
-        return new
-
-    named = copy(recommendation)
+    named = _made(recipe, tokens)
     named.__dict__["answers"] = answers
     return named
+
+
+def _recipe(obj):
+    """How to copy ``obj`` (a dataclass) with the names put back: (its class, its fields, [(field,
+    what to do, with what)] for those that change). Strings without a token are taken as they
+    are, as are tuples without one and values that are neither strings, tuples, lists nor
+    dataclasses; a list is always a new list; a dataclass (but the answers) a new copy."""
+    changes = []
+    for key, value in obj.__dict__.items():
+        kind = value.__class__
+        if kind in _SCALARS:
+            continue
+        if kind is str:
+            if _OPEN in value:
+                changes.append((key, _TEXT, value))
+        elif kind is tuple:
+            if any(item.__class__ is str and _OPEN in item for item in value):
+                changes.append((key, _TUPLE, value))
+        elif kind is list:
+            changes.append((key, _LIST, [(_OBJECT, _recipe(item)) if hasattr(item.__class__, _FIELDS) else
+                                         (_TEXT, item) if item.__class__ is str and _OPEN in item else
+                                         (_KEEP, item) for item in value]))
+        elif hasattr(kind, _FIELDS) and key != "answers":
+            changes.append((key, _OBJECT, _recipe(value)))
+    return obj.__class__, dict(obj.__dict__), changes
+
+
+_TEXT, _TUPLE, _LIST, _OBJECT, _KEEP = range(5)
+
+
+def _made(recipe, tokens):
+    kind, kept, changes = recipe
+    fields = dict(kept)
+    for key, what, value in changes:
+        if what is _TEXT:
+            fields[key] = _text(value, tokens)
+        elif what is _TUPLE:
+            fields[key] = tuple(_text(item, tokens) if item.__class__ is str and _OPEN in item else item
+                                for item in value)
+        elif what is _LIST:
+            fields[key] = [_made(item, tokens) if how is _OBJECT else _text(item, tokens) if how is _TEXT else item
+                           for how, item in value]
+        else:
+            fields[key] = _made(value, tokens)
+    new = object.__new__(kind)
+    new.__dict__.update(fields)
+    return new
+
+
+def _text(value: str, tokens) -> str:
+    for token, name in tokens:
+        value = value.replace(token, name)
+    return value

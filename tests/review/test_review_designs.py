@@ -82,3 +82,11 @@ def test_a_name_holding_a_token_character_is_evaluated_as_it_is(advisor):
     designs = Designs(advisor)
     assert designs.evaluate(odd) == advisor.evaluate(odd)
     assert designs.recommendations == {}
+
+
+def test_an_answer_the_engine_writes_out_holding_a_token_character_is_evaluated_as_it_is(advisor):
+    answers = load_answers(str(EXAMPLES / "web-with-log-shipper.yaml"))
+    odd = answers.with_changes(namespace="team\ue0000\ue001")  # the engine writes the namespace into its plan
+    designs = Designs(advisor)
+    assert designs.evaluate(odd) == advisor.evaluate(odd)
+    assert designs.recommendations == {}
