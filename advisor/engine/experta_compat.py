@@ -406,10 +406,14 @@ def _fields(fact) -> tuple[tuple, tuple]:
 class DepthStrategy(_DepthStrategy):
     """experta's depth strategy without the ``lru_cache`` on ``get_key``: hashing an activation
     (its rule, facts and context) to look its key up cost more than computing the key, which
-    depends on nothing but the activation."""
+    depends on nothing but the activation. Activations that tie on salience and facts fire in the
+    order their rules are defined (``defined``, advisor.engine.registry), not in the order the
+    network happens to produce them: that order differed between builds of the network, and so
+    did the order of the reasons a recommendation lists."""
 
     def get_key(self, activation):
-        return activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True)
+        return (activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True),
+                -getattr(activation.rule, "defined", 0))
 
     def update_agenda(self, agenda, added, removed):
         """Without asking the ACTIVATIONS watcher (see the node classes below)."""

@@ -10,9 +10,15 @@ an entry has no rule.
 from __future__ import annotations
 
 import functools
+import itertools
 
 from advisor.domain.vocabulary import CommentPlace
 from advisor.engine.experta_compat import Rule
+
+# Each rule's place among all rules, in the order the code defines them: what breaks a tie between two
+# activations of the same salience on the same facts (experta leaves that to the order its network
+# happens to produce them in, which differs from one build of the network to the next).
+_DEFINED = itertools.count()
 
 SALIENCE = {"grouping": 60, "roles": 50, "placement": 40, "controller": 30, "service": 20, "operations": 15,
             "findings": 10}
@@ -35,6 +41,7 @@ def rule(rule_id: str, *patterns, concern: str, comment: CommentPlace | None):
             finally:
                 engine.firing = None
 
+        fire.defined = next(_DEFINED)  # on the action, so that experta's copies of the rule carry it too
         compiled = Rule(*patterns, salience=SALIENCE[concern])(fire)
         compiled.rule_id = rule_id
         compiled.concern = concern
