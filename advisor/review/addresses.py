@@ -14,7 +14,8 @@ _IPV4 = re.compile(r"(?<![\w.])((?:\d{1,3}\.){3}\d{1,3})(?![\w.]|/\d)")
 _NETWORKS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
                                                     "100.64.0.0/10"))
 # Variables that hold network ranges or proxy exceptions, where an address is not a peer.
-_RANGE_NAMES = re.compile(r"cidr|subnet|netmask|range|no_proxy|allow|deny|trusted|bind|listen", re.IGNORECASE)
+_RANGE_NAMES = re.compile(r"cidr|subnet|netmask|range|no_proxy|allow|deny|trusted|bind|listen|local_?ip|local-ip",
+                          re.IGNORECASE)
 
 
 # Addresses that are a node's, never a Pod's: Docker's bridge gateway, which reaches the host.
@@ -144,6 +145,26 @@ def cluster_addresses(pod_specs) -> tuple[set[str], tuple]:
                     except ValueError:
                         pass
     return nodes, tuple(ranges)
+
+
+# Addresses of machines a text shows to be no Pod: a camera or recorder an RTSP URL streams from, a name
+# server a CoreDNS Corefile forwards the queries it cannot answer to.
+_RTSP_HOST = re.compile(r"rtsp[sx]?://(?:[^@/\s]*@)?((?:\d{1,3}\.){3}\d{1,3})", re.IGNORECASE)
+_FORWARD = re.compile(r"^\s*forward\s+\S+\s+([^{\n]+)", re.MULTILINE)
+
+
+def device_addresses(texts, corefiles=()) -> set[str]:
+    """The addresses ``texts`` (an input's ConfigMap data, env values and arguments) show to be a device's
+    or a name server's: RTSP sources, and the forward targets of ``corefiles`` (CoreDNS configurations). Home-lab and edge manifests name their cameras, recorders and home DNS this way, and a
+    Service could replace none."""
+    found: set[str] = set()
+    for text in texts:
+        if isinstance(text, str) and "." in text:
+            found.update(m.group(1) for m in _RTSP_HOST.finditer(text))
+    for text in corefiles:
+        for line in _FORWARD.finditer(text if isinstance(text, str) else ""):
+            found.update(m.group(1) for m in _IPV4.finditer(line.group(1)))
+    return found
 
 
 def in_ranges(address: str, ranges) -> bool:

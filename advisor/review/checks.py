@@ -584,7 +584,7 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         return
     if any(_canary_of(canary, s.obj) for canary in s.inputs.of_kind("Canary")):
         return  # Flagger scales it to zero and serves from its own primary: a budget here protects nothing
-    role = s.main.family.family
+    role = images.family_of("", s.main.image).family  # its image's word, not its name's (php-redis is PHP)
     if role is not None and role.id == "service" and not role.cache:
         # a database's replicas in a Deployment are separate databases (or one data folder shared by
         # several servers), not copies of one service: a budget would guard the wrong design
@@ -659,6 +659,7 @@ def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         return
     storage = _storage_servers(s)
     nodes, service_ranges = _cluster_addresses(s)
+    devices = _device_addresses(s)
     for c in s.containers:
         flag = None  # the flag an argument is the value of: --web.external-url http://...
         for path, label, text in c.texts():
@@ -668,14 +669,15 @@ def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
                     continue
             else:
                 given_to, flag = flag, (text if text.startswith("-") and "=" not in text else None)
-                if given_to and (addresses.for_outside(given_to) or addresses.for_storage(given_to)):
-                    continue
+                if given_to and (addresses.for_outside(given_to) or addresses.for_storage(given_to)
+                                 or addresses.holds_ranges(given_to)):
+                    continue  # -localip 169.254.20.10,10.0.0.10: where node-local-dns listens
                 if text.startswith("-") and "=" in text and addresses.for_storage(text.split("=", 1)[0]):
                     continue  # --nfs-server=10.0.0.5
             for address in addresses.pod_ip_literals(text):
                 if address in storage:
                     continue  # the NFS server or iSCSI target a volume names: a storage machine, not a Pod
-                if address in nodes or addresses.in_ranges(address, service_ranges):
+                if address in nodes or address in devices or addresses.in_ranges(address, service_ranges):
                     continue  # a node the input's host-network Pods name, or a Service IP of its API server's range
                 yield Hit("pod-ip-literal", _ip_message(f"{c.name}'s {label}", address), c,
                           line=s.obj.doc.line(path))
@@ -683,6 +685,8 @@ def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
             if addresses.holds_ranges(key) or addresses.is_dns_configuration(key):
                 continue
             for address in addresses.pod_ip_literals(addresses.without_comments(str(config.get("data", key)))):
+                if address in devices or address in nodes:
+                    continue
                 where = f"ConfigMap {config.name} key {key} ({config.file}:{line}), used by {c.name},"
                 yield Hit("pod-ip-literal", _ip_message(where, address), c)
 
@@ -706,6 +710,28 @@ def _cluster_addresses(s: Subject) -> tuple[set[str], tuple]:
     if found is None:
         found = s.inputs.derived["cluster addresses"] = addresses.cluster_addresses(
             o.get(*POD_TEMPLATE_PATHS[o.kind], "spec") for kind in POD_TEMPLATE_PATHS for o in s.inputs.of_kind(kind))
+    return found
+
+
+def _device_addresses(s: Subject) -> set[str]:
+    """The addresses the input shows to be cameras, recorders and name servers (addresses.device_addresses),
+    from its ConfigMaps and its containers' env values and arguments; worked out once for the input."""
+    found = s.inputs.derived.get("device addresses")
+    if found is None:
+        data = [config.get("data") for config in s.inputs.of_kind("ConfigMap")]
+        texts = [v for d in data if isinstance(d, dict) for v in d.values()]
+        corefiles = [v for d in data if isinstance(d, dict) for k, v in d.items()
+                     if addresses.is_dns_configuration(str(k))]
+        for kind in POD_TEMPLATE_PATHS:
+            for o in s.inputs.of_kind(kind):
+                spec = o.get(*POD_TEMPLATE_PATHS[kind], "spec", default={})
+                if not isinstance(spec, dict):
+                    continue
+                for c in (spec.get("containers") or []) + (spec.get("initContainers") or []):
+                    if isinstance(c, dict):
+                        texts += [str(w) for key in ("command", "args") if isinstance(c.get(key), list) for w in c[key]]
+                        texts += [str(e.get("value")) for e in c.get("env") or [] if isinstance(e, dict)]
+        found = s.inputs.derived["device addresses"] = addresses.device_addresses(texts, corefiles)
     return found
 
 

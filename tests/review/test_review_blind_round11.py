@@ -46,3 +46,36 @@ def test_containers_of_a_job_that_run_the_main_container_s_program_again_do_not_
 
     text = job(sync("rules-ottawa", "ottawa") + sync("rules-robbinsdale", "robbinsdale"), restart="Never")
     assert "sidecar-blocks-completion" not in ids(text)
+
+
+def agent(env: str = "", args: str = "") -> str:
+    return deployment(f"        - name: app\n          image: ghcr.io/example/agent:1.0\n{args}"
+                      f"          env: [{env}]\n          {RESOURCES}\n", with_budget=False)
+
+
+def ip_findings(text: str) -> list[str]:
+    from helpers.review import review
+
+    return [f.message for o in review(text).objects for f in o.findings if f.id == "pod-ip-literal"]
+
+
+def test_the_address_a_corefile_forwards_to_is_no_pod_wherever_it_is_written():
+    corefile = ("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns}\ndata:\n  Corefile: |\n"
+                "    .:53 {\n        forward . 10.50.69.50\n    }\n")
+    assert ip_findings(agent("{name: RESOLVER, value: '10.50.69.50'}") + corefile) == []
+
+
+def test_a_camera_an_rtsp_url_streams_from_is_no_pod_wherever_it_is_written():
+    cameras = ("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cameras}\ndata:\n  config.yml: |\n"
+               "    inputs: [rtspx://192.168.169.1:7441/abc]\n")
+    assert ip_findings(agent("{name: UNIFI_PROTECT_HOST, value: '192.168.169.1'}") + cameras) == []
+
+
+def test_where_node_local_dns_listens_is_no_peer():
+    args = "          args: [-localip, '169.254.20.10,10.2.0.10', -conf, /etc/Corefile]\n"
+    assert ip_findings(agent("{name: X, value: 'y'}", args)) == []
+
+
+def test_another_address_in_the_same_input_is_still_found():
+    [message] = ip_findings(agent("{name: PEER, value: '10.244.1.5'}"))
+    assert "10.244.1.5" in message
