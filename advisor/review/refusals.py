@@ -161,8 +161,14 @@ _QUOTED = re.compile(r"'([^']*)'")
 
 
 def _names_a_placeholder(reason: str) -> bool:
-    """Whether a reason is about a value that holds a template's placeholder (the value it quotes)."""
-    return any(placeholder(value) for value in _QUOTED.findall(reason))
+    """Whether a reason is about a value that holds a template's placeholder (the value it quotes). A bare
+    capitalised word (APP_NAME) counts only where the field takes no such word as it is (a name, a number):
+    a port's protocol T_CP is a misspelt choice, not a placeholder."""
+    for value in _QUOTED.findall(reason):
+        held = placeholder(value)
+        if held and (held[0] in "$<_" or "one of" not in reason):
+            return True
+    return False
 
 
 def _path_of(reason: str) -> str:

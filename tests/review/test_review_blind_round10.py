@@ -46,3 +46,11 @@ def test_grafana_writes_no_log_folder_it_logs_to_the_console():
                       extra_spec="      volumes: [{name: data, emptyDir: {}}]\n")
     found = [f for o in review(text).objects for f in o.findings if f.id == "container-cannot-start"]
     assert found == []
+
+
+def test_a_misspelt_choice_in_capitals_is_still_refused():
+    text = TEMPLATE.replace("APP_NAME", "web").replace("PROJECT_NAME", "shop").replace(
+        "CONTAINER_REGISTRY_URLweb:APP_VERSION", "nginx:1.27").replace("APP_PORT", "80").replace(
+        "{containerPort: 80}", "{containerPort: 80, protocol: T_CP}")
+    [message] = refusals(text)
+    assert "'T_CP'; one of TCP, UDP, SCTP" in message
