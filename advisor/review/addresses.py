@@ -130,13 +130,14 @@ def cluster_addresses(pod_specs) -> tuple[set[str], tuple]:
     for spec in pod_specs:
         if not isinstance(spec, dict) or spec.get("hostNetwork") is not True:
             continue
-        for container in (spec.get("containers") or []) + (spec.get("initContainers") or []):
+        for container in [c for key in ("containers", "initContainers") if isinstance(spec.get(key), list)
+                          for c in spec[key]]:
             if not isinstance(container, dict):
                 continue
             words = [str(w) for key in ("command", "args") if isinstance(container.get(key), list)
                      for w in container[key]]
-            words += [str(e.get("value")) for e in container.get("env") or []
-                      if isinstance(e, dict) and e.get("value") is not None]
+            env = container.get("env") if isinstance(container.get("env"), list) else []
+            words += [str(e.get("value")) for e in env if isinstance(e, dict) and e.get("value") is not None]
             for word in words:
                 nodes.update(m.group(1) for m in _IPV4.finditer(word))
                 for match in _SERVICE_RANGE_FLAG.finditer(word):

@@ -727,10 +727,12 @@ def _device_addresses(s: Subject) -> set[str]:
                 spec = o.get(*POD_TEMPLATE_PATHS[kind], "spec", default={})
                 if not isinstance(spec, dict):
                     continue
-                for c in (spec.get("containers") or []) + (spec.get("initContainers") or []):
+                for c in [c for key in ("containers", "initContainers") if isinstance(spec.get(key), list)
+                          for c in spec[key]]:
                     if isinstance(c, dict):
                         texts += [str(w) for key in ("command", "args") if isinstance(c.get(key), list) for w in c[key]]
-                        texts += [str(e.get("value")) for e in c.get("env") or [] if isinstance(e, dict)]
+                        texts += [str(e.get("value")) for e in c.get("env") if isinstance(e, dict)] \
+                            if isinstance(c.get("env"), list) else []
         found = s.inputs.derived["device addresses"] = addresses.device_addresses(texts, corefiles)
     return found
 
