@@ -496,15 +496,8 @@ def _alpha(testers, fact) -> list:
         if not match:
             return
         if match is not True:
-            for key, value in match.items():
-                if key.__class__ is tuple:  # a negated capture
-                    if key[1] in context and context[key[1]] == value:
-                        return
-                else:
-                    if context.get(key, value) != value:
-                        return
-                    if (False, key) in context and context[(False, key)] == value:
-                        return
+            if _contradicts(match, context):
+                return
             context = {**context, **match}
         for child in node.children:
             if type(child.node) is _Tester:
@@ -515,6 +508,21 @@ def _alpha(testers, fact) -> list:
     for tester in testers:
         visit(tester, {})
     return outputs
+
+
+def _contradicts(match: dict, context: dict) -> bool:
+    """Whether what a test captured (``match``) contradicts the token's context: a value bound before
+    to another, or one a negated capture (``(False, name)``) rules out."""
+    for key, value in match.items():
+        if key.__class__ is tuple:  # a negated capture
+            if key[1] in context and context[key[1]] == value:
+                return True
+        else:
+            if context.get(key, value) != value:
+                return True
+            if (False, key) in context and context[(False, key)] == value:
+                return True
+    return False
 
 
 class _Tester(FeatureTesterNode):
@@ -534,15 +542,8 @@ class _Tester(FeatureTesterNode):
                 return
             if match is not True:  # a mapping: what the test captured, unless it contradicts the context
                 context = token.context
-                for key, value in match.items():
-                    if key.__class__ is tuple:  # a negated capture
-                        if key[1] in context and context[key[1]] == value:
-                            return
-                    else:
-                        if context.get(key, value) != value:
-                            return
-                        if (False, key) in context and context[(False, key)] == value:
-                            return
+                if _contradicts(match, context):
+                    return
                 token = _token(token.tag, data, {**context, **match})
             for child in self.children:
                 child.callback(token)
