@@ -37,6 +37,17 @@ def write(tmp_path):
     return _write
 
 
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    """A cache of the test's own, turned on: the pod-advisor folder in it (it may not exist yet)."""
+    from advisor.system import cache
+
+    home = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    monkeypatch.delenv(cache.DISABLE, raising=False)
+    return home / "pod-advisor"
+
+
 # Property-based tests (test_properties.py): bounded and the same every run in the suite; bench/fuzz.py
 # loads the "fuzz" profile (many more examples, random each run) with HYPOTHESIS_PROFILE=fuzz.
 from hypothesis import HealthCheck, settings  # noqa: E402

@@ -23,14 +23,6 @@ from advisor.kb.knowledge import KnowledgeBase
 from helpers.paths import EXAMPLES
 
 
-@pytest.fixture
-def cache_home(tmp_path, monkeypatch):
-    home = tmp_path / "cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    monkeypatch.delenv(cache.DISABLE, raising=False)
-    return home / "pod-advisor"
-
-
 def _fresh_kb() -> KnowledgeBase:
     return knowledge.knowledge_base.__wrapped__()  # past the per-process lru_cache, to the user's cache
 

@@ -13,7 +13,6 @@ from advisor.kb.knowledge import knowledge_base
 from advisor.manifests.known_valid import KnownValid
 from advisor.render.review import render_json
 from advisor.review import ReviewOptions, Reviewer, designs, objects, reviewer, shell
-from advisor.system import cache
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -30,14 +29,6 @@ spec:
           command: [sh, -c, "nginx -g 'daemon off;' >> /var/log/{name}.log"]
 """
 SECRET = "apiVersion: v1\nkind: Secret\nmetadata: {name: token}\nstringData: {token: hunter2}\n"
-
-
-@pytest.fixture
-def cache_home(tmp_path, monkeypatch):
-    home = tmp_path / "cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    monkeypatch.delenv(cache.DISABLE, raising=False)
-    return home / "pod-advisor"
 
 
 @pytest.fixture
