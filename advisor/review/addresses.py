@@ -120,6 +120,21 @@ def storage_servers(volume_sources) -> set[str]:
 _SERVICE_RANGE_FLAG = re.compile(r"--service[-_]cluster[-_]ip[-_]range[= ]((?:\d{1,3}\.){3}\d{1,3}/\d{1,2})")
 
 
+def told(pod_spec: dict) -> list[str]:
+    """What a Pod spec's containers and init containers are told: their commands' and arguments' words
+    and their env values, as text."""
+    words = []
+    for key in ("containers", "initContainers"):
+        for container in pod_spec.get(key) if isinstance(pod_spec.get(key), list) else []:
+            if not isinstance(container, dict):
+                continue
+            words += [str(w) for part in ("command", "args") if isinstance(container.get(part), list)
+                      for w in container[part]]
+            env = container.get("env") if isinstance(container.get("env"), list) else []
+            words += [str(e.get("value")) for e in env if isinstance(e, dict) and e.get("value") is not None]
+    return words
+
+
 def cluster_addresses(pod_specs) -> tuple[set[str], tuple]:
     """What the input's own cluster says of addresses: (the addresses its host-network Pods write, which
     are nodes' and hosts': an API server's --advertise-address, the etcd it lists; the Service ranges an
@@ -130,21 +145,13 @@ def cluster_addresses(pod_specs) -> tuple[set[str], tuple]:
     for spec in pod_specs:
         if not isinstance(spec, dict) or spec.get("hostNetwork") is not True:
             continue
-        for container in [c for key in ("containers", "initContainers") if isinstance(spec.get(key), list)
-                          for c in spec[key]]:
-            if not isinstance(container, dict):
-                continue
-            words = [str(w) for key in ("command", "args") if isinstance(container.get(key), list)
-                     for w in container[key]]
-            env = container.get("env") if isinstance(container.get("env"), list) else []
-            words += [str(e.get("value")) for e in env if isinstance(e, dict) and e.get("value") is not None]
-            for word in words:
-                nodes.update(m.group(1) for m in _IPV4.finditer(word))
-                for match in _SERVICE_RANGE_FLAG.finditer(word):
-                    try:
-                        ranges.append(ipaddress.ip_network(match.group(1), strict=False))
-                    except ValueError:
-                        pass
+        for word in told(spec):
+            nodes.update(m.group(1) for m in _IPV4.finditer(word))
+            for match in _SERVICE_RANGE_FLAG.finditer(word):
+                try:
+                    ranges.append(ipaddress.ip_network(match.group(1), strict=False))
+                except ValueError:
+                    pass
     return nodes, tuple(ranges)
 
 

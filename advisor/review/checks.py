@@ -708,9 +708,13 @@ def _cluster_addresses(s: Subject) -> tuple[set[str], tuple]:
     cluster_addresses), worked out once for the input."""
     found = s.inputs.derived.get("cluster addresses")
     if found is None:
-        found = s.inputs.derived["cluster addresses"] = addresses.cluster_addresses(
-            o.get(*POD_TEMPLATE_PATHS[o.kind], "spec") for kind in POD_TEMPLATE_PATHS for o in s.inputs.of_kind(kind))
+        found = s.inputs.derived["cluster addresses"] = addresses.cluster_addresses(_pod_specs(s))
     return found
+
+
+def _pod_specs(s: Subject):
+    """The Pod spec of every workload among the inputs (None where an object has none)."""
+    return (o.get(*POD_TEMPLATE_PATHS[kind], "spec") for kind in POD_TEMPLATE_PATHS for o in s.inputs.of_kind(kind))
 
 
 def _device_addresses(s: Subject) -> set[str]:
@@ -722,17 +726,7 @@ def _device_addresses(s: Subject) -> set[str]:
         texts = [v for d in data if isinstance(d, dict) for v in d.values()]
         corefiles = [v for d in data if isinstance(d, dict) for k, v in d.items()
                      if addresses.is_dns_configuration(str(k))]
-        for kind in POD_TEMPLATE_PATHS:
-            for o in s.inputs.of_kind(kind):
-                spec = o.get(*POD_TEMPLATE_PATHS[kind], "spec", default={})
-                if not isinstance(spec, dict):
-                    continue
-                for c in [c for key in ("containers", "initContainers") if isinstance(spec.get(key), list)
-                          for c in spec[key]]:
-                    if isinstance(c, dict):
-                        texts += [str(w) for key in ("command", "args") if isinstance(c.get(key), list) for w in c[key]]
-                        texts += [str(e.get("value")) for e in c.get("env") if isinstance(e, dict)] \
-                            if isinstance(c.get("env"), list) else []
+        texts += [word for spec in _pod_specs(s) if isinstance(spec, dict) for word in addresses.told(spec)]
         found = s.inputs.derived["device addresses"] = addresses.device_addresses(texts, corefiles)
     return found
 

@@ -305,8 +305,7 @@ def _policy_folders(inputs: Inputs) -> dict[str, str]:
     if found is None:
         found = {}
         for other in inputs.objects:
-            api_version = str(other.data.get("apiVersion") or "")
-            group = api_version.rsplit("/", 1)[0] if "/" in api_version else ""
+            group = other.group
             if other.file != STDIN and group in _POLICY_GROUPS:
                 if group == "admissionregistration.k8s.io" and "Policy" not in other.kind:
                     continue  # a webhook configuration: no examples are written for it

@@ -77,6 +77,11 @@ class ManifestObject:
         return str(self.data.get("kind") or "")
 
     @property
+    def group(self) -> str:
+        """The API group of the object's apiVersion ("" for the core group)."""
+        return api_group(self.data)
+
+    @property
     def metadata(self) -> dict:
         meta = self.data.get("metadata")
         return meta if isinstance(meta, dict) else {}
@@ -609,6 +614,12 @@ def outlined(kind) -> bool:
             and kind not in ("Kustomization", "Component"))
 
 
+def api_group(data: dict) -> str:
+    """The API group of an object's apiVersion: ``apps`` of apps/v1, "" of the core group's v1."""
+    api_version = str(data.get("apiVersion") or "")
+    return api_version.rsplit("/", 1)[0] if "/" in api_version else ""
+
+
 def custom_group(data: dict) -> str | None:
     """The API group of an object whose kind is one review reads (a workload, a Service) but whose group
     is a custom resource's: a DNS name of its own, not Kubernetes' (``*.k8s.io``); else None."""
@@ -616,8 +627,7 @@ def custom_group(data: dict) -> str | None:
     if kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS and kind not in READ_WHOLE_KINDS \
             or kind in _TOOLS_KINDS:
         return None
-    api_version = str(data.get("apiVersion") or "")
-    group = api_version.rsplit("/", 1)[0] if "/" in api_version else ""
+    group = api_group(data)
     if "." in group and not group.endswith(".k8s.io") and group != "k8s.io":
         return group
     return None
