@@ -51,14 +51,19 @@ def _dns_record_at(text: str, start: int) -> bool:
     return bool(_ADDRESS_RECORD.search(line)) and line.strip() != "A"
 
 
+_MASK_AFTER = re.compile(r"[ \t]+(?:netmask[ \t]+)?255\.\d{1,3}\.\d{1,3}\.\d{1,3}\b")
+
+
 def pod_ip_literals(text: str) -> list[str]:
-    """Private IPv4 addresses written in ``text`` (ranges with /NN, loopback and the host's bridge excluded,
+    """Private IPv4 addresses written in ``text`` (ranges with /NN or a mask, loopback and the host's bridge excluded,
     and addresses given to a flag or key for clients outside the cluster or served as a zone's A record)."""
     found = []
     for match in _IPV4.finditer(text):
         candidate = match.group(1)
         if candidate in _NODE_ADDRESSES or _for_outside_at(text, match.start()) or _dns_record_at(text, match.start()):
             continue
+        if _MASK_AFTER.match(text, match.end()):
+            continue  # a network written with its mask (OpenVPN's `server 10.8.0.0 255.255.0.0`): a range
         try:
             address = ipaddress.ip_address(candidate)
         except ValueError:
