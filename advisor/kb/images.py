@@ -31,7 +31,9 @@ PURPOSES = ("ship-logs", "sync-content", "proxy-inbound", "proxy-outbound", "res
             "separate-service", "other")  # the answer file's container purposes (knowledge/questions.yaml)
 FACTS = ("user", "any_uid", "run_as", "ports", "writes", "runs", "role", "shell")  # every family states each
 OPTIONAL_FACTS = ("alternative", "volumes", "ships")  # a family states these where they apply or are known
-SOURCE_KINDS = ("dockerfile", "build", "chart", "docs", "code")  # what a source key starts with: how a fact was read
+# What a source key starts with: how a fact was read. "report": a user's record of the image running,
+# such as its log, where the image's own files leave a fact to the base image's tools.
+SOURCE_KINDS = ("dockerfile", "build", "chart", "docs", "code", "report")
 ROOT_USERS = ("", "0", "root")  # what an image's User means when it means root (its group aside)
 DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
 

@@ -56,6 +56,13 @@ def test_an_image_that_runs_as_a_named_user_gets_that_user_s_number(image, uid):
     assert security(written(container("app", image)), "app")["runAsUser"] == uid
 
 
+def test_apache_kafka_runs_as_appuser_s_number_which_owns_the_installation_it_writes_to():
+    """Its Dockerfiles make appuser with Alpine's adduser and no UID (the first free one, 1000), and give it
+    /opt/kafka, where the launcher writes its configuration: under another UID the broker could not start."""
+    assert plan_start("apache/kafka:3.9.0").basis == "named"
+    assert security(written(container("broker", "apache/kafka:3.9.0", ports=[9092])), "broker")["runAsUser"] == 1000
+
+
 def test_a_root_image_that_steps_down_to_its_own_user_runs_as_it_from_the_start():
     objects = written(container("cache", "redis:7.4", ports=[6379]))
     assert security(objects, "cache")["runAsUser"] == 999
