@@ -48,6 +48,13 @@ ASSUMED_WRITES = ("/tmp",)
 # either path is where the other's files go.
 RUN_ALIASES = (("/var/run", "/run"),)
 
+# The memory a starter manifest gives a container whose answers give none, unless its image needs more
+# (the catalogue's ``memory``; advisor.manifests.build writes it as requests and limits).
+STARTER_MEMORY = "128Mi"
+_MEMORY = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?")
+_MEMORY_UNITS = {"Ki": 2 ** 10, "Mi": 2 ** 20, "Gi": 2 ** 30, "Ti": 2 ** 40, "Pi": 2 ** 50, "Ei": 2 ** 60,
+                 "k": 10 ** 3, "M": 10 ** 6, "G": 10 ** 9, "T": 10 ** 12, "P": 10 ** 15, "E": 10 ** 18}
+
 # The catalogue's roles whose first written path is where the service keeps its data (knowledge/images/roles.yaml).
 DATA_ROLES = ("service", "cache")
 BASES = ("image", "named", "own", "any", "assumed", "unknown", "needs-root")
@@ -218,6 +225,29 @@ def _and(items: list[str]) -> str:
 
 
 # -- the decision ----------------------------------------------------------------------------
+
+
+def memory_bytes(quantity) -> int | None:
+    """A Kubernetes memory quantity ("1536Mi", "1G", "2e9", 134217728) in bytes; None when it is none, or not
+    whole bytes (a memory of "500m" means thousandths of a byte)."""
+    from decimal import Decimal, InvalidOperation
+
+    if isinstance(quantity, bool) or not isinstance(quantity, (str, int)):
+        return None
+    match = _MEMORY.fullmatch(str(quantity))
+    if match is None:
+        return None
+    number, unit = match.groups()
+    try:
+        if unit is None or unit[0] in "eE":
+            value = Decimal(number + (unit or ""))
+        else:
+            value = Decimal(number) * _MEMORY_UNITS[unit]
+    except InvalidOperation:  # an exponent too large to hold
+        return None
+    if value.adjusted() > 30:  # more bytes than any machine holds (and "1e999999999" would take minutes to spell out)
+        return None
+    return int(value) if value == value.to_integral_value() else None
 
 
 def _numeric(user: str) -> tuple[int, int | None] | None:

@@ -34,7 +34,7 @@ from advisor.domain.vocabulary import (
     RESTART,
     SERVICE,
 )
-from advisor.kb.starts import Start, covered, plan_start, volume_name
+from advisor.kb.starts import STARTER_MEMORY, Start, covered, plan_start, volume_name
 from advisor.manifests import operations
 from advisor.manifests.why import Why
 from advisor.system.errors import InputError, Problem, did_you_mean
@@ -42,7 +42,7 @@ from advisor.system.errors import InputError, Problem, did_you_mean
 MANAGED_BY = "pod-advisor"
 NAME_LABEL, PART_OF_LABEL, MANAGED_BY_LABEL = \
     "app.kubernetes.io/name", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"
-STARTER_CPU, STARTER_MEMORY = "100m", "128Mi"
+STARTER_CPU = "100m"  # STARTER_MEMORY (128Mi) is advisor.kb.starts', where the image catalogue checks against it
 STARTER_STORAGE = "1Gi"
 SHARED_VOLUME, SHARED_PATH = "shared", "/shared"
 DATA_VOLUME, DATA_PATH = "data", "/data"
