@@ -345,3 +345,6 @@ def test_a_memory_the_image_needs_is_read_with_its_note():
     assert (family.memory.value, family.memory.note) == ("1536Mi", "1 GiB heap + ~0.5 GiB beside it.")
     assert family.memory.sources == ("https://example.com/Dockerfile",)
 
+
+def test_apache_kafka_needs_its_default_heap_and_what_its_jvm_needs_beside_it():
+    assert match("apache/kafka:3.9.0").memory.value == "1536Mi"
