@@ -124,6 +124,12 @@ def test_a_loop_in_every_arm_of_a_case_makes_the_script_endless_only_when_an_arm
     assert runs(f'case "$ROLE" in\n{arms}  worker)\n    while true; do poll; sleep 30; done\n    ;;\nesac\n') is None
 
 
+def test_a_case_whose_every_arm_exits_ends_the_script_before_the_loop_after_it_and_one_that_may_not_does_not():
+    loop = "while true; do work; sleep 60; done\n"
+    assert runs('case "$1" in\n  once) migrate; exit 0 ;;\n  *) echo usage; exit 1 ;;\nesac\n' + loop) == "finishes"
+    assert runs('case "$1" in once) migrate; exit 0 ;; esac\n' + loop) == "endless"
+
+
 def test_a_nested_case_whose_every_way_through_execs_a_server_is_endless():
     script = ('case "$A" in x) case "$B" in y) exec nginx -g "daemon off;" ;; *) exec nginx ;; esac ;; '
               '*) exec nginx ;; esac')
@@ -141,6 +147,15 @@ def test_a_case_arm_ending_in_double_semicolon_ampersand_goes_on_testing_the_arm
 def test_a_quoted_paren_or_the_word_in_as_a_pattern_is_a_pattern_not_the_end_of_one():
     script = ('case "$1" in in) exec nginx ;; ")" | "in") exec nginx ;; *) exec nginx -g "daemon off;" ;; esac')
     assert runs(script) == "endless"
+
+
+def test_a_bare_pod_whose_case_finishes_in_every_arm_is_still_told_it_restarts_after_success():
+    script = 'case "$1" in\n  backup) pg_dump -h db shop > /backup/shop.sql ;;\n  *) echo "usage: backup"; exit 1 ;;\nesac\n'
+    text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: backup}\nspec:\n  containers:\n    - name: backup\n"
+            f"      image: postgres:16\n      command: [sh, -c, {json.dumps(script)}, sh, backup]\n"
+            "      resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {memory: 64Mi}}\n")
+    assert runs(script) == "finishes"
+    assert "restart-always-on-completion" in ids(text)
 
 
 # -- the coarse reader, where bashlex refuses the script for another reason -----------------------------
