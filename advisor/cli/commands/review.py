@@ -66,7 +66,7 @@ def _run(args, env) -> int:
     import os
 
     from advisor.kb.knowledge import knowledge_base
-    from advisor.render.review import render_json, render_sarif, render_text
+    from advisor.render.review import json_pieces, sarif_pieces, text_lines
     from advisor.review import Reviewer, ReviewOptions
     from advisor.review.objects import Gathered, parse_inputs
     from advisor.review.parallel import SMALL_REVIEW, review_in_workers
@@ -142,15 +142,16 @@ def _run(args, env) -> int:
         env.err(f"pod-advisor: {problem}")
     for note in report.notes:
         env.err(f"pod-advisor: note: {note}")
+    # written as it is made (advisor.system.fileio.write_output): never the whole report as one string
     if args.format == "json":
-        text = render_json(report, kb)
+        text = json_pieces(report, kb)
     elif args.format == "sarif":
-        text = render_sarif(report, kb)
+        text = sarif_pieces(report, kb)
     else:
         from advisor.system.text import Style
 
         color = env.color and to_stdout(args.output)
-        text = render_text(report, kb, Style(color, env.unicode))
+        text = text_lines(report, kb, Style(color, env.unicode))
     if args.diff and to_stdout(args.output):
         pass  # standard output holds the diff
     elif write_output(env, args.output, text, force=args.force, human=args.format == "text"):
