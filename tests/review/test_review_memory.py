@@ -87,3 +87,14 @@ def test_pieces_written_to_standard_output_are_the_text_the_whole_string_writes(
 def test_render_json_is_still_the_whole_report():
     report = _report()
     assert json.loads(render_json(report, KB))["summary"]["findings"] == report.counts()
+
+
+def test_without_details_a_review_keeps_no_recommendation_answers_or_intent_and_finds_the_same():
+    texts = [(str(path), path.read_text()) for path in sorted(MISTAKES.glob("*.yaml"))]
+    whole = REVIEWER.review(parse_inputs(texts), ReviewOptions(kubernetes="1.37"))
+    lean = REVIEWER.review(parse_inputs(texts), ReviewOptions(kubernetes="1.37", details=False))
+    assert all(r.recommendation is not None and r.answers is not None for r in whole.objects)
+    assert all(r.recommendation is None and r.answers is None and r.intent is None for r in lean.objects)
+    assert lean.findings == whole.findings and lean.suppressed == whole.suppressed
+    assert "".join(text_lines(lean, KB, Style(False, True))) == "".join(text_lines(whole, KB, Style(False, True)))
+    assert "".join(sarif_pieces(lean, KB)) == "".join(sarif_pieces(whole, KB))

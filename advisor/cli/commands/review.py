@@ -111,8 +111,9 @@ def _run(args, env) -> int:
     inputs = parse_inputs(texts, unreadable, gathered.rendered, gathered.notes,
                           keep=gathered.size)
     jobs = worker_count(env, args.jobs, sum(obj.reviewed for obj in inputs.objects), SMALL_REVIEW)
+    details = args.format == "json"  # only the JSON report shows each object's answers and recommendation
     report = review_in_workers(reviewer, inputs, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
-                                                               config=config), jobs)
+                                                               config=config, details=details), jobs)
     fix_failed = 0
     if fixing:
         from advisor.cli.commands.review_fix import fix_files
@@ -134,7 +135,8 @@ def _run(args, env) -> int:
         if args.fix and outcome.fixed:  # the report and the exit status are about the files as they are now
             report = review_in_workers(reviewer, parse_inputs(outcome.texts, unreadable, gathered.rendered,
                                                               gathered.notes),
-                                       ReviewOptions(kubernetes=kubernetes, suggest=args.suggest, config=config), jobs)
+                                       ReviewOptions(kubernetes=kubernetes, suggest=args.suggest, config=config,
+                                                     details=details), jobs)
 
     # One bad file never hides the rest: each is named here, the others are reviewed, and
     # the exit status says that some input was invalid.
