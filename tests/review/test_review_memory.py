@@ -98,3 +98,12 @@ def test_without_details_a_review_keeps_no_recommendation_answers_or_intent_and_
     assert lean.findings == whole.findings and lean.suppressed == whole.suppressed
     assert "".join(text_lines(lean, KB, Style(False, True))) == "".join(text_lines(whole, KB, Style(False, True)))
     assert "".join(sarif_pieces(lean, KB)) == "".join(sarif_pieces(whole, KB))
+
+
+def test_a_document_keeps_the_text_as_written_of_its_dates_only():
+    text = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+            "  labels: {released: 2024-01-31, at: !!timestamp '2001-12-14t21:59:43.10-05:00', v: 1.10, on: true}\n"
+            "spec:\n  replicas: 2\n  paused: null\n")
+    [obj] = parse_inputs([("web.yaml", text)]).objects
+    assert obj.doc.raw == {("metadata", "labels", "released"): "2024-01-31",
+                           ("metadata", "labels", "at"): "2001-12-14t21:59:43.10-05:00"}
