@@ -85,14 +85,16 @@ class ObjectReview:
     added: list[dict] = field(default_factory=list)
     suggestion_notes: tuple[str, ...] = ()  # what to do besides applying it
     intent: object = None  # advisor.review.intent.Intent: what the Pod is for, with the evidence, ranked
+    # In place of ``recommendation`` (ReviewOptions.remade): makes an equal one again, when the report is written.
+    remake: object = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
+        recommendation = self.recommendation if self.remake is None else self.remake()
         return {
             **self.ref.to_dict(),
             "findings": [f.id for f in self.active],
             "answers": answers_to_data(self.answers) if self.answers else None,
-            "recommendation": ([w.to_dict() for w in self.recommendation.workloads]
-                               if self.recommendation else None),
+            "recommendation": ([w.to_dict() for w in recommendation.workloads] if recommendation else None),
             "suggestion": self.suggestion,
             "suggestion_fixes": list(self.fixes),
             "intent": self.intent.to_dict() if self.intent is not None else None,

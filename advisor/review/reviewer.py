@@ -32,6 +32,10 @@ class ReviewOptions:
     # shows them, the text and SARIF reports do not, and a recommendation is a few KiB per workload (36 MiB
     # of a review of 16,000 objects) held until the report is written.
     details: bool = True
+    # With ``details``: each ObjectReview holds a function that makes its recommendation again when the report
+    # is written (``ObjectReview.remake``, sharing the design advisor.review.designs keeps), not the
+    # recommendation itself. For the JSON report of the command; a worker (``--jobs``) sends it made.
+    remade: bool = False
 
 
 @dataclass
@@ -116,7 +120,7 @@ class Reviewer:
 
     def review_subject(self, subject: Subject, options: ReviewOptions, notes: list[Note]) -> ObjectReview:
         obj = subject.obj
-        rec = self.designs.evaluate(subject.answers)
+        rec, again = self.designs.evaluate_again(subject.answers)
         ref = ObjectRef(obj.file, obj.line(), obj.kind, obj.name, obj.namespace, obj.doc.index, obj.path)
         suppressor = Suppressor(obj, subject.template_path, options.config, self.finding_ids, notes)
         findings, seen = [], set()
@@ -142,6 +146,8 @@ class Reviewer:
             self._suggest(subject, rec, review, notes)
         if not options.details:
             review.recommendation = review.answers = review.intent = None
+        elif options.remade and again is not None:
+            review.recommendation, review.remake = None, again
         return review
 
     def _suggest(self, subject: Subject, rec, review: ObjectReview, notes: list[Note]) -> None:

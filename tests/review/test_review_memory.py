@@ -107,3 +107,11 @@ def test_a_document_keeps_the_text_as_written_of_its_dates_only():
     [obj] = parse_inputs([("web.yaml", text)]).objects
     assert obj.doc.raw == {("metadata", "labels", "released"): "2024-01-31",
                            ("metadata", "labels", "at"): "2001-12-14t21:59:43.10-05:00"}
+
+
+def test_a_report_that_remakes_its_recommendations_writes_the_json_of_one_that_holds_them():
+    texts = [(str(path), path.read_text()) for path in sorted(MISTAKES.glob("*.yaml"))]
+    held = REVIEWER.review(parse_inputs(texts), ReviewOptions(kubernetes="1.37"))
+    remade = REVIEWER.review(parse_inputs(texts), ReviewOptions(kubernetes="1.37", remade=True))
+    assert any(r.remake is not None and r.recommendation is None for r in remade.objects)
+    assert "".join(json_pieces(remade, KB)) == "".join(json_pieces(held, KB))

@@ -113,7 +113,7 @@ def _run(args, env) -> int:
     jobs = worker_count(env, args.jobs, sum(obj.reviewed for obj in inputs.objects), SMALL_REVIEW)
     details = args.format == "json"  # only the JSON report shows each object's answers and recommendation
     report = review_in_workers(reviewer, inputs, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
-                                                               config=config, details=details), jobs)
+                                                               config=config, details=details, remade=details), jobs)
     fix_failed = 0
     if fixing:
         from advisor.cli.commands.review_fix import fix_files
@@ -136,7 +136,7 @@ def _run(args, env) -> int:
             report = review_in_workers(reviewer, parse_inputs(outcome.texts, unreadable, gathered.rendered,
                                                               gathered.notes),
                                        ReviewOptions(kubernetes=kubernetes, suggest=args.suggest, config=config,
-                                                     details=details), jobs)
+                                                     details=details, remade=details), jobs)
 
     # One bad file never hides the rest: each is named here, the others are reviewed, and
     # the exit status says that some input was invalid.
