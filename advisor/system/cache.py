@@ -40,6 +40,7 @@ except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b
 
 MAGIC = b"pod-advisor cache 1\n"
+_DIGEST_LINE = 2 * 32 + 1  # digest()'s hex digits (blake2b, 32 bytes) and "\n"
 DISABLE = "POD_ADVISOR_NO_CACHE"
 
 
@@ -141,13 +142,14 @@ def load(kind: str, key: str, unpickler=Unpickler, environ=os.environ):
                 return None
             if handle.read(len(header)) != header:
                 return None  # another version's entry, or not ours at all
-            stored = handle.readline()  # the payload's digest
+            stored = handle.read(_DIGEST_LINE)  # the payload's digest and its line break (no readline: unbuffered,
+            # it reads a byte at a time)
             payload = handle.readall()
     except OSError:
         return None
     finally:
         os.close(where)
-    if stored.rstrip(b"\n").decode("ascii", "replace") != digest(payload) or not stored.endswith(b"\n"):
+    if stored[:-1].decode("ascii", "replace") != digest(payload) or not stored.endswith(b"\n"):
         return None  # truncated or damaged
     try:
         return unpickler(io.BytesIO(payload)).load()
