@@ -760,7 +760,8 @@ def _declared_networks(s: Subject) -> _Networks:
         data = config.get("data")
         for key, value in data.items() if isinstance(data, dict) else ():
             if isinstance(value, str):
-                add(addresses.declared_in_text(addresses.without_comments(value), str(key)),
+                # the key counts as a setting's name: cilium-config's cluster-pool-ipv4-cidr: 10.0.0.0/8
+                add(addresses.declared_in_text(f"{key}: " + addresses.without_comments(value), str(key)),
                     f"ConfigMap {config.name} key {key} ({config.file})")
     for kind in _NETWORK_KINDS:
         for o in s.inputs.of_kind(kind):
