@@ -29,7 +29,8 @@ _NODE_ADDRESSES = frozenset({"172.17.0.1"})
 _SERVICE_RANGE = ipaddress.ip_network("10.96.0.0/12")
 # Docker's default bridge (docker0): Docker numbers the containers it runs there from 172.17.0.2, and a
 # cluster that leaves Pod networking to Docker (dockershim or cri-dockerd with no CNI plugin, as minikube
-# on VirtualBox before Kubernetes 1.24) gives its Pods those addresses. Its gateway is the host.
+# did on the Docker runtime before Kubernetes 1.24) gives its Pods those addresses. Its gateway is the host.
+# minikube now enables a bridge CNI plugin (10.244.0.0/16) there too, and kind's Pods never were on it.
 DOCKER_BRIDGE = ipaddress.ip_network("172.17.0.0/16")
 
 
