@@ -97,10 +97,15 @@ def test_an_address_in_the_input_s_service_range_is_a_service_s_even_inside_a_wi
 
 
 def test_an_address_in_the_pod_network_the_controller_manager_is_given_is_found():
-    files = {"master/kube-apiserver.yaml": APISERVER, "master/kube-controller-manager.yaml": CONTROLLER_MANAGER,
+    files = {"kube-apiserver.yaml": APISERVER, "kube-controller-manager.yaml": CONTROLLER_MANAGER,
              "db/keeper.yaml": keeper("PEER", "10.244.1.5")}
     [message] = ip_findings(files)
     assert "10.244.1.5, inside the Pod network 10.244.0.0/16" in message
+
+
+def test_a_pod_network_declared_in_a_sibling_folder_says_nothing_of_this_folder_s_addresses():
+    files = {"master/kube-controller-manager.yaml": CONTROLLER_MANAGER, "db/keeper.yaml": keeper("PEER", "10.244.1.5")}
+    assert ip_findings(files) == []
 
 
 def test_a_variable_the_kubelet_names_for_a_service_holds_its_cluster_ip():

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.review import RESOURCES, deployment, review
+from advisor.review import ReviewOptions
+from advisor.review.objects import parse_inputs
+from helpers.review import RESOURCES, REVIEWER, deployment, review
 
 ADDRESS = "10.244.1.17"
 
@@ -174,3 +176,18 @@ def test_an_address_on_the_docker_bridge_that_a_service_sets_as_its_cluster_ip_i
     service = ("---\napiVersion: v1\nkind: Service\nmetadata: {name: payments}\nspec:\n"
                "  clusterIP: 172.17.0.20\n  selector: {app: payments}\n  ports: [{port: 8080}]\n")
     assert ip_findings(client("172.17.0.20") + service) == []
+
+
+# -- where a declared Pod network counts ---------------------------------------------------------------
+
+
+def test_a_pod_network_one_lab_s_cluster_declares_says_nothing_of_another_lab_s_addresses():
+    # blind round 12: a workshop's kind configuration for lab 11 (Calico's 192.168.0.0/16) beside lab 8's
+    # placeholder database_host 192.168.0.1
+    kind = SOURCES["kind Cluster networking.podSubnet"].replace("10.244.0.0/16", "192.168.0.0/16")
+    files = {"advanced/lab11/kind-config.yaml": kind, "basic/lab8/app.yaml": client("192.168.0.1")}
+    report = REVIEWER.review(parse_inputs(list(files.items())), ReviewOptions())
+    assert [f for f in report.findings if f.id == "pod-ip-literal"] == []
+    files["basic/kind-config.yaml"] = kind  # a folder above lab 8's declares it: it counts there
+    report = REVIEWER.review(parse_inputs(list(files.items())), ReviewOptions())
+    assert [f.id for f in report.findings if f.id == "pod-ip-literal"] == ["pod-ip-literal"]
