@@ -660,7 +660,7 @@ def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         # a Pod on its node's network talks as a node, to nodes and hosts (an etcd member's peers, an
         # external etcd a backup reaches): the addresses it is given are theirs, which no Service replaces
         return
-    networks = _declared_networks(s).seen_from(s.obj.folder)
+    networks = _declared_networks(s).seen_from(s.obj.folder, s.obj.namespace)
     storage = _storage_servers(s)
     nodes, service_ranges = _cluster_addresses(s)
     devices = _device_addresses(s)
@@ -709,16 +709,18 @@ class _Networks:
     """What the input says of its cluster's networks: the Pod networks it declares, each with where, the
     Service networks it declares, and the cluster IPs its Services set."""
 
-    pods: tuple  # (network, where it is declared, the folder of the file that declares it)
+    pods: tuple  # (network, where it is declared, the folder of the file that declares it, its namespace)
     services: tuple
     service_ips: frozenset
 
-    def seen_from(self, folder: str) -> "_Networks":
-        """The networks that count for a workload in ``folder``: those declared in that folder or one above
-        it. A repository of lessons declares one cluster per lab (a kind configuration with Calico's
-        192.168.0.0/16 in lab 11), which says nothing of the addresses another lab's files hold."""
-        return _Networks(tuple(p for p in self.pods if p[2] == folder or folder.startswith(p[2].rstrip(os.sep) + os.sep)),
-                         self.services, self.service_ips)
+    def seen_from(self, folder: str, namespace: str | None) -> "_Networks":
+        """The networks that count for a workload in ``folder`` and ``namespace``: those declared in that
+        folder or one above it, or by an object of the same named namespace (as review --cluster reads
+        them, each kind in a folder of its own). A repository of lessons declares one cluster per lab (a
+        kind configuration with Calico's 192.168.0.0/16 in lab 11), which says nothing of the addresses
+        another lab's files hold."""
+        return _Networks(tuple(p for p in self.pods if p[2] == folder or folder.startswith(p[2].rstrip(os.sep) + os.sep)
+                               or (namespace and p[3] == namespace)), self.services, self.service_ips)
 
     def pod_evidence(self, address: str) -> str | None:
         """Why ``address`` is a Pod's (the words for the finding), or None when the input does not show it:
@@ -727,7 +729,7 @@ class _Networks:
         if address in self.service_ips or addresses.in_ranges(address, self.services):
             return None
         if self.pods:
-            for network, where, _ in self.pods:
+            for network, where, *_ in self.pods:
                 if addresses.in_ranges(address, (network,)):
                     return f"inside the Pod network {network} that {where} declares"
             return None
@@ -745,8 +747,8 @@ def _declared_networks(s: Subject) -> _Networks:
         return found
     pods, services = [], []
 
-    def add(declared, where, folder):
-        pods.extend((network, where, folder) for network in declared[0])
+    def add(declared, where, o):
+        pods.extend((network, where, o.folder, o.namespace) for network in declared[0])
         services.extend(declared[1])
 
     for kind in POD_TEMPLATE_PATHS:
@@ -762,17 +764,17 @@ def _declared_networks(s: Subject) -> _Networks:
                            if isinstance(e, dict) and e.get("value") is not None] \
                         if isinstance(container.get("env"), list) else []
                     add(addresses.declared_in_text(" ".join(words) + "\n" + "\n".join(env)),
-                        f"{container.get('name')}'s command line or env in {o.label} ({o.file})", o.folder)
+                        f"{container.get('name')}'s command line or env in {o.label} ({o.file}:{o.line()})", o)
     for config in s.inputs.of_kind("ConfigMap"):
         data = config.get("data")
         for key, value in data.items() if isinstance(data, dict) else ():
             if isinstance(value, str):
                 # the key counts as a setting's name: cilium-config's cluster-pool-ipv4-cidr: 10.0.0.0/8
                 add(addresses.declared_in_text(f"{key}: " + addresses.without_comments(value), str(key)),
-                    f"ConfigMap {config.name} key {key} ({config.file})", config.folder)
+                    f"ConfigMap {config.name} key {key} ({config.file}:{config.line('data', key)})", config)
     for kind in _NETWORK_KINDS:
         for o in s.inputs.of_kind(kind):
-            add(addresses.declared_by_object(kind, api_group(o.data), o.data), f"{o.label} ({o.file})", o.folder)
+            add(addresses.declared_by_object(kind, api_group(o.data), o.data), f"{o.label} ({o.file}:{o.line()})", o)
     ips = set()
     for service in s.inputs.of_kind("Service"):
         for ip in [service.get("spec", "clusterIP")] + list(service.get("spec", "clusterIPs") or []):

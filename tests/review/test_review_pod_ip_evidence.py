@@ -107,7 +107,7 @@ def test_an_address_outside_the_declared_pod_network_is_left_alone(source):
 
 def test_the_finding_says_where_the_pod_network_is_declared():
     [message] = ip_findings(client() + SOURCES["flannel net-conf.json Network"])
-    assert "that ConfigMap kube-flannel-cfg key net-conf.json (app.yaml) declares" in message
+    assert "that ConfigMap kube-flannel-cfg key net-conf.json (app.yaml:32) declares" in message
 
 
 def test_a_pod_network_setting_in_a_comment_line_declares_nothing():
@@ -191,3 +191,15 @@ def test_a_pod_network_one_lab_s_cluster_declares_says_nothing_of_another_lab_s_
     files["basic/kind-config.yaml"] = kind  # a folder above lab 8's declares it: it counts there
     report = REVIEWER.review(parse_inputs(list(files.items())), ReviewOptions())
     assert [f.id for f in report.findings if f.id == "pod-ip-literal"] == ["pod-ip-literal"]
+
+
+def test_a_pod_network_declared_in_the_workload_s_own_namespace_counts_wherever_its_file_is():
+    # review --cluster names each object NAMESPACE/KIND/NAME: a kind per folder, one namespace
+    network = SOURCES["flannel net-conf.json Network"].replace("namespace: kube-system", "namespace: shop")
+    workload = client().replace("  name: checkout\n", "  name: checkout\n  namespace: shop\n", 1)
+    files = [("shop/ConfigMap/kube-flannel-cfg", network), ("shop/Deployment/checkout", workload)]
+    report = REVIEWER.review(parse_inputs(files), ReviewOptions())
+    assert [f.id for f in report.findings if f.id == "pod-ip-literal"] == ["pod-ip-literal"]
+    files[0] = ("kube-system/ConfigMap/kube-flannel-cfg", SOURCES["flannel net-conf.json Network"])
+    report = REVIEWER.review(parse_inputs(files), ReviewOptions())
+    assert [f.id for f in report.findings if f.id == "pod-ip-literal"] == []
