@@ -1,8 +1,11 @@
 """Addresses written into configuration: which of them are a Pod's IP.
 
-A private IPv4 address in an env value, an argument or a ConfigMap is almost
-always a Pod's or a Service's IP, copied from a running cluster; ranges, loopback
-and the variables that hold listen addresses or proxy exceptions are not.
+A private IPv4 address in an env value, an argument or a ConfigMap is, on real code, most
+often no Pod's: a node, a LAN device, a NAS, a name server, an external database, a Service's
+cluster IP, a VPN network, a placeholder in a lesson. Only the input itself can show that an
+address is a Pod's: it lies in a Pod network the input declares (``pod_ranges``), or, with none
+declared, on Docker's default bridge, where Docker numbers containers (``on_docker_bridge``).
+``pod_ip_literals`` lists the candidates a text holds; the check keeps those the evidence marks.
 """
 
 from __future__ import annotations
@@ -21,8 +24,14 @@ _RANGE_NAMES = re.compile(r"cidr|subnet|netmask|range|no_proxy|allow|deny|truste
 # Addresses that are a node's, never a Pod's: Docker's bridge gateway, which reaches the host.
 _NODE_ADDRESSES = frozenset({"172.17.0.1"})
 # kubeadm's default Service range (--service-cidr 10.96.0.0/12): an address there is a Service's cluster
-# IP (10.96.0.10 is cluster DNS), which stays as long as the Service does; no Pod gets one.
+# IP (10.96.0.10 is cluster DNS), which stays as long as the Service does; no Pod gets one. It still
+# matters beside a declared Pod range as wide as Cilium's default cluster pool, 10.0.0.0/8.
 _SERVICE_RANGE = ipaddress.ip_network("10.96.0.0/12")
+# Docker's default bridge (docker0): Docker numbers the containers it runs there from 172.17.0.2, and a
+# cluster that leaves Pod networking to Docker (dockershim or cri-dockerd with no CNI plugin, as minikube
+# did on the Docker runtime before Kubernetes 1.24) gives its Pods those addresses. Its gateway is the host.
+# minikube now enables a bridge CNI plugin (10.244.0.0/16) there too, and kind's Pods never were on it.
+DOCKER_BRIDGE = ipaddress.ip_network("172.17.0.0/16")
 
 
 def _for_outside_at(text: str, start: int) -> bool:
@@ -180,6 +189,17 @@ def device_addresses(texts, corefiles=()) -> set[str]:
     return found
 
 
+def on_docker_bridge(address: str) -> bool:
+    """Whether ``address`` is one Docker gives a container on its default bridge (not the bridge's
+    network, gateway or broadcast address)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return ip in DOCKER_BRIDGE and str(ip) not in _NODE_ADDRESSES and ip not in (
+        DOCKER_BRIDGE.network_address, DOCKER_BRIDGE.broadcast_address)
+
+
 def in_ranges(address: str, ranges) -> bool:
     try:
         return any(ipaddress.ip_address(address) in network for network in ranges)
@@ -208,3 +228,83 @@ def without_comments(text: str) -> str:
     setting left off); only what the program reads counts.
     """
     return "\n".join(line for line in text.split("\n") if not _COMMENT_LINE.match(line))
+
+
+# -- the Pod and Service networks an input declares -------------------------------------------------
+
+_CIDR = r"(?:\d{1,3}\.){3}\d{1,3}/\d{1,2}"
+_CIDRS = rf"({_CIDR}(?:(?:[ \t]*,[ \t]*|[ \t]+){_CIDR})*)"
+# Flags, configuration keys and variables that declare the cluster's Pod network, with their value:
+# kube-controller-manager's and kube-proxy's --cluster-cidr (clusterCIDR in kube-proxy's configuration
+# file), k3s's and rke2's --cluster-cidr (cluster-cidr in their config.yaml), kubeadm's --pod-network-cidr
+# and podSubnet (kind's configuration uses the same key), Cilium's cluster-pool-ipv4-cidr, and Calico's
+# CALICO_IPV4POOL_CIDR (calico-node's variable for the pool it creates).
+_POD_RANGE_SETTING = re.compile(
+    r"(?<![\w-])(--cluster-cidr|--pod-network-cidr|clusterCIDR|cluster-cidr|podSubnet|cluster-pool-ipv4-cidr"
+    r"|CALICO_IPV4POOL_CIDR)[\"']?[ \t]*[=: \t][ \t]*[\"']?" + _CIDRS)
+# The same for the Service network: kube-apiserver's --service-cluster-ip-range, k3s's and rke2's
+# --service-cidr (service-cidr), kubeadm's --service-cidr and serviceSubnet.
+_SERVICE_RANGE_SETTING = re.compile(
+    r"(?<![\w-])(--service-cluster-ip-range|--service-cidr|service-cidr|serviceSubnet)[\"']?[ \t]*[=: \t][ \t]*"
+    r"[\"']?" + _CIDRS)
+# flannel's net-conf.json: {"Network": "10.244.0.0/16", "Backend": {...}}
+_FLANNEL_NETWORK = re.compile(r'"Network"\s*:\s*"(' + _CIDR + ')"')
+
+
+def networks(text) -> list:
+    """The IPv4 networks written in ``text`` (a CIDR, or several separated by commas or spaces)."""
+    found = []
+    for word in re.findall(_CIDR, str(text or "")):
+        try:
+            found.append(ipaddress.ip_network(word, strict=False))
+        except ValueError:
+            pass
+    return found
+
+
+def declared_in_text(text: str, label: str = "") -> tuple[list, list]:
+    """(Pod networks, Service networks) that a text declares: a container's command line and env
+    (``NAME=value`` lines), a configuration file a ConfigMap holds (kube-proxy's, kubeadm's, k3s's,
+    Cilium's keys). ``label`` is the file's key: flannel's ``Network`` counts only in net-conf.json."""
+    if not isinstance(text, str) or "/" not in text:
+        return [], []
+    pods = [n for m in _POD_RANGE_SETTING.finditer(text) for n in networks(m.group(2))]
+    services = [n for m in _SERVICE_RANGE_SETTING.finditer(text) for n in networks(m.group(2))]
+    if label.rsplit("/", 1)[-1] == "net-conf.json":
+        pods += [n for m in _FLANNEL_NETWORK.finditer(text) for n in networks(m.group(1))]
+    return pods, services
+
+
+def _dig(value, *path):
+    for key in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _listed(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def declared_by_object(kind: str, group: str, data: dict) -> tuple[list, list]:
+    """(Pod networks, Service networks) that a cluster's or a network plugin's own object declares: a
+    Calico IPPool's spec.cidr, the Calico operator's Installation's spec.calicoNetwork.ipPools[].cidr,
+    kubeadm's ClusterConfiguration and kind's Cluster networking.podSubnet (serviceSubnet), Cluster
+    API's Cluster spec.clusterNetwork.pods.cidrBlocks (services.cidrBlocks), Cilium's CiliumPodIPPool
+    spec.ipv4.cidrs, kube-proxy's KubeProxyConfiguration clusterCIDR."""
+    pods, services = [], []
+    if kind == "IPPool" and group.endswith("projectcalico.org"):
+        pods = networks(_dig(data, "spec", "cidr"))
+    elif kind == "Installation" and group == "operator.tigera.io":
+        pods = [n for pool in _listed(_dig(data, "spec", "calicoNetwork", "ipPools")) for n in networks(_dig(pool, "cidr"))]
+    elif (kind == "ClusterConfiguration" and group == "kubeadm.k8s.io") or (kind == "Cluster" and group == "kind.x-k8s.io"):
+        pods, services = networks(_dig(data, "networking", "podSubnet")), networks(_dig(data, "networking", "serviceSubnet"))
+    elif kind == "Cluster" and group == "cluster.x-k8s.io":
+        pods = [n for c in _listed(_dig(data, "spec", "clusterNetwork", "pods", "cidrBlocks")) for n in networks(c)]
+        services = [n for c in _listed(_dig(data, "spec", "clusterNetwork", "services", "cidrBlocks")) for n in networks(c)]
+    elif kind == "CiliumPodIPPool" and group == "cilium.io":
+        pods = [n for c in _listed(_dig(data, "spec", "ipv4", "cidrs")) for n in networks(c)]
+    elif kind == "KubeProxyConfiguration" and group == "kubeproxy.config.k8s.io":
+        pods = networks(_dig(data, "clusterCIDR"))
+    return pods, services

@@ -22,7 +22,7 @@ from advisor.engine.placement import NATIVE_SIDECARS_FROM
 from advisor.review import addresses, images
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
 from advisor.review.intent import FINISHES, SAYING, UNKNOWN, UNTIL_STOPPED
-from advisor.review.objects import ManifestObject, selects
+from advisor.review.objects import ManifestObject, api_group, selects
 from advisor.system.errors import KnowledgeBaseError
 
 # Volume claims one node at a time can mount: a Deployment with one cannot add replicas.
@@ -653,10 +653,14 @@ def replicaset_without_deployment(s: Subject, rec: Recommendation) -> Iterator[H
 
 @check("pod-ip-literal")
 def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
+    """An address the input shows to be a Pod's: in a Pod network it declares, or, with none declared, on
+    Docker's default bridge. Any other private address (a node, a LAN device, a NAS, a name server, an
+    external database, a Service's cluster IP, a VPN network, a lesson's placeholder) is left alone."""
     if s.pod_spec.get("hostNetwork") is True:
         # a Pod on its node's network talks as a node, to nodes and hosts (an etcd member's peers, an
         # external etcd a backup reaches): the addresses it is given are theirs, which no Service replaces
         return
+    networks = _declared_networks(s).seen_from(s.obj.folder, s.obj.namespace)
     storage = _storage_servers(s)
     nodes, service_ranges = _cluster_addresses(s)
     devices = _device_addresses(s)
@@ -679,16 +683,105 @@ def pod_ip_literal(s: Subject, rec: Recommendation) -> Iterator[Hit]:
                     continue  # the NFS server or iSCSI target a volume names: a storage machine, not a Pod
                 if address in nodes or address in devices or addresses.in_ranges(address, service_ranges):
                     continue  # a node the input's host-network Pods name, or a Service IP of its API server's range
-                yield Hit("pod-ip-literal", _ip_message(f"{c.name}'s {label}", address), c,
-                          line=s.obj.doc.line(path))
+                evidence = networks.pod_evidence(address)
+                if evidence:
+                    yield Hit("pod-ip-literal", _ip_message(f"{c.name}'s {label}", address, evidence), c,
+                              line=s.obj.doc.line(path))
         for config, key, line in s.config_values(c):
             if addresses.holds_ranges(key) or addresses.is_dns_configuration(key):
                 continue
             for address in addresses.pod_ip_literals(addresses.without_comments(str(config.get("data", key)))):
                 if address in devices or address in nodes:
                     continue
-                where = f"ConfigMap {config.name} key {key} ({config.file}:{line}), used by {c.name},"
-                yield Hit("pod-ip-literal", _ip_message(where, address), c)
+                evidence = networks.pod_evidence(address)
+                if evidence:
+                    where = f"ConfigMap {config.name} key {key} ({config.file}:{line}), used by {c.name},"
+                    yield Hit("pod-ip-literal", _ip_message(where, address, evidence), c)
+
+
+# The kinds whose objects declare a cluster's Pod or Service network (addresses.declared_by_object).
+_NETWORK_KINDS = ("IPPool", "Installation", "ClusterConfiguration", "Cluster", "CiliumPodIPPool",
+                  "KubeProxyConfiguration")
+
+
+@dataclass(frozen=True)
+class _Networks:
+    """What the input says of its cluster's networks: the Pod networks it declares, each with where, the
+    Service networks it declares, and the cluster IPs its Services set."""
+
+    pods: tuple  # (network, where it is declared, the folder of the file that declares it, its namespace)
+    services: tuple
+    service_ips: frozenset
+
+    def seen_from(self, folder: str, namespace: str | None) -> "_Networks":
+        """The networks that count for a workload in ``folder`` and ``namespace``: those declared in that
+        folder or one above it, or by an object of the same named namespace (as review --cluster reads
+        them, each kind in a folder of its own). A repository of lessons declares one cluster per lab (a
+        kind configuration with Calico's 192.168.0.0/16 in lab 11), which says nothing of the addresses
+        another lab's files hold."""
+        return _Networks(tuple(p for p in self.pods if p[2] == folder or folder.startswith(p[2].rstrip(os.sep) + os.sep)
+                               or (namespace and p[3] == namespace)), self.services, self.service_ips)
+
+    def pod_evidence(self, address: str) -> str | None:
+        """Why ``address`` is a Pod's (the words for the finding), or None when the input does not show it:
+        it is in a declared Pod network, or, with none declared, on Docker's default bridge. A Service's
+        cluster IP, or an address in a declared Service network, is never a Pod's."""
+        if address in self.service_ips or addresses.in_ranges(address, self.services):
+            return None
+        if self.pods:
+            for network, where, *_ in self.pods:
+                if addresses.in_ranges(address, (network,)):
+                    return f"inside the Pod network {network} that {where} declares"
+            return None
+        if addresses.on_docker_bridge(address):
+            return (f"on Docker's default bridge {addresses.DOCKER_BRIDGE}, where Docker numbers the containers "
+                    f"it runs, and a cluster that leaves Pod networking to Docker (no CNI plugin) its Pods")
+        return None
+
+
+def _declared_networks(s: Subject) -> _Networks:
+    """The Pod and Service networks the input declares (addresses.declared_in_text, declared_by_object) and
+    its Services' cluster IPs, worked out once for the input."""
+    found = s.inputs.derived.get("declared networks")
+    if found is not None:
+        return found
+    pods, services = [], []
+
+    def add(declared, where, o):
+        pods.extend((network, where, o.folder, o.namespace) for network in declared[0])
+        services.extend(declared[1])
+
+    for kind in POD_TEMPLATE_PATHS:
+        for o in s.inputs.of_kind(kind):
+            spec = o.get(*POD_TEMPLATE_PATHS[kind], "spec")
+            for key in ("containers", "initContainers"):
+                for container in spec.get(key) if isinstance(spec, dict) and isinstance(spec.get(key), list) else []:
+                    if not isinstance(container, dict):
+                        continue
+                    words = [str(w) for part in ("command", "args") if isinstance(container.get(part), list)
+                             for w in container[part]]
+                    env = [f"{e.get('name')}={e.get('value')}" for e in container.get("env") or []
+                           if isinstance(e, dict) and e.get("value") is not None] \
+                        if isinstance(container.get("env"), list) else []
+                    add(addresses.declared_in_text(" ".join(words) + "\n" + "\n".join(env)),
+                        f"{container.get('name')}'s command line or env in {o.label} ({o.file}:{o.line()})", o)
+    for config in s.inputs.of_kind("ConfigMap"):
+        data = config.get("data")
+        for key, value in data.items() if isinstance(data, dict) else ():
+            if isinstance(value, str):
+                # the key counts as a setting's name: cilium-config's cluster-pool-ipv4-cidr: 10.0.0.0/8
+                add(addresses.declared_in_text(f"{key}: " + addresses.without_comments(value), str(key)),
+                    f"ConfigMap {config.name} key {key} ({config.file}:{config.line('data', key)})", config)
+    for kind in _NETWORK_KINDS:
+        for o in s.inputs.of_kind(kind):
+            add(addresses.declared_by_object(kind, api_group(o.data), o.data), f"{o.label} ({o.file}:{o.line()})", o)
+    ips = set()
+    for service in s.inputs.of_kind("Service"):
+        for ip in [service.get("spec", "clusterIP")] + list(service.get("spec", "clusterIPs") or []):
+            if isinstance(ip, str):
+                ips.add(ip)
+    found = s.inputs.derived["declared networks"] = _Networks(tuple(pods), tuple(services), frozenset(ips))
+    return found
 
 
 def _storage_servers(s: Subject) -> set[str]:
@@ -731,7 +824,7 @@ def _device_addresses(s: Subject) -> set[str]:
     return found
 
 
-def _ip_message(where: str, address: str) -> str:
-    return (f"{where} holds the address {address}: a Pod's IP changes whenever the Pod is replaced (every "
+def _ip_message(where: str, address: str, evidence: str) -> str:
+    return (f"{where} holds the address {address}, {evidence}: a Pod's IP changes whenever the Pod is replaced (every "
             f"rollout, eviction or reschedule), and may later belong to another Pod. Address the workload "
             f"by its Service's DNS name instead")

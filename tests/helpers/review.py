@@ -105,3 +105,10 @@ metadata:
 spec:
   selector: {{{selector}}}
 {extra}"""
+
+
+def pod_network(cidr: str = "10.244.0.0/16") -> str:
+    """flannel's ConfigMap declaring the cluster's Pod network ``cidr``: the evidence pod-ip-literal needs
+    to take an address in it for a Pod's."""
+    return ("---\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: kube-flannel-cfg, namespace: kube-flannel}\n"
+            f'data:\n  net-conf.json: |\n    {{"Network": "{cidr}", "Backend": {{"Type": "vxlan"}}}}\n')

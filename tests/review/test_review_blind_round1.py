@@ -14,7 +14,7 @@ from __future__ import annotations
 from advisor.review import ReviewOptions, Reviewer
 from advisor.review.objects import parse_inputs
 from advisor.review.runtime import runtime_of
-from helpers.review import RESOURCES, container, deployment, ids
+from helpers.review import RESOURCES, container, deployment, ids, pod_network
 
 REVIEWER = Reviewer()
 
@@ -32,23 +32,29 @@ NFS_PROVISIONER = deployment(container("provisioner", "registry.k8s.io/sig-stora
     extra_spec="      volumes: [{name: root, nfs: {server: 10.10.10.60, path: /export}}]\n")
 
 
-def test_the_nfs_server_a_volume_names_is_not_a_pod_ip_but_another_address_still_is():
-    report = REVIEWER.review(parse_inputs([("d.yaml", NFS_PROVISIONER)]), ReviewOptions())
+def test_the_nfs_server_a_volume_names_is_not_a_pod_ip_even_in_a_pod_network_but_another_address_is():
+    report = REVIEWER.review(parse_inputs([("d.yaml", NFS_PROVISIONER + pod_network("10.10.10.0/24"))]), ReviewOptions())
     messages = [f.message for f in report.findings if f.id == "pod-ip-literal"]
     assert len(messages) == 1 and "10.10.10.61" in messages[0]
 
 
-def test_a_variable_named_for_a_storage_server_holds_no_pod_ip():
+def test_a_variable_named_for_a_storage_server_holds_no_pod_ip_even_in_a_pod_network():
     env = "          env: [{name: TARGETD_ADDRESS, value: 192.168.99.100}]\n"
+    network = pod_network("192.168.0.0/16")
+    assert "pod-ip-literal" not in ids(deployment(container(extra=env)) + network)
+    assert "pod-ip-literal" in ids(deployment(container(extra=env.replace("TARGETD_ADDRESS", "UPSTREAM"))) + network)
+
+
+def test_an_address_no_pod_network_of_the_input_holds_is_no_pod_ip():
+    env = "          env: [{name: UPSTREAM, value: 192.168.99.100}]\n"
     assert "pod-ip-literal" not in ids(deployment(container(extra=env)))
-    assert "pod-ip-literal" in ids(deployment(container(extra=env.replace("TARGETD_ADDRESS", "UPSTREAM"))))
 
 
-def test_an_iscsi_target_portal_of_a_persistent_volume_is_not_a_pod_ip():
+def test_an_iscsi_target_portal_of_a_persistent_volume_is_not_a_pod_ip_even_in_a_pod_network():
     pv = ("---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: disk}\nspec:\n  capacity: {storage: 1Gi}\n"
           "  accessModes: [ReadWriteOnce]\n  iscsi: {targetPortal: '10.0.0.7:3260', iqn: 'iqn.x:y', lun: 0}\n")
     env = "          env: [{name: PORTAL_HOST, value: 10.0.0.7}]\n"
-    text = deployment(container(extra=env.replace("PORTAL_HOST", "TARGET")))
+    text = deployment(container(extra=env.replace("PORTAL_HOST", "TARGET"))) + pod_network("10.0.0.0/8")
     assert "pod-ip-literal" in ids(text)
     assert "pod-ip-literal" not in ids(text + pv)
 

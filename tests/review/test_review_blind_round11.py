@@ -3,7 +3,7 @@ expected."""
 
 from __future__ import annotations
 
-from helpers.review import RESOURCES, deployment, ids, service
+from helpers.review import RESOURCES, deployment, ids, pod_network, service
 
 
 def replicated(image: str) -> str:
@@ -60,22 +60,24 @@ def ip_findings(text: str) -> list[str]:
 
 
 def test_the_address_a_corefile_forwards_to_is_no_pod_wherever_it_is_written():
+    # even inside a Pod network as wide as Cilium's default cluster pool, 10.0.0.0/8
     corefile = ("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns}\ndata:\n  Corefile: |\n"
                 "    .:53 {\n        forward . 10.50.69.50\n    }\n")
-    assert ip_findings(agent("{name: RESOLVER, value: '10.50.69.50'}") + corefile) == []
+    assert ip_findings(agent("{name: RESOLVER, value: '10.50.69.50'}") + corefile + pod_network("10.0.0.0/8")) == []
 
 
 def test_a_camera_an_rtsp_url_streams_from_is_no_pod_wherever_it_is_written():
     cameras = ("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cameras}\ndata:\n  config.yml: |\n"
                "    inputs: [rtspx://192.168.169.1:7441/abc]\n")
-    assert ip_findings(agent("{name: UNIFI_PROTECT_HOST, value: '192.168.169.1'}") + cameras) == []
+    assert ip_findings(agent("{name: UNIFI_PROTECT_HOST, value: '192.168.169.1'}") + cameras
+                       + pod_network("192.168.0.0/16")) == []
 
 
 def test_where_node_local_dns_listens_is_no_peer():
     args = "          args: [-localip, '169.254.20.10,10.2.0.10', -conf, /etc/Corefile]\n"
-    assert ip_findings(agent("{name: X, value: 'y'}", args)) == []
+    assert ip_findings(agent("{name: X, value: 'y'}", args) + pod_network("10.0.0.0/8")) == []
 
 
-def test_another_address_in_the_same_input_is_still_found():
-    [message] = ip_findings(agent("{name: PEER, value: '10.244.1.5'}"))
+def test_another_address_in_the_input_s_pod_network_is_still_found():
+    [message] = ip_findings(agent("{name: PEER, value: '10.244.1.5'}") + pod_network("10.0.0.0/8"))
     assert "10.244.1.5" in message

@@ -3,7 +3,7 @@ expected; the image catalogue's part is in test_review_starts.py."""
 
 from __future__ import annotations
 
-from helpers.review import REVIEWER, RESOURCES
+from helpers.review import REVIEWER, RESOURCES, pod_network
 
 from advisor.review import ReviewOptions
 from advisor.review.objects import parse_inputs
@@ -59,6 +59,13 @@ APISERVER = ("kind: Pod\napiVersion: v1\nmetadata: {name: kube-apiserver, namesp
              "              --advertise-address=172.16.32.10]\n" f"    {RESOURCES}\n")
 
 
+CONTROLLER_MANAGER = ("kind: Pod\napiVersion: v1\nmetadata: {name: kube-controller-manager, namespace: kube-system}\n"
+                      "spec:\n  hostNetwork: true\n  containers:\n  - name: kube-controller-manager\n"
+                      "    image: gcr.io/google_containers/hyperkube:v1.3.5\n"
+                      "    command: [/hyperkube, controller-manager, --allocate-node-cidrs=true,\n"
+                      "              --cluster-cidr=10.244.0.0/16]\n" f"    {RESOURCES}\n")
+
+
 def keeper(variable: str, value: str) -> str:
     return ("apiVersion: v1\nkind: ReplicationController\nmetadata: {name: keeper}\nspec:\n  replicas: 1\n"
             "  selector: {app: keeper}\n  template:\n    metadata: {labels: {app: keeper}}\n    spec:\n"
@@ -76,19 +83,33 @@ def test_an_address_the_input_s_host_network_api_server_advertises_is_a_node_s()
     assert ip_findings(files) == []
 
 
-def test_an_address_in_the_input_s_service_range_is_a_service_s():
-    files = {"master/kube-apiserver.yaml": APISERVER, "db/keeper.yaml": keeper("PEER", "10.10.3.7")}
+def test_a_node_in_docker_s_bridge_range_that_the_api_server_advertises_is_not_taken_for_a_container():
+    apiserver = APISERVER.replace("172.16.32.10", "172.17.8.10")
+    assert ip_findings({"master/kube-apiserver.yaml": apiserver,
+                        "db/keeper.yaml": keeper("STKEEPER_ETCD_ENDPOINTS", "http://172.17.8.10:2379")}) == []
+    [message] = ip_findings({"master/kube-apiserver.yaml": apiserver, "db/keeper.yaml": keeper("PEER", "172.17.0.5")})
+    assert "172.17.0.5" in message
+
+
+def test_an_address_in_the_input_s_service_range_is_a_service_s_even_inside_a_wide_pod_network():
+    files = {"master/kube-apiserver.yaml": APISERVER, "db/keeper.yaml": keeper("PEER", "10.10.3.7") + pod_network("10.0.0.0/8")}
     assert ip_findings(files) == []
 
 
-def test_a_pod_address_the_input_s_cluster_does_not_name_is_still_found():
-    files = {"master/kube-apiserver.yaml": APISERVER, "db/keeper.yaml": keeper("PEER", "10.244.1.5")}
+def test_an_address_in_the_pod_network_the_controller_manager_is_given_is_found():
+    files = {"kube-apiserver.yaml": APISERVER, "kube-controller-manager.yaml": CONTROLLER_MANAGER,
+             "db/keeper.yaml": keeper("PEER", "10.244.1.5")}
     [message] = ip_findings(files)
-    assert "10.244.1.5" in message
+    assert "10.244.1.5, inside the Pod network 10.244.0.0/16" in message
+
+
+def test_a_pod_network_declared_in_a_sibling_folder_says_nothing_of_this_folder_s_addresses():
+    files = {"master/kube-controller-manager.yaml": CONTROLLER_MANAGER, "db/keeper.yaml": keeper("PEER", "10.244.1.5")}
+    assert ip_findings(files) == []
 
 
 def test_a_variable_the_kubelet_names_for_a_service_holds_its_cluster_ip():
-    assert ip_findings({"db/keeper.yaml": keeper("KUBERNETES_SERVICE_HOST", "10.244.0.1")}) == []
+    assert ip_findings({"db/keeper.yaml": keeper("KUBERNETES_SERVICE_HOST", "10.244.0.1") + pod_network()}) == []
 
 
 # -- a custom resource that shares a built-in kind's name -----------------------------------------------

@@ -11,6 +11,7 @@ from advisor.review import ReviewOptions, Reviewer
 from advisor.review.images import nature
 from advisor.review.objects import parse_inputs
 from advisor.review.runtime import runtime_of
+from helpers.review import pod_network
 
 REVIEWER = Reviewer()
 
@@ -54,9 +55,10 @@ def test_a_rewrite_keeps_the_node_a_pod_is_pinned_to():
     assert deployment["spec"]["template"]["spec"]["nodeName"] == "node01"
 
 
-def test_a_variable_named_for_a_services_cluster_ip_holds_no_pod_ip():
+def test_a_variable_named_for_a_services_cluster_ip_holds_no_pod_ip_even_in_a_pod_network():
     env = "      env: [{name: BACKEND_SERVICE_IP, value: 10.244.220.18}]\n"
     pod = POD.format(name="frontend", image="nginx:1.27", extra="").replace("      ports:", env + "      ports:")
+    pod += pod_network()
     assert "pod-ip-literal" not in ids(pod)
     assert "pod-ip-literal" in ids(pod.replace("BACKEND_SERVICE_IP", "BACKEND_ADDRESS"))
 
@@ -187,9 +189,10 @@ def test_a_comment_in_a_script_bashlex_refuses_hides_only_its_own_line():
     assert runtime_of({"command": ["sh", "-c", script]}).endless
 
 
-def test_addresses_in_a_host_network_pod_are_nodes_not_pods():
+def test_addresses_in_a_host_network_pod_are_nodes_and_host_containers_not_pods():
+    # on its node's network, even an address on Docker's bridge is a container of that host, not a Pod
     pod = POD.format(name="etcd", image="registry.k8s.io/etcd:3.5.15-0", extra="  hostNetwork: true\n").replace(
-        "      ports:", "      command: [etcd, --initial-cluster=a=https://192.168.1.10:2380]\n      ports:")
+        "      ports:", "      command: [etcd, --initial-cluster=a=https://172.17.0.10:2380]\n      ports:")
     assert "pod-ip-literal" not in ids(pod)
     assert "pod-ip-literal" in ids(pod.replace("  hostNetwork: true\n", ""))
 
@@ -201,6 +204,7 @@ def test_a_corefile_holds_upstream_resolvers_and_host_records_not_pod_ips():
     pod = POD.format(name="coredns", image="coredns/coredns:1.11.3",
                      extra="  volumes: [{name: config, configMap: {name: coredns}}]\n").replace(
         "      ports:", mounts + "      ports:")
+    pod += pod_network("10.0.0.0/8")  # Cilium's default cluster pool holds the corporate resolvers' range
     assert "pod-ip-literal" not in ids(pod + config)
     assert "pod-ip-literal" in ids(pod + config.replace("Corefile:", "app.conf:"))
 
@@ -225,10 +229,10 @@ def test_an_api_answer_kept_as_test_data_is_not_reviewed(tmp_path):
     assert any("kept as test data" in n.text for n in report.notes)
 
 
-def test_an_address_in_kubeadms_service_range_is_a_cluster_ip_not_a_pod_ip():
+def test_an_address_in_kubeadms_service_range_is_a_cluster_ip_not_a_pod_ip_even_in_a_wide_pod_network():
     env = "      env: [{name: ETCD_URLS, value: 'http://10.96.113.214:2379'}]\n"
     pod = POD.format(name="external-dns", image="registry.k8s.io/external-dns/external-dns:v0.15.0", extra="")
-    pod = pod.replace("      ports:", env + "      ports:")
+    pod = pod.replace("      ports:", env + "      ports:") + pod_network("10.0.0.0/8")
     assert "pod-ip-literal" not in ids(pod)
     assert "pod-ip-literal" in ids(pod.replace("10.96.113.214", "10.244.1.14"))
 

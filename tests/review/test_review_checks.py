@@ -7,7 +7,7 @@ lines), through the reviewer's own API.
 
 import pytest
 
-from helpers.review import RESOURCES, SHARED, budget, container, deployment, found, ids, job, review, service
+from helpers.review import RESOURCES, SHARED, budget, container, deployment, found, ids, job, pod_network, review, service
 
 # A Service with a port selecting deployment()'s Pods: what makes a replicated Deployment need a budget.
 SERVED = service(extra="  ports: [{port: 80}]\n")
@@ -297,7 +297,7 @@ def test_a_service_with_a_port_still_asks_a_portless_main_container_for_a_readin
 
 
 def test_an_address_in_a_comment_of_a_configmap_file_is_not_configuration():
-    config = """---
+    config = pod_network() + """---
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: app}
@@ -315,7 +315,7 @@ data:
 
 
 def test_an_address_a_name_server_serves_in_its_zone_file_is_not_one_it_connects_to():
-    config = """---
+    config = pod_network("10.0.0.0/8") + """---
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: zones}

@@ -232,6 +232,7 @@ def test_an_external_url_is_not_a_pod_ip_but_a_peer_address_still_is():
     assert reviewed(CLEAN / "external-url-is-not-a-pod-ip.yaml").findings == []
     text = (CLEAN / "external-url-is-not-a-pod-ip.yaml").read_text().replace(
         '"--web.external-url=http://192.168.99.100/prometheus"', '"--alertmanager.url=http://10.1.2.3:9093"')
+    text += "---\napiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: pods}\nspec: {cidr: 10.1.0.0/16}\n"
     found = REVIEWER.review(parse_inputs([("p.yaml", text)]), ReviewOptions()).findings
     assert [f.id for f in found] == ["pod-ip-literal"]
 
