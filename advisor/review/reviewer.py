@@ -80,8 +80,7 @@ class Reviewer:
         """Review every object of ``inputs``. ``outcomes``: each object's ``review_object``, in
         input order, when they were computed elsewhere (``review --jobs``, advisor.review.parallel)."""
         if outcomes is None:
-            if self.keep_designs and sum(obj.reviewed for obj in inputs.objects) >= KEEP_FROM:
-                self.designs.keep()
+            self.prepare(inputs)
             outcomes = (self.review_object(obj, inputs, options) for obj in inputs.objects)
         notes: list[Note] = list(inputs.notes)  # objects whose shapes are wrong (review.shapes), left out
         skipped: Counter = Counter()
@@ -97,6 +96,11 @@ class Reviewer:
                 not_reviewed += 1
         return ReviewReport(options.kubernetes or self.version_question.default, list(inputs.files), reviews,
                             dict(sorted(skipped.items())), notes, list(inputs.errors), not_reviewed)
+
+    def prepare(self, inputs: Inputs) -> None:
+        """Read the designs kept by earlier runs when ``inputs`` are large enough for them to pay."""
+        if self.keep_designs and sum(obj.reviewed for obj in inputs.objects) >= KEEP_FROM:
+            self.designs.keep()
 
     def review_object(self, obj, inputs: Inputs, options: ReviewOptions) -> ObjectOutcome:
         """One object of ``inputs`` (the others are there for cross-object checks)."""

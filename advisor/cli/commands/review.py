@@ -108,11 +108,14 @@ def _run(args, env) -> int:
                                                        render=not fixing), keep=fixing)
         texts = gathered.texts
     unreadable = gathered.problems
+    # Without --jobs, a review in one process gets a helper process where a second CPU can run it
+    # (advisor.system.helper): it parses the files, then reviews the objects, from the other end.
+    ahead = args.jobs is None
     inputs = parse_inputs(texts, unreadable, gathered.rendered, gathered.notes,
-                          keep=gathered.size)
+                          keep=gathered.size, ahead=gathered if ahead and not args.cluster else None)
     jobs = worker_count(env, args.jobs, sum(obj.reviewed for obj in inputs.objects), SMALL_REVIEW)
     report = review_in_workers(reviewer, inputs, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
-                                                               config=config), jobs)
+                                                               config=config), jobs, ahead=ahead)
     fix_failed = 0
     if fixing:
         from advisor.cli.commands.review_fix import fix_files

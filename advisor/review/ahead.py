@@ -1,0 +1,133 @@
+"""Parsing the input files with a helper process (advisor.system.helper) working from the last file back.
+
+A review's first run spends a third of its time reading YAML, file after file, on one CPU. With
+a second CPU, a helper forked once the files are known reads and parses them from the last one
+back and sends each file's parse (documents and problems, pickled: unpickling one takes a tenth of
+parsing it) while this process parses from the first one on; where the two meet, the helper is
+stopped. A file's parse is a function of its name, its text and its outline (``parse_documents_apart``,
+as advisor.review.objects.KeptParses relies on too), so it is taken only when the text this process
+read is the text the helper parsed (a digest of both); the objects are the same either way.
+
+Before the files, the helper computes bashlex's parser tables when the user's cache does not hold
+them yet (advisor.review.shell keeps them there): about 0.1 s that the review itself would otherwise
+spend at its first shell script.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+from advisor.review.objects import STDIN, Gathered, KeptParses, outline_of, unpickled
+
+# Smaller inputs are parsed without a helper: forking one and sending back what it parsed would take
+# about as long as the parse it saves.
+AHEAD_BYTES = 256 * 1024
+
+
+@contextlib.contextmanager
+def parsed_ahead(gathered: Gathered, kept: KeptParses | None, outlined):
+    """What ``_parse_inputs`` takes as its store of parses (``entry``, ``get``, ``add``, as ``kept``):
+    ``kept``'s, and the helper's, which parses the files the store does not hold. Without a helper (a small
+    input, one CPU, a kept store that holds as many files as half the input: most likely a run again over
+    the same files), ``kept`` itself."""
+    from advisor.system import cache, helper
+
+    stored = kept.stored if kept is not None else {}
+    if gathered.size < AHEAD_BYTES or len(stored) * 2 >= len(gathered.files) or not helper.available():
+        yield kept
+        return
+    tables = cache.folder() is not None  # kept there for the review to find; else not worth computing
+    with helper.Helper(lambda send: _parse_back(gathered, stored, tables, send)) as ahead:
+        yield _Parses(gathered, kept, ahead)
+
+
+def _key(name: str, text: str, outline) -> str:
+    from advisor.system.cache import digest
+
+    return digest(name, text, "outline" if outline is not None else "whole")
+
+
+class _Parses:
+    """The parses the helper has sent and the kept store's, as ``_parse_inputs`` asks for them."""
+
+    def __init__(self, gathered: Gathered, kept: KeptParses | None, ahead):
+        self.kept, self.ahead = kept, ahead
+        self.position: dict[str, int] = {}  # each file's place in the order the files are read
+        for index, name in enumerate(gathered.files):
+            self.position.setdefault(STDIN if name == "-" else name, index)
+        self.reached = len(gathered.files)  # the helper has sent every file from here on
+        self.sent: dict[str, bytes] = {}  # key -> the pickled parse
+        self.paths: dict[tuple, tuple] = kept.paths if kept is not None else {}
+
+    def entry(self, name: str, text: str, outline: bool):
+        if name == STDIN:
+            return None
+        key = _key(name, text, True if outline else None)
+        return name, key, self.kept.entry(name, text, outline) if self.kept is not None else None
+
+    def get(self, entry):
+        name, key, kept_entry = entry
+        if self.position.get(name, -1) < self.reached:
+            self._receive()
+            if self.position.get(name, -1) >= self.reached:
+                self.ahead.stop()  # the two have met: the helper's next files are parsed here already
+        payload = self.sent.pop(key, None)
+        if payload is None:
+            return self.kept.get(kept_entry) if kept_entry is not None else None
+        parsed = unpickled(payload, self.paths)
+        if kept_entry is not None:  # kept for the next run as ``kept.add`` would have, without pickling again
+            self.kept.used[kept_entry] = payload
+            self.kept.changed = True
+        return parsed
+
+    def add(self, entry, parsed) -> None:
+        if entry[2] is not None:
+            self.kept.add(entry[2], parsed)
+
+    def _receive(self) -> None:
+        from advisor.system.cache import Unpickler
+
+        for message in self.ahead.received():
+            index, key, payload = Unpickler(io.BytesIO(message)).load()
+            self.reached = index
+            if payload is not None:
+                self.sent[key] = payload
+
+
+def _parse_back(gathered: Gathered, stored: dict, tables: bool, send) -> None:
+    """In the helper: bashlex's tables when ``tables`` and not kept yet, then each file from the last back,
+    sent as (its index, its key, its pickled parse), the key and the parse None when it is not parsed here."""
+    from advisor.system.cache import pickled
+
+    if tables:
+        from advisor.review import shell
+
+        shell.import_bashlex()  # computes them and keeps them in the cache, unless they are there already
+    for index in range(len(gathered.files) - 1, -1, -1):
+        send(pickled((index, *_parsed(gathered.files[index], stored))))
+
+
+def _parsed(name: str, stored: dict) -> tuple[str | None, bytes | None]:
+    """(the key, the pickled parse) of the file ``name``; (None, None) when it is standard input, not a
+    regular file (what a pipe holds, as review <(helm template ...) names one, is read by this process
+    alone), cannot be read (this process says why), or is kept in ``stored``."""
+    from advisor.review.objects import MAX_BYTES
+    from advisor.system.cache import pickled
+    from advisor.system.errors import InputError
+    from advisor.system.yamlsource import parse_documents_apart, read_text
+
+    if name == "-":
+        return None, None
+    try:
+        text = read_text(name, max_bytes=MAX_BYTES, regular_only=True)
+    except InputError:
+        return None, None
+    outline = outline_of(name)
+    if KeptParses.entry(name, text, outline is not None) in stored:
+        return None, None
+    try:
+        parsed = parse_documents_apart(text, name, outline=outline)
+    except InputError as exc:
+        parsed = [], exc.problems
+    return _key(name, text, outline), pickled(parsed)
