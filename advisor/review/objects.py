@@ -439,7 +439,7 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
         if ahead is not None:
             from advisor.review.ahead import parsed_ahead
 
-            with parsed_ahead(ahead, kept, outlined) as found:
+            with parsed_ahead(ahead, kept) as found:
                 inputs = _parse_inputs(texts, errors, rendered, notes, found)
         else:
             inputs = _parse_inputs(texts, errors, rendered, notes, kept)

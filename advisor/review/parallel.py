@@ -80,6 +80,9 @@ def review_ahead(reviewer: Reviewer, inputs: Inputs, options: ReviewOptions) -> 
     reviewed = [i for i, obj in enumerate(inputs.objects) if obj.reviewed]
     if len(reviewed) < AHEAD_FROM or not helper.available():
         return reviewer.review(inputs, options)
+    from advisor.review import images
+
+    images.families()  # read by every workload's review: read once, here, rather than by both processes
     with helper.Helper(functools.partial(_review_back, reviewer, inputs, options, reviewed)) as ahead:
         return reviewer.review(inputs, options, _outcomes(reviewer, inputs, options, ahead))
 

@@ -42,6 +42,11 @@ class ObjectOutcome:
     skipped: bool = False
 
 
+def finding_ids(kb) -> list[str]:
+    """The ids of the findings review may raise (what ignore rules may name), sorted."""
+    return sorted(fid for fid, info in kb.findings.items() if "review" in info.sources)
+
+
 class Reviewer:
     def __init__(self, advisor=None, keep_designs: bool = False):
         """``keep_designs``: a large review reads the designs earlier runs concluded, and keeps its own
@@ -51,7 +56,7 @@ class Reviewer:
         self.designs = Designs(self.advisor)  # the engine runs once per distinct design
         self.kb = self.advisor.kb
         check_catalogue(self.kb)
-        self.finding_ids = sorted(fid for fid, info in self.kb.findings.items() if "review" in info.sources)
+        self.finding_ids = finding_ids(self.kb)
         purpose = self.kb.questions.by_key("containers[].purpose")
         self.purposes = tuple(choice.value for choice in purpose.choices)
         self.version_question = self.kb.questions.by_id("kubernetes")

@@ -68,6 +68,7 @@ def _run(args, env) -> int:
     from advisor.kb.knowledge import knowledge_base
     from advisor.render.review import render_json, render_sarif, render_text
     from advisor.review import Reviewer, ReviewOptions
+    from advisor.review.reviewer import finding_ids
     from advisor.review.objects import Gathered, parse_inputs
     from advisor.review.parallel import SMALL_REVIEW, review_in_workers
     from advisor.review.suppress import CONFIG_NAME, parse_config
@@ -94,11 +95,10 @@ def _run(args, env) -> int:
 
         refuse_stdin(args.paths)
 
-    reviewer = Reviewer(keep_designs=True)
     config = None
     config_path = args.config or (CONFIG_NAME if os.path.isfile(CONFIG_NAME) else None)
     if config_path:
-        config = parse_config(read_text(config_path), config_path, reviewer.finding_ids)
+        config = parse_config(read_text(config_path), config_path, finding_ids(kb))
 
     if args.cluster:
         texts, kubernetes = cluster_options.read(args, env, kubernetes, question)
@@ -113,6 +113,8 @@ def _run(args, env) -> int:
     ahead = args.jobs is None
     inputs = parse_inputs(texts, unreadable, gathered.rendered, gathered.notes,
                           keep=gathered.size, ahead=gathered if ahead and not args.cluster else None)
+    # built once the files are parsed: a helper parsing them builds the engine's network meanwhile, into the cache
+    reviewer = Reviewer(keep_designs=True)
     jobs = worker_count(env, args.jobs, sum(obj.reviewed for obj in inputs.objects), SMALL_REVIEW)
     report = review_in_workers(reviewer, inputs, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
                                                                config=config), jobs, ahead=ahead)
