@@ -43,10 +43,11 @@ def parsed_ahead(gathered: Gathered, kept: KeptParses | None):
         yield _Parses(gathered, kept, ahead)
 
 
-def _key(name: str, text: str, outline) -> str:
+def _key(name: str, text: str, outline: bool) -> str:
+    """What a file's parse is a function of, as a digest (``KeptParses.entry``'s, for every file)."""
     from advisor.system.cache import digest
 
-    return digest(name, text, "outline" if outline is not None else "whole")
+    return digest(name, text, "outline" if outline else "whole")
 
 
 class _Parses:
@@ -55,26 +56,27 @@ class _Parses:
     def __init__(self, gathered: Gathered, kept: KeptParses | None, ahead):
         self.kept, self.ahead = kept, ahead
         self.position: dict[str, int] = {}  # each file's place in the order the files are read
+        self.files = gathered.files
         for index, name in enumerate(gathered.files):
             self.position.setdefault(STDIN if name == "-" else name, index)
         self.reached = len(gathered.files)  # the helper has sent every file from here on
-        self.sent: dict[str, bytes] = {}  # key -> the pickled parse
+        self.sent: dict[str, tuple[str, bytes]] = {}  # name -> (the key of the text it parsed, the pickled parse)
         self.paths: dict[tuple, tuple] = kept.paths if kept is not None else {}
 
     def entry(self, name: str, text: str, outline: bool):
         if name == STDIN:
             return None
-        key = _key(name, text, True if outline else None)
-        return name, key, self.kept.entry(name, text, outline) if self.kept is not None else None
+        return name, text, outline, self.kept.entry(name, text, outline) if self.kept is not None else None
 
     def get(self, entry):
-        name, key, kept_entry = entry
+        name, text, outline, kept_entry = entry
         if self.position.get(name, -1) < self.reached:
             self._receive()
             if self.position.get(name, -1) >= self.reached:
                 self.ahead.stop()  # the two have met: the helper's next files are parsed here already
-        payload = self.sent.pop(key, None)
-        if payload is None:
+        key, payload = self.sent.pop(name, (None, None))
+        # the text the helper parsed is this one (the digest is the kept store's, when it has one)
+        if payload is None or key != (kept_entry or _key(name, text, outline)):
             return self.kept.get(kept_entry) if kept_entry is not None else None
         parsed = unpickled(payload, self.paths)
         if kept_entry is not None:  # kept for the next run as ``kept.add`` would have, without pickling again
@@ -83,8 +85,8 @@ class _Parses:
         return parsed
 
     def add(self, entry, parsed) -> None:
-        if entry[2] is not None:
-            self.kept.add(entry[2], parsed)
+        if entry[3] is not None:
+            self.kept.add(entry[3], parsed)
 
     def _receive(self) -> None:
         from advisor.system.cache import Unpickler
@@ -93,7 +95,7 @@ class _Parses:
             index, key, payload = Unpickler(io.BytesIO(message)).load()
             self.reached = index
             if payload is not None:
-                self.sent[key] = payload
+                self.sent[self.files[index]] = key, payload
 
 
 def _parse_back(gathered: Gathered, stored: dict, prepare: bool, send) -> None:
@@ -130,10 +132,10 @@ def _parsed(name: str, stored: dict) -> tuple[str | None, bytes | None]:
     except InputError:
         return None, None
     outline = outline_of(name)
-    if KeptParses.entry(name, text, outline is not None) in stored:
+    if stored and KeptParses.entry(name, text, outline is not None) in stored:
         return None, None
     try:
         parsed = parse_documents_apart(text, name, outline=outline)
     except InputError as exc:
         parsed = [], exc.problems
-    return _key(name, text, outline), pickled(parsed)
+    return _key(name, text, outline is not None), pickled(parsed)
