@@ -17,7 +17,7 @@ Ctrl-C (its parent handles it), dies with its parent (advisor.system.workers.die
 ends at once when its parent stops reading (a write to a closed pipe), writes nothing to the
 terminal, and leaves by ``os._exit``: no ``atexit`` handler of this process (saving caches) and
 no flush of its buffers runs twice. Only where fork is the platform's way to start a process
-(Linux), and only with a second CPU to run on (``available``).
+(Linux), and only with a second CPU to run on that is not busy already (``available``).
 """
 
 from __future__ import annotations
@@ -37,10 +37,23 @@ STOP_SECONDS = 5.0
 
 
 def available() -> bool:
-    """Whether a helper can run beside this process: a forking platform and a second CPU for it."""
+    """Whether a helper can run beside this process: a forking platform, and a CPU for it that other work
+    does not already keep busy. A helper costs about a third more CPU in all than the work it shares (the
+    fork, sending results back): on CPUs that are all busy it makes the run slower, not faster."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False
-    return len(os.sched_getaffinity(0)) >= 2  # the CPUs this process may run on (a container's, not the host's)
+    cpus = len(os.sched_getaffinity(0))  # the CPUs this process may run on (a container's, not the host's)
+    return cpus >= 2 and _running() < cpus
+
+
+def _running() -> int:
+    """The threads running or ready to run on the machine now, this one included (/proc/loadavg's
+    fourth field); 1 when it cannot be read."""
+    try:
+        with open("/proc/loadavg", "rb") as handle:
+            return int(handle.read().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):  # pragma: no cover - no /proc
+        return 1
 
 
 class Helper:

@@ -209,3 +209,20 @@ def test_a_signal_while_a_cache_file_is_written_waits_until_it_is_in_place(cache
         cache.store("kind", "key", cache.pickled([1, 2, 3]))
     assert sorted(os.listdir(cache_home)) == ["kind.pickle"]
     assert cache.load("kind", "key") == [1, 2, 3]
+
+
+def test_what_the_review_helper_learnt_is_kept_for_the_next_run(tree, helpers, patient, cache_home, monkeypatch):
+    from advisor.review import shell
+    from advisor.review.reviewer import ReviewOptions
+
+    inputs = objects.parse_inputs(objects.gather([str(tree)]).texts)
+    monkeypatch.setattr(shell, "_parsed", shell._Parsed())
+    alone = Reviewer()
+    alone.review(inputs, ReviewOptions())
+    scripts = dict(shell._parsed.scripts)
+    monkeypatch.setattr(shell, "_parsed", shell._Parsed())
+    helped = Reviewer()
+    parallel.review_ahead(helped, inputs, ReviewOptions())
+    assert len(helpers) == 1 and helped.designs.evaluated == 0  # the helper evaluated every design
+    assert helped.designs.recommendations.keys() == alone.designs.recommendations.keys()
+    assert shell._parsed.scripts.keys() == scripts.keys() and len(scripts) > 3
