@@ -128,7 +128,7 @@ def _outcomes(reviewer: Reviewer, inputs: Inputs, options: ReviewOptions, ahead)
     reached = len(inputs.objects)  # every reviewed object from here on has its outcome in ``done``
     caches = _caches(reviewer)
     for index, obj in enumerate(inputs.objects):
-        if index < reached:
+        if index < reached and obj.reviewed:  # (another kind's outcome is a note at most: cheaper than asking)
             for message in ahead.received():
                 reached, outcome, learnt = Unpickler(io.BytesIO(message)).load()
                 done[reached] = outcome
