@@ -59,7 +59,7 @@ def review_in_workers(reviewer: Reviewer, inputs: Inputs, options: ReviewOptions
 
 # Fewer reviewed objects than this are reviewed without a helper: forking one costs a few milliseconds
 # and copies pages of this process as either writes to them.
-AHEAD_FROM = 40
+AHEAD_FROM = 100
 
 
 def review_ahead(reviewer: Reviewer, inputs: Inputs, options: ReviewOptions) -> ReviewReport:
