@@ -67,7 +67,13 @@ class Helper:
         self.ended = False  # the child closed its end: nothing more will arrive
 
     def __enter__(self) -> Helper:
-        read, write = os.pipe()
+        """Start the child; when it cannot be started (no file descriptor or process left), there is
+        none: nothing arrives, and this process does all the work."""
+        try:
+            read, write = os.pipe()
+        except OSError:
+            self.ended = True
+            return self
         try:
             import fcntl
 
@@ -75,12 +81,18 @@ class Helper:
         except (ImportError, OSError):
             pass  # a smaller pipe: the child waits for the parent to read, no more
         parent = os.getpid()
-        with blocked():  # no signal may reach the child before it has set its own handling
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - the child (its work is tested through what it sends)
-                os.close(read)
-                _child(self.work, write, parent)
-        os.close(write)
+        try:
+            with blocked():  # no signal may reach the child before it has set its own handling
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover - the child (its work is tested through what it sends)
+                    os.close(read)
+                    _child(self.work, write, parent)
+        except OSError:
+            os.close(read)
+            self.ended = True
+            return self
+        finally:
+            os.close(write)
         self.pid, self.fd = pid, read
         os.set_blocking(read, False)
         return self

@@ -226,3 +226,17 @@ def test_what_the_review_helper_learnt_is_kept_for_the_next_run(tree, helpers, p
     assert len(helpers) == 1 and helped.designs.evaluated == 0  # the helper evaluated every design
     assert helped.designs.recommendations.keys() == alone.designs.recommendations.keys()
     assert shell._parsed.scripts.keys() == scripts.keys() and len(scripts) > 3
+
+
+def test_a_helper_that_cannot_be_forked_leaves_the_review_to_this_process(cli, tree, helpers, cache_home,
+                                                                          monkeypatch):
+    monkeypatch.setenv(cache.DISABLE, "1")
+    one = cli("review", str(tree), "--format", "json", "--jobs", "1")
+
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # fork's EAGAIN: no process left
+
+    monkeypatch.setattr(os, "fork", refused)
+    helped = cli("review", str(tree), "--format", "json")
+    assert (helped.status, helped.stdout, helped.stderr) == (one.status, one.stdout, one.stderr)
+    assert helpers == [None, None]  # both were asked for, neither started
