@@ -21,9 +21,6 @@ import io
 
 from advisor.review.objects import STDIN, Gathered, KeptParses, outline_of, unpickled
 
-# Smaller inputs are parsed without a helper: forking one and sending back what it parsed would take
-# about as long as the parse it saves.
-AHEAD_BYTES = 256 * 1024
 
 
 @contextlib.contextmanager
@@ -32,10 +29,13 @@ def parsed_ahead(gathered: Gathered, kept: KeptParses | None):
     ``kept``'s, and the helper's, which parses the files the store does not hold. Without a helper (a small
     input, one CPU, a kept store that holds as many files as half the input: most likely a run again over
     the same files), ``kept`` itself."""
+    stored = kept.stored if kept is not None else {}
+    if len(stored) * 2 >= len(gathered.files):
+        yield kept
+        return
     from advisor.system import cache, helper
 
-    stored = kept.stored if kept is not None else {}
-    if gathered.size < AHEAD_BYTES or len(stored) * 2 >= len(gathered.files) or not helper.available():
+    if not helper.available():
         yield kept
         return
     prepare = cache.folder() is not None  # kept there for the review to find; else not worth building

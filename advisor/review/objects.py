@@ -436,7 +436,7 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
     gc.disable()  # parsing makes objects that stay and no cycles: collector passes over them would find nothing
     try:
         kept = KeptParses.for_size(keep) if keep else None
-        if ahead is not None:
+        if ahead is not None and ahead.size >= AHEAD_BYTES:
             from advisor.review.ahead import parsed_ahead
 
             with parsed_ahead(ahead, kept) as found:
@@ -451,6 +451,9 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
             gc.enable()
 
 
+# Smaller inputs are parsed without a helper (advisor.review.ahead): forking one and sending back what it
+# parsed would take about as long as the parse it saves.
+AHEAD_BYTES = 256 * 1024
 _SECRET = re.compile(r"""kind["']?\s*:\s*["']?Secret\b""")  # kind: Secret, "kind": "Secret", {kind: Secret}
 
 

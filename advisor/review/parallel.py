@@ -74,11 +74,13 @@ def review_ahead(reviewer: Reviewer, inputs: Inputs, options: ReviewOptions) -> 
     object, the inputs and the options (advisor.review.parallel's workers rely on it too), so the report
     is the same as without a helper, whichever process reviewed what.
     """
-    from advisor.system import helper
-
     reviewer.prepare(inputs)
     reviewed = [i for i, obj in enumerate(inputs.objects) if obj.reviewed]
-    if len(reviewed) < AHEAD_FROM or not helper.available():
+    if len(reviewed) < AHEAD_FROM:
+        return reviewer.review(inputs, options)
+    from advisor.system import helper
+
+    if not helper.available():
         return reviewer.review(inputs, options)
     from advisor.review import images
 

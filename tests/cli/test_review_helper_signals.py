@@ -24,10 +24,10 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a 
 # helper that parses slow.yaml for an hour
 RUNNER = """\
 import sys, time
-from advisor.review import ahead
+from advisor.review import ahead, objects
 from advisor.system import helper
 helper.available = lambda: True
-ahead.AHEAD_BYTES = 0
+objects.AHEAD_BYTES = 0
 parsed = ahead._parsed
 ahead._parsed = lambda name, stored: time.sleep(3600) if name.endswith("slow.yaml") else parsed(name, stored)
 from advisor.cli.main import main

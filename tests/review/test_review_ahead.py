@@ -42,7 +42,7 @@ def helpers(monkeypatch):
         return entered
 
     monkeypatch.setattr(helper, "available", lambda: True)
-    monkeypatch.setattr(ahead, "AHEAD_BYTES", 100_000)
+    monkeypatch.setattr(objects, "AHEAD_BYTES", 100_000)
     monkeypatch.setattr(helper.Helper, "__enter__", entering)
     return started
 
