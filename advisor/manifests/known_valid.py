@@ -63,6 +63,7 @@ class KnownValid:
         stored = cache.load(KIND, self.key) if self.key else None
         self.digests: dict[str, None] = stored if isinstance(stored, dict) else {}
         self.changed = False
+        self.journal: list | None = None  # when a list, each outcome kept is added to it as (digest, kept)
 
     @staticmethod
     def digest(obj: dict, kubernetes: str) -> str:
@@ -89,6 +90,14 @@ class KnownValid:
         while len(self.digests) > MAX_OBJECTS:
             del self.digests[next(iter(self.digests))]
         self.changed = True
+        if self.journal is not None:
+            self.journal.append((digest, kept))
+
+    def merge(self, entries) -> None:
+        """Take outcomes another process kept (its ``journal``), as if kept here."""
+        for digest, kept in entries:
+            if digest not in self.digests:
+                self.add(digest, kept)
 
     def save(self) -> None:
         if self.changed and self.key:

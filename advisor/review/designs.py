@@ -53,6 +53,7 @@ class Designs:
         self.reused = 0
         self.key: str | None = None  # the kept designs' key, once ``keep`` has read them
         self.changed = False
+        self.journal: list | None = None  # when a list, each design evaluated is added to it as (key, template)
 
     def keep(self) -> None:
         """Read the designs kept by earlier runs, and keep these when the process ends (once a process).
@@ -80,6 +81,13 @@ class Designs:
             cache.store(KIND, self.key, cache.pickled(self.recommendations))
             self.changed = False
 
+    def merge(self, entries) -> None:
+        """Take designs another process evaluated (its ``journal``), as if evaluated here."""
+        for key, template in entries:
+            if key not in self.recommendations and len(self.recommendations) < self.size:
+                self.recommendations[key] = template
+                self.changed = True
+
     def evaluate(self, answers: Answers) -> Recommendation:
         return self.evaluate_again(answers)[0]
 
@@ -102,6 +110,8 @@ class Designs:
                 self.recipes.pop(oldest, None)
             self.recommendations[key] = template
             self.changed = True
+            if self.journal is not None:
+                self.journal.append((key, template))
         else:
             self.reused += 1
         recipe = self.recipes.get(key)

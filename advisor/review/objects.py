@@ -338,6 +338,8 @@ class Gathered:
     notes: list[Note] = field(default_factory=list)  # what was left out, and why
     rendered: list[Document] = field(default_factory=list)  # objects of rendered charts and kustomizations
     size: int = 0  # the bytes of the files to read, as the file system gives them (standard input aside)
+    files: list[str] = field(default_factory=list)  # the files ``texts`` reads, in order (- for standard input)
+    named: set[str] = field(default_factory=set)  # those given outright (read whatever they are)
 
 
 def gather(paths: list[str], stdin=None, scope: Scope | None = None, keep: bool = True) -> Gathered:
@@ -372,6 +374,7 @@ def gather(paths: list[str], stdin=None, scope: Scope | None = None, keep: bool 
                                                                          "pod-advisor review -)")
                           for chart in found.charts]
     out.size = sum(_size(path) for path in files if path != "-")
+    out.files, out.named = files, found.named
     texts = _each_text(files, found.named, stdin, out.problems)
     out.texts = list(texts) if keep else texts
     return out
@@ -421,7 +424,7 @@ def read_inputs(paths: list[str], stdin=None,
 
 
 def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = None, rendered=(),
-                 notes=(), keep: int = 0) -> Inputs:
+                 notes=(), keep: int = 0, ahead: Gathered | None = None) -> Inputs:
     """Parse every text into objects; a document that is not valid YAML becomes one of ``Inputs.errors``
     (the other documents of its file are read). ``rendered``: documents a tool wrote
     (advisor.review.rendered), added after the files.
@@ -429,7 +432,8 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
     ``errors`` are problems found before parsing (files that could not be read); they
     come first, as ``notes`` do. ``keep``: the input's size in bytes (``Gathered.size``), to read a large
     input with the files parsed by the last large review (``KeptParses``), as the review command does;
-    0 never does.
+    0 never does. ``ahead``: what ``texts`` reads (``Gathered``), for a helper process to parse from the
+    last file back (advisor.review.ahead), as the review command does; the objects are the same.
     """
     import gc
 
@@ -437,7 +441,13 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
     gc.disable()  # parsing makes objects that stay and no cycles: collector passes over them would find nothing
     try:
         kept = KeptParses.for_size(keep) if keep else None
-        inputs = _parse_inputs(texts, errors, rendered, notes, kept)
+        if ahead is not None and ahead.size >= AHEAD_BYTES:
+            from advisor.review.ahead import parsed_ahead
+
+            with parsed_ahead(ahead, kept) as found:
+                inputs = _parse_inputs(texts, errors, rendered, notes, found)
+        else:
+            inputs = _parse_inputs(texts, errors, rendered, notes, kept)
         if kept is not None:
             kept.save()
         return inputs
@@ -446,6 +456,9 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
             gc.enable()
 
 
+# Smaller inputs are parsed without a helper (advisor.review.ahead): forking one and sending back what it
+# parsed would take about as long as the parse it saves.
+AHEAD_BYTES = 256 * 1024
 _SECRET = re.compile(r"""kind["']?\s*:\s*["']?Secret\b""")  # kind: Secret, "kind": "Secret", {kind: Secret}
 
 
@@ -508,23 +521,15 @@ class KeptParses:
 
     def get(self, entry: str | None):
         """(documents, problems) kept for ``entry``, or None."""
-        from advisor.system.cache import Unpickler
-
         found = self.stored.get(entry) if entry is not None else None
         if found is None:
             return None
         self.used[entry] = found
         try:
-            documents, problems = Unpickler(io.BytesIO(found)).load()
+            return unpickled(found, self.paths)
         except Exception:  # noqa: BLE001 - an entry that no longer fits the code: parse the file again
             del self.used[entry]
             return None
-        # A file's pickle shares key paths among its documents, not with other files' as the parser does
-        # (yamlsource): share them again, or a review read from the store holds a copy of each per file.
-        paths = self.paths
-        for doc in documents:
-            doc.lines = {paths.setdefault(path, path): line for path, line in doc.lines.items()}
-        return documents, problems
 
     def add(self, entry: str | None, parsed) -> None:
         from advisor.system.cache import pickled
@@ -541,11 +546,29 @@ class KeptParses:
         self.stored, self.used = {}, {}
 
 
+def unpickled(payload: bytes, paths: dict[tuple, tuple]):
+    """A file's (documents, problems) from their pickle, each key path one of ``paths`` (added to it when
+    new). A file's pickle shares key paths among its documents, not with other files' as the parser
+    does (yamlsource): shared again, a review read from pickles does not hold a copy of each per file."""
+    from advisor.system.cache import Unpickler
+
+    documents, problems = Unpickler(io.BytesIO(payload)).load()
+    for doc in documents:
+        doc.lines = {paths.setdefault(path, path): line for path, line in doc.lines.items()}
+    return documents, problems
+
+
+def outline_of(name: str):
+    """What ``parse_documents_apart`` is given as ``outline`` for the file ``name``: a kustomization is
+    read whole, any other file's objects of kinds that are not reviewed are outlined."""
+    return None if os.path.basename(name) in kustomize.KUSTOMIZATION_FILES else outlined
+
+
 def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None) -> Inputs:
     inputs = Inputs(notes=list(notes))
     problems: list[Problem] = []  # after ``errors``, which reading ``texts`` may still add to
     for name, text in texts:
-        outline = None if os.path.basename(name) in kustomize.KUSTOMIZATION_FILES else outlined
+        outline = outline_of(name)
         entry = kept.entry(name, text, outline is not None) if kept is not None else None
         parsed = kept.get(entry) if entry is not None else None
         if parsed is None:

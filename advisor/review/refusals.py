@@ -48,7 +48,7 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         yield Hit(REFUSED, f"{obj.label} names no apiVersion, and the API server needs one to know what the "
                            f"object is (apiVersion: {API_VERSIONS.get(kind, 'v1')})", line=obj.line())
         return
-    known = _known_valid()
+    known = known_valid()
     digest = known.digest(data, version)
     # what the schemas said of the very same object in an earlier run: no need to load them again
     outcome = known.outcome(digest)
@@ -84,7 +84,7 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
 
 
 @functools.cache
-def _known_valid():
+def known_valid():
     """What the schemas said of objects in earlier runs (advisor.manifests.known_valid), kept once a
     process and saved when it ends: importing jsonschema and reading the schemas was most of the
     start-up of a review of one file, and validating each object most of a large review."""

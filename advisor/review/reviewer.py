@@ -50,6 +50,11 @@ class ObjectOutcome:
     skipped: bool = False
 
 
+def finding_ids(kb) -> list[str]:
+    """The ids of the findings review may raise (what ignore rules may name), sorted."""
+    return sorted(fid for fid, info in kb.findings.items() if "review" in info.sources)
+
+
 class Reviewer:
     def __init__(self, advisor=None, keep_designs: bool = False):
         """``keep_designs``: a large review reads the designs earlier runs concluded, and keeps its own
@@ -59,7 +64,7 @@ class Reviewer:
         self.designs = Designs(self.advisor)  # the engine runs once per distinct design
         self.kb = self.advisor.kb
         check_catalogue(self.kb)
-        self.finding_ids = sorted(fid for fid, info in self.kb.findings.items() if "review" in info.sources)
+        self.finding_ids = finding_ids(self.kb)
         purpose = self.kb.questions.by_key("containers[].purpose")
         self.purposes = tuple(choice.value for choice in purpose.choices)
         self.version_question = self.kb.questions.by_id("kubernetes")
@@ -88,8 +93,7 @@ class Reviewer:
         """Review every object of ``inputs``. ``outcomes``: each object's ``review_object``, in
         input order, when they were computed elsewhere (``review --jobs``, advisor.review.parallel)."""
         if outcomes is None:
-            if self.keep_designs and sum(obj.reviewed for obj in inputs.objects) >= KEEP_FROM:
-                self.designs.keep()
+            self.prepare(inputs)
             outcomes = (self.review_object(obj, inputs, options) for obj in inputs.objects)
         notes: list[Note] = list(inputs.notes)  # objects whose shapes are wrong (review.shapes), left out
         skipped: Counter = Counter()
@@ -105,6 +109,11 @@ class Reviewer:
                 not_reviewed += 1
         return ReviewReport(options.kubernetes or self.version_question.default, list(inputs.files), reviews,
                             dict(sorted(skipped.items())), notes, list(inputs.errors), not_reviewed)
+
+    def prepare(self, inputs: Inputs) -> None:
+        """Read the designs kept by earlier runs when ``inputs`` are large enough for them to pay."""
+        if self.keep_designs and sum(obj.reviewed for obj in inputs.objects) >= KEEP_FROM:
+            self.designs.keep()
 
     def review_object(self, obj, inputs: Inputs, options: ReviewOptions) -> ObjectOutcome:
         """One object of ``inputs`` (the others are there for cross-object checks)."""

@@ -161,6 +161,7 @@ class _Parsed:
         self.scripts: dict[str, Script] | None = None
         self.key: str | None = None
         self.changed = False
+        self.journal: list | None = None  # when a list, each script parsed is added to it as (text, Script)
 
     def get(self, text: str) -> Script | None:
         if self.scripts is None:
@@ -172,6 +173,16 @@ class _Parsed:
             del self.scripts[next(iter(self.scripts))]
         self.scripts[text] = script
         self.changed = True
+        if self.journal is not None:
+            self.journal.append((text, script))
+
+    def merge(self, entries) -> None:
+        """Take scripts another process parsed (its ``journal``), as if parsed here."""
+        if self.scripts is None:
+            self._load()
+        for text, script in entries:
+            if text not in self.scripts:
+                self.add(text, script)
 
     def _load(self) -> None:
         import atexit
@@ -203,6 +214,11 @@ class _Parsed:
 
 
 _parsed = _Parsed()
+
+
+def parsed() -> _Parsed:
+    """The scripts parsed in this process (and kept from earlier runs)."""
+    return _parsed
 
 
 def parse(text: str) -> Script:

@@ -27,6 +27,8 @@ import io
 import os
 import stat
 
+from advisor.system.signals import blocked
+
 try:  # pickle's C half, which is what pickle.py hands out: the module itself imports a millisecond more
     from _pickle import Pickler, PicklingError, Unpickler, dumps
 except ImportError:  # pragma: no cover - another Python implementation
@@ -185,24 +187,30 @@ def store(kind: str, key: str, payload: bytes, environ=os.environ) -> bool:
         return False
     header = MAGIC + key.encode("ascii") + b"\n" + digest(payload).encode("ascii") + b"\n"  # then the payload
     temp = f".{kind}-{os.urandom(6).hex()}.tmp"
-    try:
-        try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600,
-                         dir_fd=where)
-        except OSError:
-            return False
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(header)
-                handle.write(payload)  # not joined to the header: no second copy of a large payload
-            # atomic: a concurrent reader sees the old file or this one
-            os.replace(temp, os.path.basename(path), src_dir_fd=where, dst_dir_fd=where)
-            return True
-        except OSError:
-            try:
-                os.unlink(temp, dir_fd=where)
-            except OSError:
-                pass
-            return False
+    try:  # Ctrl-C, SIGTERM and SIGHUP wait until the file is in place or gone, lest the temporary file stay
+        with blocked():
+            return _write(where, temp, (header, payload), os.path.basename(path))
     finally:
         os.close(where)
+
+
+def _write(where: int, temp: str, parts: tuple[bytes, ...], name: str) -> bool:
+    """Write ``parts`` to ``temp`` in the folder ``where``, then put it in place as ``name``. The parts are
+    written one after another, never joined: no second copy of a large payload."""
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600, dir_fd=where)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for part in parts:
+                handle.write(part)
+        # atomic: a concurrent reader sees the old file or this one
+        os.replace(temp, name, src_dir_fd=where, dst_dir_fd=where)
+        return True
+    except OSError:
+        try:
+            os.unlink(temp, dir_fd=where)
+        except OSError:
+            pass
+        return False

@@ -68,6 +68,7 @@ def _run(args, env) -> int:
     from advisor.kb.knowledge import knowledge_base
     from advisor.render.review import json_pieces, sarif_pieces, text_lines
     from advisor.review import Reviewer, ReviewOptions
+    from advisor.review.reviewer import finding_ids
     from advisor.review.objects import Gathered, parse_inputs
     from advisor.review.parallel import SMALL_REVIEW, review_in_workers
     from advisor.review.suppress import CONFIG_NAME, parse_config
@@ -94,11 +95,10 @@ def _run(args, env) -> int:
 
         refuse_stdin(args.paths)
 
-    reviewer = Reviewer(keep_designs=True)
     config = None
     config_path = args.config or (CONFIG_NAME if os.path.isfile(CONFIG_NAME) else None)
     if config_path:
-        config = parse_config(read_text(config_path), config_path, reviewer.finding_ids)
+        config = parse_config(read_text(config_path), config_path, finding_ids(kb))
 
     if args.cluster:
         texts, kubernetes = cluster_options.read(args, env, kubernetes, question)
@@ -108,12 +108,18 @@ def _run(args, env) -> int:
                                                        render=not fixing), keep=fixing)
         texts = gathered.texts
     unreadable = gathered.problems
+    # Without --jobs, a review in one process gets a helper process where a second CPU can run it
+    # (advisor.system.helper): it parses the files, then reviews the objects, from the other end.
+    ahead = args.jobs is None
     inputs = parse_inputs(texts, unreadable, gathered.rendered, gathered.notes,
-                          keep=gathered.size)
+                          keep=gathered.size, ahead=gathered if ahead and not args.cluster else None)
+    # built once the files are parsed: a helper parsing them builds the engine's network meanwhile, into the cache
+    reviewer = Reviewer(keep_designs=True)
     jobs = worker_count(env, args.jobs, sum(obj.reviewed for obj in inputs.objects), SMALL_REVIEW)
     details = args.format == "json"  # only the JSON report shows each object's answers and recommendation
     report = review_in_workers(reviewer, inputs, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
-                                                               config=config, details=details, remade=details), jobs)
+                                                               config=config, details=details, remade=details), jobs,
+                                   ahead=ahead)
     fix_failed = 0
     if fixing:
         from advisor.cli.commands.review_fix import fix_files

@@ -1,0 +1,88 @@
+"""Stopping a review while its helper process (advisor.system.helper) runs: Ctrl-C, SIGTERM, SIGKILL.
+The helper never outlives the review, and the review ends as it would without one.
+
+The review is held still by a FIFO named first among its inputs (the review waits for a writer), and
+the helper by a file it takes an hour to parse (a stand-in for a long parse, patched in by the
+runner below), so that each signal lands while both run.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from helpers.installed import TIMEOUT, alive, children, needs_proc, popen, wait_for
+from helpers.paths import ROOT
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a helper is forked: Linux only")
+
+# pod-advisor as the console script runs it, with a helper whatever the machine's CPUs and load, and a
+# helper that parses slow.yaml for an hour
+RUNNER = """\
+import sys, time
+from advisor.review import ahead, objects
+from advisor.system import helper
+helper.available = lambda: True
+objects.AHEAD_BYTES = 0
+parsed = ahead._parsed
+ahead._parsed = lambda name, stored: time.sleep(3600) if name.endswith("slow.yaml") else parsed(name, stored)
+from advisor.cli.main import main
+sys.exit(main())
+"""
+POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: web, image: nginx:1.27}]\n"
+
+
+@pytest.fixture
+def held_review(tmp_path):
+    """A running ``review held.yaml tree/`` held still, and its helper."""
+    needs_proc()
+    held = tmp_path / "held.yaml"
+    os.mkfifo(held)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.yaml").write_text(POD)
+    (tree / "slow.yaml").write_text(POD)  # the last file: the helper's first
+    process = popen([sys.executable, "-c", RUNNER, "review", str(held), str(tree)], stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE, text=True, start_new_session=True,  # its own group, as a terminal's job
+                    env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        wait_for(lambda: len(children(process.pid)) == 1, what="the helper")
+        yield process, children(process.pid)[0]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate(timeout=TIMEOUT)
+
+
+def finished(process) -> tuple[int, str]:
+    _, err = process.communicate(timeout=TIMEOUT)
+    return process.returncode, err
+
+
+@pytest.mark.parametrize("presses", [1, 3])
+def test_ctrl_c_ends_the_review_and_its_helper(held_review, presses):
+    process, helper = held_review
+    for _ in range(presses):
+        os.killpg(process.pid, signal.SIGINT)  # a terminal sends Ctrl-C to the whole foreground group
+    code, err = finished(process)
+    assert (code, "Traceback" in err) == (130, False), err
+    assert not alive(helper)
+
+
+def test_a_terminated_review_ends_its_helper(held_review):
+    process, helper = held_review
+    process.send_signal(signal.SIGTERM)
+    code, err = finished(process)
+    assert (code, "stopped by SIGTERM" in err, "Traceback" in err) == (143, True, False), err
+    assert not alive(helper)
+
+
+def test_a_killed_review_takes_its_helper_with_it(held_review):
+    process, helper = held_review
+    process.kill()
+    finished(process)
+    wait_for(lambda: not alive(helper), what="the helper to end")
