@@ -27,7 +27,8 @@ that is 64 hex digits alone is an image ID, not a name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from advisor.system.records import record
 
 # The pieces of the grammar, as regular expressions that RE2 (Go, and so Helm's JSON schema
 # validator) and Python read alike: no look-around, ASCII classes spelt out.
@@ -55,7 +56,7 @@ class InvalidReference(ValueError):
     """The text is not an image reference a container runtime can pull; says why."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImageReference:
     """A reference as written: ``repository`` keeps the user's spelling (no docker.io added)."""
 

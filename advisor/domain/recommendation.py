@@ -6,13 +6,14 @@ Renderers (text, JSON, YAML, manifests) only read this; they decide nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from advisor.domain.model import Answers, EnvVar, Health
 from advisor.domain.vocabulary import ControllerKind, Placement, Role, ServiceType, worst_of
+from advisor.system.records import record
 
 
-@dataclass
+@record
 class ContainerPlan:
     index: int
     name: str
@@ -44,7 +45,7 @@ class ContainerPlan:
         return self.placement == "initContainers" and self.role != "init"
 
 
-@dataclass
+@record
 class WorkloadPlan:
     name: str
     main_index: int
@@ -102,7 +103,7 @@ class WorkloadPlan:
         }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     id: str
     severity: str
@@ -117,7 +118,7 @@ class Finding:
                 "containers": list(self.containers)}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reason:
     rule: str
     conclusion: str
@@ -131,7 +132,7 @@ class Reason:
                 "see": list(self.see)}
 
 
-@dataclass
+@record
 class Recommendation:
     name: str
     kubernetes: str

@@ -20,10 +20,10 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from advisor.system.errors import KnowledgeBaseError, Problem
+from advisor.system.records import record
 
 PACKAGE = "knowledge.images"
 RUNS = ("until-stopped", "finishes", "exec-box")  # a server, a one-off step, a box to exec into
@@ -38,7 +38,7 @@ DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fact(Generic[T]):
     """One fact about a family: its value (None: not known) and the URLs it was read from."""
 
@@ -51,7 +51,7 @@ class Fact(Generic[T]):
         return self.value is not None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Alternative:
     """An image that does the same job without root: its reference, where it listens, its UID."""
 
@@ -60,7 +60,7 @@ class Alternative:
     uid: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Role:
     """What a container of a family does for a Pod, in the answer file's terms."""
 
@@ -75,7 +75,7 @@ class Role:
     ports: tuple[int, ...]  # where a container known only by those words probably listens
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Family:
     id: str
     title: str
@@ -113,7 +113,7 @@ class Family:
         return self.user.value.split(":", 1)[0] in ROOT_USERS
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reference:
     """An image reference taken apart as a container runtime reads it."""
 
@@ -128,7 +128,7 @@ class Reference:
         return self.path.removeprefix("library/")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Catalogue:
     families: tuple[Family, ...]
     roles: dict  # id -> Role, in the order review's hints are tried

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from advisor.domain.model import EnvVar, Health
 from advisor.system.errors import did_you_mean, kind_of, shown
+from advisor.system.records import record
 from advisor.system.schemacheck import Field, check_record
 from advisor.system.yamlsource import SAFE_LOADER
 
@@ -61,13 +62,13 @@ class Invalid(ValueError):
         self.at = at
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Choice:
     value: str
     label: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Question:
     id: str
     key: str  # e.g. "containers[].purpose"
@@ -613,7 +614,7 @@ def _holds(cond: dict, answers: dict, container: dict | None) -> bool:
 
 # -- loading the definitions ---------------------------------------------------
 
-@dataclass
+@record
 class QuestionSet:
     questions: list[Question] = field(default_factory=list)
     oldest: int = 25

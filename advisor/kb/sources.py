@@ -15,8 +15,9 @@ explain TOPIC --kubernetes 1.N`` says what each does on that version.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from advisor.system.records import record
 
 SEED = "seed"
 SEED_TITLE = "the Pods chapter (Topic 05) of the course pod-advisor is built on"
@@ -68,14 +69,14 @@ def source_label(source: str) -> str:
 
 # -- features: what depends on the version ------------------------------------------
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Stage:
     stage: str  # alpha, beta or stable
     since: int  # the minor version it starts at
     on: bool  # on by default at this stage
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Feature:
     id: str
     title: str

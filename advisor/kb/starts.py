@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from advisor.system.records import record
 
 if TYPE_CHECKING:  # the catalogue's module is imported where it is used: a start note rarely needs it
     from advisor.kb.images import Family
@@ -53,7 +54,7 @@ DATA_ROLES = ("service", "cache")
 BASES = ("image", "named", "own", "any", "assumed", "unknown", "needs-root")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Start:
     """How a container of ``image`` starts without root, as far as the catalogue knows."""
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from advisor.domain import messages
@@ -24,6 +23,7 @@ from advisor.review.facts import ManifestContainer, Subject, service_targets, ta
 from advisor.review.intent import FINISHES, SAYING, UNKNOWN, UNTIL_STOPPED
 from advisor.review.objects import ManifestObject, selects
 from advisor.system.errors import KnowledgeBaseError
+from advisor.system.records import record
 
 # Volume claims one node at a time can mount: a Deployment with one cannot add replicas.
 _ONE_NODE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})
@@ -31,7 +31,7 @@ _ONE_NODE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})
 PASSED_ON = ("mutable-image-tag", "single-replica")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Hit:
     id: str
     message: str

@@ -20,7 +20,7 @@ import functools
 import os
 import re
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Iterator
 
 from advisor.domain import annotations as keys
@@ -35,6 +35,7 @@ from advisor.review.intent import (COMMAND, EXEC_BOX, FINISHES, GENERATED, IMAGE
 from advisor.review.objects import STDIN, Inputs, ManifestObject, matches
 from advisor.review.runtime import Runtime, runtime_of
 from advisor.review.ties import INDEPENDENT_VOLUMES, Member, Tie, find_ties
+from advisor.system.records import record
 
 _COMPLETING_KINDS = ("Job", "CronJob")
 # Families that reach the main container over localhost by nature; their upstream
@@ -44,7 +45,7 @@ _LOCALHOST_BY_NATURE = frozenset({"proxy-inbound", "proxy-outbound", "reshape-ou
 _STATIC_COMPONENTS = ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd", "kube-vip")
 
 
-@dataclass
+@record
 class ManifestContainer:
     """A container as the manifest has it, and what the reviewer read from it."""
 
@@ -110,7 +111,7 @@ class ManifestContainer:
         return found
 
 
-@dataclass
+@record
 class Subject:
     """One reviewed object: the manifest side and the answers read from it."""
 
@@ -163,7 +164,7 @@ class Subject:
         return config_values(self.obj, self.inputs, self.pod_spec, c.spec)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Skip:
     """An object that is not reviewed, and why."""
 

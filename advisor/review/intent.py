@@ -38,9 +38,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 
 from advisor.review import images
+from advisor.system.records import record
 
 UNTIL_STOPPED, FINISHES, EXEC_BOX, UNKNOWN = "until-stopped", "finishes", "exec-box", "unknown"
 VERDICTS = (UNTIL_STOPPED, FINISHES, EXEC_BOX, UNKNOWN)
@@ -58,7 +58,7 @@ _CI_LABELS = {"jenkins": "the Jenkins Kubernetes plugin", "jenkins/label": "the 
               "workflows.argoproj.io/workflow": "Argo Workflows", "job.runner.gitlab.com/id": "a GitLab runner"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Evidence:
     says: str  # one of VERDICTS (UNKNOWN never: absence of evidence is not evidence)
     rank: int
@@ -68,7 +68,7 @@ class Evidence:
         return {"says": self.says, "rank": self.rank, "why": self.why}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Intent:
     verdict: str
     evidence: tuple[Evidence, ...] = ()  # everything found, strongest first

@@ -27,7 +27,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import field
 from difflib import SequenceMatcher
 
 from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
@@ -35,6 +35,7 @@ from advisor.review.objects import CROSS_CHECKED_KINDS, RenderedDocument
 from advisor.review.report import Note
 from advisor.review.scope import CHART_FILE, KUSTOMIZATION_FILES, Found, Scope
 from advisor.system.errors import InputError
+from advisor.system.records import record
 from advisor.system.yamlsource import Document, parse_documents, parse_documents_apart
 
 TIMEOUT = 120  # seconds a render may take; a chart renders in well under one
@@ -54,7 +55,7 @@ _OFFLINE = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1
             "HELM_NO_PLUGINS": "1"}
 
 
-@dataclass
+@record
 class Rendered:
     """What the tools rendered, and the files that are still to be read as they are."""
 
@@ -240,7 +241,7 @@ def _key_of(line: str) -> str:
 # -- Kustomize --------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class _Kustomization:
     folder: str
     data: dict

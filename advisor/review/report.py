@@ -5,13 +5,14 @@ Renderers (text, JSON, SARIF) only read this. ``to_dict`` is the JSON output.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from advisor.answers.load import answers_to_data
 from advisor.domain.vocabulary import fails_on, worst_of
+from advisor.system.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Suppression:
     by: str  # annotation | config
     file: str
@@ -23,7 +24,7 @@ class Suppression:
         return {"by": self.by, "file": self.file, "line": self.line, "key": self.key, "reason": self.reason}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ObjectRef:
     file: str
     line: int
@@ -42,7 +43,7 @@ class ObjectRef:
                 "line": self.line}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReviewFinding:
     id: str
     severity: str
@@ -71,7 +72,7 @@ class ReviewFinding:
         return data
 
 
-@dataclass
+@record
 class ObjectReview:
     ref: ObjectRef
     findings: list[ReviewFinding] = field(default_factory=list)  # active and suppressed
@@ -107,7 +108,7 @@ class ObjectReview:
         return [f for f in self.findings if f.suppressed]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Note:
     file: str
     line: int | None
@@ -117,7 +118,7 @@ class Note:
         return f"{self.file}{':' + str(self.line) if self.line else ''}: {self.text}".replace("\n", "\\n")
 
 
-@dataclass
+@record
 class ReviewReport:
     kubernetes: str
     files: list[str]

@@ -19,10 +19,11 @@ the processes it kills (``killall cloud_sql_proxy``), which make it the Pod's st
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Callable
 
 from advisor.review import images
+from advisor.system.records import record
 
 # advisor.review.shell (its parse trees are seven dataclasses, milliseconds of a start) is imported in the
 # functions that read a command: a Pod whose containers all run their image's own command never needs it.
@@ -110,7 +111,7 @@ def _streams(arguments: list[str]) -> bool:
 _MAX_DEPTH = 4
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Runtime:
     runs: str | None  # ENDLESS, FINISHES, or None when not known
     why: str | None = None
@@ -143,7 +144,7 @@ def command_words(spec: dict) -> list[str]:
     return words
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Verdict:
     runs: str | None  # ENDLESS, FINISHES, None, _NEUTRAL or _WAIT
     why: str | None = None
@@ -160,7 +161,7 @@ class _Verdict:
 _PASS = _Verdict(_NEUTRAL)
 
 
-@dataclass
+@record
 class _Judge:
     """Judges one container's script; keeps the variables it sets and the processes it kills."""
 

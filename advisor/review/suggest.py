@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import yaml
 
@@ -50,6 +50,7 @@ from advisor.review.objects import RenderedDocument, matches
 from advisor.review.refusals import REFUSED
 from advisor.review.starts import FINDING as CANNOT_START
 from advisor.review.starts import fix_start
+from advisor.system.records import record
 
 # The controllers a bare Pod or a split container can be given here (CronJob needs a schedule no
 # manifest states).
@@ -60,7 +61,7 @@ _LOOPBACK_BIND = re.compile(r"(?:listen|bind)[\w.-]*[=\s]+(?:\w+://)?(?:127\.0\.
 _LOCAL_HOST = re.compile(r"(?<![\w.-])(localhost|127\.0\.0\.1|\[::1\])(?![\w-])", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Suggestion:
     replacement: dict  # the corrected object, in the reviewed object's place
     added: tuple[dict, ...]  # new objects, right after it

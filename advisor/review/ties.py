@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass
 from typing import Iterable
 
 from advisor.review import images
+from advisor.system.records import record
 
 # Volumes any Pod can mount on its own: sharing one is no reason to share a Pod.
 INDEPENDENT_VOLUMES = ("configMap", "secret", "projected", "downwardAPI")
@@ -40,7 +40,7 @@ _PORT_VARIABLE = re.compile(r"^(?:(?:http|https|server|listen|app|grpc|metrics|w
                             re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Tie:
     why: str
     evidence: bool = True  # False: a doubt, which keeps a container in its Pod but supports no finding
@@ -50,7 +50,7 @@ class Tie:
     port: int | None = None  # for localhost: the port it is called on, when the address gives one
 
 
-@dataclass
+@record
 class Member:
     """What the tie finder needs of a container."""
 
@@ -79,7 +79,7 @@ class Member:
         return [(w, t) for w, t in self.texts if not w.startswith("ConfigMap ")]
 
 
-@dataclass
+@record
 class Ties:
     """Ties between pairs of containers, and ties of the whole Pod."""
 

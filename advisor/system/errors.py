@@ -7,10 +7,10 @@ with status 2; nothing below the CLI prints or exits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from advisor.system.failure import Internal, Invalid
+from advisor.system.records import record
 
 Path = tuple  # a key path: ("containers", 1, "purpose")
 
@@ -63,7 +63,7 @@ def did_you_mean(word: str, candidates: Iterable[str], otherwise: str | None = N
     return f"did you mean {near!r}?" if near else otherwise
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     message: str
     file: str | None = None
