@@ -14,9 +14,9 @@ explain TOPIC --kubernetes 1.N`` says what each does on that version.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
+from advisor.system.patterns import lazy
 from advisor.system.records import record
 
 SEED = "seed"
@@ -24,7 +24,7 @@ SEED_TITLE = "the Pods chapter (Topic 05) of the course pod-advisor is built on"
 # host, and the path it must start with ("" for any path on the host)
 ALLOWED = (("kubernetes.io", "/docs/"), ("kubernetes.io", "/blog/"), ("github.com", "/kubernetes/"))
 STAGES = ("alpha", "beta", "stable")
-_GATE = re.compile(r"^[A-Z][A-Za-z0-9]+$")
+_GATE = lazy(r"^[A-Z][A-Za-z0-9]+$")
 
 
 def source_problem(value: str) -> str | None:

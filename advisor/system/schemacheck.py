@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
+from advisor.system.patterns import lazy
 from advisor.system.records import record
 
-ENTRY_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
-RULE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ENTRY_ID = lazy(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
+RULE_ID = lazy(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @record(frozen=True)
