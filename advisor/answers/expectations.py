@@ -88,6 +88,8 @@ FOLLOWS_CONTROLLER = ("restartPolicy", "replicas")
 
 @record(frozen=True)
 class ContainerExpectation:
+    """What an answer file's ``expect:`` says of one container."""
+
     name: str
     role: str | None = None
     placement: str | None = None
@@ -119,6 +121,8 @@ class WorkloadExpectation:
 
 @record(frozen=True)
 class Expectations:
+    """An answer file's ``expect:``: the recommendation it expects."""
+
     workloads: tuple[WorkloadExpectation, ...] = ()
     findings: tuple[str, ...] = ()
     no_findings: tuple[str, ...] = ()

@@ -56,6 +56,8 @@ class Health:
 
 @record(frozen=True)
 class Container:
+    """One container of the answers: its image, ports and resources, and what it is to the main one."""
+
     index: int
     name: str
     image: str
@@ -96,6 +98,8 @@ class Container:
 
 @record(frozen=True)
 class Answers:
+    """An answer file, validated: the workload's answers and its containers, the main one among them."""
+
     name: str
     containers: tuple[Container, ...]
     kubernetes: str = "1.37"

@@ -15,6 +15,8 @@ from advisor.system.records import record
 
 @record
 class ContainerPlan:
+    """Where one container goes and in what role, with the probes and commands the rules decided."""
+
     index: int
     name: str
     role: Role
@@ -47,6 +49,8 @@ class ContainerPlan:
 
 @record
 class WorkloadPlan:
+    """One workload the rules decided: its controller, restart policy, Service and containers."""
+
     name: str
     main_index: int
     controller: ControllerKind | None = None
@@ -105,6 +109,8 @@ class WorkloadPlan:
 
 @record(frozen=True)
 class Finding:
+    """A finding the rules raised: its id, severity and message, and the containers it is about."""
+
     id: str
     severity: str
     message: str
@@ -120,6 +126,8 @@ class Finding:
 
 @record(frozen=True)
 class Reason:
+    """Why a rule concluded what it did: the answers it rests on and the knowledge-base entries it cites."""
+
     rule: str
     conclusion: str
     because: tuple[str, ...]
@@ -134,6 +142,8 @@ class Reason:
 
 @record
 class Recommendation:
+    """What the rules concluded for one set of answers: the workloads, findings and reasons."""
+
     name: str
     kubernetes: str
     workloads: list[WorkloadPlan]

@@ -23,6 +23,7 @@ import re
 from typing import Any, Generic, TypeVar
 
 from advisor.system.errors import KnowledgeBaseError, Problem
+from advisor.system.patterns import lazy
 from advisor.system.records import record
 
 PACKAGE = "knowledge.images"
@@ -77,6 +78,9 @@ class Role:
 
 @record(frozen=True)
 class Family:
+    """One family of images in the catalogue (knowledge/images): which repositories and tags it holds, and the
+    facts known of them."""
+
     id: str
     title: str
     repositories: tuple[str, ...]  # exact repositories, registry host and Docker Hub's library/ left out
@@ -130,6 +134,8 @@ class Reference:
 
 @record(frozen=True)
 class Catalogue:
+    """The image catalogue: every family, and the helper roles review's hints try."""
+
     families: tuple[Family, ...]
     roles: dict  # id -> Role, in the order review's hints are tried
 
@@ -168,11 +174,11 @@ def _holds(family: Family, repository: str, exact: bool) -> bool:
 # -- references ------------------------------------------------------------------------
 
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_PATH = re.compile(rf"^{_COMPONENT}(?:/{_COMPONENT})*$")
-_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
-                   r"|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?$")
-_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
-_DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
+_PATH = lazy(rf"^{_COMPONENT}(?:/{_COMPONENT})*$")
+_HOST = lazy(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+             r"|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?$")
+_TAG = lazy(r"^[\w][\w.-]{0,127}$")
+_DIGEST = lazy(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
 
 
 def parse_reference(image: str) -> Reference | None:
@@ -209,10 +215,10 @@ def parse_reference(image: str) -> Reference | None:
 
 # -- loading ---------------------------------------------------------------------------
 
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$|^$")
-_SOURCE_KEY = re.compile(rf"^({'|'.join(SOURCE_KINDS)})(-[a-z0-9]+)*$")
-_URL = re.compile(r"^https://[^\s/]+\.[^\s/]+/\S*$")
+_ID = lazy(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_USER = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$|^$")
+_SOURCE_KEY = lazy(rf"^({'|'.join(SOURCE_KINDS)})(-[a-z0-9]+)*$")
+_URL = lazy(r"^https://[^\s/]+\.[^\s/]+/\S*$")
 _WHERE = "\x00"  # what check_record's messages start with, to be turned into a key path
 
 

@@ -27,6 +27,8 @@ CONCERNS = ("grouping", "roles", "placement", "controller", "service", "operatio
 
 @record(frozen=True)
 class Entry:
+    """One knowledge-base entry (knowledge/kb/*.yaml): what ``pod-advisor explain`` shows."""
+
     id: str
     title: str
     summary: str
@@ -42,6 +44,8 @@ class Entry:
 
 @record(frozen=True)
 class QuizQuestion:
+    """One knowledge-check question (knowledge/quiz.yaml)."""
+
     id: str
     question: str
     choices: tuple[tuple[str, bool], ...]  # (text, correct)
@@ -65,6 +69,8 @@ class RuleInfo:
 
 @record(frozen=True)
 class FindingInfo:
+    """What the knowledge base says about one finding: its severity, wording and fix."""
+
     id: str
     severity: str
     title: str
@@ -78,6 +84,8 @@ class FindingInfo:
 
 @record
 class KnowledgeBase:
+    """Everything the knowledge package holds, loaded and checked."""
+
     entries: dict[str, Entry]
     quiz: list[QuizQuestion]
     rules: dict[str, RuleInfo]

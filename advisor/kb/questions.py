@@ -63,12 +63,16 @@ class Invalid(ValueError):
 
 @record(frozen=True)
 class Choice:
+    """One value a choice question accepts, and how the wizard labels it."""
+
     value: str
     label: str
 
 
 @record(frozen=True)
 class Question:
+    """One key of the answer-file format: its type and checks, and how the wizard asks it."""
+
     id: str
     key: str  # e.g. "containers[].purpose"
     scope: str
@@ -619,6 +623,8 @@ def _holds(cond: dict, answers: dict, container: dict | None) -> bool:
 
 @record
 class QuestionSet:
+    """Every question of knowledge/questions.yaml, and the Kubernetes versions they accept."""
+
     questions: list[Question] = field(default_factory=list)
     oldest: int = 25
     newest: int = 37

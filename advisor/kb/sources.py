@@ -71,6 +71,8 @@ def source_label(source: str) -> str:
 
 @record(frozen=True)
 class Stage:
+    """One stage of a feature: from which minor version, and whether it is on by default."""
+
     stage: str  # alpha, beta or stable
     since: int  # the minor version it starts at
     on: bool  # on by default at this stage
@@ -78,6 +80,8 @@ class Stage:
 
 @record(frozen=True)
 class Feature:
+    """A behaviour that depends on the Kubernetes version (knowledge/features.yaml)."""
+
     id: str
     title: str
     gate: str | None  # the feature gate, or None for a change of behaviour without one

@@ -32,9 +32,9 @@ The manifest writer (advisor.manifests.build) and review's ``container-cannot-st
 from __future__ import annotations
 
 import functools
-import re
 from typing import TYPE_CHECKING
 
+from advisor.system.patterns import lazy
 from advisor.system.records import record
 
 if TYPE_CHECKING:  # the catalogue's module is imported where it is used: a start note rarely needs it
@@ -285,7 +285,7 @@ def covered(path: str, mount_paths) -> bool:
     return any(p == m or p.startswith(m.rstrip("/") + "/") for p in _aliases(path) for m in mounts)
 
 
-_SLUG = re.compile(r"[^a-z0-9]+")
+_SLUG = lazy(r"[^a-z0-9]+")
 
 
 def volume_name(container: str, path: str, taken: set[str]) -> str:

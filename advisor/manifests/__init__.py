@@ -36,6 +36,8 @@ class InvalidManifest(Internal):
 
 @record
 class Manifest:
+    """A starter manifest: the documents written for a recommendation, and the notes that go with them."""
+
     recommendation: Recommendation
     documents: list
     notes: list[str]

@@ -35,6 +35,7 @@ from advisor.review.intent import (COMMAND, EXEC_BOX, FINISHES, GENERATED, IMAGE
 from advisor.review.objects import STDIN, Inputs, ManifestObject, matches
 from advisor.review.runtime import Runtime, runtime_of
 from advisor.review.ties import INDEPENDENT_VOLUMES, Member, Tie, find_ties
+from advisor.system.patterns import lazy
 from advisor.system.records import record
 
 _COMPLETING_KINDS = ("Job", "CronJob")
@@ -455,7 +456,7 @@ def _mounted_files(obj: ManifestObject, inputs: Inputs, pod_spec: dict):
 
 
 # What a template leaves to be filled in: ${VAR} or $VAR (envsubst), APP_NAME (sed), <your-app>, __NAME__.
-_PLACEHOLDER = re.compile(r"\$\{?[A-Za-z_]\w*|(?<![\w-])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?!\w)|<[^<>']+>|__\w+__")
+_PLACEHOLDER = lazy(r"\$\{?[A-Za-z_]\w*|(?<![\w-])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?!\w)|<[^<>']+>|__\w+__")
 
 
 def placeholder(text: str) -> str | None:
@@ -686,7 +687,7 @@ def _static_pod(obj: ManifestObject, spec: dict) -> str | None:
 
 
 # A file named for a static Pod: staticPod.yaml, static-pod.yml, static_pods.json.
-_STATIC_FILE = re.compile(r"static[-_]?pods?\b|static[-_]?pods?[-_.]", re.IGNORECASE)
+_STATIC_FILE = lazy(r"static[-_]?pods?\b|static[-_]?pods?[-_.]", re.IGNORECASE)
 
 
 def _node_component(container) -> str | None:

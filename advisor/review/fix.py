@@ -30,13 +30,14 @@ import yaml
 
 from advisor.review.roundtrip import Merger, Unfixable, dump, indentation, is_map, is_seq, load, same, to_tree
 from advisor.system.errors import InputError, Problem
+from advisor.system.patterns import lazy
 from advisor.system.records import record
 from advisor.system.yamlsource import SAFE_LOADER, parse_documents
 
 ADDED_COMMENT = "added by pod-advisor review --fix: "
 BY_HAND = "apply the suggestion by hand: see --suggest"
-_MARKER = re.compile(r"(---|\.\.\.)(?=[ \t\r\n]|$)")
-_ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")  # line breaks to PyYAML, not to a line split on \n
+_MARKER = lazy(r"(---|\.\.\.)(?=[ \t\r\n]|$)")
+_ODD_BREAKS = lazy("\r(?!\n)|[\x85\u2028\u2029]")  # line breaks to PyYAML, not to a line split on \n
 
 
 @record(frozen=True)

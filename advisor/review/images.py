@@ -20,6 +20,7 @@ import re
 
 from advisor.domain.model import image_reference
 from advisor.kb.images import Role, catalogue
+from advisor.system.patterns import lazy
 from advisor.system.records import record
 
 # A family here is a role of the image catalogue (knowledge/images/roles.yaml): what a container
@@ -66,6 +67,8 @@ def is_cache(image: str) -> bool:
 
 @record(frozen=True)
 class Guess:
+    """What a container is for, as its image and names suggest, and the words behind the guess."""
+
     purpose: str
     why: str | None  # the words behind it; None when nothing matched
     family: Family | None = None
@@ -220,7 +223,7 @@ NATURES = (
     Nature(UNTIL_STOPPED, "a web server with PHP (its tag names the server)", ("php",), tags=("-apache", "-fpm",
                                                                                              "-fpm-alpine")),
 )
-_REGISTRY = re.compile(r"^[^/]*[.:][^/]*/|^localhost/")
+_REGISTRY = lazy(r"^[^/]*[.:][^/]*/|^localhost/")
 
 
 def _path(image: str) -> str:

@@ -60,6 +60,8 @@ _CI_LABELS = {"jenkins": "the Jenkins Kubernetes plugin", "jenkins/label": "the 
 
 @record(frozen=True)
 class Evidence:
+    """One sign of what a Pod is meant to do: what it says, how strongly, and why."""
+
     says: str  # one of VERDICTS (UNKNOWN never: absence of evidence is not evidence)
     rank: int
     why: str
@@ -70,6 +72,8 @@ class Evidence:
 
 @record(frozen=True)
 class Intent:
+    """What a Pod is meant to do (its verdict), with the evidence found, strongest first."""
+
     verdict: str
     evidence: tuple[Evidence, ...] = ()  # everything found, strongest first
     owner: str | None = None  # another controller creates and deletes the Pod (a CI server)

@@ -14,6 +14,8 @@ from advisor.system.records import record
 
 @record(frozen=True)
 class Suppression:
+    """What silenced a finding: an annotation or a config rule, and where it is written."""
+
     by: str  # annotation | config
     file: str
     line: int | None
@@ -26,6 +28,8 @@ class Suppression:
 
 @record(frozen=True)
 class ObjectRef:
+    """Where a reviewed object is: its file, line, kind, name and namespace."""
+
     file: str
     line: int
     kind: str
@@ -45,6 +49,8 @@ class ObjectRef:
 
 @record(frozen=True)
 class ReviewFinding:
+    """One finding of review on one object, with the line it points at."""
+
     id: str
     severity: str
     message: str
@@ -74,6 +80,8 @@ class ReviewFinding:
 
 @record
 class ObjectReview:
+    """What review found of one object, and what it suggests instead."""
+
     ref: ObjectRef
     findings: list[ReviewFinding] = field(default_factory=list)  # active and suppressed
     recommendation: object = None  # advisor.domain.recommendation.Recommendation for the answers below
@@ -110,6 +118,8 @@ class ObjectReview:
 
 @record(frozen=True)
 class Note:
+    """A remark of review about a file or an object, not a finding."""
+
     file: str
     line: int | None
     text: str
@@ -120,6 +130,8 @@ class Note:
 
 @record
 class ReviewReport:
+    """Everything one review found: the objects, the notes and the files that could not be read."""
+
     kubernetes: str
     files: list[str]
     objects: list[ObjectReview]

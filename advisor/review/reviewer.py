@@ -25,6 +25,8 @@ from advisor.system.records import record
 
 @record(frozen=True)
 class ReviewOptions:
+    """How to review: for which Kubernetes version, whether to suggest, what to ignore."""
+
     kubernetes: str | None = None  # None: each object's pod-advisor.io/kubernetes, else the newest
     suggest: bool = False
     config: IgnoreConfig | None = None

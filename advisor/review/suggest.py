@@ -50,15 +50,16 @@ from advisor.review.objects import RenderedDocument, matches
 from advisor.review.refusals import REFUSED
 from advisor.review.starts import FINDING as CANNOT_START
 from advisor.review.starts import fix_start
+from advisor.system.patterns import lazy
 from advisor.system.records import record
 
 # The controllers a bare Pod or a split container can be given here (CronJob needs a schedule no
 # manifest states).
 WRAPPERS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "Job"})
 # An argument that binds a program to the loopback address: --listen-client-urls=http://127.0.0.1:4001
-_LOOPBACK_BIND = re.compile(r"(?:listen|bind)[\w.-]*[=\s]+(?:\w+://)?(?:127\.0\.0\.1|localhost|\[::1\])\b",
-                            re.IGNORECASE)
-_LOCAL_HOST = re.compile(r"(?<![\w.-])(localhost|127\.0\.0\.1|\[::1\])(?![\w-])", re.IGNORECASE)
+_LOOPBACK_BIND = lazy(r"(?:listen|bind)[\w.-]*[=\s]+(?:\w+://)?(?:127\.0\.0\.1|localhost|\[::1\])\b",
+                      re.IGNORECASE)
+_LOCAL_HOST = lazy(r"(?<![\w.-])(localhost|127\.0\.0\.1|\[::1\])(?![\w-])", re.IGNORECASE)
 
 
 @record(frozen=True)

@@ -44,6 +44,8 @@ def parse_ids(text: str) -> list[str]:
 
 @record(frozen=True)
 class IgnoreRule:
+    """One rule of a config file's ignore list: which findings, in which files, objects and containers."""
+
     ids: tuple[str, ...]
     files: tuple[str, ...]
     objects: tuple[str, ...]
@@ -80,6 +82,8 @@ def _any_match(names: list[str], patterns: tuple[str, ...]) -> bool:
 
 @record(frozen=True)
 class IgnoreConfig:
+    """A review config file: its ignore rules and the paths review leaves unread."""
+
     rules: tuple[IgnoreRule, ...]
     source: str
     base: str  # the config file's folder: relative globs are relative to it

@@ -65,6 +65,8 @@ def did_you_mean(word: str, candidates: Iterable[str], otherwise: str | None = N
 
 @record(frozen=True)
 class Problem:
+    """One thing wrong with an input: what, in which file, at which key path and line, and a hint."""
+
     message: str
     file: str | None = None
     path: tuple = ()

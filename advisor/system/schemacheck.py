@@ -19,6 +19,8 @@ RULE_ID = lazy(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 @record(frozen=True)
 class Field:
+    """One key of a record: the type its value must have, whether it is required, and a further check."""
+
     kind: type | tuple
     required: bool = True
     check: Callable[[Any], str | None] | None = None  # returns a problem or None
