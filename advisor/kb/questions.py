@@ -161,9 +161,7 @@ class Question:
                 raise Invalid("must be a non-empty image reference such as nginx:1.27")
             if any(ch.isspace() for ch in value):
                 raise Invalid(f"{shown(value)} contains white space; an image reference has none")
-            import unicodedata  # here: only an image needs it, and every run imports this module
-
-            if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in value):
+            if _has_control_character(value):
                 raise Invalid(f"{shown(value)} contains a control character; an image reference has none")
             from advisor.domain.image_reference import InvalidReference, parse
 
@@ -285,6 +283,17 @@ class Question:
             if all(_holds(cond, answers, container) for cond in item["when"]):
                 return item["value"]
         return self.default
+
+
+def _has_control_character(text: str) -> bool:
+    """Whether ``text`` holds a control, format or surrogate character (Unicode Cc, Cf, Cs). In
+    ASCII only the controls are, and they are what ``isprintable`` refuses: unicodedata (a
+    library of its own to load) is asked only of other text."""
+    if text.isascii():
+        return not text.isprintable()
+    import unicodedata
+
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in text)
 
 
 def check_quantity(kind: str, value: Any) -> str | None:
