@@ -416,6 +416,12 @@ MUTATIONS: list[tuple[str, Callable[[dict], dict | None]]] = [
     ("ephemeral-containers-in-a-template", _on_pod(lambda s: _set(s, ephemeralContainers=[
         {"name": "debug", "image": "busybox:1.36"}]))),
     ("toleration-operator-gt", _on_pod(lambda s: _set(s, tolerations=[{"key": "k", "operator": "Gt", "value": "5"}]))),
+    ("pod-restart-policy-in-capitals", _on_pod(lambda s: _set(s, restartPolicy="ON_FAILURE"))),
+    ("probe-with-two-handlers", _on_pod(lambda s: _set(_first(s), livenessProbe={
+        "httpGet": {"path": "/", "port": 8080}, "tcpSocket": {"port": 8080}}))),
+    ("probe-without-a-handler", _on_pod(lambda s: _set(_first(s), readinessProbe={"periodSeconds": 5}))),
+    ("hook-with-two-handlers", _on_pod(lambda s: _set(_first(s), lifecycle={"preStop": {
+        "sleep": {"seconds": 5}, "exec": {"command": ["true"]}}}))),
     ("extended-resource-without-limit", _on_pod(lambda s: _first(s).setdefault("resources", {}).setdefault(
         "requests", {}).update({"example.com/gpu": "1"}) or _first(s)["resources"].setdefault("limits", {}).pop(
         "example.com/gpu", None))),

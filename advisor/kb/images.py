@@ -31,8 +31,13 @@ RUNS = ("until-stopped", "finishes", "exec-box")  # a server, a one-off step, a 
 PURPOSES = ("ship-logs", "sync-content", "proxy-inbound", "proxy-outbound", "reshape-output", "prepare",
             "separate-service", "other")  # the answer file's container purposes (knowledge/questions.yaml)
 FACTS = ("user", "any_uid", "run_as", "ports", "writes", "runs", "role", "shell")  # every family states each
-OPTIONAL_FACTS = ("alternative", "volumes", "ships")  # a family states these where they apply or are known
-SOURCE_KINDS = ("dockerfile", "build", "chart", "docs", "code")  # what a source key starts with: how a fact was read
+# A family states these where they apply or are known. ``memory`` is optional because it records a need above
+# the starter manifest's memory (advisor.kb.starts.STARTER_MEMORY): most images (a shell, a proxy, a sidecar) run
+# well within it, and no source gives them a number to state.
+OPTIONAL_FACTS = ("alternative", "volumes", "ships", "memory")
+# What a source key starts with: how a fact was read. "report": a user's record of the image running,
+# such as its log, where the image's own files leave a fact to the base image's tools.
+SOURCE_KINDS = ("dockerfile", "build", "chart", "docs", "code", "report")
 ROOT_USERS = ("", "0", "root")  # what an image's User means when it means root (its group aside)
 DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
 
@@ -103,6 +108,9 @@ class Family:
     # the paths among ``writes`` where the image also ships files its program reads (Kafka's config
     # folder): an empty volume mounted there hides them, so no emptyDir can make them writable
     ships: Fact[tuple] | None = None
+    # the least memory limit the image runs under, idle, with its shipped settings (a Kubernetes quantity, never
+    # below the starter value): a JVM's default heap and what it needs beside it, a database's default cache
+    memory: Fact[str] | None = None
     note: str | None = None
     file: str = ""
 
@@ -253,6 +261,18 @@ def _repository(value: Any) -> str | None:
         "must be a repository path without registry host, tag or Docker Hub's library/"
 
 
+def _memory(value: Any) -> str | None:
+    from advisor.kb.starts import STARTER_MEMORY, memory_bytes
+
+    size = memory_bytes(value)
+    if size is None:
+        return "must be a Kubernetes memory quantity in whole bytes, such as 512Mi or 1536Mi"
+    if size < memory_bytes(STARTER_MEMORY):
+        return (f"{value!r} is less than the starter manifest's {STARTER_MEMORY}: state memory only for an image "
+                f"that needs more")
+    return None
+
+
 def _path(value: Any) -> str | None:
     return None if isinstance(value, str) and value.startswith("/") and " " not in value else \
         "must be an absolute path"
@@ -291,6 +311,7 @@ def _schema() -> dict:
             "alternative": Field(dict, required=False),
             "volumes": Field(dict, required=False),
             "ships": Field(dict, required=False),
+            "memory": Field(dict, required=False),
             "note": Field(str, required=False),
         },
         "match": {
@@ -310,6 +331,7 @@ def _schema() -> dict:
         "alternative": fact(dict),
         "volumes": fact(list, _each(_path)),
         "ships": fact(list, _each(_path)),
+        "memory": fact(str, _memory),
         "alternative value": {"image": Field(str),
                               "port": Field((int, type(None)), check=lambda v: None if v is None else _port(v)),
                               "uid": Field(int, check=_uid)},

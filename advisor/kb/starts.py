@@ -25,6 +25,11 @@ turns them into what a manifest sets, and into the words that explain it.
   manifest keeps ``runAsNonRoot`` and a note, on stderr and in the text output, names
   the unprivileged alternative and ``--allow-root-for``.
 
+It also says how much memory the image needs to keep running with its shipped settings (the
+catalogue's ``memory``: Kafka's 1 GiB heap and what its JVM needs beside it): a container the
+answers give no memory gets that instead of ``STARTER_MEMORY``, and one they give less gets a
+comment and a note saying so (``Start.memory_comment``, ``Start.memory_note``).
+
 The manifest writer (advisor.manifests.build) and review's ``container-cannot-start``
 (advisor.review.starts) both read it, so a manifest and a review say the same.
 """
@@ -49,6 +54,13 @@ ASSUMED_WRITES = ("/tmp",)
 # either path is where the other's files go.
 RUN_ALIASES = (("/var/run", "/run"),)
 
+# The memory a starter manifest gives a container whose answers give none, unless its image needs more
+# (the catalogue's ``memory``; advisor.manifests.build writes it as requests and limits).
+STARTER_MEMORY = "128Mi"
+_MEMORY = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?")
+_MEMORY_UNITS = {"Ki": 2 ** 10, "Mi": 2 ** 20, "Gi": 2 ** 30, "Ti": 2 ** 40, "Pi": 2 ** 50, "Ei": 2 ** 60,
+                 "k": 10 ** 3, "M": 10 ** 6, "G": 10 ** 9, "T": 10 ** 12, "P": 10 ** 15, "E": 10 ** 18}
+
 # The catalogue's roles whose first written path is where the service keeps its data (knowledge/images/roles.yaml).
 DATA_ROLES = ("service", "cache")
 BASES = ("image", "named", "own", "any", "assumed", "unknown", "needs-root")
@@ -68,6 +80,10 @@ class Start:
     # the paths among ``writes`` that hold the image's own files: no empty volume can go there, so the
     # root filesystem stays writable (knowledge/images/roles.yaml, "ships")
     ships: tuple[str, ...] = ()
+    # the least memory limit it runs under with its shipped settings, and how that was derived (the catalogue's
+    # ``memory``); None when the catalogue states no need above STARTER_MEMORY
+    memory: str | None = None
+    memory_why: str | None = None
 
     @property
     def volume_writes(self) -> tuple[str, ...]:
@@ -159,6 +175,37 @@ class Start:
         each = "each on a volume" if len(self.writes) > 1 else "on a volume"
         return f"A read-only root filesystem: {image} writes only to {where} ({self.title}), {each}."
 
+    def short_of_memory(self, given: str | None) -> bool:
+        """Whether ``given`` (the answers' memory) is less than what the image needs with its shipped settings."""
+        if self.memory is None or given is None:
+            return False
+        size = memory_bytes(given)
+        return size is not None and size < memory_bytes(self.memory)
+
+    def memory_comment(self, name: str, given: str | None) -> str | None:
+        """Why the container gets the memory it does, where its image decides it; None where it does not."""
+        if self.memory is None:
+            return None
+        why = f" {_sentence(self.memory_why)}" if self.memory_why else ""
+        if given is None:
+            return (f"The answers give no memory: {name} gets {self.memory}, what {self.shown} needs to keep running "
+                    f"with its shipped settings ({self.title}).{why} Under the starter {STARTER_MEMORY} it would be "
+                    f"OOMKilled soon after it starts; to give it less, lower what the image takes through its own "
+                    f"settings first.")
+        if self.short_of_memory(given):
+            return (f"The answers give {name} {given} of memory, less than the {self.memory} {self.shown} needs with "
+                    f"its shipped settings ({self.title}): it is likely OOMKilled soon after it starts.{why} Raise "
+                    f"it, or lower what the image takes through its own settings.")
+        return None
+
+    def memory_note(self, name: str, given: str | None) -> str | None:
+        """What a person must know before applying the manifest about the container's memory, or None."""
+        if not self.short_of_memory(given):
+            return None
+        return (f"{name} ({self.shown}) is given {given} of memory, less than the {self.memory} its image needs "
+                f"with its shipped settings ({self.title}): it is likely OOMKilled soon after it starts. Raise "
+                f"its memory in the answers, or lower what the image takes through its own settings")
+
     def note(self, name: str) -> str | None:
         """What a person must know before applying the manifest, or None."""
         if not self.needs_root:
@@ -221,6 +268,29 @@ def _and(items: list[str]) -> str:
 # -- the decision ----------------------------------------------------------------------------
 
 
+def memory_bytes(quantity) -> int | None:
+    """A Kubernetes memory quantity ("1536Mi", "1G", "2e9", 134217728) in bytes; None when it is none, or not
+    whole bytes (a memory of "500m" means thousandths of a byte)."""
+    from decimal import Decimal, InvalidOperation
+
+    if isinstance(quantity, bool) or not isinstance(quantity, (str, int)):
+        return None
+    match = _MEMORY.fullmatch(str(quantity))
+    if match is None:
+        return None
+    number, unit = match.groups()
+    try:
+        if unit is None or unit[0] in "eE":
+            value = Decimal(number + (unit or ""))
+        else:
+            value = Decimal(number) * _MEMORY_UNITS[unit]
+    except InvalidOperation:  # an exponent too large to hold
+        return None
+    if value.adjusted() > 30:  # more bytes than any machine holds (and "1e999999999" would take minutes to spell out)
+        return None
+    return int(value) if value == value.to_integral_value() else None
+
+
 def _numeric(user: str) -> tuple[int, int | None] | None:
     """(uid, gid or None) of a numeric user as an image configuration holds it ("101", "65533:65533")."""
     uid, _, gid = user.partition(":")
@@ -246,9 +316,11 @@ def _start(image: str, family: Family | None) -> Start:
     writes = tuple(family.writes.value) if writes_known else ASSUMED_WRITES
 
     ships = tuple(family.ships.value) if family.ships is not None and family.ships.known and writes_known else ()
+    memory = family.memory if family.memory is not None and family.memory.known else None
 
     def start(basis: str, uid: int | None, gid: int | None = None) -> Start:
-        return Start(image, family, basis, uid, gid if gid is not None else uid, writes, writes_known, ships)
+        return Start(image, family, basis, uid, gid if gid is not None else uid, writes, writes_known, ships,
+                     memory.value if memory else None, memory.note if memory else None)
 
     user, any_uid, run_as = family.user.value, family.any_uid.value, family.run_as.value
     numeric = _numeric(user) if user is not None else None
@@ -302,21 +374,23 @@ def volume_name(container: str, path: str, taken: set[str]) -> str:
 
 
 def start_notes(recommendation) -> list[str]:
-    """What keeps a container of the recommendation's starter manifest from starting, as
+    """What keeps a container of the recommendation's starter manifest from starting, or from running, as
     ``pod-advisor manifest`` writes it without --allow-root: one note per container.
 
-    Only an image of a family that needs root has a note, and an image can be of such a family
-    only if its name (the reference without tag and digest) ends with one of the family's
-    repositories or suffixes (``_root_names``): the catalogue is read only for those."""
+    Only an image of a family that needs root, or one that needs more memory than the answers give it, has a
+    note, and an image can be of such a family only if its name (the reference without tag and digest) ends
+    with one of the family's repositories or suffixes (``_noted_names``): the catalogue is read only for those."""
     notes = []
-    names = tuple(_root_names())
+    root_names, memory_names = _noted_names()
     for plan in recommendation.workloads:
         for c in plan.containers:
-            if isinstance(c.image, str) and not _named(c.image).endswith(names):
-                continue
-            note = plan_start(c.image).note(c.name)
-            if note is not None and note not in notes:
-                notes.append(note)
+            named = _named(c.image) if isinstance(c.image, str) else None
+            said = []
+            if named is None or named.endswith(root_names):
+                said.append(plan_start(c.image).note(c.name))
+            if c.memory is not None and (named is None or named.endswith(memory_names)):
+                said.append(plan_start(c.image).memory_note(c.name, c.memory))
+            notes += [note for note in said if note is not None and note not in notes]
     return notes
 
 
@@ -330,18 +404,25 @@ _CATALOGUE = "knowledge.images"  # advisor.kb.images.PACKAGE, named here so that
 
 
 @functools.lru_cache(maxsize=1)
-def _root_names() -> frozenset[str]:
-    """The repositories and suffixes of the catalogue's families whose images need root, kept in
-    advisor.system.cache under a key of the catalogue's files and this module: what ``start_notes``
-    asks of the catalogue, without loading it (a tenth of ``evaluate``)."""
+def _noted_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The repositories and suffixes of the catalogue's families whose images need root, and of those that
+    state a memory, kept in advisor.system.cache under a key of the catalogue's files and this module: what
+    ``start_notes`` asks of the catalogue, without loading it (a tenth of ``evaluate``)."""
     from advisor.kb.files import sources_key, yaml_files
     from advisor.system import cache
 
-    def build() -> frozenset[str]:
+    def build() -> tuple[tuple[str, ...], tuple[str, ...]]:
         from advisor.kb.images import catalogue
 
-        return frozenset(name for family in catalogue().families if _start("", family).needs_root
-                         for name in (*family.repositories, *family.suffixes))
+        def names(families) -> tuple[str, ...]:
+            return tuple(sorted({name for family in families for name in (*family.repositories, *family.suffixes)}))
+
+        families = catalogue().families
+        return (names(f for f in families if _start("", f).needs_root),
+                names(f for f in families if _start("", f).memory is not None))
+
+    def fits(found) -> bool:
+        return isinstance(found, tuple) and len(found) == 2 and all(isinstance(n, tuple) for n in found)
 
     key = cache.digest(sources_key({_CATALOGUE: yaml_files(_CATALOGUE)}), *cache.stamps(__file__))
-    return cache.kept("root-images", key, lambda found: isinstance(found, frozenset), build)
+    return cache.kept("noted-images", key, fits, build)

@@ -34,7 +34,7 @@ from advisor.domain.vocabulary import (
     RESTART,
     SERVICE,
 )
-from advisor.kb.starts import Start, covered, plan_start, volume_name
+from advisor.kb.starts import STARTER_MEMORY, Start, covered, plan_start, volume_name
 from advisor.manifests import operations
 from advisor.manifests.why import Why
 from advisor.system.errors import InputError, Problem, did_you_mean
@@ -43,7 +43,7 @@ from advisor.system.records import record
 MANAGED_BY = "pod-advisor"
 NAME_LABEL, PART_OF_LABEL, MANAGED_BY_LABEL = \
     "app.kubernetes.io/name", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by"
-STARTER_CPU, STARTER_MEMORY = "100m", "128Mi"
+STARTER_CPU = "100m"  # STARTER_MEMORY (128Mi) is advisor.kb.starts', where the image catalogue checks against it
 STARTER_STORAGE = "1Gi"
 SHARED_VOLUME, SHARED_PATH = "shared", "/shared"
 DATA_VOLUME, DATA_PATH = "data", "/data"
@@ -245,6 +245,9 @@ class _Writer:
             note = starts[c.name].note(c.name)
             if note is not None and c.name not in self.root and note not in self.notes:
                 self.notes.append(note)
+            note = starts[c.name].memory_note(c.name, c.memory)
+            if note is not None and note not in self.notes:
+                self.notes.append(note)
         volumes = self._volumes(plan, init + regular, starts)
         context: dict = {} if root else {"runAsNonRoot": True}
         context["seccompProfile"] = {"type": "RuntimeDefault"}
@@ -379,16 +382,21 @@ class _Writer:
         elif probed is not None and c.role == "main" and c.ports:
             doc.note(path, f"No readiness probe on {c.name}: traffic reaches it through {probed[0].name}, which "
                            f"is probed, and it may listen on localhost only, where a probe cannot reach it.")
-        cpu, memory = c.cpu or STARTER_CPU, c.memory or STARTER_MEMORY
+        # where the answers give no memory, what the image needs with its shipped settings, else the starter value
+        cpu, memory = c.cpu or STARTER_CPU, c.memory or start.memory or STARTER_MEMORY
         entry["resources"] = {"requests": {"cpu": cpu, "memory": memory}, "limits": {"cpu": cpu, "memory": memory}}
         resources_why = self.why.at(plan.name, RESOURCES, c.name)
-        if not resources_why and (c.cpu is None or c.memory is None):
+        starter_memory = c.memory is None and start.memory is None
+        if not resources_why and (c.cpu is None or starter_memory):
             resources_why = [f"The answers give no {'CPU' if c.cpu is None else 'memory'}: a conservative starter "
                              f"value, to measure and adjust."]
         if c.role == "main" and not resources_why:
             resources_why = ["Requests equal to limits (Guaranteed QoS): raise the CPU limit, or remove it, if "
                              "the container is throttled."]
         doc.note(path + ("resources",), *resources_why)
+        memory_why = start.memory_comment(c.name, c.memory)
+        if memory_why is not None:
+            doc.note(path + ("resources",), memory_why)
         entry["securityContext"] = self._container_security(c, start)
         if c.name in self.root:
             if len(self._root_of(plan)) < len(plan.containers):

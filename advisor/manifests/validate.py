@@ -42,6 +42,8 @@ _IANA_SVC_NAME = DNS_LABEL  # a port's name: a DNS label, at most 15 characters,
 NATIVE_SIDECARS_FROM = 29  # restartPolicy on init containers: off by default in 1.28
 CONTAINER_RESTART_RULES_FROM = 35  # restartPolicy on any container (ContainerRestartRules, beta, on by default)
 RESTART_POLICIES = ("Always", "OnFailure", "Never")
+PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+HOOK_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")  # tcpSocket: kept for compatibility, never run
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 # The API server's quantity grammar (k8s.io/apimachinery resource.ParseQuantity).
 _QUANTITY = lazy(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([eE][+-]?[0-9]+)|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$")
@@ -408,8 +410,8 @@ def _pod_spec_problems(spec: dict, where: str, kind: str, minor: int, claims: se
     if spec.get("ephemeralContainers"):
         yield f"{where}.ephemeralContainers: a Pod is created without them (kubectl debug adds them later)"
     restart = spec.get("restartPolicy", "Always")
-    allowed = RESTART_POLICIES_OF.get(kind)
-    if allowed and restart not in allowed:
+    allowed = RESTART_POLICIES_OF.get(kind, RESTART_POLICIES)  # every Pod spec takes one of the three
+    if restart not in allowed:
         yield f"{where}.restartPolicy: {restart!r}; a {kind} accepts only {' or '.join(allowed)}"
     if kind in ("Job", "CronJob") and "restartPolicy" not in spec:
         yield f"{where}.restartPolicy: required for a {kind} (OnFailure or Never)"
@@ -443,6 +445,7 @@ def _container_problems(container: dict, here: str, placement: str, native: bool
     image = container.get("image")
     if isinstance(image, str) and (not image or image != image.strip()):
         yield f"{here}.image: {image!r}; an image is required, without white space around it"
+    yield from _handler_problems(container, here)
     if placement == "initContainers" and not native:
         for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
             if probe in container:
@@ -484,6 +487,24 @@ def _container_problems(container: dict, here: str, placement: str, native: bool
         if _extended(resource) and (limit is None or quantity(limit) != quantity(request)):
             yield (f"{here}.resources.limits.{resource}: an extended resource cannot be overcommitted: its "
                    f"limit must be set, equal to its request")
+
+
+def _handler_problems(container: dict, here: str) -> Iterator[str]:
+    """A probe or lifecycle hook does one thing: the API server refuses one with none of its handler
+    types, or with more than one (k8s.io/kubernetes pkg/apis/core/validation, validateHandler)."""
+    hooks = container.get("lifecycle")
+    places = [(probe, container.get(probe), PROBE_HANDLERS) for probe in ("livenessProbe", "readinessProbe",
+                                                                         "startupProbe")]
+    places += [(f"lifecycle.{hook}", hooks.get(hook), HOOK_HANDLERS) for hook in ("postStart", "preStop")
+               if isinstance(hooks, dict)]
+    for where, handler, kinds in places:
+        if not isinstance(handler, dict):
+            continue  # absent, or not an object, which the schema refuses
+        given = [kind for kind in kinds if handler.get(kind) is not None]
+        if not given:
+            yield f"{here}.{where}: no handler; give exactly one of {', '.join(kinds)}"
+        elif len(given) > 1:
+            yield f"{here}.{where}: {' and '.join(given)}; give exactly one handler"
 
 
 def _extended(resource: str) -> bool:

@@ -9,7 +9,7 @@ from advisor.system.text import Style, wrap
 LABELS = {  # fact -> how the text output names it
     "user": "user", "any_uid": "any UID", "run_as": "run as", "ports": "ports", "writes": "writes",
     "runs": "runs", "role": "role", "shell": "shell", "alternative": "instead", "volumes": "volumes",
-    "ships": "ships in",
+    "ships": "ships in", "memory": "memory",
 }
 RUNS = {"until-stopped": "until stopped (a server or agent)", "finishes": "to completion (a one-off step)",
         "exec-box": "nothing lasting on its own (a base or tool box: give it a command, or exec into it)"}
@@ -48,6 +48,8 @@ def value_words(catalogue: Catalogue, family: Family, name: str) -> str:
     if name == "ships":
         return (", ".join(value) + " (files of its own in folders it writes: an empty volume there would hide "
                 "them)") if value else "nothing in the folders it writes"
+    if name == "memory":
+        return f"{value} (the least limit it keeps running under with its shipped settings)"
     if name == "runs":
         return RUNS[value]
     if name == "role":

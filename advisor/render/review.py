@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from advisor import __version__
 from advisor.kb.knowledge import KnowledgeBase
 from advisor.render.style import SEVERITY_STYLE
 from advisor.review.objects import STDIN
-from advisor.review.report import ReviewFinding, ReviewReport
+from advisor.review.report import ReviewFinding, ReviewReport, Streamed
 from advisor.system.text import Style, wrap
 from advisor.system.text import one_line as _line
 
@@ -19,37 +21,43 @@ def _plural(count: int, word: str) -> str:
 
 
 def render_text(report: ReviewReport, kb: KnowledgeBase, style: Style) -> str:
-    out: list[str] = []
+    return "".join(text_lines(report, kb, style))
+
+
+def text_lines(report: ReviewReport, kb: KnowledgeBase, style: Style) -> Iterator[str]:
+    """``render_text``'s report a line at a time, each with its line break: what the command writes as
+    it is made, so that a large report is never one string in memory."""
     by_file: dict[str, list] = {}
     for review in report.objects:
         if review.active or review.suggestion:
             by_file.setdefault(review.ref.file, []).append(review)
     explained: set[str] = set()  # each finding's fix is shown once, at its first appearance
     for file, reviews in by_file.items():
-        out.append(style(_line(file), "bold"))
+        yield style(_line(file), "bold") + "\n"
         for review in reviews:
-            out.append(f"  {style(_line(review.ref.label), 'bold', 'cyan')}  "
-                       f"{style(f'{_line(file)}:{review.ref.line}', 'dim')}")
+            yield (f"  {style(_line(review.ref.label), 'bold', 'cyan')}  "
+                   f"{style(f'{_line(file)}:{review.ref.line}', 'dim')}\n")
             for finding in review.active:
-                out += _finding_lines(finding, kb, style, finding.id not in explained)
+                for line in _finding_lines(finding, kb, style, finding.id not in explained):
+                    yield line + "\n"
                 explained.add(finding.id)
             if review.suggestion:
                 fixes = ", ".join(review.fixes)
-                out.append(f"    {style('suggested', 'green', 'bold')} (fixes {fixes}):")
-                out += ["      " + line if line else "" for line in review.suggestion.rstrip("\n").split("\n")]
-        out.append("")
+                yield f"    {style('suggested', 'green', 'bold')} (fixes {fixes}):\n"
+                for line in review.suggestion.rstrip("\n").split("\n"):
+                    yield "      " + line + "\n" if line else "\n"
+        yield "\n"
     if report.suppressed:
-        out.append(style("Suppressed", "bold"))
+        yield style("Suppressed", "bold") + "\n"
         for finding in report.suppressed:
             by = finding.suppressed
             where = f"{by.file}:{by.line}" if by.line else by.file
             because = f": {by.reason}" if by.reason else ""
             who = f" [{finding.container}]" if finding.container else ""
-            out.append(_line(f"  {finding.file}:{finding.line}  {finding.id}{who}  by {by.by} {by.key} ({where})"
-                             f"{because}"))
-        out.append("")
-    out.append(_summary(report, style))
-    return "\n".join(out) + "\n"
+            yield _line(f"  {finding.file}:{finding.line}  {finding.id}{who}  by {by.by} {by.key} ({where})"
+                        f"{because}") + "\n"
+        yield "\n"
+    yield _summary(report, style) + "\n"
 
 
 def _finding_lines(finding: ReviewFinding, kb: KnowledgeBase, style: Style, with_fix: bool) -> list[str]:
@@ -87,9 +95,17 @@ def _summary(report: ReviewReport, style: Style) -> str:
 
 
 def render_json(report: ReviewReport, kb: KnowledgeBase) -> str:
+    return "".join(json_pieces(report, kb))
+
+
+def json_pieces(report: ReviewReport, kb: KnowledgeBase) -> Iterator[str]:
+    """``render_json``'s text in the pieces json's encoder makes, each finding's and object's part made
+    as it is reached (``ReviewReport.to_dict(streamed=True)``): the same bytes as ``json.dumps(...,
+    indent=2)``, which joins the same pieces, without the report as one dict and one string in memory."""
     import json  # here, as in render_sarif: the text report, the usual one, does without
 
-    return json.dumps(report.to_dict(kb), indent=2) + "\n"
+    yield from json.JSONEncoder(indent=2).iterencode(report.to_dict(kb, streamed=True))
+    yield "\n"
 
 
 def sarif_rules(kb: KnowledgeBase) -> list[dict]:
@@ -120,37 +136,20 @@ def sarif_rules(kb: KnowledgeBase) -> list[dict]:
 
 
 def render_sarif(report: ReviewReport, kb: KnowledgeBase) -> str:
+    return "".join(sarif_pieces(report, kb))
+
+
+def sarif_pieces(report: ReviewReport, kb: KnowledgeBase) -> Iterator[str]:
+    """``render_sarif``'s text in the pieces json's encoder makes, each result made as it is reached
+    (``Streamed``): the same bytes as ``json.dumps(..., indent=2)``, without every result in memory at once."""
+    import json
+
     rules = sarif_rules(kb)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
-    results = []
-    for finding in report.findings + report.suppressed:
-        logical = f"{finding.object.kind}/{finding.object.name}" + (f"/{finding.container}" if finding.container else "")
-        result = {
-            "ruleId": finding.id,
-            "ruleIndex": index[finding.id],
-            "level": SARIF_LEVEL[finding.severity],
-            "message": {"text": finding.message + "."},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(finding.file)},
-                    "region": {"startLine": finding.line},
-                },
-                "logicalLocations": [{"fullyQualifiedName": logical, "kind": "object"}],
-            }],
-            "partialFingerprints": {"podAdvisor/v1": f"{finding.id}:{logical}"},
-        }
-        if finding.guess:
-            result["properties"] = {"guess": finding.guess}
-        if finding.suppressed:
-            by = finding.suppressed
-            result["suppressions"] = [{
-                "kind": "inSource" if by.by == "annotation" else "external",
-                "justification": by.reason or f"{by.key} ({by.file}:{by.line})",
-            }]
-        results.append(result)
+    findings = report.findings + report.suppressed
     run = {
         "tool": {"driver": {"name": "pod-advisor", "version": __version__, "rules": rules}},
-        "results": results,
+        "results": Streamed(len(findings), lambda: (_sarif_result(finding, index) for finding in findings)),
     }
     if report.errors:
         # Files that could not be reviewed: code scanning shows them as tool notifications.
@@ -159,9 +158,35 @@ def render_sarif(report: ReviewReport, kb: KnowledgeBase) -> str:
             "toolExecutionNotifications": [_notification(problem) for problem in report.errors],
         }]
     sarif = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    import json
+    yield from json.JSONEncoder(indent=2).iterencode(sarif)
+    yield "\n"
 
-    return json.dumps(sarif, indent=2) + "\n"
+
+def _sarif_result(finding: ReviewFinding, index: dict[str, int]) -> dict:
+    logical = f"{finding.object.kind}/{finding.object.name}" + (f"/{finding.container}" if finding.container else "")
+    result = {
+        "ruleId": finding.id,
+        "ruleIndex": index[finding.id],
+        "level": SARIF_LEVEL[finding.severity],
+        "message": {"text": finding.message + "."},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": _uri(finding.file)},
+                "region": {"startLine": finding.line},
+            },
+            "logicalLocations": [{"fullyQualifiedName": logical, "kind": "object"}],
+        }],
+        "partialFingerprints": {"podAdvisor/v1": f"{finding.id}:{logical}"},
+    }
+    if finding.guess:
+        result["properties"] = {"guess": finding.guess}
+    if finding.suppressed:
+        by = finding.suppressed
+        result["suppressions"] = [{
+            "kind": "inSource" if by.by == "annotation" else "external",
+            "justification": by.reason or f"{by.key} ({by.file}:{by.line})",
+        }]
+    return result
 
 
 def _notification(problem) -> dict:

@@ -24,6 +24,7 @@ would conclude starts afresh.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
@@ -80,10 +81,16 @@ class Designs:
             self.changed = False
 
     def evaluate(self, answers: Answers) -> Recommendation:
+        return self.evaluate_again(answers)[0]
+
+    def evaluate_again(self, answers: Answers):
+        """(``evaluate(answers)``, a function of no arguments that makes an equal recommendation again from the
+        design, or None when there is no design to make it from): a report that shows recommendations can
+        hold the function, which shares the design, instead of a copy of it for every object."""
         keyed = tokenised(answers)
         if keyed is None:
             self.evaluated += 1
-            return self.advisor.evaluate(answers)
+            return self.advisor.evaluate(answers), None
         key, names = keyed
         template = self.recommendations.get(key)
         if template is None:
@@ -100,7 +107,7 @@ class Designs:
         recipe = self.recipes.get(key)
         if recipe is None:
             recipe = self.recipes[key] = _recipe(template)
-        return _named(recipe, names, answers)
+        return _named(recipe, names, answers), functools.partial(_named, recipe, names, answers)
 
 
 def _kept_key() -> str:

@@ -13,6 +13,7 @@ in flight, Ctrl-C handling and failure when a worker dies.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from advisor.review.objects import Inputs
@@ -33,7 +34,8 @@ class _ObjectReviewer:
 
     def __init__(self, inputs: Inputs, options: ReviewOptions):
         self.inputs = inputs
-        self.options = options
+        # the recommendation itself: a function to make it again would send its design with every object
+        self.options = dataclasses.replace(options, remade=False)
         self.reviewer = Reviewer()
 
     def __call__(self, index: int) -> ObjectOutcome:

@@ -94,14 +94,16 @@ class ObjectReview:
     added: list[dict] = field(default_factory=list)
     suggestion_notes: tuple[str, ...] = ()  # what to do besides applying it
     intent: object = None  # advisor.review.intent.Intent: what the Pod is for, with the evidence, ranked
+    # In place of ``recommendation`` (ReviewOptions.remade): makes an equal one again, when the report is written.
+    remake: object = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
+        recommendation = self.recommendation if self.remake is None else self.remake()
         return {
             **self.ref.to_dict(),
             "findings": [f.id for f in self.active],
             "answers": answers_to_data(self.answers) if self.answers else None,
-            "recommendation": ([w.to_dict() for w in self.recommendation.workloads]
-                               if self.recommendation else None),
+            "recommendation": ([w.to_dict() for w in recommendation.workloads] if recommendation else None),
             "suggestion": self.suggestion,
             "suggestion_fixes": list(self.fixes),
             "intent": self.intent.to_dict() if self.intent is not None else None,
@@ -160,15 +162,44 @@ class ReviewReport:
     def fails(self, fail_on: str) -> bool:
         return fails_on(self.worst_severity(), fail_on)
 
-    def to_dict(self, kb) -> dict:
+    def to_dict(self, kb, streamed: bool = False) -> dict:
+        """The JSON report. ``streamed``: its findings and objects as ``Streamed`` lists, each item's
+        dict made when json's encoder reaches it (advisor.render.review.json_pieces)."""
+        findings, suppressed = self.findings, self.suppressed
+        if streamed:
+            return self._dict(suppressed,
+                              Streamed(len(findings), lambda: (f.to_dict(kb) for f in findings)),
+                              Streamed(len(suppressed), lambda: (f.to_dict(kb) for f in suppressed)),
+                              Streamed(len(self.objects), lambda: (o.to_dict() for o in self.objects)))
+        return self._dict(suppressed, [f.to_dict(kb) for f in findings],
+                          [f.to_dict(kb) for f in suppressed], [o.to_dict() for o in self.objects])
+
+    def _dict(self, suppressed, finding_dicts, suppressed_dicts, object_dicts) -> dict:
         return {
             "kubernetes": self.kubernetes,
             "summary": {"files": len(self.files), "objects": len(self.objects), "skipped": dict(self.skipped),
-                        "findings": self.counts(), "suppressed": len(self.suppressed),
+                        "findings": self.counts(), "suppressed": len(suppressed),
                         "errors": len(self.errors), "not_reviewed": self.not_reviewed},
             "errors": [{"file": e.file, "line": e.line, "message": str(e)} for e in self.errors],
-            "findings": [f.to_dict(kb) for f in self.findings],
-            "suppressed": [f.to_dict(kb) for f in self.suppressed],
-            "objects": [o.to_dict() for o in self.objects],
+            "findings": finding_dicts,
+            "suppressed": suppressed_dicts,
+            "objects": object_dicts,
             "notes": [{"file": n.file, "line": n.line, "text": n.text} for n in self.notes],
         }
+
+
+class Streamed(list):
+    """A list whose ``count`` items ``items()`` makes one at a time as it is walked, for json's encoder:
+    with an indent it walks a list by iterating it (in Python, never the C encoder), so that a report of
+    16,000 objects is written without a dict of each in memory at once. Empty as a list otherwise: only
+    for handing to ``json.JSONEncoder(indent=...).iterencode``."""
+
+    def __init__(self, count: int, items):
+        super().__init__()
+        self.count, self.items = count, items
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self):
+        return iter(self.items())

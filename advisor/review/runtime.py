@@ -414,6 +414,15 @@ class _Judge:
             return endless[0]
         if endless:
             return _Verdict(None)
+        if node.otherwise and arms and all(a.exits for a in arms):
+            # every way through ends the script here (`case $1 in run) work; exit 0;; *) exit 1;; esac`):
+            # what follows never runs; it succeeds if any arm can
+            return next((a for a in arms if not a.fails), arms[-1])
+        if node.otherwise and arms and all(a.runs == FINISHES for a in arms):
+            # every way through is work that finishes (`case $1 in backup) pg_dump ...;; *) echo usage; exit 1;;
+            # esac`): as one command that finishes, which what follows may still outweigh
+            chosen = next((a for a in arms if not a.fails), arms[-1])
+            return _Verdict(FINISHES, chosen.why, at_once=all(a.at_once for a in arms))
         return _PASS
 
 

@@ -14,11 +14,13 @@ bash's own grammar, from PyPI) into the few shapes the judgement needs:
 - ``Branch``: ``if``/``case``, whose arms may or may not run;
 - ``Seq``: steps in order, each with the operator after it (``;``, ``&&``, ``||``, ``&``).
 
-bashlex has no arithmetic (``$((...))``, ``for ((...))``, ``(( ))``), ``[[ ]]`` or
-``case``; arithmetic and ``[[`` are rewritten to what a judgement needs first (an
-arithmetic value is a word that is not known, ``for ((;;))`` a ``while true``), and a
-script bashlex still refuses is split with ``shlex`` into statements, keywords
-structured by hand: coarser, but never a crash. ``Script.parser`` says which read it.
+bashlex has no arithmetic (``$((...))``, ``for ((...))``, ``(( ))``) or ``[[ ]]``, and
+no actions for its grammar's ``case``; arithmetic and ``[[`` are rewritten to what a
+judgement needs first (an arithmetic value is a word that is not known, ``for ((;;))`` a
+``while true``), ``case`` is given its actions (``_read_case``), and a script bashlex still
+refuses (``$(a || b)``, a here-document at the end, an array) is split with ``shlex`` into
+statements, keywords (``case`` arms included) structured by hand: coarser, but never a
+crash. ``Script.parser`` says which read it.
 
 bashlex is imported on first use (a review whose commands are all exec-form lists never
 needs it), with its parser tables kept in advisor.system.cache rather than computed at every
@@ -216,6 +218,7 @@ def _parse(text: str) -> Script:
     cleaned = _for_bashlex(text)
     try:
         bashlex = import_bashlex()
+        _read_case(bashlex)
         parts = bashlex.parse(cleaned) if cleaned.strip() else []
     except Exception:  # bashlex raises its own errors, NotImplementedError and more on what it does not know
         return _by_tokens(cleaned, text)
@@ -264,6 +267,8 @@ def _node(node, functions) -> Node | None:
         if name and body is not None:
             functions[name] = _compound_body(body, functions)
         return None
+    if kind == "compound" and getattr(node, "case_arms", None) is not None:
+        return _case(node.case_arms, functions)
     if kind == "compound":
         inner = [p for p in node.list if p.kind != "reservedword"]
         if len(inner) == 1 and inner[0].kind in ("while", "until", "for", "if"):
@@ -291,12 +296,92 @@ def _node(node, functions) -> Node | None:
     return None
 
 
+def _case(arms, functions) -> Branch:
+    return _case_branch([(patterns, _seq(body, functions), end) for patterns, body, end in arms])
+
+
+def _case_branch(arms: list[tuple[tuple[str, ...], Seq, str]]) -> Branch:
+    """``case``'s arms (patterns, list, terminator), in order, as the branch the judgement reads: each arm
+    what runs when its patterns match first: its own list, then, after ``;&``, the next arm's list without
+    a test (and on while they end in ``;&``), and after ``;;&`` the rest of the case tested again. An arm
+    with the pattern ``*`` matches anything, so one arm always runs and the arms after it run only by
+    falling through."""
+    choices: list[Seq] = []
+    otherwise = False
+    for i, (patterns, body, _) in enumerate(arms):
+        steps, j = list(body.steps), i
+        while arms[j][2] == ";&" and j + 1 < len(arms):
+            j += 1
+            steps += arms[j][1].steps
+        if arms[j][2] == ";;&" and j + 1 < len(arms):
+            steps.append((_case_branch(arms[j + 1:]), ""))
+        choices.append(Seq(tuple(steps)))
+        if "*" in patterns:
+            otherwise = True
+            break
+    return Branch((), tuple(choices), otherwise)
+
+
 def _compound_body(node, functions) -> Seq:
     steps: list[tuple[Node, str]] = []
     for part in getattr(node, "list", []):
         if part.kind != "reservedword":
             steps += _steps(part, functions)
     return Seq(tuple(steps))
+
+
+# -- case ... esac, read by bashlex's own grammar ------------------------------------------------
+#
+# bashlex's grammar has bash's case command (case_command, pattern_list, ;; ;& ;;&) and its tokenizer
+# lexes it as bash does (patterns, a ")" that closes one, esac, nested case, case inside $(...)); only
+# the actions that build its tree raise NotImplementedError. Those actions are given here: they keep
+# each arm's patterns, list and terminator on a compound node (``case_arms``), whose ``list`` holds the
+# arms' lists so that bashlex's own visitors (positions, here-documents) see them as for any compound.
+# Rewriting the text before bashlex reads it would need a second shell lexer beside bashlex's, which
+# would disagree with it at the edges (quotes, comments, a ")" inside a pattern, heredocs, $( case ...
+# ) ); this way what is a pattern and what a command is decided by the same lexer as the rest.
+
+
+def _read_case(bashlex) -> None:
+    """Give bashlex's case productions actions, once, when its own raise (bashlex 0.18 has none)."""
+    yaccparser = getattr(getattr(bashlex, "parser", None), "yaccparser", None)
+    productions = getattr(yaccparser, "productions", None)
+    if not productions or getattr(yaccparser, "_pod_advisor_case", False):
+        return
+    yaccparser._pod_advisor_case = True
+    try:
+        bashlex.parse("case x in x) y;; esac")
+        return  # this bashlex reads case itself
+    except NotImplementedError:
+        pass
+    except Exception:  # noqa: BLE001 - a bashlex laid out otherwise: case stays a script bashlex refuses
+        return
+    node = bashlex.ast.node
+
+    def pattern(p):  # pattern : WORD | pattern BAR WORD
+        p[0] = (p[1],) if len(p) == 2 else p[1] + (p[3],)
+
+    def pattern_list(p):  # newline_list [LEFT_PAREN] pattern RIGHT_PAREN compound_list | ... newline_list
+        body = p[len(p) - 1]
+        p[0] = (p[3] if len(p) == 6 else p[2], body if isinstance(body, node) else None, ";;")
+
+    def case_clause_sequence(p):  # [case_clause_sequence] pattern_list (;; | ;& | ;;&)
+        before, (patterns, body, _) = (p[1], p[2]) if len(p) == 4 else ([], p[1])
+        p[0] = before + [(patterns, body, p[len(p) - 1])]
+
+    def case_clause(p):  # [case_clause_sequence] pattern_list: the last arm, with no terminator
+        p[0] = p[1] + [p[2]] if len(p) == 3 else [p[1]]
+
+    def case_command(p):  # CASE WORD newline_list IN (newline_list | case_clause_sequence newline_list
+        arms = p[5] if isinstance(p[5], list) else []  # | case_clause) ESAC
+        p[0] = node(kind="compound", redirects=[], list=[body for _, body, _ in arms if body is not None],
+                    pos=(p.lexspan(1)[0], p.lexspan(len(p) - 1)[1]), case_arms=arms)
+
+    actions = {"p_pattern": pattern, "p_pattern_list": pattern_list, "p_case_clause_sequence": case_clause_sequence,
+               "p_case_clause": case_clause, "p_case_command": case_command}
+    for production in productions:
+        if getattr(production, "func", None) in actions:
+            production.callable = actions[production.func]
 
 
 # -- bashlex's parser tables, computed once ------------------------------------------------------
@@ -446,8 +531,12 @@ def _without_arithmetic_expansions(text: str) -> str:
 
 # -- the fallback: statements by shlex, keywords structured by hand ---------------------------
 
-_OPERATORS = (";", "&&", "||", "&", "|", "\n", ";;")
+_TERMINATORS = (";;", ";&", ";;&")  # what ends a case arm
+_OPERATORS = (";", "&&", "||", "&", "|", "\n", "|&") + _TERMINATORS
 _REDIRECT = re.compile(r"^\d*(?:>>?|<<?|>&|<&|&>)")
+# shlex's punctuation_chars joins a run of them into one token (``);``, ``||(``, ``>&``): split the run
+# into the shell's operators, longest first, so that ``$(ls); do`` ends a statement before ``do``.
+_PUNCTUATION = re.compile(r";;&|;;|;&|&&|\|\||\|&|>>|<<|>&|<&|&>|[;&|()<>]")
 
 
 def _uncommented(text: str) -> str:
@@ -474,29 +563,59 @@ def _uncommented(text: str) -> str:
     return "".join(out)
 
 
-def _by_tokens(text: str, original: str) -> Script:
-    lexer = shlex.shlex(_uncommented(text).replace("\n", " ; "), posix=True, punctuation_chars=";&|()<>")
+def _tokens(text: str) -> list[str]:
+    """The script's words and operators, a run of punctuation split into operators; a line continued
+    with a backslash is one line, and a redirection's file descriptor (the 2 of ``2>/dev/null``) no word."""
+    joined = re.sub(r"\\\n", " ", _uncommented(text)).replace("\n", " ; ")
+    joined = re.sub(r"(?<![^\s;&|()])\d+(?=[<>])", "", joined)
+    lexer = shlex.shlex(joined, posix=True, punctuation_chars=";&|()<>")
     lexer.whitespace_split = True
     lexer.commenters = ""
-    statements: list[tuple[list[str], str]] = [([], "")]
     try:
         tokens = list(lexer)
     except ValueError:  # an unclosed quote: words as they are
-        tokens = text.replace("\n", " ; ").split()
-    skip_next = False
+        return text.replace("\n", " ; ").split()
+    split: list[str] = []
     for token in tokens:
-        if skip_next:
-            skip_next = False
+        if token and all(c in ";&|()<>" for c in token):
+            split += _PUNCTUATION.findall(token)
+        else:
+            split.append(token)
+    return split
+
+
+def _by_tokens(text: str, original: str) -> Script:
+    statements: list[tuple[list[str], str]] = [([], "")]
+    tokens = _tokens(text)
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        i += 1
+        words = statements[-1][0]
+        if token == "(" and words and words[-1].endswith("$"):
+            # $( ... ): a command substitution is part of its word, not a step of the script
+            depth, start = 1, i
+            while i < len(tokens) and depth:
+                depth += {"(": 1, ")": -1}.get(tokens[i], 0)
+                i += 1
+            words[-1] += "(" + " ".join(tokens[start:i - 1]) + ")"
             continue
         if token in _OPERATORS or token in ("(", ")"):
-            if statements[-1][0]:
-                statements[-1] = (statements[-1][0], token if token not in ("(", ")") else ";")
+            if words:
+                statements[-1] = (words, ";" if token == "(" else token)  # ")" ends a pattern or a subshell
                 statements.append(([], ""))
+            elif token in _TERMINATORS and len(statements) > 1:
+                # a case arm's ;; on a line of its own ends the statement before it; right after a
+                # pattern's ")", it ends an arm with no commands
+                before, op = statements[-2]
+                if op in ("", ";", "\n", ")"):
+                    statements[-2] = (before, op + token if op == ")" else token)
             continue
         if _REDIRECT.match(token):
-            skip_next = not re.search(r"[^<>&\d]", token)  # "> file": the file is the next token
+            if not re.search(r"[^<>&\d]", token) and i < len(tokens) and tokens[i] not in _OPERATORS:
+                i += 1  # "> file": the file is the next token
             continue
-        statements[-1][0].append(token)
+        words.append(token)
     flat = [(words, op) for words, op in statements if words]
     seq, _ = _structure(flat, 0, ())
     return Script(seq, {}, "shlex", original)
@@ -516,8 +635,15 @@ def _keywords_apart(statements):
     return apart
 
 
-def _structure(statements, i, until: tuple[str, ...]) -> tuple[Seq, int]:
-    """Statements from ``i`` up to a keyword in ``until`` (its index returned), blocks nested."""
+def _op(op: str) -> str:
+    """The operator after a step as the judgement reads it: a pattern's ")" and a case arm's end are ";"."""
+    return ";" if op.startswith(")") or op in _TERMINATORS else op
+
+
+def _structure(statements, i, until: tuple[str, ...], arm: list | None = None) -> tuple[Seq, int]:
+    """Statements from ``i`` up to a keyword in ``until`` (its index returned), blocks nested. In a case
+    arm (``arm`` a list), also up to the statement whose operator ends the arm (;; ;& ;;&: its index
+    returned, and its operator appended to ``arm``)."""
     if i == 0 and until == ():
         statements = _keywords_apart(statements)
     steps: list[tuple[Node, str]] = []
@@ -530,28 +656,28 @@ def _structure(statements, i, until: tuple[str, ...]) -> tuple[Seq, int]:
         if head in ("while", "until", "for"):
             condition, i = _structure(statements, i + 1, ("do",))
             body, i = _structure(statements, i + 1, ("done",))
-            after = statements[i][1] if i < n else ""
+            after = _op(statements[i][1]) if i < n else ""
             steps.append((Loop(head, condition if head != "for" else None, body), after))
         elif head == "if":
             conditions, arms, otherwise = [], [], False
             condition, i = _structure(statements, i + 1, ("then",))
             conditions.append(condition)
             while i < n:
-                arm, i = _structure(statements, i + 1, ("elif", "else", "fi"))
-                arms.append(arm)
+                arm_seq, i = _structure(statements, i + 1, ("elif", "else", "fi"))
+                arms.append(arm_seq)
                 if i >= n or statements[i][0][0] == "fi":
                     break
                 if statements[i][0][0] == "else":
                     otherwise = True
-                    arm, i = _structure(statements, i + 1, ("fi",))
-                    arms.append(arm)
+                    arm_seq, i = _structure(statements, i + 1, ("fi",))
+                    arms.append(arm_seq)
                     break
                 condition, i = _structure(statements, i + 1, ("then",))
                 conditions.append(condition)
-            steps.append((Branch(tuple(conditions), tuple(arms), otherwise), statements[i][1] if i < n else ""))
+            steps.append((Branch(tuple(conditions), tuple(arms), otherwise), _op(statements[i][1]) if i < n else ""))
         elif head == "case":
-            arm, i = _structure(statements, i + 1, ("esac",))
-            steps.append((Branch((), (arm,), False), ""))
+            branch, i = _case_by_statements(statements, i)
+            steps.append((branch, _op(statements[i][1]) if i < n else ""))
         elif head in ("do", "done", "then", "fi", "else", "elif", "esac", "{", "}", "!"):
             pass  # a keyword out of place: the statement around it is read as it comes
         else:
@@ -561,8 +687,50 @@ def _structure(statements, i, until: tuple[str, ...]) -> tuple[Seq, int]:
             if steps and steps[-1][1] == "|":  # joined to the command before it: one pipeline
                 before = steps.pop()[0]
                 parts = before.parts if isinstance(before, Pipeline) else (before,)
-                steps.append((Pipeline(parts + (simple,)), op))
+                steps.append((Pipeline(parts + (simple,)), _op(op)))
             else:
-                steps.append((simple, op))
+                steps.append((simple, _op(op)))
+        if arm is not None and i < n and statements[i][1] in _TERMINATORS:
+            arm.append(statements[i][1])
+            return Seq(tuple(steps)), i
         i += 1
     return Seq(tuple(steps)), i
+
+
+def _case_by_statements(statements, i) -> tuple[Branch, int]:
+    """The case at ``statements[i]`` (``case WORD in`` and maybe its first pattern) up to its ``esac``
+    (its index returned): each arm's patterns (words joined by ``|``, up to the statement that ends in
+    ``)``) and its commands up to ``;;``, ``;&``, ``;;&`` or ``esac``. A case laid out otherwise is read
+    as one arm that may or may not run, as before."""
+    n = len(statements)
+    words, op = statements[i]
+    if len(words) < 3 or words[2] != "in":
+        arm_seq, i = _structure(statements, i + 1, ("esac",))
+        return Branch((), (arm_seq,), False), i
+    arms: list[tuple[tuple[str, ...], Seq, str]] = []
+    patterns, start = list(words[3:]), i
+    if patterns[:1] == ["esac"]:  # case WORD in esac: no arm
+        return Branch((), (), False), i
+    while True:
+        if not patterns:
+            i += 1
+            if i >= n or statements[i][0][0] == "esac":
+                break
+            patterns, op = list(statements[i][0]), statements[i][1]
+        while op == "|" and i + 1 < n:
+            i += 1
+            patterns += statements[i][0]
+            op = statements[i][1]
+        if not op.startswith(")"):  # no pattern where one must be: read coarsely
+            arm_seq, i = _structure(statements, start + 1, ("esac",))
+            return Branch((), (arm_seq,), False), i
+        if op != ")":  # a pattern with no commands: ")" and its terminator
+            arms.append((tuple(patterns), Seq(), op[1:]))
+        else:
+            ended: list[str] = []
+            body, i = _structure(statements, i + 1, ("esac",), arm=ended)
+            arms.append((tuple(patterns), body, ended[0] if ended else ";;"))
+            if not ended:  # at the case's own esac (or the script's end)
+                break
+        patterns = []
+    return _case_branch(arms), i

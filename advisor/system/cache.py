@@ -40,6 +40,7 @@ except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b
 
 MAGIC = b"pod-advisor cache 1\n"
+_DIGEST_LINE = 2 * 32 + 1  # digest()'s hex digits (blake2b, 32 bytes) and "\n"
 DISABLE = "POD_ADVISOR_NO_CACHE"
 
 
@@ -130,22 +131,25 @@ def load(kind: str, key: str, unpickler=Unpickler, environ=os.environ):
     where = _open_folder(os.path.dirname(path)) if path is not None else None
     if where is None:
         return None
+    header = MAGIC + key.encode("ascii") + b"\n"
     try:  # non-blocking, so that a FIFO put in its place cannot hang the run; never through a link
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-        with open(os.open(os.path.basename(path), flags, dir_fd=where), "rb") as handle:
+        # unbuffered: the payload is read straight into one bytes object, which BytesIO below shares, with
+        # no slice of the whole file nor a copy of it (the parsed files a large review keeps run to tens of MB)
+        with open(os.open(os.path.basename(path), flags, dir_fd=where), "rb", buffering=0) as handle:
             info = os.fstat(handle.fileno())
             if not (stat.S_ISREG(info.st_mode) and _ours(info)):
                 return None
-            data = handle.read()
+            if handle.read(len(header)) != header:
+                return None  # another version's entry, or not ours at all
+            stored = handle.read(_DIGEST_LINE)  # the payload's digest and its line break (no readline: unbuffered,
+            # it reads a byte at a time)
+            payload = handle.readall()
     except OSError:
         return None
     finally:
         os.close(where)
-    header = MAGIC + key.encode("ascii") + b"\n"
-    if not data.startswith(header):
-        return None  # another version's entry, or not ours at all
-    stored, _, payload = data[len(header):].partition(b"\n")
-    if stored.decode("ascii", "replace") != digest(payload):
+    if stored[:-1].decode("ascii", "replace") != digest(payload) or not stored.endswith(b"\n"):
         return None  # truncated or damaged
     try:
         return unpickler(io.BytesIO(payload)).load()
@@ -179,7 +183,7 @@ def store(kind: str, key: str, payload: bytes, environ=os.environ) -> bool:
     where = _open_folder(os.path.dirname(path))  # the folder itself from now on, whatever its name becomes
     if where is None:
         return False
-    data = MAGIC + key.encode("ascii") + b"\n" + digest(payload).encode("ascii") + b"\n" + payload
+    header = MAGIC + key.encode("ascii") + b"\n" + digest(payload).encode("ascii") + b"\n"  # then the payload
     temp = f".{kind}-{os.urandom(6).hex()}.tmp"
     try:
         try:
@@ -189,7 +193,8 @@ def store(kind: str, key: str, payload: bytes, environ=os.environ) -> bool:
             return False
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                handle.write(header)
+                handle.write(payload)  # not joined to the header: no second copy of a large payload
             # atomic: a concurrent reader sees the old file or this one
             os.replace(temp, os.path.basename(path), src_dir_fd=where, dst_dir_fd=where)
             return True

@@ -23,7 +23,7 @@ import errno
 import os
 import stat
 from contextlib import contextmanager
-from typing import IO, Iterator, Mapping
+from typing import IO, Iterable, Iterator, Mapping
 
 from advisor.system.errors import InputError, Problem
 from advisor.system.signals import shielded
@@ -35,15 +35,41 @@ def to_stdout(path: str | None) -> bool:
     return not path or path == "-"
 
 
-def write_output(env, path: str | None, text: str, force: bool = False, human: bool = False) -> bool:
+def write_output(env, path: str | None, text: str | Iterable[str], force: bool = False, human: bool = False) -> bool:
     """A command's whole output: to the file ``path`` (atomically), or to standard output
     (see ``to_stdout``). ``human``: text for people, written with control characters escaped
-    (``Environment.write``). True when a file was written."""
+    (``Environment.write``). True when a file was written.
+
+    ``text`` may be the output's pieces in order, each written once some 64 KiB of them are made: a large
+    report is never one string in memory. A piece for people (``human``) holds whole lines, so that no
+    piece splits a colour code."""
+    pieces = (text,) if isinstance(text, str) else _gathered(text)
     if to_stdout(path):
-        env.write(text, human=human)
+        for piece in pieces:
+            env.write(piece, human=human)
         return False
-    write_atomic(path, visible(text) if human else text, force=force)
+    with atomic_writer(path, force) as handle:
+        for piece in pieces:
+            handle.write(visible(piece) if human else piece)
     return True
+
+
+_PIECE = 64 * 1024
+
+
+def _gathered(pieces: Iterable[str]) -> Iterator[str]:
+    """``pieces`` joined into runs of at least _PIECE characters (the last may be shorter): one write
+    per run, not one per piece of json's encoder."""
+    run: list[str] = []
+    size = 0
+    for piece in pieces:
+        run.append(piece)
+        size += len(piece)
+        if size >= _PIECE:
+            yield "".join(run)
+            run, size = [], 0
+    if run:
+        yield "".join(run)
 
 
 def write_atomic(path: str, text: str, force: bool = False, encoding: str = "utf-8") -> None:

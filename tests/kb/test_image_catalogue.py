@@ -318,3 +318,33 @@ def test_a_shipped_folder_among_the_written_ones_is_read():
         "    ships: {value: [/etc/example], from: dockerfile}\n"
     [family] = [f for f in load_catalogue([ROLES, ("knowledge/images/example.yaml", text)]).families]
     assert family.ships.value == ("/etc/example",)
+
+
+# -- the memory an image's shipped settings need ------------------------------------------------
+
+def test_a_memory_that_is_no_kubernetes_quantity_is_refused():
+    [problem] = problems_of(FAMILY + "    memory: {value: 1.5 gigabytes, from: dockerfile}\n")
+    assert problem == ("knowledge/images/example.yaml:16: images[0].memory.value: must be a Kubernetes memory "
+                       "quantity in whole bytes, such as 512Mi or 1536Mi")
+
+
+def test_a_memory_in_thousandths_of_a_byte_is_refused():
+    [problem] = problems_of(FAMILY + "    memory: {value: 1536m, from: dockerfile}\n")
+    assert "images[0].memory.value: must be a Kubernetes memory quantity" in problem
+
+
+def test_a_memory_below_the_starter_value_is_refused():
+    [problem] = problems_of(FAMILY + "    memory: {value: 64Mi, from: dockerfile}\n")
+    assert problem == ("knowledge/images/example.yaml:16: images[0].memory.value: '64Mi' is less than the starter "
+                       "manifest's 128Mi: state memory only for an image that needs more")
+
+
+def test_a_memory_the_image_needs_is_read_with_its_note():
+    text = FAMILY + '    memory: {value: 1536Mi, from: dockerfile, note: "1 GiB heap + ~0.5 GiB beside it."}\n'
+    [family] = load_catalogue([ROLES, ("knowledge/images/example.yaml", text)]).families
+    assert (family.memory.value, family.memory.note) == ("1536Mi", "1 GiB heap + ~0.5 GiB beside it.")
+    assert family.memory.sources == ("https://example.com/Dockerfile",)
+
+
+def test_apache_kafka_needs_its_default_heap_and_what_its_jvm_needs_beside_it():
+    assert match("apache/kafka:3.9.0").memory.value == "1536Mi"

@@ -56,6 +56,13 @@ def test_an_image_that_runs_as_a_named_user_gets_that_user_s_number(image, uid):
     assert security(written(container("app", image)), "app")["runAsUser"] == uid
 
 
+def test_apache_kafka_runs_as_appuser_s_number_which_owns_the_installation_it_writes_to():
+    """Its Dockerfiles make appuser with Alpine's adduser and no UID (the first free one, 1000), and give it
+    /opt/kafka, where the launcher writes its configuration: under another UID the broker could not start."""
+    assert plan_start("apache/kafka:3.9.0").basis == "named"
+    assert security(written(container("broker", "apache/kafka:3.9.0", ports=[9092])), "broker")["runAsUser"] == 1000
+
+
 def test_a_root_image_that_steps_down_to_its_own_user_runs_as_it_from_the_start():
     objects = written(container("cache", "redis:7.4", ports=[6379]))
     assert security(objects, "cache")["runAsUser"] == 999
@@ -217,3 +224,84 @@ def test_volume_names_are_dns_labels_of_their_own():
     names = [volume_name(long, "/var/cache/nginx", taken), volume_name(long, "/var/cache/nginx", taken),
              volume_name("a", "/b-c", taken), volume_name("a-b", "/c", taken)]
     assert len(set(names)) == 4 and all(len(n) <= 63 and n[-1].isalnum() for n in names)
+
+
+# -- the memory the image needs --------------------------------------------------------------------
+
+def resources(objects: list[dict], name: str) -> dict:
+    return entry(objects, name)["resources"]
+
+
+def without_resources(data: dict) -> dict:
+    return {key: value for key, value in data.items() if key != "resources"}
+
+
+def test_apache_kafka_without_memory_in_the_answers_gets_what_its_default_heap_needs_not_the_starter_value():
+    """kafka-server-start.sh gives the broker a 1 GiB heap when KAFKA_HEAP_OPTS is unset: under the starter
+    128Mi it is OOMKilled soon after it starts."""
+    objects = written(container("broker", "apache/kafka:3.9.0", ports=[9092], resources={"cpu": "500m"}))
+    assert resources(objects, "broker") == {"requests": {"cpu": "500m", "memory": "1536Mi"},
+                                            "limits": {"cpu": "500m", "memory": "1536Mi"}}
+
+
+def test_an_image_given_its_memory_by_the_catalogue_says_why_and_from_which_entry():
+    text = comments("apache/kafka:3.9.0", name="broker", ports=[9092], resources={"cpu": "500m"})
+    assert "The answers give no memory: broker gets 1536Mi, what apache/kafka:3.9.0 needs to keep running with " \
+           "its shipped settings (Apache Kafka (apache/kafka), in pod-advisor's image catalogue)." in text
+    assert "-Xmx1G -Xms1G" in text and "a conservative starter value" not in text
+
+
+def test_without_resources_in_the_answers_the_image_s_memory_and_the_starter_cpu():
+    objects = written(without_resources(container("db", "mongo:8.0", ports=[27017])))
+    assert resources(objects, "db")["limits"] == {"cpu": "100m", "memory": "512Mi"}
+
+
+def test_an_image_the_catalogue_knows_no_memory_for_keeps_the_starter_values():
+    for image in ("ghcr.io/example/app:1.0.0", "nginxinc/nginx-unprivileged:1.27"):
+        objects = written(without_resources(container("app", image, ports=[8080])))
+        assert resources(objects, "app") == {"requests": {"cpu": "100m", "memory": "128Mi"},
+                                             "limits": {"cpu": "100m", "memory": "128Mi"}}
+
+
+def test_the_answers_smaller_memory_is_kept_and_the_comment_says_what_the_image_needs():
+    recommendation = advise(container("broker", "apache/kafka:3.9.0", ports=[9092],
+                                      resources={"cpu": "500m", "memory": "512Mi"}))
+    assert resources(read_stream(build_manifest(recommendation)), "broker")["limits"]["memory"] == "512Mi"
+    text = " ".join(build_manifest(recommendation).replace("#", "").split())
+    assert "The answers give broker 512Mi of memory, less than the 1536Mi apache/kafka:3.9.0 needs with its " \
+           "shipped settings (Apache Kafka (apache/kafka), in pod-advisor's image catalogue): it is likely " \
+           "OOMKilled soon after it starts." in text
+
+
+def test_the_answers_smaller_memory_is_a_note_naming_what_the_image_needs():
+    [note] = make_manifest(advise(container("broker", "apache/kafka:3.9.0", ports=[9092],
+                                            resources={"cpu": "500m", "memory": "0.5Gi"}))).notes
+    assert note.startswith("broker (apache/kafka:3.9.0) is given 0.5Gi of memory, less than the 1536Mi its image "
+                           "needs with its shipped settings")
+
+
+def test_the_answers_memory_at_or_above_what_the_image_needs_is_kept_without_a_word():
+    for memory in ("1536Mi", "1.5Gi", "2Gi", "2e9"):
+        recommendation = advise(container("broker", "apache/kafka:3.9.0", ports=[9092],
+                                          resources={"cpu": "500m", "memory": memory}))
+        manifest = make_manifest(recommendation)
+        assert manifest.notes == [] and "less than the 1536Mi" not in manifest.text(comments=True)
+        assert resources(read_stream(manifest.text(comments=False)), "broker")["limits"]["memory"] == memory
+
+
+def test_evaluate_says_the_answers_memory_is_short_before_any_manifest_is_written(cli, write):
+    path = write("stream.yaml", "name: stream\ncontainers:\n  - {name: broker, image: 'apache/kafka:3.9.0', "
+                                "ports: [9092], resources: {cpu: 500m, memory: 512Mi}}\n")
+    run = cli("evaluate", str(path))
+    said = " ".join(run.stdout.split())
+    assert "Starter manifest" in run.stdout
+    assert "broker (apache/kafka:3.9.0) is given 512Mi of memory, less than the 1536Mi its image needs" in said
+
+
+def test_the_short_memory_note_is_the_manifest_s_to_do_and_said_on_stderr(cli, write):
+    path = write("stream.yaml", "name: stream\ncontainers:\n  - {name: broker, image: 'apache/kafka:3.9.0', "
+                                "ports: [9092], resources: {cpu: 500m, memory: 512Mi}}\n")
+    run = cli("manifest", str(path))
+    assert run.status == 0
+    assert "pod-advisor: to do: broker (apache/kafka:3.9.0) is given 512Mi of memory" in run.stderr
+    assert "# TO DO: broker (apache/kafka:3.9.0) is given 512Mi of memory" in run.stdout

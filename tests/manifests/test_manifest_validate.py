@@ -117,11 +117,26 @@ def test_quantities_compare_by_their_value(text, value):
     (lambda s: s.__setitem__("tolerations", [{"key": "k", "operator": "Gt", "value": "5"}]), "Equal or Exists"),
     (lambda s: s["containers"][0]["resources"]["requests"].__setitem__("example.com/gpu", "1"),
      "an extended resource cannot be overcommitted"),
+    (lambda s: s["containers"][0].__setitem__("livenessProbe", {"httpGet": {"path": "/", "port": 8080},
+                                                                "tcpSocket": {"port": 8080}}),
+     "livenessProbe: httpGet and tcpSocket; give exactly one handler"),
+    (lambda s: s["containers"][0].__setitem__("readinessProbe", {"periodSeconds": 5}),
+     "readinessProbe: no handler; give exactly one of exec, httpGet, tcpSocket, grpc"),
+    (lambda s: s["containers"][0].__setitem__("lifecycle", {"preStop": {"sleep": {"seconds": 5},
+                                                                        "exec": {"command": ["true"]}}}),
+     "lifecycle.preStop: exec and sleep; give exactly one handler"),
 ])
 def test_what_the_api_server_refuses_in_a_pod_spec_is_refused(change, message):
     objects = objects_of("nginx-pod.yaml")
     change(pod_spec(objects[0]))
     assert any(message in p for p in validate_objects(objects, "1.37"))
+
+
+def test_a_pod_whose_restart_policy_is_none_of_the_three_is_refused():
+    objects = objects_of("debug-pod.yaml")
+    objects[0]["spec"]["restartPolicy"] = "ON_FAILURE"
+    assert validate_objects(objects, "1.37") == [
+        "Pod curl-test: spec.restartPolicy: 'ON_FAILURE'; a Pod accepts only Always or OnFailure or Never"]
 
 
 def test_an_extended_resource_whose_limit_equals_its_request_is_fine():

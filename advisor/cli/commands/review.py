@@ -66,7 +66,7 @@ def _run(args, env) -> int:
     import os
 
     from advisor.kb.knowledge import knowledge_base
-    from advisor.render.review import render_json, render_sarif, render_text
+    from advisor.render.review import json_pieces, sarif_pieces, text_lines
     from advisor.review import Reviewer, ReviewOptions
     from advisor.review.objects import Gathered, parse_inputs
     from advisor.review.parallel import SMALL_REVIEW, review_in_workers
@@ -111,8 +111,9 @@ def _run(args, env) -> int:
     inputs = parse_inputs(texts, unreadable, gathered.rendered, gathered.notes,
                           keep=gathered.size)
     jobs = worker_count(env, args.jobs, sum(obj.reviewed for obj in inputs.objects), SMALL_REVIEW)
+    details = args.format == "json"  # only the JSON report shows each object's answers and recommendation
     report = review_in_workers(reviewer, inputs, ReviewOptions(kubernetes=kubernetes, suggest=args.suggest or fixing,
-                                                               config=config), jobs)
+                                                               config=config, details=details, remade=details), jobs)
     fix_failed = 0
     if fixing:
         from advisor.cli.commands.review_fix import fix_files
@@ -134,7 +135,8 @@ def _run(args, env) -> int:
         if args.fix and outcome.fixed:  # the report and the exit status are about the files as they are now
             report = review_in_workers(reviewer, parse_inputs(outcome.texts, unreadable, gathered.rendered,
                                                               gathered.notes),
-                                       ReviewOptions(kubernetes=kubernetes, suggest=args.suggest, config=config), jobs)
+                                       ReviewOptions(kubernetes=kubernetes, suggest=args.suggest, config=config,
+                                                     details=details, remade=details), jobs)
 
     # One bad file never hides the rest: each is named here, the others are reviewed, and
     # the exit status says that some input was invalid.
@@ -142,15 +144,16 @@ def _run(args, env) -> int:
         env.err(f"pod-advisor: {problem}")
     for note in report.notes:
         env.err(f"pod-advisor: note: {note}")
+    # written as it is made (advisor.system.fileio.write_output): never the whole report as one string
     if args.format == "json":
-        text = render_json(report, kb)
+        text = json_pieces(report, kb)
     elif args.format == "sarif":
-        text = render_sarif(report, kb)
+        text = sarif_pieces(report, kb)
     else:
         from advisor.system.text import Style
 
         color = env.color and to_stdout(args.output)
-        text = render_text(report, kb, Style(color, env.unicode))
+        text = text_lines(report, kb, Style(color, env.unicode))
     if args.diff and to_stdout(args.output):
         pass  # standard output holds the diff
     elif write_output(env, args.output, text, force=args.force, human=args.format == "text"):
