@@ -25,12 +25,12 @@ decision. Only ``pod-advisor batch --check`` compares; ``evaluate`` ignores them
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 from advisor.domain.vocabulary import CONTROLLER_KINDS
 from advisor.kb.knowledge import knowledge_base
 from advisor.system.errors import did_you_mean
+from advisor.system.records import record
 
 RESTART_POLICIES = ("Always", "OnFailure", "Never")
 LAYOUTS = ("single-container", "multi-container")
@@ -86,8 +86,10 @@ NOT_A_DECISION = (
 FOLLOWS_CONTROLLER = ("restartPolicy", "replicas")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ContainerExpectation:
+    """What an answer file's ``expect:`` says of one container."""
+
     name: str
     role: str | None = None
     placement: str | None = None
@@ -98,7 +100,7 @@ class ContainerExpectation:
         return {k: v for k, v in (("role", self.role), ("placement", self.placement)) if v is not None}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class WorkloadExpectation:
     """What is expected of one workload; ``name`` None is the main workload."""
 
@@ -117,8 +119,10 @@ class WorkloadExpectation:
         return data
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Expectations:
+    """An answer file's ``expect:``: the recommendation it expects."""
+
     workloads: tuple[WorkloadExpectation, ...] = ()
     findings: tuple[str, ...] = ()
     no_findings: tuple[str, ...] = ()
@@ -333,7 +337,7 @@ def expectations_schema(finding_ids: Iterable[str] | None = None) -> dict:
 # -- comparison ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mismatch:
     """One expectation the recommendation does not meet, with the advisor's reason."""
 

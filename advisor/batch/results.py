@@ -8,12 +8,13 @@ problems that made the file invalid, and the mismatches ``--check`` found.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from advisor.answers.expectations import Mismatch
 from advisor.domain.vocabulary import SEVERITIES as LEAST_FIRST
 from advisor.domain.vocabulary import fails_on
 from advisor.system.failure import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK
+from advisor.system.records import record
 
 # Statuses, best first; the worst decides the exit status.
 OK, FLAGGED, MISMATCH, INVALID, FAILED = "ok", "flagged", "mismatch", "invalid", "error"
@@ -22,7 +23,7 @@ EXIT_STATUS = {OK: EXIT_OK, FLAGGED: EXIT_FINDINGS, MISMATCH: EXIT_FINDINGS, INV
 SEVERITIES = tuple(reversed(LEAST_FIRST))  # error first, as the summary's columns show them
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FileResult:
     file: str
     recommendation: dict | None = None  # the spec's JSON object; None when the file is invalid
@@ -67,7 +68,7 @@ class FileResult:
         return OK
 
 
-@dataclass
+@record
 class Totals:
     """Counts over the batch so far; what the summaries and the exit status read."""
 

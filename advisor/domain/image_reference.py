@@ -27,7 +27,9 @@ that is 64 hex digits alone is an image ID, not a name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from advisor.system.patterns import lazy
+from advisor.system.records import record
 
 # The pieces of the grammar, as regular expressions that RE2 (Go, and so Helm's JSON schema
 # validator) and Python read alike: no look-around, ASCII classes spelt out.
@@ -44,10 +46,10 @@ DIGEST_ALGORITHMS = {"sha256": 64, "sha384": 96, "sha512": 128}
 DIGEST = "(?:" + "|".join(f"{name}:[a-f0-9]{{{size}}}" for name, size in DIGEST_ALGORITHMS.items()) + ")"
 NAME_MAX = 255  # the path at its registry, library/ included for Docker Hub's own images
 
-_REFERENCE = re.compile(f"({NAME})(?::({TAG}))?(?:@([^@]*))?")
-_LOOSE_DIGEST = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}")
-_DIGEST = re.compile(DIGEST)
-_IMAGE_ID = re.compile("[a-f0-9]{64}")
+_REFERENCE = lazy(f"({NAME})(?::({TAG}))?(?:@([^@]*))?")
+_LOOSE_DIGEST = lazy(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}")
+_DIGEST = lazy(DIGEST)
+_IMAGE_ID = lazy("[a-f0-9]{64}")
 DEFAULT_DOMAIN = "docker.io"
 
 
@@ -55,7 +57,7 @@ class InvalidReference(ValueError):
     """The text is not an image reference a container runtime can pull; says why."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImageReference:
     """A reference as written: ``repository`` keeps the user's spelling (no docker.io added)."""
 
@@ -77,7 +79,7 @@ class ImageReference:
         return self.repository + (f":{self.tag}" if self.tag else "") + (f"@{self.digest}" if self.digest else "")
 
 
-_NAME_PARTS = re.compile(f"(?:({DOMAIN})/)?({PATH})")
+_NAME_PARTS = lazy(f"(?:({DOMAIN})/)?({PATH})")
 
 
 def _split_name(repository: str) -> tuple[str, str]:

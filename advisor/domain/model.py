@@ -7,13 +7,14 @@ from manifests, whose names and quantities Kubernetes has already accepted).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from advisor.domain.vocabulary import minor_of
+from advisor.system.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnvVar:
     """One environment variable: a value, or a key of a ConfigMap or Secret (``source`` names which)."""
 
@@ -29,7 +30,7 @@ class EnvVar:
         return {self.source: self.object, "key": self.key}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Health:
     """How to tell that a container can do its work: an HTTP GET of a path, a TCP connection, or a command."""
 
@@ -53,8 +54,10 @@ class Health:
         return f"the command {' '.join(self.command)!r}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Container:
+    """One container of the answers: its image, ports and resources, and what it is to the main one."""
+
     index: int
     name: str
     image: str
@@ -93,8 +96,10 @@ class Container:
         return self.cpu is not None or self.memory is not None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Answers:
+    """An answer file, validated: the workload's answers and its containers, the main one among them."""
+
     name: str
     containers: tuple[Container, ...]
     kubernetes: str = "1.37"

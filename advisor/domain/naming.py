@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-DNS_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")  # a letter first
+from advisor.system.patterns import lazy
+
+DNS_1035 = lazy(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")  # a letter first
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 RELAXED_SERVICE_NAMES_FROM = 36  # a Service's name may start with a digit (RelaxedServiceNameValidation)
 # The longest name of each kind that leaves room for what Kubernetes adds to it for the

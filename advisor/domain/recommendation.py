@@ -6,14 +6,17 @@ Renderers (text, JSON, YAML, manifests) only read this; they decide nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from advisor.domain.model import Answers, EnvVar, Health
 from advisor.domain.vocabulary import ControllerKind, Placement, Role, ServiceType, worst_of
+from advisor.system.records import record
 
 
-@dataclass
+@record
 class ContainerPlan:
+    """Where one container goes and in what role, with the probes and commands the rules decided."""
+
     index: int
     name: str
     role: Role
@@ -44,8 +47,10 @@ class ContainerPlan:
         return self.placement == "initContainers" and self.role != "init"
 
 
-@dataclass
+@record
 class WorkloadPlan:
+    """One workload the rules decided: its controller, restart policy, Service and containers."""
+
     name: str
     main_index: int
     controller: ControllerKind | None = None
@@ -102,8 +107,10 @@ class WorkloadPlan:
         }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
+    """A finding the rules raised: its id, severity and message, and the containers it is about."""
+
     id: str
     severity: str
     message: str
@@ -117,8 +124,10 @@ class Finding:
                 "containers": list(self.containers)}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reason:
+    """Why a rule concluded what it did: the answers it rests on and the knowledge-base entries it cites."""
+
     rule: str
     conclusion: str
     because: tuple[str, ...]
@@ -131,8 +140,10 @@ class Reason:
                 "see": list(self.see)}
 
 
-@dataclass
+@record
 class Recommendation:
+    """What the rules concluded for one set of answers: the workloads, findings and reasons."""
+
     name: str
     kubernetes: str
     workloads: list[WorkloadPlan]

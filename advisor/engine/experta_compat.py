@@ -281,6 +281,41 @@ class Rule(_ExpertaRule):
             update_wrapper(obj, self._wrapped)
         return obj
 
+    def __call__(self, *args, **kwargs):
+        """experta's: the first call takes the action, later ones run it. experta reads the names
+        the action takes from ``inspect.signature`` (a fifth of defining the engine's rules at
+        every start); for an action that is a plain function (after its ``__wrapped__`` chain, as
+        inspect follows it) they are read from its code, which gives the same names."""
+        if self._wrapped is None and args:
+            names = _parameter_names(args[0])
+            if names is not None:
+                self._wrapped = args[0]
+                if names is not _EVERYTHING:  # experta passes only these (a function taking **kwargs: all)
+                    self._wrapped_args = names
+                return update_wrapper(self, self._wrapped)
+        return super().__call__(*args, **kwargs)
+
+
+_VARARGS, _VARKEYWORDS = 0x04, 0x08  # inspect.CO_VARARGS, inspect.CO_VARKEYWORDS
+_EVERYTHING = object()  # what _parameter_names gives for an action taking **kwargs
+
+
+def _parameter_names(action):
+    """What experta's ``Rule.__call__`` makes of ``inspect.signature(action)``: the set of its
+    parameters' names, or _EVERYTHING when it takes ``**kwargs``; None when ``action`` is not a
+    plain function once unwrapped (then experta's own way is taken)."""
+    function = action
+    while hasattr(function, "__wrapped__") and not hasattr(function, "__signature__"):
+        function = function.__wrapped__
+    if type(function) is not types.FunctionType or hasattr(function, "__signature__") \
+            or hasattr(function, "_partialmethod"):
+        return None
+    code = function.__code__
+    if code.co_flags & _VARKEYWORDS:
+        return _EVERYTHING
+    count = code.co_argcount + code.co_kwonlyargcount + (1 if code.co_flags & _VARARGS else 0)
+    return set(code.co_varnames[:count])
+
 
 _PLAIN = frozenset({str, int, bool, float, type(None)})  # what experta's ``freeze`` gives back as it is
 

@@ -20,10 +20,11 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from advisor.system.errors import KnowledgeBaseError, Problem
+from advisor.system.patterns import lazy
+from advisor.system.records import record
 
 PACKAGE = "knowledge.images"
 RUNS = ("until-stopped", "finishes", "exec-box")  # a server, a one-off step, a box to exec into
@@ -43,7 +44,7 @@ DOCKER_HUB = ("docker.io", "index.docker.io", "registry-1.docker.io")
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fact(Generic[T]):
     """One fact about a family: its value (None: not known) and the URLs it was read from."""
 
@@ -56,7 +57,7 @@ class Fact(Generic[T]):
         return self.value is not None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Alternative:
     """An image that does the same job without root: its reference, where it listens, its UID."""
 
@@ -65,7 +66,7 @@ class Alternative:
     uid: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Role:
     """What a container of a family does for a Pod, in the answer file's terms."""
 
@@ -80,8 +81,11 @@ class Role:
     ports: tuple[int, ...]  # where a container known only by those words probably listens
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Family:
+    """One family of images in the catalogue (knowledge/images): which repositories and tags it holds, and the
+    facts known of them."""
+
     id: str
     title: str
     repositories: tuple[str, ...]  # exact repositories, registry host and Docker Hub's library/ left out
@@ -121,7 +125,7 @@ class Family:
         return self.user.value.split(":", 1)[0] in ROOT_USERS
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reference:
     """An image reference taken apart as a container runtime reads it."""
 
@@ -136,8 +140,10 @@ class Reference:
         return self.path.removeprefix("library/")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Catalogue:
+    """The image catalogue: every family, and the helper roles review's hints try."""
+
     families: tuple[Family, ...]
     roles: dict  # id -> Role, in the order review's hints are tried
 
@@ -176,11 +182,11 @@ def _holds(family: Family, repository: str, exact: bool) -> bool:
 # -- references ------------------------------------------------------------------------
 
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_PATH = re.compile(rf"^{_COMPONENT}(?:/{_COMPONENT})*$")
-_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
-                   r"|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?$")
-_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
-_DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
+_PATH = lazy(rf"^{_COMPONENT}(?:/{_COMPONENT})*$")
+_HOST = lazy(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+             r"|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?$")
+_TAG = lazy(r"^[\w][\w.-]{0,127}$")
+_DIGEST = lazy(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
 
 
 def parse_reference(image: str) -> Reference | None:
@@ -217,10 +223,10 @@ def parse_reference(image: str) -> Reference | None:
 
 # -- loading ---------------------------------------------------------------------------
 
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$|^$")
-_SOURCE_KEY = re.compile(rf"^({'|'.join(SOURCE_KINDS)})(-[a-z0-9]+)*$")
-_URL = re.compile(r"^https://[^\s/]+\.[^\s/]+/\S*$")
+_ID = lazy(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_USER = lazy(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$|^$")
+_SOURCE_KEY = lazy(rf"^({'|'.join(SOURCE_KINDS)})(-[a-z0-9]+)*$")
+_URL = lazy(r"^https://[^\s/]+\.[^\s/]+/\S*$")
 _WHERE = "\x00"  # what check_record's messages start with, to be turned into a key path
 
 

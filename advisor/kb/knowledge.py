@@ -11,12 +11,13 @@ Layout (all YAML, all checked at load, every problem reported at once):
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from advisor.domain.vocabulary import SEVERITIES
 from advisor.kb.files import PACKAGES, sources_key
 from advisor.kb.files import yaml_files as _yaml_files  # a name of this module, so that tests can swap the files
 from advisor.system.errors import KnowledgeBaseError
+from advisor.system.records import record
 
 # PyYAML is imported where the files are parsed: with the cache warm (advisor.system.cache), a
 # command that reads no YAML of the user's never loads it.
@@ -24,8 +25,10 @@ from advisor.system.errors import KnowledgeBaseError
 CONCERNS = ("grouping", "roles", "placement", "controller", "service", "operations", "findings", "review")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
+    """One knowledge-base entry (knowledge/kb/*.yaml): what ``pod-advisor explain`` shows."""
+
     id: str
     title: str
     summary: str
@@ -39,8 +42,10 @@ class Entry:
     features: tuple[str, ...] = ()  # ids of the version-dependent features its text relies on
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class QuizQuestion:
+    """One knowledge-check question (knowledge/quiz.yaml)."""
+
     id: str
     question: str
     choices: tuple[tuple[str, bool], ...]  # (text, correct)
@@ -49,7 +54,7 @@ class QuizQuestion:
     from_seed: bool
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleInfo:
     """What the knowledge base says about one rule (a decision the engine draws)."""
 
@@ -62,8 +67,10 @@ class RuleInfo:
     pages: tuple[str, ...] = ()  # the pages its conclusion rests on (advisor.kb.sources)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FindingInfo:
+    """What the knowledge base says about one finding: its severity, wording and fix."""
+
     id: str
     severity: str
     title: str
@@ -75,8 +82,10 @@ class FindingInfo:
     pages: tuple[str, ...] = ()  # the pages its message and fix rest on (advisor.kb.sources)
 
 
-@dataclass
+@record
 class KnowledgeBase:
+    """Everything the knowledge package holds, loaded and checked."""
+
     entries: dict[str, Entry]
     quiz: list[QuizQuestion]
     rules: dict[str, RuleInfo]

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 
 from advisor.kb.knowledge import KnowledgeBase
+from advisor.system.records import record
 
 FOUND, AMBIGUOUS, UNKNOWN = "found", "ambiguous", "unknown"
 SPELLING_CUTOFF = 0.8  # how alike a misspelt name must be to count as meant
@@ -33,14 +33,14 @@ CLOSEST_CUTOFF = 0.6  # how alike a name must be to be suggested for an unknown 
 MAX_CANDIDATES = 6
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Topic:
     kind: str  # entry, rule (a decision rule) or finding
     id: str
     title: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Lookup:
     query: str
     status: str  # found, ambiguous or unknown

@@ -9,24 +9,24 @@ validator here (``Question.check``) and one text parser for typed input
 from __future__ import annotations
 
 import re
-import shlex
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from advisor.domain.model import EnvVar, Health
 from advisor.system.errors import did_you_mean, kind_of, shown
-from advisor.system.schemacheck import Field, check_record
+from advisor.system.patterns import lazy
+from advisor.system.records import record
 from advisor.system.yamlsource import SAFE_LOADER
 
 # Every pattern is matched whole (fullmatch: "$" would accept a trailing newline) and
 # with ASCII digits only: "٣" is a digit to Python's \d, not to Kubernetes.
 DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-VERSION = re.compile(r"1\.([0-9]{1,3})")
-QUANTITY = re.compile(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?")
+VERSION = lazy(r"1\.([0-9]{1,3})")
+QUANTITY = lazy(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?")
 MAX_QUANTITY = 64  # characters; a longer quantity is a mistake, and a 5,000-digit one breaks YAML readers
 MAX_INTEGER = 2**31 - 1  # Kubernetes counts replicas in 32 bits
-WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")
-CRON_NUMBER = re.compile(r"[0-9]{1,4}")
+WHOLE_NUMBER = lazy(r"[0-9]{1,10}")
+CRON_NUMBER = lazy(r"[0-9]{1,4}")
 CRON_MACROS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
 _MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 _DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
@@ -43,9 +43,9 @@ TYPES = ("format-version", "name", "kubernetes-version", "choice", "bool", "inte
          "ports", "cpu", "memory", "strings", "env", "health", "paths", "namespace", "priority-class")
 # An environment variable's name as the API server takes it on every supported version (1.34 relaxed it
 # to any printable character but '=', behind a gate); a ConfigMap's or Secret's key.
-ENV_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
-CONFIG_KEY = re.compile(r"[-._a-zA-Z0-9]+")
-SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+ENV_NAME = lazy(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
+CONFIG_KEY = lazy(r"[-._a-zA-Z0-9]+")
+SUBDOMAIN = lazy(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 ENV_SOURCES = {"config_map": "configmap", "secret": "secret"}  # the file's key -> the wizard's prefix
 HEALTH_KINDS = ("http", "tcp", "command")
 SCOPES = ("file", "workload", "container", "helper")
@@ -61,14 +61,18 @@ class Invalid(ValueError):
         self.at = at
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Choice:
+    """One value a choice question accepts, and how the wizard labels it."""
+
     value: str
     label: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Question:
+    """One key of the answer-file format: its type and checks, and how the wizard asks it."""
+
     id: str
     key: str  # e.g. "containers[].purpose"
     scope: str
@@ -157,9 +161,7 @@ class Question:
                 raise Invalid("must be a non-empty image reference such as nginx:1.27")
             if any(ch.isspace() for ch in value):
                 raise Invalid(f"{shown(value)} contains white space; an image reference has none")
-            import unicodedata  # here: only an image needs it, and every run imports this module
-
-            if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in value):
+            if _has_control_character(value):
                 raise Invalid(f"{shown(value)} contains a control character; an image reference has none")
             from advisor.domain.image_reference import InvalidReference, parse
 
@@ -281,6 +283,17 @@ class Question:
             if all(_holds(cond, answers, container) for cond in item["when"]):
                 return item["value"]
         return self.default
+
+
+def _has_control_character(text: str) -> bool:
+    """Whether ``text`` holds a control, format or surrogate character (Unicode Cc, Cf, Cs). In
+    ASCII only the controls are, and they are what ``isprintable`` refuses: unicodedata (a
+    library of its own to load) is asked only of other text."""
+    if text.isascii():
+        return not text.isprintable()
+    import unicodedata
+
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in text)
 
 
 def check_quantity(kind: str, value: Any) -> str | None:
@@ -451,6 +464,8 @@ def to_data(value: Any) -> Any:
 
 def text_to_data(kind: str, text: str) -> Any:
     """What a person typed for a structured value, as the answer file writes it (checked afterwards)."""
+    import shlex  # here: only the wizard's typed answers need it
+
     text = text.strip()
     if not text:
         return None
@@ -493,6 +508,8 @@ def text_to_data(kind: str, text: str) -> Any:
 
 
 def data_to_text(kind: str, data: Any) -> str:
+    import shlex  # here: only the wizard's typed answers need it
+
     if data is None or (kind == "env" and not data):  # no variables, whether as {} or as an empty list
         return ""
     if kind == "paths":
@@ -613,8 +630,10 @@ def _holds(cond: dict, answers: dict, container: dict | None) -> bool:
 
 # -- loading the definitions ---------------------------------------------------
 
-@dataclass
+@record
 class QuestionSet:
+    """Every question of knowledge/questions.yaml, and the Kubernetes versions they accept."""
+
     questions: list[Question] = field(default_factory=list)
     oldest: int = 25
     newest: int = 37
@@ -639,6 +658,7 @@ class QuestionSet:
 def _question_fields() -> dict:
     """The shape of one question in questions.yaml (built when the file is parsed, which a
     cached knowledge base spares: advisor.kb.knowledge)."""
+    from advisor.system.schemacheck import Field
 
     return {
         "id": Field(str),
@@ -664,6 +684,7 @@ def _question_fields() -> dict:
 def parse_questions(name: str, text: str, problems: list[str]) -> QuestionSet:
     import yaml  # here, not above: a cached knowledge base needs no YAML parser (advisor.kb.knowledge)
 
+    from advisor.system.schemacheck import check_record
 
     fields = _question_fields()
     data = yaml.load(text, Loader=SAFE_LOADER) or {}

@@ -19,16 +19,17 @@ each run; the text does not. Only the questions in the file are asked.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Callable, Sequence
 
 from advisor.kb.knowledge import KnowledgeBase, QuizQuestion
 from advisor.system.errors import InputError, did_you_mean
+from advisor.system.records import record
 from advisor.system.text import Style, wrap
 from advisor.system.yamlsource import Document
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Asked:
     """A question as it is put: its place in the quiz and its options in shuffled order."""
 
@@ -39,7 +40,7 @@ class Asked:
     right: int  # index of the correct option in ``options``
 
 
-@dataclass
+@record
 class Score:
     right: int = 0
     answered: int = 0

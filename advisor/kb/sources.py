@@ -14,16 +14,17 @@ explain TOPIC --kubernetes 1.N`` says what each does on that version.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from advisor.system.patterns import lazy
+from advisor.system.records import record
 
 SEED = "seed"
 SEED_TITLE = "the Pods chapter (Topic 05) of the course pod-advisor is built on"
 # host, and the path it must start with ("" for any path on the host)
 ALLOWED = (("kubernetes.io", "/docs/"), ("kubernetes.io", "/blog/"), ("github.com", "/kubernetes/"))
 STAGES = ("alpha", "beta", "stable")
-_GATE = re.compile(r"^[A-Z][A-Za-z0-9]+$")
+_GATE = lazy(r"^[A-Z][A-Za-z0-9]+$")
 
 
 def source_problem(value: str) -> str | None:
@@ -68,15 +69,19 @@ def source_label(source: str) -> str:
 
 # -- features: what depends on the version ------------------------------------------
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Stage:
+    """One stage of a feature: from which minor version, and whether it is on by default."""
+
     stage: str  # alpha, beta or stable
     since: int  # the minor version it starts at
     on: bool  # on by default at this stage
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Feature:
+    """A behaviour that depends on the Kubernetes version (knowledge/features.yaml)."""
+
     id: str
     title: str
     gate: str | None  # the feature gate, or None for a change of behaviour without one

@@ -37,9 +37,10 @@ The manifest writer (advisor.manifests.build) and review's ``container-cannot-st
 from __future__ import annotations
 
 import functools
-import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from advisor.system.patterns import lazy
+from advisor.system.records import record
 
 if TYPE_CHECKING:  # the catalogue's module is imported where it is used: a start note rarely needs it
     from advisor.kb.images import Family
@@ -56,7 +57,7 @@ RUN_ALIASES = (("/var/run", "/run"),)
 # The memory a starter manifest gives a container whose answers give none, unless its image needs more
 # (the catalogue's ``memory``; advisor.manifests.build writes it as requests and limits).
 STARTER_MEMORY = "128Mi"
-_MEMORY = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?")
+_MEMORY = lazy(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?")
 _MEMORY_UNITS = {"Ki": 2 ** 10, "Mi": 2 ** 20, "Gi": 2 ** 30, "Ti": 2 ** 40, "Pi": 2 ** 50, "Ei": 2 ** 60,
                  "k": 10 ** 3, "M": 10 ** 6, "G": 10 ** 9, "T": 10 ** 12, "P": 10 ** 15, "E": 10 ** 18}
 
@@ -65,7 +66,7 @@ DATA_ROLES = ("service", "cache")
 BASES = ("image", "named", "own", "any", "assumed", "unknown", "needs-root")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Start:
     """How a container of ``image`` starts without root, as far as the catalogue knows."""
 
@@ -356,7 +357,7 @@ def covered(path: str, mount_paths) -> bool:
     return any(p == m or p.startswith(m.rstrip("/") + "/") for p in _aliases(path) for m in mounts)
 
 
-_SLUG = re.compile(r"[^a-z0-9]+")
+_SLUG = lazy(r"[^a-z0-9]+")
 
 
 def volume_name(container: str, path: str, taken: set[str]) -> str:

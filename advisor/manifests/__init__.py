@@ -13,7 +13,6 @@ ours, raised as ``InvalidManifest``, never a file a user applies and regrets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Collection
 
 from advisor import __version__
@@ -21,6 +20,7 @@ from advisor.domain import annotations as keys
 from advisor.domain.recommendation import Recommendation
 from advisor.manifests.validate import pod_security_problems, validate_objects
 from advisor.system.failure import Internal
+from advisor.system.records import record
 
 __all__ = ["InvalidManifest", "Manifest", "build_manifest", "build_objects", "make_manifest", "validate_objects"]
 
@@ -34,8 +34,10 @@ class InvalidManifest(Internal):
                          + "\n".join(f"  {p}" for p in self.problems))
 
 
-@dataclass
+@record
 class Manifest:
+    """A starter manifest: the documents written for a recommendation, and the notes that go with them."""
+
     recommendation: Recommendation
     documents: list
     notes: list[str]

@@ -17,7 +17,7 @@ known to be safe and a comment that names the assumption.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Collection
 
 from advisor.domain import annotations as keys
@@ -38,6 +38,7 @@ from advisor.kb.starts import STARTER_MEMORY, Start, covered, plan_start, volume
 from advisor.manifests import operations
 from advisor.manifests.why import Why
 from advisor.system.errors import InputError, Problem, did_you_mean
+from advisor.system.records import record
 
 MANAGED_BY = "pod-advisor"
 NAME_LABEL, PART_OF_LABEL, MANAGED_BY_LABEL = \
@@ -55,7 +56,7 @@ STARTING_DEADLINE = 3600  # a run the controller missed may start up to an hour 
 ROOT_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID", "NET_BIND_SERVICE"]
 
 
-@dataclass
+@record
 class Document:
     obj: dict
     comments: dict[tuple, list[str]] = field(default_factory=dict)
@@ -65,7 +66,7 @@ class Document:
             self.comments.setdefault(path, []).extend(texts)
 
 
-@dataclass
+@record
 class Built:
     documents: list[Document]
     notes: list[str]  # what the reader must do before applying, also said on stderr
@@ -448,7 +449,7 @@ class _Writer:
         return doc
 
 
-@dataclass
+@record
 class _Volumes:
     """A Pod's volumes with the comment of each, and each container's mounts."""
 

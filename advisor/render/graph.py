@@ -16,12 +16,13 @@ from __future__ import annotations
 import html
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from advisor.domain.recommendation import ContainerPlan, Recommendation, WorkloadPlan
 from advisor.render.style import CONTROLLER_COLOUR, role_colour
 from advisor.render.text import workload_facts
 from advisor.system.failure import Internal, Invalid
+from advisor.system.records import record
 
 # (fill, line) for each colour name of the text drawing's styles, light enough for black text.
 PALETTE = {"green": ("#d3f9d8", "#2b8a3e"), "magenta": ("#f8d9f5", "#9c36b5"), "cyan": ("#e3fafc", "#0c8599"),
@@ -33,7 +34,7 @@ ROW = 3  # init containers side by side, at most: six containers in three worklo
 IMAGE_WIDTH = 30  # a longer image reference is broken after a slash
 
 
-@dataclass
+@record
 class Box:
     """A node: a container, a Service or a volume."""
     id: str
@@ -43,7 +44,7 @@ class Box:
     colour: str
 
 
-@dataclass
+@record
 class Group:
     """A workload, its Pod, or one list of the Pod's containers."""
     id: str
@@ -53,7 +54,7 @@ class Group:
     members: list = field(default_factory=list)  # Boxes and Groups
 
 
-@dataclass
+@record
 class Link:
     source: str
     target: str
@@ -61,7 +62,7 @@ class Link:
     kind: str  # traffic, localhost, volume, calls; or order: drawn by no line, it keeps what starts first above
 
 
-@dataclass
+@record
 class Picture:
     title: str
     groups: list[Group]

@@ -9,11 +9,11 @@ the rule list is written once, in the engine and ``knowledge/rules/*.yaml``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from advisor.kb.knowledge import CONCERNS, Entry, KnowledgeBase
 from advisor.render.style import SEVERITY_STYLE
 from advisor.system.errors import KnowledgeBaseError
+from advisor.system.records import record
 from advisor.system.text import Style, wrap
 
 REGENERATE = "pod-advisor rules --format markdown > docs/rules.md"
@@ -207,7 +207,7 @@ def entry_list_record(kb: KnowledgeBase) -> dict:
 
 # -- rules and findings ----------------------------------------------------------
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleDoc:
     """One decision rule or finding, as `pod-advisor rules` and docs/rules.md show it."""
 

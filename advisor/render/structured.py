@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import yaml
 
 from advisor.domain.recommendation import Recommendation
 
 
 def to_json(recommendation: Recommendation) -> str:
+    import json  # here: a text recommendation, the usual one, needs no JSON
+
     return json.dumps(recommendation.to_dict(), indent=2) + "\n"
 
 

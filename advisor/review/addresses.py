@@ -13,12 +13,14 @@ from __future__ import annotations
 import ipaddress
 import re
 
-_IPV4 = re.compile(r"(?<![\w.])((?:\d{1,3}\.){3}\d{1,3})(?![\w.]|/\d)")
+from advisor.system.patterns import lazy
+
+_IPV4 = lazy(r"(?<![\w.])((?:\d{1,3}\.){3}\d{1,3})(?![\w.]|/\d)")
 _NETWORKS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
                                                     "100.64.0.0/10"))
 # Variables that hold network ranges or proxy exceptions, where an address is not a peer.
-_RANGE_NAMES = re.compile(r"cidr|subnet|netmask|range|no_proxy|allow|deny|trusted|bind|listen|local_?ip|local-ip",
-                          re.IGNORECASE)
+_RANGE_NAMES = lazy(r"cidr|subnet|netmask|range|no_proxy|allow|deny|trusted|bind|listen|local_?ip|local-ip",
+                    re.IGNORECASE)
 
 
 # Addresses that are a node's, never a Pod's: Docker's bridge gateway, which reaches the host.
@@ -44,7 +46,7 @@ def _for_outside_at(text: str, start: int) -> bool:
 
 # A DNS zone file's address record, ``ns1  IN  A  10.0.0.1``: data a name server answers with, which it
 # never connects to; whether the address is a Pod's is the zone's business, not this container's.
-_ADDRESS_RECORD = re.compile(r"(?:^|\s)(?:\d+\s+)?(?:IN\s+)?A\s+$")
+_ADDRESS_RECORD = lazy(r"(?:^|\s)(?:\d+\s+)?(?:IN\s+)?A\s+$")
 
 
 def is_dns_configuration(key: str) -> bool:
@@ -60,7 +62,7 @@ def _dns_record_at(text: str, start: int) -> bool:
     return bool(_ADDRESS_RECORD.search(line)) and line.strip() != "A"
 
 
-_MASK_AFTER = re.compile(r"[ \t]+(?:netmask[ \t]+)?255\.\d{1,3}\.\d{1,3}\.\d{1,3}\b")
+_MASK_AFTER = lazy(r"[ \t]+(?:netmask[ \t]+)?255\.\d{1,3}\.\d{1,3}\.\d{1,3}\b")
 
 
 def pod_ip_literals(text: str) -> list[str]:
@@ -86,17 +88,17 @@ def pod_ip_literals(text: str) -> list[str]:
 
 # Flags and variables whose address is for clients outside the cluster (a browser through an Ingress,
 # a node's address a member advertises): no Service name could replace it.
-_OUTSIDE_NAMES = re.compile(r"external|public|advertis|callback|redirect", re.IGNORECASE)
+_OUTSIDE_NAMES = lazy(r"external|public|advertis|callback|redirect", re.IGNORECASE)
 # Variables and flags whose name says the address is a Service's cluster IP (BACKEND_SERVICE_IP): it is
 # no Pod's IP, and it stays until the Service is deleted.
 # {NAME}_SERVICE_HOST is how the kubelet names a Service's cluster IP in a container's environment.
-_SERVICE_IP_NAMES = re.compile(r"service_?ip|svc_?ip|cluster_?ip|service_?host", re.IGNORECASE)
+_SERVICE_IP_NAMES = lazy(r"service_?ip|svc_?ip|cluster_?ip|service_?host", re.IGNORECASE)
 
 
 # Flags and variables whose address is a storage server's (an NFS export, an iSCSI target, a Ceph
 # monitor): a machine outside the cluster, or one no Service fronts.
-_STORAGE_NAMES = re.compile(r"nfs|iscsi|targetd|portal|smb|cifs|gluster|ceph|\bmons?\b|mon_host|storage|filer",
-                            re.IGNORECASE)
+_STORAGE_NAMES = lazy(r"nfs|iscsi|targetd|portal|smb|cifs|gluster|ceph|\bmons?\b|mon_host|storage|filer",
+                      re.IGNORECASE)
 # Where a volume, a PersistentVolume or a StorageClass names its storage server.
 _STORAGE_KEYS = ("server", "targetPortal", "portals", "monitors", "source", "endpoints", "share")
 
@@ -131,7 +133,7 @@ def storage_servers(volume_sources) -> set[str]:
     return found
 
 
-_SERVICE_RANGE_FLAG = re.compile(r"--service[-_]cluster[-_]ip[-_]range[= ]((?:\d{1,3}\.){3}\d{1,3}/\d{1,2})")
+_SERVICE_RANGE_FLAG = lazy(r"--service[-_]cluster[-_]ip[-_]range[= ]((?:\d{1,3}\.){3}\d{1,3}/\d{1,2})")
 
 
 def told(pod_spec: dict) -> list[str]:
@@ -171,8 +173,8 @@ def cluster_addresses(pod_specs) -> tuple[set[str], tuple]:
 
 # Addresses of machines a text shows to be no Pod: a camera or recorder an RTSP URL streams from, a name
 # server a CoreDNS Corefile forwards the queries it cannot answer to.
-_RTSP_HOST = re.compile(r"rtsp[sx]?://(?:[^@/\s]*@)?((?:\d{1,3}\.){3}\d{1,3})", re.IGNORECASE)
-_FORWARD = re.compile(r"^\s*forward\s+\S+\s+([^{\n]+)", re.MULTILINE)
+_RTSP_HOST = lazy(r"rtsp[sx]?://(?:[^@/\s]*@)?((?:\d{1,3}\.){3}\d{1,3})", re.IGNORECASE)
+_FORWARD = lazy(r"^\s*forward\s+\S+\s+([^{\n]+)", re.MULTILINE)
 
 
 def device_addresses(texts, corefiles=()) -> set[str]:
@@ -218,7 +220,7 @@ def holds_ranges(variable: str) -> bool:
     return bool(_RANGE_NAMES.search(variable or ""))
 
 
-_COMMENT_LINE = re.compile(r"^\s*(?:#|//|;|--\s)")
+_COMMENT_LINE = lazy(r"^\s*(?:#|//|;|--\s)")
 
 
 def without_comments(text: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from advisor.domain import messages
@@ -24,6 +23,8 @@ from advisor.review.facts import ManifestContainer, Subject, service_targets, ta
 from advisor.review.intent import FINISHES, SAYING, UNKNOWN, UNTIL_STOPPED
 from advisor.review.objects import ManifestObject, api_group, selects
 from advisor.system.errors import KnowledgeBaseError
+from advisor.system.patterns import lazy
+from advisor.system.records import record
 
 # Volume claims one node at a time can mount: a Deployment with one cannot add replicas.
 _ONE_NODE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})
@@ -31,8 +32,10 @@ _ONE_NODE_MODES = frozenset({"ReadWriteOnce", "ReadWriteOncePod"})
 PASSED_ON = ("mutable-image-tag", "single-replica")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Hit:
+    """What one review check found: a finding id, its message, and where it points."""
+
     id: str
     message: str
     container: ManifestContainer | None = None
@@ -291,7 +294,7 @@ def never_ends(c: ManifestContainer) -> str | None:
 
 
 # How a main container tells a helper beside it to stop: a shutdown endpoint, a signal.
-_SHUTDOWN = re.compile(r"quitquitquit|/quit\b|/shutdown\b|/exit\b|\bpkill\b|\bkillall\b", re.IGNORECASE)
+_SHUTDOWN = lazy(r"quitquitquit|/quit\b|/shutdown\b|/exit\b|\bpkill\b|\bkillall\b", re.IGNORECASE)
 
 
 def told_to_exit(s: Subject, helper: ManifestContainer | None = None) -> bool:
@@ -419,7 +422,7 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
 
 
 # Ports named for the kubelet's probes or a metrics scraper: nobody connects to a Pod by its DNS name for them.
-_HEALTH_PORT_NAMES = re.compile(r"health|metrics|prom|pprof|profil", re.IGNORECASE)
+_HEALTH_PORT_NAMES = lazy(r"health|metrics|prom|pprof|profil", re.IGNORECASE)
 
 
 def _reached_by_name(s: Subject, service_name: str) -> bool:

@@ -20,7 +20,7 @@ import functools
 import os
 import re
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Iterator
 
 from advisor.domain import annotations as keys
@@ -35,6 +35,8 @@ from advisor.review.intent import (COMMAND, EXEC_BOX, FINISHES, GENERATED, IMAGE
 from advisor.review.objects import STDIN, Inputs, ManifestObject, matches
 from advisor.review.runtime import Runtime, runtime_of
 from advisor.review.ties import INDEPENDENT_VOLUMES, Member, Tie, find_ties
+from advisor.system.patterns import lazy
+from advisor.system.records import record
 
 _COMPLETING_KINDS = ("Job", "CronJob")
 # Families that reach the main container over localhost by nature; their upstream
@@ -44,7 +46,7 @@ _LOCALHOST_BY_NATURE = frozenset({"proxy-inbound", "proxy-outbound", "reshape-ou
 _STATIC_COMPONENTS = ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd", "kube-vip")
 
 
-@dataclass
+@record
 class ManifestContainer:
     """A container as the manifest has it, and what the reviewer read from it."""
 
@@ -110,7 +112,7 @@ class ManifestContainer:
         return found
 
 
-@dataclass
+@record
 class Subject:
     """One reviewed object: the manifest side and the answers read from it."""
 
@@ -163,7 +165,7 @@ class Subject:
         return config_values(self.obj, self.inputs, self.pod_spec, c.spec)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Skip:
     """An object that is not reviewed, and why."""
 
@@ -454,7 +456,7 @@ def _mounted_files(obj: ManifestObject, inputs: Inputs, pod_spec: dict):
 
 
 # What a template leaves to be filled in: ${VAR} or $VAR (envsubst), APP_NAME (sed), <your-app>, __NAME__.
-_PLACEHOLDER = re.compile(r"\$\{?[A-Za-z_]\w*|(?<![\w-])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?!\w)|<[^<>']+>|__\w+__")
+_PLACEHOLDER = lazy(r"\$\{?[A-Za-z_]\w*|(?<![\w-])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?!\w)|<[^<>']+>|__\w+__")
 
 
 def placeholder(text: str) -> str | None:
@@ -685,7 +687,7 @@ def _static_pod(obj: ManifestObject, spec: dict) -> str | None:
 
 
 # A file named for a static Pod: staticPod.yaml, static-pod.yml, static_pods.json.
-_STATIC_FILE = re.compile(r"static[-_]?pods?\b|static[-_]?pods?[-_.]", re.IGNORECASE)
+_STATIC_FILE = lazy(r"static[-_]?pods?\b|static[-_]?pods?[-_.]", re.IGNORECASE)
 
 
 def _node_component(container) -> str | None:

@@ -24,22 +24,23 @@ from __future__ import annotations
 import copy
 import json
 import re
-from dataclasses import dataclass
 from difflib import unified_diff
 
 import yaml
 
 from advisor.review.roundtrip import Merger, Unfixable, dump, indentation, is_map, is_seq, load, same, to_tree
 from advisor.system.errors import InputError, Problem
+from advisor.system.patterns import lazy
+from advisor.system.records import record
 from advisor.system.yamlsource import SAFE_LOADER, parse_documents
 
 ADDED_COMMENT = "added by pod-advisor review --fix: "
 BY_HAND = "apply the suggestion by hand: see --suggest"
-_MARKER = re.compile(r"(---|\.\.\.)(?=[ \t\r\n]|$)")
-_ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")  # line breaks to PyYAML, not to a line split on \n
+_MARKER = lazy(r"(---|\.\.\.)(?=[ \t\r\n]|$)")
+_ODD_BREAKS = lazy("\r(?!\n)|[\x85\u2028\u2029]")  # line breaks to PyYAML, not to a line split on \n
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Edit:
     """One reviewed object's suggestion, where it goes."""
 
@@ -54,7 +55,7 @@ class Edit:
     notes: tuple = ()  # what the user must do besides (the suggestion's notes)
 
 
-@dataclass
+@record
 class Fixed:
     """A file's new text, and the objects that could not be fixed in it (each with its reason)."""
 

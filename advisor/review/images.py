@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
 from advisor.domain.model import image_reference
 from advisor.kb.images import Role, catalogue
+from advisor.system.patterns import lazy
+from advisor.system.records import record
 
 # A family here is a role of the image catalogue (knowledge/images/roles.yaml): what a container
 # of it does for a Pod, the words that hint at it and the ports it probably listens on.
@@ -64,8 +65,10 @@ def is_cache(image: str) -> bool:
     return _tables()[6].in_text(repository(image))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Guess:
+    """What a container is for, as its image and names suggest, and the words behind the guess."""
+
     purpose: str
     why: str | None  # the words behind it; None when nothing matched
     family: Family | None = None
@@ -176,7 +179,7 @@ def kind_of(purpose: str) -> str:
 UNTIL_STOPPED, FINISHES, EXEC_BOX, SHELL, CI_AGENT = "until-stopped", "finishes", "exec-box", "shell", "ci-agent"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Nature:
     """What running an image does, when the manifest gives it no command of its own (or only flags)."""
 
@@ -220,7 +223,7 @@ NATURES = (
     Nature(UNTIL_STOPPED, "a web server with PHP (its tag names the server)", ("php",), tags=("-apache", "-fpm",
                                                                                              "-fpm-alpine")),
 )
-_REGISTRY = re.compile(r"^[^/]*[.:][^/]*/|^localhost/")
+_REGISTRY = lazy(r"^[^/]*[.:][^/]*/|^localhost/")
 
 
 def _path(image: str) -> str:

@@ -38,9 +38,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 
 from advisor.review import images
+from advisor.system.records import record
 
 UNTIL_STOPPED, FINISHES, EXEC_BOX, UNKNOWN = "until-stopped", "finishes", "exec-box", "unknown"
 VERDICTS = (UNTIL_STOPPED, FINISHES, EXEC_BOX, UNKNOWN)
@@ -58,8 +58,10 @@ _CI_LABELS = {"jenkins": "the Jenkins Kubernetes plugin", "jenkins/label": "the 
               "workflows.argoproj.io/workflow": "Argo Workflows", "job.runner.gitlab.com/id": "a GitLab runner"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Evidence:
+    """One sign of what a Pod is meant to do: what it says, how strongly, and why."""
+
     says: str  # one of VERDICTS (UNKNOWN never: absence of evidence is not evidence)
     rank: int
     why: str
@@ -68,8 +70,10 @@ class Evidence:
         return {"says": self.says, "rank": self.rank, "why": self.why}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Intent:
+    """What a Pod is meant to do (its verdict), with the evidence found, strongest first."""
+
     verdict: str
     evidence: tuple[Evidence, ...] = ()  # everything found, strongest first
     owner: str | None = None  # another controller creates and deletes the Pod (a CI server)

@@ -29,12 +29,13 @@ from advisor.review import kustomize
 from advisor.review.checks import Hit, check
 from advisor.review.facts import Subject, placeholder
 from advisor.system.errors import format_path
+from advisor.system.patterns import lazy
 
 REFUSED = "refused-by-api-server"
 SHOWN_REASONS = 3  # the first reasons, in full; the count of the rest
 LONGEST_REASON = 240
-_REQUIRED = re.compile(r"^'([^']+)' is a required property$")
-_UNKNOWN = re.compile(r"^Additional properties are not allowed \((.+) (?:was|were) unexpected\)$")
+_REQUIRED = lazy(r"^'([^']+)' is a required property$")
+_UNKNOWN = lazy(r"^Additional properties are not allowed \((.+) (?:was|were) unexpected\)$")
 
 
 @check(REFUSED)
@@ -157,7 +158,7 @@ def _selector_reason(reason: str) -> bool:
     return reason.startswith(("spec.selector", "spec.template.metadata.labels"))
 
 
-_QUOTED = re.compile(r"'([^']*)'")
+_QUOTED = lazy(r"'([^']*)'")
 
 
 def _names_a_placeholder(reason: str) -> bool:

@@ -27,7 +27,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import field
 from difflib import SequenceMatcher
 
 from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
@@ -35,6 +35,8 @@ from advisor.review.objects import CROSS_CHECKED_KINDS, RenderedDocument
 from advisor.review.report import Note
 from advisor.review.scope import CHART_FILE, KUSTOMIZATION_FILES, Found, Scope
 from advisor.system.errors import InputError
+from advisor.system.patterns import lazy
+from advisor.system.records import record
 from advisor.system.yamlsource import Document, parse_documents, parse_documents_apart
 
 TIMEOUT = 120  # seconds a render may take; a chart renders in well under one
@@ -45,16 +47,16 @@ GET_HELM = ("install helm (https://helm.sh/docs/intro/install/), or render the c
 GET_KUSTOMIZE = ("install kustomize (https://kubectl.docs.kubernetes.io/installation/kustomize/) or kubectl, "
                  "or build it yourself: kustomize build FOLDER | pod-advisor review -")
 ORIGIN = "config.kubernetes.io/origin"
-_SOURCE = re.compile(r"^# Source: (.+?)\s*$", re.MULTILINE)
-_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
-_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)|\?ref=", re.I)
+_SOURCE = lazy(r"^# Source: (.+?)\s*$", re.MULTILINE)
+_DOCUMENT_START = lazy(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
+_REMOTE = lazy(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)|\?ref=", re.I)
 _OFFLINE = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "ALL_PROXY": "http://127.0.0.1:9",
             "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "all_proxy": "http://127.0.0.1:9",
             "NO_PROXY": "", "no_proxy": "", "GIT_ALLOW_PROTOCOL": "file", "GIT_TERMINAL_PROMPT": "0",
             "HELM_NO_PLUGINS": "1"}
 
 
-@dataclass
+@record
 class Rendered:
     """What the tools rendered, and the files that are still to be read as they are."""
 
@@ -240,7 +242,7 @@ def _key_of(line: str) -> str:
 # -- Kustomize --------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class _Kustomization:
     folder: str
     data: dict

@@ -5,14 +5,17 @@ Renderers (text, JSON, SARIF) only read this. ``to_dict`` is the JSON output.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from advisor.answers.load import answers_to_data
 from advisor.domain.vocabulary import fails_on, worst_of
+from advisor.system.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Suppression:
+    """What silenced a finding: an annotation or a config rule, and where it is written."""
+
     by: str  # annotation | config
     file: str
     line: int | None
@@ -23,8 +26,10 @@ class Suppression:
         return {"by": self.by, "file": self.file, "line": self.line, "key": self.key, "reason": self.reason}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ObjectRef:
+    """Where a reviewed object is: its file, line, kind, name and namespace."""
+
     file: str
     line: int
     kind: str
@@ -42,8 +47,10 @@ class ObjectRef:
                 "line": self.line}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReviewFinding:
+    """One finding of review on one object, with the line it points at."""
+
     id: str
     severity: str
     message: str
@@ -71,8 +78,10 @@ class ReviewFinding:
         return data
 
 
-@dataclass
+@record
 class ObjectReview:
+    """What review found of one object, and what it suggests instead."""
+
     ref: ObjectRef
     findings: list[ReviewFinding] = field(default_factory=list)  # active and suppressed
     recommendation: object = None  # advisor.domain.recommendation.Recommendation for the answers below
@@ -109,8 +118,10 @@ class ObjectReview:
         return [f for f in self.findings if f.suppressed]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Note:
+    """A remark of review about a file or an object, not a finding."""
+
     file: str
     line: int | None
     text: str
@@ -119,8 +130,10 @@ class Note:
         return f"{self.file}{':' + str(self.line) if self.line else ''}: {self.text}".replace("\n", "\\n")
 
 
-@dataclass
+@record
 class ReviewReport:
+    """Everything one review found: the objects, the notes and the files that could not be read."""
+
     kubernetes: str
     files: list[str]
     objects: list[ObjectReview]

@@ -7,7 +7,6 @@ as often as needed.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 from advisor.domain import annotations as keys
 from advisor.domain.vocabulary import SEVERITY_ORDER
@@ -21,10 +20,13 @@ from advisor.review.objects import Inputs, parse_inputs
 from advisor.review.refusals import REFUSED  # registers its check: what the API server would refuse
 from advisor.review.report import Note, ObjectRef, ObjectReview, ReviewFinding, ReviewReport
 from advisor.review.suppress import IgnoreConfig, Suppressor
+from advisor.system.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ReviewOptions:
+    """How to review: for which Kubernetes version, whether to suggest, what to ignore."""
+
     kubernetes: str | None = None  # None: each object's pod-advisor.io/kubernetes, else the newest
     suggest: bool = False
     config: IgnoreConfig | None = None
@@ -38,7 +40,7 @@ class ReviewOptions:
     remade: bool = False
 
 
-@dataclass
+@record
 class ObjectOutcome:
     """What reviewing one object gave: its review, or None when it was not reviewed, and the
     notes it raised, in order. ``skipped``: a kind that is read but never reviewed (a Service);

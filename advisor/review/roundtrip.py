@@ -24,8 +24,10 @@ from difflib import SequenceMatcher
 
 import yaml
 
-_KEY_LINE = re.compile(r"^( *)(?:- +)?[^\s#\-][^#]*?:[ \t]*(?:#.*)?$")  # "key:" with its value below
-_ITEM_LINE = re.compile(r"^( *)-( +)\S")
+from advisor.system.patterns import lazy
+
+_KEY_LINE = lazy(r"^( *)(?:- +)?[^\s#\-][^#]*?:[ \t]*(?:#.*)?$")  # "key:" with its value below
+_ITEM_LINE = lazy(r"^( *)-( +)\S")
 _RESOLVER = yaml.resolver.Resolver()
 
 

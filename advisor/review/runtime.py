@@ -19,10 +19,12 @@ the processes it kills (``killall cloud_sql_proxy``), which make it the Pod's st
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Callable
 
 from advisor.review import images
+from advisor.system.patterns import lazy
+from advisor.system.records import record
 
 # advisor.review.shell (its parse trees are seven dataclasses, milliseconds of a start) is imported in the
 # functions that read a command: a Pod whose containers all run their image's own command never needs it.
@@ -35,7 +37,7 @@ _WAIT = "wait"  # the shell's wait: as long as what it started in the background
 
 # ``sleep N`` this long (or longer) is a way to keep a container up, not work that ends.
 _KEEP_ALIVE_SECONDS = 300
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhd]?)", re.IGNORECASE)
+_DURATION = lazy(r"(\d+(?:\.\d+)?)([smhd]?)", re.IGNORECASE)
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 # Programs and flags that serve until stopped.
@@ -91,8 +93,8 @@ _WRAPPERS = ("exec", "nohup", "time", "sudo", "command", "builtin", "stdbuf", "n
 # A load that only burns CPU or memory: a demo of limits, a test, never a service.
 _LOAD_PROGRAMS = ("stress", "stress-ng")
 # Code given inline to an interpreter: its last statement is code, not a program to judge.
-_INLINE_CODE = re.compile(r"^(?:node|nodejs|python[0-9.]*|ruby|perl|php|deno|bun)$")
-_ENDLESS_CODE = re.compile(r"while\s*\(\s*(?:true|1)\s*\)|while\s+(?:true|1)\s*:|for\s*\(\s*;\s*;\s*\)", re.I)
+_INLINE_CODE = lazy(r"^(?:node|nodejs|python[0-9.]*|ruby|perl|php|deno|bun)$")
+_ENDLESS_CODE = lazy(r"while\s*\(\s*(?:true|1)\s*\)|while\s+(?:true|1)\s*:|for\s*\(\s*;\s*;\s*\)", re.I)
 _KILLERS = ("kill", "killall", "pkill")
 # A client's subcommands that stream what happens until stopped: `vault monitor`, `consul monitor`,
 # `etcdctl watch`, `kubectl get pods --watch`, `kubectl logs -f`.
@@ -110,8 +112,10 @@ def _streams(arguments: list[str]) -> bool:
 _MAX_DEPTH = 4
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Runtime:
+    """Whether a container runs until stopped or finishes, and what that rests on."""
+
     runs: str | None  # ENDLESS, FINISHES, or None when not known
     why: str | None = None
     idle: bool = False  # it only waits (sleep infinity, tail -f /dev/null, a toolbox): a box to exec into
@@ -143,8 +147,10 @@ def command_words(spec: dict) -> list[str]:
     return words
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Verdict:
+    """What one part of a script says of how the container runs."""
+
     runs: str | None  # ENDLESS, FINISHES, None, _NEUTRAL or _WAIT
     why: str | None = None
     idle: bool = False
@@ -160,7 +166,7 @@ class _Verdict:
 _PASS = _Verdict(_NEUTRAL)
 
 
-@dataclass
+@record
 class _Judge:
     """Judges one container's script; keeps the variables it sets and the processes it kills."""
 

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from advisor.review.report import Note
 from advisor.system.errors import Problem
+from advisor.system.records import record
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 CHART_FILE = "Chart.yaml"
@@ -33,7 +34,7 @@ KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization
 VERSION_CONTROL = frozenset({".git", ".hg", ".svn", ".jj"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Exclude:
     """One glob of paths to leave unread, and where it was given."""
 
@@ -57,7 +58,7 @@ def _names(path: str, base: str) -> set[str]:
     return names
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Scope:
     """What to leave unread, and how to read charts and kustomizations."""
 
@@ -74,7 +75,7 @@ def excludes(patterns, base: str, origin: str) -> tuple[Exclude, ...]:
     return tuple(Exclude(str(p), base, origin) for p in patterns)
 
 
-@dataclass
+@record
 class Found:
     """The files to read, in order, and what the search met besides."""
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import yaml
 
@@ -50,17 +50,19 @@ from advisor.review.objects import RenderedDocument, matches
 from advisor.review.refusals import REFUSED
 from advisor.review.starts import FINDING as CANNOT_START
 from advisor.review.starts import fix_start
+from advisor.system.patterns import lazy
+from advisor.system.records import record
 
 # The controllers a bare Pod or a split container can be given here (CronJob needs a schedule no
 # manifest states).
 WRAPPERS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "Job"})
 # An argument that binds a program to the loopback address: --listen-client-urls=http://127.0.0.1:4001
-_LOOPBACK_BIND = re.compile(r"(?:listen|bind)[\w.-]*[=\s]+(?:\w+://)?(?:127\.0\.0\.1|localhost|\[::1\])\b",
-                            re.IGNORECASE)
-_LOCAL_HOST = re.compile(r"(?<![\w.-])(localhost|127\.0\.0\.1|\[::1\])(?![\w-])", re.IGNORECASE)
+_LOOPBACK_BIND = lazy(r"(?:listen|bind)[\w.-]*[=\s]+(?:\w+://)?(?:127\.0\.0\.1|localhost|\[::1\])\b",
+                      re.IGNORECASE)
+_LOCAL_HOST = lazy(r"(?<![\w.-])(localhost|127\.0\.0\.1|\[::1\])(?![\w-])", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Suggestion:
     replacement: dict  # the corrected object, in the reviewed object's place
     added: tuple[dict, ...]  # new objects, right after it

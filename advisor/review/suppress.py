@@ -24,12 +24,12 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass
 
 from advisor.domain import annotations as keys
 from advisor.review.objects import STDIN, ManifestObject
 from advisor.review.report import Note, Suppression
 from advisor.system.errors import InputError, Problem, did_you_mean
+from advisor.system.records import record
 from advisor.system.yamlsource import parse_document
 
 IGNORE = keys.IGNORE
@@ -42,8 +42,10 @@ def parse_ids(text: str) -> list[str]:
     return [part for part in re.split(r"[\s,]+", text or "") if part]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class IgnoreRule:
+    """One rule of a config file's ignore list: which findings, in which files, objects and containers."""
+
     ids: tuple[str, ...]
     files: tuple[str, ...]
     objects: tuple[str, ...]
@@ -78,8 +80,10 @@ def _any_match(names: list[str], patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for name in names for pattern in patterns)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class IgnoreConfig:
+    """A review config file: its ignore rules and the paths review leaves unread."""
+
     rules: tuple[IgnoreRule, ...]
     source: str
     base: str  # the config file's folder: relative globs are relative to it

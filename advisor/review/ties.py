@@ -18,30 +18,33 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass
 from typing import Iterable
 
 from advisor.review import images
+from advisor.system.patterns import lazy
+from advisor.system.records import record
 
 # Volumes any Pod can mount on its own: sharing one is no reason to share a Pod.
 INDEPENDENT_VOLUMES = ("configMap", "secret", "projected", "downwardAPI")
 
-_LOCAL_PORT = re.compile(r"(?<![\w.-])(?:localhost|127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?(?![\w-])", re.IGNORECASE)
-_URL_SCHEME = re.compile(r"(https?|grpc|redis|postgres(?:ql)?|mysql|mongodb|amqp|nats)://(?:[^@/\s]*@)?$",
-                         re.IGNORECASE)
+_LOCAL_PORT = lazy(r"(?<![\w.-])(?:localhost|127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?(?![\w-])", re.IGNORECASE)
+_URL_SCHEME = lazy(r"(https?|grpc|redis|postgres(?:ql)?|mysql|mongodb|amqp|nats)://(?:[^@/\s]*@)?$",
+                   re.IGNORECASE)
 _SCHEME_PORTS = {"http": 80, "https": 443, "redis": 6379, "postgres": 5432, "postgresql": 5432,
                  "mysql": 3306, "mongodb": 27017, "amqp": 5672, "nats": 4222}
 # Where a program is told which port to listen on.
-_LISTEN = re.compile(
+_LISTEN = lazy(
     r"(?:--?[\w.-]*(?:port|listen|address|addr|bind)[\w.-]*[=\s]+(?:\w+://)?(?:[\w.\[\]:-]*:)?|(?:0\.0\.0\.0|\[::\]|tcp):|^:)"
     r"(\d{2,5})\b", re.IGNORECASE | re.MULTILINE)
 # Variables that tell a program where to listen (DB_PORT says where to call, and is not one).
-_PORT_VARIABLE = re.compile(r"^(?:(?:http|https|server|listen|app|grpc|metrics|web|admin)_)?port$|listen_port$",
-                            re.IGNORECASE)
+_PORT_VARIABLE = lazy(r"^(?:(?:http|https|server|listen|app|grpc|metrics|web|admin)_)?port$|listen_port$",
+                      re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Tie:
+    """What ties a container to another: a volume, localhost or the node, and where the manifest says so."""
+
     why: str
     evidence: bool = True  # False: a doubt, which keeps a container in its Pod but supports no finding
     kind: str = "node"  # volume | localhost | node: which answer it stands for
@@ -50,7 +53,7 @@ class Tie:
     port: int | None = None  # for localhost: the port it is called on, when the address gives one
 
 
-@dataclass
+@record
 class Member:
     """What the tie finder needs of a container."""
 
@@ -79,7 +82,7 @@ class Member:
         return [(w, t) for w, t in self.texts if not w.startswith("ConfigMap ")]
 
 
-@dataclass
+@record
 class Ties:
     """Ties between pairs of containers, and ties of the whole Pod."""
 

@@ -78,11 +78,13 @@ class Environment:
         A prompt (prompt_toolkit) puts the terminal in raw mode and puts it back when it
         ends; stopped by SIGTERM inside its event loop, it may not get to. Then this does:
         line editing and echo come back, and the cursor shows."""
+        saved = None
         try:
-            import termios
+            if self.stdin_isatty:  # termios only for a terminal: a pipe or a file has no modes to restore
+                import termios
 
-            fd = self.stdin.fileno() if self.stdin_isatty else None
-            saved = termios.tcgetattr(fd) if fd is not None else None
+                fd = self.stdin.fileno()
+                saved = termios.tcgetattr(fd)
         except Exception:  # noqa: BLE001 - no terminal, not POSIX (termios), a stream without a descriptor
             saved = None
         try:

@@ -7,10 +7,10 @@ with status 2; nothing below the CLI prints or exits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from advisor.system.failure import Internal, Invalid
+from advisor.system.records import record
 
 Path = tuple  # a key path: ("containers", 1, "purpose")
 
@@ -63,8 +63,10 @@ def did_you_mean(word: str, candidates: Iterable[str], otherwise: str | None = N
     return f"did you mean {near!r}?" if near else otherwise
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
+    """One thing wrong with an input: what, in which file, at which key path and line, and a hint."""
+
     message: str
     file: str | None = None
     path: tuple = ()

@@ -8,15 +8,19 @@ messages would name neither.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Callable
 
-ENTRY_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
-RULE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+from advisor.system.patterns import lazy
+from advisor.system.records import record
+
+ENTRY_ID = lazy(r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
+RULE_ID = lazy(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Field:
+    """One key of a record: the type its value must have, whether it is required, and a further check."""
+
     kind: type | tuple
     required: bool = True
     check: Callable[[Any], str | None] | None = None  # returns a problem or None

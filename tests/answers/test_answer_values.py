@@ -102,3 +102,13 @@ def test_a_problem_with_no_file_names_no_input():
 def test_review_kubernetes_option_error_is_not_blamed_on_input(cli, write):
     run = cli("review", write("x.yaml", "a: 1\n"), "--kubernetes", "1.2")
     assert run.status == 2 and run.stderr.startswith("pod-advisor: --kubernetes:")
+
+
+@pytest.mark.parametrize("text", ["nginx:1.27", "a\x00b", "tab\there", "del\x7f", "soft\u00adhyphen", "bidi\u202eimage",
+                                  "lone\ud800surrogate", "accented-é", "\u2028line", "plain ascii ~!"])
+def test_an_image_with_a_control_character_is_found_as_unicode_categories_find_it(text):
+    import unicodedata
+
+    from advisor.kb.questions import _has_control_character
+
+    assert _has_control_character(text) == any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in text)

@@ -76,6 +76,27 @@ def test_an_evaluation_whose_images_need_no_root_does_not_load_the_image_catalog
     assert "advisor.kb.images" not in loaded and "advisor.kb.starts" in loaded
 
 
+def test_an_evaluation_loads_nothing_its_answers_and_text_output_do_not_need(tmp_path):
+    # no expect: (expectations), an image in ASCII (unicodedata), text (json), nothing typed (shlex),
+    # a knowledge base from the cache (schemacheck's record checks)
+    _modules_after(tmp_path, "evaluate", EXAMPLE)  # fills the cache
+    loaded = _modules_after(tmp_path, "evaluate", EXAMPLE)
+    assert not loaded & {"advisor.answers.expectations", "unicodedata", "json", "shlex", "advisor.system.schemacheck"}
+
+
+def test_an_answer_file_that_expects_loads_the_expectations(tmp_path, write):
+    expecting = write("web.yaml", "name: web\ncontainers: [{name: web, image: nginx:1.27}]\n"
+                                  "expect: {workloads: {web: {controller: Deployment}}}\n")
+    assert "advisor.answers.expectations" in _modules_after(tmp_path, "evaluate", expecting)
+
+
+def test_a_review_of_one_file_loads_no_expectations_shell_words_or_record_checks(tmp_path, write):
+    manifest = write("pod.yaml", (FIXTURES / "review" / "mistakes" / "bare-pod.yaml").read_text())
+    _modules_after(tmp_path, "review", manifest)  # fills the cache
+    loaded = _modules_after(tmp_path, "review", manifest)
+    assert not loaded & {"advisor.answers.expectations", "shlex", "advisor.system.schemacheck", "unicodedata"}
+
+
 def test_a_text_evaluation_loads_no_graph_drawing_or_subprocess(tmp_path):
     loaded = _modules_after(tmp_path, "evaluate", EXAMPLE)
     assert not loaded & {"advisor.render.graph", "subprocess", "html"}

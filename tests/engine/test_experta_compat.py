@@ -175,3 +175,43 @@ def test_the_conflict_set_nodes_are_in_the_order_experta_finds_them(engines):
     # changes() hands on the activations of one call in this order: tied rules fire by it.
     matcher = engines[0].engine.matcher
     assert matcher._get_conflict_set_nodes() == ReteMatcher._get_conflict_set_nodes.__wrapped__(matcher)
+
+
+def _actions():
+    import functools
+
+    def plain(self, w, c):
+        pass
+
+    def with_varargs(self, *rest, w=None):
+        pass
+
+    def with_kwargs(self, w, **rest):
+        pass
+
+    def nothing():
+        pass
+
+    @functools.wraps(plain)
+    def wrapped(engine, **bound):
+        pass
+
+    signed = functools.wraps(plain)(lambda engine, **bound: None)
+    signed.__signature__ = None  # inspect stops unwrapping at a __signature__ attribute
+    return [plain, with_varargs, with_kwargs, nothing, wrapped, signed, functools.partial(plain, None)]
+
+
+@pytest.mark.parametrize("action", _actions(), ids=lambda action: getattr(action, "__name__", "partial"))
+def test_a_rule_takes_the_names_of_its_action_as_experta_reads_them(action):
+    from advisor.engine.experta_compat import _ExpertaRule
+
+    ours, theirs = Rule(W())(action), _ExpertaRule(W())(action)
+    assert ours._wrapped is theirs._wrapped is action
+    assert (type(ours._wrapped_args), ours._wrapped_args) == (type(theirs._wrapped_args), theirs._wrapped_args)
+
+
+def test_every_rule_of_the_engine_passes_its_action_the_names_experta_would():
+    from advisor.engine.experta_compat import _ExpertaRule, _rules_of
+
+    for rule in _rules_of(PodAdvisorEngine):
+        assert rule._wrapped_args == _ExpertaRule(*rule, salience=rule.salience)(rule._wrapped)._wrapped_args

@@ -15,12 +15,13 @@ file are fixed once.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from advisor.system.errors import InputError, Problem
+from advisor.system.records import record
 
 
-@dataclass
+@record
 class FixOutcome:
     texts: list[tuple[str, str]]  # every reviewed (name, text), the fixed ones with their new text
     fixed: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (file, finding ids fixed)
