@@ -707,7 +707,7 @@ _NETWORK_KINDS = ("IPPool", "Installation", "ClusterConfiguration", "Cluster", "
                   "KubeProxyConfiguration")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Networks:
     """What the input says of its cluster's networks: the Pod networks it declares, each with where, the
     Service networks it declares, and the cluster IPs its Services set."""
