@@ -45,3 +45,26 @@ def test_a_cluster_whose_owner_is_killed_stops_itself(tmp_path):
     finally:
         owner.kill()
         subprocess.run([str(TOOLS / "down"), str(folder)], timeout=120, check=False)
+
+
+def test_a_cluster_started_through_a_symbolic_link_is_stopped_by_down(tmp_path):
+    """The kernel names each process's program by its real path: down must resolve its own folder the
+    same way, or a checkout reached through a link would leave its control plane running."""
+    for name in ("etcd", "kube-apiserver", "kube-controller-manager", "kubectl"):
+        require_built(TOOLS / "bin" / name, "tools/cluster/build builds it")
+    linked = tmp_path / "linked"
+    linked.symlink_to(TOOLS, target_is_directory=True)
+    folder = tmp_path / "cluster"
+    started: list[int] = []
+    try:
+        up = subprocess.run([str(linked / "up"), str(folder)], capture_output=True, text=True, timeout=600,
+                            check=False)
+        assert up.returncode == 0, up.stderr
+        started = [int(line.split()[1]) for line in (folder / "pids").read_text().splitlines()]
+        down = subprocess.run([str(linked / "down"), str(folder)], capture_output=True, text=True, timeout=120,
+                              check=False)
+        assert down.returncode == 0, down.stderr
+        assert not [pid for pid in started if _alive(pid)]
+    finally:
+        for pid in started:  # whatever down left, so that a failure here leaks nothing
+            subprocess.run(["kill", "-9", str(pid)], capture_output=True, check=False)
