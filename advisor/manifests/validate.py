@@ -476,12 +476,15 @@ def _container_problems(container: dict, here: str, placement: str, native: bool
     if len(set(paths)) != len(paths):
         yield f"{here}.volumeMounts: a mountPath is used twice"
     resources = container.get("resources") or {}
+    # A null is a field left out (kubectl's apply drops it; a chart writes cpu: null to remove a default):
+    # _nulls says so where a starter manifest's promises count; it is no quantity to judge here.
+    given = {group: {resource: value for resource, value in (resources.get(group) or {}).items() if value is not None}
+             for group in ("requests", "limits") if isinstance(resources.get(group) or {}, dict)}
     bad = [f"{here}.resources.{group}.{resource}: {value!r} is not a quantity of 0 or more"
-           for group in ("requests", "limits") for resource, value in (resources.get(group) or {}).items()
-           if not _is_quantity(value)]
+           for group, values in given.items() for resource, value in values.items() if not _is_quantity(value)]
     yield from bad
-    for resource, request in (resources.get("requests") or {}).items() if not bad else ():
-        limit = (resources.get("limits") or {}).get(resource)
+    for resource, request in given.get("requests", {}).items() if not bad else ():
+        limit = given.get("limits", {}).get(resource)
         if limit is not None and quantity(request) > quantity(limit):
             yield f"{here}.resources: the {resource} request {request} is above its limit {limit}"
         if _extended(resource) and (limit is None or quantity(limit) != quantity(request)):

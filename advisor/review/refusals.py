@@ -70,7 +70,7 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     reasons = [r for r in api_object_problems(data, version, promises=False) if not _said_elsewhere(r, s)]
     paths = {_path_of(r) for r in reasons}
     for reason in (_server_words(r) for r in outcome[1]):
-        if _path_of(reason) not in paths and not _said_elsewhere(reason, s):
+        if _path_of(reason) not in paths and not _said_elsewhere(reason, s) and not _null_quantity(reason):
             reasons.append(reason)
     # a value a template fills in before the object is sent (APP_NAME, ${PORT}, <your-image>) is not what
     # the API server receives: its reason is the placeholder's, not the object's
@@ -82,6 +82,16 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     said = "; ".join(reasons[:SHOWN_REASONS]) + (f"; and {more} more" if more > 0 else "")
     yield Hit(REFUSED, f"the API server of Kubernetes {version} would refuse {obj.label}: {said}",
               line=_line_of(reasons[0], s))
+
+
+def _null_quantity(reason: str) -> bool:
+    """Whether the schemas' ``reason`` is about a resource quantity written null (``cpu: null``, which a chart
+    writes to drop a default). The schemas take a quantity as a string or a number, each nullable, so a null
+    matches both and fails their oneOf; the API server reads it as a field left out (or, sent as it is, as a
+    quantity of 0): only a request above its limit would be refused, and which reading applies the manifest
+    does not say."""
+    path, _, said = reason.partition(": ")
+    return said.startswith("None ") and (".resources.limits." in f".{path}" or ".resources.requests." in f".{path}")
 
 
 @functools.cache

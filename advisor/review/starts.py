@@ -134,7 +134,7 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                           f"{runs}: the kubelet refuses to start it (\"{refusal}\"), and the Pod stays in "
                           f"CreateContainerConfigError. {_the_fix(start, c.name)}",
                           c, line=_line(s, c, "runAsNonRoot"), guess=why)
-        if _context(c.spec).get("readOnlyRootFilesystem") is True:
+        if _context(c.spec).get("readOnlyRootFilesystem") is True and not _client_of_its_image(start, c):
             missing = unwritable(start, c.spec)
             if missing:
                 paths = ", ".join(missing)
@@ -143,6 +143,17 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                           f"where no volume is mounted (nor does the image declare one there): each write there "
                           f"fails, and a program that needs it stops. {_writable_fix(start, missing)}",
                           c, line=_line(s, c, "readOnlyRootFilesystem"), guess=why)
+
+
+def _client_of_its_image(start: Start, c: ManifestContainer) -> bool:
+    """Whether the container runs, from the image of a program that runs until stopped, a command of its own
+    that finishes (``until psql ...; do sleep 1; done`` from postgres's image, in an init container, which
+    must finish for the Pod to start): it runs one of the image's clients, not its server, and the paths the
+    catalogue says the image writes are its server's."""
+    family = start.family
+    if family is None or family.runs.value != "until-stopped" or c.spec.get("command") is None:
+        return False
+    return (c.placement == "initContainers" and not c.native) or (c.runtime.finishes and c.runtime.basis == "command")
 
 
 # -- the fix ------------------------------------------------------------------------------------
