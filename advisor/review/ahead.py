@@ -22,7 +22,6 @@ import io
 from advisor.review.objects import STDIN, Gathered, KeptParses, outline_of, unpickled
 
 
-
 @contextlib.contextmanager
 def parsed_ahead(gathered: Gathered, kept: KeptParses | None):
     """What ``_parse_inputs`` takes as its store of parses (``entry``, ``get``, ``add``, as ``kept``):
