@@ -194,7 +194,7 @@ class Start:
                     f"settings first.")
         if self.short_of_memory(given):
             return (f"The answers give {name} {given} of memory, less than the {self.memory} {self.shown} needs with "
-                    f"its shipped settings ({self.title}): it is likely OOMKilled soon after it starts.{why} Raise "
+                    f"its shipped settings ({self.title}): with less, it risks being OOMKilled.{why} Raise "
                     f"it, or lower what the image takes through its own settings.")
         return None
 
@@ -203,7 +203,7 @@ class Start:
         if not self.short_of_memory(given):
             return None
         return (f"{name} ({self.shown}) is given {given} of memory, less than the {self.memory} its image needs "
-                f"with its shipped settings ({self.title}): it is likely OOMKilled soon after it starts. Raise "
+                f"with its shipped settings ({self.title}): with less, it risks being OOMKilled. Raise "
                 f"its memory in the answers, or lower what the image takes through its own settings")
 
     def note(self, name: str) -> str | None:

@@ -269,8 +269,8 @@ def test_the_answers_smaller_memory_is_kept_and_the_comment_says_what_the_image_
     assert resources(read_stream(build_manifest(recommendation)), "broker")["limits"]["memory"] == "512Mi"
     text = " ".join(build_manifest(recommendation).replace("#", "").split())
     assert "The answers give broker 512Mi of memory, less than the 1536Mi apache/kafka:3.9.0 needs with its " \
-           "shipped settings (Apache Kafka (apache/kafka), in pod-advisor's image catalogue): it is likely " \
-           "OOMKilled soon after it starts." in text
+           "shipped settings (Apache Kafka (apache/kafka), in pod-advisor's image catalogue): with less, it " \
+           "risks being OOMKilled." in text
 
 
 def test_the_answers_smaller_memory_is_a_note_naming_what_the_image_needs():
