@@ -14,7 +14,7 @@ import io
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Iterator
 
 from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
@@ -23,6 +23,7 @@ from advisor.review.report import Note
 from advisor.review.scope import Scope, find
 from advisor.review.shapes import shape_problem
 from advisor.system.errors import InputError, Problem
+from advisor.system.records import record
 from advisor.system.yamlsource import Document, parse_documents_apart, read_stream, read_text
 
 MAX_BYTES = 16 * 1024 * 1024  # rendered charts with their CRDs run to megabytes
@@ -53,7 +54,7 @@ _TOOLS_KINDS = ("Config", "Canary") + _NETWORK_KINDS
 _IDENTITY = {key: ("metadata", key) for key in ("name", "generateName", "namespace")}
 
 
-@dataclass
+@record
 class RenderedDocument(Document):
     """A document a tool wrote (advisor.review.rendered): ``source`` is the file it came from,
     ``lines`` are that file's lines, and ``render`` names the render (``helm template chart``),
@@ -62,7 +63,7 @@ class RenderedDocument(Document):
     render: str = ""
 
 
-@dataclass
+@record
 class ManifestObject:
     """One Kubernetes object: its data, and where in which document it sits."""
 
@@ -164,7 +165,7 @@ class ManifestObject:
         return self.folder == other.folder
 
 
-@dataclass
+@record
 class Inputs:
     """Everything read: the objects in input order and what was not Kubernetes."""
 
@@ -328,7 +329,7 @@ def find_files(paths: list[str], scope: Scope | None = None) -> tuple[list[str],
     return found.files, found.problems
 
 
-@dataclass
+@record
 class Gathered:
     """Everything read from the paths given, before parsing."""
 

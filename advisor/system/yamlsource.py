@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import IO, Any
 
 import yaml
@@ -24,6 +24,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from advisor.system.errors import InputError, Problem, shown
+from advisor.system.records import record
 
 MAX_BYTES = 1024 * 1024
 # Values visited again through aliases, over one input (all its documents): a billion
@@ -41,7 +42,7 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = Resolver()
 
 
-@dataclass(slots=True)  # no __dict__: a large review holds one per object (and per outline)
+@record(slots=True)  # no __dict__: a large review holds one per object (and per outline)
 class Document:
     """One YAML document: its plain Python data and where each part came from."""
 
