@@ -183,14 +183,15 @@ ANY_VALUE = st.recursive(_ATOMS, lambda inner: st.one_of(st.lists(inner, max_siz
                          max_leaves=8)
 
 
-def _paths(data, path=()):
+def paths(data, path=()):
+    """Every place in ``data``: the path of each mapping, list and value, ``data`` itself first."""
     yield path
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from _paths(value, path + (key,))
+            yield from paths(value, path + (key,))
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from _paths(value, path + (index,))
+            yield from paths(value, path + (index,))
 
 
 def _replace(data, path, value):
@@ -216,8 +217,8 @@ def _delete(data, path):
 def mutated_data(draw, data):
     """``data`` with one to three nodes replaced by a value of any type, or removed."""
     for _ in range(draw(st.integers(1, 3))):
-        paths = list(_paths(data))
-        path = draw(st.sampled_from(paths))
+        places = list(paths(data))
+        path = draw(st.sampled_from(places))
         if path and draw(st.integers(0, 3)) == 0:
             data = _delete(data, path)
         else:

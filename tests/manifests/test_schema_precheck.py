@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from advisor.manifests import validate
 from advisor.manifests.schema_precheck import Precheck
+from helpers.hostile import paths
 from helpers.paths import FIXTURES
 
 VERSIONS = ("1.25", "1.29", "1.33", "1.37")
@@ -145,17 +146,6 @@ def test_the_ordinary_manifests_of_the_review_fixtures_pass_the_precheck():
 
 # -- the property: "valid" is never wrong ------------------------------------------------
 
-def _paths(value, path=()):
-    """Every place in an object: the path of each mapping, list and value."""
-    yield path
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _paths(item, path + (index,))
-
-
 _SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(-10, 10), st.integers(-(2 ** 70), 2 ** 70),
     st.sampled_from([2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 63 - 1, 2 ** 63, -(2 ** 63) - 1]),
@@ -182,7 +172,7 @@ def _parent_and_key(obj, path):
 def mutated(draw, kind):
     obj = copy.deepcopy(SEEDS[kind])
     for _ in range(draw(st.integers(1, 3))):
-        path = draw(st.sampled_from(list(_paths(obj))))
+        path = draw(st.sampled_from(list(paths(obj))))
         operation = draw(st.sampled_from(["replace", "delete", "add key", "wrap in list", "empty", "subclass",
                                           "number as text", "append"]))
         if not path:
