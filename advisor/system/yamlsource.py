@@ -470,20 +470,24 @@ class _EventReader:
         event = get()
         if event.anchor is not None or event.tag is not None:
             raise _Unusual
-        cls = event.__class__
+        if event.__class__ is not self.scalar_event:
+            self._skim_collection(get, event.__class__, 1)
+
+    def _skim_collection(self, get, cls, depth: int) -> None:
+        """A value that is no scalar, after its first event (of class ``cls``): a collection, read by its
+        loop (a scalar, the most common value, is done where it is met, without this call)."""
         if cls is self.mapping_start:
-            self._skim_mapping(get, 1)
+            self._skim_mapping(get, depth)
         elif cls is self.sequence_start:
-            self._skim_sequence(get, 1)
-        elif cls is not self.scalar_event:
+            self._skim_sequence(get, depth)
+        else:
             raise _Unusual  # an alias
 
     def _skim_mapping(self, get, depth: int) -> None:
         """The events of a mapping after its start, to its end; ``depth``: the collections open."""
         if depth > _MAX_FAST_DEPTH:
             raise _Unusual
-        scalar_event, mapping_start, sequence_start = self.scalar_event, self.mapping_start, self.sequence_start
-        mapping_end = self.collection_end[0]
+        scalar_event, mapping_end = self.scalar_event, self.collection_end[0]
         resolved = _RESOLVER.yaml_implicit_resolvers
         keys: set = set()
         while True:
@@ -509,20 +513,14 @@ class _EventReader:
             event = get()  # its value
             if event.anchor is not None or event.tag is not None:
                 raise _Unusual
-            cls = event.__class__
-            if cls is mapping_start:
-                self._skim_mapping(get, depth + 1)
-            elif cls is sequence_start:
-                self._skim_sequence(get, depth + 1)
-            elif cls is not scalar_event:
-                raise _Unusual  # an alias
+            if event.__class__ is not scalar_event:
+                self._skim_collection(get, event.__class__, depth + 1)
 
     def _skim_sequence(self, get, depth: int) -> None:
         """The events of a list after its start, to its end."""
         if depth > _MAX_FAST_DEPTH:
             raise _Unusual
-        scalar_event, mapping_start, sequence_start = self.scalar_event, self.mapping_start, self.sequence_start
-        sequence_end = self.collection_end[1]
+        scalar_event, sequence_end = self.scalar_event, self.collection_end[1]
         while True:
             event = get()
             cls = event.__class__
@@ -530,12 +528,8 @@ class _EventReader:
                 return
             if event.anchor is not None or event.tag is not None:
                 raise _Unusual
-            if cls is mapping_start:
-                self._skim_mapping(get, depth + 1)
-            elif cls is sequence_start:
-                self._skim_sequence(get, depth + 1)
-            elif cls is not scalar_event:
-                raise _Unusual  # an alias
+            if cls is not scalar_event:
+                self._skim_collection(get, cls, depth + 1)
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
