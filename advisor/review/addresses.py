@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import Iterator
 
 from advisor.system.patterns import lazy
 
@@ -136,19 +137,24 @@ def storage_servers(volume_sources) -> set[str]:
 _SERVICE_RANGE_FLAG = lazy(r"--service[-_]cluster[-_]ip[-_]range[= ]((?:\d{1,3}\.){3}\d{1,3}/\d{1,2})")
 
 
-def told(pod_spec: dict) -> list[str]:
-    """What a Pod spec's containers and init containers are told: their commands' and arguments' words
-    and their env values, as text."""
-    words = []
+def told_each(pod_spec: dict) -> Iterator[tuple[dict, list[str], list[tuple[str, str]]]]:
+    """Each container and init container of a Pod spec, with what it is told: its command's and arguments'
+    words, and its env's (name, value) pairs that give a value, as text."""
     for key in ("containers", "initContainers"):
         for container in pod_spec.get(key) if isinstance(pod_spec.get(key), list) else []:
             if not isinstance(container, dict):
                 continue
-            words += [str(w) for part in ("command", "args") if isinstance(container.get(part), list)
-                      for w in container[part]]
+            words = [str(w) for part in ("command", "args") if isinstance(container.get(part), list)
+                     for w in container[part]]
             env = container.get("env") if isinstance(container.get("env"), list) else []
-            words += [str(e.get("value")) for e in env if isinstance(e, dict) and e.get("value") is not None]
-    return words
+            yield container, words, [(str(e.get("name")), str(e.get("value"))) for e in env
+                                     if isinstance(e, dict) and e.get("value") is not None]
+
+
+def told(pod_spec: dict) -> list[str]:
+    """What a Pod spec's containers and init containers are told: their commands' and arguments' words
+    and their env values, as text."""
+    return [word for _, words, env in told_each(pod_spec) for word in words + [value for _, value in env]]
 
 
 def cluster_addresses(pod_specs) -> tuple[set[str], tuple]:

@@ -757,17 +757,9 @@ def _declared_networks(s: Subject) -> _Networks:
     for kind in POD_TEMPLATE_PATHS:
         for o in s.inputs.of_kind(kind):
             spec = o.get(*POD_TEMPLATE_PATHS[kind], "spec")
-            for key in ("containers", "initContainers"):
-                for container in spec.get(key) if isinstance(spec, dict) and isinstance(spec.get(key), list) else []:
-                    if not isinstance(container, dict):
-                        continue
-                    words = [str(w) for part in ("command", "args") if isinstance(container.get(part), list)
-                             for w in container[part]]
-                    env = [f"{e.get('name')}={e.get('value')}" for e in container.get("env") or []
-                           if isinstance(e, dict) and e.get("value") is not None] \
-                        if isinstance(container.get("env"), list) else []
-                    add(addresses.declared_in_text(" ".join(words) + "\n" + "\n".join(env)),
-                        f"{container.get('name')}'s command line or env in {o.label} ({o.file}:{o.line()})", o)
+            for container, words, env in addresses.told_each(spec) if isinstance(spec, dict) else ():
+                add(addresses.declared_in_text(" ".join(words) + "\n" + "\n".join(f"{n}={v}" for n, v in env)),
+                    f"{container.get('name')}'s command line or env in {o.label} ({o.file}:{o.line()})", o)
     for config in s.inputs.of_kind("ConfigMap"):
         data = config.get("data")
         for key, value in data.items() if isinstance(data, dict) else ():
