@@ -50,6 +50,10 @@ ORIGIN = "config.kubernetes.io/origin"
 _SOURCE = lazy(r"^# Source: (.+?)\s*$", re.MULTILINE)
 _DOCUMENT_START = lazy(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
 _REMOTE = lazy(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)|\?ref=", re.I)
+# The header klog (kubectl) and Go's log package put before each line they write: a severity letter, the date,
+# the time to the microsecond, the process id and the source line; or the date and time. Left in a note, it
+# made two runs over the same files differ.
+_LOG_HEADER = lazy(r"^(?:[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] |\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? )")
 _OFFLINE = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "ALL_PROXY": "http://127.0.0.1:9",
             "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "all_proxy": "http://127.0.0.1:9",
             "NO_PROXY": "", "no_proxy": "", "GIT_ALLOW_PROTOCOL": "file", "GIT_TERMINAL_PROMPT": "0",
@@ -122,7 +126,8 @@ def _run(argv: list[str], scope: Scope) -> str:
         raise RenderFailed(f"cannot run {argv[0]}: {exc.strerror}") from None
     if run.returncode != 0:
         message = run.stderr.decode("utf-8", "replace").strip().splitlines()
-        said = " ".join(line.strip() for line in message[-3:]) or f"exit status {run.returncode}"
+        said = " ".join(_LOG_HEADER.sub("", line.strip()) for line in message[-3:])
+        said = said or f"exit status {run.returncode}"
         raise RenderFailed(f"`{shown}` failed: {said[:400]}")
     if len(run.stdout) > MAX_OUTPUT:
         raise RenderFailed(f"`{shown}` wrote more than {MAX_OUTPUT // (1024 * 1024)} MiB")

@@ -209,6 +209,23 @@ def test_without_kustomize_a_note_says_how_to_get_it_and_the_files_are_reviewed_
     assert {f["id"] for f in report["findings"]} == {"disruption-budget-missing"}
 
 
+def test_a_failed_builds_note_leaves_out_the_time_and_process_id_its_tool_logged(cli, write, tmp_path):
+    """kubectl's klog header (and Go's log date) would make two runs over the same files print different notes."""
+    write("app/kustomization.yaml", "resources:\n  - web.yaml\n")
+    write("app/web.yaml", POD.format(name="web"))
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "kustomize").write_text(
+        "#!/bin/sh\n"
+        "echo 'E1207 03:05:19.928716   11425 run.go:72] \"command failed\" err=\"no web.yaml\"' >&2\n"
+        "echo '2026/12/07 03:05:19 and a second line' >&2\n"
+        "exit 1\n")
+    (tools / "kustomize").chmod(0o755)
+    run, report = review(cli, tmp_path / "app", environ={"PATH": str(tools)})
+    assert "`kustomize build` failed: \"command failed\" err=\"no web.yaml\" and a second line;" in run.stderr
+    assert report["summary"]["objects"] == 1  # its files reviewed as they are
+
+
 def test_a_kustomization_that_names_a_remote_resource_is_not_built(cli, write, tmp_path):
     write("app/kustomization.yaml", "resources:\n  - https://github.com/example/app//deploy?ref=v1\n"
                                     "  - web.yaml\n")
