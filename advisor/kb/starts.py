@@ -189,9 +189,9 @@ class Start:
         why = f" {_sentence(self.memory_why)}" if self.memory_why else ""
         if given is None:
             return (f"The answers give no memory: {name} gets {self.memory}, what {self.shown} needs to keep running "
-                    f"with its shipped settings ({self.title}).{why} Under the starter {STARTER_MEMORY} it would be "
-                    f"OOMKilled soon after it starts; to give it less, lower what the image takes through its own "
-                    f"settings first.")
+                    f"with its shipped settings ({self.title}).{why} Under the starter {STARTER_MEMORY} it would not "
+                    f"keep running (killed for its memory, or refusing to start); to give it less, lower what the "
+                    f"image takes through its own settings first.")
         if self.short_of_memory(given):
             return (f"The answers give {name} {given} of memory, less than the {self.memory} {self.shown} needs with "
                     f"its shipped settings ({self.title}): with less, it risks being OOMKilled.{why} Raise "

@@ -238,7 +238,7 @@ def without_resources(data: dict) -> dict:
 
 def test_apache_kafka_without_memory_in_the_answers_gets_what_its_default_heap_needs_not_the_starter_value():
     """kafka-server-start.sh gives the broker a 1 GiB heap when KAFKA_HEAP_OPTS is unset: under the starter
-    128Mi it is OOMKilled soon after it starts."""
+    128Mi it is OOMKilled."""
     objects = written(container("broker", "apache/kafka:3.9.0", ports=[9092], resources={"cpu": "500m"}))
     assert resources(objects, "broker") == {"requests": {"cpu": "500m", "memory": "1536Mi"},
                                             "limits": {"cpu": "500m", "memory": "1536Mi"}}
@@ -249,6 +249,13 @@ def test_an_image_given_its_memory_by_the_catalogue_says_why_and_from_which_entr
     assert "The answers give no memory: broker gets 1536Mi, what apache/kafka:3.9.0 needs to keep running with " \
            "its shipped settings (Apache Kafka (apache/kafka), in pod-advisor's image catalogue)." in text
     assert "-Xmx1G -Xms1G" in text and "a conservative starter value" not in text
+
+
+def test_the_memory_comment_does_not_say_the_image_is_oomkilled_when_it_may_refuse_to_start_instead():
+    """SQL Server exits under 2000 MB instead of growing into its limit: the comment names both ways."""
+    text = comments("mcr.microsoft.com/mssql/server:2022-latest", name="db", ports=[1433], resources={"cpu": "500m"})
+    assert "Under the starter 128Mi it would not keep running (killed for its memory, or refusing to start)" in text
+    assert "OOMKilled soon after it starts" not in text
 
 
 def test_without_resources_in_the_answers_the_image_s_memory_and_the_starter_cpu():
