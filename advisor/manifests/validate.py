@@ -426,11 +426,12 @@ def _pod_spec_problems(spec: dict, where: str, kind: str, minor: int, claims: se
             here = f"{where}.{placement}[{i}]"
             native = placement == "initContainers" and container.get("restartPolicy") == "Always"
             yield from _container_problems(container, here, placement, native, minor, set(volumes) | claims,
-                                           promises)
+                                           promises, bare=kind == "Pod")
 
 
 def _container_problems(container: dict, here: str, placement: str, native: bool, minor: int,
-                        volumes: set[str], promises: bool = True) -> Iterator[str]:
+                        volumes: set[str], promises: bool = True, bare: bool = True) -> Iterator[str]:
+    """``bare``: the container is a Pod's own, not a Pod template's."""
     policy = container.get("restartPolicy")
     if policy is not None:
         if minor >= CONTAINER_RESTART_RULES_FROM:
@@ -443,7 +444,9 @@ def _container_problems(container: dict, here: str, placement: str, native: bool
         elif minor < NATIVE_SIDECARS_FROM:
             yield f"{here}.restartPolicy: native sidecars are off by default before Kubernetes 1.29"
     image = container.get("image")
-    if isinstance(image, str) and (not image or image != image.strip()):
+    # A Pod template's image need only be there: OpenShift's image triggers fill in a " " left as a token,
+    # and the API server keeps its white space check for Pods themselves (validateContainersOnlyForPod).
+    if isinstance(image, str) and (not image or (bare and image != image.strip())):
         yield f"{here}.image: {image!r}; an image is required, without white space around it"
     yield from _handler_problems(container, here)
     if placement == "initContainers" and not native:

@@ -1,0 +1,58 @@
+"""What blind round 14 (bench/blind/round14) found wrong, fixed with the behaviour its labellers expected."""
+
+from __future__ import annotations
+
+from helpers.review import RESOURCES, ids, reviewed
+
+from advisor.manifests.validate import api_object_problems
+
+TRIGGERED = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: pgadmin4
+  annotations:
+    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"pgadmin4:patch"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"pgadmin4\\")].image"}]'
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: pgadmin4}
+  template:
+    metadata:
+      labels: {app: pgadmin4}
+    spec:
+      containers:
+        - name: pgadmin4
+          image: ' '
+""" + "          " + RESOURCES + "\n"
+
+
+def test_a_pod_template_s_blank_image_left_for_an_openshift_trigger_is_not_refused():
+    """The API server checks a template's image only for being there; OpenShift's triggers fill in a " "."""
+    assert "refused-by-api-server" not in ids(TRIGGERED)
+
+
+def test_the_note_on_a_blank_image_names_the_image_stream_tag_its_trigger_fills_it_in_from():
+    report = reviewed(TRIGGERED)
+    [note] = [n.text for n in report.notes if "pgadmin4's image" in n.text]
+    assert "left for an OpenShift image trigger to fill in from ImageStreamTag pgadmin4:patch" in note
+
+
+def test_a_pod_s_own_image_with_white_space_around_it_is_still_refused():
+    text = """apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: ' nginx:1.27'
+      """ + RESOURCES + "\n"
+    assert "refused-by-api-server" in ids(text)
+
+
+def test_a_pod_template_s_empty_image_is_still_refused_by_the_api_server_s_rules():
+    template = {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": ""}]}}
+    obj = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+           "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": template}}
+    assert "spec.template.spec.containers[0].image: ''; an image is required, without white space around it" \
+        in api_object_problems(obj, "1.37")
