@@ -51,15 +51,17 @@ _ONE_SHOT = ("migrate", "migration", "migrations", "backup", "restore", "pg_dump
              "mongodump", "import", "export", "seed", "cleanup", "prune", "vacuum", "run-once", "--once",
              "oneshot", "one-shot", "batch", "report", "echo", "printf", "curl", "wget", "nslookup", "dig",
              "ping", "cp", "mv", "chmod", "chown", "mkdir", "tar", "unzip", "envsubst", "pytest",
-             "--dry-run", "ls", "cat", "date", "true", ":", "touch", "rm", "kubectl", "helm", "sleep", "env",
+             "ls", "cat", "date", "true", ":", "touch", "rm", "kubectl", "helm", "sleep", "env",
              "printenv", "hostname", "perl", "sha256sum", "md5sum", "dd", "sync", "build", "push", "clone",
              "git", "docker", "buildah", "podman", "make", "mvn", "gradle", "npm", "yarn", "apply", "install")
+# (Not --dry-run: it says a program changes nothing, not that it stops; controllers that loop until stopped
+# take it too: pumba --dry-run --interval 2h, kube-janitor, kube-downscaler.)
 # Of those, the subcommands and flags that say an unknown program does one thing and exits
 # (`manage.py migrate`, `tool --once`); the rest (sleep, date, ls, cp...) say so only as the program itself:
 # `/drop/sleeper -mode sleep` is a program told how to behave, not a sleep.
 _ONE_SHOT_WORDS = ("migrate", "migration", "migrations", "backup", "restore", "import", "export", "seed", "cleanup",
-                   "prune", "vacuum", "run-once", "--once", "oneshot", "one-shot", "batch", "report", "--dry-run",
-                   "build", "push", "clone", "apply", "install")
+                   "prune", "vacuum", "run-once", "--once", "oneshot", "one-shot", "batch", "report", "build", "push",
+                   "clone", "apply", "install")
 
 
 def _after_program(words: list[str]) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers.review import RESOURCES, ids, reviewed
+from helpers.review import RESOURCES, deployment, ids, reviewed
 
 from advisor.manifests.validate import api_object_problems
 
@@ -56,3 +56,20 @@ def test_a_pod_template_s_empty_image_is_still_refused_by_the_api_server_s_rules
            "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": template}}
     assert "spec.template.spec.containers[0].image: ''; an image is required, without white space around it" \
         in api_object_problems(obj, "1.37")
+
+
+def test_a_chaos_tool_run_with_dry_run_and_an_interval_is_not_taken_for_work_that_finishes():
+    """pumba repeats its command every --interval until stopped; --dry-run only keeps it from acting."""
+    text = deployment('''        - name: pumba
+          image: gaiaadm/pumba:0.10.1
+          command: ["/pumba", "--dry-run", "--interval", "2h", "pause", "--duration", "1h", "db-0"]
+          ''' + RESOURCES + "\n", name="pumba", replicas=1)
+    assert "restart-always-on-completion" not in ids(text)
+
+
+def test_a_migration_under_a_deployment_is_still_work_that_finishes():
+    text = deployment('''        - name: migrate
+          image: ghcr.io/example/app:1.0
+          command: ["/app", "migrate", "--dry-run"]
+          ''' + RESOURCES + "\n", name="migrate", replicas=1)
+    assert "restart-always-on-completion" in ids(text)
