@@ -46,7 +46,7 @@ from advisor.manifests.validate import api_problems, schema_problems
 from advisor.review import images
 from advisor.review.checks import NATIVE_SIDECARS_FROM, named_service, role_in_main_pod, service_elsewhere
 from advisor.review.facts import ManifestContainer, Subject
-from advisor.review.objects import RenderedDocument, matches
+from advisor.review.objects import ManifestObject, RenderedDocument, matches
 from advisor.review.refusals import REFUSED
 from advisor.review.starts import FINDING as CANNOT_START
 from advisor.review.starts import fix_start
@@ -194,7 +194,34 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
                             f"whether it runs until stopped (a Deployment) or finishes (a Job)")
     if not draft.fixes:
         return None
+    taken = _written_over(draft)
+    if taken:
+        withheld.append(f"no rewrite is written for {subject.obj.label}: {taken}")
+        return None
     return Suggestion(draft.data, tuple(draft.added), tuple(draft.fixes), tuple(draft.notes))
+
+
+def _written_over(draft: _Draft) -> str | None:
+    """Why the rewrite would write an object the input has already, or None: applied, one would replace the other
+    (a tutorial's bare Pod beside its Deployment of the same name; a workload split out under a name taken), and
+    kustomize refuses two resources of one kind and name. Objects that name one namespace clash wherever they are;
+    without one, in the same folder (``links_to``)."""
+    subject = draft.subject
+    identities = subject.inputs.derived.get("identities")
+    if identities is None:  # (kind, name) -> the input's objects: indexed once, not scanned per rewrite
+        identities = subject.inputs.derived["identities"] = {}
+        for o in subject.inputs.objects:
+            identities.setdefault((o.kind, o.name), []).append(o)
+    own = (subject.obj.kind, subject.obj.namespace, subject.obj.name)
+    for data in (draft.data, *draft.added):
+        written = ManifestObject(replace(subject.obj.doc, data=data), (), data, subject.obj.rivals)
+        if (written.kind, written.namespace, written.name) == own:
+            continue
+        for other in identities.get((written.kind, written.name), ()):
+            if other is not subject.obj and written.links_to(other):
+                what = "become" if data is draft.data else "add"
+                return f"it would {what} {written.label}, and {other.file}:{other.line()} has one already"
+    return None
 
 
 def _own_selector(draft: _Draft, had_labels: bool) -> None:

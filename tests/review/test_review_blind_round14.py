@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from helpers.review import RESOURCES, deployment, ids, reviewed
+from helpers.review import REVIEWER, RESOURCES, container, deployment, ids, reviewed
 
 from advisor.manifests.validate import api_object_problems
+from advisor.review import ReviewOptions
+from advisor.review.objects import parse_inputs
 
 TRIGGERED = """apiVersion: apps/v1
 kind: Deployment
@@ -73,3 +75,46 @@ def test_a_migration_under_a_deployment_is_still_work_that_finishes():
           command: ["/app", "migrate", "--dry-run"]
           ''' + RESOURCES + "\n", name="migrate", replicas=1)
     assert "restart-always-on-completion" in ids(text)
+
+
+SERVING_POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: sa-frontend
+  labels: {app: sa-frontend}
+spec:
+  containers:
+    - name: sa-frontend
+      image: rinormaloku/sentiment-analysis-frontend:1.0
+      ports: [{containerPort: 80}]
+      """ + RESOURCES + "\n"
+
+
+def suggested_for_the_pod(*others: tuple[str, str], namespace: str | None = None):
+    """The report on the Pod's file (the Pod in ``namespace``) and ``others`` ((file, text)), all in one
+    folder, with --suggest."""
+    pod = SERVING_POD if namespace is None else SERVING_POD.replace(
+        "  name: sa-frontend\n", f"  name: sa-frontend\n  namespace: {namespace}\n", 1)
+    inputs = parse_inputs([("app/pod.yaml", pod), *others])
+    report = REVIEWER.review(inputs, ReviewOptions(kubernetes="1.37", suggest=True))
+    [pod] = [o for o in report.objects if o.ref.kind == "Pod"]
+    return pod, [n.text for n in report.notes]
+
+
+def test_a_bare_pod_is_not_rewritten_into_a_deployment_whose_name_another_deployment_of_its_folder_has():
+    """The tutorial's Pod and its Deployment side by side: a Deployment sa-frontend written for the Pod would
+    replace the other (whose selector cannot change), and kustomize refuses two of one kind and name."""
+    other = deployment(container("sa-frontend", "rinormaloku/sentiment-analysis-frontend:1.0"),
+                       name="sa-frontend", labels="app: sa-frontend-v2")
+    pod, notes = suggested_for_the_pod(("app/deployment.yaml", other))
+    assert pod.suggestion is None
+    assert "no rewrite is written for Pod sa-frontend: it would become Deployment sa-frontend, and " \
+           "app/deployment.yaml:1 has one already" in " ".join(notes)
+
+
+def test_a_deployment_of_the_same_name_in_another_namespace_leaves_the_rewrite_written():
+    other = deployment(container("sa-frontend", "rinormaloku/sentiment-analysis-frontend:1.0"),
+                       name="sa-frontend", labels="app: sa-frontend-v2").replace(
+        "  name: sa-frontend\n", "  name: sa-frontend\n  namespace: elsewhere\n", 1)
+    pod, _ = suggested_for_the_pod(("app/deployment.yaml", other), namespace="shop")
+    assert pod.replacement is not None and pod.replacement["kind"] == "Deployment"

@@ -203,8 +203,8 @@ def test_an_object_the_input_has_already_is_not_added_twice(tmp_path):
                                          "spec: {selector: {app: other}, ports: [{port: 5432}]}\n")
     before = path.read_text()
     run = run_cli("review", str(tmp_path), "--fix")
-    assert f"Deployment blog: not fixed: it would add Service postgres, and {tmp_path / 'other.yaml'}:1 has one" \
-        in run.stderr
+    assert f"no rewrite is written for Deployment blog: it would add Service postgres, and " \
+           f"{tmp_path / 'other.yaml'}:1 has one already" in run.stderr
     assert path.read_text() == before
 
 
@@ -213,7 +213,8 @@ def test_an_object_is_not_turned_into_one_the_input_has_already(tmp_path):
     copy(tmp_path, MISTAKES / "mutable-image-tag.yaml")  # a Deployment web
     before = path.read_text()
     run = run_cli("review", str(tmp_path), "--fix")
-    assert "Pod web: not fixed: it would become Deployment web, and" in run.stderr
+    assert "no rewrite is written for Pod web: it would become Deployment web, and " in run.stderr
+    assert "mutable-image-tag.yaml:1 has one already" in run.stderr
     assert path.read_text() == before
 
 

@@ -124,7 +124,7 @@ def _run(args, env) -> int:
     if fixing:
         from advisor.cli.commands.review_fix import fix_files
 
-        outcome = fix_files(env, report, texts, inputs.objects, args.paths, write=args.fix, show_diff=args.diff)
+        outcome = fix_files(env, report, texts, args.paths, write=args.fix, show_diff=args.diff)
         for problem in outcome.notes:
             env.err(f"pod-advisor: note: {problem}")
         for problem in outcome.errors:

@@ -31,18 +31,17 @@ class FixOutcome:
     defects: list[Problem] = field(default_factory=list)  # fixes that would not read back (exit 3)
 
 
-def fix_files(env, report, texts: list[tuple[str, str]], objects, roots: list[str], write: bool,
+def fix_files(env, report, texts: list[tuple[str, str]], roots: list[str], write: bool,
               show_diff: bool) -> FixOutcome:
     """Fix every file of ``report`` that has suggestions; write them when ``write``, print their
-    diffs to standard output when ``show_diff``. ``objects``: every object read from ``texts``
-    (the reviewed Inputs' objects), which an added object must not duplicate."""
+    diffs to standard output when ``show_diff``. (A suggestion that would write an object the input
+    has already is not made: advisor.review.suggest says why in the report's notes.)"""
     from advisor.review.fix import BY_HAND, FixError, diff, edits_by_file, fix_text
 
     by_name = dict(texts)
     new_texts = dict(texts)
     outcome = FixOutcome(texts=[])
     done: dict[str, tuple[str, str]] = {}  # real path -> the name it was fixed under, and its new text
-    existing = _by_identity(objects)
     for review in report.objects:
         if review.replacement is not None and review.ref.document is None:
             outcome.notes.append(Problem(f"{review.ref.label}: not fixed: it was not read from this file as "
@@ -50,9 +49,6 @@ def fix_files(env, report, texts: list[tuple[str, str]], objects, roots: list[st
                                          f"renders it, or a document of a file whose other documents are broken)",
                                          file=review.ref.file, line=review.ref.line, hint=BY_HAND))
     for name, edits in edits_by_file(report.objects).items():
-        edits = [edit for edit in edits if not _clash(name, edit, existing, outcome.notes)]
-        if not edits:
-            continue
         old = by_name[name]
         target = _target(name, roots)
         if isinstance(target, Problem):
@@ -85,35 +81,6 @@ def fix_files(env, report, texts: list[tuple[str, str]], objects, roots: list[st
             env.stdout.write(diff(old, fixed.text, name))
     outcome.texts = list(new_texts.items())
     return outcome
-
-
-def _by_identity(objects):
-    """Every object of the input, by (kind, name): what an added object must not duplicate."""
-    found: dict[tuple, list] = {}
-    for obj in objects:
-        found.setdefault((obj.kind, obj.name), []).append(obj)
-    return found
-
-
-def _clash(name: str, edit, existing, notes: list[Problem]) -> bool:
-    """Whether the edit would write an object that the input already has (kubectl would apply one
-    over the other); said in ``notes``."""
-    from advisor.review.fix import BY_HAND
-    from advisor.review.objects import ManifestObject
-    from advisor.system.yamlsource import Document
-
-    for data in (edit.replacement, *edit.added):
-        obj = ManifestObject(Document(data, name), (), data)
-        if (obj.kind, obj.namespace, obj.name) == edit.identity:
-            continue
-        for other in existing.get((obj.kind, obj.name), ()):
-            if obj.links_to(other):  # the same namespace, or both without one in the same folder
-                what = "become" if data is edit.replacement else "add"
-                notes.append(Problem(f"{edit.label}: not fixed: it would {what} {obj.label}, and "
-                                     f"{other.file}:{other.line()} has one already", file=name, line=edit.line,
-                                     hint=BY_HAND))
-                return True
-    return False
 
 
 def refuse_stdin(paths: list[str]) -> None:
