@@ -588,7 +588,9 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     if any(_canary_of(canary, s.obj) for canary in s.inputs.of_kind("Canary")):
         return  # Flagger scales it to zero and serves from its own primary: a budget here protects nothing
     role = images.family_of("", s.main.image).family  # its image's word, not its name's (php-redis is PHP)
-    if role is not None and role.id == "service" and not role.cache:
+    # (a cache's copies are alike, as a stateless service's are: the catalogue's role for the image says which;
+    # the role its word gives, "service", never says cache)
+    if role is not None and role.id == "service" and not images.is_cache(s.main.image):
         # a database's replicas in a Deployment are separate databases (or one data folder shared by
         # several servers), not copies of one service: a budget would guard the wrong design
         return

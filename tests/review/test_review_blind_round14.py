@@ -8,6 +8,15 @@ from advisor.manifests.validate import api_object_problems
 from advisor.review import ReviewOptions
 from advisor.review.objects import parse_inputs
 
+SERVICE = """---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+spec:
+  selector: {{app: {app}}}
+  ports: [{{port: {port}}}]
+"""
 TRIGGERED = """apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -118,3 +127,16 @@ def test_a_deployment_of_the_same_name_in_another_namespace_leaves_the_rewrite_w
         "  name: sa-frontend\n", "  name: sa-frontend\n  namespace: elsewhere\n", 1)
     pod, _ = suggested_for_the_pod(("app/deployment.yaml", other), namespace="shop")
     assert pod.replacement is not None and pod.replacement["kind"] == "Deployment"
+
+
+def test_a_cache_s_replicas_behind_a_service_are_asked_for_a_disruption_budget():
+    """Two redis replicas behind a Service are copies, as a stateless service's are: a drain may evict both."""
+    text = deployment(container("slave", "redis:7.2"), name="redis-slave", labels="app: redis",
+                      with_budget=False) + SERVICE.format(name="redis-slave", app="redis", port=6379)
+    assert "disruption-budget-missing" in ids(text)
+
+
+def test_a_database_s_replicas_in_a_deployment_are_still_not_asked_for_one():
+    text = deployment(container("db", "postgres:16"), name="db", labels="app: db",
+                      with_budget=False) + SERVICE.format(name="db", app="db", port=5432)
+    assert "disruption-budget-missing" not in ids(text)
