@@ -23,10 +23,11 @@ import io
 import logging
 import sys
 import types
+from bisect import insort
 from collections.abc import Mapping
 from contextlib import suppress
 from functools import update_wrapper
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 if not hasattr(collections, "Mapping"):  # Python >= 3.10
     collections.Mapping = collections.abc.Mapping  # type: ignore[attr-defined]
@@ -195,6 +196,12 @@ class CachedReteMatcher(ReteMatcher):
         nodes = _nodes(self.root_node)
         _quicken(nodes)
         self.memories = [node for node in nodes if isinstance(node, _MEMORY)]
+        # The same nodes by how ``reset`` wipes them (see there); any other kind, experta's way.
+        self.terminals = [node for node in self.memories if type(node) is _Terminal]
+        self.joins = [node for node in self.memories if type(node) is _Join]
+        self.others = [node for node in self.memories if type(node) not in (_Terminal, _Join)]
+        for node in self.memories:  # whatever a network kept in the cache holds, each starts empty
+            node._reset()
         # experta's order of the conflict-set nodes (each first met depth first from the root), in
         # which ``changes`` hands on their activations: _nodes meets them in that order too.
         self.conflict_set_nodes = tuple(node for node in nodes if isinstance(node, ConflictSetNode))
@@ -207,8 +214,18 @@ class CachedReteMatcher(ReteMatcher):
 
     def reset(self):
         """experta's ``reset`` walks the network from the root, once for every path to a node (about
-        400 visits for our hundred nodes that remember anything) and logs each: wipe those hundred."""
-        for node in self.memories:
+        400 visits for our hundred nodes that remember anything) and logs each: wipe those hundred.
+        An evaluation leaves something in about a fifth of them: a memory still empty is kept (it
+        is what ``_reset`` would put there), the others are made afresh as ``_reset`` makes them."""
+        for node in self.terminals:
+            if node.memory:
+                node.memory = set()
+        for node in self.joins:
+            if node.left_memory:
+                node.left_memory = []
+            if node.right_memory:
+                node.right_memory = []
+        for node in self.others:
             node._reset()
 
     def build_network(self):
@@ -250,7 +267,11 @@ class CachedReteMatcher(ReteMatcher):
             nodes = sorted(set(changed), key=_position) if len(changed) > 1 else list(changed)
             changed.clear()
             for node in nodes:
-                if node.added or node.removed:
+                first = node.first
+                if first is not None:  # the one activation it took (see _Terminal)
+                    node.first = None
+                    added.append(first)
+                elif node.added or node.removed:
                     node_added, node_removed = node.get_activations()
                     added.extend(node_added)
                     removed.extend(node_removed)
@@ -342,15 +363,35 @@ class Engine(KnowledgeEngine):
         """experta's ``run`` without its watchers' lines, which it formats for every rule that fires
         even when nothing listens."""
         self.running = True
+        matcher = self.matcher
+        if not isinstance(matcher, CachedReteMatcher) or type(self).get_activations is not _GET_ACTIVATIONS:
+            matcher = None
         while steps > 0 and self.running:
-            added, removed = self.get_activations()
-            self.strategy.update_agenda(self.agenda, added, removed)
+            if matcher is None:
+                added, removed = self.get_activations()
+                self.strategy.update_agenda(self.agenda, added, removed)
+            else:
+                # ``get_activations``, asked only when something changed: no fact declared or retracted
+                # since it last asked, no node has an activation to give, and it would give nothing.
+                facts = self.facts
+                if facts.added or facts.removed or matcher.changed:
+                    added, removed = matcher.changes(*facts.changes)
+                    self.strategy.update_agenda(self.agenda, added, removed)
             activation = self.agenda.get_next()
             if activation is None:
                 break
             steps -= 1
-            activation.rule(self, **{key: value for key, value in activation.context.items()
-                                     if not key.startswith("__")})
+            context = {key: value for key, value in activation.context.items() if not key.startswith("__")}
+            rule = activation.rule
+            if type(rule) is Rule and rule._wrapped is not None:  # experta's ``Rule.__call__``, one call fewer
+                if rule._wrapped_args:
+                    context = {k: v for k, v in context.items() if k in rule._wrapped_args}
+                if rule._wrapped_self is None:
+                    rule._wrapped(self, **context)
+                else:
+                    rule._wrapped(rule._wrapped_self, self, **context)
+            else:
+                rule(self, **context)
         self.running = False
 
     def start(self, *facts) -> None:
@@ -392,6 +433,7 @@ class Engine(KnowledgeEngine):
         return last_inserted
 
 
+_GET_ACTIVATIONS = KnowledgeEngine.get_activations
 _ACCEPTED_KEYS: set[tuple] = set()  # the keys of facts declared before, which hold no double underscore
 
 
@@ -454,6 +496,20 @@ class DepthStrategy(_DepthStrategy):
         """Without asking the ACTIVATIONS watcher (see the node classes below)."""
         if added or removed:
             self._update_agenda(agenda, added, removed)
+
+    def _update_agenda(self, agenda, added, removed):
+        """experta's: each activation removed leaves the agenda, then each one added is put in
+        after those whose keys are not greater. experta's ``insort`` compares activations
+        (``Activation.__lt__``, their keys); here it compares their keys, the same order."""
+        if removed:
+            super()._update_agenda(agenda, (), removed)
+        activations = agenda.activations
+        for act in added:
+            act.key = self.get_key(act)
+            insort(activations, act, key=_KEY)
+
+
+_KEY = attrgetter("key")
 
 
 # The network's nodes, as experta builds (or the cache gives) them, are given these classes: the
@@ -629,23 +685,54 @@ class _Not(NotNode):
 
 
 class _Terminal(ConflictSetNode):
-    """A rule's conflict-set node, which tells the matcher when it takes an activation."""
+    """A rule's conflict-set node, which tells the matcher when it takes an activation.
+
+    experta gathers the activations a node takes between two ``changes`` in a set (``added``),
+    hashing each: its rule (every pattern of it), facts and context. A node mostly takes one
+    activation between two ``changes``, and a set of one is iterated as that one: it is kept
+    as it is (``first``), without hashing, until a second comes or one goes (a token not
+    valid), when it goes into the set first, as experta would have added it, and the set
+    is used from then on as experta uses it."""
+
+    first = None  # the one activation taken since ``changes`` last asked, while ``added`` and ``removed`` are empty
+
+    def _settle(self):
+        """Put ``first`` in ``added``, where experta would have it."""
+        self.added.add(self.first)
+        self.first = None
 
     def activate(self, token):
         if token.tag is not _VALID:
+            if self.first is not None:
+                self._settle()
             self._activate(token)
             self.changed.append(self)
             return
-        info = TokenInfo(token.data, token.context)
-        if info in self.memory:
+        info = tuple.__new__(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
+        memory = self.memory
+        if info in memory:
             return
-        self.memory.add(info)
-        activation = Activation(self.rule, info.data, {k: v for k, v in info.context if isinstance(k, str)})
+        memory.add(info)
+        data, context = info
+        activation = _new_activation(Activation)
+        activation.rule = self.rule
+        activation.facts = set(data)
+        activation.key = None
+        activation.context = {k: v for k, v in context if isinstance(k, str)}
+        if self.first is not None:
+            self._settle()
+        elif not self.added and not self.removed:
+            self.first = activation
+            self.changed.append(self)
+            return
         if self.removed and activation in self.removed:
             self.removed.remove(activation)
         else:
             self.added.add(activation)
         self.changed.append(self)
+
+
+_new_activation = object.__new__  # an Activation as its __init__ makes it, given its attributes in the same order
 
 
 _QUICKER = {BusNode: _Bus, FeatureTesterNode: _Tester, WhereNode: _Where, OrdinaryMatchNode: _Join, NotNode: _Not,
