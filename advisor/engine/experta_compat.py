@@ -555,13 +555,11 @@ class _Bus(BusNode):
             if len(self.memo) >= self.memo_size:
                 self.memo.clear()
             found = self.memo[key] = (fact, _alpha(self.testers.get(type(fact), ()), fact))
-        earlier, outputs = found
-        for callback, context, captured in outputs:
-            if captured:
-                context = {k: fact if v is earlier else v for k, v in context.items()}
-            else:
-                context = dict(context)
-            callback(_token(_VALID, {fact}, context))
+        for callback, context, captured in found[1]:
+            context = dict(context)
+            for k in captured:  # where the earlier fact was captured, this one
+                context[k] = fact
+            callback(tuple.__new__(Token, (_VALID, {fact}, context)))
 
 
 _KEYED = frozenset({str, int, bool, type(None)})  # values whose equals are alike in every way a test can see
@@ -578,8 +576,8 @@ def _content(fact):
 
 
 def _alpha(testers, fact) -> list:
-    """[(the callback of a node past the alpha network, the context its token holds, whether that
-    context holds ``fact``)], in the order experta's testers would call them for ``fact``."""
+    """[(the callback of a node past the alpha network, the context its token holds, the keys
+    under which that context holds ``fact``)], in the order experta's testers would call them for ``fact``."""
     outputs: list = []
 
     def visit(node, context):
@@ -594,7 +592,7 @@ def _alpha(testers, fact) -> list:
             if type(child.node) is _Tester:
                 visit(child.node, context)
             else:
-                outputs.append((child.callback, context, any(v is fact for v in context.values())))
+                outputs.append((child.callback, context, tuple(k for k, v in context.items() if v is fact)))
 
     for tester in testers:
         visit(tester, {})
