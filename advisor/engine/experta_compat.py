@@ -64,7 +64,13 @@ from experta.conditionalelement import ConditionalElement  # noqa: E402
 from experta.factlist import FactList  # noqa: E402
 from experta.fieldconstraint import ANDFC  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
-from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck, WhereCheck  # noqa: E402
+from experta.matchers.rete.check import (  # noqa: E402
+    FactCapture,
+    FeatureCheck,
+    SameContextCheck,
+    TypeCheck,
+    WhereCheck,
+)
 from experta.matchers.rete.mixins import ChildNode  # noqa: E402
 from experta.matchers.rete.nodes import (  # noqa: E402
     BusNode,
@@ -425,8 +431,9 @@ class Engine(KnowledgeEngine):
                 if len(accepted) < 1024:
                     accepted.add(keys)
         last_inserted = None
+        declare = self.facts.declare
         for fact in facts:
-            last_inserted = self.facts.declare(fact)
+            last_inserted = declare(fact)
         if not self.running:
             added, removed = self.get_activations()
             self.strategy.update_agenda(self.agenda, added, removed)
@@ -447,13 +454,14 @@ class _FactList(FactList):
             fact.validate()
         names, values = _fields(fact)
         fact_id = frozenset([fact.__class__, *zip(names, values)])
-        if self.duplication or fact_id not in self.reference_counter:
+        counter = self.reference_counter
+        if self.duplication or fact_id not in counter:
             index = self.last_index
-            fact.__factid__ = index
+            dict.__setitem__(fact, "__factid__", index)  # what experta's ``__factid__`` setter does
             self[index] = fact
-            self.last_index += 1
+            self.last_index = index + 1
             self.added.append(fact)
-            self.reference_counter[fact_id] += 1
+            counter[fact_id] += 1
             return fact
         return None
 
@@ -647,7 +655,13 @@ class _Where(WhereNode):
 
 class _Join(OrdinaryMatchNode):
     """experta's join, making its new tokens without ``Token.__new__``'s checks of every fact (they
-    passed them on their way in) and without telling the MATCH watcher."""
+    passed them on their way in) and without telling the MATCH watcher.
+
+    experta's memories hold each token as a TokenInfo (its facts and its context, frozen: every
+    fact and value hashed) and thaw the context again (``dict``) for every token it meets on the
+    other side. Here they hold each token's own facts and context: no node changes those once
+    the token is made, the join's check (experta's SameContextCheck) only reads them, and a token
+    leaves its memory by equality (a dict equals another as its frozen items do)."""
 
     def activate_left(self, token):
         self._join(token, self.left_memory, self.right_memory, True)
@@ -656,14 +670,13 @@ class _Join(OrdinaryMatchNode):
         self._join(token, self.right_memory, self.left_memory, False)
 
     def _join(self, token, branch_memory, matching_memory, is_left):
+        context = token.context
         if token.tag is _VALID:
-            branch_memory.append(TokenInfo(token.data, token.context))
+            branch_memory.append((token.data, context))
         else:
             with suppress(ValueError):
-                branch_memory.remove(TokenInfo(token.data, token.context))
-        context = token.context
+                branch_memory.remove((token.data, context))
         for other_data, other_context in matching_memory:
-            other_context = dict(other_context)
             if self.matcher(context, other_context) if is_left else self.matcher(other_context, context):
                 joined = {k: v for k, v in context.items() if isinstance(k, str)}
                 for k, v in other_context.items():
@@ -799,6 +812,8 @@ def _quicken(nodes) -> None:
     """Give every node of the network its quicker class, and its parents callbacks of that class."""
     for node in nodes:
         quicker = _QUICKER.get(type(node))
+        if quicker is _Join and type(node.matcher) is not SameContextCheck:
+            quicker = None  # a join whose check might change what it is given: experta's way
         if quicker is not None:
             node.__class__ = quicker
     for node in nodes:
