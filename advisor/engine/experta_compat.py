@@ -387,17 +387,19 @@ class Engine(KnowledgeEngine):
             if activation is None:
                 break
             steps -= 1
-            context = {key: value for key, value in activation.context.items() if not key.startswith("__")}
             rule = activation.rule
             if type(rule) is Rule and rule._wrapped is not None:  # experta's ``Rule.__call__``, one call fewer
-                if rule._wrapped_args:
-                    context = {k: v for k, v in context.items() if k in rule._wrapped_args}
+                names = rule._wrapped_args  # and the names it passes picked in one go
+                if names:
+                    context = {k: v for k, v in activation.context.items() if k in names and not k.startswith("__")}
+                else:
+                    context = {k: v for k, v in activation.context.items() if not k.startswith("__")}
                 if rule._wrapped_self is None:
                     rule._wrapped(self, **context)
                 else:
                     rule._wrapped(rule._wrapped_self, self, **context)
             else:
-                rule(self, **context)
+                rule(self, **{k: v for k, v in activation.context.items() if not k.startswith("__")})
         self.running = False
 
     def start(self, *facts) -> None:
@@ -563,11 +565,12 @@ class _Bus(BusNode):
             if len(self.memo) >= self.memo_size:
                 self.memo.clear()
             found = self.memo[key] = (fact, _alpha(self.testers.get(type(fact), ()), fact))
+        data = {fact}  # each token its own copy, made without hashing the fact again
         for callback, context, captured in found[1]:
             context = dict(context)
             for k in captured:  # where the earlier fact was captured, this one
                 context[k] = fact
-            callback(tuple.__new__(Token, (_VALID, {fact}, context)))
+            callback(tuple.__new__(Token, (_VALID, data.copy(), context)))
 
 
 _KEYED = frozenset({str, int, bool, type(None)})  # values whose equals are alike in every way a test can see
@@ -721,9 +724,10 @@ class _Terminal(ConflictSetNode):
             return
         info = tuple.__new__(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
         memory = self.memory
-        if info in memory:
-            return
+        size = len(memory)
         memory.add(info)
+        if len(memory) == size:  # it was there: this token activated the rule before
+            return
         data, context = info
         activation = _new_activation(Activation)
         activation.rule = self.rule
