@@ -91,8 +91,10 @@ print(json.dumps({"designs": len(recorded), "first": first[0] / len(recorded), "
 # --instructions: the designs (recorded by CHILD's review, pickled) evaluated once by a new Advisor, under
 # callgrind; the same process without the evaluations is subtracted.
 IR_CHILD = r"""
-import pickle, sys
+import gc, pickle, sys
+from advisor.cli.main import GC_THRESHOLD
 from advisor.engine.advisor import Advisor
+gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])  # as the command sets it
 with open(sys.argv[1], "rb") as handle:
     recorded = pickle.load(handle)
 advisor = Advisor()
