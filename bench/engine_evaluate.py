@@ -132,7 +132,7 @@ def measure(checkout: Path, payload: list) -> dict:
         env = dict(os.environ, PYTHONPATH=str(checkout.resolve()), XDG_CACHE_HOME=cache)
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         done = subprocess.run([sys.executable, "-c", CHILD, json.dumps(payload)], env=env, cwd=cwd,
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, check=False)
     if done.returncode:
         raise SystemExit(f"{checkout}: {done.stderr}")
     return done.stdout if payload[3] is True else json.loads(done.stdout)

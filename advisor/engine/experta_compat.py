@@ -80,7 +80,7 @@ from experta.matchers.rete.nodes import (  # noqa: E402
     OrdinaryMatchNode,
     WhereNode,
 )
-from experta.matchers.rete.token import Token, TokenInfo  # noqa: E402
+from experta.matchers.rete.token import Token  # noqa: E402
 from experta.strategies import DepthStrategy as _DepthStrategy  # noqa: E402
 
 from advisor.system.cache import PROTOCOL, Pickler, PicklingError, Unpickler  # noqa: E402
@@ -270,7 +270,7 @@ class CachedReteMatcher(ReteMatcher):
         removed: list = []
         changed = self.changed
         if changed:
-            nodes = sorted(set(changed), key=_position) if len(changed) > 1 else list(changed)
+            nodes = sorted(set(changed), key=_POSITION) if len(changed) > 1 else list(changed)
             changed.clear()
             for node in nodes:
                 first = node.first
@@ -284,8 +284,7 @@ class CachedReteMatcher(ReteMatcher):
         return added, removed
 
 
-def _position(node) -> int:
-    return node.position
+_POSITION = attrgetter("position")  # a conflict-set node's place in the network's order
 
 
 # -- the engine's hot paths, the same results sooner ------------------------------------------
@@ -422,8 +421,9 @@ class Engine(KnowledgeEngine):
         """experta's ``__declare`` (what ``declare`` and ``reset`` call), refusing the same facts
         with the same errors: its checks ask a generator per fact; a fact of plain values cannot
         hold a conditional element, and the keys of one already accepted need no second look."""
-        if any(not _PLAIN.issuperset(map(type, f.values())) and f.has_field_constraints() for f in facts):
-            raise TypeError("Declared facts cannot contain conditional elements")
+        for fact in facts:
+            if not _PLAIN.issuperset(map(type, fact.values())) and fact.has_field_constraints():
+                raise TypeError("Declared facts cannot contain conditional elements")
         accepted = _ACCEPTED_KEYS
         for fact in facts:
             keys = tuple(fact)
@@ -499,8 +499,13 @@ class DepthStrategy(_DepthStrategy):
     did the order of the reasons a recommendation lists."""
 
     def get_key(self, activation):
-        return (activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True),
-                -getattr(activation.rule, "defined", 0))
+        facts = activation.facts
+        if len(facts) == 1:
+            ids = [f["__factid__"] for f in facts]
+        else:
+            ids = sorted([f["__factid__"] for f in facts], reverse=True)
+        rule = activation.rule
+        return rule.salience, ids, -getattr(rule, "defined", 0)
 
     def update_agenda(self, agenda, added, removed):
         """Without asking the ACTIVATIONS watcher (see the node classes below)."""
@@ -722,7 +727,7 @@ class _Terminal(ConflictSetNode):
             self._activate(token)
             self.changed.append(self)
             return
-        info = tuple.__new__(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
+        info = (frozenset(token.data), frozenset(token.context.items()))  # a TokenInfo's items (equal to one)
         memory = self.memory
         size = len(memory)
         memory.add(info)
