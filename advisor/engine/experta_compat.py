@@ -380,9 +380,17 @@ class Engine(KnowledgeEngine):
                 # since it last asked, no node has an activation to give, and it would give nothing.
                 facts = self.facts
                 if facts.added or facts.removed or matcher.changed:
-                    added, removed = matcher.changes(*facts.changes)
-                    self.strategy.update_agenda(self.agenda, added, removed)
-            activation = self.agenda.get_next()
+                    adding, deleting = facts.added, facts.removed  # ``facts.changes``, without its property
+                    facts.added, facts.removed = [], []
+                    added, removed = matcher.changes(adding, deleting)
+                    if added or removed:
+                        self.strategy.update_agenda(self.agenda, added, removed)
+            agenda = self.agenda
+            if type(agenda) is Agenda:  # its ``get_next``: the last activation, taken off
+                activations = agenda.activations
+                activation = activations.pop() if activations else None
+            else:
+                activation = agenda.get_next()
             if activation is None:
                 break
             steps -= 1
@@ -559,17 +567,26 @@ class _Bus(BusNode):
     memo_size = 4096
 
     def add(self, fact):
-        key = _content(fact) if self.memo is not None else None
+        memo = self.memo
+        key = None
+        if memo is not None:
+            # What the alpha network's tests can see of the fact: its type, and each field with its
+            # value and the value's type (no key when a value is of another kind than _KEYED's).
+            # Not __factid__: no test of this network reads it (see _quicken).
+            names, values = _fields(fact)
+            kinds = tuple(map(type, values))
+            if _KEYED.issuperset(kinds):
+                key = fact.__class__, names, kinds, values
         if key is None:
             token = _token(_VALID, {fact}, {})
             for callback in self.by_type.get(type(fact), ()):
                 callback(token)
             return
-        found = self.memo.get(key)
+        found = memo.get(key)
         if found is None:
-            if len(self.memo) >= self.memo_size:
-                self.memo.clear()
-            found = self.memo[key] = (fact, _alpha(self.testers.get(type(fact), ()), fact))
+            if len(memo) >= self.memo_size:
+                memo.clear()
+            found = memo[key] = (fact, _alpha(self.testers.get(type(fact), ()), fact))
         data = {fact}  # each token its own copy, made without hashing the fact again
         for callback, context, captured in found[1]:
             context = dict(context)
@@ -579,16 +596,6 @@ class _Bus(BusNode):
 
 
 _KEYED = frozenset({str, int, bool, type(None)})  # values whose equals are alike in every way a test can see
-
-
-def _content(fact):
-    """What the alpha network's tests can see of ``fact`` (its type, and each field with its
-    value and the value's type), or None when a value is of another kind."""
-    names, values = _fields(fact)  # not __factid__: no test of this network reads it (see _quicken)
-    kinds = tuple(map(type, values))
-    if not _KEYED.issuperset(kinds):
-        return None
-    return fact.__class__, names, kinds, values
 
 
 def _alpha(testers, fact) -> list:
@@ -837,7 +844,7 @@ def _quicken(nodes) -> None:
                     break
                 node.by_type.setdefault(check.fact_type, []).append(child.callback)
                 node.testers.setdefault(check.fact_type, []).append(child.node)
-            # Facts alike are passed on alike only when every test is one of those _content knows to
+            # Facts alike are passed on alike only when every test is one of those _Bus.add knows to
             # see only the fields: a test of a special key (the fact id) or of unknown kind rules it out.
             node.memo = {} if all(_sees_fields(n.matcher) for n in nodes if type(n) is _Tester) else None
 
