@@ -61,6 +61,7 @@ from experta import __version__ as _experta_version  # noqa: E402  (after the al
 from experta.activation import Activation  # noqa: E402
 from experta.agenda import Agenda  # noqa: E402
 from experta.conditionalelement import ConditionalElement  # noqa: E402
+from experta.fact import InitialFact  # noqa: E402
 from experta.factlist import FactList  # noqa: E402
 from experta.fieldconstraint import ANDFC  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
@@ -82,6 +83,7 @@ from experta.matchers.rete.nodes import (  # noqa: E402
 )
 from experta.matchers.rete.token import Token  # noqa: E402
 from experta.strategies import DepthStrategy as _DepthStrategy  # noqa: E402
+from experta.watchers import ENGINE as ENGINE_WATCHER  # noqa: E402
 
 from advisor.system.cache import PROTOCOL, Pickler, PicklingError, Unpickler  # noqa: E402
 
@@ -422,8 +424,18 @@ class Engine(KnowledgeEngine):
         self.facts = _FactList()
         self.matcher.reset()
         self.running = False
-        initial = [fact for deffacts in self.get_deffacts() for fact in deffacts()]
+        deffacts = self.get_deffacts()
+        if len(deffacts) == 1 and deffacts[0]._wrapped is _INITIAL_FACT:  # experta's alone: a copy of InitialFact()
+            initial = [InitialFact()]
+        else:
+            initial = [fact for each in deffacts for fact in each()]
         self._KnowledgeEngine__declare(*initial, *facts)
+
+    def declare(self, *facts):
+        """experta's ``declare``, calling ``__declare`` itself."""
+        if not self.facts:
+            ENGINE_WATCHER.warning("Declaring fact before reset()")
+        return self._KnowledgeEngine__declare(*facts)
 
     def _KnowledgeEngine__declare(self, *facts):
         """experta's ``__declare`` (what ``declare`` and ``reset`` call), refusing the same facts
@@ -451,6 +463,7 @@ class Engine(KnowledgeEngine):
 
 
 _GET_ACTIVATIONS = KnowledgeEngine.get_activations
+_INITIAL_FACT = KnowledgeEngine.__dict__["_declare_initial_fact"]._wrapped  # the generator of experta's deffacts
 _ACCEPTED_KEYS: set[tuple] = set()  # the keys of facts declared before, which hold no double underscore
 
 
