@@ -81,7 +81,7 @@ from experta.matchers.rete.nodes import (  # noqa: E402
     OrdinaryMatchNode,
     WhereNode,
 )
-from experta.matchers.rete.token import Token  # noqa: E402
+from experta.matchers.rete.token import Token, TokenInfo  # noqa: E402
 from experta.strategies import DepthStrategy as _DepthStrategy  # noqa: E402
 from experta.watchers import ENGINE as ENGINE_WATCHER  # noqa: E402
 
@@ -716,11 +716,62 @@ class _Join(OrdinaryMatchNode):
 
 
 class _Not(NotNode):
+    """experta's NOT node, step for step, making its TokenInfos and tokens without their classes'
+    ``__new__`` (whose checks the facts passed on their way in) and without the MATCH watcher."""
+
     def activate_left(self, token):
-        self._activate_left(token)
+        info = _info(token)
+        valid = token.tag is _VALID
+        left_memory, right_memory = self.left_memory, self.right_memory
+        if not right_memory:
+            if valid:
+                left_memory[info] = 0
+            else:
+                del left_memory[info]
+            for child in self.children:
+                child.callback(token)
+            return
+        context = token.context
+        count = 0
+        for _, right_context in right_memory:
+            if self.matcher(context, dict(right_context)):
+                count += 1
+                if not valid:
+                    break
+        if count == 0:
+            for child in self.children:
+                child.callback(token)
+        if valid:
+            left_memory[info] = count
+        else:
+            del left_memory[info]
 
     def activate_right(self, token):
-        self._activate_right(token)
+        if token.tag is _VALID:
+            self.right_memory.append(_info(token))
+            inc = 1
+        else:
+            inc = -1
+            self.right_memory.remove(_info(token))
+        left_memory = self.left_memory
+        context = token.context
+        for left in left_memory:
+            if self.matcher(dict(left.context), context):
+                left_memory[left] += inc
+                count = left_memory[left]
+                if (count == 0 and inc == -1) or (count == 1 and inc == 1):
+                    tag = _VALID if inc == -1 else _INVALID  # what ``to_valid_token``/``to_invalid_token`` make
+                    again = _token(tag, set(left.data), dict(left.context))
+                    for child in self.children:
+                        child.callback(again)
+
+
+_INVALID = Token.TagType.INVALID
+
+
+def _info(token) -> TokenInfo:
+    """``token.to_info()``: its facts and context, frozen."""
+    return tuple.__new__(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
 
 
 class _Terminal(ConflictSetNode):
