@@ -126,7 +126,9 @@ def _describe(rules) -> tuple[str, dict]:
 
     for rule in rules:
         name = getattr(rule, "__name__", "rule")
-        out.append(f"\nrule {name} salience={rule.salience!r} ")
+        # ``defined`` (advisor.engine.registry) breaks ties between activations; the pickled rules
+        # carry the value they had when the network was built, so it is part of the key.
+        out.append(f"\nrule {name} salience={rule.salience!r} defined={getattr(rule, 'defined', None)!r} ")
         visit(rule._wrapped, name)
         visit(tuple(rule), name)
     return "".join(out), functions
