@@ -23,10 +23,11 @@ import io
 import logging
 import sys
 import types
+from bisect import insort
 from collections.abc import Mapping
 from contextlib import suppress
 from functools import update_wrapper
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 if not hasattr(collections, "Mapping"):  # Python >= 3.10
     collections.Mapping = collections.abc.Mapping  # type: ignore[attr-defined]
@@ -60,10 +61,17 @@ from experta import __version__ as _experta_version  # noqa: E402  (after the al
 from experta.activation import Activation  # noqa: E402
 from experta.agenda import Agenda  # noqa: E402
 from experta.conditionalelement import ConditionalElement  # noqa: E402
+from experta.fact import InitialFact  # noqa: E402
 from experta.factlist import FactList  # noqa: E402
 from experta.fieldconstraint import ANDFC  # noqa: E402
 from experta.matchers.rete import ReteMatcher  # noqa: E402
-from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck, WhereCheck  # noqa: E402
+from experta.matchers.rete.check import (  # noqa: E402
+    FactCapture,
+    FeatureCheck,
+    SameContextCheck,
+    TypeCheck,
+    WhereCheck,
+)
 from experta.matchers.rete.mixins import ChildNode  # noqa: E402
 from experta.matchers.rete.nodes import (  # noqa: E402
     BusNode,
@@ -75,6 +83,7 @@ from experta.matchers.rete.nodes import (  # noqa: E402
 )
 from experta.matchers.rete.token import Token, TokenInfo  # noqa: E402
 from experta.strategies import DepthStrategy as _DepthStrategy  # noqa: E402
+from experta.watchers import ENGINE as ENGINE_WATCHER  # noqa: E402
 
 from advisor.system.cache import PROTOCOL, Pickler, PicklingError, Unpickler  # noqa: E402
 
@@ -117,7 +126,9 @@ def _describe(rules) -> tuple[str, dict]:
 
     for rule in rules:
         name = getattr(rule, "__name__", "rule")
-        out.append(f"\nrule {name} salience={rule.salience!r} ")
+        # ``defined`` (advisor.engine.registry) breaks ties between activations; the pickled rules
+        # carry the value they had when the network was built, so it is part of the key.
+        out.append(f"\nrule {name} salience={rule.salience!r} defined={getattr(rule, 'defined', None)!r} ")
         visit(rule._wrapped, name)
         visit(tuple(rule), name)
     return "".join(out), functions
@@ -195,6 +206,12 @@ class CachedReteMatcher(ReteMatcher):
         nodes = _nodes(self.root_node)
         _quicken(nodes)
         self.memories = [node for node in nodes if isinstance(node, _MEMORY)]
+        # The same nodes by how ``reset`` wipes them (see there); any other kind, experta's way.
+        self.terminals = [node for node in self.memories if type(node) is _Terminal]
+        self.joins = [node for node in self.memories if type(node) is _Join]
+        self.others = [node for node in self.memories if type(node) not in (_Terminal, _Join)]
+        for node in self.memories:  # whatever a network kept in the cache holds, each starts empty
+            node._reset()
         # experta's order of the conflict-set nodes (each first met depth first from the root), in
         # which ``changes`` hands on their activations: _nodes meets them in that order too.
         self.conflict_set_nodes = tuple(node for node in nodes if isinstance(node, ConflictSetNode))
@@ -207,8 +224,18 @@ class CachedReteMatcher(ReteMatcher):
 
     def reset(self):
         """experta's ``reset`` walks the network from the root, once for every path to a node (about
-        400 visits for our hundred nodes that remember anything) and logs each: wipe those hundred."""
-        for node in self.memories:
+        400 visits for our hundred nodes that remember anything) and logs each: wipe those hundred.
+        An evaluation leaves something in about a fifth of them: a memory still empty is kept (it
+        is what ``_reset`` would put there), the others are made afresh as ``_reset`` makes them."""
+        for node in self.terminals:
+            if node.memory:
+                node.memory = set()
+        for node in self.joins:
+            if node.left_memory:
+                node.left_memory = []
+            if node.right_memory:
+                node.right_memory = []
+        for node in self.others:
             node._reset()
 
     def build_network(self):
@@ -247,18 +274,21 @@ class CachedReteMatcher(ReteMatcher):
         removed: list = []
         changed = self.changed
         if changed:
-            nodes = sorted(set(changed), key=_position) if len(changed) > 1 else list(changed)
+            nodes = sorted(set(changed), key=_POSITION) if len(changed) > 1 else list(changed)
             changed.clear()
             for node in nodes:
-                if node.added or node.removed:
+                first = node.first
+                if first is not None:  # the one activation it took (see _Terminal)
+                    node.first = None
+                    added.append(first)
+                elif node.added or node.removed:
                     node_added, node_removed = node.get_activations()
                     added.extend(node_added)
                     removed.extend(node_removed)
         return added, removed
 
 
-def _position(node) -> int:
-    return node.position
+_POSITION = attrgetter("position")  # a conflict-set node's place in the network's order
 
 
 # -- the engine's hot paths, the same results sooner ------------------------------------------
@@ -342,15 +372,45 @@ class Engine(KnowledgeEngine):
         """experta's ``run`` without its watchers' lines, which it formats for every rule that fires
         even when nothing listens."""
         self.running = True
+        matcher = self.matcher
+        if not isinstance(matcher, CachedReteMatcher) or type(self).get_activations is not _GET_ACTIVATIONS:
+            matcher = None
         while steps > 0 and self.running:
-            added, removed = self.get_activations()
-            self.strategy.update_agenda(self.agenda, added, removed)
-            activation = self.agenda.get_next()
+            if matcher is None:
+                added, removed = self.get_activations()
+                self.strategy.update_agenda(self.agenda, added, removed)
+            else:
+                # ``get_activations``, asked only when something changed: no fact declared or retracted
+                # since it last asked, no node has an activation to give, and it would give nothing.
+                facts = self.facts
+                if facts.added or facts.removed or matcher.changed:
+                    adding, deleting = facts.added, facts.removed  # ``facts.changes``, without its property
+                    facts.added, facts.removed = [], []
+                    added, removed = matcher.changes(adding, deleting)
+                    if added or removed:
+                        self.strategy.update_agenda(self.agenda, added, removed)
+            agenda = self.agenda
+            if type(agenda) is Agenda:  # its ``get_next``: the last activation, taken off
+                activations = agenda.activations
+                activation = activations.pop() if activations else None
+            else:
+                activation = agenda.get_next()
             if activation is None:
                 break
             steps -= 1
-            activation.rule(self, **{key: value for key, value in activation.context.items()
-                                     if not key.startswith("__")})
+            rule = activation.rule
+            if type(rule) is Rule and rule._wrapped is not None:  # experta's ``Rule.__call__``, one call fewer
+                names = rule._wrapped_args  # and the names it passes picked in one go
+                if names:
+                    context = {k: v for k, v in activation.context.items() if k in names and not k.startswith("__")}
+                else:
+                    context = {k: v for k, v in activation.context.items() if not k.startswith("__")}
+                if rule._wrapped_self is None:
+                    rule._wrapped(self, **context)
+                else:
+                    rule._wrapped(rule._wrapped_self, self, **context)
+            else:
+                rule(self, **{k: v for k, v in activation.context.items() if not k.startswith("__")})
         self.running = False
 
     def start(self, *facts) -> None:
@@ -366,15 +426,26 @@ class Engine(KnowledgeEngine):
         self.facts = _FactList()
         self.matcher.reset()
         self.running = False
-        initial = [fact for deffacts in self.get_deffacts() for fact in deffacts()]
+        deffacts = self.get_deffacts()
+        if len(deffacts) == 1 and deffacts[0]._wrapped is _INITIAL_FACT:  # experta's alone: a copy of InitialFact()
+            initial = [InitialFact()]
+        else:
+            initial = [fact for each in deffacts for fact in each()]
         self._KnowledgeEngine__declare(*initial, *facts)
+
+    def declare(self, *facts):
+        """experta's ``declare``, calling ``__declare`` itself."""
+        if not self.facts:
+            ENGINE_WATCHER.warning("Declaring fact before reset()")
+        return self._KnowledgeEngine__declare(*facts)
 
     def _KnowledgeEngine__declare(self, *facts):
         """experta's ``__declare`` (what ``declare`` and ``reset`` call), refusing the same facts
         with the same errors: its checks ask a generator per fact; a fact of plain values cannot
         hold a conditional element, and the keys of one already accepted need no second look."""
-        if any(not _PLAIN.issuperset(map(type, f.values())) and f.has_field_constraints() for f in facts):
-            raise TypeError("Declared facts cannot contain conditional elements")
+        for fact in facts:
+            if not _PLAIN.issuperset(map(type, fact.values())) and fact.has_field_constraints():
+                raise TypeError("Declared facts cannot contain conditional elements")
         accepted = _ACCEPTED_KEYS
         for fact in facts:
             keys = tuple(fact)
@@ -384,14 +455,17 @@ class Engine(KnowledgeEngine):
                 if len(accepted) < 1024:
                     accepted.add(keys)
         last_inserted = None
+        declare = self.facts.declare
         for fact in facts:
-            last_inserted = self.facts.declare(fact)
+            last_inserted = declare(fact)
         if not self.running:
             added, removed = self.get_activations()
             self.strategy.update_agenda(self.agenda, added, removed)
         return last_inserted
 
 
+_GET_ACTIVATIONS = KnowledgeEngine.get_activations
+_INITIAL_FACT = KnowledgeEngine.__dict__["_declare_initial_fact"]._wrapped  # the generator of experta's deffacts
 _ACCEPTED_KEYS: set[tuple] = set()  # the keys of facts declared before, which hold no double underscore
 
 
@@ -405,13 +479,14 @@ class _FactList(FactList):
             fact.validate()
         names, values = _fields(fact)
         fact_id = frozenset([fact.__class__, *zip(names, values)])
-        if self.duplication or fact_id not in self.reference_counter:
+        counter = self.reference_counter
+        if self.duplication or fact_id not in counter:
             index = self.last_index
-            fact.__factid__ = index
+            dict.__setitem__(fact, "__factid__", index)  # what experta's ``__factid__`` setter does
             self[index] = fact
-            self.last_index += 1
+            self.last_index = index + 1
             self.added.append(fact)
-            self.reference_counter[fact_id] += 1
+            counter[fact_id] += 1
             return fact
         return None
 
@@ -447,13 +522,32 @@ class DepthStrategy(_DepthStrategy):
     did the order of the reasons a recommendation lists."""
 
     def get_key(self, activation):
-        return (activation.rule.salience, sorted((f["__factid__"] for f in activation.facts), reverse=True),
-                -getattr(activation.rule, "defined", 0))
+        facts = activation.facts
+        if len(facts) == 1:
+            ids = [f["__factid__"] for f in facts]
+        else:
+            ids = sorted([f["__factid__"] for f in facts], reverse=True)
+        rule = activation.rule
+        return rule.salience, ids, -getattr(rule, "defined", 0)
 
     def update_agenda(self, agenda, added, removed):
         """Without asking the ACTIVATIONS watcher (see the node classes below)."""
         if added or removed:
             self._update_agenda(agenda, added, removed)
+
+    def _update_agenda(self, agenda, added, removed):
+        """experta's: each activation removed leaves the agenda, then each one added is put in
+        after those whose keys are not greater. experta's ``insort`` compares activations
+        (``Activation.__lt__``, their keys); here it compares their keys, the same order."""
+        if removed:
+            super()._update_agenda(agenda, (), removed)
+        activations = agenda.activations
+        for act in added:
+            act.key = self.get_key(act)
+            insort(activations, act, key=_KEY)
+
+
+_KEY = attrgetter("key")
 
 
 # The network's nodes, as experta builds (or the cache gives) them, are given these classes: the
@@ -488,42 +582,40 @@ class _Bus(BusNode):
     memo_size = 4096
 
     def add(self, fact):
-        key = _content(fact) if self.memo is not None else None
+        memo = self.memo
+        key = None
+        if memo is not None:
+            # What the alpha network's tests can see of the fact: its type, and each field with its
+            # value and the value's type (no key when a value is of another kind than _KEYED's).
+            # Not __factid__: no test of this network reads it (see _quicken).
+            names, values = _fields(fact)
+            kinds = tuple(map(type, values))
+            if _KEYED.issuperset(kinds):
+                key = fact.__class__, names, kinds, values
         if key is None:
             token = _token(_VALID, {fact}, {})
             for callback in self.by_type.get(type(fact), ()):
                 callback(token)
             return
-        found = self.memo.get(key)
+        found = memo.get(key)
         if found is None:
-            if len(self.memo) >= self.memo_size:
-                self.memo.clear()
-            found = self.memo[key] = (fact, _alpha(self.testers.get(type(fact), ()), fact))
-        earlier, outputs = found
-        for callback, context, captured in outputs:
-            if captured:
-                context = {k: fact if v is earlier else v for k, v in context.items()}
-            else:
-                context = dict(context)
-            callback(_token(_VALID, {fact}, context))
+            if len(memo) >= self.memo_size:
+                memo.clear()
+            found = memo[key] = (fact, _alpha(self.testers.get(type(fact), ()), fact))
+        data = {fact}  # each token its own copy, made without hashing the fact again
+        for callback, context, captured in found[1]:
+            context = dict(context)
+            for k in captured:  # where the earlier fact was captured, this one
+                context[k] = fact
+            callback(tuple.__new__(Token, (_VALID, data.copy(), context)))
 
 
 _KEYED = frozenset({str, int, bool, type(None)})  # values whose equals are alike in every way a test can see
 
 
-def _content(fact):
-    """What the alpha network's tests can see of ``fact`` (its type, and each field with its
-    value and the value's type), or None when a value is of another kind."""
-    names, values = _fields(fact)  # not __factid__: no test of this network reads it (see _quicken)
-    kinds = tuple(map(type, values))
-    if not _KEYED.issuperset(kinds):
-        return None
-    return fact.__class__, names, kinds, values
-
-
 def _alpha(testers, fact) -> list:
-    """[(the callback of a node past the alpha network, the context its token holds, whether that
-    context holds ``fact``)], in the order experta's testers would call them for ``fact``."""
+    """[(the callback of a node past the alpha network, the context its token holds, the keys
+    under which that context holds ``fact``)], in the order experta's testers would call them for ``fact``."""
     outputs: list = []
 
     def visit(node, context):
@@ -538,7 +630,7 @@ def _alpha(testers, fact) -> list:
             if type(child.node) is _Tester:
                 visit(child.node, context)
             else:
-                outputs.append((child.callback, context, any(v is fact for v in context.values())))
+                outputs.append((child.callback, context, tuple(k for k, v in context.items() if v is fact)))
 
     for tester in testers:
         visit(tester, {})
@@ -593,7 +685,13 @@ class _Where(WhereNode):
 
 class _Join(OrdinaryMatchNode):
     """experta's join, making its new tokens without ``Token.__new__``'s checks of every fact (they
-    passed them on their way in) and without telling the MATCH watcher."""
+    passed them on their way in) and without telling the MATCH watcher.
+
+    experta's memories hold each token as a TokenInfo (its facts and its context, frozen: every
+    fact and value hashed) and thaw the context again (``dict``) for every token it meets on the
+    other side. Here they hold each token's own facts and context: no node changes those once
+    the token is made, the join's check (experta's SameContextCheck) only reads them, and a token
+    leaves its memory by equality (a dict equals another as its frozen items do)."""
 
     def activate_left(self, token):
         self._join(token, self.left_memory, self.right_memory, True)
@@ -602,14 +700,13 @@ class _Join(OrdinaryMatchNode):
         self._join(token, self.right_memory, self.left_memory, False)
 
     def _join(self, token, branch_memory, matching_memory, is_left):
+        context = token.context
         if token.tag is _VALID:
-            branch_memory.append(TokenInfo(token.data, token.context))
+            branch_memory.append((token.data, context))
         else:
             with suppress(ValueError):
-                branch_memory.remove(TokenInfo(token.data, token.context))
-        context = token.context
+                branch_memory.remove((token.data, context))
         for other_data, other_context in matching_memory:
-            other_context = dict(other_context)
             if self.matcher(context, other_context) if is_left else self.matcher(other_context, context):
                 joined = {k: v for k, v in context.items() if isinstance(k, str)}
                 for k, v in other_context.items():
@@ -621,31 +718,114 @@ class _Join(OrdinaryMatchNode):
 
 
 class _Not(NotNode):
+    """experta's NOT node, step for step, making its TokenInfos and tokens without their classes'
+    ``__new__`` (whose checks the facts passed on their way in) and without the MATCH watcher."""
+
     def activate_left(self, token):
-        self._activate_left(token)
+        info = _info(token)
+        valid = token.tag is _VALID
+        left_memory, right_memory = self.left_memory, self.right_memory
+        if not right_memory:
+            if valid:
+                left_memory[info] = 0
+            else:
+                del left_memory[info]
+            for child in self.children:
+                child.callback(token)
+            return
+        context = token.context
+        count = 0
+        for _, right_context in right_memory:
+            if self.matcher(context, dict(right_context)):
+                count += 1
+                if not valid:
+                    break
+        if count == 0:
+            for child in self.children:
+                child.callback(token)
+        if valid:
+            left_memory[info] = count
+        else:
+            del left_memory[info]
 
     def activate_right(self, token):
-        self._activate_right(token)
+        if token.tag is _VALID:
+            self.right_memory.append(_info(token))
+            inc = 1
+        else:
+            inc = -1
+            self.right_memory.remove(_info(token))
+        left_memory = self.left_memory
+        context = token.context
+        for left in left_memory:
+            if self.matcher(dict(left.context), context):
+                left_memory[left] += inc
+                count = left_memory[left]
+                if (count == 0 and inc == -1) or (count == 1 and inc == 1):
+                    tag = _VALID if inc == -1 else _INVALID  # what ``to_valid_token``/``to_invalid_token`` make
+                    again = _token(tag, set(left.data), dict(left.context))
+                    for child in self.children:
+                        child.callback(again)
+
+
+_INVALID = Token.TagType.INVALID
+
+
+def _info(token) -> TokenInfo:
+    """``token.to_info()``: its facts and context, frozen."""
+    return tuple.__new__(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
 
 
 class _Terminal(ConflictSetNode):
-    """A rule's conflict-set node, which tells the matcher when it takes an activation."""
+    """A rule's conflict-set node, which tells the matcher when it takes an activation.
+
+    experta gathers the activations a node takes between two ``changes`` in a set (``added``),
+    hashing each: its rule (every pattern of it), facts and context. A node mostly takes one
+    activation between two ``changes``, and a set of one is iterated as that one: it is kept
+    as it is (``first``), without hashing, until a second comes or one goes (a token not
+    valid), when it goes into the set first, as experta would have added it, and the set
+    is used from then on as experta uses it."""
+
+    first = None  # the one activation taken since ``changes`` last asked, while ``added`` and ``removed`` are empty
+
+    def _settle(self):
+        """Put ``first`` in ``added``, where experta would have it."""
+        self.added.add(self.first)
+        self.first = None
 
     def activate(self, token):
         if token.tag is not _VALID:
+            if self.first is not None:
+                self._settle()
             self._activate(token)
             self.changed.append(self)
             return
-        info = TokenInfo(token.data, token.context)
-        if info in self.memory:
+        info = (frozenset(token.data), frozenset(token.context.items()))  # a TokenInfo's items (equal to one)
+        memory = self.memory
+        size = len(memory)
+        memory.add(info)
+        if len(memory) == size:  # it was there: this token activated the rule before
             return
-        self.memory.add(info)
-        activation = Activation(self.rule, info.data, {k: v for k, v in info.context if isinstance(k, str)})
+        data, context = info
+        activation = _new_activation(Activation)
+        activation.rule = self.rule
+        activation.facts = set(data)
+        activation.key = None
+        activation.context = {k: v for k, v in context if isinstance(k, str)}
+        if self.first is not None:
+            self._settle()
+        elif not self.added and not self.removed:
+            self.first = activation
+            self.changed.append(self)
+            return
         if self.removed and activation in self.removed:
             self.removed.remove(activation)
         else:
             self.added.add(activation)
         self.changed.append(self)
+
+
+_new_activation = object.__new__  # an Activation as its __init__ makes it, given its attributes in the same order
 
 
 _QUICKER = {BusNode: _Bus, FeatureTesterNode: _Tester, WhereNode: _Where, OrdinaryMatchNode: _Join, NotNode: _Not,
@@ -714,6 +894,8 @@ def _quicken(nodes) -> None:
     """Give every node of the network its quicker class, and its parents callbacks of that class."""
     for node in nodes:
         quicker = _QUICKER.get(type(node))
+        if quicker is _Join and type(node.matcher) is not SameContextCheck:
+            quicker = None  # a join whose check might change what it is given: experta's way
         if quicker is not None:
             node.__class__ = quicker
     for node in nodes:
@@ -728,7 +910,7 @@ def _quicken(nodes) -> None:
                     break
                 node.by_type.setdefault(check.fact_type, []).append(child.callback)
                 node.testers.setdefault(check.fact_type, []).append(child.node)
-            # Facts alike are passed on alike only when every test is one of those _content knows to
+            # Facts alike are passed on alike only when every test is one of those _Bus.add knows to
             # see only the fields: a test of a special key (the fact id) or of unknown kind rules it out.
             node.memo = {} if all(_sees_fields(n.matcher) for n in nodes if type(n) is _Tester) else None
 

@@ -171,6 +171,21 @@ def test_the_network_built_from_the_shims_rule_copies_is_the_one_experta_builds(
     assert _network(PodAdvisorEngine, kb) == ours
 
 
+def test_the_networks_cache_key_changes_with_the_order_the_rules_are_defined_in():
+    # The network kept in the cache carries each rule's place (``defined``), which breaks ties
+    # between activations: a network kept before the rules moved must not be taken for theirs.
+    from advisor.engine.experta_compat import _describe
+
+    def rule_defined(place):
+        def act(engine):
+            pass
+
+        act.defined = place
+        return Rule(Fact(kind="x"))(act)
+
+    assert _describe([rule_defined(1)])[0] != _describe([rule_defined(2)])[0]
+
+
 def test_the_conflict_set_nodes_are_in_the_order_experta_finds_them(engines):
     # changes() hands on the activations of one call in this order: tied rules fire by it.
     matcher = engines[0].engine.matcher
