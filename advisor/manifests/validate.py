@@ -46,6 +46,8 @@ PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
 HOOK_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")  # tcpSocket: kept for compatibility, never run
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 # The API server's quantity grammar (k8s.io/apimachinery resource.ParseQuantity).
+# The container an OpenShift image trigger's fieldPath names: containers[?(@.name=="web")] (or 'web').
+_TRIGGERED = lazy(r"""containers\[\?\(@\.name\s*==\s*["']([^"']+)["']\)\]""")
 _QUANTITY = lazy(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([eE][+-]?[0-9]+)|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$")
 # The Pod Security Standards: what "baseline" lets a container add, what "restricted" does.
 BASELINE_CAPABILITIES = frozenset({"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
@@ -310,7 +312,8 @@ def _object_problems(obj: dict, minor: int, promises: bool = True) -> Iterator[s
                                   minor, promises)
     spec = template.get("spec") or {}
     where = format_path(template_path + ("spec",))
-    yield from _pod_spec_problems(spec, where, kind, minor, claims=_claim_names(obj), promises=promises)
+    yield from _pod_spec_problems(spec, where, kind, minor, claims=_claim_names(obj), promises=promises,
+                                  filled_in=frozenset(image_triggers(obj)))
     labels = (template.get("metadata") or {}).get("labels") or {}
     spec = obj.get("spec") or {}
     selector = spec.get("selector")
@@ -396,8 +399,34 @@ def _qualified(key: str) -> bool:
     return bool(_QUALIFIED_NAME.match(name)) and len(name) <= 63
 
 
+IMAGE_TRIGGERS = "image.openshift.io/triggers"
+
+
+def image_triggers(obj: dict) -> dict[str, str]:
+    """The containers whose image an OpenShift image trigger of ``obj`` sets, each with what it sets it from
+    (``ImageStreamTag app:latest``). The annotation is a JSON list of {"from": {"kind", "name"}, "fieldPath"},
+    whose fieldPath names the container (``spec.template.spec.containers[?(@.name=="web")].image``)."""
+    text = ((obj.get("metadata") or {}).get("annotations") or {}).get(IMAGE_TRIGGERS)
+    if not isinstance(text, str):
+        return {}
+    import json
+
+    try:
+        triggers = json.loads(text)
+    except ValueError:
+        return {}
+    found: dict[str, str] = {}
+    for trigger in triggers if isinstance(triggers, list) else ():
+        source = trigger.get("from") if isinstance(trigger, dict) else None
+        path = trigger.get("fieldPath") if isinstance(trigger, dict) else None
+        named = _TRIGGERED.search(path) if isinstance(source, dict) and isinstance(path, str) else None
+        if named:
+            found[named.group(1)] = f"{source.get('kind', 'ImageStreamTag')} {source.get('name', '?')}"
+    return found
+
+
 def _pod_spec_problems(spec: dict, where: str, kind: str, minor: int, claims: set[str],
-                       promises: bool = True) -> Iterator[str]:
+                       promises: bool = True, filled_in: frozenset = frozenset()) -> Iterator[str]:
     containers = spec.get("containers") or []
     init = spec.get("initContainers") or []
     if not containers:
@@ -426,12 +455,12 @@ def _pod_spec_problems(spec: dict, where: str, kind: str, minor: int, claims: se
             here = f"{where}.{placement}[{i}]"
             native = placement == "initContainers" and container.get("restartPolicy") == "Always"
             yield from _container_problems(container, here, placement, native, minor, set(volumes) | claims,
-                                           promises, bare=kind == "Pod")
+                                           promises, filled_in)
 
 
 def _container_problems(container: dict, here: str, placement: str, native: bool, minor: int,
-                        volumes: set[str], promises: bool = True, bare: bool = True) -> Iterator[str]:
-    """``bare``: the container is a Pod's own, not a Pod template's."""
+                        volumes: set[str], promises: bool = True, filled_in: frozenset = frozenset()) -> Iterator[str]:
+    """``filled_in``: the containers whose image an OpenShift image trigger sets (``image_triggers``)."""
     policy = container.get("restartPolicy")
     if policy is not None:
         if minor >= CONTAINER_RESTART_RULES_FROM:
@@ -444,9 +473,10 @@ def _container_problems(container: dict, here: str, placement: str, native: bool
         elif minor < NATIVE_SIDECARS_FROM:
             yield f"{here}.restartPolicy: native sidecars are off by default before Kubernetes 1.29"
     image = container.get("image")
-    # A Pod template's image need only be there: OpenShift's image triggers fill in a " " left as a token,
-    # and the API server keeps its white space check for Pods themselves (validateContainersOnlyForPod).
-    if isinstance(image, str) and (not image or (bare and image != image.strip())):
+    # The API server refuses white space around a Pod's image, and a template's when its controller makes
+    # the Pods (validateContainersOnlyForPod); it takes a template's " " as it is, on purpose, because an
+    # OpenShift image trigger sets the image before any Pod is made: OpenShift's idiom.
+    if isinstance(image, str) and (not image or (image != image.strip() and container.get("name") not in filled_in)):
         yield f"{here}.image: {image!r}; an image is required, without white space around it"
     yield from _handler_problems(container, here)
     if placement == "initContainers" and not native:

@@ -467,8 +467,10 @@ def placeholder(text: str) -> str | None:
 
 def _image_note(obj: ManifestObject, c: ManifestContainer) -> tuple[int, str] | None:
     """(line, text) when ``c``'s image is not a reference the kubelet can parse: its Pod never starts."""
+    from advisor.manifests.validate import image_triggers  # (here: only an image no runtime can pull asks)
+
     refused = _unpullable(c.image)
-    if refused is not None and (source := _image_trigger(obj, c.name)):
+    if refused is not None and (source := image_triggers(obj.data).get(c.name)):
         return (obj.doc.line(c.path + ("image",)) or c.line,
                 f"{obj.label}: container {c.name}'s image {c.image!r} is left for an OpenShift image trigger to fill in "
                 f"from {source} (image.openshift.io/triggers); as written, no container runtime can pull it "
@@ -482,28 +484,6 @@ def _image_note(obj: ManifestObject, c: ManifestContainer) -> tuple[int, str] | 
         return (obj.doc.line(c.path + ("image",)) or c.line,
                 f"{obj.label}: container {c.name}'s image {c.image!r} is not a reference a container runtime "
                 f"can pull ({refused}): its Pod would not start (InvalidImageName)")
-    return None
-
-
-def _image_trigger(obj: ManifestObject, container: str) -> str | None:
-    """The image stream tag (``kind name``) an OpenShift image trigger of ``obj`` sets ``container``'s image from,
-    or None. The annotation is a JSON list of {"from": {"kind", "name"}, "fieldPath"}, whose fieldPath names the
-    container (``...containers[?(@.name=="web")].image``)."""
-    text = obj.get("metadata", "annotations", "image.openshift.io/triggers")
-    if not isinstance(text, str):
-        return None
-    import json
-
-    try:
-        triggers = json.loads(text)
-    except ValueError:
-        return None
-    for trigger in triggers if isinstance(triggers, list) else ():
-        source = trigger.get("from") if isinstance(trigger, dict) else None
-        path = trigger.get("fieldPath") if isinstance(trigger, dict) else None
-        if isinstance(source, dict) and isinstance(path, str) and (
-                f'"{container}"' in path or f"'{container}'" in path):
-            return f"{source.get('kind', 'ImageStreamTag')} {source.get('name', '?')}"
     return None
 
 

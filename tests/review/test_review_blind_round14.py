@@ -38,8 +38,13 @@ spec:
 
 
 def test_a_pod_template_s_blank_image_left_for_an_openshift_trigger_is_not_refused():
-    """The API server checks a template's image only for being there; OpenShift's triggers fill in a " "."""
+    """The API server takes a template's " " as it is, for OpenShift's trigger sets the image before any Pod."""
     assert "refused-by-api-server" not in ids(TRIGGERED)
+
+
+def test_a_template_s_blank_image_no_trigger_fills_in_is_still_refused():
+    """Without the trigger, the Deployment is taken but the ReplicaSet's Pods are refused, one by one."""
+    assert "refused-by-api-server" in ids(TRIGGERED.replace("image.openshift.io/triggers", "example.com/note"))
 
 
 def test_the_note_on_a_blank_image_names_the_image_stream_tag_its_trigger_fills_it_in_from():
