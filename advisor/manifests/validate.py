@@ -45,9 +45,9 @@ RESTART_POLICIES = ("Always", "OnFailure", "Never")
 PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
 HOOK_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")  # tcpSocket: kept for compatibility, never run
 PROTOCOLS = ("TCP", "UDP", "SCTP")
-# The API server's quantity grammar (k8s.io/apimachinery resource.ParseQuantity).
 # The container an OpenShift image trigger's fieldPath names: containers[?(@.name=="web")] (or 'web').
 _TRIGGERED = lazy(r"""containers\[\?\(@\.name\s*==\s*["']([^"']+)["']\)\]""")
+# The API server's quantity grammar (k8s.io/apimachinery resource.ParseQuantity).
 _QUANTITY = lazy(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([eE][+-]?[0-9]+)|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$")
 # The Pod Security Standards: what "baseline" lets a container add, what "restricted" does.
 BASELINE_CAPABILITIES = frozenset({"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
@@ -459,7 +459,8 @@ def _pod_spec_problems(spec: dict, where: str, kind: str, minor: int, claims: se
 
 
 def _container_problems(container: dict, here: str, placement: str, native: bool, minor: int,
-                        volumes: set[str], promises: bool = True, filled_in: frozenset = frozenset()) -> Iterator[str]:
+                        volumes: set[str], promises: bool = True,
+                        filled_in: frozenset = frozenset()) -> Iterator[str]:
     """``filled_in``: the containers whose image an OpenShift image trigger sets (``image_triggers``)."""
     policy = container.get("restartPolicy")
     if policy is not None:
@@ -476,7 +477,8 @@ def _container_problems(container: dict, here: str, placement: str, native: bool
     # The API server refuses white space around a Pod's image, and a template's when its controller makes
     # the Pods (validateContainersOnlyForPod); it takes a template's " " as it is, on purpose, because an
     # OpenShift image trigger sets the image before any Pod is made: OpenShift's idiom.
-    if isinstance(image, str) and (not image or (image != image.strip() and container.get("name") not in filled_in)):
+    if isinstance(image, str) and (not image or (image != image.strip()
+                                                 and container.get("name") not in filled_in)):
         yield f"{here}.image: {image!r}; an image is required, without white space around it"
     yield from _handler_problems(container, here)
     if placement == "initContainers" and not native:

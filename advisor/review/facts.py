@@ -472,8 +472,8 @@ def _image_note(obj: ManifestObject, c: ManifestContainer) -> tuple[int, str] | 
     refused = _unpullable(c.image)
     if refused is not None and (source := image_triggers(obj.data).get(c.name)):
         return (obj.doc.line(c.path + ("image",)) or c.line,
-                f"{obj.label}: container {c.name}'s image {c.image!r} is left for an OpenShift image trigger to fill in "
-                f"from {source} (image.openshift.io/triggers); as written, no container runtime can pull it "
+                f"{obj.label}: container {c.name}'s image {c.image!r} is left for an OpenShift image trigger to "
+                f"fill in from {source} (image.openshift.io/triggers); as written, no container runtime can pull it "
                 f"({refused}: InvalidImageName)")
     if refused is not None and (held := placeholder(c.image)):
         return (obj.doc.line(c.path + ("image",)) or c.line,

@@ -53,7 +53,8 @@ _REMOTE = lazy(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbuck
 # The header klog (kubectl) and Go's log package put before each line they write: a severity letter, the date,
 # the time to the microsecond, the process id and the source line; or the date and time. Left in a note, it
 # made two runs over the same files differ.
-_LOG_HEADER = lazy(r"^(?:[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] |\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? )")
+_LOG_HEADER = lazy(r"^(?:[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] "
+                   r"|\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)? )")
 _OFFLINE = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "ALL_PROXY": "http://127.0.0.1:9",
             "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "all_proxy": "http://127.0.0.1:9",
             "NO_PROXY": "", "no_proxy": "", "GIT_ALLOW_PROTOCOL": "file", "GIT_TERMINAL_PROMPT": "0",
