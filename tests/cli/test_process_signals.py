@@ -16,7 +16,8 @@ import sys
 
 import pytest
 
-from helpers.installed import TIMEOUT, alive, children, console_script, needs_proc, popen, spawn, wait_for
+from helpers.installed import (TIMEOUT, alive, children, console_script, finished, held_job, needs_proc, spawn,
+                               wait_for)
 from helpers.tools import require_module
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -34,22 +35,11 @@ def held_batch(tmp_path):
     folder.mkdir()
     for i in range(40):
         (folder / f"a{i:02}.yaml").write_text(ANSWERS)
-    process = popen([console_script(), "batch", str(held), str(folder), "--jobs", "2", "--format", "jsonl",
-                                "-o", str(tmp_path / "out.jsonl")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True)  # its own group, as a terminal's job is
-    try:
+    with held_job([console_script(), "batch", str(held), str(folder), "--jobs", "2", "--format", "jsonl",
+                   "-o", str(tmp_path / "out.jsonl")]) as process:
         wait_for(lambda: len(children(process.pid)) >= 2, what="two workers")
         wait_for(lambda: glob.glob(str(tmp_path / ".pod-advisor-*.tmp")), what="the temporary output file")
         yield process, children(process.pid)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.communicate(timeout=TIMEOUT)
-
-
-def finished(process) -> tuple[int, str]:
-    _, err = process.communicate(timeout=TIMEOUT)
-    return process.returncode, err
 
 
 @pytest.mark.parametrize("signum, status", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])

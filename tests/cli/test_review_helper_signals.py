@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 
 import pytest
 
-from helpers.installed import TIMEOUT, alive, children, needs_proc, popen, wait_for
+from helpers.installed import alive, children, finished, held_job, needs_proc, wait_for
 from helpers.paths import ROOT
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a helper is forked: Linux only")
@@ -46,21 +45,10 @@ def held_review(tmp_path):
     tree.mkdir()
     (tree / "a.yaml").write_text(POD)
     (tree / "slow.yaml").write_text(POD)  # the last file: the helper's first
-    process = popen([sys.executable, "-c", RUNNER, "review", str(held), str(tree)], stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE, text=True, start_new_session=True,  # its own group, as a terminal's job
-                    env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
+    with held_job([sys.executable, "-c", RUNNER, "review", str(held), str(tree)],
+                  env={**os.environ, "PYTHONPATH": str(ROOT)}) as process:
         wait_for(lambda: len(children(process.pid)) == 1, what="the helper")
         yield process, children(process.pid)[0]
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.communicate(timeout=TIMEOUT)
-
-
-def finished(process) -> tuple[int, str]:
-    _, err = process.communicate(timeout=TIMEOUT)
-    return process.returncode, err
 
 
 @pytest.mark.parametrize("presses", [1, 3])

@@ -3,6 +3,7 @@ with real signals, pipes and terminals, and the processes it leaves behind."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -40,6 +41,27 @@ def popen(argv: list[str], **kwargs) -> subprocess.Popen:
     """``subprocess.Popen`` with the stop signals at their defaults in the child (``default_signals``)."""
     kwargs.setdefault("preexec_fn", default_signals)
     return subprocess.Popen(argv, **kwargs)
+
+
+@contextlib.contextmanager
+def held_job(argv: list[str], **kwargs):
+    """``popen(argv)`` as a terminal's job: its own process group, text pipes for its output. A test holds it
+    still (a FIFO among its inputs) and signals it; whatever is still running at the end is killed with its
+    whole group, and its output read, so that no process outlives the test."""
+    process = popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                    **kwargs)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate(timeout=TIMEOUT)
+
+
+def finished(process) -> tuple[int, str]:
+    """The exit status and standard error of a ``held_job`` once it ends."""
+    _, err = process.communicate(timeout=TIMEOUT)
+    return process.returncode, err
 
 
 def spawn(command: str, args: list[str], **kwargs):
