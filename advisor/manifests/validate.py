@@ -328,18 +328,29 @@ def _object_problems(obj: dict, minor: int, promises: bool = True) -> Iterator[s
     elif kind == "ReplicationController" and isinstance(selector, dict) and selector:
         if any(str(labels.get(k)) != str(v) for k, v in selector.items()):
             yield "spec.selector does not match the Pod template's labels"
-    elif kind == "Job" and selector and spec.get("manualSelector") is not True and not _generated(selector):
+    elif kind == "Job" and selector and spec.get("manualSelector") is not True \
+            and not _generated(selector, (obj.get("metadata") or {}).get("name")):
         yield "a Job's selector is generated; setting it needs manualSelector"
 
 
 # The label the Job controller selects its Pods by (and the older name of it): a Job read back
 # from a cluster carries the selector the server generated, which is no manual selector.
 _JOB_CONTROLLER_UID = ("batch.kubernetes.io/controller-uid", "controller-uid")
+# The label the server gives a Job's Pods with the Job's name (and its older name).
+_JOB_NAME = ("batch.kubernetes.io/job-name", "job-name")
 
 
-def _generated(selector) -> bool:
+def _generated(selector, name) -> bool:
+    """Whether a Job's selector is one the server generates: read back from a cluster (its controller-uid), or
+    only the Job's own name under the job-name label, which the generated one holds too, so the server takes
+    it without manualSelector (apicheck, upstream's create path: accepted; with any other label, refused)."""
     match = selector.get("matchLabels") if isinstance(selector, dict) else None
-    return isinstance(match, dict) and any(key in match for key in _JOB_CONTROLLER_UID)
+    if not isinstance(match, dict):
+        return False
+    if any(key in match for key in _JOB_CONTROLLER_UID):
+        return True
+    return bool(match) and not selector.get("matchExpressions") and all(
+        key in _JOB_NAME and str(value) == str(name) for key, value in match.items())
 
 
 def _schedule_problems(schedule) -> Iterator[str]:
