@@ -536,14 +536,17 @@ def runtime_of(spec: dict, read_file: Callable[[str], str | None] | None = None,
     kills = tuple(dict.fromkeys(judge.kills))
     if verdict.runs == ENDLESS or (verdict.runs == FINISHES and verdict.at_once):
         return Runtime(verdict.runs, verdict.why, verdict.idle, verdict.at_once, kills, "command")
-    if spec.get("readinessProbe") or spec.get("livenessProbe") or spec.get("startupProbe"):
-        if verdict.runs == FINISHES:
-            # the script ends (`touch /tmp/healthy; sleep 30; rm ...; sleep 30`, a liveness demo) and yet
-            # it is probed: the two disagree, and neither decides
-            return Runtime(None, kills=kills)
+    probed = spec.get("readinessProbe") or spec.get("livenessProbe") or spec.get("startupProbe")
+    serving = isinstance(spec.get("ports"), list) and spec["ports"]
+    if (probed or serving) and verdict.runs == FINISHES:
+        # the script ends (`touch /tmp/healthy; sleep 30; rm ...; sleep 30`, a liveness demo; `touch f && echo`
+        # beside a port copied from a template) and yet it is probed or declares a port: the two disagree, and
+        # neither decides
+        return Runtime(None, kills=kills)
+    if probed:
         return Runtime(ENDLESS, "it has a probe, which only a long-running container needs", kills=kills,
                        basis="probe")
-    if isinstance(spec.get("ports"), list) and spec["ports"]:
+    if serving:
         return Runtime(ENDLESS, "it declares a port to serve", kills=kills, basis="port")
     if verdict.runs == FINISHES:
         return Runtime(FINISHES, verdict.why, kills=kills, basis="command", fails=verdict.fails)
