@@ -190,11 +190,11 @@ class Start:
         if given is None:
             return (f"The answers give no memory: {name} gets {self.memory}, what {self.shown} needs to keep running "
                     f"with its shipped settings ({self.title}).{why} Under the starter {STARTER_MEMORY} it would not "
-                    f"keep running (killed for its memory, or refusing to start); to give it less, lower what the "
+                    f"keep running {_HOW_IT_STOPS}; to give it less, lower what the "
                     f"image takes through its own settings first.")
         if self.short_of_memory(given):
             return (f"The answers give {name} {given} of memory, less than the {self.memory} {self.shown} needs with "
-                    f"its shipped settings ({self.title}): with less, it risks being OOMKilled.{why} Raise "
+                    f"its shipped settings ({self.title}): with less, it {_MAY_STOP}.{why} Raise "
                     f"it, or lower what the image takes through its own settings.")
         return None
 
@@ -203,7 +203,7 @@ class Start:
         if not self.short_of_memory(given):
             return None
         return (f"{name} ({self.shown}) is given {given} of memory, less than the {self.memory} its image needs "
-                f"with its shipped settings ({self.title}): with less, it risks being OOMKilled. Raise "
+                f"with its shipped settings ({self.title}): with less, it {_MAY_STOP}. Raise "
                 f"its memory in the answers, or lower what the image takes through its own settings")
 
     def note(self, name: str) -> str | None:
@@ -212,6 +212,12 @@ class Start:
             return None
         return (f"{name} ({self.shown}) will not start as written: its image needs root, and the kubelet refuses "
                 f"it under runAsNonRoot. {_capital(_instead(self, name))}").rstrip(".")  # a note ends where it is said
+
+
+# How an image given less memory than it needs stops: a JVM with a fixed heap is killed for its memory, but
+# SQL Server refuses to start under 2000 MB. Every comment and note about memory says both.
+_HOW_IT_STOPS = "(killed for its memory, or refusing to start)"
+_MAY_STOP = f"may not keep running {_HOW_IT_STOPS}"
 
 
 def _user_words(family: Family) -> str:

@@ -277,7 +277,16 @@ def test_the_answers_smaller_memory_is_kept_and_the_comment_says_what_the_image_
     text = " ".join(build_manifest(recommendation).replace("#", "").split())
     assert "The answers give broker 512Mi of memory, less than the 1536Mi apache/kafka:3.9.0 needs with its " \
            "shipped settings (Apache Kafka (apache/kafka), in pod-advisor's image catalogue): with less, it " \
-           "risks being OOMKilled." in text
+           "may not keep running (killed for its memory, or refusing to start)." in text
+
+
+def test_the_note_on_memory_short_of_what_sql_server_needs_does_not_say_it_is_oomkilled():
+    """Given 1Gi, SQL Server refuses to start (it needs 2000 MB) rather than being killed later: the note says
+    both ways an image short of memory stops, as the comment does."""
+    [note] = make_manifest(advise(container("db", "mcr.microsoft.com/mssql/server:2022-latest", ports=[1433],
+                                            resources={"cpu": "500m", "memory": "1Gi"}))).notes
+    assert "may not keep running (killed for its memory, or refusing to start)" in note
+    assert "OOMKilled" not in note
 
 
 def test_the_answers_smaller_memory_is_a_note_naming_what_the_image_needs():
