@@ -44,6 +44,12 @@ _COMPLETING_KINDS = ("Job", "CronJob")
 _LOCALHOST_BY_NATURE = frozenset({"proxy-inbound", "proxy-outbound", "reshape-output"})
 # Labels and images of the control plane's static Pods, which the kubelet runs from files.
 _STATIC_COMPONENTS = ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd", "kube-vip")
+# Programs that, on the host network, run as static Pods beside those: kube-proxy on every node, and the addon
+# manager, whose upstream manifest (kubernetes/kubernetes cluster/gce/manifests/kube-addon-manager.yaml) the
+# kubelet of each control-plane node reads from its manifest folder (it creates the cluster's add-ons).
+_NODE_PROGRAMS = _STATIC_COMPONENTS + ("kube-proxy", "kube-addon-manager")
+# The suffixes of the images built per architecture (kube-addon-manager-amd64, kube-proxy-arm64)
+_ARCH_SUFFIX = lazy(r"-(?:amd64|arm64|arm|ppc64le|s390x)$")
 
 
 @record
@@ -698,8 +704,8 @@ _STATIC_FILE = lazy(r"static[-_]?pods?\b|static[-_]?pods?[-_.]", re.IGNORECASE)
 
 
 def _node_component(container) -> str | None:
-    """The control-plane component or kube-proxy a container runs (by its program, or hyperkube's first
-    argument), or None."""
+    """The control-plane component, kube-proxy or the addon manager a container runs (by its program, or
+    hyperkube's first argument), or None."""
     if not isinstance(container, dict):
         return None
     words = [str(w) for key in ("command", "args") for w in (container.get(key) or [])
@@ -708,7 +714,7 @@ def _node_component(container) -> str | None:
                                                          .split(":", 1)[0].split("@", 1)[0]]
     if programs and programs[0] == "hyperkube" and len(programs) > 1:
         programs = [programs[1], "kube-" + programs[1]] + programs[2:]
-    return next((p for p in programs if p in _STATIC_COMPONENTS + ("kube-proxy",)), None)
+    return next((p for p in (_ARCH_SUFFIX.sub("", p) for p in programs) if p in _NODE_PROGRAMS), None)
 
 
 def config_values(obj: ManifestObject, inputs: Inputs, pod_spec: dict, spec: dict

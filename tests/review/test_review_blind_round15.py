@@ -6,8 +6,11 @@ import copy
 
 import pytest
 from helpers.apicheck import verdicts
+from helpers.review import REVIEWER
 
 from advisor.manifests.validate import api_object_problems
+from advisor.review import ReviewOptions
+from advisor.review.objects import parse_inputs
 from advisor.review.runtime import runtime_of
 
 SELECTOR_PROBLEM = "a Job's selector is generated; setting it needs manualSelector"
@@ -56,3 +59,43 @@ def test_a_declared_port_still_says_a_server_when_the_command_says_nothing_else(
     spec = {"name": "app", "image": "ghcr.io/example/app:1.0", "ports": [{"containerPort": 8080}],
             "command": ["/app", "--config", "/etc/app.yaml"]}
     assert runtime_of(spec).endless and runtime_of(spec).basis == "port"
+
+
+# -- the addon manager's Pod is a static Pod ---------------------------------------------------------------
+
+ADDON_MANAGER = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kube-addon-manager
+  namespace: kube-system
+  labels: {component: kube-addon-manager}
+spec:
+  hostNetwork: true
+  containers:
+  - name: kube-addon-manager
+    image: gcr.io/google-containers/kube-addon-manager:v8.6
+    resources: {requests: {cpu: 5m, memory: 50Mi}}
+    volumeMounts: [{name: addons, mountPath: /etc/kubernetes/, readOnly: true}]
+  volumes:
+  - name: addons
+    hostPath: {path: /etc/kubernetes/}
+"""
+
+
+def finding_ids(text: str) -> list[str]:
+    report = REVIEWER.review(parse_inputs([("addon-manager.yaml", text)]), ReviewOptions(suggest=True))
+    return [f.id for o in report.objects for f in o.findings]
+
+
+@pytest.mark.parametrize("image", ["gcr.io/google-containers/kube-addon-manager:v8.6",
+                                   "gcr.io/google_containers/kube-addon-manager-amd64:v6.4"])
+def test_the_addon_manager_on_the_host_network_is_a_static_pod_not_a_bare_one(image):
+    """Its upstream manifest is read by each control-plane node's kubelet from its manifest folder
+    (feiskyer/kubernetes-handbook says to put it there): the kubelet recreates it."""
+    assert "bare-pod" not in finding_ids(ADDON_MANAGER.replace("gcr.io/google-containers/kube-addon-manager:v8.6",
+                                                               image))
+
+
+def test_the_addon_manager_off_the_host_network_is_still_a_bare_pod():
+    assert "bare-pod" in finding_ids(ADDON_MANAGER.replace("  hostNetwork: true\n", ""))
