@@ -18,6 +18,7 @@ the processes it kills (``killall cloud_sql_proxy``), which make it the Pod's st
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import field
 from typing import TYPE_CHECKING, Callable
@@ -159,6 +160,9 @@ class _Verdict:
     exits: bool = False  # the script ends here (exit, exec)
     at_once: bool = False
     fails: bool = False  # it exits with a status other than 0
+    # ``exits`` by ``return``: only the function (or the sourced file) ends here, and what ran in it before
+    # decides; the caller goes on (bashlex reads ``return`` as any command: this keeps it from ending the script)
+    returned: bool = False
 
     @property
     def decides(self) -> bool:
@@ -192,7 +196,7 @@ class _Judge:
         self.functions.update(parsed.functions)
         self.depth += 1
         try:
-            return self.seq(parsed.body)
+            return _called(self.seq(parsed.body))
         finally:
             self.depth -= 1
             kept = {k: v for k, v in self.variables.items() if not k.isdigit() and k != "@"}
@@ -212,6 +216,8 @@ class _Judge:
             if verdict.exits and last.decides and verdict.at_once:
                 verdict = _Verdict(verdict.runs, verdict.why, verdict.idle, True, fails=verdict.fails)  # it did work first
             if verdict.runs == ENDLESS or (verdict.exits and (not conditional or index == len(seq.steps) - 1)):
+                if verdict.returned:
+                    return dataclasses.replace(last, exits=True, returned=True)
                 return verdict
             if verdict.decides and not (verdict.exits and conditional):
                 last = verdict
@@ -273,6 +279,8 @@ class _Judge:
         if program in ("exit", "return"):
             status = words[1] if len(words) > 1 else "0"
             failing = status.isdigit() and status != "0"
+            if program == "return":
+                return _Verdict(_NEUTRAL, exits=True, fails=failing, returned=True)
             return _Verdict(FINISHES, f"its command {_shown(self.line)!r} exits"
                                       f"{' with status ' + status if failing else ''}", exits=True,
                             at_once=failing, fails=failing)
@@ -292,7 +300,7 @@ class _Judge:
         if program in self.functions and self.depth < _MAX_DEPTH:
             self.depth += 1
             try:
-                return self.seq(self.functions[program])
+                return _called(self.seq(self.functions[program]))
             finally:
                 self.depth -= 1
         if program in _KILLERS:
@@ -302,6 +310,11 @@ class _Judge:
             return _PASS
         if program == "sleep":
             return self.sleep(words[1:])
+        if program == "pause" and len(words) == 1:
+            # the pause program (the kubelet's pause container runs /pause; debug images such as cybozu's ubuntu
+            # ship one) blocks until it is signalled and does nothing else
+            return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} only waits, to keep the container up",
+                            idle=True)
         if program == "tail" and any(w in ("-f", "-F", "--follow") or re.fullmatch(r"-[a-zA-Z]*[fF][a-zA-Z]*", w)
                                      for w in words[1:]):
             idle = "/dev/null" in words
@@ -426,6 +439,13 @@ class _Judge:
             chosen = next((a for a in arms if not a.fails), arms[-1])
             return _Verdict(FINISHES, chosen.why, at_once=all(a.at_once for a in arms))
         return _PASS
+
+
+def _called(verdict: _Verdict) -> _Verdict:
+    """What a function or a script says to its caller: a ``return`` in it ends it, not the caller."""
+    if verdict.returned:
+        return dataclasses.replace(verdict, exits=False, returned=False, fails=False)
+    return verdict
 
 
 def _base(word: str) -> str:
