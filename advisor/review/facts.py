@@ -662,6 +662,10 @@ def _purposes(obj, containers, annotations, purposes, notes, completing: bool) -
         elif images.repository(c.image) == images.repository(main.image) and not c.family.helper:
             # a second role of the main container's own program (a Redis master and its sentinel)
             c.purpose, c.purpose_why = "other", None
+        elif c.runtime.idle and images.is_separate_service(c.family):
+            # a box that only waits to be exec'd into serves nothing, whatever its name says: a terraform
+            # toolbox named tf-kafka-config is no Kafka of its own
+            c.purpose, c.purpose_why = "other", None
         else:
             c.purpose, c.purpose_why = c.family.purpose, c.family.why
 

@@ -77,3 +77,37 @@ def test_a_bare_pod_that_only_runs_pause_is_a_box_to_exec_into_not_a_bare_pod_to
     [obj] = report.objects
     assert "bare-pod" not in [f.id for f in obj.findings] and obj.suggestion is None
 
+
+# -- a container that only waits is no service of its own, whatever its name says -----------------------------
+
+ADMIN = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: admin}
+spec:
+  selector: {matchLabels: {app: admin}}
+  template:
+    metadata: {labels: {app: admin}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports: [{containerPort: 80}]
+      - name: kafka
+        image: bitnami/kafka:3.9.0
+"""
+
+
+def unrelated(text: str) -> list[str]:
+    report = REVIEWER.review(parse_inputs([("admin.yaml", text)]), ReviewOptions())
+    return [f.container for o in report.objects for f in o.findings if f.id == "unrelated-containers"]
+
+
+def test_a_kafka_broker_beside_a_web_server_is_still_a_service_of_its_own():
+    assert unrelated(ADMIN) == ["kafka"]
+
+
+def test_a_container_named_for_kafka_that_only_waits_to_be_exec_d_into_is_no_service_of_its_own():
+    """utilitywarehouse's msk-admin-client: terraform and kafka clients kept up by sleep infinity, for admins."""
+    toolbox = ADMIN + '        command: [/bin/sh, -c, "trap : TERM INT; sleep infinity & wait"]\n'
+    assert unrelated(toolbox) == []
