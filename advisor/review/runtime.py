@@ -216,8 +216,8 @@ class _Judge:
             if verdict.exits and last.decides and verdict.at_once:
                 verdict = _Verdict(verdict.runs, verdict.why, verdict.idle, True, fails=verdict.fails)  # it did work first
             if verdict.runs == ENDLESS or (verdict.exits and (not conditional or index == len(seq.steps) - 1)):
-                if verdict.returned:
-                    return dataclasses.replace(last, exits=True, returned=True)
+                if verdict.returned:  # what the returning step did (a branch's work), else what ran before it
+                    return dataclasses.replace(verdict if verdict.decides else last, exits=True, returned=True)
                 return verdict
             if verdict.decides and not (verdict.exits and conditional):
                 last = verdict

@@ -111,3 +111,9 @@ def test_a_container_named_for_kafka_that_only_waits_to_be_exec_d_into_is_no_ser
     """utilitywarehouse's msk-admin-client: terraform and kafka clients kept up by sleep infinity, for admins."""
     toolbox = ADMIN + '        command: [/bin/sh, -c, "trap : TERM INT; sleep infinity & wait"]\n'
     assert unrelated(toolbox) == []
+
+
+def test_a_branch_that_works_then_returns_is_that_work_to_the_caller():
+    script = ('work() {\n  if [ -n "$1" ]; then\n    pg_dump -f /backup/db.sql db\n    return 0\n  else\n'
+              '    pg_dump -f /backup/all.sql\n    return 0\n  fi\n}\nwork\n')
+    assert script_runtime(script).runs == "finishes"
