@@ -510,8 +510,14 @@ _ARITHMETIC_COMMAND = re.compile(r"(?<![$\w])\(\((?P<expr>[^()]*)\)\)")
 _DOUBLE_BRACKET = (re.compile(r"(?<![\w\[])\[\[(?=\s)"), re.compile(r"(?<=\s)\]\](?![\w\]])"))
 
 
+# A here-document's delimiter in quotes (<<'SQL', <<"EOF", <<\EOF): bash only stops expanding the body, but
+# bashlex then looks for the quotes around the closing line and refuses the script. The body is never judged.
+_QUOTED_DELIMITER = re.compile(r"""<<(-?)[ \t]*(?:(['"])([^'"\s]+)\2|\\(\w+))""")
+
+
 def _for_bashlex(text: str) -> str:
     text = _without_arithmetic_expansions(text)
+    text = _QUOTED_DELIMITER.sub(lambda m: f"<<{m.group(1)}{m.group(3) or m.group(4)}", text)
 
     def loop(match: re.Match) -> str:
         forever = not "".join(match.group("expr").split(";")[1:2]).strip()

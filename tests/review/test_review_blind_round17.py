@@ -1,0 +1,56 @@
+"""What blind round 17 (bench/blind/round17) found wrong, fixed with the behaviour its labellers expected."""
+
+from __future__ import annotations
+
+import pytest
+from helpers.review import REVIEWER
+
+from advisor.review import ReviewOptions
+from advisor.review.objects import parse_inputs
+from advisor.review.runtime import runtime_of
+from advisor.review.shell import parse
+
+# -- a here-document whose delimiter is quoted ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("opening", ["<<'SQL'", '<<"SQL"', "<<\\SQL", "<< 'SQL'", "<<-'SQL'"])
+def test_a_quoted_here_document_delimiter_is_read_as_bash_reads_it(opening):
+    """bash takes the quotes as 'do not expand the body'; bashlex refused such a script, and the fallback read
+    the body's lines as commands."""
+    script = parse(f"psql -v ON_ERROR_STOP=1 {opening}\nDELETE FROM survey WHERE synthetic;\nSQL\n")
+    assert script.parser == "bashlex"
+    assert [step[0].words[0] for step in script.body.steps] == ["psql"]
+
+
+def test_psql_fed_a_quoted_here_document_finishes():
+    spec = {"command": ["/bin/sh", "-ceu"], "args": ["psql -v ON_ERROR_STOP=1 <<'SQL'\nSELECT 1;\nSQL\n"]}
+    assert runtime_of(spec, lambda path: None).runs == "finishes"
+
+
+TEARDOWN = """\
+apiVersion: batch/v1
+kind: Job
+metadata: {name: teardown}
+spec:
+  template:
+    spec:
+      restartPolicy: OnFailure
+      securityContext: {runAsNonRoot: true, runAsUser: 70, runAsGroup: 70}
+      containers:
+      - name: psql
+        image: postgres:18.4-alpine3.23
+        securityContext: {readOnlyRootFilesystem: true}
+        env: [{name: PGHOST, value: db-rw}]
+        command: [/bin/sh, -ceu]
+        args:
+        - |
+          psql -v ON_ERROR_STOP=1 <<'SQL'
+          DELETE FROM survey WHERE synthetic;
+          SQL
+"""
+
+
+def test_a_psql_client_run_from_postgres_s_image_is_not_held_to_the_server_s_writes():
+    """webgrip/homelab-cluster's teardown Jobs: the server writes /var/run/postgresql, the client never does."""
+    report = REVIEWER.review(parse_inputs([("teardown.yaml", TEARDOWN)]), ReviewOptions())
+    assert "container-cannot-start" not in [f.id for o in report.objects for f in o.findings]
