@@ -66,9 +66,9 @@ def selector_labels(data: dict) -> dict:
 
 
 def labelled_resources(file: str, data: dict) -> set[str]:
-    """The absolute paths of the resource files of a kustomization at ``file`` whose selectors it fills in
-    (``selector_labels``); none when it sets no such labels. Folders (other kustomizations) are left to
-    their own kustomization."""
+    """The absolute paths of the resources of a kustomization at ``file`` whose selectors it fills in
+    (``selector_labels``): files, and folders (another kustomization, a base, whose own resource files get
+    them too: ``labelled``); none when it sets no such labels."""
     if not selector_labels(data):
         return set()
     folder = os.path.dirname(os.path.abspath(file))
@@ -78,6 +78,14 @@ def labelled_resources(file: str, data: dict) -> set[str]:
         if isinstance(entry, str) and entry and "\n" not in entry and "://" not in entry:
             found.add(os.path.normpath(os.path.join(folder, entry)))
     return found
+
+
+def labelled(file: str, filled: dict) -> bool:
+    """Whether a kustomization fills in the selectors of the resource file ``file``: it lists the file, or the
+    folder that holds it (an overlay's ``resources: [../manager]``, whose kustomization lists the file). One
+    level of folders: a base of a base is left to the reviewer's doubt, which then says what it finds."""
+    path = key(file)
+    return path in filled or os.path.dirname(path) in filled
 
 
 def key(file: str) -> str:

@@ -152,9 +152,9 @@ def _holds_date(value) -> bool:
 
 def _said_elsewhere(reason: str, s: Subject) -> bool:
     """Whether another finding of the object already says this (with advice of its own), or what the API
-    server receives is not what the file says: a kustomization that lists the file and sets commonLabels
-    writes the selector and the template's labels kustomize builds it with."""
-    if s.inputs.labelled and _selector_reason(reason) and kustomize.key(s.obj.file) in s.inputs.labelled:
+    server receives is not what the file says: a kustomization that lists the file (or its folder) and sets
+    commonLabels writes the selector and the template's labels kustomize builds it with."""
+    if s.inputs.labelled and _selector_reason(reason) and kustomize.labelled(s.obj.file, s.inputs.labelled):
         return True
     path = _path_of(reason)
     if s.obj.kind in BATCH_KINDS and path.endswith("spec.restartPolicy"):

@@ -54,3 +54,45 @@ def test_a_psql_client_run_from_postgres_s_image_is_not_held_to_the_server_s_wri
     """webgrip/homelab-cluster's teardown Jobs: the server writes /var/run/postgresql, the client never does."""
     report = REVIEWER.review(parse_inputs([("teardown.yaml", TEARDOWN)]), ReviewOptions())
     assert "container-cannot-start" not in [f.id for o in report.objects for f in o.findings]
+
+
+# -- a base's Deployment whose selector an overlay's labels fill in ----------------------------------------------
+
+BASE_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: pgo}
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+      - name: operator
+        image: registry.developers.crunchydata.com/crunchydata/postgres-operator:ubi8-5.6.1-0
+"""
+BASE = "kind: Kustomization\nresources:\n  - manager.yaml\n"
+OVERLAY = """\
+kind: Kustomization
+labels:
+- includeSelectors: {include}
+  pairs: {{postgres-operator.crunchydata.com/control-plane: postgres-operator}}
+resources:
+- ../manager
+"""
+
+
+def refused(include: str) -> bool:
+    files = [("install/manager/manager.yaml", BASE_DEPLOYMENT), ("install/manager/kustomization.yaml", BASE),
+             ("install/default/kustomization.yaml", OVERLAY.format(include=include))]
+    report = REVIEWER.review(parse_inputs(files), ReviewOptions())
+    return "refused-by-api-server" in [f.id for o in report.objects for f in o.findings]
+
+
+def test_a_base_deployment_without_a_selector_is_not_refused_when_an_overlay_listing_its_folder_fills_it_in():
+    """ZackZhouHB/zack-gitops-project's postgres operator: install/default lists ../manager and writes the
+    selector with labels' includeSelectors."""
+    assert not refused("true")
+
+
+def test_the_same_base_is_refused_when_no_overlay_writes_selectors():
+    assert refused("false")
