@@ -572,7 +572,15 @@ def runtime_of(spec: dict, read_file: Callable[[str], str | None] | None = None,
         return Runtime(FINISHES, verdict.why, kills=kills, basis="command", fails=verdict.fails)
     if command:
         return Runtime(None, kills=kills)
-    return _image_runtime(str(spec.get("image") or ""), interactive, words, kills)
+    image = str(spec.get("image") or "")
+    found = _image_runtime(image, interactive, words, kills)
+    if found.endless and words and not words[0].startswith("-") and _base(words[0]) != images.base_name(image):
+        # args that start with a word replace a server image's own command (nginx's entrypoint script runs
+        # `client` instead), unless its entrypoint is the server and the word a subcommand: that the image
+        # serves by default no longer decides, and the word itself did not (a CLI's image, kubectl's, still
+        # runs its one command with them)
+        return Runtime(None, kills=kills)
+    return found
 
 
 def _image_runtime(image: str, interactive: bool, args: list[str], kills: tuple[str, ...]) -> Runtime:

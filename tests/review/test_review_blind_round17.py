@@ -96,3 +96,28 @@ def test_a_base_deployment_without_a_selector_is_not_refused_when_an_overlay_lis
 
 def test_the_same_base_is_refused_when_no_overlay_writes_selectors():
     assert refused("false")
+
+
+# -- args that replace a server image's command ----------------------------------------------------------------
+
+
+def test_args_that_name_another_program_leave_a_server_image_s_verdict_unknown():
+    """rfashwall/securing-k8s-workshop's Gatekeeper exhibit: nginx's entrypoint script runs `client` instead of
+    nginx (it exits at once); the Pod was told to become a Deployment of a server."""
+    assert runtime_of({"image": "nginx", "args": ["client"]}).runs is None
+
+
+@pytest.mark.parametrize("args", [[], ["-g", "daemon off;"], ["nginx", "-g", "daemon off;"]])
+def test_a_server_image_with_flags_or_its_own_program_still_serves(args):
+    assert runtime_of({"image": "nginx", "args": args}).runs == "endless"
+
+
+def test_a_command_line_tool_s_image_still_runs_its_one_command_with_a_subcommand():
+    assert runtime_of({"image": "bitnami/kubectl:1.31", "args": ["get", "secret", "x"]}).runs == "finishes"
+
+
+def test_a_bare_pod_whose_server_image_runs_another_program_gets_no_deployment_rewrite():
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: nginx}\nspec:\n  containers:\n  - name: nginx\n"
+           "    image: nginx:1.27\n    args: [client]\n")
+    [obj] = REVIEWER.review(parse_inputs([("pod.yaml", pod)]), ReviewOptions(suggest=True)).objects
+    assert obj.suggestion is None
