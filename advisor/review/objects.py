@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import io
 import os
 import re
 import sys
@@ -484,9 +483,11 @@ class KeptParses:
     # still pays; a larger one is another tree's (written over by this review).
     STORE_PER_INPUT = 1.0
 
-    def __init__(self, key: str, stored: dict):
+    def __init__(self, key: str, stored):
+        # stored: the store as read (advisor.system.cache.Entries: one bytes object, each file's pickle a view of
+        # its part), or {}; used: the pickles of the files of this review, views of the store's or new bytes
         self.key, self.stored = key, stored
-        self.used: dict[str, bytes] = {}
+        self.used: dict[str, bytes | memoryview] = {}
         self.changed = False
         self.paths: dict[tuple, tuple] = {}  # each key path of the documents unpickled, once
 
@@ -506,11 +507,12 @@ class KeptParses:
         from advisor.system import errors
 
         key = cache.digest(cls.KIND, __version__, sys.version, *cache.stamps(
-            __file__, yamlsource.__file__, kustomize.__file__, vocabulary.__file__, errors.__file__,
+            __file__, yamlsource.__file__, kustomize.__file__, vocabulary.__file__, errors.__file__, cache.__file__,
             yaml_spec.origin if yaml_spec else None, libyaml.origin if libyaml else None))
         size = cache.size(cls.KIND)
-        stored = cache.load(cls.KIND, key) if size is not None and size <= total * cls.STORE_PER_INPUT else None
-        return cls(key, stored if isinstance(stored, dict) else {})
+        stored = cache.load_entries(cls.KIND, key) if size is not None and size <= total * cls.STORE_PER_INPUT \
+            else None
+        return cls(key, stored if stored is not None else {})
 
     @staticmethod
     def entry(name: str, text: str, outline: bool) -> str | None:
@@ -543,17 +545,20 @@ class KeptParses:
         from advisor.system import cache
 
         if self.changed or len(self.used) != len(self.stored):
-            cache.store(self.KIND, self.key, cache.pickled(self.used))
+            # written piece by piece from the store read and the new pickles: no dict of them pickled into one more
+            # copy of the whole store
+            cache.store_entries(self.KIND, self.key, self.used.items())
         self.stored, self.used = {}, {}
 
 
-def unpickled(payload: bytes, paths: dict[tuple, tuple]):
+def unpickled(payload: bytes | memoryview, paths: dict[tuple, tuple]):
     """A file's (documents, problems) from their pickle, each key path one of ``paths`` (added to it when
     new). A file's pickle shares key paths among its documents, not with other files' as the parser
-    does (yamlsource): shared again, a review read from pickles does not hold a copy of each per file."""
-    from advisor.system.cache import Unpickler
+    does (yamlsource): shared again, a review read from pickles does not hold a copy of each per file.
+    ``payload`` may be a view of the kept store (cache.Entries), unpickled where it lies."""
+    from advisor.system.cache import loads
 
-    documents, problems = Unpickler(io.BytesIO(payload)).load()
+    documents, problems = loads(payload)
     for doc in documents:
         doc.lines = {paths.setdefault(path, path): line for path, line in doc.lines.items()}
     return documents, problems
