@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import io
 
-from advisor.review.objects import STDIN, Gathered, KeptParses, outline_of, unpickled
+from advisor.review.objects import STDIN, Gathered, KeptParses, outline_of, trim_raw, unpickled
 
 
 @contextlib.contextmanager
@@ -137,4 +137,6 @@ def _parsed(name: str, stored: dict) -> tuple[str | None, bytes | None]:
         parsed = parse_documents_apart(text, name, outline=outline)
     except InputError as exc:
         parsed = [], exc.problems
+    # as this process would have kept it: the parse sent is what the review holds, and the kept store too
+    trim_raw(parsed[0])
     return _key(name, text, outline is not None), pickled(parsed)

@@ -561,7 +561,24 @@ def unpickled(payload: bytes | memoryview, paths: dict[tuple, tuple]):
     documents, problems = loads(payload)
     for doc in documents:
         doc.lines = {paths.setdefault(path, path): line for path, line in doc.lines.items()}
+        if doc.data.__class__ is dict or doc.data.__class__ is list:
+            doc.data = _interned(doc.data)
     return documents, problems
+
+
+def _interned(value):
+    """``value`` (a document's data: a tree of dicts and lists, never shared, as the parser makes it) with each
+    text, key or value, the one interned copy of that text, as the parser gives it. A pickle shares texts only
+    within one file: unpickled as they are, the documents of a large review held a copy of each key and each
+    repeated value per file, 16 MiB more than parsed (10 copies of the shared corpus), for a walk that takes
+    about a third as long as the unpickling."""
+    intern = sys.intern
+    if value.__class__ is dict:
+        return {intern(k) if k.__class__ is str else k:
+                intern(v) if v.__class__ is str else _interned(v) if v.__class__ is dict or v.__class__ is list else v
+                for k, v in value.items()}
+    return [intern(v) if v.__class__ is str else _interned(v) if v.__class__ is dict or v.__class__ is list else v
+            for v in value]
 
 
 def outline_of(name: str):
@@ -582,9 +599,7 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
                 parsed = parse_documents_apart(text, name, outline=outline)
             except InputError as exc:
                 parsed = [], exc.problems
-            for doc in parsed[0]:
-                if doc.raw:
-                    doc.raw = _dates_only(doc.raw)
+            trim_raw(parsed[0])
             if entry is not None:
                 kept.add(entry, parsed)
         documents, broken = parsed
@@ -610,6 +625,14 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
     _skaffold_patches(inputs)
     inputs.mark_alternatives()
     return inputs
+
+
+def trim_raw(documents) -> None:
+    """Keep of each document's scalars as written its dates only (``_dates_only``): what the review reads of them,
+    wherever a file is parsed (here, or by the helper of advisor.review.ahead, whose parse is the same)."""
+    for doc in documents:
+        if doc.raw:
+            doc.raw = _dates_only(doc.raw)
 
 
 def _dates_only(raw: dict) -> dict:

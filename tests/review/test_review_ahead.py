@@ -240,3 +240,13 @@ def test_a_helper_that_cannot_be_forked_leaves_the_review_to_this_process(cli, t
     helped = cli("review", str(tree), "--format", "json")
     assert (helped.status, helped.stdout, helped.stderr) == (one.status, one.stdout, one.stderr)
     assert helpers == [None, None]  # both were asked for, neither started
+
+
+def test_the_files_the_helper_parsed_keep_the_dates_as_written_only(tree, helpers, patient, cache_home, monkeypatch):
+    monkeypatch.setenv(cache.DISABLE, "1")
+    parsed = in_this_process(monkeypatch, objects, "parse_documents_apart")
+    gathered = objects.gather([str(tree)], keep=False)
+    inputs = objects.parse_inputs(gathered.texts, keep=gathered.size, ahead=gathered)
+    assert len(helpers) == 1 and parsed == []  # every file parsed by the helper
+    assert any(obj.get("spec", "replicas") == 3 for obj in inputs.objects)  # a number, whose text is not kept
+    assert all(text[:4].isdigit() and text[4] == "-" for obj in inputs.objects for text in obj.doc.raw.values())

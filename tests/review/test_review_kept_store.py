@@ -140,3 +140,12 @@ def test_a_store_read_back_unpickles_each_file_where_it_lies(texts, cache_home, 
     assert isinstance(kept.stored.get(entry), memoryview)
     documents, problems = kept.get(entry)
     assert documents[0].data["metadata"]["name"] == "shop" and problems == []
+
+
+def test_documents_read_back_share_their_texts_as_parsed_documents_do(texts, cache_home, monkeypatch):
+    _small_inputs_kept(monkeypatch)
+    _review(texts)
+    shop, blog, _ = _review(texts).objects
+    mine, theirs = (obj.get("spec", "template", "spec", "containers", 0) for obj in (shop, blog))
+    assert mine["image"] is theirs["image"]  # a value: nginx:1.27 held once
+    assert next(k for k in mine if k == "image") is next(k for k in theirs if k == "image")  # a key
