@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import io
 
-from advisor.review.objects import STDIN, Gathered, KeptParses, outline_of, trim_raw, unpickled
+from advisor.review.objects import STDIN, Gathered, KeptParses, interns, outline_of, trim_raw, unpickled
 
 
 @contextlib.contextmanager
@@ -61,6 +61,7 @@ class _Parses:
         self.reached = len(gathered.files)  # the helper has sent every file from here on
         self.sent: dict[str, tuple[str, bytes]] = {}  # name -> (the key of the text it parsed, the pickled parse)
         self.paths: dict[tuple, tuple] = kept.paths if kept is not None else {}
+        self.intern = interns(gathered.size)  # as the kept store's documents do
 
     def entry(self, name: str, text: str, outline: bool):
         if name == STDIN:
@@ -77,7 +78,7 @@ class _Parses:
         # the text the helper parsed is this one (the digest is the kept store's, when it has one)
         if payload is None or key != (kept_entry or _key(name, text, outline)):
             return self.kept.get(kept_entry) if kept_entry is not None else None
-        parsed = unpickled(payload, self.paths)
+        parsed = unpickled(payload, self.paths, self.intern)
         if kept_entry is not None:  # kept for the next run as ``kept.add`` would have, without pickling again
             self.kept.used[kept_entry] = payload
             self.kept.changed = True

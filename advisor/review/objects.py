@@ -483,10 +483,11 @@ class KeptParses:
     # still pays; a larger one is another tree's (written over by this review).
     STORE_PER_INPUT = 1.0
 
-    def __init__(self, key: str, stored):
+    def __init__(self, key: str, stored, intern: bool = False):
         # stored: the store as read (advisor.system.cache.Entries: one bytes object, each file's pickle a view of
         # its part), or {}; used: the pickles of the files of this review, views of the store's or new bytes
         self.key, self.stored = key, stored
+        self.intern = intern  # whether the documents read back share their texts (``unpickled``)
         self.used: dict[str, bytes | memoryview] = {}
         self.changed = False
         self.paths: dict[tuple, tuple] = {}  # each key path of the documents unpickled, once
@@ -512,7 +513,7 @@ class KeptParses:
         size = cache.size(cls.KIND)
         stored = cache.load_entries(cls.KIND, key) if size is not None and size <= total * cls.STORE_PER_INPUT \
             else None
-        return cls(key, stored if stored is not None else {})
+        return cls(key, stored if stored is not None else {}, interns(total))
 
     @staticmethod
     def entry(name: str, text: str, outline: bool) -> str | None:
@@ -529,7 +530,7 @@ class KeptParses:
             return None
         self.used[entry] = found
         try:
-            return unpickled(found, self.paths)
+            return unpickled(found, self.paths, self.intern)
         except Exception:  # noqa: BLE001 - an entry that no longer fits the code: parse the file again
             del self.used[entry]
             return None
@@ -551,17 +552,28 @@ class KeptParses:
         self.stored, self.used = {}, {}
 
 
-def unpickled(payload: bytes | memoryview, paths: dict[tuple, tuple]):
+# From this many bytes of input on, the documents read from pickles share their texts (``unpickled``): below it, what
+# that saves (1.6 MiB of the shared corpus's 6.9 MB) is not worth the walk (10 ms of its 0.35 s kept run).
+INTERN_BYTES = 16 * 1024 * 1024
+
+
+def interns(size: int) -> bool:
+    """Whether the documents of an input of ``size`` bytes, read from pickles, share their texts."""
+    return size >= INTERN_BYTES
+
+
+def unpickled(payload: bytes | memoryview, paths: dict[tuple, tuple], intern: bool = False):
     """A file's (documents, problems) from their pickle, each key path one of ``paths`` (added to it when
     new). A file's pickle shares key paths among its documents, not with other files' as the parser
     does (yamlsource): shared again, a review read from pickles does not hold a copy of each per file.
-    ``payload`` may be a view of the kept store (cache.Entries), unpickled where it lies."""
+    ``payload`` may be a view of the kept store (cache.Entries), unpickled where it lies. ``intern``: each text of
+    the data the one interned copy of it, as the parser gives it (``_interned``)."""
     from advisor.system.cache import loads
 
     documents, problems = loads(payload)
     for doc in documents:
         doc.lines = {paths.setdefault(path, path): line for path, line in doc.lines.items()}
-        if doc.data.__class__ is dict or doc.data.__class__ is list:
+        if intern and (doc.data.__class__ is dict or doc.data.__class__ is list):
             doc.data = _interned(doc.data)
     return documents, problems
 
@@ -571,7 +583,7 @@ def _interned(value):
     text, key or value, the one interned copy of that text, as the parser gives it. A pickle shares texts only
     within one file: unpickled as they are, the documents of a large review held a copy of each key and each
     repeated value per file, 16 MiB more than parsed (10 copies of the shared corpus), for a walk that takes
-    about a third as long as the unpickling."""
+    about a third as long as the unpickling (``INTERN_BYTES``)."""
     intern = sys.intern
     if value.__class__ is dict:
         return {intern(k) if k.__class__ is str else k:

@@ -142,10 +142,21 @@ def test_a_store_read_back_unpickles_each_file_where_it_lies(texts, cache_home, 
     assert documents[0].data["metadata"]["name"] == "shop" and problems == []
 
 
-def test_documents_read_back_share_their_texts_as_parsed_documents_do(texts, cache_home, monkeypatch):
+def test_documents_of_a_large_input_read_back_share_their_texts_as_parsed_documents_do(texts, cache_home,
+                                                                                       monkeypatch):
     _small_inputs_kept(monkeypatch)
+    monkeypatch.setattr(objects, "INTERN_BYTES", 10**6)  # the input is "large" (parse_inputs' keep)
     _review(texts)
     shop, blog, _ = _review(texts).objects
     mine, theirs = (obj.get("spec", "template", "spec", "containers", 0) for obj in (shop, blog))
     assert mine["image"] is theirs["image"]  # a value: nginx:1.27 held once
     assert next(k for k in mine if k == "image") is next(k for k in theirs if k == "image")  # a key
+
+
+def test_documents_of_a_smaller_input_are_read_back_as_they_were_pickled(texts, cache_home, monkeypatch):
+    _small_inputs_kept(monkeypatch)
+    monkeypatch.setattr(objects, "INTERN_BYTES", 10**6 + 1)  # what sharing them saves is not worth the walk
+    _review(texts)
+    shop, blog, _ = _review(texts).objects
+    mine, theirs = (obj.get("spec", "template", "spec", "containers", 0) for obj in (shop, blog))
+    assert mine["image"] == theirs["image"] and mine["image"] is not theirs["image"]
