@@ -62,6 +62,7 @@ class _Parses:
         self.sent: dict[str, tuple[str, bytes]] = {}  # name -> (the key of the text it parsed, the pickled parse)
         self.paths: dict[tuple, tuple] = kept.paths if kept is not None else {}
         self.intern = interns(gathered.size)  # as the kept store's documents do
+        self.last: tuple[str, bytes] | None = None  # the name and pickle of the last file the helper's parse gave
 
     def entry(self, name: str, text: str, outline: bool):
         if name == STDIN:
@@ -79,10 +80,18 @@ class _Parses:
         if payload is None or key != (kept_entry or _key(name, text, outline)):
             return self.kept.get(kept_entry) if kept_entry is not None else None
         parsed = unpickled(payload, self.paths, self.intern)
+        self.last = name, payload
         if kept_entry is not None:  # kept for the next run as ``kept.add`` would have, without pickling again
             self.kept.used[kept_entry] = payload
             self.kept.changed = True
         return parsed
+
+    def payload(self, entry):
+        """The pickle of the file of ``entry``: the kept store's, or the one the helper sent last."""
+        name, _, _, kept_entry = entry
+        if kept_entry is not None:
+            return self.kept.payload(kept_entry)
+        return self.last[1] if self.last is not None and self.last[0] == name else None
 
     def add(self, entry, parsed) -> None:
         if entry[3] is not None:

@@ -4,10 +4,13 @@ Inputs are files, folders (searched for *.yaml, *.yml and *.json) and ``-`` for
 standard input; each may hold several YAML documents and ``kind: List`` objects.
 Workload kinds are reviewed; Services, ConfigMaps, autoscalers and claims are kept
 whole for cross-checks; every other kind only as an outline (``CROSS_CHECKED_KINDS``).
+In a large input (``FOLD_BYTES``) the workloads are held folded, as their files' pickles,
+and read back when reviewed (``FoldedObject``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import os
@@ -106,6 +109,16 @@ class ManifestObject:
         return self.kind in POD_TEMPLATE_PATHS
 
     @property
+    def stated_name(self):
+        """metadata.name as written (None when there is none): what makes two objects the same one."""
+        return self.metadata.get("name")
+
+    @property
+    def has_containers(self) -> bool:
+        """Whether a workload's Pod template lists containers."""
+        return bool(self.get(*POD_TEMPLATE_PATHS[self.kind], "spec", "containers")) if self.reviewed else False
+
+    @property
     def label(self) -> str:
         """``Deployment web`` (with ``ns/`` when the object names a namespace)."""
         return f"{self.kind} {self.namespace + '/' if self.namespace else ''}{self.name}"
@@ -183,12 +196,37 @@ class Inputs:
     # What a check derives from the whole input, the same for every object it reviews (the storage servers
     # of all PersistentVolumes, say): worked out once, not once per workload.
     derived: dict = field(default_factory=dict, repr=False, compare=False)
+    # A large input's workloads are held folded (FoldedObject): these are their files' documents as read back.
+    folds: Folds | None = field(default=None, repr=False, compare=False)
+    # While a file is parsed, with ``folds``: [its pickle (None until needed), each of its documents' place,
+    # what makes its pickle]: the workloads of its documents are added folded (``add``).
+    _folding: tuple | None = field(default=None, repr=False, compare=False)
 
     def add(self, obj: ManifestObject) -> None:
+        folding = self._folding
+        if folding is not None and obj.reviewed and obj.kind not in READ_BY_OTHERS:
+            if folding[0] is None:
+                folding[0] = folding[2]()  # the file's pickle, made or found once the file has a workload
+            obj = FoldedObject(obj, self.folds, folding[0], folding[1][id(obj.doc)])
         self.objects.append(obj)
         self.by_kind.setdefault(obj.kind, []).append(obj)
         self._selectors = None
         self._names = None
+
+    @contextlib.contextmanager
+    def reviewing(self, obj: ManifestObject):
+        """While ``obj`` is reviewed: a folded object's documents are held, so that every read of it during its
+        review meets the same data, whatever else the review reads."""
+        if obj.__class__ is not FoldedObject:
+            yield
+            return
+        folds = obj._folds
+        before = folds.pinned
+        folds.pinned = (obj._payload, folds.documents(obj._payload))
+        try:
+            yield
+        finally:
+            folds.pinned = before
 
     def named(self, kind: str, *names: str) -> list[ManifestObject]:
         """The objects of ``kind`` (a cross-checked one) called any of ``names``, in input order; an
@@ -221,7 +259,7 @@ class Inputs:
         order: dict[str, int] = {}  # each unit's place in the input
         for obj in self.objects:
             order.setdefault(obj.unit, len(order))
-            if obj.metadata.get("name") and self._whole(obj):
+            if obj.stated_name and self._whole(obj):
                 key = (obj.kind, obj.name) + ((obj.namespace,) if obj.namespace else (None, obj.folder))
                 held = units.setdefault(key, [])
                 if all(other.unit != obj.unit for other in held):
@@ -270,7 +308,7 @@ class Inputs:
         if obj.file != STDIN and (kustomize.key(obj.file) in self.patches or kustomize.key(obj.file) in self.generated):
             return False
         if obj.kind in POD_TEMPLATE_PATHS:
-            return bool(obj.get(*POD_TEMPLATE_PATHS[obj.kind], "spec", "containers"))
+            return obj.has_containers
         return obj.kind in CROSS_CHECKED_KINDS
 
     def of_kind(self, kind: str) -> list[ManifestObject]:
@@ -303,6 +341,87 @@ class Inputs:
                       for position, service in self._selectors.get((str(key), str(value), *place), ())}
         return [service for _, service in sorted(candidates.items(), key=lambda item: item[0])
                 if service.links_to(obj) and selects(service, labels)]
+
+# Workload kinds whose objects other objects' reviews read (a bare Pod's ReplicaSet or ReplicationController,
+# advisor.review.facts._adopter, for each bare Pod): never folded, lest each of those reads unfold a file.
+READ_BY_OTHERS = ("ReplicaSet", "ReplicationController")
+# From this many bytes of input on, the workloads are held folded (FoldedObject); below it, the memory that
+# saves is not worth reading their documents again (once for their review, once for each pass over them all).
+FOLD_BYTES = 16 * 1024 * 1024
+
+
+class FoldedObject(ManifestObject):
+    """A workload of a large input held as its file's pickle (what the kept store holds of it anyway), not as
+    Python objects: its documents are read back (``Folds``) when its data or document is asked for, and let go
+    again when other files' are read. What links it to other objects (kind, API group, file, name, namespace,
+    whether it has containers) is kept as it is: every review reads those of every object.
+
+    The workloads' data and key-path lines were over half of what a review of 10 copies of the shared corpus
+    held, all of it from the parse to the last object's review. Each object is read back once for its own
+    review (``Inputs.reviewing`` holds it meanwhile) and once for each check that goes over every workload
+    (the networks, nodes and devices the input declares), file by file, in input order."""
+
+    def __init__(self, obj: ManifestObject, folds: Folds, payload, at: int):  # noqa: D107 - not a record's
+        meta = obj.metadata
+        self.__dict__.update(path=obj.path, rivals=obj.rivals, _folds=folds, _payload=payload, _at=at,
+                             _identity=(obj.kind, obj.group, obj.doc.source, meta.get("name"), obj.name,
+                                        obj.namespace, obj.has_containers))
+
+    @property
+    def doc(self) -> Document:
+        return self._folds.documents(self._payload)[self._at]
+
+    @property
+    def data(self) -> dict:
+        value = self.doc.data
+        for key in self.path:
+            value = value[key]
+        return value
+
+    kind = property(lambda self: self._identity[0])
+    group = property(lambda self: self._identity[1])
+    file = property(lambda self: self._identity[2])
+    unit = file  # never a render's: only files' documents are folded
+    stated_name = property(lambda self: self._identity[3])
+    name = property(lambda self: self._identity[4])
+    namespace = property(lambda self: self._identity[5])
+    has_containers = property(lambda self: self._identity[6])
+
+    @functools.cached_property
+    def folder(self) -> str:
+        return self.file if self.file == STDIN else os.path.dirname(os.path.abspath(self.file))
+
+    def __reduce__(self):
+        """Sent to another process (--jobs where workers are not forked) as the object it folds."""
+        return ManifestObject, (self.doc, self.path, self.data, self.rivals)
+
+
+class Folds:
+    """The documents of folded objects' files as read back: the few files read last, and the file of the object
+    under review (``Inputs.reviewing``). Read in input order, each file is read back once."""
+
+    KEEP = 4  # files
+
+    def __init__(self):
+        self.recent: dict[int, tuple] = {}  # id(payload) -> (payload, documents), the last read last
+        self.pinned: tuple | None = None  # (payload, documents) of the object under review
+        self.reads = 0  # files read back (for tests and the bench)
+
+    def documents(self, payload) -> list[Document]:
+        pinned = self.pinned
+        if pinned is not None and pinned[0] is payload:
+            return pinned[1]
+        found = self.recent.pop(id(payload), None)
+        if found is None:
+            from advisor.system.cache import loads
+
+            # as read, not shared with others' texts nor key paths (``unpickled``): let go again soon
+            found = (payload, loads(payload)[0])
+            self.reads += 1
+            if len(self.recent) >= self.KEEP:
+                del self.recent[next(iter(self.recent))]
+        self.recent[id(payload)] = found
+        return found[1]
 
 
 def matches(selector, labels) -> bool:
@@ -445,9 +564,9 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
             from advisor.review.ahead import parsed_ahead
 
             with parsed_ahead(ahead, kept) as found:
-                inputs = _parse_inputs(texts, errors, rendered, notes, found)
+                inputs = _parse_inputs(texts, errors, rendered, notes, found, keep >= FOLD_BYTES)
         else:
-            inputs = _parse_inputs(texts, errors, rendered, notes, kept)
+            inputs = _parse_inputs(texts, errors, rendered, notes, kept, keep >= FOLD_BYTES)
         if kept is not None:
             kept.save()
         return inputs
@@ -535,6 +654,10 @@ class KeptParses:
             del self.used[entry]
             return None
 
+    def payload(self, entry: str):
+        """The pickle of the file of ``entry`` read or made by this review (``get``, ``add``), or None."""
+        return self.used.get(entry)
+
     def add(self, entry: str | None, parsed) -> None:
         from advisor.system.cache import pickled
 
@@ -599,8 +722,8 @@ def outline_of(name: str):
     return None if os.path.basename(name) in kustomize.KUSTOMIZATION_FILES else outlined
 
 
-def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None) -> Inputs:
-    inputs = Inputs(notes=list(notes))
+def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None, fold: bool = False) -> Inputs:
+    inputs = Inputs(notes=list(notes), folds=Folds() if fold else None)
     problems: list[Problem] = []  # after ``errors``, which reading ``texts`` may still add to
     for name, text in texts:
         outline = outline_of(name)
@@ -623,12 +746,16 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
         if not documents and broken:
             continue
         inputs.files.append(name)
+        if fold:
+            inputs._folding = [None, {id(doc): place for place, doc in enumerate(documents)},
+                               functools.partial(_payload, kept, entry, parsed)]
         for doc in documents:
             if name != STDIN and kustomize.is_kustomization(name, doc.data):
                 inputs.patches.update(dict.fromkeys(kustomize.patch_files(name, doc.data), name))
                 inputs.generated.update(dict.fromkeys(kustomize.generator_files(name, doc.data), name))
                 inputs.labelled.update(dict.fromkeys(kustomize.labelled_resources(name, doc.data), name))
             _collect(doc, (), doc.data, inputs)
+        inputs._folding = None
     inputs.errors = list(errors or ()) + problems
     for doc in rendered:
         if doc.source not in inputs.files:
@@ -637,6 +764,17 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
     _skaffold_patches(inputs)
     inputs.mark_alternatives()
     return inputs
+
+
+def _payload(kept, entry, parsed) -> bytes:
+    """The pickle of a file's ``parsed`` documents that its folded objects keep: the one the store of parses has
+    (a copy of its part of the store, which is let go after the parse), else made here."""
+    found = kept.payload(entry) if kept is not None and entry is not None else None
+    if found is None:
+        from advisor.system.cache import pickled
+
+        return pickled(parsed)
+    return bytes(found) if isinstance(found, memoryview) else found
 
 
 def trim_raw(documents) -> None:
