@@ -15,6 +15,18 @@ from helpers.paths import FIXTURES
 
 FOLDER = FIXTURES / "review"
 OPTIONS = ReviewOptions(kubernetes="1.37", suggest=True)
+SECRET = "apiVersion: v1\nkind: Secret\nmetadata: {name: token}\nstringData: {token: hunter2}\n"
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: "nginx:1.27"}]
+"""
 
 
 @pytest.fixture
@@ -104,8 +116,38 @@ def test_workloads_read_from_the_kept_store_keep_their_own_copy_not_the_store(te
     monkeypatch.setattr(objects.KeptParses, "STORE_PER_INPUT", 1000)
     objects.parse_inputs(texts, keep=10**6)
     again = objects.parse_inputs(texts, keep=10**6)  # read back from the store
-    assert _folded(again) and all(obj._payload.__class__ is bytes for obj in _folded(again))
+    assert _folded(again) and not any(isinstance(obj._payload, memoryview) for obj in _folded(again))
     assert _report(again) == _report(objects.parse_inputs(texts))
+
+
+def test_folded_workloads_pickles_are_held_in_a_temporary_file_not_in_memory(texts, large, cache_home):
+    inputs = objects.parse_inputs(texts, keep=10**6)
+    held = {id(obj._payload): obj._payload for obj in _folded(inputs)}.values()
+    assert all(place.__class__ is tuple for place in held)  # (where, how long) in the file
+    assert inputs.folds.end == sum(size for _, size in held) > 0
+
+
+def test_a_file_that_may_hold_a_secret_is_never_written_to_the_temporary_file(texts, large, cache_home):
+    texts.append(("with-token.yaml", SECRET + "---\n" + DEPLOYMENT))
+    inputs = objects.parse_inputs(texts, keep=10**6)
+    [folded] = [obj for obj in _folded(inputs) if obj.file == "with-token.yaml"]
+    assert folded._payload.__class__ is bytes and folded.data["metadata"]["name"] == "web"
+    inputs.folds.spill.seek(0)
+    assert b"with-token.yaml" not in inputs.folds.spill.read()
+
+
+def test_without_a_temporary_file_the_pickles_are_held_in_memory_and_the_review_is_the_same(texts, large,
+                                                                                          cache_home, monkeypatch):
+    import tempfile
+
+    def refused(*args, **kwargs):
+        raise OSError("no temporary folder")
+
+    whole = objects.parse_inputs(texts)
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    inputs = objects.parse_inputs(texts, keep=10**6)
+    assert all(obj._payload.__class__ is bytes for obj in _folded(inputs)) and inputs.folds.spill is None
+    assert _report(inputs) == _report(whole)
 
 
 def test_a_review_reads_each_folded_file_back_for_its_own_workloads_and_once_for_the_whole_input(texts, large,
