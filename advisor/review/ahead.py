@@ -19,7 +19,8 @@ from __future__ import annotations
 import contextlib
 import io
 
-from advisor.review.objects import STDIN, Gathered, KeptParses, interns, outline_of, trim_raw, unpickled
+from advisor.review.objects import (STDIN, Gathered, KeptParses, folds_at, interns, outline_of, trim_raw,
+                                    unpickled)
 
 
 @contextlib.contextmanager
@@ -62,6 +63,7 @@ class _Parses:
         self.sent: dict[str, tuple[str, bytes]] = {}  # name -> (the key of the text it parsed, the pickled parse)
         self.paths: dict[tuple, tuple] = kept.paths if kept is not None else {}
         self.intern = interns(gathered.size)  # as the kept store's documents do
+        self.fold = folds_at(gathered.size)  # as the objects are (parse_inputs)
         self.last: tuple[str, bytes] | None = None  # the name and pickle of the last file the helper's parse gave
 
     def entry(self, name: str, text: str, outline: bool):
@@ -79,7 +81,7 @@ class _Parses:
         # the text the helper parsed is this one (the digest is the kept store's, when it has one)
         if payload is None or key != (kept_entry or _key(name, text, outline)):
             return self.kept.get(kept_entry) if kept_entry is not None else None
-        parsed = unpickled(payload, self.paths, self.intern)
+        parsed = unpickled(payload, self.paths, self.intern, self.fold)
         self.last = name, payload
         if kept_entry is not None:  # kept for the next run as ``kept.add`` would have, without pickling again
             self.kept.used[kept_entry] = payload

@@ -757,12 +757,12 @@ def _declared_networks(s: Subject) -> _Networks:
 def _over_the_input(s: Subject) -> None:
     """What pod-ip-literal reads of the whole input, worked out once: the networks it declares, what its own
     cluster says of addresses and the devices it names (``_declared_networks``, ``_cluster_addresses``,
-    ``_device_addresses``), reading each workload's Pod spec once for all three. A large input's workloads are
-    read back from their files' pickles for it (advisor.review.objects.FoldedObject): a pass each was a
-    tenth of the review of 10 copies of the shared corpus."""
+    ``_device_addresses``), from what each workload's Pod spec says (``ManifestObject.told_facts``): a large
+    input's workloads are folded (advisor.review.objects.FoldedObject), and reading each back for a pass was
+    a tenth of the review of 10 copies of the shared corpus; theirs were worked out as they were parsed."""
     derived = s.inputs.derived
     pods, services = [], []
-    host_network, words = [], []  # the Pod specs on their node's network; every argument and env value
+    host_network, devices = [], set()  # the Pod specs on their node's network; the devices their words show
 
     def add(declared, where, o):
         pods.extend((network, where, o.folder, o.namespace) for network in declared[0])
@@ -770,15 +770,15 @@ def _over_the_input(s: Subject) -> None:
 
     for kind in POD_TEMPLATE_PATHS:
         for o in s.inputs.of_kind(kind):
-            spec = o.get(*POD_TEMPLATE_PATHS[kind], "spec")
-            if not isinstance(spec, dict):
+            facts = o.told_facts  # a folded workload's, worked out as it was parsed: its documents are not read
+            if facts is None:
                 continue
-            for container, told, env in addresses.told_each(spec):
-                add(addresses.declared_in_text(" ".join(told) + "\n" + "\n".join(f"{n}={v}" for n, v in env)),
-                    f"{container.get('name')}'s command line or env in {o.label} ({o.file}:{o.line()})", o)
-                words += told + [value for _, value in env]  # addresses.told(spec), container by container
-            if spec.get("hostNetwork") is True:
-                host_network.append(spec)
+            declared, host, shown = facts
+            for name, found in declared:
+                add(found, f"{name}'s command line or env in {o.label} ({o.file}:{o.line()})", o)
+            if host:
+                host_network.append(o.get(*POD_TEMPLATE_PATHS[kind], "spec"))
+            devices |= shown
     data = [config.get("data") for config in s.inputs.of_kind("ConfigMap")]
     for config, values in zip(s.inputs.of_kind("ConfigMap"), data):
         for key, value in values.items() if isinstance(values, dict) else ():
@@ -798,7 +798,7 @@ def _over_the_input(s: Subject) -> None:
     derived["cluster addresses"] = addresses.cluster_addresses(host_network)
     texts = [v for d in data if isinstance(d, dict) for v in d.values()]
     corefiles = [v for d in data if isinstance(d, dict) for k, v in d.items() if addresses.is_dns_configuration(str(k))]
-    derived["device addresses"] = addresses.device_addresses(texts + words, corefiles)
+    derived["device addresses"] = addresses.device_addresses(texts, corefiles) | devices
 
 
 def _storage_servers(s: Subject) -> set[str]:

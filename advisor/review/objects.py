@@ -119,6 +119,14 @@ class ManifestObject:
         return bool(self.get(*POD_TEMPLATE_PATHS[self.kind], "spec", "containers")) if self.reviewed else False
 
     @property
+    def told_facts(self) -> tuple | None:
+        """What the checks of the whole input read of a workload's Pod spec (advisor.review.addresses.told_facts)."""
+        from advisor.review.addresses import told_facts
+
+        spec = self.get(*POD_TEMPLATE_PATHS[self.kind], "spec") if self.reviewed else None
+        return told_facts(spec) if isinstance(spec, dict) else None
+
+    @property
     def label(self) -> str:
         """``Deployment web`` (with ``ns/`` when the object names a namespace)."""
         return f"{self.kind} {self.namespace + '/' if self.namespace else ''}{self.name}"
@@ -354,18 +362,18 @@ class FoldedObject(ManifestObject):
     """A workload of a large input held as its file's pickle (what the kept store holds of it anyway), not as
     Python objects: its documents are read back (``Folds``) when its data or document is asked for, and let go
     again when other files' are read. What links it to other objects (kind, API group, file, name, namespace,
-    whether it has containers) is kept as it is: every review reads those of every object.
+    whether it has containers) is kept as it is: every review reads those of every object; so is what the
+    checks of the whole input read of its Pod spec (``told_facts``), worked out as it is parsed.
 
     The workloads' data and key-path lines were over half of what a review of 10 copies of the shared corpus
     held, all of it from the parse to the last object's review. Each object is read back once for its own
-    review (``Inputs.reviewing`` holds it meanwhile) and once for each check that goes over every workload
-    (the networks, nodes and devices the input declares), file by file, in input order."""
+    review (``Inputs.reviewing`` holds it meanwhile), file by file, in input order."""
 
     def __init__(self, obj: ManifestObject, folds: Folds, payload, at: int):  # noqa: D107 - not a record's
         meta = obj.metadata
         self.__dict__.update(path=obj.path, rivals=obj.rivals, _folds=folds, _payload=payload, _at=at,
                              _identity=(obj.kind, obj.group, obj.doc.source, meta.get("name"), obj.name,
-                                        obj.namespace, obj.has_containers))
+                                        obj.namespace, obj.has_containers, obj.told_facts))
 
     @property
     def doc(self) -> Document:
@@ -386,6 +394,7 @@ class FoldedObject(ManifestObject):
     name = property(lambda self: self._identity[4])
     namespace = property(lambda self: self._identity[5])
     has_containers = property(lambda self: self._identity[6])
+    told_facts = property(lambda self: self._identity[7])  # worked out while the documents were read
 
     @functools.cached_property
     def folder(self) -> str:
@@ -606,9 +615,9 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
             from advisor.review.ahead import parsed_ahead
 
             with parsed_ahead(ahead, kept) as found:
-                inputs = _parse_inputs(texts, errors, rendered, notes, found, keep >= FOLD_BYTES)
+                inputs = _parse_inputs(texts, errors, rendered, notes, found, folds_at(keep))
         else:
-            inputs = _parse_inputs(texts, errors, rendered, notes, kept, keep >= FOLD_BYTES)
+            inputs = _parse_inputs(texts, errors, rendered, notes, kept, folds_at(keep))
         if kept is not None:
             kept.save()
         return inputs
@@ -644,11 +653,12 @@ class KeptParses:
     # still pays; a larger one is another tree's (written over by this review).
     STORE_PER_INPUT = 1.0
 
-    def __init__(self, key: str, stored, intern: bool = False):
+    def __init__(self, key: str, stored, intern: bool = False, fold: bool = False):
         # stored: the store as read (advisor.system.cache.Entries: one bytes object, each file's pickle a view of
         # its part), or {}; used: the pickles of the files of this review, views of the store's or new bytes
         self.key, self.stored = key, stored
         self.intern = intern  # whether the documents read back share their texts (``unpickled``)
+        self.fold = fold  # whether their workloads will be folded (``unpickled``)
         self.used: dict[str, bytes | memoryview] = {}
         self.changed = False
         self.paths: dict[tuple, tuple] = {}  # each key path of the documents unpickled, once
@@ -674,7 +684,7 @@ class KeptParses:
         size = cache.size(cls.KIND)
         stored = cache.load_entries(cls.KIND, key) if size is not None and size <= total * cls.STORE_PER_INPUT \
             else None
-        return cls(key, stored if stored is not None else {}, interns(total))
+        return cls(key, stored if stored is not None else {}, interns(total), folds_at(total))
 
     @staticmethod
     def entry(name: str, text: str, outline: bool) -> str | None:
@@ -691,7 +701,7 @@ class KeptParses:
             return None
         self.used[entry] = found
         try:
-            return unpickled(found, self.paths, self.intern)
+            return unpickled(found, self.paths, self.intern, self.fold)
         except Exception:  # noqa: BLE001 - an entry that no longer fits the code: parse the file again
             del self.used[entry]
             return None
@@ -722,25 +732,39 @@ class KeptParses:
 INTERN_BYTES = 16 * 1024 * 1024
 
 
+def folds_at(size: int) -> bool:
+    """Whether the workloads of an input of ``size`` bytes are held folded (``FOLD_BYTES``)."""
+    return size >= FOLD_BYTES
+
+
 def interns(size: int) -> bool:
     """Whether the documents of an input of ``size`` bytes, read from pickles, share their texts."""
     return size >= INTERN_BYTES
 
 
-def unpickled(payload: bytes | memoryview, paths: dict[tuple, tuple], intern: bool = False):
+def unpickled(payload: bytes | memoryview, paths: dict[tuple, tuple], intern: bool = False, fold: bool = False):
     """A file's (documents, problems) from their pickle, each key path one of ``paths`` (added to it when
     new). A file's pickle shares key paths among its documents, not with other files' as the parser
     does (yamlsource): shared again, a review read from pickles does not hold a copy of each per file.
     ``payload`` may be a view of the kept store (cache.Entries), unpickled where it lies. ``intern``: each text of
-    the data the one interned copy of it, as the parser gives it (``_interned``)."""
+    the data the one interned copy of it, as the parser gives it (``_interned``). ``fold``: the workloads will be
+    folded (``FOLD_BYTES``): the documents of one are let go after the parse, and neither is done for them."""
     from advisor.system.cache import loads
 
     documents, problems = loads(payload)
     for doc in documents:
+        if fold and _folded_kind(doc.data):
+            continue
         doc.lines = {paths.setdefault(path, path): line for path, line in doc.lines.items()}
         if intern and (doc.data.__class__ is dict or doc.data.__class__ is list):
             doc.data = _interned(doc.data)
     return documents, problems
+
+
+def _folded_kind(data) -> bool:
+    """Whether ``data`` is an object of a kind that is folded (``Inputs.add``)."""
+    kind = data.get("kind") if data.__class__ is dict else None
+    return kind.__class__ is str and kind in POD_TEMPLATE_PATHS and kind not in READ_BY_OTHERS
 
 
 def _interned(value):
