@@ -83,10 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     caught: dict = {}
     real_review, real_parse, real_write = parallel.review_in_workers, objects.parse_inputs, fileio.write_output
 
-    def reviewing(reviewer, inputs, options, jobs):
+    def reviewing(reviewer, inputs, options, jobs, **more):  # more: ahead=, as the review command passes it
         if args.stages:
             print(f"  parsed:   {rss()}", file=sys.stderr)
-        report = real_review(reviewer, inputs, options, jobs)
+        report = real_review(reviewer, inputs, options, jobs, **more)
         if args.stages:
             print(f"  reviewed: {rss()}", file=sys.stderr)
         caught.update(reviewer=reviewer, inputs=inputs, report=report)

@@ -151,6 +151,21 @@ def told_each(pod_spec: dict) -> Iterator[tuple[dict, list[str], list[tuple[str,
                                      if isinstance(e, dict) and e.get("value") is not None]
 
 
+def told_facts(pod_spec: dict) -> tuple | None:
+    """What pod-ip-literal's pass over the whole input reads of one Pod spec (advisor.review.checks.
+    _over_the_input), or None when it is nothing: (each container whose command line or env declares a network,
+    as (its name, ``declared_in_text``'s networks)), whether the Pod is on its node's network, and the device
+    addresses its words show (``device_addresses``)."""
+    declared, words = [], []
+    for container, said, env in told_each(pod_spec):
+        found = declared_in_text(" ".join(said) + "\n" + "\n".join(f"{n}={v}" for n, v in env))
+        if found[0] or found[1]:
+            declared.append((container.get("name"), found))
+        words += said + [value for _, value in env]  # ``told``, container by container
+    host, devices = pod_spec.get("hostNetwork") is True, device_addresses(words)
+    return (tuple(declared), host, devices) if declared or host or devices else None
+
+
 def told(pod_spec: dict) -> list[str]:
     """What a Pod spec's containers and init containers are told: their commands' and arguments' words
     and their env values, as text."""

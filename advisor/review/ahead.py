@@ -19,7 +19,8 @@ from __future__ import annotations
 import contextlib
 import io
 
-from advisor.review.objects import STDIN, Gathered, KeptParses, outline_of, unpickled
+from advisor.review.objects import (STDIN, Gathered, KeptParses, folds_at, interns, outline_of, trim_raw,
+                                    unpickled)
 
 
 @contextlib.contextmanager
@@ -61,6 +62,9 @@ class _Parses:
         self.reached = len(gathered.files)  # the helper has sent every file from here on
         self.sent: dict[str, tuple[str, bytes]] = {}  # name -> (the key of the text it parsed, the pickled parse)
         self.paths: dict[tuple, tuple] = kept.paths if kept is not None else {}
+        self.intern = interns(gathered.size)  # as the kept store's documents do
+        self.fold = folds_at(gathered.size)  # as the objects are (parse_inputs)
+        self.last: tuple[str, bytes] | None = None  # the name and pickle of the last file the helper's parse gave
 
     def entry(self, name: str, text: str, outline: bool):
         if name == STDIN:
@@ -77,11 +81,19 @@ class _Parses:
         # the text the helper parsed is this one (the digest is the kept store's, when it has one)
         if payload is None or key != (kept_entry or _key(name, text, outline)):
             return self.kept.get(kept_entry) if kept_entry is not None else None
-        parsed = unpickled(payload, self.paths)
+        parsed = unpickled(payload, self.paths, self.intern, self.fold)
+        self.last = name, payload
         if kept_entry is not None:  # kept for the next run as ``kept.add`` would have, without pickling again
             self.kept.used[kept_entry] = payload
             self.kept.changed = True
         return parsed
+
+    def payload(self, entry):
+        """The pickle of the file of ``entry``: the kept store's, or the one the helper sent last."""
+        name, _, _, kept_entry = entry
+        if kept_entry is not None:
+            return self.kept.payload(kept_entry)
+        return self.last[1] if self.last is not None and self.last[0] == name else None
 
     def add(self, entry, parsed) -> None:
         if entry[3] is not None:
@@ -137,4 +149,6 @@ def _parsed(name: str, stored: dict) -> tuple[str | None, bytes | None]:
         parsed = parse_documents_apart(text, name, outline=outline)
     except InputError as exc:
         parsed = [], exc.problems
+    # as this process would have kept it: the parse sent is what the review holds, and the kept store too
+    trim_raw(parsed[0])
     return _key(name, text, outline is not None), pickled(parsed)

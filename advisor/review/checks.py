@@ -746,11 +746,23 @@ class _Networks:
 
 def _declared_networks(s: Subject) -> _Networks:
     """The Pod and Service networks the input declares (addresses.declared_in_text, declared_by_object) and
-    its Services' cluster IPs, worked out once for the input."""
+    its Services' cluster IPs, worked out once for the input (``_over_the_input``)."""
     found = s.inputs.derived.get("declared networks")
-    if found is not None:
-        return found
+    if found is None:
+        _over_the_input(s)
+        found = s.inputs.derived["declared networks"]
+    return found
+
+
+def _over_the_input(s: Subject) -> None:
+    """What pod-ip-literal reads of the whole input, worked out once: the networks it declares, what its own
+    cluster says of addresses and the devices it names (``_declared_networks``, ``_cluster_addresses``,
+    ``_device_addresses``), from what each workload's Pod spec says (``ManifestObject.told_facts``): a large
+    input's workloads are folded (advisor.review.objects.FoldedObject), and reading each back for a pass was
+    a tenth of the review of 10 copies of the shared corpus; theirs were worked out as they were parsed."""
+    derived = s.inputs.derived
     pods, services = [], []
+    host_network, devices = [], set()  # the Pod specs on their node's network; the devices their words show
 
     def add(declared, where, o):
         pods.extend((network, where, o.folder, o.namespace) for network in declared[0])
@@ -758,13 +770,18 @@ def _declared_networks(s: Subject) -> _Networks:
 
     for kind in POD_TEMPLATE_PATHS:
         for o in s.inputs.of_kind(kind):
-            spec = o.get(*POD_TEMPLATE_PATHS[kind], "spec")
-            for container, words, env in addresses.told_each(spec) if isinstance(spec, dict) else ():
-                add(addresses.declared_in_text(" ".join(words) + "\n" + "\n".join(f"{n}={v}" for n, v in env)),
-                    f"{container.get('name')}'s command line or env in {o.label} ({o.file}:{o.line()})", o)
-    for config in s.inputs.of_kind("ConfigMap"):
-        data = config.get("data")
-        for key, value in data.items() if isinstance(data, dict) else ():
+            facts = o.told_facts  # a folded workload's, worked out as it was parsed: its documents are not read
+            if facts is None:
+                continue
+            declared, host, shown = facts
+            for name, found in declared:
+                add(found, f"{name}'s command line or env in {o.label} ({o.file}:{o.line()})", o)
+            if host:
+                host_network.append(o.get(*POD_TEMPLATE_PATHS[kind], "spec"))
+            devices |= shown
+    data = [config.get("data") for config in s.inputs.of_kind("ConfigMap")]
+    for config, values in zip(s.inputs.of_kind("ConfigMap"), data):
+        for key, value in values.items() if isinstance(values, dict) else ():
             if isinstance(value, str):
                 # the key counts as a setting's name: cilium-config's cluster-pool-ipv4-cidr: 10.0.0.0/8
                 add(addresses.declared_in_text(f"{key}: " + addresses.without_comments(value), str(key)),
@@ -777,8 +794,11 @@ def _declared_networks(s: Subject) -> _Networks:
         for ip in [service.get("spec", "clusterIP")] + list(service.get("spec", "clusterIPs") or []):
             if isinstance(ip, str):
                 ips.add(ip)
-    found = s.inputs.derived["declared networks"] = _Networks(tuple(pods), tuple(services), frozenset(ips))
-    return found
+    derived["declared networks"] = _Networks(tuple(pods), tuple(services), frozenset(ips))
+    derived["cluster addresses"] = addresses.cluster_addresses(host_network)
+    texts = [v for d in data if isinstance(d, dict) for v in d.values()]
+    corefiles = [v for d in data if isinstance(d, dict) for k, v in d.items() if addresses.is_dns_configuration(str(k))]
+    derived["device addresses"] = addresses.device_addresses(texts, corefiles) | devices
 
 
 def _storage_servers(s: Subject) -> set[str]:
@@ -795,29 +815,22 @@ def _storage_servers(s: Subject) -> set[str]:
 
 def _cluster_addresses(s: Subject) -> tuple[set[str], tuple]:
     """The nodes' addresses and the Service ranges the input's own control plane names (addresses.
-    cluster_addresses), worked out once for the input."""
+    cluster_addresses), worked out once for the input (``_over_the_input``)."""
     found = s.inputs.derived.get("cluster addresses")
     if found is None:
-        found = s.inputs.derived["cluster addresses"] = addresses.cluster_addresses(_pod_specs(s))
+        _over_the_input(s)
+        found = s.inputs.derived["cluster addresses"]
     return found
-
-
-def _pod_specs(s: Subject):
-    """The Pod spec of every workload among the inputs (None where an object has none)."""
-    return (o.get(*POD_TEMPLATE_PATHS[kind], "spec") for kind in POD_TEMPLATE_PATHS for o in s.inputs.of_kind(kind))
 
 
 def _device_addresses(s: Subject) -> set[str]:
     """The addresses the input shows to be cameras, recorders and name servers (addresses.device_addresses),
-    from its ConfigMaps and its containers' env values and arguments; worked out once for the input."""
+    from its ConfigMaps and its containers' env values and arguments; worked out once for the input
+    (``_over_the_input``)."""
     found = s.inputs.derived.get("device addresses")
     if found is None:
-        data = [config.get("data") for config in s.inputs.of_kind("ConfigMap")]
-        texts = [v for d in data if isinstance(d, dict) for v in d.values()]
-        corefiles = [v for d in data if isinstance(d, dict) for k, v in d.items()
-                     if addresses.is_dns_configuration(str(k))]
-        texts += [word for spec in _pod_specs(s) if isinstance(spec, dict) for word in addresses.told(spec)]
-        found = s.inputs.derived["device addresses"] = addresses.device_addresses(texts, corefiles)
+        _over_the_input(s)
+        found = s.inputs.derived["device addresses"]
     return found
 
 

@@ -4,13 +4,15 @@ Inputs are files, folders (searched for *.yaml, *.yml and *.json) and ``-`` for
 standard input; each may hold several YAML documents and ``kind: List`` objects.
 Workload kinds are reviewed; Services, ConfigMaps, autoscalers and claims are kept
 whole for cross-checks; every other kind only as an outline (``CROSS_CHECKED_KINDS``).
+In a large input (``FOLD_BYTES``) the workloads are held folded, as their files' pickles,
+and read back when reviewed (``FoldedObject``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
-import io
 import os
 import re
 import sys
@@ -107,6 +109,24 @@ class ManifestObject:
         return self.kind in POD_TEMPLATE_PATHS
 
     @property
+    def stated_name(self):
+        """metadata.name as written (None when there is none): what makes two objects the same one."""
+        return self.metadata.get("name")
+
+    @property
+    def has_containers(self) -> bool:
+        """Whether a workload's Pod template lists containers."""
+        return bool(self.get(*POD_TEMPLATE_PATHS[self.kind], "spec", "containers")) if self.reviewed else False
+
+    @property
+    def told_facts(self) -> tuple | None:
+        """What the checks of the whole input read of a workload's Pod spec (advisor.review.addresses.told_facts)."""
+        from advisor.review.addresses import told_facts
+
+        spec = self.get(*POD_TEMPLATE_PATHS[self.kind], "spec") if self.reviewed else None
+        return told_facts(spec) if isinstance(spec, dict) else None
+
+    @property
     def label(self) -> str:
         """``Deployment web`` (with ``ns/`` when the object names a namespace)."""
         return f"{self.kind} {self.namespace + '/' if self.namespace else ''}{self.name}"
@@ -184,12 +204,37 @@ class Inputs:
     # What a check derives from the whole input, the same for every object it reviews (the storage servers
     # of all PersistentVolumes, say): worked out once, not once per workload.
     derived: dict = field(default_factory=dict, repr=False, compare=False)
+    # A large input's workloads are held folded (FoldedObject): these are their files' documents as read back.
+    folds: Folds | None = field(default=None, repr=False, compare=False)
+    # While a file is parsed, with ``folds``: [its pickle as held (None until needed), each of its documents' place,
+    # what makes its pickle, whether it may hold a Secret]: the workloads of its documents are added folded (``add``).
+    _folding: tuple | None = field(default=None, repr=False, compare=False)
 
     def add(self, obj: ManifestObject) -> None:
+        folding = self._folding
+        if folding is not None and obj.reviewed and obj.kind not in READ_BY_OTHERS:
+            if folding[0] is None:  # the file's pickle, made or found once the file has a workload
+                folding[0] = self.folds.hold(folding[2](), secret=folding[3])
+            obj = FoldedObject(obj, self.folds, folding[0], folding[1][id(obj.doc)])
         self.objects.append(obj)
         self.by_kind.setdefault(obj.kind, []).append(obj)
         self._selectors = None
         self._names = None
+
+    @contextlib.contextmanager
+    def reviewing(self, obj: ManifestObject):
+        """While ``obj`` is reviewed: a folded object's documents are held, so that every read of it during its
+        review meets the same data, whatever else the review reads."""
+        if obj.__class__ is not FoldedObject:
+            yield
+            return
+        folds = obj._folds
+        before = folds.pinned
+        folds.pinned = (obj._payload, folds.documents(obj._payload))
+        try:
+            yield
+        finally:
+            folds.pinned = before
 
     def named(self, kind: str, *names: str) -> list[ManifestObject]:
         """The objects of ``kind`` (a cross-checked one) called any of ``names``, in input order; an
@@ -222,7 +267,7 @@ class Inputs:
         order: dict[str, int] = {}  # each unit's place in the input
         for obj in self.objects:
             order.setdefault(obj.unit, len(order))
-            if obj.metadata.get("name") and self._whole(obj):
+            if obj.stated_name and self._whole(obj):
                 key = (obj.kind, obj.name) + ((obj.namespace,) if obj.namespace else (None, obj.folder))
                 held = units.setdefault(key, [])
                 if all(other.unit != obj.unit for other in held):
@@ -271,7 +316,7 @@ class Inputs:
         if obj.file != STDIN and (kustomize.key(obj.file) in self.patches or kustomize.key(obj.file) in self.generated):
             return False
         if obj.kind in POD_TEMPLATE_PATHS:
-            return bool(obj.get(*POD_TEMPLATE_PATHS[obj.kind], "spec", "containers"))
+            return obj.has_containers
         return obj.kind in CROSS_CHECKED_KINDS
 
     def of_kind(self, kind: str) -> list[ManifestObject]:
@@ -304,6 +349,130 @@ class Inputs:
                       for position, service in self._selectors.get((str(key), str(value), *place), ())}
         return [service for _, service in sorted(candidates.items(), key=lambda item: item[0])
                 if service.links_to(obj) and selects(service, labels)]
+
+# Workload kinds whose objects other objects' reviews read (a bare Pod's ReplicaSet or ReplicationController,
+# advisor.review.facts._adopter, for each bare Pod): never folded, lest each of those reads unfold a file.
+READ_BY_OTHERS = ("ReplicaSet", "ReplicationController")
+# From this many bytes of input on, the workloads are held folded (FoldedObject); below it, the memory that
+# saves is not worth reading their documents again (once for their review, once for each pass over them all).
+FOLD_BYTES = 16 * 1024 * 1024
+
+
+class FoldedObject(ManifestObject):
+    """A workload of a large input held as its file's pickle (what the kept store holds of it anyway), not as
+    Python objects: its documents are read back (``Folds``) when its data or document is asked for, and let go
+    again when other files' are read. What links it to other objects (kind, API group, file, name, namespace,
+    whether it has containers) is kept as it is: every review reads those of every object; so is what the
+    checks of the whole input read of its Pod spec (``told_facts``), worked out as it is parsed.
+
+    The workloads' data and key-path lines were over half of what a review of 10 copies of the shared corpus
+    held, all of it from the parse to the last object's review. Each object is read back once for its own
+    review (``Inputs.reviewing`` holds it meanwhile), file by file, in input order."""
+
+    def __init__(self, obj: ManifestObject, folds: Folds, payload, at: int):  # noqa: D107 - not a record's
+        meta = obj.metadata
+        self.__dict__.update(path=obj.path, rivals=obj.rivals, _folds=folds, _payload=payload, _at=at,
+                             _identity=(obj.kind, obj.group, obj.doc.source, meta.get("name"), obj.name,
+                                        obj.namespace, obj.has_containers, obj.told_facts))
+
+    @property
+    def doc(self) -> Document:
+        return self._folds.documents(self._payload)[self._at]
+
+    @property
+    def data(self) -> dict:
+        value = self.doc.data
+        for key in self.path:
+            value = value[key]
+        return value
+
+    kind = property(lambda self: self._identity[0])
+    group = property(lambda self: self._identity[1])
+    file = property(lambda self: self._identity[2])
+    unit = file  # never a render's: only files' documents are folded
+    stated_name = property(lambda self: self._identity[3])
+    name = property(lambda self: self._identity[4])
+    namespace = property(lambda self: self._identity[5])
+    has_containers = property(lambda self: self._identity[6])
+    told_facts = property(lambda self: self._identity[7])  # worked out while the documents were read
+
+    @functools.cached_property
+    def folder(self) -> str:
+        return self.file if self.file == STDIN else os.path.dirname(os.path.abspath(self.file))
+
+    def __reduce__(self):
+        """Sent to another process (--jobs where workers are not forked) as the object it folds."""
+        return ManifestObject, (self.doc, self.path, self.data, self.rivals)
+
+
+class Folds:
+    """The documents of folded objects' files as read back: the few files read last, and the file of the object
+    under review (``Inputs.reviewing``). Read in input order, each file is read back once.
+
+    The files' pickles are written to a temporary file of their own (``hold``; unnamed, readable by this user
+    only, gone when the review ends), and read from it with pread (a forked helper or worker shares it): held in
+    memory, they were 6.6 MiB of a review of 10 copies of the shared corpus. A file that may hold a Secret, and
+    any pickle when the file cannot be written, stays in memory instead."""
+
+    KEEP = 4  # files
+
+    def __init__(self):
+        self.recent: dict[int, tuple] = {}  # id(payload) -> (payload, documents), the last read last
+        self.pinned: tuple | None = None  # (payload, documents) of the object under review
+        self.reads = 0  # files read back (for tests and the bench)
+        self.spill = None  # the temporary file of the pickles, opened when the first one is held
+        self.end = 0  # its size
+
+    def hold(self, payload: bytes, secret: bool = False):
+        """What a folded object keeps of its file's pickle ``payload``: (where, how long) in the temporary
+        file, or, when it may hold a Secret or cannot be written there, the pickle itself."""
+        if secret:
+            return _own(payload)
+        try:
+            if self.spill is None:
+                import tempfile
+
+                self.spill = tempfile.TemporaryFile(prefix="pod-advisor-folded-")
+            written = 0
+            while written < len(payload):
+                written += os.pwrite(self.spill.fileno(), memoryview(payload)[written:], self.end + written)
+        except OSError:  # no temporary folder, a full disk: held in memory
+            return _own(payload)
+        place = (self.end, len(payload))
+        self.end += len(payload)
+        return place
+
+    def documents(self, payload) -> list[Document]:
+        pinned = self.pinned
+        if pinned is not None and pinned[0] is payload:
+            return pinned[1]
+        found = self.recent.pop(id(payload), None)
+        if found is None:
+            from advisor.system.cache import loads
+
+            # as read, not shared with others' texts nor key paths (``unpickled``): let go again soon
+            found = (payload, loads(self._pickle(payload))[0])
+            self.reads += 1
+            if len(self.recent) >= self.KEEP:
+                del self.recent[next(iter(self.recent))]
+        self.recent[id(payload)] = found
+        return found[1]
+
+    def _pickle(self, payload) -> bytes:
+        if payload.__class__ is not tuple:
+            return payload
+        start, size = payload
+        read = os.pread(self.spill.fileno(), size, start)
+        while len(read) < size:  # (a regular file gives it all at once)
+            more = os.pread(self.spill.fileno(), size - len(read), start + len(read))
+            if not more:
+                raise OSError(f"the review's temporary file ended at {start + len(read)} of {start + size}")
+            read += more
+        return read
+
+    def __getstate__(self):
+        """Sent to a worker that is not forked, with the objects unfolded (``FoldedObject.__reduce__``): empty."""
+        return {"recent": {}, "pinned": None, "reads": 0, "spill": None, "end": 0}
 
 
 def matches(selector, labels) -> bool:
@@ -446,9 +615,9 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
             from advisor.review.ahead import parsed_ahead
 
             with parsed_ahead(ahead, kept) as found:
-                inputs = _parse_inputs(texts, errors, rendered, notes, found)
+                inputs = _parse_inputs(texts, errors, rendered, notes, found, folds_at(keep))
         else:
-            inputs = _parse_inputs(texts, errors, rendered, notes, kept)
+            inputs = _parse_inputs(texts, errors, rendered, notes, kept, folds_at(keep))
         if kept is not None:
             kept.save()
         return inputs
@@ -484,9 +653,13 @@ class KeptParses:
     # still pays; a larger one is another tree's (written over by this review).
     STORE_PER_INPUT = 1.0
 
-    def __init__(self, key: str, stored: dict):
+    def __init__(self, key: str, stored, intern: bool = False, fold: bool = False):
+        # stored: the store as read (advisor.system.cache.Entries: one bytes object, each file's pickle a view of
+        # its part), or {}; used: the pickles of the files of this review, views of the store's or new bytes
         self.key, self.stored = key, stored
-        self.used: dict[str, bytes] = {}
+        self.intern = intern  # whether the documents read back share their texts (``unpickled``)
+        self.fold = fold  # whether their workloads will be folded (``unpickled``)
+        self.used: dict[str, bytes | memoryview] = {}
         self.changed = False
         self.paths: dict[tuple, tuple] = {}  # each key path of the documents unpickled, once
 
@@ -506,11 +679,12 @@ class KeptParses:
         from advisor.system import errors
 
         key = cache.digest(cls.KIND, __version__, sys.version, *cache.stamps(
-            __file__, yamlsource.__file__, kustomize.__file__, vocabulary.__file__, errors.__file__,
+            __file__, yamlsource.__file__, kustomize.__file__, vocabulary.__file__, errors.__file__, cache.__file__,
             yaml_spec.origin if yaml_spec else None, libyaml.origin if libyaml else None))
         size = cache.size(cls.KIND)
-        stored = cache.load(cls.KIND, key) if size is not None and size <= total * cls.STORE_PER_INPUT else None
-        return cls(key, stored if isinstance(stored, dict) else {})
+        stored = cache.load_entries(cls.KIND, key) if size is not None and size <= total * cls.STORE_PER_INPUT \
+            else None
+        return cls(key, stored if stored is not None else {}, interns(total), folds_at(total))
 
     @staticmethod
     def entry(name: str, text: str, outline: bool) -> str | None:
@@ -527,10 +701,14 @@ class KeptParses:
             return None
         self.used[entry] = found
         try:
-            return unpickled(found, self.paths)
+            return unpickled(found, self.paths, self.intern, self.fold)
         except Exception:  # noqa: BLE001 - an entry that no longer fits the code: parse the file again
             del self.used[entry]
             return None
+
+    def payload(self, entry: str):
+        """The pickle of the file of ``entry`` read or made by this review (``get``, ``add``), or None."""
+        return self.used.get(entry)
 
     def add(self, entry: str | None, parsed) -> None:
         from advisor.system.cache import pickled
@@ -543,20 +721,65 @@ class KeptParses:
         from advisor.system import cache
 
         if self.changed or len(self.used) != len(self.stored):
-            cache.store(self.KIND, self.key, cache.pickled(self.used))
+            # written piece by piece from the store read and the new pickles: no dict of them pickled into one more
+            # copy of the whole store
+            cache.store_entries(self.KIND, self.key, self.used.items())
         self.stored, self.used = {}, {}
 
 
-def unpickled(payload: bytes, paths: dict[tuple, tuple]):
+# From this many bytes of input on, the documents read from pickles share their texts (``unpickled``): below it, what
+# that saves (1.6 MiB of the shared corpus's 6.9 MB) is not worth the walk (10 ms of its 0.35 s kept run).
+INTERN_BYTES = 16 * 1024 * 1024
+
+
+def folds_at(size: int) -> bool:
+    """Whether the workloads of an input of ``size`` bytes are held folded (``FOLD_BYTES``)."""
+    return size >= FOLD_BYTES
+
+
+def interns(size: int) -> bool:
+    """Whether the documents of an input of ``size`` bytes, read from pickles, share their texts."""
+    return size >= INTERN_BYTES
+
+
+def unpickled(payload: bytes | memoryview, paths: dict[tuple, tuple], intern: bool = False, fold: bool = False):
     """A file's (documents, problems) from their pickle, each key path one of ``paths`` (added to it when
     new). A file's pickle shares key paths among its documents, not with other files' as the parser
-    does (yamlsource): shared again, a review read from pickles does not hold a copy of each per file."""
-    from advisor.system.cache import Unpickler
+    does (yamlsource): shared again, a review read from pickles does not hold a copy of each per file.
+    ``payload`` may be a view of the kept store (cache.Entries), unpickled where it lies. ``intern``: each text of
+    the data the one interned copy of it, as the parser gives it (``_interned``). ``fold``: the workloads will be
+    folded (``FOLD_BYTES``): the documents of one are let go after the parse, and neither is done for them."""
+    from advisor.system.cache import loads
 
-    documents, problems = Unpickler(io.BytesIO(payload)).load()
+    documents, problems = loads(payload)
     for doc in documents:
+        if fold and _folded_kind(doc.data):
+            continue
         doc.lines = {paths.setdefault(path, path): line for path, line in doc.lines.items()}
+        if intern and (doc.data.__class__ is dict or doc.data.__class__ is list):
+            doc.data = _interned(doc.data)
     return documents, problems
+
+
+def _folded_kind(data) -> bool:
+    """Whether ``data`` is an object of a kind that is folded (``Inputs.add``)."""
+    kind = data.get("kind") if data.__class__ is dict else None
+    return kind.__class__ is str and kind in POD_TEMPLATE_PATHS and kind not in READ_BY_OTHERS
+
+
+def _interned(value):
+    """``value`` (a document's data: a tree of dicts and lists, never shared, as the parser makes it) with each
+    text, key or value, the one interned copy of that text, as the parser gives it. A pickle shares texts only
+    within one file: unpickled as they are, the documents of a large review held a copy of each key and each
+    repeated value per file, 16 MiB more than parsed (10 copies of the shared corpus), for a walk that takes
+    about a third as long as the unpickling (``INTERN_BYTES``)."""
+    intern = sys.intern
+    if value.__class__ is dict:
+        return {intern(k) if k.__class__ is str else k:
+                intern(v) if v.__class__ is str else _interned(v) if v.__class__ is dict or v.__class__ is list else v
+                for k, v in value.items()}
+    return [intern(v) if v.__class__ is str else _interned(v) if v.__class__ is dict or v.__class__ is list else v
+            for v in value]
 
 
 def outline_of(name: str):
@@ -565,8 +788,8 @@ def outline_of(name: str):
     return None if os.path.basename(name) in kustomize.KUSTOMIZATION_FILES else outlined
 
 
-def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None) -> Inputs:
-    inputs = Inputs(notes=list(notes))
+def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None, fold: bool = False) -> Inputs:
+    inputs = Inputs(notes=list(notes), folds=Folds() if fold else None)
     problems: list[Problem] = []  # after ``errors``, which reading ``texts`` may still add to
     for name, text in texts:
         outline = outline_of(name)
@@ -577,9 +800,7 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
                 parsed = parse_documents_apart(text, name, outline=outline)
             except InputError as exc:
                 parsed = [], exc.problems
-            for doc in parsed[0]:
-                if doc.raw:
-                    doc.raw = _dates_only(doc.raw)
+            trim_raw(parsed[0])
             if entry is not None:
                 kept.add(entry, parsed)
         documents, broken = parsed
@@ -591,12 +812,17 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
         if not documents and broken:
             continue
         inputs.files.append(name)
+        if fold:
+            inputs._folding = [None, {id(doc): place for place, doc in enumerate(documents)},
+                               functools.partial(_payload, kept, entry, parsed),
+                               name == STDIN or _SECRET.search(text) is not None]
         for doc in documents:
             if name != STDIN and kustomize.is_kustomization(name, doc.data):
                 inputs.patches.update(dict.fromkeys(kustomize.patch_files(name, doc.data), name))
                 inputs.generated.update(dict.fromkeys(kustomize.generator_files(name, doc.data), name))
                 inputs.labelled.update(dict.fromkeys(kustomize.labelled_resources(name, doc.data), name))
             _collect(doc, (), doc.data, inputs)
+        inputs._folding = None
     inputs.errors = list(errors or ()) + problems
     for doc in rendered:
         if doc.source not in inputs.files:
@@ -605,6 +831,31 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
     _skaffold_patches(inputs)
     inputs.mark_alternatives()
     return inputs
+
+
+def _payload(kept, entry, parsed) -> bytes | memoryview:
+    """The pickle of a file's ``parsed`` documents, for its folded objects (``Folds.hold``): the one the store of
+    parses has or the parse helper sent, else made here."""
+    found = kept.payload(entry) if kept is not None and entry is not None else None
+    if found is None:
+        from advisor.system.cache import pickled
+
+        return pickled(parsed)
+    return found
+
+
+def _own(payload: bytes | memoryview) -> bytes:
+    """``payload`` as bytes of its own: a view of the kept store, copied, so that the store is let go after the
+    parse."""
+    return bytes(payload) if isinstance(payload, memoryview) else payload
+
+
+def trim_raw(documents) -> None:
+    """Keep of each document's scalars as written its dates only (``_dates_only``): what the review reads of them,
+    wherever a file is parsed (here, or by the helper of advisor.review.ahead, whose parse is the same)."""
+    for doc in documents:
+        if doc.raw:
+            doc.raw = _dates_only(doc.raw)
 
 
 def _dates_only(raw: dict) -> dict:

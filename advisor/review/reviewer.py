@@ -122,6 +122,12 @@ class Reviewer:
         notes: list[Note] = []
         if not obj.reviewed:
             return ObjectOutcome(obj.kind, None, notes, skipped=True)
+        if inputs.folds is None:
+            return self._review_object(obj, inputs, options, notes)
+        with inputs.reviewing(obj):  # a folded object (advisor.review.objects.FoldedObject) held meanwhile
+            return self._review_object(obj, inputs, options, notes)
+
+    def _review_object(self, obj, inputs: Inputs, options: ReviewOptions, notes: list[Note]) -> ObjectOutcome:
         subject = describe(obj, inputs, self.target_version(obj, options, notes), self.purposes)
         if isinstance(subject, Skip):
             notes.append(Note(obj.file, subject.line, subject.text))

@@ -18,7 +18,10 @@ Safe when it cannot be trusted or used:
   and any failure to load means "build it again".
 
 The files are pickles, as trusted as the user's own ``__pycache__``; a folder
-that others may write to is never read.
+that others may write to is never read. A file of entries (``store_entries``: the
+parses a large review keeps, one entry per file) is an index and the entries'
+pickles one after another under the same header and digest, read back as views of
+the one buffer the file is read into; an index that does not add up is damage too.
 """
 
 from __future__ import annotations
@@ -26,13 +29,15 @@ from __future__ import annotations
 import io
 import os
 import stat
+import struct
+from array import array
 
 from advisor.system.signals import blocked
 
 try:  # pickle's C half, which is what pickle.py hands out: the module itself imports a millisecond more
-    from _pickle import Pickler, PicklingError, Unpickler, dumps
+    from _pickle import Pickler, PicklingError, Unpickler, dumps, loads
 except ImportError:  # pragma: no cover - another Python implementation
-    from pickle import Unpickler, dumps
+    from pickle import Unpickler, dumps, loads
 
 PROTOCOL = 5  # pickle.HIGHEST_PROTOCOL on every Python pod-advisor runs on
 
@@ -129,6 +134,18 @@ def _file(kind: str, environ) -> str | None:
 
 def load(kind: str, key: str, unpickler=Unpickler, environ=os.environ):
     """The object stored for ``kind`` under ``key``, or None (missing, stale, unusable, damaged)."""
+    payload = _payload(kind, key, environ)
+    if payload is None:
+        return None
+    try:
+        return unpickler(io.BytesIO(payload)).load()
+    except Exception:  # whatever the pickle holds no longer fits the code: build it again
+        return None
+
+
+def _payload(kind: str, key: str, environ) -> bytes | None:
+    """The payload stored for ``kind`` under ``key``, its digest checked; None when missing, stale, not ours
+    or damaged."""
     path = _file(kind, environ)
     where = _open_folder(os.path.dirname(path)) if path is not None else None
     if where is None:
@@ -136,7 +153,7 @@ def load(kind: str, key: str, unpickler=Unpickler, environ=os.environ):
     header = MAGIC + key.encode("ascii") + b"\n"
     try:  # non-blocking, so that a FIFO put in its place cannot hang the run; never through a link
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-        # unbuffered: the payload is read straight into one bytes object, which BytesIO below shares, with
+        # unbuffered: the payload is read straight into one bytes object, which BytesIO and Entries share, with
         # no slice of the whole file nor a copy of it (the parsed files a large review keeps run to tens of MB)
         with open(os.open(os.path.basename(path), flags, dir_fd=where), "rb", buffering=0) as handle:
             info = os.fstat(handle.fileno())
@@ -153,10 +170,85 @@ def load(kind: str, key: str, unpickler=Unpickler, environ=os.environ):
         os.close(where)
     if stored[:-1].decode("ascii", "replace") != digest(payload) or not stored.endswith(b"\n"):
         return None  # truncated or damaged
-    try:
-        return unpickler(io.BytesIO(payload)).load()
-    except Exception:  # whatever the pickle holds no longer fits the code: build it again
-        return None
+    return payload
+
+
+# The payload of a file of entries (store_entries): this line, the number of entries (8 bytes), each entry's
+# key (the 32 bytes of a digest()) and length (8 bytes), then the entries one after another.
+ENTRIES = b"pod-advisor entries 1\n"
+_COUNT = struct.Struct("<Q")
+_ENTRY = struct.Struct("<32sQ")
+
+
+class Entries:
+    """Many payloads kept in one file (``store_entries``), each under a digest() of its own, read as they
+    are asked for: one bytes object holds the file, and each entry is a memoryview of its part of it.
+
+    A dict of each entry's bytes (what pickling a dict of them gave back) held a second copy of the whole
+    file while it was read, and pickling such a dict to save it a third: tens of MB at the peak of a
+    large review."""
+
+    def __init__(self, payload: bytes, index: dict[str, int], bounds: array):
+        self._view = memoryview(payload)
+        self._index = index  # each entry's key -> its place in ``bounds``
+        self._bounds = bounds  # where each entry starts in the payload, and where the last ends
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, key) -> bool:
+        return key in self._index
+
+    def __iter__(self):
+        return iter(self._index)
+
+    def get(self, key: str, default=None):
+        """The entry kept under ``key`` (a memoryview of the file read), or ``default``."""
+        place = self._index.get(key)
+        if place is None:
+            return default
+        return self._view[self._bounds[place]:self._bounds[place + 1]]
+
+    @classmethod
+    def parse(cls, payload: bytes) -> Entries | None:
+        """The entries of ``payload``, or None when it is not a whole file of entries."""
+        if not payload.startswith(ENTRIES) or len(payload) < len(ENTRIES) + _COUNT.size:
+            return None
+        (count,) = _COUNT.unpack_from(payload, len(ENTRIES))
+        start = len(ENTRIES) + _COUNT.size + count * _ENTRY.size  # the first entry's
+        if start > len(payload):
+            return None
+        index: dict[str, int] = {}
+        bounds = array("Q", [start])
+        for place, (key, length) in enumerate(_ENTRY.iter_unpack(
+                memoryview(payload)[len(ENTRIES) + _COUNT.size:start])):
+            index[key.hex()] = place
+            start += length
+            bounds.append(start)
+        if start != len(payload) or len(index) != count:
+            return None  # the lengths do not add up to what follows the index, or a key twice
+        return cls(payload, index, bounds)
+
+
+def load_entries(kind: str, key: str, environ=os.environ) -> Entries | None:
+    """The entries stored for ``kind`` under ``key`` (``store_entries``), or None (missing, stale, unusable,
+    damaged)."""
+    payload = _payload(kind, key, environ)
+    return Entries.parse(payload) if payload is not None else None
+
+
+def store_entries(kind: str, key: str, entries, environ=os.environ) -> bool:
+    """Keep ``entries`` ((key, payload) pairs: each key a digest(), each payload bytes-like) for ``kind`` under
+    ``key``, for ``load_entries``; False when they could not be kept. Written piece by piece, the digest
+    worked out over the pieces first: the file is never joined into one more bytes object."""
+    pieces = list(entries)
+    index = bytearray(ENTRIES + _COUNT.pack(len(pieces)))
+    for name, piece in pieces:
+        raw = bytes.fromhex(name)
+        if len(raw) != 32:
+            raise ValueError(f"an entry's key is a digest(): {name!r}")
+        index += _ENTRY.pack(raw, memoryview(piece).nbytes)
+    return _store(kind, key, (bytes(index), *(piece for _, piece in pieces)), environ)
 
 
 def kept(kind: str, key: str, fits, build):
@@ -175,6 +267,20 @@ def pickled(value) -> bytes:
 
 def store(kind: str, key: str, payload: bytes, environ=os.environ) -> bool:
     """Keep ``payload`` (``pickled(value)``) for ``kind`` under ``key``; False when it could not be kept."""
+    return _store(kind, key, (payload,), environ)
+
+
+def _digest_of(parts) -> str:
+    """``digest(b"".join(parts))``, without joining them."""
+    hashed = blake2b(digest_size=32)
+    hashed.update(sum(memoryview(part).nbytes for part in parts).to_bytes(8, "little"))
+    for part in parts:
+        hashed.update(part)
+    return hashed.hexdigest()
+
+
+def _store(kind: str, key: str, parts: tuple, environ) -> bool:
+    """Keep the payload that ``parts`` make one after another."""
     path = _file(kind, environ)
     if path is None:
         return False
@@ -185,11 +291,11 @@ def store(kind: str, key: str, payload: bytes, environ=os.environ) -> bool:
     where = _open_folder(os.path.dirname(path))  # the folder itself from now on, whatever its name becomes
     if where is None:
         return False
-    header = MAGIC + key.encode("ascii") + b"\n" + digest(payload).encode("ascii") + b"\n"  # then the payload
+    header = MAGIC + key.encode("ascii") + b"\n" + _digest_of(parts).encode("ascii") + b"\n"  # then the payload
     temp = f".{kind}-{os.urandom(6).hex()}.tmp"
     try:  # Ctrl-C, SIGTERM and SIGHUP wait until the file is in place or gone, lest the temporary file stay
         with blocked():
-            return _write(where, temp, (header, payload), os.path.basename(path))
+            return _write(where, temp, (header, *parts), os.path.basename(path))
     finally:
         os.close(where)
 

@@ -240,3 +240,36 @@ def test_a_helper_that_cannot_be_forked_leaves_the_review_to_this_process(cli, t
     helped = cli("review", str(tree), "--format", "json")
     assert (helped.status, helped.stdout, helped.stderr) == (one.status, one.stdout, one.stderr)
     assert helpers == [None, None]  # both were asked for, neither started
+
+
+def test_the_files_the_helper_parsed_keep_the_dates_as_written_only(tree, helpers, patient, cache_home, monkeypatch):
+    monkeypatch.setenv(cache.DISABLE, "1")
+    parsed = in_this_process(monkeypatch, objects, "parse_documents_apart")
+    gathered = objects.gather([str(tree)], keep=False)
+    inputs = objects.parse_inputs(gathered.texts, keep=gathered.size, ahead=gathered)
+    assert len(helpers) == 1 and parsed == []  # every file parsed by the helper
+    assert any(obj.get("spec", "replicas") == 3 for obj in inputs.objects)  # a number, whose text is not kept
+    assert all(text[:4].isdigit() and text[4] == "-" for obj in inputs.objects for text in obj.doc.raw.values())
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_review_of_folded_workloads_with_helpers_gives_the_report_of_them_held_whole(cli, tree, helpers, cache_home,
+                                                                                       monkeypatch, kept):
+    if kept:  # the first run keeps its parses, the second folds the store's
+        monkeypatch.setattr(objects.KeptParses, "LEAST_BYTES", 1)
+        monkeypatch.setattr(objects.KeptParses, "STORE_PER_INPUT", 1000)
+    else:
+        monkeypatch.setenv(cache.DISABLE, "1")  # each file's pickle as the helper sent it
+    whole = cli("review", str(tree), "--format", "json", "--jobs", "1")  # 180 KB: held whole
+    monkeypatch.setattr(objects, "FOLD_BYTES", 1)
+    folded = cli("review", str(tree), "--format", "json")
+    assert len(helpers) == (2 if not kept else 1)  # a kept store of every file needs no parse helper
+    assert (folded.status, folded.stdout, folded.stderr) == (whole.status, whole.stdout, whole.stderr)
+
+
+def test_a_review_of_folded_workloads_in_workers_gives_the_report_of_them_held_whole(cli, tree, cache_home,
+                                                                                     monkeypatch):
+    whole = cli("review", str(tree), "--format", "json", "--jobs", "1")
+    monkeypatch.setattr(objects, "FOLD_BYTES", 1)
+    folded = cli("review", str(tree), "--format", "json", "--jobs", "2")
+    assert (folded.status, folded.stdout, folded.stderr) == (whole.status, whole.stdout, whole.stderr)
