@@ -149,7 +149,7 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
             elif _split(draft, subject.container(name), _called_over_the_network(subject, name, evaluate)):
                 draft.fixed(finding_id)
     if "statefulset-without-headless-service" in by_id:
-        withholding = _headless_elsewhere(subject)
+        withholding = _headless_elsewhere(subject) or _peers_by_its_service(subject)
         if withholding:
             withheld.append(withholding)
         else:
@@ -618,6 +618,29 @@ def _headless_elsewhere(subject: Subject) -> str | None:
         return None
     return (f"no Service is written for {subject.obj.label}: a Service {str(name)!r} is defined in {away.file}, "
             f"another folder, and whether it is this StatefulSet's depends on how the folders are applied")
+
+
+def _peers_by_its_service(subject: Subject) -> str | None:
+    """Why no second, headless Service is written where the Pods already name each other under the Service
+    they have (``minio-{0...3}.minio``, ``elasticsearch-0.elasticsearch``): a second Service gives them names
+    under its own, which nothing calls. Only that Service made headless gives them the names they use, and its
+    clusterIP cannot change in place (it must be deleted and created again), which is the author's to do."""
+    name = subject.obj.get("spec", "serviceName")
+    existing = named_service(subject, str(name)) if name else None
+    if existing is None:
+        return None
+    peer = re.compile(re.escape(subject.obj.name) + r"-(?:\d+|\{[^}]*\}|\$\{?\w+\}?|\$\(\w+\))\." + re.escape(str(name))
+                      + r"(?![\w-])")
+    for c in subject.containers:
+        words = [str(w) for key in ("command", "args") for w in c.spec.get(key) or [] if isinstance(w, (str, int))]
+        words += [str(e.get("value")) for e in c.spec.get("env") or [] if isinstance(e, dict) and e.get("value")]
+        found = next((m.group(0) for w in words for m in [peer.search(w)] if m), None)
+        if found:
+            return (f"no Service is written for {subject.obj.label}: {c.name} names its peers as {found!r}, under "
+                    f"the Service {name!r}, which a second, headless Service would not give them; make {name!r} "
+                    f"itself headless (clusterIP: None; delete and create it again, as a Service's clusterIP "
+                    f"cannot change in place)")
+    return None
 
 
 def _headless_service(draft: _Draft) -> None:
