@@ -630,6 +630,10 @@ def parse_inputs(texts: list[tuple[str, str]], errors: list[Problem] | None = No
 # parsed would take about as long as the parse it saves.
 AHEAD_BYTES = 256 * 1024
 _SECRET = re.compile(r"""kind["']?\s*:\s*["']?Secret\b""")  # kind: Secret, "kind": "Secret", {kind: Secret}
+# A ytt template (Carvel): a value its annotation computes (``matchLabels: #@ labels()``, ``- #@ item``) reads as
+# null to YAML, and ``#@ load(...)``, ``#@ def``, ``#@ for``, ``#@overlay/...`` shape the documents around them.
+_YTT = re.compile(r"(?m)[:-][ \t]+#@[ \t]*\S|^[ \t]*#@[ \t]*(?:load\(|def\b|for\b|if\b|end\b|overlay/|data/values"
+                  r"|yaml/text-templated-strings|template\.replace)")
 
 
 class KeptParses:
@@ -804,6 +808,12 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
             if entry is not None:
                 kept.add(entry, parsed)
         documents, broken = parsed
+        if "#@" in text and _YTT.search(text):
+            # what its annotations write is not in the file: reviewed as written, its selectors read as empty
+            inputs.notes.append(Note(name, None, "a ytt template (Carvel): the values its #@ annotations compute are "
+                                                 "not in the file, so it is not reviewed; render it first: ytt -f "
+                                                 "FOLDER | pod-advisor review -"))
+            continue
         if "{{" in text:
             broken = [Problem(p.message, file=p.file, line=p.line, path=p.path,
                               hint=p.hint or "a Helm template? render it first: helm template CHART | "

@@ -55,3 +55,42 @@ def test_no_second_headless_service_is_written_where_the_pods_name_each_other_un
 
 def test_pods_that_name_no_peer_still_get_a_headless_service_of_their_own():
     assert reviewed("minio server /data").suggestion is not None
+
+
+# -- a ytt template is not reviewed as written -------------------------------------------------------------
+
+YTT = """\
+#@ load("@ytt:data", "data")
+#@ def labels():
+simple-app: ""
+#@ end
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: simple-app
+spec:
+  selector:
+    matchLabels: #@ labels()
+  template:
+    metadata:
+      labels: #@ labels()
+    spec:
+      containers:
+      - name: simple-app
+        image: quay.io/eduk8s-labs/sample-app-go:1.0
+"""
+
+
+def test_a_ytt_template_is_left_out_with_a_note_saying_to_render_it():
+    """eduk8s-labs/lab-getting-started-with-carvel: `matchLabels: #@ labels()` reads as null to YAML, and the
+    Deployment was said refused for an empty selector."""
+    report = REVIEWER.review(parse_inputs([("config.yml", YTT)]), ReviewOptions())
+    assert report.objects == []
+    assert any("a ytt template (Carvel)" in note.text and "ytt -f" in note.text for note in report.notes)
+
+
+def test_a_comment_that_only_starts_with_an_at_sign_is_no_template():
+    plain = YTT.split("---\n", 1)[1].replace("#@ labels()", "{app: web}  # @owner: team-web")
+    report = REVIEWER.review(parse_inputs([("config.yml", plain)]), ReviewOptions())
+    assert [o.ref.name for o in report.objects] == ["simple-app"]
