@@ -17,7 +17,17 @@ SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    """``3 NetworkPolicies``, ``2 Ingresses``, ``2 Endpoints``: the count and the word (a kind), in the plural
+    when it is not one."""
+    if count == 1:
+        return f"{count} {word}"
+    if word.endswith(("ss", "us", "x", "z", "ch", "sh", "S")):  # (an acronym's S: CephNFSes)
+        return f"{count} {word}es"
+    if word.endswith("s"):  # a kind named in the plural already: Endpoints, SecurityContextConstraints
+        return f"{count} {word}"
+    if word.endswith("y") and word[-2:-1].lower() not in "aeiou":
+        return f"{count} {word[:-1]}ies"
+    return f"{count} {word}s"
 
 
 def render_text(report: ReviewReport, kb: KnowledgeBase, style: Style) -> str:

@@ -93,6 +93,17 @@ def test_a_clean_review_says_so(cli):
                                            "no findings.\n")
 
 
+@pytest.mark.parametrize("api, kind, two", [
+    ("networking.k8s.io/v1", "NetworkPolicy", "2 NetworkPolicies"), ("networking.k8s.io/v1", "Ingress", "2 Ingresses"),
+    ("v1", "Endpoints", "2 Endpoints"), ("gateway.networking.k8s.io/v1", "Gateway", "2 Gateways"),
+    ("monitoring.coreos.com/v1", "Prometheus", "2 Prometheuses"), ("ceph.rook.io/v1", "CephNFS", "2 CephNFSes")])
+def test_the_kinds_also_read_are_counted_in_the_plural_english_gives_them(cli, write, api, kind, two):
+    other = "".join(f"---\napiVersion: {api}\nkind: {kind}\nmetadata: {{name: n{i}}}\n" for i in range(2))
+    path = write("input.yaml", (CLEAN / "deployment-with-service.yaml").read_text() + other)
+    summary = cli("review", str(path)).stdout.splitlines()[-1]
+    assert f" {two}," in summary or f" {two})" in summary
+
+
 def test_json_carries_each_finding_with_object_and_container_places_and_the_advice(cli):
     run = cli("review", JOB_SIDECAR, "--format", "json", "--kubernetes", "1.33")
     report = json.loads(run.stdout)
