@@ -25,6 +25,7 @@ from advisor.review.report import Note
 from advisor.review.scope import Scope, find
 from advisor.review.shapes import shape_problem
 from advisor.system.errors import InputError, Problem
+from advisor.system.patterns import lazy
 from advisor.system.records import record
 from advisor.system.yamlsource import Document, parse_documents_apart, read_stream, read_text
 
@@ -632,7 +633,7 @@ AHEAD_BYTES = 256 * 1024
 _SECRET = re.compile(r"""kind["']?\s*:\s*["']?Secret\b""")  # kind: Secret, "kind": "Secret", {kind: Secret}
 # A ytt template (Carvel): a value its annotation computes (``matchLabels: #@ labels()``, ``- #@ item``) reads as
 # null to YAML, and ``#@ load(...)``, ``#@ def``, ``#@ for``, ``#@overlay/...`` shape the documents around them.
-_YTT = re.compile(r"(?m)[:-][ \t]+#@[ \t]*\S|^[ \t]*#@[ \t]*(?:load\(|def\b|for\b|if\b|end\b|overlay/|data/values"
+_YTT = lazy(r"(?m)[:-][ \t]+#@[ \t]*\S|^[ \t]*#@[ \t]*(?:load\(|def\b|for\b|if\b|end\b|overlay/|data/values"
                   r"|yaml/text-templated-strings|template\.replace)")
 
 
