@@ -197,7 +197,16 @@ def test_a_pipe_named_as_an_input_is_read_by_this_process_alone(cli, tree, helpe
     assert {f["object"]["name"] for f in piped["findings"] if f["file"] == f"/dev/fd/{read}"} == {"web"}
 
 
-def test_a_signal_while_a_cache_file_is_written_waits_until_it_is_in_place(cache_home, monkeypatch):
+@pytest.fixture
+def interruptible():
+    """Ctrl-C raising KeyboardInterrupt, as in a terminal, even where the run inherits SIGINT ignored (a job
+    started in the background by a non-interactive shell, as some CI runners start theirs)."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+def test_a_signal_while_a_cache_file_is_written_waits_until_it_is_in_place(cache_home, monkeypatch, interruptible):
     write = cache._write
 
     def interrupted(*args):
