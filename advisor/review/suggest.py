@@ -43,7 +43,7 @@ from advisor.domain.recommendation import Recommendation, WorkloadPlan
 from advisor.domain.vocabulary import (API_VERSIONS, HELPER_ROLES, POD_TEMPLATE_PATHS, REPLICATED_KINDS,
                                        SELECTING_KINDS)
 from advisor.manifests.validate import api_problems, schema_problems
-from advisor.review import images
+from advisor.review import addresses, images
 from advisor.review.checks import NATIVE_SIDECARS_FROM, named_service, role_in_main_pod, service_elsewhere
 from advisor.review.facts import ManifestContainer, Subject
 from advisor.review.objects import ManifestObject, RenderedDocument, matches
@@ -631,15 +631,13 @@ def _peers_by_its_service(subject: Subject) -> str | None:
         return None
     peer = re.compile(re.escape(subject.obj.name) + r"-(?:\d+|\{[^}]*\}|\$\{?\w+\}?|\$\(\w+\))\." + re.escape(str(name))
                       + r"(?![\w-])")
-    for c in subject.containers:
-        words = [str(w) for key in ("command", "args") for w in c.spec.get(key) or [] if isinstance(w, (str, int))]
-        words += [str(e.get("value")) for e in c.spec.get("env") or [] if isinstance(e, dict) and e.get("value")]
-        found = next((m.group(0) for w in words for m in [peer.search(w)] if m), None)
+    for container, words, env in addresses.told_each(subject.pod_spec):
+        found = next((m.group(0) for w in words + [v for _, v in env] for m in [peer.search(w)] if m), None)
         if found:
-            return (f"no Service is written for {subject.obj.label}: {c.name} names its peers as {found!r}, under "
-                    f"the Service {name!r}, which a second, headless Service would not give them; make {name!r} "
-                    f"itself headless (clusterIP: None; delete and create it again, as a Service's clusterIP "
-                    f"cannot change in place)")
+            return (f"no Service is written for {subject.obj.label}: {container.get('name')} names its peers as "
+                    f"{found!r}, under the Service {name!r}, which a second, headless Service would not give them; "
+                    f"make {name!r} itself headless (clusterIP: None; delete and create it again, as a Service's "
+                    f"clusterIP cannot change in place)")
     return None
 
 
