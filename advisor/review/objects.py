@@ -797,6 +797,13 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
     inputs = Inputs(notes=list(notes), folds=Folds() if fold else None)
     problems: list[Problem] = []  # after ``errors``, which reading ``texts`` may still add to
     for name, text in texts:
+        if "#@" in text and _YTT.search(text):
+            # what its annotations write is not in the file: reviewed as written, its selectors read as empty (and
+            # so it is not parsed, nor kept among the parses)
+            inputs.notes.append(Note(name, None, "a ytt template (Carvel): the values its #@ annotations compute are "
+                                                 "not in the file, so it is not reviewed; render it first: ytt -f "
+                                                 "FOLDER | pod-advisor review -"))
+            continue
         outline = outline_of(name)
         entry = kept.entry(name, text, outline is not None) if kept is not None else None
         parsed = kept.get(entry) if entry is not None else None
@@ -809,12 +816,6 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
             if entry is not None:
                 kept.add(entry, parsed)
         documents, broken = parsed
-        if "#@" in text and _YTT.search(text):
-            # what its annotations write is not in the file: reviewed as written, its selectors read as empty
-            inputs.notes.append(Note(name, None, "a ytt template (Carvel): the values its #@ annotations compute are "
-                                                 "not in the file, so it is not reviewed; render it first: ytt -f "
-                                                 "FOLDER | pod-advisor review -"))
-            continue
         if "{{" in text:
             broken = [Problem(p.message, file=p.file, line=p.line, path=p.path,
                               hint=p.hint or "a Helm template? render it first: helm template CHART | "
