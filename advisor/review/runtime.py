@@ -163,6 +163,9 @@ class _Verdict:
     # ``exits`` by ``return``: only the function (or the sourced file) ends here, and what ran in it before
     # decides; the caller goes on (bashlex reads ``return`` as any command: this keeps it from ending the script)
     returned: bool = False
+    # a server that goes to the background by itself and returns (nginx without `daemon off;`): what follows it
+    # decides, as after `server &`, unless it is the script's last step or exec'd
+    forks: bool = False
 
     @property
     def decides(self) -> bool:
@@ -208,7 +211,7 @@ class _Judge:
         for index, (node, op) in enumerate(seq.steps):
             verdict = self.node(node)
             conditional, before = before in ("&&", "||"), op
-            if op == "&":
+            if op == "&" or (verdict.forks and index < len(seq.steps) - 1):
                 background.append(verdict)
                 continue
             if verdict.runs == _WAIT:
@@ -216,6 +219,8 @@ class _Judge:
             if verdict.exits and last.decides and verdict.at_once:
                 verdict = _Verdict(verdict.runs, verdict.why, verdict.idle, True, fails=verdict.fails)  # it did work first
             if verdict.runs == ENDLESS or (verdict.exits and (not conditional or index == len(seq.steps) - 1)):
+                if verdict.idle:  # only waiting, with a server in the background: the container serves
+                    verdict = next((b for b in background if b.runs == ENDLESS and not b.idle), verdict)
                 if verdict.returned:  # what the returning step did (a branch's work), else what ran before it
                     return dataclasses.replace(verdict if verdict.decides else last, exits=True, returned=True)
                 return verdict
@@ -310,6 +315,11 @@ class _Judge:
             return _PASS
         if program == "sleep":
             return self.sleep(words[1:])
+        if program == "nginx" and not any("daemon off" in w for w in words[1:]):
+            # its default is `daemon on;`: it starts its server in the background and returns (images pass
+            # -g 'daemon off;' to keep it in front); as the last step, or exec'd, a config file saying
+            # `daemon off;` (not read here) may keep it, so it still counts as the server there
+            return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} ends in a server ('nginx')", forks=True)
         if program == "pause" and len(words) == 1:
             # the pause program (the kubelet's pause container runs /pause; debug images such as cybozu's ubuntu
             # ship one) blocks until it is signalled and does nothing else
