@@ -377,11 +377,14 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
                       f"nothing. Create the Service with clusterIP: None (--suggest writes it), or drop serviceName",
                       line=line, guess="the Service was looked for only among the files reviewed together")
         return
+    other = headless_selecting(s, str(name or ""))
     if not name:
         yield Hit("statefulset-without-headless-service",
                   f"{s.obj.name} names no headless Service (spec.serviceName is not set): its Pods get no "
-                  f"stable DNS names ({s.obj.name}-0.SERVICE). Create a Service with clusterIP: None that "
-                  f"selects its Pods and name it in spec.serviceName (--suggest writes it)", line=line)
+                  f"stable DNS names ({s.obj.name}-0.SERVICE). "
+                  + (_name_the_headless(s, other) if other is not None else
+                     "Create a Service with clusterIP: None that selects its Pods and name it in spec.serviceName "
+                     "(--suggest writes it)"), line=line)
         return
     service = named_service(s, str(name))
     if service is None and name and _made_with_others(s):
@@ -402,14 +405,17 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
     elif service is None:
         yield Hit("statefulset-without-headless-service",
                   f"{s.obj.name} names the Service {name!r}, but no Service of that name is among the files "
-                  f"reviewed: without it the Pods get no stable DNS names. Create it with clusterIP: None "
-                  f"(--suggest writes it), or review it together with this file",
+                  f"reviewed: without it the Pods get no stable DNS names. "
+                  + (_name_the_headless(s, other) if other is not None else
+                     "Create it with clusterIP: None (--suggest writes it), or review it together with this file"),
                   line=line, guess="the Service was looked for only among the files reviewed together")
     elif service.get("spec", "clusterIP") != "None":
         yield Hit("statefulset-without-headless-service",
                   f"{s.obj.name}'s Service {name!r} is not headless ({service.file}:{service.line()}): "
-                  f"with a virtual IP, the Pods get no DNS names of their own. Set clusterIP: None on it "
-                  f"(or create a second, headless Service for spec.serviceName)", line=line)
+                  f"with a virtual IP, the Pods get no DNS names of their own. "
+                  + (_name_the_headless(s, other) if other is not None else
+                     "Set clusterIP: None on it (or create a second, headless Service for spec.serviceName)"),
+                  line=line)
     elif not selects(service, s.labels):
         selector = service.get("spec", "selector")
         said = (", ".join(f"{k}: {v}" for k, v in selector.items()) if isinstance(selector, dict) and selector
@@ -419,6 +425,20 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
                   f"{s.obj.name}'s headless Service {name!r} ({service.file}:{service.line()}) does not select its "
                   f"Pods: {why}, so the Pods get no DNS names through it. Give the Service a selector that "
                   f"the Pod template's labels match", line=line)
+
+
+def headless_selecting(s: Subject, name: str) -> ManifestObject | None:
+    """The one headless Service, other than the one called ``name``, that selects the StatefulSet's Pods in its
+    namespace, or None (none, or several: which one the Pods are known by is then the author's to say). Named in
+    spec.serviceName, it gives the Pods their DNS names; nothing else need be created."""
+    found = [svc for svc in s.services if svc.name != name and svc.get("spec", "clusterIP") == "None"]
+    return found[0] if len(found) == 1 else None
+
+
+def _name_the_headless(s: Subject, service: ManifestObject) -> str:
+    return (f"The headless Service {service.name!r} ({service.file}:{service.line()}) already selects these Pods: "
+            f"name it in spec.serviceName (--suggest writes it), and they are known as {s.obj.name}-0.{service.name} "
+            f"and so on")
 
 
 # Ports named for the kubelet's probes or a metrics scraper: nobody connects to a Pod by its DNS name for them.

@@ -44,7 +44,8 @@ from advisor.domain.vocabulary import (API_VERSIONS, HELPER_ROLES, POD_TEMPLATE_
                                        SELECTING_KINDS)
 from advisor.manifests.validate import api_problems, schema_problems
 from advisor.review import addresses, images
-from advisor.review.checks import NATIVE_SIDECARS_FROM, named_service, role_in_main_pod, service_elsewhere
+from advisor.review.checks import (NATIVE_SIDECARS_FROM, headless_selecting, named_service, role_in_main_pod,
+                                    service_elsewhere)
 from advisor.review.facts import ManifestContainer, Subject
 from advisor.review.objects import ManifestObject, RenderedDocument, matches
 from advisor.review.refusals import REFUSED
@@ -308,11 +309,20 @@ def _name_relied_on(subject: Subject) -> str | None:
 _ONE_HOLDER = ("ReadWriteOncePod", "ReadWriteOnce")
 
 
+# Volume sources written in the Pod that name one cloud disk: attached read-write, it is attached to one node at a time
+# (the kubelet reports a Multi-Attach error for a second node's Pod).
+_ONE_NODE_DISKS = ("gcePersistentDisk", "awsElasticBlockStore", "azureDisk", "cinder")
+
+
 def _claims_held_by_one_pod(subject: Subject) -> str | None:
     """Why a rolling update of the Pod would hang on its storage: a claim only one Pod may mount
-    (ReadWriteOncePod) or one node's (ReadWriteOnce: block storage attaches to one node), else None.
-    A claim not among the inputs is taken as ReadWriteOnce, the common case."""
+    (ReadWriteOncePod) or one node's (ReadWriteOnce: block storage attaches to one node), or a cloud disk
+    written in the Pod and attached read-write, else None. A claim not among the inputs is taken as
+    ReadWriteOnce, the common case."""
     for volume in subject.pod_spec.get("volumes") or []:
+        disk = next((k for k in _ONE_NODE_DISKS if isinstance(volume, dict) and isinstance(volume.get(k), dict)), None)
+        if disk and volume[disk].get("readOnly") is not True:
+            return f"the {disk} of the volume {volume.get('name')} attaches read-write to one node at a time"
         claim = volume.get("persistentVolumeClaim") if isinstance(volume, dict) else None
         if not isinstance(claim, dict) or claim.get("readOnly") is True or not claim.get("claimName"):
             continue
@@ -641,9 +651,20 @@ def _peers_by_its_service(subject: Subject) -> str | None:
     return None
 
 
+_ORPHAN_NOTE = ("spec.serviceName cannot change on a StatefulSet that exists: delete it with kubectl delete statefulset "
+                "{name} --cascade=orphan (its Pods keep running), then apply this.")
+
+
 def _headless_service(draft: _Draft) -> None:
     subject = draft.subject
     spec = draft.data.setdefault("spec", {})
+    other = headless_selecting(subject, str(spec.get("serviceName") or ""))
+    if other is not None:
+        # the Pods' headless Service exists under another name: naming it gives them their DNS names, where a new
+        # one would give them names under its own, which nothing calls
+        _put_before(spec, "serviceName", other.name, "selector")
+        draft.notes.append(_ORPHAN_NOTE.format(name=subject.obj.name))
+        return
     name = str(spec.get("serviceName") or subject.obj.name)
     existing = named_service(subject, name)
     if existing is not None:
@@ -662,10 +683,10 @@ def _headless_service(draft: _Draft) -> None:
         service["spec"] = {"clusterIP": "None", **kept}
         draft.added.append(service)
         _put_before(spec, "serviceName", headless_name, "selector")
-        draft.notes.append(f"spec.serviceName cannot change on a StatefulSet that exists: delete it with "
-                           f"kubectl delete statefulset {subject.obj.name} --cascade=orphan (its Pods keep "
-                           f"running), then apply this.")
+        draft.notes.append(_ORPHAN_NOTE.format(name=subject.obj.name))
         return
+    if not spec.get("serviceName"):
+        draft.notes.append(_ORPHAN_NOTE.format(name=subject.obj.name))  # set where it was not: a change all the same
     _put_before(spec, "serviceName", name, "selector")
     selector = (spec.get("selector") or {}).get("matchLabels") or dict(subject.labels)
     declared, taken = [], set()
