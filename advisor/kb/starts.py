@@ -430,7 +430,7 @@ def _noted_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
     def fits(found) -> bool:
         return isinstance(found, tuple) and len(found) == 2 and all(isinstance(n, tuple) for n in found)
 
-    with open(__file__, "rb") as source:  # this module's text, not its file's stamps: the key of an installed seed
-        # (advisor.system.cache.seed) must be the one a copy of the same code anywhere works out
-        key = cache.digest(sources_key({_CATALOGUE: yaml_files(_CATALOGUE)}), source.read())
+    # this module's text, not its file's stamps: the key of an installed seed (advisor.system.cache.seed) must be
+    # the one a copy of the same code anywhere works out (its loader reads it, in an archive too)
+    key = cache.digest(sources_key({_CATALOGUE: yaml_files(_CATALOGUE)}), __loader__.get_data(__file__))
     return cache.kept("noted-images", key, fits, build)

@@ -194,14 +194,14 @@ def _checked(handle, key: str) -> bytes | None:
 # ignored and the thing is built and kept in the user's cache as before), and never written at run time. The
 # folder is the package's own, as trusted as its code.
 
-SEEDS: str | None = os.path.join(os.path.dirname(os.path.dirname(__file__)), "seeds")  # advisor/seeds/
+SEEDS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "seeds")  # advisor/seeds/
 NO_SEEDS = "POD_ADVISOR_NO_SEEDS"  # set: the seeds are not read (a first run as if none were installed)
 
 
 def seed(kind: str, key: str, environ=os.environ) -> bytes | None:
     """The payload of the package's seed of ``kind`` when it was built for ``key`` and its digest checks; else
     None (none installed, another key, damaged, or seeds or the cache turned off)."""
-    if SEEDS is None or environ.get(NO_SEEDS) or environ.get(DISABLE):
+    if environ.get(NO_SEEDS) or environ.get(DISABLE):
         return None
     try:
         with open(os.path.join(SEEDS, f"{kind}.pickle"), "rb", buffering=0) as handle:
