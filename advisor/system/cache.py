@@ -32,6 +32,7 @@ import io
 import os
 import stat
 import struct
+import sys
 from array import array
 
 from advisor.system.signals import blocked
@@ -49,6 +50,10 @@ except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b
 
 MAGIC = b"pod-advisor cache 1\n"
+# The Python a kept pickle is for, in the keys of what depends on nothing else of the machine: the tag of its
+# __pycache__ files (cpython-311), not sys.version, whose build date and compiler would set a seed built by
+# another build of the same Python (a wheel's) apart for nothing
+PYTHON = getattr(sys.implementation, "cache_tag", None) or sys.version
 _DIGEST_LINE = 2 * 32 + 1  # digest()'s hex digits (blake2b, 32 bytes) and "\n"
 DISABLE = "POD_ADVISOR_NO_CACHE"
 

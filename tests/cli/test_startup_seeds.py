@@ -156,3 +156,14 @@ def test_seeds_are_not_read_when_the_cache_is_off(own_seeds, cache_home, monkeyp
     _plant(own_seeds, "knowledge", "k" * 64, "the seed's")
     monkeypatch.setenv(cache.DISABLE, "1")
     assert cache.load("knowledge", "k" * 64) is None
+
+
+def test_seeds_built_by_another_build_of_the_same_python_are_used(seeded, cache_home, monkeypatch):
+    from advisor.engine import Advisor
+    from advisor.engine.experta_compat import ReteMatcher
+
+    monkeypatch.setattr(sys, "version", sys.version.replace(")", ", built elsewhere)", 1))  # a wheel's builder
+    monkeypatch.setattr(knowledge, "load_knowledge_base", lambda sources=None: pytest.fail("parsed again"))
+    monkeypatch.setattr(ReteMatcher, "build_network", lambda self: pytest.fail("the network was built again"))
+    Advisor(knowledge.knowledge_base.__wrapped__())
+    assert _kept(cache_home) == []
