@@ -21,7 +21,6 @@ import collections
 import collections.abc
 import io
 import logging
-import sys
 import types
 from bisect import insort
 from collections.abc import Mapping
@@ -247,7 +246,7 @@ class CachedReteMatcher(ReteMatcher):
         except _Unknown:
             super().build_network()
             return
-        key = cache.digest("rete", __version__, _experta_version, sys.version, fingerprint)
+        key = cache.digest("rete", __version__, _experta_version, cache.PYTHON, fingerprint)
         root = cache.load("rete", key, unpickler=lambda handle: _NetworkUnpickler(handle, functions))
         if isinstance(root, BusNode):
             self.root_node = root

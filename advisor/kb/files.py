@@ -5,7 +5,6 @@ so that ``pod-advisor completion`` can ask the cache for its words alone."""
 from __future__ import annotations
 
 import os
-import sys
 
 PACKAGES = ("knowledge.kb", "knowledge", "knowledge.rules")  # every folder the knowledge base reads
 
@@ -35,10 +34,10 @@ def sources() -> dict[str, list[tuple[str, str]]]:
 
 
 def sources_key(files: dict[str, list[tuple[str, str]]]) -> str:
-    """What a knowledge base built from ``files`` is cached under: this version, this Python
+    """What a knowledge base built from ``files`` is cached under: this version, this Python (cache.PYTHON)
     and every file's name and text."""
     from advisor import __version__
-    from advisor.system.cache import digest
+    from advisor.system.cache import PYTHON, digest
 
-    return digest(__version__, sys.version, *(part for found in files.values() for name, text in found
+    return digest(__version__, PYTHON, *(part for found in files.values() for name, text in found
                                                for part in (name, text)))

@@ -412,7 +412,7 @@ _CATALOGUE = "knowledge.images"  # advisor.kb.images.PACKAGE, named here so that
 @functools.lru_cache(maxsize=1)
 def _noted_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The repositories and suffixes of the catalogue's families whose images need root, and of those that
-    state a memory, kept in advisor.system.cache under a key of the catalogue's files and this module: what
+    state a memory, kept in advisor.system.cache under a key of the catalogue's files and this module's text: what
     ``start_notes`` asks of the catalogue, without loading it (a tenth of ``evaluate``)."""
     from advisor.kb.files import sources_key, yaml_files
     from advisor.system import cache
@@ -430,5 +430,7 @@ def _noted_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
     def fits(found) -> bool:
         return isinstance(found, tuple) and len(found) == 2 and all(isinstance(n, tuple) for n in found)
 
-    key = cache.digest(sources_key({_CATALOGUE: yaml_files(_CATALOGUE)}), *cache.stamps(__file__))
+    # this module's text, not its file's stamps: the key of an installed seed (advisor.system.cache.seed) must be
+    # the one a copy of the same code anywhere works out (its loader reads it, in an archive too)
+    key = cache.digest(sources_key({_CATALOGUE: yaml_files(_CATALOGUE)}), __loader__.get_data(__file__))
     return cache.kept("noted-images", key, fits, build)

@@ -1,5 +1,7 @@
 """A per-user cache of what every run would otherwise rebuild: the checked knowledge base,
-the engine's Rete network. It only ever saves time; it is never needed.
+the engine's Rete network. It only ever saves time; it is never needed. What depends only on
+pod-advisor's own files is also installed with the package, as seeds (see ``seed``), read when
+the user's cache has nothing for it.
 
 Where: ``$XDG_CACHE_HOME/pod-advisor``, else ``~/.cache/pod-advisor``
 (``POD_ADVISOR_NO_CACHE=1`` turns it off). One file per kind, holding the key it
@@ -30,6 +32,7 @@ import io
 import os
 import stat
 import struct
+import sys
 from array import array
 
 from advisor.system.signals import blocked
@@ -47,6 +50,10 @@ except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b
 
 MAGIC = b"pod-advisor cache 1\n"
+# The Python a kept pickle is for, in the keys of what depends on nothing else of the machine: the tag of its
+# __pycache__ files (cpython-311), not sys.version, whose build date and compiler would set a seed built by
+# another build of the same Python (a wheel's) apart for nothing
+PYTHON = getattr(sys.implementation, "cache_tag", None) or sys.version
 _DIGEST_LINE = 2 * 32 + 1  # digest()'s hex digits (blake2b, 32 bytes) and "\n"
 DISABLE = "POD_ADVISOR_NO_CACHE"
 
@@ -133,8 +140,11 @@ def _file(kind: str, environ) -> str | None:
 
 
 def load(kind: str, key: str, unpickler=Unpickler, environ=os.environ):
-    """The object stored for ``kind`` under ``key``, or None (missing, stale, unusable, damaged)."""
+    """The object stored for ``kind`` under ``key``, or None (missing, stale, unusable, damaged): the user's
+    cache first, else the package's seed of ``kind`` (``seed``)."""
     payload = _payload(kind, key, environ)
+    if payload is None:
+        payload = seed(kind, key, environ)
     if payload is None:
         return None
     try:
@@ -150,7 +160,6 @@ def _payload(kind: str, key: str, environ) -> bytes | None:
     where = _open_folder(os.path.dirname(path)) if path is not None else None
     if where is None:
         return None
-    header = MAGIC + key.encode("ascii") + b"\n"
     try:  # non-blocking, so that a FIFO put in its place cannot hang the run; never through a link
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
         # unbuffered: the payload is read straight into one bytes object, which BytesIO and Entries share, with
@@ -159,18 +168,51 @@ def _payload(kind: str, key: str, environ) -> bytes | None:
             info = os.fstat(handle.fileno())
             if not (stat.S_ISREG(info.st_mode) and _ours(info)):
                 return None
-            if handle.read(len(header)) != header:
-                return None  # another version's entry, or not ours at all
-            stored = handle.read(_DIGEST_LINE)  # the payload's digest and its line break (no readline: unbuffered,
-            # it reads a byte at a time)
-            payload = handle.readall()
+            return _checked(handle, key)
     except OSError:
         return None
     finally:
         os.close(where)
+
+
+def _checked(handle, key: str) -> bytes | None:
+    """The payload of the file open in ``handle`` (unbuffered) when it was stored under ``key`` and its digest
+    checks; else None."""
+    header = MAGIC + key.encode("ascii") + b"\n"
+    if handle.read(len(header)) != header:
+        return None  # another version's entry, or not ours at all
+    stored = handle.read(_DIGEST_LINE)  # the payload's digest and its line break (no readline: unbuffered,
+    # it reads a byte at a time)
+    payload = handle.readall()
     if stored[:-1].decode("ascii", "replace") != digest(payload) or not stored.endswith(b"\n"):
         return None  # truncated or damaged
     return payload
+
+
+# -- seeds: what the cache would hold for the kinds that depend only on pod-advisor's own files ----------------
+#
+# The knowledge base, the image catalogue, the engine's network and the like are built from the package and its
+# dependencies alone, never from the user's input: the package's build makes them once (advisor.cli.seeds, run
+# by setup.py's build_py) and installs them in SEEDS, as the cache would store them, so that a fresh machine does
+# not build them on its first run. A seed is read only when the user's cache has nothing for the key, used only
+# when its key and digest match (another Python, another dependency's version, an edited knowledge file: it is
+# ignored and the thing is built and kept in the user's cache as before), and never written at run time. The
+# folder is the package's own, as trusted as its code.
+
+SEEDS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "seeds")  # advisor/seeds/
+NO_SEEDS = "POD_ADVISOR_NO_SEEDS"  # set: the seeds are not read (a first run as if none were installed)
+
+
+def seed(kind: str, key: str, environ=os.environ) -> bytes | None:
+    """The payload of the package's seed of ``kind`` when it was built for ``key`` and its digest checks; else
+    None (none installed, another key, damaged, or seeds or the cache turned off)."""
+    if environ.get(NO_SEEDS) or environ.get(DISABLE):
+        return None
+    try:
+        with open(os.path.join(SEEDS, f"{kind}.pickle"), "rb", buffering=0) as handle:
+            return _checked(handle, key)
+    except OSError:
+        return None
 
 
 # The payload of a file of entries (store_entries): this line, the number of entries (8 bytes), each entry's

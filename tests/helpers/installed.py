@@ -17,6 +17,21 @@ import pytest
 TIMEOUT = 60  # generous: a slow CI machine starts Python, loads the knowledge base and the engine
 
 
+def copy_source(target: Path) -> Path:
+    """This repository's working tree as it is now (uncommitted changes included, ignored files left out: no
+    build/, no seeds an editable install wrote) copied into ``target``: what a clean clone of it would hold."""
+    from helpers.paths import ROOT
+
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
+                            capture_output=True, check=True, timeout=120).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
 def console_script() -> str:
     found = shutil.which("pod-advisor") or str(Path(sys.executable).parent / "pod-advisor")
     if not os.path.exists(found):
