@@ -98,7 +98,7 @@ def read_text(path: str, max_bytes: int = MAX_BYTES, regular_only: bool = False)
         else:
             handle = open(path, "rb")
         with handle:
-            data = handle.read(max_bytes + 1)
+            data = _read_bounded(handle, max_bytes)
     except FileNotFoundError:
         raise InputError(Problem("no such file", file=path)) from None
     except IsADirectoryError:
@@ -106,6 +106,21 @@ def read_text(path: str, max_bytes: int = MAX_BYTES, regular_only: bool = False)
     except OSError as exc:
         raise InputError(Problem(f"cannot read: {exc.strerror}", file=path)) from None
     return decode(data, path, max_bytes)
+
+
+def _read_bounded(handle, max_bytes: int) -> bytes:
+    """At most ``max_bytes`` + 1 bytes of ``handle`` (one more tells a file too large). The read is sized by what
+    the file system says the file holds: asked for the bound itself, a read makes room for all of it first (a
+    16 MiB buffer for each of a review's files, a third of the time it takes to read a tree of small ones).
+    What the size leaves out (a file that grew since, or one that states none, as /proc's do) is read on, to the
+    bound all the same."""
+    import os
+
+    size = os.fstat(handle.fileno()).st_size
+    data = handle.read(min(size, max_bytes) + 1)
+    if size < len(data) <= max_bytes:
+        data += handle.read(max_bytes + 1 - len(data))
+    return data
 
 
 def read_stream(stream: IO, source: str, max_bytes: int = MAX_BYTES) -> str:
