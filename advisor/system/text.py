@@ -19,6 +19,7 @@ import re
 import textwrap
 
 from advisor.system.failure import Invalid
+from advisor.system.patterns import lazy
 
 # C0 but tab and newline, DEL and C1, the bidirectional controls, the line and paragraph
 # separators, the BOM, and lone surrogates.
@@ -146,8 +147,9 @@ class Style:
 WIDTH = 78
 
 
-# Whitespace other than one space between words: textwrap's own rules apply (``wrap``).
-_UNUSUAL_SPACING = re.compile(r"[^\S ]|  |^ | $")
+# Whitespace other than one space between words: textwrap's own rules apply (``wrap``). Compiled where first used,
+# as every module-level pattern of the package: only the commands that print filled text need it.
+_UNUSUAL_SPACING = lazy(r"[^\S ]|  |^ | $")
 
 
 def wrap(text: str, indent: str, width: int = WIDTH, first: str | None = None) -> list[str]:
