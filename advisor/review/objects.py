@@ -213,7 +213,7 @@ class Inputs:
 
     def add(self, obj: ManifestObject) -> None:
         folding = self._folding
-        if folding is not None and obj.reviewed and obj.kind not in READ_BY_OTHERS:
+        if folding is not None and _folded_kind(obj.kind):
             if folding[0] is None:  # the file's pickle, made or found once the file has a workload
                 folding[0] = self.folds.hold(folding[2](), secret=folding[3])
             obj = FoldedObject(obj, self.folds, folding[0], folding[1][id(obj.doc)])
@@ -758,7 +758,7 @@ def unpickled(payload: bytes | memoryview, paths: dict[tuple, tuple], intern: bo
 
     documents, problems = loads(payload)
     for doc in documents:
-        if fold and _folded_kind(doc.data):
+        if fold and _folded_kind(doc.data.get("kind") if doc.data.__class__ is dict else None):
             continue
         doc.lines = {paths.setdefault(path, path): line for path, line in doc.lines.items()}
         if intern and (doc.data.__class__ is dict or doc.data.__class__ is list):
@@ -766,9 +766,10 @@ def unpickled(payload: bytes | memoryview, paths: dict[tuple, tuple], intern: bo
     return documents, problems
 
 
-def _folded_kind(data) -> bool:
-    """Whether ``data`` is an object of a kind that is folded (``Inputs.add``)."""
-    kind = data.get("kind") if data.__class__ is dict else None
+def _folded_kind(kind) -> bool:
+    """Whether the objects of ``kind`` are held folded in a large input: the workloads, but those that other
+    objects' reviews read (``READ_BY_OTHERS``). Both ``Inputs.add``, which folds them, and ``unpickled``, which
+    leaves their documents as read, ask this."""
     return kind.__class__ is str and kind in POD_TEMPLATE_PATHS and kind not in READ_BY_OTHERS
 
 
