@@ -320,10 +320,12 @@ def _claims_held_by_one_pod(subject: Subject) -> str | None:
     written in the Pod and attached read-write, else None. A claim not among the inputs is taken as
     ReadWriteOnce, the common case."""
     for volume in subject.pod_spec.get("volumes") or []:
-        disk = next((k for k in _ONE_NODE_DISKS if isinstance(volume, dict) and isinstance(volume.get(k), dict)), None)
+        if not isinstance(volume, dict):
+            continue
+        disk = next((k for k in _ONE_NODE_DISKS if isinstance(volume.get(k), dict)), None)
         if disk and volume[disk].get("readOnly") is not True:
             return f"the {disk} of the volume {volume.get('name')} attaches read-write to one node at a time"
-        claim = volume.get("persistentVolumeClaim") if isinstance(volume, dict) else None
+        claim = volume.get("persistentVolumeClaim")
         if not isinstance(claim, dict) or claim.get("readOnly") is True or not claim.get("claimName"):
             continue
         name = str(claim["claimName"])
