@@ -8,22 +8,12 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from helpers.review import container, deployment
 
 from advisor.review import objects
 from advisor.system import cache
 
 KIND = objects.KeptParses.KIND
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{name: {name}}}
-spec:
-  selector: {{matchLabels: {{app: {name}}}}}
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers: [{{name: web, image: "nginx:1.27"}}]
-"""
 ENTRIES = {cache.digest("one"): b"first entry", cache.digest("two"): b"", cache.digest("three"): b"3" * 1000}
 
 
@@ -32,7 +22,7 @@ def texts(tmp_path):
     made = []
     for name in ("shop", "blog", "wiki"):
         path = tmp_path / f"{name}.yaml"
-        path.write_text(DEPLOYMENT.format(name=name))
+        path.write_text(deployment(container(), name=name, labels=f"app: {name}", with_budget=False))
         made.append((str(path), path.read_text()))
     return made
 
