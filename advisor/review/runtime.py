@@ -320,6 +320,11 @@ class _Judge:
             # -g 'daemon off;' to keep it in front); as the last step, or exec'd, a config file saying
             # `daemon off;` (not read here) may keep it, so it still counts as the server there
             return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} ends in a server ('nginx')", forks=True)
+        if program == "pg_ctl" and "start" in words[1:]:
+            # pg_ctl starts the PostgreSQL server in the background and returns (-w: once it is up): what follows
+            # it decides, as after nginx without `daemon off;`
+            return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} starts a server in the background "
+                                     f"('pg_ctl start')", forks=True)
         if program == "pause" and len(words) == 1:
             # the pause program (the kubelet's pause container runs /pause; debug images such as cybozu's ubuntu
             # ship one) blocks until it is signalled and does nothing else
