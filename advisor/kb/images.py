@@ -34,7 +34,8 @@ FACTS = ("user", "any_uid", "run_as", "ports", "writes", "runs", "role", "shell"
 # A family states these where they apply or are known. ``memory`` is optional because it records a need above
 # the starter manifest's memory (advisor.kb.starts.STARTER_MEMORY): most images (a shell, a proxy, a sidecar) run
 # well within it, and no source gives them a number to state.
-OPTIONAL_FACTS = ("alternative", "volumes", "ships", "memory")
+# ``needs_env`` is optional because few images refuse to start for want of a setting (a database's password).
+OPTIONAL_FACTS = ("alternative", "volumes", "ships", "memory", "needs_env")
 # What a source key starts with: how a fact was read. "report": a user's record of the image running,
 # such as its log, where the image's own files leave a fact to the base image's tools.
 SOURCE_KINDS = ("dockerfile", "build", "chart", "docs", "code", "report")
@@ -64,6 +65,16 @@ class Alternative:
     image: str
     port: int | None
     uid: int
+
+
+@record(frozen=True)
+class NeedsEnv:
+    """Settings an image's entrypoint will not start without, on an empty data folder (a database's first start)."""
+
+    any: tuple[str, ...]  # NAME (set, not empty; or NAME_FILE set) or NAME=value: one of them must be given
+    command: tuple[str, ...]  # the first arguments with which the entrypoint checks (or one starting with "-")
+    except_tags: tuple[str, ...] = ()  # tags whose images may predate the check
+    unless_mounted: tuple[str, ...] = ()  # a volume here may hold what lets it do without (a backup to restore)
 
 
 @record(frozen=True)
@@ -111,6 +122,8 @@ class Family:
     # the least memory limit the image runs under, idle, with its shipped settings (a Kubernetes quantity, never
     # below the starter value): a JVM's default heap and what it needs beside it, a database's default cache
     memory: Fact[str] | None = None
+    # the settings its entrypoint will not start without on an empty data folder (a database's password)
+    needs_env: Fact[NeedsEnv] | None = None
     note: str | None = None
     file: str = ""
 
@@ -273,6 +286,14 @@ def _memory(value: Any) -> str | None:
     return None
 
 
+_SETTING = lazy(r"^[A-Za-z_][A-Za-z0-9_]*(=\S+)?$")
+
+
+def _setting(value: Any) -> str | None:
+    return None if isinstance(value, str) and _SETTING.match(value) else \
+        "must be an environment variable's name, or NAME=value"
+
+
 def _path(value: Any) -> str | None:
     return None if isinstance(value, str) and value.startswith("/") and " " not in value else \
         "must be an absolute path"
@@ -312,6 +333,7 @@ def _schema() -> dict:
             "volumes": Field(dict, required=False),
             "ships": Field(dict, required=False),
             "memory": Field(dict, required=False),
+            "needs_env": Field(dict, required=False),
             "note": Field(str, required=False),
         },
         "match": {
@@ -332,6 +354,13 @@ def _schema() -> dict:
         "volumes": fact(list, _each(_path)),
         "ships": fact(list, _each(_path)),
         "memory": fact(str, _memory),
+        "needs_env": fact(dict),
+        "needs_env value": {"any": Field(list, check=lambda v: "must list at least one setting" if not v
+                                         else _each(_setting)(v)),
+                            "command": Field(list, check=lambda v: "must list at least one argument" if not v
+                                             else list_of(str)(v)),
+                            "except_tags": Field(list, required=False, check=list_of(str)),
+                            "unless_mounted": Field(list, required=False, check=_each(_path))},
         "alternative value": {"image": Field(str),
                               "port": Field((int, type(None)), check=lambda v: None if v is None else _port(v)),
                               "uid": Field(int, check=_uid)},
@@ -463,6 +492,12 @@ def _family(reader: _Reader, path: tuple, raw: Any, schema: dict, roles: dict) -
                 ok = False
                 continue
             value = Alternative(value["image"], value.get("port"), value["uid"])
+        if name == "needs_env" and value is not None:
+            if not reader.check(value, schema["needs_env value"], where + ("value",)):
+                ok = False
+                continue
+            value = NeedsEnv(tuple(value["any"]), tuple(value["command"]), tuple(value.get("except_tags", ())),
+                             tuple(value.get("unless_mounted", ())))
         if isinstance(value, list):
             value = tuple(value)
         facts[name] = Fact(value, tuple(sources[k] for k in cited if k in sources), fact.get("note"))

@@ -9,7 +9,7 @@ from advisor.system.text import Style, wrap
 LABELS = {  # fact -> how the text output names it
     "user": "user", "any_uid": "any UID", "run_as": "run as", "ports": "ports", "writes": "writes",
     "runs": "runs", "role": "role", "shell": "shell", "alternative": "instead", "volumes": "volumes",
-    "ships": "ships in", "memory": "memory",
+    "ships": "ships in", "memory": "memory", "needs_env": "needs",
 }
 RUNS = {"until-stopped": "until stopped (a server or agent)", "finishes": "to completion (a one-off step)",
         "exec-box": "nothing lasting on its own (a base or tool box: give it a command, or exec into it)"}
@@ -60,7 +60,20 @@ def value_words(catalogue: Catalogue, family: Family, name: str) -> str:
     if name == "alternative":
         port = f", port {value.port}" if value.port else ""
         return f"{value.image}{port}, UID {value.uid}"
+    if name == "needs_env":
+        return needs_env_words(value)
     return str(value)
+
+
+def needs_env_words(needs) -> str:
+    """What an image will not start without, in words: "one of A, B or C set (or A_FILE ...) ..."."""
+    settings = list(needs.any)
+    listed = settings[0] if len(settings) == 1 else ", ".join(settings[:-1]) + " or " + settings[-1]
+    said = (f"one of {listed} in its environment before it first starts on an empty data folder (a NAME also "
+            f"counts as given by NAME_FILE), when it runs {' or '.join(needs.command)}")
+    if needs.except_tags:
+        said += f"; not known for tags {', '.join(needs.except_tags)}"
+    return said
 
 
 def _facts(family: Family) -> list[tuple[str, Fact]]:
@@ -107,6 +120,9 @@ def image_record(catalogue: Catalogue, family: Family) -> dict:
         value = fact.value
         if name == "alternative" and value is not None:
             value = {"image": value.image, "port": value.port, "uid": value.uid}
+        elif name == "needs_env" and value is not None:
+            value = {"any": list(value.any), "command": list(value.command), "except_tags": list(value.except_tags),
+                     "unless_mounted": list(value.unless_mounted)}
         elif isinstance(value, tuple):
             value = list(value)
         facts[name] = {"value": value, "sources": list(fact.sources), "note": fact.note}

@@ -348,3 +348,30 @@ def test_a_memory_the_image_needs_is_read_with_its_note():
 
 def test_apache_kafka_needs_its_default_heap_and_what_its_jvm_needs_beside_it():
     assert match("apache/kafka:3.9.0").memory.value == "1536Mi"
+
+
+# -- needs_env: settings an image will not start without ----------------------------------------
+
+NEEDS = "    needs_env: {value: {any: [DB_PASSWORD], command: [server]}, from: dockerfile}\n"
+
+
+def test_a_family_may_state_the_settings_its_image_will_not_start_without():
+    [family] = load_catalogue([ROLES, ("knowledge/images/example.yaml", FAMILY + NEEDS)]).families[-1:]
+    assert (family.needs_env.value.any, family.needs_env.value.command) == (("DB_PASSWORD",), ("server",))
+
+
+def test_a_setting_that_is_no_variable_name_is_refused_at_its_key_path():
+    problems = problems_of(FAMILY + NEEDS.replace("[DB_PASSWORD]", "[db password]"))
+    assert problems == [("knowledge/images/example.yaml:16: images[0].needs_env.value.any: 'db password': must be "
+                         "an environment variable's name, or NAME=value")]
+
+
+def test_settings_without_the_command_that_checks_them_are_refused():
+    problems = problems_of(FAMILY + NEEDS.replace("command: [server]", "command: []"))
+    assert problems == [("knowledge/images/example.yaml:16: images[0].needs_env.value.command: must list at least "
+                         "one argument")]
+
+
+@pytest.mark.parametrize("family", ["mysql", "mariadb", "postgres"])
+def test_the_official_database_images_state_the_password_settings_they_ask_for(family):
+    assert catalogue().family(family).needs_env.known
