@@ -30,14 +30,19 @@ catalogue's ``memory``: Kafka's 1 GiB heap and what its JVM needs beside it): a 
 answers give no memory gets that instead of ``STARTER_MEMORY``, and one they give less gets a
 comment and a note saying so (``Start.memory_comment``, ``Start.memory_note``).
 
+And it says which settings the image's entrypoint will not start without on an empty data folder (the
+catalogue's ``needs_env``: MySQL's root password): ``missing_env`` is the one decision, from what a container
+runs and sets, that the engine's ``password-from-secret`` and review both take.
+
 The manifest writer (advisor.manifests.build) and review's ``container-cannot-start``
 (advisor.review.starts) both read it, so a manifest and a review say the same.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from advisor.system.patterns import lazy
 from advisor.system.records import record
@@ -84,6 +89,13 @@ class Start:
     # ``memory``); None when the catalogue states no need above STARTER_MEMORY
     memory: str | None = None
     memory_why: str | None = None
+
+    @property
+    def needs_env(self):
+        """The settings its entrypoint will not start without on an empty data folder (advisor.kb.images.NeedsEnv),
+        or None when the catalogue states none."""
+        fact = self.family.needs_env if self.family is not None else None
+        return fact.value if fact is not None and fact.known else None
 
     @property
     def volume_writes(self) -> tuple[str, ...]:
@@ -345,6 +357,69 @@ def _start(image: str, family: Family | None) -> Start:
     return start("assumed", run_as if run_as is not None else FIXED_UID)
 
 
+# -- settings an image will not start without --------------------------------------------------------
+
+
+def missing_env(start: Start, env: Mapping[str, str | None] | None, command=None, args=None,
+                mount_paths=()) -> tuple[str, ...] | None:
+    """The settings of which the container must give one for its image to start on an empty data folder (the
+    catalogue's ``needs_env``), when it gives none of them; None when it gives one, or when what it runs or sets
+    does not say.
+
+    ``env``: the container's variables, each name to its text, or to None when it is read from a Secret or
+    ConfigMap (set, its value not known here); None when the container also takes variables it does not name
+    (envFrom), which may hold any of them. ``command``, ``args``: the container's, as written. The entrypoint checks
+    only when it runs what ``needs_env.command`` names: a command of the container's own replaces the
+    entrypoint, and arguments starting with anything else run something else. A tag in ``except_tags`` (or a
+    digest, whose build date is not known) may be an image older than the check, and a volume at one of
+    ``unless_mounted`` may hold what lets it do without; neither is judged."""
+    from advisor.kb.images import parse_reference
+
+    needs = start.needs_env
+    if needs is None or env is None or command is not None:
+        return None
+    reference = parse_reference(start.image)
+    if reference is None or (reference.tag is None and reference.digest is not None):
+        return None
+    if reference.tag is not None and any(fnmatch.fnmatchcase(reference.tag, p) for p in needs.except_tags):
+        return None
+    if args is not None:
+        first = args[0] if isinstance(args, (list, tuple)) and args else None
+        if not isinstance(first, str) or not (first.startswith("-") or first in needs.command):
+            return None
+    if any(covered(path, mount_paths) for path in needs.unless_mounted):
+        return None
+    for setting in needs.any:
+        name, equals, wanted = setting.partition("=")
+        for given in ((name, name + "_FILE") if not equals else (name,)):
+            if given not in env:
+                continue
+            value = env[given]
+            if value is None:  # from a Secret or ConfigMap: given, unless a value is wanted, which is not known
+                return None
+            if (value == wanted) if equals else value != "":
+                return None
+    return tuple(needs.any)
+
+
+def env_of(spec: dict) -> dict[str, str | None] | None:
+    """A container's variables as ``missing_env`` takes them, from its spec as written (a later entry of a name
+    wins, as for the kubelet); None when it has envFrom."""
+    if spec.get("envFrom"):
+        return None
+    found: dict[str, str | None] = {}
+    entries = spec.get("env") if isinstance(spec.get("env"), list) else []
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            continue
+        if entry.get("valueFrom") is not None:
+            found[entry["name"]] = None
+        else:
+            value = entry.get("value")
+            found[entry["name"]] = "" if value is None else str(value)
+    return found
+
+
 # -- where a volume makes a path writable ---------------------------------------------------------
 
 
@@ -387,7 +462,7 @@ def start_notes(recommendation) -> list[str]:
     note, and an image can be of such a family only if its name (the reference without tag and digest) ends
     with one of the family's repositories or suffixes (``_noted_names``): the catalogue is read only for those."""
     notes = []
-    root_names, memory_names = _noted_names()
+    root_names, memory_names, _ = _noted_names()
     for plan in recommendation.workloads:
         for c in plan.containers:
             named = _named(c.image) if isinstance(c.image, str) else None
@@ -400,6 +475,15 @@ def start_notes(recommendation) -> list[str]:
     return notes
 
 
+def may_need_env(image) -> bool:
+    """Whether ``image`` may be of a family that will not start without a setting (``Start.needs_env``): its name
+    ends with one of those families' repositories or suffixes. Asked before the catalogue is loaded, which takes a
+    tenth of ``evaluate``; a reference that cannot be split says yes, to be judged on the catalogue."""
+    if not isinstance(image, str):
+        return False
+    return _named(image).endswith(_noted_names()[2])
+
+
 def _named(image: str) -> str:
     """The reference without its digest and tag, split as advisor.kb.images.parse_reference splits it."""
     name = image.partition("@")[0]
@@ -410,14 +494,14 @@ _CATALOGUE = "knowledge.images"  # advisor.kb.images.PACKAGE, named here so that
 
 
 @functools.lru_cache(maxsize=1)
-def _noted_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The repositories and suffixes of the catalogue's families whose images need root, and of those that
-    state a memory, kept in advisor.system.cache under a key of the catalogue's files and this module's text: what
+def _noted_names() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The repositories and suffixes of the catalogue's families whose images need root, of those that state a
+    memory, and of those that need a setting to start (``may_need_env``), kept in advisor.system.cache under a key of the catalogue's files and this module's text: what
     ``start_notes`` asks of the catalogue, without loading it (a tenth of ``evaluate``)."""
     from advisor.kb.files import sources_key, yaml_files
     from advisor.system import cache
 
-    def build() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def build() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         from advisor.kb.images import catalogue
 
         def names(families) -> tuple[str, ...]:
@@ -425,10 +509,11 @@ def _noted_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
         families = catalogue().families
         return (names(f for f in families if _start("", f).needs_root),
-                names(f for f in families if _start("", f).memory is not None))
+                names(f for f in families if _start("", f).memory is not None),
+                names(f for f in families if _start("", f).needs_env is not None))
 
     def fits(found) -> bool:
-        return isinstance(found, tuple) and len(found) == 2 and all(isinstance(n, tuple) for n in found)
+        return isinstance(found, tuple) and len(found) == 3 and all(isinstance(n, tuple) for n in found)
 
     # this module's text, not its file's stamps: the key of an installed seed (advisor.system.cache.seed) must be
     # the one a copy of the same code anywhere works out (its loader reads it, in an archive too)
