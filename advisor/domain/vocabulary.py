@@ -87,6 +87,7 @@ IMAGE = "image"
 RESOURCES = "resources"
 STARTUP_PROBE, READINESS_PROBE, LIVENESS_PROBE = "startupProbe", "readinessProbe", "livenessProbe"
 LIFECYCLE = "lifecycle"  # above a container's lifecycle hooks
+ENV = "env"  # above a container's environment variables
 GRACE = "terminationGracePeriodSeconds"
 STRATEGY = "strategy"  # a Deployment's rollout
 SPREAD = "topologySpreadConstraints"
@@ -101,11 +102,12 @@ POLICY = "networkPolicy"  # above the workload's NetworkPolicy
 NAMESPACE = "namespace"
 START_ORDER = "initContainers"  # above the Pod's initContainers: the order they start in
 CommentPlace = Literal["object", "container", "restartPolicy", "service", "replicas", "image", "resources",
-                       "startupProbe", "readinessProbe", "livenessProbe", "lifecycle", "terminationGracePeriodSeconds", "strategy", "topologySpreadConstraints",
+                       "startupProbe", "readinessProbe", "livenessProbe", "lifecycle", "env", "terminationGracePeriodSeconds", "strategy", "topologySpreadConstraints",
                        "disruption", "activeDeadlineSeconds", "cleanup", "hostPaths", "tolerations",
                        "priorityClassName", "serviceAccount", "networkPolicy",
                        "namespace", "initContainers"]
-PER_CONTAINER = frozenset({CONTAINER, IMAGE, RESOURCES, STARTUP_PROBE, READINESS_PROBE, LIVENESS_PROBE, LIFECYCLE})  # places of one container's entry
+PER_CONTAINER = frozenset({CONTAINER, IMAGE, RESOURCES, STARTUP_PROBE, READINESS_PROBE, LIVENESS_PROBE, LIFECYCLE,
+                           ENV})  # places of one container's entry
 
 # -- Services --------------------------------------------------------------------------
 

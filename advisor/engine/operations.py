@@ -10,7 +10,7 @@ the namespace). Each rule sets fields of a workload's plan; the manifest writes 
 
 from __future__ import annotations
 
-from advisor.domain.model import Health
+from advisor.domain.model import EnvVar, Health
 from advisor.domain.recommendation import ContainerPlan, WorkloadPlan
 from advisor.domain.vocabulary import (
     ACCOUNT,
@@ -18,6 +18,7 @@ from advisor.domain.vocabulary import (
     CLEANUP,
     DEADLINE,
     DISRUPTION,
+    ENV,
     GRACE,
     LIFECYCLE,
     LIVENESS_PROBE,
@@ -41,6 +42,7 @@ DEFAULT_GRACE = 30  # Kubernetes' terminationGracePeriodSeconds when a Pod sets 
 DEFAULT_DEADLINE = 3600  # seconds a run of work that finishes may take when the answers give no deadline
 FINISHED_JOB_TTL = 86400  # a day to read a finished Job's logs
 NODE_PRIORITY = "system-node-critical"
+SECRET_KEY = "password"  # the key of the Secret a password the answers do not give is read from
 LIVENESS_FAILURES = 6  # liveness gives up after a minute of failures (every 10 s), readiness after 3
 REPLICATED = P(lambda kind: kind in REPLICATED_KINDS)
 IS_BATCH = P(lambda kind: kind in BATCH_KINDS)
@@ -342,6 +344,36 @@ class OperationsRules:
         self.conclude(f"{workload} gets a NetworkPolicy that {what}. Outgoing traffic is not restricted; a cluster "
                       f"whose network plugin does not enforce NetworkPolicies ignores it",
                       self.workload_answer("network_policy"), workload=workload)
+
+    # -- what an image will not start without -------------------------------------------------------
+
+    @rule("password-from-secret", Controller(workload=MATCH.workload), concern="operations", comment=ENV)
+    def password_from_secret(self, workload):
+        from advisor.kb.starts import may_need_env, missing_env, plan_start  # the catalogue: only for such images
+
+        plan = self.plan_of(workload)
+        for c in plan.containers:
+            if not may_need_env(c.image):
+                continue
+            start = plan_start(c.image)
+            given = {v.name: (v.value if v.source is None else None) for v in c.env}
+            needed = missing_env(start, given, c.command, c.args)
+            if needed is None:
+                continue
+            name = needed[0].partition("=")[0]
+            secret = f"{workload}-credentials" if c.name == workload else f"{workload}-{c.name}-credentials"
+            c.env = c.env + (EnvVar(name, source="secret", object=secret, key=SECRET_KEY),)
+            answers = self.container(c.index)
+            some = needed[0] if len(needed) == 1 else f"one of {', '.join(needed[:-1])} or {needed[-1]}"
+            self.conclude(f"{c.name} takes {name} from the Secret {secret} (key {SECRET_KEY}): its image "
+                          f"({start.family.title}) stops at its first start, on an empty data folder, unless {some} "
+                          f"is set, and the answers set none. The manifest writes no Secret, as a password does not "
+                          f"belong in it: create {secret} before applying (kubectl create secret generic {secret} "
+                          f"--from-literal={SECRET_KEY}=...)",
+                          f"{answers.path}.image = {c.image}",
+                          # the names only: a value the answers give may be a password of its own
+                          f"{answers.path}.env sets " + (", ".join(v.name for v in answers.env) or "nothing"),
+                          workload=workload, container=c.name)
 
     @rule("namespace-from-answers",
           Controller(workload=MATCH.workload), Workload(namespace=MATCH.namespace & GIVEN), concern="operations",

@@ -21,6 +21,7 @@ from advisor.domain.vocabulary import (
     CLEANUP,
     DEADLINE,
     DISRUPTION,
+    ENV,
     GRACE,
     LIFECYCLE,
     LIVENESS_PROBE,
@@ -192,6 +193,9 @@ def container(plan: WorkloadPlan, c: ContainerPlan, entry: dict, doc, path: tupl
         entry["args"] = list(c.args)
     if c.env:
         entry["env"] = [env_entry(v) for v in c.env]
+        said = why.at(plan.name, ENV, c.name)
+        if said:
+            doc.note(path + ("env",), *said)
     if c.startup is not None:
         entry["startupProbe"] = {**probe(c.startup), "periodSeconds": STARTUP_PERIOD,
                                  "failureThreshold": STARTUP_FAILURES}

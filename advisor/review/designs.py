@@ -206,7 +206,8 @@ def _recipe(obj):
     """How to copy ``obj`` (a dataclass) with the names put back: (its class, its fields, [(field,
     what to do, with what)] for those that change). Strings without a token are taken as they
     are, as are tuples without one and values that are neither strings, tuples, lists nor
-    dataclasses; a list is always a new list; a dataclass (but the answers) a new copy."""
+    dataclasses; a list is always a new list; a dataclass (but the answers) a new copy, and in a tuple
+    of them only those that hold a token (the Secret password-from-secret names after a container)."""
     changes = []
     for key, value in obj.__dict__.items():
         kind = value.__class__
@@ -218,6 +219,12 @@ def _recipe(obj):
         elif kind is tuple:
             if any(item.__class__ is str and _OPEN in item for item in value):
                 changes.append((key, _TUPLE, value))
+            elif any(hasattr(item.__class__, _FIELDS) for item in value):
+                # records in a tuple (a container's variables): only those holding a name are copied
+                items = [(_OBJECT, recipe) if hasattr(item.__class__, _FIELDS) and (recipe := _recipe(item))[2]
+                         else (_KEEP, item) for item in value]
+                if any(how is _OBJECT for how, _ in items):
+                    changes.append((key, _RECORDS, items))
         elif kind is list:
             changes.append((key, _LIST, [(_OBJECT, _recipe(item)) if hasattr(item.__class__, _FIELDS) else
                                          (_TEXT, item) if item.__class__ is str and _OPEN in item else
@@ -227,7 +234,7 @@ def _recipe(obj):
     return obj.__class__, dict(obj.__dict__), changes
 
 
-_TEXT, _TUPLE, _LIST, _OBJECT, _KEEP = range(5)
+_TEXT, _TUPLE, _LIST, _OBJECT, _KEEP, _RECORDS = range(6)
 
 
 def _made(recipe, tokens):
@@ -242,6 +249,8 @@ def _made(recipe, tokens):
         elif what is _LIST:
             fields[key] = [_made(item, tokens) if how is _OBJECT else _text(item, tokens) if how is _TEXT else item
                            for how, item in value]
+        elif what is _RECORDS:
+            fields[key] = tuple(_made(item, tokens) if how is _OBJECT else item for how, item in value)
         else:
             fields[key] = _made(value, tokens)
     new = object.__new__(kind)

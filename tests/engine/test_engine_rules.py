@@ -18,7 +18,7 @@ import yaml
 
 from advisor.answers.expectations import DECIDED_BY, compare
 from advisor.answers.load import load_answers
-from advisor.domain.model import Health
+from advisor.domain.model import EnvVar, Health
 from advisor.engine import Advisor, evaluate
 from advisor.engine.advisor import check_registry, registry
 from advisor.kb.knowledge import knowledge_base
@@ -126,6 +126,11 @@ BEYOND_EXPECT = {
     "no-token-without-api": Sets("workload", "fixture", "service_account", False, True),
     "network-policy": Sets("workload", "fixture", "network_policy", (8080,), None),
     "namespace-from-answers": Sets("workload", "fixture", "namespace", "shop", None),
+    "password-from-secret": Sets("container", "db", "env",
+                                 (EnvVar("MYSQL_ROOT_PASSWORD", source="secret", object="fixture-db-credentials",
+                                         key="password"),),
+                                 (EnvVar("MYSQL_ROOT_PASSWORD", source="secret", object="shop-db",
+                                         key="root-password"),)),
 }
 
 # Every Pod has a main container, so main-container fires on its near miss too, about another one;

@@ -321,3 +321,29 @@ def test_the_short_memory_note_is_the_manifest_s_to_do_and_said_on_stderr(cli, w
     assert run.status == 0
     assert "pod-advisor: to do: broker (apache/kafka:3.9.0) is given 512Mi of memory" in run.stderr
     assert "# TO DO: broker (apache/kafka:3.9.0) is given 512Mi of memory" in run.stdout
+
+
+# -- what a database image will not start without ---------------------------------------------------------
+
+def test_a_mysql_container_without_a_password_in_the_answers_reads_one_from_a_secret():
+    objects = written(container("db", "mysql:8.4", ports=[3306]), stable_identity=True)
+    assert entry(objects, "db")["env"] == [{"name": "MYSQL_ROOT_PASSWORD", "valueFrom": {
+        "secretKeyRef": {"name": "app-db-credentials", "key": "password"}}}]
+
+
+def test_the_manifest_says_to_create_the_secret_it_reads_before_applying():
+    manifest = make_manifest(advise(container("db", "mysql:8.4", ports=[3306]), stable_identity=True))
+    assert any(note.startswith("create Secret app-db-credentials before applying") for note in manifest.notes)
+    assert "kubectl create secret generic app-db-credentials --from-literal=password=..." in " ".join(
+        build_manifest(manifest.recommendation).replace("#", "").split())
+
+
+def test_a_password_the_answers_give_is_kept_and_no_other_is_added():
+    given = {"MYSQL_ROOT_PASSWORD": {"secret": "shop-db", "key": "root"}}
+    objects = written(container("db", "mysql:8.4", ports=[3306], env=given), stable_identity=True)
+    assert entry(objects, "db")["env"] == [{"name": "MYSQL_ROOT_PASSWORD", "valueFrom": {
+        "secretKeyRef": {"name": "shop-db", "key": "root"}}}]
+
+
+def test_an_image_that_needs_no_password_gets_no_secret():
+    assert "env" not in entry(written(container("cache", "redis:7.4", ports=[6379])), "cache")
