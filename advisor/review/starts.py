@@ -4,8 +4,9 @@ The API server and Pod Security admission take ``runAsNonRoot: true`` whatever t
 image; the kubelet then refuses to start a container whose UID it cannot show is not 0
 (no ``runAsUser``, and an image that runs as root or as a named user), and the Pod stays
 in CreateContainerConfigError. A read-only root filesystem with no volume where the
-image writes fails later, when the program first writes there. Both rest on facts of
-the image, read from the image catalogue through advisor.kb.starts, the module
+image writes fails later, when the program first writes there; and a database image given
+none of the password settings its entrypoint asks for exits at its first start. All rest
+on facts of the image, read from the image catalogue through advisor.kb.starts, the module
 the manifest writer decides with: review and ``pod-advisor manifest`` agree on what
 starts.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from advisor.kb.images import ROOT_USERS
-from advisor.kb.starts import Start, alternative_image, covered, plan_start, volume_name
+from advisor.kb.starts import Start, alternative_image, covered, env_of, missing_env, plan_start, volume_name
 from advisor.review.checks import Hit, check
 from advisor.review.facts import ManifestContainer, Subject
 
@@ -143,6 +144,17 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                           f"where no volume is mounted (nor does the image declare one there): each write there "
                           f"fails, and a program that needs it stops. {_writable_fix(start, missing)}",
                           c, line=_line(s, c, "readOnlyRootFilesystem"), guess=why)
+        needed = missing_env(start, env_of(c.spec), c.spec.get("command"), c.spec.get("args"), _mount_paths(c.spec))
+        if needed is not None and not _client_of_its_image(start, c):
+            some = needed[0] if len(needed) == 1 else f"one of {', '.join(needed[:-1])} or {needed[-1]}"
+            name = needed[0].partition("=")[0]
+            yield Hit(FINDING,
+                      f"{c.name} sets none of the settings its image {start.shown} asks for before it sets up a new "
+                      f"database: on an empty data folder (its first start), the image's entrypoint stops with an "
+                      f"error unless {some} is set, and the container restarts in CrashLoopBackOff. Set {name} "
+                      f"from a Secret (env valueFrom secretKeyRef); the API server accepts the manifest either way",
+                      c, line=c.line, guess=(f"what {start.shown}'s entrypoint asks for is what pod-advisor's image "
+                                             f"catalogue gives {start.family.title}"))
 
 
 def _client_of_its_image(start: Start, c: ManifestContainer) -> bool:

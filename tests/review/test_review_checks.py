@@ -94,7 +94,8 @@ def test_a_database_sharing_a_data_volume_with_the_main_container_is_tied_to_it(
 def test_a_database_reached_over_localhost_is_a_network_service_in_the_pod():
     env = "          env: [{name: DATABASE_URL, value: 'postgres://localhost:5432/blog'}]\n"
     text = deployment(container("app", "ghcr.io/x/blog:1.8.0", env)
-                      + container("postgres", "postgres:16.4", "          ports: [{containerPort: 5432}]\n"))
+                      + container("postgres", "postgres:16.4", "          ports: [{containerPort: 5432}]\n"
+                                  "          env: [{name: POSTGRES_PASSWORD, valueFrom: {secretKeyRef: {name: db, key: pw}}}]\n"))
     assert found(text) == [("network-services-in-one-pod", "postgres")]
 
 

@@ -6,7 +6,7 @@ own verdicts on them, in tests/apicheck/test_apicheck_review.py."""
 from __future__ import annotations
 
 import yaml
-from helpers.review import REVIEWER, RESOURCES, deployment, found, review
+from helpers.review import REVIEWER, RESOURCES, deployment, found, job, review
 
 from advisor.review import ReviewOptions
 from advisor.review.objects import parse_inputs
@@ -164,3 +164,67 @@ def test_rabbitmq_s_configuration_folder_is_not_taken_for_a_folder_it_writes():
     writes nothing there as shipped: an emptyDir over it would hide them (blind round 7)."""
     text = deployment(one("queue", "rabbitmq:3.6.8-management", "{readOnlyRootFilesystem: true}"))
     assert cannot_start(text) == []
+
+
+# -- a database image given none of the password settings it asks for -------------------------------------
+
+def database(image: str, extra: str = "", name: str = "db") -> str:
+    return deployment(one(name, image, extra=extra), name=name, replicas=1, labels=f"app: {name}",
+                      extra_spec="      securityContext: {runAsUser: 999, runAsGroup: 999, fsGroup: 999}\n")
+
+
+def env(*entries: str) -> str:
+    return "          env:\n" + "".join(f"            - {entry}\n" for entry in entries)
+
+
+def test_a_mysql_container_without_a_password_setting_cannot_start():
+    [finding] = cannot_start(database("mysql:8.0", env("{name: MYSQL_DATABASE, value: shop}")))
+    assert ("unless one of MYSQL_ROOT_PASSWORD, MYSQL_ALLOW_EMPTY_PASSWORD or MYSQL_RANDOM_ROOT_PASSWORD is set"
+            in finding.message)
+    assert "CrashLoopBackOff" in finding.message and "Set MYSQL_ROOT_PASSWORD from a Secret" in finding.message
+
+
+def test_the_finding_says_it_rests_on_the_image_catalogue():
+    [finding] = cannot_start(database("postgres:16"))
+    assert "pod-advisor's image catalogue gives PostgreSQL (official image)" in finding.guess
+
+
+def test_a_password_from_a_secret_starts():
+    text = database("mysql:8.0", env("{name: MYSQL_ROOT_PASSWORD, valueFrom: {secretKeyRef: {name: db, key: pw}}}"))
+    assert cannot_start(text) == []
+
+
+def test_a_postgres_container_that_trusts_every_connection_starts():
+    assert cannot_start(database("postgres:16", env("{name: POSTGRES_HOST_AUTH_METHOD, value: trust}"))) == []
+
+
+def test_variables_from_env_from_may_hold_the_password():
+    text = database("mysql:8.0", "          envFrom:\n            - secretRef: {name: db}\n")
+    assert cannot_start(text) == []
+
+
+def test_a_mysql_container_running_a_command_of_its_own_is_not_judged():
+    assert cannot_start(database("mysql:8.0", "          command: [sleep, infinity]\n")) == []
+
+
+def test_a_postgres_tag_older_than_the_check_is_not_judged():
+    assert cannot_start(database("postgres:9.6.1")) == []
+
+
+def test_a_mariadb_with_a_backup_folder_mounted_is_not_judged():
+    mount = "          volumeMounts:\n            - {name: backup, mountPath: /docker-entrypoint-initdb.d}\n"
+    assert cannot_start(database("mariadb:11.4", mount)) == []
+
+
+def test_an_init_container_running_a_client_of_the_database_image_is_not_judged():
+    text = job(one("main", "busybox:1.36"), init=one("wait", "postgres:16",
+                                                     extra="          command: [sh, -c, 'until pg_isready; do sleep 1; done']\n"))
+    assert cannot_start(text) == []
+
+
+def test_suggest_writes_no_secret_reference_for_a_missing_password():
+    # a reference to a Secret nobody made stops the container earlier (CreateContainerConfigError): no fix
+    report = REVIEWER.review(parse_inputs([("app.yaml", database("mysql:8.0"))]),
+                             ReviewOptions(kubernetes="1.37", suggest=True))
+    [reviewed] = report.objects
+    assert "container-cannot-start" in [f.id for f in report.findings] and reviewed.suggestion is None
