@@ -349,7 +349,7 @@ class OperationsRules:
 
     @rule("password-from-secret", Controller(workload=MATCH.workload), concern="operations", comment=ENV)
     def password_from_secret(self, workload):
-        from advisor.kb.starts import may_need_env, missing_env, plan_start  # the catalogue: only for such images
+        from advisor.kb.starts import may_need_env, missing_env, one_of, plan_start  # the catalogue: for such images
 
         plan = self.plan_of(workload)
         for c in plan.containers:
@@ -364,9 +364,8 @@ class OperationsRules:
             secret = f"{workload}-credentials" if c.name == workload else f"{workload}-{c.name}-credentials"
             c.env = c.env + (EnvVar(name, source="secret", object=secret, key=SECRET_KEY),)
             answers = self.container(c.index)
-            some = needed[0] if len(needed) == 1 else f"one of {', '.join(needed[:-1])} or {needed[-1]}"
             self.conclude(f"{c.name} takes {name} from the Secret {secret} (key {SECRET_KEY}): its image "
-                          f"({start.family.title}) stops at its first start, on an empty data folder, unless {some} "
+                          f"({start.family.title}) stops at its first start, on an empty data folder, unless {one_of(needed)} "
                           f"is set, and the answers set none. The manifest writes no Secret, as a password does not "
                           f"belong in it: create {secret} before applying (kubectl create secret generic {secret} "
                           f"--from-literal={SECRET_KEY}=...)",

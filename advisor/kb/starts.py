@@ -402,6 +402,11 @@ def missing_env(start: Start, env: Mapping[str, str | None] | None, command=None
     return tuple(needs.any)
 
 
+def one_of(settings: tuple[str, ...]) -> str:
+    """Settings of which one must be given, in words: "A", "one of A, B or C"."""
+    return settings[0] if len(settings) == 1 else f"one of {', '.join(settings[:-1])} or {settings[-1]}"
+
+
 def env_of(spec: dict) -> dict[str, str | None] | None:
     """A container's variables as ``missing_env`` takes them, from its spec as written (a later entry of a name
     wins, as for the kubelet); None when it has envFrom."""

@@ -20,7 +20,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from advisor.kb.images import ROOT_USERS
-from advisor.kb.starts import Start, alternative_image, covered, env_of, missing_env, plan_start, volume_name
+from advisor.kb.starts import (Start, alternative_image, covered, env_of, missing_env, one_of, plan_start,
+                               volume_name)
 from advisor.review.checks import Hit, check
 from advisor.review.facts import ManifestContainer, Subject
 
@@ -146,13 +147,13 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                           c, line=_line(s, c, "readOnlyRootFilesystem"), guess=why)
         needed = missing_env(start, env_of(c.spec), c.spec.get("command"), c.spec.get("args"), _mount_paths(c.spec))
         if needed is not None and not _client_of_its_image(start, c):
-            some = needed[0] if len(needed) == 1 else f"one of {', '.join(needed[:-1])} or {needed[-1]}"
             name = needed[0].partition("=")[0]
             yield Hit(FINDING,
                       f"{c.name} sets none of the settings its image {start.shown} asks for before it sets up a new "
                       f"database: on an empty data folder (its first start), the image's entrypoint stops with an "
-                      f"error unless {some} is set, and the container restarts in CrashLoopBackOff. Set {name} "
-                      f"from a Secret (env valueFrom secretKeyRef); the API server accepts the manifest either way",
+                      f"error unless {one_of(needed)} is set, and every restart exits the same way "
+                      f"(CrashLoopBackOff). Set {name} from a Secret (env valueFrom secretKeyRef); the API server "
+                      f"accepts the manifest either way",
                       c, line=c.line, guess=(f"what {start.shown}'s entrypoint asks for is what pod-advisor's image "
                                              f"catalogue gives {start.family.title}"))
 
