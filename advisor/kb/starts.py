@@ -40,8 +40,8 @@ The manifest writer (advisor.manifests.build) and review's ``container-cannot-st
 
 from __future__ import annotations
 
-import fnmatch
 import functools
+import sys
 from typing import TYPE_CHECKING, Mapping
 
 from advisor.system.patterns import lazy
@@ -373,6 +373,8 @@ def missing_env(start: Start, env: Mapping[str, str | None] | None, command=None
     entrypoint, and arguments starting with anything else run something else. A tag in ``except_tags`` (or a
     digest, whose build date is not known) may be an image older than the check, and a volume at one of
     ``unless_mounted`` may hold what lets it do without; neither is judged."""
+    import fnmatch
+
     from advisor.kb.images import parse_reference
 
     needs = start.needs_env
@@ -483,9 +485,13 @@ def start_notes(recommendation) -> list[str]:
 def may_need_env(image) -> bool:
     """Whether ``image`` may be of a family that will not start without a setting (``Start.needs_env``): its name
     ends with one of those families' repositories or suffixes. Asked before the catalogue is loaded, which takes a
-    tenth of ``evaluate``; a reference that cannot be split says yes, to be judged on the catalogue."""
+    tenth of ``evaluate``; a reference that cannot be split says yes, to be judged on the catalogue. Once the
+    catalogue is loaded (review reads it for every container), it is asked instead: the names' key costs more."""
     if not isinstance(image, str):
         return False
+    images = sys.modules.get("advisor.kb.images")
+    if images is not None and images.catalogue.cache_info().currsize:
+        return plan_start(image).needs_env is not None
     return _named(image).endswith(_noted_names()[2])
 
 
