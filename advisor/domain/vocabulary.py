@@ -102,7 +102,8 @@ POLICY = "networkPolicy"  # above the workload's NetworkPolicy
 NAMESPACE = "namespace"
 START_ORDER = "initContainers"  # above the Pod's initContainers: the order they start in
 CommentPlace = Literal["object", "container", "restartPolicy", "service", "replicas", "image", "resources",
-                       "startupProbe", "readinessProbe", "livenessProbe", "lifecycle", "env", "terminationGracePeriodSeconds", "strategy", "topologySpreadConstraints",
+                       "startupProbe", "readinessProbe", "livenessProbe", "lifecycle", "env",
+                       "terminationGracePeriodSeconds", "strategy", "topologySpreadConstraints",
                        "disruption", "activeDeadlineSeconds", "cleanup", "hostPaths", "tolerations",
                        "priorityClassName", "serviceAccount", "networkPolicy",
                        "namespace", "initContainers"]

@@ -365,9 +365,10 @@ class OperationsRules:
             c.env = c.env + (EnvVar(name, source="secret", object=secret, key=SECRET_KEY),)
             answers = self.container(c.index)
             self.conclude(f"{c.name} takes {name} from the Secret {secret} (key {SECRET_KEY}): its image "
-                          f"({start.family.title}) stops at its first start, on an empty data folder, unless {one_of(needed)} "
-                          f"is set, and the answers set none. The manifest writes no Secret, as a password does not "
-                          f"belong in it: create {secret} before applying (kubectl create secret generic {secret} "
+                          f"({start.family.title}) stops at its first start, on an empty data folder, unless "
+                          f"{one_of(needed)} is set, and the answers set none. The manifest writes no Secret, as a "
+                          f"password does not belong in it: create {secret} before applying (kubectl create secret "
+                          f"generic {secret} "
                           f"--from-literal={SECRET_KEY}=...)",
                           f"{answers.path}.image = {c.image}",
                           # the names only: a value the answers give may be a password of its own

@@ -507,8 +507,9 @@ _CATALOGUE = "knowledge.images"  # advisor.kb.images.PACKAGE, named here so that
 @functools.lru_cache(maxsize=1)
 def _noted_names() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The repositories and suffixes of the catalogue's families whose images need root, of those that state a
-    memory, and of those that need a setting to start (``may_need_env``), kept in advisor.system.cache under a key of the catalogue's files and this module's text: what
-    ``start_notes`` asks of the catalogue, without loading it (a tenth of ``evaluate``)."""
+    memory, and of those that need a setting to start (``may_need_env``), kept in advisor.system.cache under a key
+    of the catalogue's files and this module's text: what ``start_notes`` asks of the catalogue, without loading it
+    (a tenth of ``evaluate``)."""
     from advisor.kb.files import sources_key, yaml_files
     from advisor.system import cache
 

@@ -17,6 +17,8 @@ image writes that no volume holds.
 
 from __future__ import annotations
 
+import functools
+import os
 from typing import Iterator
 
 from advisor.kb.images import ROOT_USERS
@@ -24,8 +26,14 @@ from advisor.kb.starts import (Start, alternative_image, covered, env_of, missin
                                volume_name)
 from advisor.review.checks import Hit, check
 from advisor.review.facts import ManifestContainer, Subject
+from advisor.review.scope import VERSION_CONTROL
 
 FINDING = "container-cannot-start"
+# What only OpenShift serves (route.openshift.io, project.openshift.io, apps.openshift.io, security.openshift.io):
+# manifests that hold such an object are applied to OpenShift, whose admission (the restricted security context
+# constraints) gives a container without runAsUser a UID from its namespace's range, so the kubelet's runAsNonRoot
+# check passes whatever user the image names; and a runAsUser outside that range gets the Pod refused.
+_OPENSHIFT_GROUPS = ".openshift.io"
 
 
 def _context(value) -> dict:
@@ -127,7 +135,7 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                           f"{c.name} asks for runAsNonRoot and sets runAsUser 0: the kubelet refuses to start it "
                           f"(\"container's runAsUser breaks non-root policy\"), and the Pod stays in "
                           f"CreateContainerConfigError. {_uid_fix(start, c.name)}", c, line=_line(s, c, "runAsUser"))
-            elif user is None and (found := _image_user(start)) is not None:
+            elif user is None and (found := _image_user(start)) is not None and not openshift(s):
                 refusal = ("container has runAsNonRoot and image will run as root" if found == "root" else
                            f"image has non-numeric user ({found}), cannot verify user is non-root")
                 runs = "as root" if found == "root" else f"as the user {found!r}, a name the kubelet cannot check"
@@ -158,6 +166,32 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                                              f"catalogue gives {start.family.title}"))
 
 
+def openshift(s: Subject) -> bool:
+    """Whether the repository the reviewed object's file is in holds an object of an API group only OpenShift serves:
+    the evidence that its manifests are applied to OpenShift. A repository is the folder with its version control
+    (.git), so that a review of several at once does not take one's OpenShift for another's; files outside any count
+    as one (a copy without .git, standard input). Worked out once for the whole input."""
+    derived = s.inputs.derived
+    found = derived.get("openshift repositories")
+    if found is None:
+        found = derived["openshift repositories"] = frozenset(
+            _repository(o.file) for o in s.inputs.objects if o.group.endswith(_OPENSHIFT_GROUPS))
+    return bool(found) and _repository(s.obj.file) in found
+
+
+def _repository(path: str) -> str | None:
+    """The nearest folder above ``path`` with version control (.git, .hg, .svn, .jj), or None."""
+    return _repository_of(os.path.dirname(os.path.abspath(path)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _repository_of(folder: str) -> str | None:
+    if any(os.path.exists(os.path.join(folder, marker)) for marker in VERSION_CONTROL):
+        return folder
+    parent = os.path.dirname(folder)
+    return None if parent == folder else _repository_of(parent)
+
+
 def _client_of_its_image(start: Start, c: ManifestContainer) -> bool:
     """Whether the container runs, from the image of a program that runs until stopped, a command of its own
     that finishes (``until psql ...; do sleep 1; done`` from postgres's image, in an init container, which
@@ -172,9 +206,10 @@ def _client_of_its_image(start: Start, c: ManifestContainer) -> bool:
 # -- the fix ------------------------------------------------------------------------------------
 
 
-def fix_start(pod_spec: dict, names: set[str]) -> list[str]:
+def fix_start(pod_spec: dict, names: set[str], uids: bool = True) -> list[str]:
     """Write into ``pod_spec`` (a draft's) what lets the named containers start: the UID the manifest
-    writer gives each, and emptyDirs where its image writes. Returns a note for each assumption made;
+    writer gives each (unless ``uids`` is false: on OpenShift, whose admission gives the UID), and emptyDirs
+    where its image writes. Returns a note for each assumption made;
     raises nothing and changes nothing it cannot fix (an image that needs root), nor a folder where the
     image keeps files of its own (an emptyDir there would hide them; the finding says both ways)."""
     notes: list[str] = []
@@ -189,7 +224,8 @@ def fix_start(pod_spec: dict, names: set[str]) -> list[str]:
             context = spec.get("securityContext") if isinstance(spec.get("securityContext"), dict) else None
             non_root = (context or {}).get("runAsNonRoot", pod_context.get("runAsNonRoot"))
             user = (context or {}).get("runAsUser", pod_context.get("runAsUser"))
-            if non_root is True and start.uid is not None and (user == 0 or (user is None and _image_user(start))):
+            needs_uid = user == 0 or (user is None and _image_user(start))
+            if uids and non_root is True and start.uid is not None and needs_uid:
                 if context is None:
                     context = spec["securityContext"] = {}
                 _set_after(context, "runAsNonRoot", {"runAsUser": start.uid, "runAsGroup": start.gid})

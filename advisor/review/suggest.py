@@ -46,11 +46,11 @@ from advisor.manifests.validate import api_problems, schema_problems
 from advisor.review import addresses, images
 from advisor.review.checks import (NATIVE_SIDECARS_FROM, headless_selecting, named_service, role_in_main_pod,
                                     service_elsewhere)
-from advisor.review.facts import ManifestContainer, Subject
+from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
 from advisor.review.objects import ManifestObject, RenderedDocument, matches
 from advisor.review.refusals import REFUSED
 from advisor.review.starts import FINDING as CANNOT_START
-from advisor.review.starts import fix_start
+from advisor.review.starts import fix_start, openshift
 from advisor.system.patterns import lazy
 from advisor.system.records import record
 
@@ -417,6 +417,14 @@ def _split_breaks(subject: Subject, c: ManifestContainer) -> str | None:
     if loopback:
         return (f"{c.name} is not split out of {subject.obj.label}: it listens only on the loopback address "
                 f"({loopback}), which no other Pod can reach")
+    behind = targeted_by(c, service_targets(subject.services))
+    if behind is not None:
+        # the Service selects the Pod's labels, which the Pods left behind keep: split alone, it would send its
+        # clients to a Pod where nothing listens, and the rewrite of one object cannot change another's selector
+        return (f"{c.name} is not split out of {subject.obj.label}: the Service {behind} selects its Pods and "
+                f"forwards to {c.name}'s port, and split out alone it would send its clients to "
+                f"{subject.main.name}'s Pods, where nothing listens there; split it together with {behind}, "
+                f"whose selector must then name {c.name}'s Pods")
     return None
 
 
@@ -710,7 +718,7 @@ def _let_start(draft: _Draft, names: set) -> None:
     """What lets the named containers start, wherever they are now: this Pod or one split off."""
     before = copy.deepcopy((draft.data, draft.added))
     for spec in [draft.pod_spec] + [o["spec"]["template"]["spec"] for o in draft.added if o.get("kind") in WRAPPERS]:
-        draft.notes += fix_start(spec, names)
+        draft.notes += fix_start(spec, names, uids=not openshift(draft.subject))
     if (draft.data, draft.added) != before:
         draft.fixed(CANNOT_START)
 
