@@ -485,8 +485,8 @@ def start_notes(recommendation) -> list[str]:
 def may_need_env(image) -> bool:
     """Whether ``image`` may be of a family that will not start without a setting (``Start.needs_env``): its name
     ends with one of those families' repositories or suffixes. Asked before the catalogue is loaded, which takes a
-    tenth of ``evaluate``; a reference that cannot be split says yes, to be judged on the catalogue. Once the
-    catalogue is loaded (review reads it for every container), it is asked instead: the names' key costs more."""
+    tenth of ``evaluate``. Once the catalogue is loaded (review reads it for every container), it is asked instead:
+    working out the names' key costs more."""
     if not isinstance(image, str):
         return False
     images = sys.modules.get("advisor.kb.images")

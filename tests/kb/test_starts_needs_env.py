@@ -4,6 +4,9 @@ engine's password-from-secret and review's container-cannot-start both take this
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from advisor.kb.starts import env_of, missing_env, plan_start
 
 MYSQL = ("MYSQL_ROOT_PASSWORD", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD")
@@ -93,3 +96,26 @@ def test_env_of_reads_values_and_references_and_the_last_entry_of_a_name_wins():
 
 def test_env_of_a_container_with_env_from_is_not_known():
     assert env_of({"envFrom": [{"secretRef": {"name": "db"}}], "env": []}) is None
+
+
+# -- any container spec, as a manifest may hold it --------------------------------------------------------
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=12))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                         st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+                       max_leaves=8)
+_NAMES = st.sampled_from(["MYSQL_ROOT_PASSWORD", "MYSQL_ROOT_PASSWORD_FILE", "POSTGRES_PASSWORD",
+                          "POSTGRES_HOST_AUTH_METHOD", "OTHER"])
+_ENTRY = st.one_of(_VALUES, st.fixed_dictionaries({"name": st.one_of(_NAMES, _VALUES)},
+                                                  optional={"value": _VALUES, "valueFrom": _VALUES}))
+_SPEC = st.fixed_dictionaries({}, optional={"env": st.one_of(_VALUES, st.lists(_ENTRY, max_size=4)),
+                                            "envFrom": _VALUES, "command": _VALUES, "args": _VALUES})
+
+
+@given(spec=_SPEC, image=st.sampled_from(["mysql:8.4", "postgres:16", "postgres:9.6.1", "mariadb:11.4", "redis:7.4",
+                                          "mysql@sha256:" + "b" * 64, "not a reference"]))
+def test_any_container_spec_gives_an_answer_and_never_an_error(spec, image):
+    """What a container runs and sets, however a manifest writes it, is judged or left alone; it never raises."""
+    start = plan_start(image)
+    needed = missing_env(start, env_of(spec), spec.get("command"), spec.get("args"))
+    assert needed is None or needed == start.needs_env.any
