@@ -26,6 +26,8 @@ from advisor.kb.starts import (Start, alternative_image, covered, env_of, missin
                                volume_name)
 from advisor.review.checks import Hit, check
 from advisor.review.facts import ManifestContainer, Subject
+from advisor.review import kustomize
+from advisor.review.objects import STDIN
 from advisor.review.scope import VERSION_CONTROL
 
 FINDING = "container-cannot-start"
@@ -154,7 +156,7 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                           f"fails, and a program that needs it stops. {_writable_fix(start, missing)}",
                           c, line=_line(s, c, "readOnlyRootFilesystem"), guess=why)
         needed = missing_env(start, env_of(c.spec), c.spec.get("command"), c.spec.get("args"), _mount_paths(c.spec))
-        if needed is not None and not _client_of_its_image(start, c):
+        if needed is not None and not _client_of_its_image(start, c) and not _patched(s):
             name = needed[0].partition("=")[0]
             yield Hit(FINDING,
                       f"{c.name} sets none of the settings its image {start.shown} asks for before it sets up a new "
@@ -177,6 +179,19 @@ def openshift(s: Subject) -> bool:
         found = derived["openshift repositories"] = frozenset(
             _repository(o.file) for o in s.inputs.objects if o.group.endswith(_OPENSHIFT_GROUPS))
     return bool(found) and _repository(s.obj.file) in found
+
+
+def _patched(s: Subject) -> bool:
+    """Whether a kustomize patch among the inputs changes an object of the reviewed one's kind and name: the object
+    reviewed is then a base, and what is applied may carry what it lacks (an overlay's envFrom of the Secret it
+    generates, the usual way to give a base its password). Worked out once for the whole input."""
+    derived = s.inputs.derived
+    found = derived.get("kustomize patched")
+    if found is None:
+        patches = s.inputs.patches
+        found = derived["kustomize patched"] = frozenset(
+            (o.kind, o.name) for o in s.inputs.objects if o.file != STDIN and kustomize.key(o.file) in patches)
+    return (s.obj.kind, s.obj.name) in found
 
 
 def _repository(path: str) -> str | None:

@@ -228,3 +228,18 @@ def test_suggest_writes_no_secret_reference_for_a_missing_password():
                              ReviewOptions(kubernetes="1.37", suggest=True))
     [reviewed] = report.objects
     assert "container-cannot-start" in [f.id for f in report.findings] and reviewed.suggestion is None
+
+
+def test_a_base_an_overlay_patches_is_not_judged_on_its_password():
+    """zimmertr/Kubernetes-Manifests: the base's postgres sets no password; the overlay README says to deploy patches
+    it with envFrom of the Secret its secretGenerator makes (a tuning-half labeller called the finding wrong)."""
+    base = database("postgres:16")
+    patch = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db}\nspec:\n  template:\n    spec:\n"
+             "      containers:\n        - name: db\n          envFrom: [{secretRef: {name: db-password}}]\n")
+    overlay = "resources: [../../base]\npatchesStrategicMerge: [dep_postgres.yml]\n"
+    inputs = [("base/dep.yml", base), ("base/kustomization.yml", "resources: [dep.yml]\n"),
+              ("overlays/example/kustomization.yml", overlay), ("overlays/example/dep_postgres.yml", patch)]
+    findings = REVIEWER.review(parse_inputs(inputs), ReviewOptions(kubernetes="1.37")).findings
+    assert [f for f in findings if f.id == "container-cannot-start"] == []
+    alone = REVIEWER.review(parse_inputs(inputs[:2]), ReviewOptions(kubernetes="1.37")).findings
+    assert [f.id for f in alone if f.id == "container-cannot-start"] == ["container-cannot-start"]
