@@ -664,7 +664,11 @@ def sidecar_startup_probe_missing(s: Subject, rec: Recommendation) -> Iterator[H
 
 @check("replicaset-without-deployment")
 def replicaset_without_deployment(s: Subject, rec: Recommendation) -> Iterator[Hit]:
-    if s.obj.kind == "ReplicaSet" and not s.obj.metadata.get("ownerReferences"):
+    if s.obj.metadata.get("ownerReferences"):
+        # made by a controller (a Deployment's ReplicaSet, a DeploymentConfig's ReplicationController in an
+        # `oc get all -o yaml` export): nobody created it by hand, and its owner is what is applied
+        return
+    if s.obj.kind == "ReplicaSet":
         yield Hit("replicaset-without-deployment",
                   f"{s.obj.name} is a ReplicaSet of its own: changing its Pod template changes no running Pod, "
                   f"and there is no rolling update or rollback. Use a Deployment, which manages ReplicaSets "
