@@ -1,15 +1,49 @@
-"""content_delta restricted to the repositories of earlier rounds that name a MySQL, MariaDB or PostgreSQL image."""
-import os, re, subprocess, sys
+"""Which findings and rewrites change between two checkouts of pod-advisor, on the repositories of earlier blind rounds
+that name a MySQL, MariaDB or PostgreSQL image (how round 22t found the password case's findings on the tuning half).
+
+    python bench/blind/round22t/db_delta.py BEFORE AFTER /work/blind11 /work/blind18 ...
+
+BEFORE and AFTER are checkouts (a `git archive` each); each ROUND folder holds heldout/OWNER+NAME. Each repository is
+reviewed as the rounds review it (`review . --format json --fail-on never -j 1 --suggest`, an empty cache each time).
+"""
+import json, os, re, subprocess, sys, tempfile
+
 before, after, rounds = sys.argv[1], sys.argv[2], sys.argv[3:]
-pat = re.compile(r"image:\s*[\"']?(?:docker\.io/)?(?:library/)?(?:mysql|mariadb|postgres)(?:[:@\"'\s]|$)", re.M)
-sys.path.insert(0, "/work/notes/s33")
-import importlib.util
-spec = importlib.util.spec_from_file_location("cd", "/work/notes/s33/content_delta.py")
-src = open("/work/notes/s33/content_delta.py").read()
-run_src = src.split("total = 0")[0].split("before, after, rounds = sys.argv[1], sys.argv[2], sys.argv[3:]")[1]
-ns = {}
-exec("import json, os, subprocess, sys, tempfile\n" + run_src, ns)
-run = ns["run"]
+
+REVIEW = ["review", ".", "--format", "json", "--fail-on", "never", "-j", "1", "--suggest"]
+def run(src, folder):
+    env = dict(os.environ, PYTHONPATH=src, PATH=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tools", "bin") + os.pathsep + os.environ["PATH"], XDG_CACHE_HOME=tempfile.mkdtemp())
+    p = subprocess.run([sys.executable, "-m", "advisor", *REVIEW], cwd=folder, env=env, capture_output=True, text=True)
+    try:
+        r = json.loads(p.stdout)
+    except ValueError:
+        return {}
+    msgs = {}
+    for f in r.get("findings", []):
+        o = f.get("object") or {}
+        msgs.setdefault((o.get("file"), o.get("kind"), o.get("name"), o.get("line")), []).append((f["id"], f.get("message")))
+    out = {}
+    for o in r.get("objects", []):
+        k = (o["file"], o["kind"], o["name"], o.get("line"))
+        out[k] = (sorted(msgs.get(k, [])), o.get("suggestion"))
+    return out
+
+IMAGE = re.compile(r"image:\s*[\"']?(?:docker\.io/)?(?:library/)?(?:mysql|mariadb|postgres)(?:[:@\"'\s]|$)", re.M)
+
+
+def names_a_database(folder: str) -> bool:
+    for path, _, files in os.walk(folder):
+        for name in files:
+            if name.endswith((".yaml", ".yml", ".json")):
+                try:
+                    with open(os.path.join(path, name), errors="replace") as handle:
+                        if IMAGE.search(handle.read()):
+                            return True
+                except OSError:
+                    pass
+    return False
+
+
 total = 0
 for rd in rounds:
     base = os.path.join(rd, "heldout")
@@ -17,26 +51,19 @@ for rd in rounds:
         continue
     for repo in sorted(os.listdir(base)):
         folder = os.path.join(base, repo)
-        hit = False
-        for dp, dn, fn in os.walk(folder):
-            for f in fn:
-                if f.endswith((".yaml", ".yml", ".json")):
-                    try:
-                        if pat.search(open(os.path.join(dp, f), errors="replace").read()):
-                            hit = True; break
-                    except OSError:
-                        pass
-            if hit: break
-        if not hit:
+        if not names_a_database(folder):
             continue
         a, b = run(before, folder), run(after, folder)
         for k in sorted(set(a) | set(b), key=str):
             if a.get(k) != b.get(k):
                 total += 1
-                fa, sa = a.get(k, ([], None)); fb, sb = b.get(k, ([], None))
-                new = [m for m in fb if m not in fa]; gone = [m for m in fa if m not in fb]
+                fa, sa = a.get(k, ([], None))
+                fb, sb = b.get(k, ([], None))
                 print(f"{os.path.basename(rd)} {repo} {k[0]}:{k[3]} {k[1]} {k[2]}", flush=True)
-                for m in new: print("   +", m[0], (m[1] or "")[:160], flush=True)
-                for m in gone: print("   -", m[0], (m[1] or "")[:160], flush=True)
-                if sa != sb: print("   rewrite differs", flush=True)
+                for m in (m for m in fb if m not in fa):
+                    print("   +", m[0], (m[1] or "")[:160], flush=True)
+                for m in (m for m in fa if m not in fb):
+                    print("   -", m[0], (m[1] or "")[:160], flush=True)
+                if sa != sb:
+                    print("   rewrite differs", flush=True)
 print("differences:", total)
