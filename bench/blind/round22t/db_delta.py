@@ -11,22 +11,28 @@ import json, os, re, subprocess, sys, tempfile
 before, after, rounds = sys.argv[1], sys.argv[2], sys.argv[3:]
 
 REVIEW = ["review", ".", "--format", "json", "--fail-on", "never", "-j", "1", "--suggest"]
-def run(src, folder):
-    env = dict(os.environ, PYTHONPATH=src, PATH=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tools", "bin") + os.pathsep + os.environ["PATH"], XDG_CACHE_HOME=tempfile.mkdtemp())
-    p = subprocess.run([sys.executable, "-m", "advisor", *REVIEW], cwd=folder, env=env, capture_output=True, text=True)
+TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tools", "bin")
+
+
+def run(src: str, folder: str) -> dict:
+    """(file, kind, name, line) -> (its findings as (id, message), its rewrite) of ``folder`` reviewed by ``src``."""
+    env = dict(os.environ, PYTHONPATH=src, PATH=TOOLS + os.pathsep + os.environ["PATH"],
+               XDG_CACHE_HOME=tempfile.mkdtemp())
+    done = subprocess.run([sys.executable, "-m", "advisor", *REVIEW], cwd=folder, env=env, capture_output=True,
+                          text=True)
     try:
-        r = json.loads(p.stdout)
+        report = json.loads(done.stdout)
     except ValueError:
         return {}
-    msgs = {}
-    for f in r.get("findings", []):
-        o = f.get("object") or {}
-        msgs.setdefault((o.get("file"), o.get("kind"), o.get("name"), o.get("line")), []).append((f["id"], f.get("message")))
-    out = {}
-    for o in r.get("objects", []):
-        k = (o["file"], o["kind"], o["name"], o.get("line"))
-        out[k] = (sorted(msgs.get(k, [])), o.get("suggestion"))
-    return out
+    messages: dict = {}
+    for finding in report.get("findings", []):
+        o = finding.get("object") or {}
+        key = (o.get("file"), o.get("kind"), o.get("name"), o.get("line"))
+        messages.setdefault(key, []).append((finding["id"], finding.get("message")))
+    return {(o["file"], o["kind"], o["name"], o.get("line")):
+            (sorted(messages.get((o["file"], o["kind"], o["name"], o.get("line")), [])), o.get("suggestion"))
+            for o in report.get("objects", [])}
+
 
 IMAGE = re.compile(r"image:\s*[\"']?(?:docker\.io/)?(?:library/)?(?:mysql|mariadb|postgres)(?:[:@\"'\s]|$)", re.M)
 
