@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers.review import REVIEWER, deployment, review
+from helpers.review import REVIEWER, deployment, review, service
 
 from advisor.review import ReviewOptions
 from advisor.review.objects import parse_inputs
@@ -62,14 +62,8 @@ LAMP = """        - name: httpd-php-container
           ports: [{containerPort: 3306}]
           env: [{name: MYSQL_ROOT_PASSWORD, valueFrom: {secretKeyRef: {name: mysql-secret, key: root}}}]
 """
-MYSQL_SERVICE = """---
-apiVersion: v1
-kind: Service
-metadata: {name: mysql-service}
-spec:
-  selector: {app: lamp}
-  ports: [{port: 3306, targetPort: 3306}]
-"""
+MYSQL_SERVICE = service("app: lamp", "  ports: [{port: 3306, targetPort: 3306}]\n").replace("name: web",
+                                                                                         "name: mysql-service")
 
 
 def test_a_container_an_existing_service_forwards_to_is_not_split_out_alone():
