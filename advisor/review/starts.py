@@ -195,8 +195,8 @@ def _patched(s: Subject) -> bool:
 
 
 def _repository(path: str) -> str | None:
-    """The nearest folder above ``path`` with version control (.git, .hg, .svn, .jj), or None."""
-    return _repository_of(os.path.dirname(os.path.abspath(path)))
+    """The nearest folder above ``path`` with version control (.git, .hg, .svn, .jj), or None (standard input too)."""
+    return None if path == STDIN else _repository_of(os.path.dirname(os.path.abspath(path)))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -80,3 +80,11 @@ def test_a_container_an_existing_service_forwards_to_is_not_split_out_alone():
 def test_without_such_a_service_the_container_is_still_split_out():
     _, reviewed = suggested(deployment(LAMP, name="lamp-wp", replicas=1, labels="app: lamp"))
     assert "unrelated-containers" in reviewed.fixes
+
+
+def test_an_openshift_object_on_standard_input_counts_for_what_comes_with_it():
+    from advisor.review.objects import STDIN
+
+    report = REVIEWER.review(parse_inputs([(STDIN, deployment(WAIT, replicas=1) + ROUTE)]),
+                             ReviewOptions(kubernetes="1.37"))
+    assert [f for f in report.findings if f.id == "container-cannot-start"] == []
