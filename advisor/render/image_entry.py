@@ -4,6 +4,7 @@ text for people, a record for tools, Markdown for documents. Pure functions of t
 from __future__ import annotations
 
 from advisor.kb.images import Catalogue, Fact, Family
+from advisor.kb.starts import one_of
 from advisor.system.text import Style, wrap
 
 LABELS = {  # fact -> how the text output names it
@@ -67,9 +68,7 @@ def value_words(catalogue: Catalogue, family: Family, name: str) -> str:
 
 def needs_env_words(needs) -> str:
     """What an image will not start without, in words: "one of A, B or C set (or A_FILE ...) ..."."""
-    settings = list(needs.any)
-    listed = settings[0] if len(settings) == 1 else ", ".join(settings[:-1]) + " or " + settings[-1]
-    said = (f"one of {listed} in its environment before it first starts on an empty data folder (a NAME also "
+    said = (f"{one_of(needs.any)} in its environment before it first starts on an empty data folder (a NAME also "
             f"counts as given by NAME_FILE), when it runs {' or '.join(needs.command)}")
     if needs.except_tags:
         said += f"; not known for tags {', '.join(needs.except_tags)}"

@@ -26,7 +26,7 @@ from typing import Iterator
 from advisor.domain import annotations as keys
 from advisor.domain.model import Answers, Container
 from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
-from advisor.review import images, kustomize
+from advisor.review import images
 from advisor.review.addresses import without_comments
 from advisor.review.images import Guess
 from advisor.review.intent import (COMMAND, EXEC_BOX, FINISHES, GENERATED, IMAGE, INTERACTIVE, NAMED, POLICY,
@@ -507,10 +507,10 @@ def _unpullable(image: str) -> str | None:
 
 def _not_an_object(obj: ManifestObject, inputs: Inputs, containers: list) -> Skip | None:
     """Why ``obj`` is a part of an object (a patch, a snippet) or holds nothing to review; None when it is whole."""
-    patched_by = inputs.patches.get(kustomize.key(obj.file)) if obj.file != STDIN else None
+    patched_by = inputs.patched_by(obj)
     if patched_by:
         return Skip(obj.line(), f"{obj.label} is a kustomize patch ({patched_by}), a part of an object; not reviewed")
-    read_by = inputs.generated.get(kustomize.key(obj.file)) if obj.file != STDIN else None
+    read_by = inputs.generated_by(obj)
     if read_by:
         return Skip(obj.line(), f"{obj.label} is data: {read_by} puts its file into a ConfigMap or Secret "
                                 f"(configMapGenerator files) for a program to read, not an object to create; "

@@ -311,10 +311,19 @@ class Inputs:
                         f"the same object are read as versions of one deployment, and nothing refers across them")
             self.notes.append(Note(head, None, text))
 
+    def patched_by(self, obj: ManifestObject) -> str | None:
+        """The kustomization that patches its resources with ``obj``'s file (``obj`` is then a part of an
+        object), or None."""
+        return self.patches.get(kustomize.key(obj.file)) if obj.file != STDIN else None
+
+    def generated_by(self, obj: ManifestObject) -> str | None:
+        """The kustomization whose generator puts ``obj``'s file into a ConfigMap or Secret (data), or None."""
+        return self.generated.get(kustomize.key(obj.file)) if obj.file != STDIN else None
+
     def _whole(self, obj: ManifestObject) -> bool:
         """Whether ``obj`` is a whole object whose twin makes an alternative: a workload with
         containers or an object the checks read, in a file that is no kustomize patch."""
-        if obj.file != STDIN and (kustomize.key(obj.file) in self.patches or kustomize.key(obj.file) in self.generated):
+        if self.patched_by(obj) or self.generated_by(obj):
             return False
         if obj.kind in POD_TEMPLATE_PATHS:
             return obj.has_containers

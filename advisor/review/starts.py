@@ -26,7 +26,6 @@ from advisor.kb.starts import (Start, alternative_image, covered, env_of, missin
                                volume_name)
 from advisor.review.checks import Hit, check
 from advisor.review.facts import ManifestContainer, Subject
-from advisor.review import kustomize
 from advisor.review.objects import STDIN
 from advisor.review.scope import VERSION_CONTROL
 
@@ -188,9 +187,8 @@ def _patched(s: Subject) -> bool:
     derived = s.inputs.derived
     found = derived.get("kustomize patched")
     if found is None:
-        patches = s.inputs.patches
         found = derived["kustomize patched"] = frozenset(
-            (o.kind, o.name) for o in s.inputs.objects if o.file != STDIN and kustomize.key(o.file) in patches)
+            (o.kind, o.name) for o in s.inputs.objects if s.inputs.patched_by(o))
     return (s.obj.kind, s.obj.name) in found
 
 

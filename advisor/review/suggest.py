@@ -717,8 +717,9 @@ def _headless_service(draft: _Draft) -> None:
 def _let_start(draft: _Draft, names: set) -> None:
     """What lets the named containers start, wherever they are now: this Pod or one split off."""
     before = copy.deepcopy((draft.data, draft.added))
+    uids = not openshift(draft.subject)  # on OpenShift its admission gives each container its UID
     for spec in [draft.pod_spec] + [o["spec"]["template"]["spec"] for o in draft.added if o.get("kind") in WRAPPERS]:
-        draft.notes += fix_start(spec, names, uids=not openshift(draft.subject))
+        draft.notes += fix_start(spec, names, uids=uids)
     if (draft.data, draft.added) != before:
         draft.fixed(CANNOT_START)
 
