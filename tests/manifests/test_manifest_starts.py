@@ -347,3 +347,11 @@ def test_a_password_the_answers_give_is_kept_and_no_other_is_added():
 
 def test_an_image_that_needs_no_password_gets_no_secret():
     assert "env" not in entry(written(container("cache", "redis:7.4", ports=[6379])), "cache")
+
+
+@pytest.mark.parametrize("image", ["mysql:8.4", "mariadb:11.4"])
+def test_a_mysql_or_mariadb_server_gets_a_writable_tmp_for_innodb(image):
+    """InnoDB creates temporary files in the server's tmpdir (/tmp) as it starts, and stops the server when it
+    cannot: under a read-only root filesystem /tmp must be a volume."""
+    objects = written(container("db", image, ports=[3306]), stable_identity=True)
+    assert "/tmp" in mounts(objects, "db")
