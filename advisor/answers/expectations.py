@@ -82,6 +82,7 @@ NOT_A_DECISION = (
     "cronjob-history-not-ttl", "host-paths-for-node-agent", "tolerate-every-taint", "priority-for-node-agent",
     "service-account-for-api", "no-token-without-api", "network-policy", "namespace-from-answers",
     "password-from-secret",  # a variable the manifest reads from a Secret, so that the image starts
+    "data-in-subfolder",  # a variable that keeps a database's data off its volume's root, so that the image starts
 )
 # When a decision has no reason of its own (no replica count for a DaemonSet), it follows from the controller.
 FOLLOWS_CONTROLLER = ("restartPolicy", "replicas")

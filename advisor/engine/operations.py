@@ -375,6 +375,28 @@ class OperationsRules:
                           f"{answers.path}.env sets " + (", ".join(v.name for v in answers.env) or "nothing"),
                           workload=workload, container=c.name)
 
+    @rule("data-in-subfolder", Controller(workload=MATCH.workload, kind="StatefulSet"), concern="operations",
+          comment=ENV)
+    def data_in_subfolder(self, workload):
+        from advisor.kb.starts import may_keep_data_below, plan_start  # the catalogue: for such images only
+
+        main = self.plan_of(workload).main
+        if not may_keep_data_below(main.image):
+            return
+        start = plan_start(main.image)
+        below = start.data_env
+        if below is None or any(v.name == below.name for v in main.env):
+            return
+        main.env = main.env + (EnvVar(below.name, value=below.path),)
+        answers = self.container(main.index)
+        self.conclude(f"{main.name} keeps its data in {below.path} ({below.name}), a folder below the root of its "
+                      f"volume at {start.data_path}: {start.family.title} will not set up a new database "
+                      f"on the root of a volume that holds anything, and a new disk's file system (ext4, as most "
+                      f"cloud providers format volumes) holds lost+found there",
+                      f"{answers.path}.image = {main.image}",
+                      f"{answers.path}.env sets " + (", ".join(v.name for v in answers.env) or "nothing"),
+                      workload=workload, container=main.name)
+
     @rule("namespace-from-answers",
           Controller(workload=MATCH.workload), Workload(namespace=MATCH.namespace & GIVEN), concern="operations",
           comment=NAMESPACE)

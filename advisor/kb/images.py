@@ -35,7 +35,7 @@ FACTS = ("user", "any_uid", "run_as", "ports", "writes", "runs", "role", "shell"
 # the starter manifest's memory (advisor.kb.starts.STARTER_MEMORY): most images (a shell, a proxy, a sidecar) run
 # well within it, and no source gives them a number to state.
 # ``needs_env`` is optional because few images refuse to start for want of a setting (a database's password).
-OPTIONAL_FACTS = ("alternative", "volumes", "ships", "memory", "needs_env")
+OPTIONAL_FACTS = ("alternative", "volumes", "ships", "memory", "needs_env", "data_env")
 # What a source key starts with: how a fact was read. "report": a user's record of the image running,
 # such as its log, where the image's own files leave a fact to the base image's tools.
 SOURCE_KINDS = ("dockerfile", "build", "chart", "docs", "code", "report")
@@ -75,6 +75,15 @@ class NeedsEnv:
     command: tuple[str, ...]  # the first arguments with which the entrypoint checks (or one starting with "-")
     except_tags: tuple[str, ...] = ()  # tags whose images may predate the check
     unless_mounted: tuple[str, ...] = ()  # a volume here may hold what lets it do without (a backup to restore)
+
+
+@record(frozen=True)
+class DataEnv:
+    """The setting that puts an image's data in a folder below its data volume's root, where its program refuses
+    the root itself (a new disk's lost+found): NAME=PATH."""
+
+    name: str
+    path: str
 
 
 @record(frozen=True)
@@ -124,6 +133,8 @@ class Family:
     memory: Fact[str] | None = None
     # the settings its entrypoint will not start without on an empty data folder (a database's password)
     needs_env: Fact[NeedsEnv] | None = None
+    # the setting that keeps its data below the root of the volume at the first of ``writes``
+    data_env: Fact[DataEnv] | None = None
     note: str | None = None
     file: str = ""
 
@@ -334,6 +345,7 @@ def _schema() -> dict:
             "ships": Field(dict, required=False),
             "memory": Field(dict, required=False),
             "needs_env": Field(dict, required=False),
+            "data_env": Field(dict, required=False),
             "note": Field(str, required=False),
         },
         "match": {
@@ -355,12 +367,16 @@ def _schema() -> dict:
         "ships": fact(list, _each(_path)),
         "memory": fact(str, _memory),
         "needs_env": fact(dict),
+        "data_env": fact(dict),
         "needs_env value": {"any": Field(list, check=lambda v: "must list at least one setting" if not v
                                          else _each(_setting)(v)),
                             "command": Field(list, check=lambda v: "must list at least one argument" if not v
                                              else list_of(str)(v)),
                             "except_tags": Field(list, required=False, check=list_of(str)),
                             "unless_mounted": Field(list, required=False, check=_each(_path))},
+        "data_env value": {"name": Field(str, check=lambda v: None if _SETTING.match(v) and "=" not in v
+                                         else "must be an environment variable's name"),
+                           "path": Field(str, check=_path)},
         "alternative value": {"image": Field(str),
                               "port": Field((int, type(None)), check=lambda v: None if v is None else _port(v)),
                               "uid": Field(int, check=_uid)},
@@ -498,6 +514,11 @@ def _family(reader: _Reader, path: tuple, raw: Any, schema: dict, roles: dict) -
                 continue
             value = NeedsEnv(tuple(value["any"]), tuple(value["command"]), tuple(value.get("except_tags", ())),
                              tuple(value.get("unless_mounted", ())))
+        if name == "data_env" and value is not None:
+            if not reader.check(value, schema["data_env value"], where + ("value",)):
+                ok = False
+                continue
+            value = DataEnv(value["name"], value["path"])
         if isinstance(value, list):
             value = tuple(value)
         facts[name] = Fact(value, tuple(sources[k] for k in cited if k in sources), fact.get("note"))
@@ -510,6 +531,13 @@ def _family(reader: _Reader, path: tuple, raw: Any, schema: dict, roles: dict) -
                                                            f"'ships' names written folders that also hold the "
                                                            f"image's own files")
                 ok = False
+    below = facts.get("data_env")
+    if below is not None and below.known:
+        written = facts["writes"].value if "writes" in facts and facts["writes"].known else ()
+        if not written or not below.value.path.startswith(written[0].rstrip("/") + "/"):
+            reader.report(path + ("data_env", "value", "path"), f"{below.value.path!r} is not below the first path "
+                                                                f"the family writes, where its data volume goes")
+            ok = False
     if not ok:
         return None
     match = raw["match"]

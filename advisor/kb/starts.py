@@ -98,6 +98,13 @@ class Start:
         return fact.value if fact is not None and fact.known else None
 
     @property
+    def data_env(self):
+        """The setting that keeps its data in a folder below the root of its data volume (advisor.kb.images.DataEnv),
+        or None when the catalogue states none."""
+        fact = self.family.data_env if self.family is not None else None
+        return fact.value if fact is not None and fact.known else None
+
+    @property
     def volume_writes(self) -> tuple[str, ...]:
         """The paths it writes that an emptyDir can make writable: all but those holding its own files."""
         return tuple(p for p in self.writes if p not in self.ships)
@@ -469,7 +476,7 @@ def start_notes(recommendation) -> list[str]:
     note, and an image can be of such a family only if its name (the reference without tag and digest) ends
     with one of the family's repositories or suffixes (``_noted_names``): the catalogue is read only for those."""
     notes = []
-    root_names, memory_names, _ = _noted_names()
+    root_names, memory_names = _noted_names()[:2]
     for plan in recommendation.workloads:
         for c in plan.containers:
             named = _named(c.image) if isinstance(c.image, str) else None
@@ -487,12 +494,24 @@ def may_need_env(image) -> bool:
     ends with one of those families' repositories or suffixes. Asked before the catalogue is loaded, which takes a
     tenth of ``evaluate``. Once the catalogue is loaded (review reads it for every container), it is asked instead:
     working out the names' key costs more."""
+    return _may(image, 2, lambda start: start.needs_env is not None)
+
+
+def may_keep_data_below(image) -> bool:
+    """Whether ``image`` may be of a family that keeps its data below the root of its volume (``Start.data_env``),
+    asked as ``may_need_env`` asks."""
+    return _may(image, 3, lambda start: start.data_env is not None)
+
+
+def _may(image, which: int, has) -> bool:
+    """``has(plan_start(image))`` where the catalogue is loaded; else whether the image's name ends with one of the
+    names ``_noted_names()[which]`` holds."""
     if not isinstance(image, str):
         return False
     images = sys.modules.get("advisor.kb.images")
     if images is not None and images.catalogue.cache_info().currsize:
-        return plan_start(image).needs_env is not None
-    return _named(image).endswith(_noted_names()[2])
+        return has(plan_start(image))
+    return _named(image).endswith(_noted_names()[which])
 
 
 def _named(image: str) -> str:
@@ -505,15 +524,16 @@ _CATALOGUE = "knowledge.images"  # advisor.kb.images.PACKAGE, named here so that
 
 
 @functools.lru_cache(maxsize=1)
-def _noted_names() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+def _noted_names() -> tuple[tuple[str, ...], ...]:
     """The repositories and suffixes of the catalogue's families whose images need root, of those that state a
-    memory, and of those that need a setting to start (``may_need_env``), kept in advisor.system.cache under a key
+    memory, of those that need a setting to start (``may_need_env``) and of those that keep their data below their
+    volume's root (``may_keep_data_below``), kept in advisor.system.cache under a key
     of the catalogue's files and this module's text: what ``start_notes`` asks of the catalogue, without loading it
     (a tenth of ``evaluate``)."""
     from advisor.kb.files import sources_key, yaml_files
     from advisor.system import cache
 
-    def build() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    def build() -> tuple[tuple[str, ...], ...]:
         from advisor.kb.images import catalogue
 
         def names(families) -> tuple[str, ...]:
@@ -522,10 +542,11 @@ def _noted_names() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         families = catalogue().families
         return (names(f for f in families if _start("", f).needs_root),
                 names(f for f in families if _start("", f).memory is not None),
-                names(f for f in families if _start("", f).needs_env is not None))
+                names(f for f in families if _start("", f).needs_env is not None),
+                names(f for f in families if _start("", f).data_env is not None))
 
     def fits(found) -> bool:
-        return isinstance(found, tuple) and len(found) == 3 and all(isinstance(n, tuple) for n in found)
+        return isinstance(found, tuple) and len(found) == 4 and all(isinstance(n, tuple) for n in found)
 
     # this module's text, not its file's stamps: the key of an installed seed (advisor.system.cache.seed) must be
     # the one a copy of the same code anywhere works out (its loader reads it, in an archive too)

@@ -10,7 +10,7 @@ from advisor.system.text import Style, wrap
 LABELS = {  # fact -> how the text output names it
     "user": "user", "any_uid": "any UID", "run_as": "run as", "ports": "ports", "writes": "writes",
     "runs": "runs", "role": "role", "shell": "shell", "alternative": "instead", "volumes": "volumes",
-    "ships": "ships in", "memory": "memory", "needs_env": "needs",
+    "ships": "ships in", "memory": "memory", "needs_env": "needs", "data_env": "data in",
 }
 RUNS = {"until-stopped": "until stopped (a server or agent)", "finishes": "to completion (a one-off step)",
         "exec-box": "nothing lasting on its own (a base or tool box: give it a command, or exec into it)"}
@@ -63,6 +63,8 @@ def value_words(catalogue: Catalogue, family: Family, name: str) -> str:
         return f"{value.image}{port}, UID {value.uid}"
     if name == "needs_env":
         return needs_env_words(value)
+    if name == "data_env":
+        return f"{value.path}, set by {value.name}: a folder below the root of its data volume"
     return str(value)
 
 
@@ -122,6 +124,8 @@ def image_record(catalogue: Catalogue, family: Family) -> dict:
         elif name == "needs_env" and value is not None:
             value = {"any": list(value.any), "command": list(value.command), "except_tags": list(value.except_tags),
                      "unless_mounted": list(value.unless_mounted)}
+        elif name == "data_env" and value is not None:
+            value = {"name": value.name, "path": value.path}
         elif isinstance(value, tuple):
             value = list(value)
         facts[name] = {"value": value, "sources": list(fact.sources), "note": fact.note}

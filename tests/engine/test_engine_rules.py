@@ -131,6 +131,10 @@ BEYOND_EXPECT = {
                                          key="password"),),
                                  (EnvVar("MYSQL_ROOT_PASSWORD", source="secret", object="shop-db",
                                          key="root-password"),)),
+    "data-in-subfolder": Sets("container", "db", "env",
+                              (EnvVar("POSTGRES_PASSWORD", source="secret", object="shop-db", key="password"),
+                               EnvVar("PGDATA", value="/var/lib/postgresql/data/pgdata")),
+                              (EnvVar("POSTGRES_PASSWORD", source="secret", object="shop-db", key="password"),)),
 }
 
 # Every Pod has a main container, so main-container fires on its near miss too, about another one;

@@ -375,3 +375,31 @@ def test_settings_without_the_command_that_checks_them_are_refused():
 @pytest.mark.parametrize("family", ["mysql", "mariadb", "postgres"])
 def test_the_official_database_images_state_the_password_settings_they_ask_for(family):
     assert catalogue().family(family).needs_env.known
+
+
+BELOW = "    data_env: {value: {name: DB_DATA, path: /tmp/db}, from: dockerfile}\n"
+
+
+def test_a_family_may_state_the_setting_that_keeps_its_data_below_its_volume_s_root():
+    [family] = load_catalogue([ROLES, ("knowledge/images/example.yaml", FAMILY + BELOW)]).families[-1:]
+    assert (family.data_env.value.name, family.data_env.value.path) == ("DB_DATA", "/tmp/db")
+
+
+def test_a_data_folder_outside_the_first_written_path_is_refused_at_its_key_path():
+    problems = problems_of(FAMILY + BELOW.replace("/tmp/db", "/var/db"))
+    assert problems == ["knowledge/images/example.yaml:16: images[0].data_env.value.path: '/var/db' is not below the "
+                        "first path the family writes, where its data volume goes"]
+
+
+def test_a_data_folder_setting_that_is_no_variable_name_is_refused():
+    problems = problems_of(FAMILY + BELOW.replace("DB_DATA", "DB_DATA=/x"))
+    assert problems == ["knowledge/images/example.yaml:16: images[0].data_env.value.name: must be an environment "
+                        "variable's name"]
+
+
+@pytest.mark.parametrize("reference, family", [
+    ("postgres", "postgres"), ("postgres:18.1", "postgres"), ("postgres:alpine", "postgres"),
+    ("postgres@sha256:" + "a" * 64, "postgres"), ("postgres:17", "postgres-17"), ("postgres:17.2-bookworm", "postgres-17"),
+    ("postgres:9.6.1", "postgres-17"), ("postgres:10-alpine", "postgres-17")])
+def test_a_postgres_tag_names_the_layout_of_its_major_version(reference, family):
+    assert match(reference).id == family

@@ -355,3 +355,40 @@ def test_a_mysql_or_mariadb_server_gets_a_writable_tmp_for_innodb(image):
     cannot: under a read-only root filesystem /tmp must be a volume."""
     objects = written(container("db", image, ports=[3306]), stable_identity=True)
     assert "/tmp" in mounts(objects, "db")
+
+
+# -- where PostgreSQL keeps its data on a volume ----------------------------------------------------------------
+
+PASSWORD = {"POSTGRES_PASSWORD": {"secret": "shop-db", "key": "password"}}
+
+
+@pytest.mark.parametrize("image", ["postgres", "postgres:latest", "postgres:18.1", "postgres:18-alpine",
+                                   "postgres:alpine", "postgres:trixie"])
+def test_postgres_18_and_its_floating_tags_keep_their_volume_at_var_lib_postgresql(image):
+    """From 18 the image declares its volume at /var/lib/postgresql and keeps its data in /var/lib/postgresql/18/docker;
+    its entrypoint stops when a volume is mounted at /var/lib/postgresql/data, where earlier versions kept it."""
+    objects = written(container("db", image, ports=[5432], env=PASSWORD), stable_identity=True, allow_root=True)
+    assert mounts(objects, "db")[0] == "/var/lib/postgresql"
+    assert "/var/lib/postgresql/data" not in mounts(objects, "db")
+    assert [e["name"] for e in entry(objects, "db")["env"]] == ["POSTGRES_PASSWORD"]
+
+
+@pytest.mark.parametrize("image", ["postgres:17", "postgres:17.2", "postgres:16.4-alpine", "postgres:9.6.1"])
+def test_postgres_up_to_17_keeps_its_data_in_a_folder_below_its_volume_s_root(image):
+    """initdb refuses the root of a new ext4 volume, which holds lost+found: PGDATA names a folder below the mount."""
+    objects = written(container("db", image, ports=[5432], env=PASSWORD), stable_identity=True, allow_root=True)
+    assert mounts(objects, "db")[0] == "/var/lib/postgresql/data"
+    assert {"name": "PGDATA", "value": "/var/lib/postgresql/data/pgdata"} in entry(objects, "db")["env"]
+
+
+def test_a_data_folder_the_answers_give_is_kept():
+    given = dict(PASSWORD, PGDATA="/var/lib/postgresql/data/db")
+    objects = written(container("db", "postgres:17", ports=[5432], env=given), stable_identity=True, allow_root=True)
+    assert [e for e in entry(objects, "db")["env"] if e["name"] == "PGDATA"] == [
+        {"name": "PGDATA", "value": "/var/lib/postgresql/data/db"}]
+
+
+def test_postgres_17_in_a_deployment_gets_no_data_folder_setting():
+    """Only a StatefulSet mounts a volume of its own at the data folder (an emptyDir holds no lost+found)."""
+    objects = written(container("db", "postgres:17", ports=[5432], env=PASSWORD), allow_root=True)
+    assert "PGDATA" not in [e["name"] for e in entry(objects, "db")["env"]]
