@@ -80,6 +80,43 @@ def labelled_resources(file: str, data: dict) -> set[str]:
     return found
 
 
+def patch_targets(file: str, data: dict) -> dict[str, dict]:
+    """The resources (absolute paths: files, and folders) of a kustomization at ``file`` that its patches may
+    change, each with {kind: ``file``} for the kinds they may change; the kind None stands for any (a strategic
+    merge patch names its target inside itself, a kind that is a pattern may match several). Empty when it
+    patches nothing."""
+    kinds = set()
+    for key_ in _PATCH_KEYS:
+        entries = data.get(key_)
+        for entry in entries if isinstance(entries, list) else []:
+            target = entry.get("target") if isinstance(entry, dict) else None
+            kind = target.get("kind") if isinstance(target, dict) else None
+            kinds.add(kind if isinstance(kind, str) and kind.isalnum() else None)
+    if not kinds:
+        return {}
+    folder = os.path.dirname(os.path.abspath(file))
+    found = {}
+    entries = data.get("resources")
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, str) and entry and "\n" not in entry and "://" not in entry:
+            found[os.path.normpath(os.path.join(folder, entry))] = dict.fromkeys(kinds, file)
+    return found
+
+
+def patched(file: str, kind: str, targets: dict) -> str | None:
+    """The kustomization among ``targets`` (``patch_targets``, of every kustomization read) whose patches may change
+    an object of ``kind`` in the resource file ``file``: one that lists the file, or the folder that holds it (one
+    level, as ``labelled``); None when none does."""
+    path = key(file)
+    for place in (path, os.path.dirname(path)):
+        kinds = targets.get(place)
+        if kinds:
+            found = kinds.get(kind) or kinds.get(None)
+            if found:
+                return found
+    return None
+
+
 def labelled(file: str, filled: dict) -> bool:
     """Whether a kustomization fills in the selectors of the resource file ``file``: it lists the file, or the
     folder that holds it (an overlay's ``resources: [../manager]``, whose kustomization lists the file). One

@@ -197,6 +197,9 @@ class Inputs:
     generated: dict[str, str] = field(default_factory=dict)  # a file a kustomization's generator reads as data -> it
     # a resource file of a kustomization that writes labels into its selectors (commonLabels) -> that kustomization
     labelled: dict[str, str] = field(default_factory=dict)
+    # a resource file or folder of a kustomization that patches its resources -> {kind it may patch (None: any):
+    # that kustomization} (kustomize.patch_targets)
+    patch_targets: dict[str, dict] = field(default_factory=dict)
     notes: list = field(default_factory=list)  # review.report.Note: objects left out, and why
     not_objects: int = 0  # documents without a kind (values files, kustomizations' fragments)
     by_kind: dict[str, list[ManifestObject]] = field(default_factory=dict)
@@ -843,6 +846,8 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
                 inputs.patches.update(dict.fromkeys(kustomize.patch_files(name, doc.data), name))
                 inputs.generated.update(dict.fromkeys(kustomize.generator_files(name, doc.data), name))
                 inputs.labelled.update(dict.fromkeys(kustomize.labelled_resources(name, doc.data), name))
+                for resource, kinds in kustomize.patch_targets(name, doc.data).items():
+                    inputs.patch_targets.setdefault(resource, {}).update(kinds)
             _collect(doc, (), doc.data, inputs)
         inputs._folding = None
     inputs.errors = list(errors or ()) + problems

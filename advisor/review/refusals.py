@@ -153,8 +153,12 @@ def _holds_date(value) -> bool:
 def _said_elsewhere(reason: str, s: Subject) -> bool:
     """Whether another finding of the object already says this (with advice of its own), or what the API
     server receives is not what the file says: a kustomization that lists the file (or its folder) and sets
-    commonLabels writes the selector and the template's labels kustomize builds it with."""
+    commonLabels writes the selector and the template's labels kustomize builds it with, and one that patches
+    objects of its kind may change them (a base whose selector its patches complete or replace)."""
     if s.inputs.labelled and _selector_reason(reason) and kustomize.labelled(s.obj.file, s.inputs.labelled):
+        return True
+    if s.inputs.patch_targets and _selector_reason(reason) and kustomize.patched(s.obj.file, s.obj.kind,
+                                                                                  s.inputs.patch_targets):
         return True
     path = _path_of(reason)
     if s.obj.kind in BATCH_KINDS and path.endswith("spec.restartPolicy"):

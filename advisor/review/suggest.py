@@ -43,7 +43,7 @@ from advisor.domain.recommendation import Recommendation, WorkloadPlan
 from advisor.domain.vocabulary import (API_VERSIONS, HELPER_ROLES, POD_TEMPLATE_PATHS, REPLICATED_KINDS,
                                        SELECTING_KINDS)
 from advisor.manifests.validate import api_problems, schema_problems
-from advisor.review import addresses, images
+from advisor.review import addresses, images, kustomize
 from advisor.review.checks import (NATIVE_SIDECARS_FROM, headless_selecting, named_service, role_in_main_pod,
                                     service_elsewhere)
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
@@ -161,7 +161,12 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
     if "bare-pod" in by_id and rec.main.controller in WRAPPERS:
         intent = subject.intent
         relied_on = _name_relied_on(subject)
-        if relied_on:
+        patching = kustomize.patched(subject.obj.file, subject.obj.kind, subject.inputs.patch_targets)
+        if patching:
+            withheld.append(f"no controller is written for {subject.obj.label}: the kustomization {patching}, "
+                            f"which lists its file, patches objects of its kind, and a patch written for a Pod "
+                            f"does not reach a controller's Pod template")
+        elif relied_on:
             withheld.append(f"no controller is written for {subject.obj.label}: {relied_on}, and a controller's "
                             f"Pods get generated names")
         elif intent.decided:
