@@ -35,7 +35,7 @@ FACTS = ("user", "any_uid", "run_as", "ports", "writes", "runs", "role", "shell"
 # the starter manifest's memory (advisor.kb.starts.STARTER_MEMORY): most images (a shell, a proxy, a sidecar) run
 # well within it, and no source gives them a number to state.
 # ``needs_env`` is optional because few images refuse to start for want of a setting (a database's password).
-OPTIONAL_FACTS = ("alternative", "volumes", "ships", "memory", "needs_env", "data_env")
+OPTIONAL_FACTS = ("alternative", "volumes", "ships", "memory", "needs_env", "data_env", "refuses_mounts")
 # What a source key starts with: how a fact was read. "report": a user's record of the image running,
 # such as its log, where the image's own files leave a fact to the base image's tools.
 SOURCE_KINDS = ("dockerfile", "build", "chart", "docs", "code", "report")
@@ -75,6 +75,16 @@ class NeedsEnv:
     command: tuple[str, ...]  # the first arguments with which the entrypoint checks (or one starting with "-")
     except_tags: tuple[str, ...] = ()  # tags whose images may predate the check
     unless_mounted: tuple[str, ...] = ()  # a volume here may hold what lets it do without (a backup to restore)
+
+
+@record(frozen=True)
+class RefusesMounts:
+    """Where a volume keeps an image's entrypoint from setting up a new database: the data folder of an older layout,
+    which it takes for data it must not touch, unless a setting moves its own data folder there."""
+
+    paths: tuple[str, ...]  # a volume mounted at one of these (exactly: a mount point there)
+    unless: tuple[str, ...]  # settings any of which, given, moves the data folder and the check away
+    command: tuple[str, ...]  # the first arguments with which the entrypoint checks (or one starting with "-")
 
 
 @record(frozen=True)
@@ -135,6 +145,8 @@ class Family:
     needs_env: Fact[NeedsEnv] | None = None
     # the setting that keeps its data below the root of the volume at the first of ``writes``
     data_env: Fact[DataEnv] | None = None
+    # where a volume keeps its entrypoint from setting up a new database (an older version's data folder)
+    refuses_mounts: Fact[RefusesMounts] | None = None
     note: str | None = None
     file: str = ""
 
@@ -346,6 +358,7 @@ def _schema() -> dict:
             "memory": Field(dict, required=False),
             "needs_env": Field(dict, required=False),
             "data_env": Field(dict, required=False),
+            "refuses_mounts": Field(dict, required=False),
             "note": Field(str, required=False),
         },
         "match": {
@@ -368,12 +381,19 @@ def _schema() -> dict:
         "memory": fact(str, _memory),
         "needs_env": fact(dict),
         "data_env": fact(dict),
+        "refuses_mounts": fact(dict),
         "needs_env value": {"any": Field(list, check=lambda v: "must list at least one setting" if not v
                                          else _each(_setting)(v)),
                             "command": Field(list, check=lambda v: "must list at least one argument" if not v
                                              else list_of(str)(v)),
                             "except_tags": Field(list, required=False, check=list_of(str)),
                             "unless_mounted": Field(list, required=False, check=_each(_path))},
+        "refuses_mounts value": {"paths": Field(list, check=lambda v: "must list at least one path" if not v
+                                                else _each(_path)(v)),
+                                 "unless": Field(list, check=lambda v: "must list at least one setting" if not v
+                                                 else _each(_setting)(v)),
+                                 "command": Field(list, check=lambda v: "must list at least one argument" if not v
+                                                  else list_of(str)(v))},
         "data_env value": {"name": Field(str, check=lambda v: None if _SETTING.match(v) and "=" not in v
                                          else "must be an environment variable's name"),
                            "path": Field(str, check=_path)},
@@ -514,6 +534,11 @@ def _family(reader: _Reader, path: tuple, raw: Any, schema: dict, roles: dict) -
                 continue
             value = NeedsEnv(tuple(value["any"]), tuple(value["command"]), tuple(value.get("except_tags", ())),
                              tuple(value.get("unless_mounted", ())))
+        if name == "refuses_mounts" and value is not None:
+            if not reader.check(value, schema["refuses_mounts value"], where + ("value",)):
+                ok = False
+                continue
+            value = RefusesMounts(tuple(value["paths"]), tuple(value["unless"]), tuple(value["command"]))
         if name == "data_env" and value is not None:
             if not reader.check(value, schema["data_env value"], where + ("value",)):
                 ok = False

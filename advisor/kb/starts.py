@@ -98,6 +98,13 @@ class Start:
         return fact.value if fact is not None and fact.known else None
 
     @property
+    def refuses_mounts(self):
+        """Where a volume keeps its entrypoint from setting up a new database (advisor.kb.images.RefusesMounts), or
+        None when the catalogue states none."""
+        fact = self.family.refuses_mounts if self.family is not None else None
+        return fact.value if fact is not None and fact.known else None
+
+    @property
     def data_env(self):
         """The setting that keeps its data in a folder below the root of its data volume (advisor.kb.images.DataEnv),
         or None when the catalogue states none."""
@@ -385,17 +392,11 @@ def missing_env(start: Start, env: Mapping[str, str | None] | None, command=None
     from advisor.kb.images import parse_reference
 
     needs = start.needs_env
-    if needs is None or env is None or command is not None:
+    if needs is None or env is None or not _checks(start, needs.command, command, args):
         return None
     reference = parse_reference(start.image)
-    if reference is None or (reference.tag is None and reference.digest is not None):
-        return None
     if reference.tag is not None and any(fnmatch.fnmatchcase(reference.tag, p) for p in needs.except_tags):
         return None
-    if args is not None:
-        first = args[0] if isinstance(args, (list, tuple)) and args else None
-        if not isinstance(first, str) or not (first.startswith("-") or first in needs.command):
-            return None
     if any(covered(path, mount_paths) for path in needs.unless_mounted):
         return None
     for setting in needs.any:
@@ -409,6 +410,39 @@ def missing_env(start: Start, env: Mapping[str, str | None] | None, command=None
             if (value == wanted) if equals else value != "":
                 return None
     return tuple(needs.any)
+
+
+def refused_mounts(start: Start, env: Mapping[str, str | None] | None, command=None, args=None,
+                   mount_paths=()) -> tuple[str, ...] | None:
+    """The paths among ``mount_paths`` at which a volume keeps the image's entrypoint from setting up a new database
+    (the catalogue's ``refuses_mounts``), when the container gives none of the settings that move its data folder;
+    None when it mounts none there, gives one, or when what it runs or sets does not say (as ``missing_env``)."""
+    refuses = start.refuses_mounts
+    if refuses is None or env is None or not _checks(start, refuses.command, command, args):
+        return None
+    if any(name in env for name in refuses.unless):
+        return None
+    mounted = {p.rstrip("/") for p in mount_paths if isinstance(p, str)}
+    return tuple(p for p in refuses.paths if p in mounted) or None
+
+
+def _checks(start: Start, checking: tuple[str, ...], command, args) -> bool:
+    """Whether the container runs its image's entrypoint with what makes it check (``checking``: the first arguments
+    with which it does, or any starting with "-"), and the image is known by a tag: a command of the container's own
+    replaces the entrypoint, arguments starting with anything else run something else, and a digest alone may be
+    an image older than the check."""
+    from advisor.kb.images import parse_reference
+
+    if command is not None:
+        return False
+    reference = parse_reference(start.image)
+    if reference is None or (reference.tag is None and reference.digest is not None):
+        return False
+    if args is not None:
+        first = args[0] if isinstance(args, (list, tuple)) and args else None
+        if not isinstance(first, str) or not (first.startswith("-") or first in checking):
+            return False
+    return True
 
 
 def one_of(settings: tuple[str, ...]) -> str:

@@ -11,6 +11,7 @@ LABELS = {  # fact -> how the text output names it
     "user": "user", "any_uid": "any UID", "run_as": "run as", "ports": "ports", "writes": "writes",
     "runs": "runs", "role": "role", "shell": "shell", "alternative": "instead", "volumes": "volumes",
     "ships": "ships in", "memory": "memory", "needs_env": "needs", "data_env": "data in",
+    "refuses_mounts": "refuses",
 }
 RUNS = {"until-stopped": "until stopped (a server or agent)", "finishes": "to completion (a one-off step)",
         "exec-box": "nothing lasting on its own (a base or tool box: give it a command, or exec into it)"}
@@ -65,6 +66,9 @@ def value_words(catalogue: Catalogue, family: Family, name: str) -> str:
         return needs_env_words(value)
     if name == "data_env":
         return f"{value.path}, set by {value.name}: a folder below the root of its data volume"
+    if name == "refuses_mounts":
+        return (f"a volume mounted at {' or '.join(value.paths)}, when it runs {' or '.join(value.command)}, unless "
+                f"{one_of(value.unless)} is set: it sets up no new database then")
     return str(value)
 
 
@@ -124,6 +128,8 @@ def image_record(catalogue: Catalogue, family: Family) -> dict:
         elif name == "needs_env" and value is not None:
             value = {"any": list(value.any), "command": list(value.command), "except_tags": list(value.except_tags),
                      "unless_mounted": list(value.unless_mounted)}
+        elif name == "refuses_mounts" and value is not None:
+            value = {"paths": list(value.paths), "unless": list(value.unless), "command": list(value.command)}
         elif name == "data_env" and value is not None:
             value = {"name": value.name, "path": value.path}
         elif isinstance(value, tuple):

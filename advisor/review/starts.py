@@ -23,7 +23,7 @@ from typing import Iterator
 
 from advisor.kb.images import ROOT_USERS
 from advisor.kb.starts import (Start, alternative_image, covered, env_of, missing_env, one_of, plan_start,
-                               volume_name)
+                               refused_mounts, volume_name)
 from advisor.review.checks import Hit, check
 from advisor.review.facts import ManifestContainer, Subject
 from advisor.review.objects import STDIN
@@ -165,6 +165,38 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                       f"accepts the manifest either way",
                       c, line=c.line, guess=(f"what {start.shown}'s entrypoint asks for is what pod-advisor's image "
                                              f"catalogue gives {start.family.title}"))
+        refused = refused_mounts(start, env_of(c.spec), c.spec.get("command"), c.spec.get("args"), _mount_paths(c.spec))
+        if refused is not None and not _patched(s):
+            refuses = start.refuses_mounts
+            yield Hit(FINDING,
+                      f"{c.name} mounts a volume at {refused[0]}, and its image {start.shown} ({start.family.title}) "
+                      f"will not set up a new database with a volume there: its entrypoint stops with an error at the "
+                      f"first start, and every restart exits the same way (CrashLoopBackOff). That is where its "
+                      f"earlier versions kept their data; it keeps its own below {start.data_path}. Mount the volume at "
+                      f"{start.data_path}, or set {one_of(refuses.unless)} to a folder on the volume, or pin the "
+                      f"version the manifest was written for; the API server accepts the manifest either way",
+                      c, line=_mount_line(s, c, refused[0]), guess=_version_guess(start))
+
+
+def _mount_line(s: Subject, c: ManifestContainer, path: str) -> int:
+    """The line of the container's volumeMount at ``path``, else the container's."""
+    mounts = c.spec.get("volumeMounts") if isinstance(c.spec.get("volumeMounts"), list) else []
+    for i, mount in enumerate(mounts):
+        if isinstance(mount, dict) and str(mount.get("mountPath")).rstrip("/") == path:
+            return s.obj.doc.line(c.path + ("volumeMounts", i, "mountPath")) or c.line
+    return c.line
+
+
+def _version_guess(start: Start) -> str:
+    """What the finding on an image's version takes for granted: its tag's version, or what a tag without one means."""
+    from advisor.kb.images import parse_reference
+
+    tag = parse_reference(start.image).tag or "latest"
+    said = f"what {start.shown}'s entrypoint does is what pod-advisor's image catalogue gives {start.family.title}"
+    if not tag[:1].isdigit():
+        said += (f"; the tag {tag} names no version, and is taken to be the newest release, which a node pulls again "
+                 f"when it starts the Pod (imagePullPolicy Always, the default for latest)")
+    return said
 
 
 def openshift(s: Subject) -> bool:

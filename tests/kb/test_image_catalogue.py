@@ -403,3 +403,18 @@ def test_a_data_folder_setting_that_is_no_variable_name_is_refused():
     ("postgres:9.6.1", "postgres-17"), ("postgres:10-alpine", "postgres-17")])
 def test_a_postgres_tag_names_the_layout_of_its_major_version(reference, family):
     assert match(reference).id == family
+
+
+REFUSES = "    refuses_mounts: {value: {paths: [/srv/old], unless: [DB_DATA], command: [server]}, from: dockerfile}\n"
+
+
+def test_a_family_may_state_where_a_volume_keeps_its_entrypoint_from_setting_up():
+    [family] = load_catalogue([ROLES, ("knowledge/images/example.yaml", FAMILY + REFUSES)]).families[-1:]
+    refuses = family.refuses_mounts.value
+    assert (refuses.paths, refuses.unless, refuses.command) == (("/srv/old",), ("DB_DATA",), ("server",))
+
+
+def test_refused_mounts_without_a_path_are_refused_at_their_key_path():
+    problems = problems_of(FAMILY + REFUSES.replace("[/srv/old]", "[]"))
+    assert problems == ["knowledge/images/example.yaml:16: images[0].refuses_mounts.value.paths: must list at least "
+                        "one path"]

@@ -5,6 +5,7 @@ own verdicts on them, in tests/apicheck/test_apicheck_review.py."""
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from helpers.review import REVIEWER, RESOURCES, deployment, found, job, review
 
@@ -186,7 +187,7 @@ def test_a_mysql_container_without_a_password_setting_cannot_start():
 
 def test_the_finding_says_it_rests_on_the_image_catalogue():
     [finding] = cannot_start(database("postgres:16"))
-    assert "pod-advisor's image catalogue gives PostgreSQL (official image)" in finding.guess
+    assert "pod-advisor's image catalogue gives PostgreSQL up to version 17 (official image)" in finding.guess
 
 
 def test_a_password_from_a_secret_starts():
@@ -243,3 +244,57 @@ def test_a_base_an_overlay_patches_is_not_judged_on_its_password():
     assert [f for f in findings if f.id == "container-cannot-start"] == []
     alone = REVIEWER.review(parse_inputs(inputs[:2]), ReviewOptions(kubernetes="1.37")).findings
     assert [f.id for f in alone if f.id == "container-cannot-start"] == ["container-cannot-start"]
+
+
+# -- a database image that will not set itself up with a volume where an earlier version kept its data ---------
+
+PASSWORD = "{name: POSTGRES_PASSWORD, valueFrom: {secretKeyRef: {name: db, key: password}}}"
+OLD_DATA = "          volumeMounts:\n            - {name: data, mountPath: /var/lib/postgresql/data%s}\n"
+
+
+def postgres(image: str, *entries: str, mount: str = OLD_DATA % "", more: str = "") -> str:
+    return database(image, env(PASSWORD, *entries) + more + mount)
+
+
+@pytest.mark.parametrize("image", ["postgres", "postgres:latest", "postgres:18.1", "postgres:alpine",
+                                   "docker.io/library/postgres:18"])
+def test_postgres_18_with_a_volume_where_17_kept_its_data_cannot_start(image):
+    [finding] = cannot_start(postgres(image))
+    assert "mounts a volume at /var/lib/postgresql/data" in finding.message
+    assert "Mount the volume at /var/lib/postgresql, or set PGDATA to a folder on the volume" in finding.message
+
+
+def test_the_finding_points_at_the_mount():
+    text = postgres("postgres:18.1")
+    [finding] = cannot_start(text)
+    assert text.splitlines()[finding.line - 1].strip().startswith("- {name: data, mountPath: /var/lib/postgresql/data")
+
+
+def test_a_sub_path_of_the_volume_there_is_still_a_mount_point():
+    assert len(cannot_start(postgres("postgres", mount=OLD_DATA % ", subPath: postgres"))) == 1
+
+
+def test_the_finding_says_what_a_tag_without_a_version_is_taken_for():
+    [finding] = cannot_start(postgres("postgres"))
+    assert "the tag latest names no version, and is taken to be the newest release" in finding.guess
+    [pinned] = cannot_start(postgres("postgres:18.1"))
+    assert "names no version" not in pinned.guess
+
+
+@pytest.mark.parametrize("text", [
+    postgres("postgres:17"),  # the layout it was written for
+    postgres("postgres", "{name: PGDATA, value: /var/lib/postgresql/data/pgdata}"),
+    postgres("postgres", mount="          volumeMounts:\n            - {name: data, mountPath: /var/lib/postgresql}\n"),
+    postgres("postgres", more="          envFrom:\n            - configMapRef: {name: db}\n"),
+    postgres("postgres", more="          command: [sleep, infinity]\n"),
+    postgres("postgres@sha256:" + "a" * 64),  # a digest alone: its version is not known
+], ids=["version-17", "pgdata-set", "mounted-at-the-new-place", "env-from", "own-command", "digest"])
+def test_postgres_is_not_judged_where_the_volume_is_where_its_version_wants_it_or_the_evidence_does_not_say(text):
+    assert cannot_start(text) == []
+
+
+def test_suggest_writes_nothing_for_a_volume_at_the_old_place():
+    report = REVIEWER.review(parse_inputs([("app.yaml", postgres("postgres:18.1"))]),
+                             ReviewOptions(kubernetes="1.37", suggest=True))
+    [reviewed] = report.objects
+    assert "container-cannot-start" in [f.id for f in report.findings] and reviewed.suggestion is None
