@@ -363,17 +363,13 @@ class OperationsRules:
             name = needed[0].partition("=")[0]
             secret = f"{workload}-credentials" if c.name == workload else f"{workload}-{c.name}-credentials"
             c.env = c.env + (EnvVar(name, source="secret", object=secret, key=SECRET_KEY),)
-            answers = self.container(c.index)
             self.conclude(f"{c.name} takes {name} from the Secret {secret} (key {SECRET_KEY}): its image "
                           f"({start.family.title}) stops at its first start, on an empty data folder, unless "
                           f"{one_of(needed)} is set, and the answers set none. The manifest writes no Secret, as a "
                           f"password does not belong in it: create {secret} before applying (kubectl create secret "
                           f"generic {secret} "
                           f"--from-literal={SECRET_KEY}=...)",
-                          f"{answers.path}.image = {c.image}",
-                          # the names only: a value the answers give may be a password of its own
-                          f"{answers.path}.env sets " + (", ".join(v.name for v in answers.env) or "nothing"),
-                          workload=workload, container=c.name)
+                          *self._image_and_env(c), workload=workload, container=c.name)
 
     @rule("data-in-subfolder", Controller(workload=MATCH.workload, kind="StatefulSet"), concern="operations",
           comment=ENV)
@@ -388,14 +384,18 @@ class OperationsRules:
         if below is None or any(v.name == below.name for v in main.env):
             return
         main.env = main.env + (EnvVar(below.name, value=below.path),)
-        answers = self.container(main.index)
         self.conclude(f"{main.name} keeps its data in {below.path} ({below.name}), a folder below the root of its "
                       f"volume at {start.data_path}: {start.family.title} will not set up a new database "
                       f"on the root of a volume that holds anything, and a new disk's file system (ext4, as most "
                       f"cloud providers format volumes) holds lost+found there",
-                      f"{answers.path}.image = {main.image}",
-                      f"{answers.path}.env sets " + (", ".join(v.name for v in answers.env) or "nothing"),
-                      workload=workload, container=main.name)
+                      *self._image_and_env(main), workload=workload, container=main.name)
+
+    def _image_and_env(self, c) -> tuple[str, str]:
+        """What a setting the manifest adds to a container's env rests on: the image the answers name, and the
+        variables they set (the names only: a value the answers give may be a password of its own)."""
+        answers = self.container(c.index)
+        return (f"{answers.path}.image = {c.image}",
+                f"{answers.path}.env sets " + (", ".join(v.name for v in answers.env) or "nothing"))
 
     @rule("namespace-from-answers",
           Controller(workload=MATCH.workload), Workload(namespace=MATCH.namespace & GIVEN), concern="operations",
