@@ -96,6 +96,20 @@ class DataEnv:
     path: str
 
 
+# The facts whose value is a mapping, checked by the schema's "NAME value" entry and read into this record: its
+# fields are the mapping's keys, a list read as a tuple, a key left out as the field's default.
+_RECORD_FACTS = {"alternative": Alternative, "needs_env": NeedsEnv, "refuses_mounts": RefusesMounts,
+                 "data_env": DataEnv}
+
+
+def _as_record(kind, value: dict):
+    """``value`` (checked) as a ``kind`` record."""
+    import dataclasses
+
+    return kind(**{f.name: tuple(value[f.name]) if isinstance(value.get(f.name), list) else value[f.name]
+                   for f in dataclasses.fields(kind) if f.name in value})
+
+
 @record(frozen=True)
 class Role:
     """What a container of a family does for a Pod, in the answer file's terms."""
@@ -317,6 +331,11 @@ def _setting(value: Any) -> str | None:
         "must be an environment variable's name, or NAME=value"
 
 
+def _listing(what: str, each) -> Any:
+    """A check of a list that must hold at least one ``what``, each item checked by ``each``."""
+    return lambda v: f"must list at least one {what}" if not v else each(v)
+
+
 def _path(value: Any) -> str | None:
     return None if isinstance(value, str) and value.startswith("/") and " " not in value else \
         "must be an absolute path"
@@ -382,18 +401,13 @@ def _schema() -> dict:
         "needs_env": fact(dict),
         "data_env": fact(dict),
         "refuses_mounts": fact(dict),
-        "needs_env value": {"any": Field(list, check=lambda v: "must list at least one setting" if not v
-                                         else _each(_setting)(v)),
-                            "command": Field(list, check=lambda v: "must list at least one argument" if not v
-                                             else list_of(str)(v)),
+        "needs_env value": {"any": Field(list, check=_listing("setting", _each(_setting))),
+                            "command": Field(list, check=_listing("argument", list_of(str))),
                             "except_tags": Field(list, required=False, check=list_of(str)),
                             "unless_mounted": Field(list, required=False, check=_each(_path))},
-        "refuses_mounts value": {"paths": Field(list, check=lambda v: "must list at least one path" if not v
-                                                else _each(_path)(v)),
-                                 "unless": Field(list, check=lambda v: "must list at least one setting" if not v
-                                                 else _each(_setting)(v)),
-                                 "command": Field(list, check=lambda v: "must list at least one argument" if not v
-                                                  else list_of(str)(v))},
+        "refuses_mounts value": {"paths": Field(list, check=_listing("path", _each(_path))),
+                                 "unless": Field(list, check=_listing("setting", _each(_setting))),
+                                 "command": Field(list, check=_listing("argument", list_of(str)))},
         "data_env value": {"name": Field(str, check=lambda v: None if _SETTING.match(v) and "=" not in v
                                          else "must be an environment variable's name"),
                            "path": Field(str, check=_path)},
@@ -523,27 +537,11 @@ def _family(reader: _Reader, path: tuple, raw: Any, schema: dict, roles: dict) -
         if name == "role" and value is not None and value not in roles:
             reader.report(where + ("value",), f"{value!r} is no role (known: {', '.join(roles)})")
             ok = False
-        if name == "alternative" and value is not None:
-            if not reader.check(value, schema["alternative value"], where + ("value",)):
+        if name in _RECORD_FACTS and value is not None:
+            if not reader.check(value, schema[f"{name} value"], where + ("value",)):
                 ok = False
                 continue
-            value = Alternative(value["image"], value.get("port"), value["uid"])
-        if name == "needs_env" and value is not None:
-            if not reader.check(value, schema["needs_env value"], where + ("value",)):
-                ok = False
-                continue
-            value = NeedsEnv(tuple(value["any"]), tuple(value["command"]), tuple(value.get("except_tags", ())),
-                             tuple(value.get("unless_mounted", ())))
-        if name == "refuses_mounts" and value is not None:
-            if not reader.check(value, schema["refuses_mounts value"], where + ("value",)):
-                ok = False
-                continue
-            value = RefusesMounts(tuple(value["paths"]), tuple(value["unless"]), tuple(value["command"]))
-        if name == "data_env" and value is not None:
-            if not reader.check(value, schema["data_env value"], where + ("value",)):
-                ok = False
-                continue
-            value = DataEnv(value["name"], value["path"])
+            value = _as_record(_RECORD_FACTS[name], value)
         if isinstance(value, list):
             value = tuple(value)
         facts[name] = Fact(value, tuple(sources[k] for k in cited if k in sources), fact.get("note"))

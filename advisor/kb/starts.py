@@ -94,21 +94,23 @@ class Start:
     def needs_env(self):
         """The settings its entrypoint will not start without on an empty data folder (advisor.kb.images.NeedsEnv),
         or None when the catalogue states none."""
-        fact = self.family.needs_env if self.family is not None else None
-        return fact.value if fact is not None and fact.known else None
+        return self._stated("needs_env")
 
     @property
     def refuses_mounts(self):
         """Where a volume keeps its entrypoint from setting up a new database (advisor.kb.images.RefusesMounts), or
         None when the catalogue states none."""
-        fact = self.family.refuses_mounts if self.family is not None else None
-        return fact.value if fact is not None and fact.known else None
+        return self._stated("refuses_mounts")
 
     @property
     def data_env(self):
         """The setting that keeps its data in a folder below the root of its data volume (advisor.kb.images.DataEnv),
         or None when the catalogue states none."""
-        fact = self.family.data_env if self.family is not None else None
+        return self._stated("data_env")
+
+    def _stated(self, name: str):
+        """The value of the family's optional fact ``name``, or None when it states none or does not know it."""
+        fact = self.family.fact(name) if self.family is not None else None
         return fact.value if fact is not None and fact.known else None
 
     @property
@@ -389,12 +391,10 @@ def missing_env(start: Start, env: Mapping[str, str | None] | None, command=None
     ``unless_mounted`` may hold what lets it do without; neither is judged."""
     import fnmatch
 
-    from advisor.kb.images import parse_reference
-
     needs = start.needs_env
-    if needs is None or env is None or not _checks(start, needs.command, command, args):
+    reference = _checking(start, needs.command, command, args) if needs is not None and env is not None else None
+    if reference is None:
         return None
-    reference = parse_reference(start.image)
     if reference.tag is not None and any(fnmatch.fnmatchcase(reference.tag, p) for p in needs.except_tags):
         return None
     if any(covered(path, mount_paths) for path in needs.unless_mounted):
@@ -418,7 +418,7 @@ def refused_mounts(start: Start, env: Mapping[str, str | None] | None, command=N
     (the catalogue's ``refuses_mounts``), when the container gives none of the settings that move its data folder;
     None when it mounts none there, gives one, or when what it runs or sets does not say (as ``missing_env``)."""
     refuses = start.refuses_mounts
-    if refuses is None or env is None or not _checks(start, refuses.command, command, args):
+    if refuses is None or env is None or _checking(start, refuses.command, command, args) is None:
         return None
     if any(name in env for name in refuses.unless):
         return None
@@ -426,23 +426,23 @@ def refused_mounts(start: Start, env: Mapping[str, str | None] | None, command=N
     return tuple(p for p in refuses.paths if p in mounted) or None
 
 
-def _checks(start: Start, checking: tuple[str, ...], command, args) -> bool:
-    """Whether the container runs its image's entrypoint with what makes it check (``checking``: the first arguments
-    with which it does, or any starting with "-"), and the image is known by a tag: a command of the container's own
-    replaces the entrypoint, arguments starting with anything else run something else, and a digest alone may be
-    an image older than the check."""
+def _checking(start: Start, checking: tuple[str, ...], command, args):
+    """The image's reference (advisor.kb.images.Reference) when the container runs its entrypoint with what makes it
+    check (``checking``: the first arguments with which it does, or any starting with "-") and the image is known by
+    a tag; else None: a command of the container's own replaces the entrypoint, arguments starting with anything
+    else run something else, and a digest alone may be an image older than the check."""
     from advisor.kb.images import parse_reference
 
     if command is not None:
-        return False
+        return None
     reference = parse_reference(start.image)
     if reference is None or (reference.tag is None and reference.digest is not None):
-        return False
+        return None
     if args is not None:
         first = args[0] if isinstance(args, (list, tuple)) and args else None
         if not isinstance(first, str) or not (first.startswith("-") or first in checking):
-            return False
-    return True
+            return None
+    return reference
 
 
 def one_of(settings: tuple[str, ...]) -> str:

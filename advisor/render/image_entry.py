@@ -3,6 +3,8 @@ text for people, a record for tools, Markdown for documents. Pure functions of t
 
 from __future__ import annotations
 
+import dataclasses
+
 from advisor.kb.images import Catalogue, Fact, Family
 from advisor.kb.starts import one_of
 from advisor.system.text import Style, wrap
@@ -119,22 +121,18 @@ def _labelled(label: str, text: str, style: Style) -> list[str]:
     return lines
 
 
+def _plain(value):
+    """A fact's value as JSON holds it: a record (an alternative, the settings it needs) as a mapping of its fields,
+    in their order, a tuple as a list."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return list(value) if isinstance(value, tuple) else value
+
+
 def image_record(catalogue: Catalogue, family: Family) -> dict:
     facts = {}
     for name, fact in _facts(family):
-        value = fact.value
-        if name == "alternative" and value is not None:
-            value = {"image": value.image, "port": value.port, "uid": value.uid}
-        elif name == "needs_env" and value is not None:
-            value = {"any": list(value.any), "command": list(value.command), "except_tags": list(value.except_tags),
-                     "unless_mounted": list(value.unless_mounted)}
-        elif name == "refuses_mounts" and value is not None:
-            value = {"paths": list(value.paths), "unless": list(value.unless), "command": list(value.command)}
-        elif name == "data_env" and value is not None:
-            value = {"name": value.name, "path": value.path}
-        elif isinstance(value, tuple):
-            value = list(value)
-        facts[name] = {"value": value, "sources": list(fact.sources), "note": fact.note}
+        facts[name] = {"value": _plain(fact.value), "sources": list(fact.sources), "note": fact.note}
     role = catalogue.role(family)
     return {
         "type": "image", "id": family.id, "title": family.title,

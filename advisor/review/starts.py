@@ -154,7 +154,10 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                           f"where no volume is mounted (nor does the image declare one there): each write there "
                           f"fails, and a program that needs it stops. {_writable_fix(start, missing)}",
                           c, line=_line(s, c, "readOnlyRootFilesystem"), guess=why)
-        needed = missing_env(start, env_of(c.spec), c.spec.get("command"), c.spec.get("args"), _mount_paths(c.spec))
+        if start.needs_env is None and start.refuses_mounts is None:
+            continue  # most images: nothing below to judge, and no need to read the container's env
+        running = (env_of(c.spec), c.spec.get("command"), c.spec.get("args"), _mount_paths(c.spec))
+        needed = missing_env(start, *running)
         if needed is not None and not _client_of_its_image(start, c) and not _patched(s):
             name = needed[0].partition("=")[0]
             yield Hit(FINDING,
@@ -165,7 +168,7 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                       f"accepts the manifest either way",
                       c, line=c.line, guess=(f"what {start.shown}'s entrypoint asks for is what pod-advisor's image "
                                              f"catalogue gives {start.family.title}"))
-        refused = refused_mounts(start, env_of(c.spec), c.spec.get("command"), c.spec.get("args"), _mount_paths(c.spec))
+        refused = refused_mounts(start, *running)
         if refused is not None and not _patched(s):
             refuses = start.refuses_mounts
             yield Hit(FINDING,

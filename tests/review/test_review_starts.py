@@ -223,12 +223,17 @@ def test_an_init_container_running_a_client_of_the_database_image_is_not_judged(
     assert cannot_start(text) == []
 
 
+def raised_and_rewrite(text: str) -> tuple[list[str], str | None]:
+    """The finding ids of the one object in ``text``, and the rewrite --suggest writes for it (None: none)."""
+    report = REVIEWER.review(parse_inputs([("app.yaml", text)]), ReviewOptions(kubernetes="1.37", suggest=True))
+    [reviewed] = report.objects
+    return [f.id for f in report.findings], reviewed.suggestion
+
+
 def test_suggest_writes_no_secret_reference_for_a_missing_password():
     # a reference to a Secret nobody made stops the container earlier (CreateContainerConfigError): no fix
-    report = REVIEWER.review(parse_inputs([("app.yaml", database("mysql:8.0"))]),
-                             ReviewOptions(kubernetes="1.37", suggest=True))
-    [reviewed] = report.objects
-    assert "container-cannot-start" in [f.id for f in report.findings] and reviewed.suggestion is None
+    raised, rewrite = raised_and_rewrite(database("mysql:8.0"))
+    assert "container-cannot-start" in raised and rewrite is None
 
 
 def test_a_base_an_overlay_patches_is_not_judged_on_its_password():
@@ -294,7 +299,5 @@ def test_postgres_is_not_judged_where_the_volume_is_where_its_version_wants_it_o
 
 
 def test_suggest_writes_nothing_for_a_volume_at_the_old_place():
-    report = REVIEWER.review(parse_inputs([("app.yaml", postgres("postgres:18.1"))]),
-                             ReviewOptions(kubernetes="1.37", suggest=True))
-    [reviewed] = report.objects
-    assert "container-cannot-start" in [f.id for f in report.findings] and reviewed.suggestion is None
+    raised, rewrite = raised_and_rewrite(postgres("postgres:18.1"))
+    assert "container-cannot-start" in raised and rewrite is None
