@@ -50,6 +50,14 @@ def generator_files(file: str, data: dict) -> set[str]:
     return found
 
 
+def generated_configmaps(data: dict) -> set[str]:
+    """The names of the ConfigMaps a kustomization's configMapGenerator makes, or merges into or replaces (a
+    ``behavior`` of merge or replace changes the ConfigMap of that name its resources hold)."""
+    generators = data.get("configMapGenerator")
+    return {str(g["name"]) for g in (generators if isinstance(generators, list) else [])
+            if isinstance(g, dict) and isinstance(g.get("name"), str)}
+
+
 def selector_labels(data: dict) -> dict:
     """The labels a kustomization writes into its resources' selectors and Pod templates: ``commonLabels``,
     and each ``labels`` entry with ``includeSelectors: true``. kustomize creates spec.selector.matchLabels

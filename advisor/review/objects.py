@@ -195,6 +195,7 @@ class Inputs:
     errors: list[Problem] = field(default_factory=list)  # files that could not be read or parsed
     patches: dict[str, str] = field(default_factory=dict)  # a file a kustomization patches with -> that kustomization
     generated: dict[str, str] = field(default_factory=dict)  # a file a kustomization's generator reads as data -> it
+    generated_configmaps: set[str] = field(default_factory=set)  # the names kustomizations' configMapGenerators make
     # a resource file of a kustomization that writes labels into its selectors (commonLabels) -> that kustomization
     labelled: dict[str, str] = field(default_factory=dict)
     # a resource file or folder of a kustomization that patches its resources -> {kind it may patch (None: any):
@@ -845,6 +846,7 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
             if name != STDIN and kustomize.is_kustomization(name, doc.data):
                 inputs.patches.update(dict.fromkeys(kustomize.patch_files(name, doc.data), name))
                 inputs.generated.update(dict.fromkeys(kustomize.generator_files(name, doc.data), name))
+                inputs.generated_configmaps.update(kustomize.generated_configmaps(doc.data))
                 inputs.labelled.update(dict.fromkeys(kustomize.labelled_resources(name, doc.data), name))
                 for resource, kinds in kustomize.patch_targets(name, doc.data).items():
                     inputs.patch_targets.setdefault(resource, {}).update(kinds)

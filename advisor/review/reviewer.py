@@ -12,7 +12,7 @@ from advisor.domain import annotations as keys
 from advisor.domain.vocabulary import SEVERITY_ORDER
 from advisor.engine import Advisor
 from advisor.kb.questions import Invalid
-from advisor.review import starts  # noqa: F401  (registers its check, container-cannot-start)
+from advisor.review import config_keys, starts  # noqa: F401  (register their checks, container-cannot-start)
 from advisor.review.checks import CHECKS, check_catalogue
 from advisor.review.designs import KEEP_FROM, Designs
 from advisor.review.facts import Skip, Subject, describe

@@ -158,7 +158,7 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
             continue  # most images: nothing below to judge, and no need to read the container's env
         running = (env_of(c.spec), c.spec.get("command"), c.spec.get("args"), _mount_paths(c.spec))
         needed = missing_env(start, *running)
-        if needed is not None and not _client_of_its_image(start, c) and not _patched(s):
+        if needed is not None and not _client_of_its_image(start, c) and not patched_base(s):
             name = needed[0].partition("=")[0]
             yield Hit(FINDING,
                       f"{c.name} sets none of the settings its image {start.shown} asks for before it sets up a new "
@@ -169,7 +169,7 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                       c, line=c.line, guess=(f"what {start.shown}'s entrypoint asks for is what pod-advisor's image "
                                              f"catalogue gives {start.family.title}"))
         refused = refused_mounts(start, *running)
-        if refused is not None and not _patched(s):
+        if refused is not None and not patched_base(s):
             refuses = start.refuses_mounts
             yield Hit(FINDING,
                       f"{c.name} mounts a volume at {refused[0]}, and its image {start.shown} ({start.family.title}) "
@@ -215,7 +215,7 @@ def openshift(s: Subject) -> bool:
     return bool(found) and _repository(s.obj.file) in found
 
 
-def _patched(s: Subject) -> bool:
+def patched_base(s: Subject) -> bool:
     """Whether a kustomize patch among the inputs changes an object of the reviewed one's kind and name: the object
     reviewed is then a base, and what is applied may carry what it lacks (an overlay's envFrom of the Secret it
     generates, the usual way to give a base its password). Worked out once for the whole input."""
