@@ -33,6 +33,7 @@ from advisor.review.intent import (COMMAND, EXEC_BOX, FINISHES, GENERATED, IMAGE
                                    PREPARED, SERVICE, SIBLING, STATED, UNKNOWN, UNTIL_STOPPED, WAITING_SIBLING,
                                    Evidence, Intent, ci_owner, debug_name, decide, interactive)
 from advisor.review.objects import STDIN, Inputs, ManifestObject, matches
+from advisor.review.repository import static_placement
 from advisor.review.runtime import Runtime, runtime_of
 from advisor.review.ties import INDEPENDENT_VOLUMES, Member, Tie, find_ties
 from advisor.system.patterns import lazy
@@ -268,7 +269,7 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
     idle_why = (f"{intent.why}: a Pod to exec into, for debugging or a demo"
                 if bare and intent.verdict == EXEC_BOX else None)
     return Subject(obj, inputs, template_path, containers, annotations, services, answers, controller,
-                   completes, completes_why, main_why, _static_pod(obj, spec) if bare else None,
+                   completes, completes_why, main_why, _static_pod(obj, spec, inputs) if bare else None,
                    _used_as_a_pod(obj, inputs) if bare else None, idle_why, notes, intent)
 
 
@@ -682,7 +683,7 @@ def _tie_by_nature(c: ManifestContainer) -> Tie | None:
                f"to be a service of its own either, so it stays where its author put it", evidence=False)
 
 
-def _static_pod(obj: ManifestObject, spec: dict) -> str | None:
+def _static_pod(obj: ManifestObject, spec: dict, inputs: Inputs) -> str | None:
     """Why a bare Pod is taken for a static Pod (the kubelet runs it from a file), or None."""
     labels = obj.metadata.get("labels") if isinstance(obj.metadata.get("labels"), dict) else {}
     if labels.get("tier") == "control-plane" or str(labels.get("component")) in _STATIC_COMPONENTS:
@@ -700,6 +701,8 @@ def _static_pod(obj: ManifestObject, spec: dict) -> str | None:
                     f"manifest folder do")
     if _STATIC_FILE.search(os.path.basename(obj.file)):
         return "its file is named for a static Pod, which the kubelet runs from its manifest folder"
+    if obj.file != STDIN and os.path.isfile(obj.file):
+        return static_placement(obj.file, inputs.files)
     return None
 
 

@@ -26,8 +26,7 @@ from advisor.kb.starts import (Start, alternative_image, covered, env_of, missin
                                refused_mounts, volume_name)
 from advisor.review.checks import Hit, check
 from advisor.review.facts import ManifestContainer, Subject
-from advisor.review.objects import STDIN
-from advisor.review.scope import VERSION_CONTROL
+from advisor.review.repository import repository_of
 
 FINDING = "container-cannot-start"
 # What only OpenShift serves (route.openshift.io, project.openshift.io, apps.openshift.io, security.openshift.io):
@@ -211,8 +210,8 @@ def openshift(s: Subject) -> bool:
     found = derived.get("openshift repositories")
     if found is None:
         found = derived["openshift repositories"] = frozenset(
-            _repository(o.file) for o in s.inputs.objects if o.group.endswith(_OPENSHIFT_GROUPS))
-    return bool(found) and _repository(s.obj.file) in found
+            repository_of(o.file) for o in s.inputs.objects if o.group.endswith(_OPENSHIFT_GROUPS))
+    return bool(found) and repository_of(s.obj.file) in found
 
 
 def patched_base(s: Subject) -> bool:
@@ -225,19 +224,6 @@ def patched_base(s: Subject) -> bool:
         found = derived["kustomize patched"] = frozenset(
             (o.kind, o.name) for o in s.inputs.objects if s.inputs.patched_by(o))
     return (s.obj.kind, s.obj.name) in found
-
-
-def _repository(path: str) -> str | None:
-    """The nearest folder above ``path`` with version control (.git, .hg, .svn, .jj), or None (standard input too)."""
-    return None if path == STDIN else _repository_of(os.path.dirname(os.path.abspath(path)))
-
-
-@functools.lru_cache(maxsize=4096)
-def _repository_of(folder: str) -> str | None:
-    if any(os.path.exists(os.path.join(folder, marker)) for marker in VERSION_CONTROL):
-        return folder
-    parent = os.path.dirname(folder)
-    return None if parent == folder else _repository_of(parent)
 
 
 def _client_of_its_image(start: Start, c: ManifestContainer) -> bool:

@@ -14,7 +14,11 @@ ROOT/HALF/OWNER+NAME/<its path in the repository> when
   which often has neither but names the folder's patch files, so they are not reviewed
   as objects of their own).
 
-Everything else is counted by reason and left out. ROOT/HALF/OWNER+NAME is emptied
+Everything else is counted by reason and left out. With --with-text, the repository's documents and
+scripts are copied too (the files advisor.review.repository reads for a kubelet's static-Pod folder:
+*.md, *.markdown, *.rst, *.adoc, *.txt, *.sh, *.bash, Makefiles, Vagrantfiles) and an empty .git file
+marks the folder as a checkout, as a user's is: the reviewer then reads what it would read in one
+(rounds before 25 were extracted without them). ROOT/HALF/OWNER+NAME is emptied
 first, so a second run gives the same tree. The counts (files, manifests, workload
 objects by kind) go to --counts as YAML and to standard output as a table. The
 files are measurement data: they stay outside the project.
@@ -33,6 +37,9 @@ from collections import Counter
 import yaml
 
 SUFFIXES = (".yaml", ".yml", ".json")
+# What --with-text copies besides the manifests: advisor.review.repository's documents and scripts.
+TEXT_SUFFIXES = (".md", ".markdown", ".rst", ".adoc", ".txt", ".sh", ".bash")
+TEXT_NAMES = ("Makefile", "makefile", "GNUmakefile", "Vagrantfile")
 FOREIGN = {"vendor", "third_party", "node_modules"}
 WORKLOADS = ("Pod", "Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet",
              "Job", "CronJob")
@@ -50,8 +57,13 @@ def git_dir(mirror: str, repo: str) -> str:
     raise SystemExit(f"extract: no git directory for {repo} under {mirror}")
 
 
-def blobs(gdir: str, commit: str):
-    """(path, bytes) of every candidate file at commit, read through one cat-file process."""
+def is_text(path: str) -> bool:
+    return path.endswith(TEXT_SUFFIXES) or os.path.basename(path) in TEXT_NAMES
+
+
+def blobs(gdir: str, commit: str, text: bool = False):
+    """(path, bytes) of every candidate file at commit (and, with ``text``, every document and script), read
+    through one cat-file process."""
     listing = subprocess.run(["git", f"--git-dir={gdir}", "ls-tree", "-r", "-z", commit], check=True,
                              capture_output=True).stdout.decode()
     entries = []
@@ -60,7 +72,7 @@ def blobs(gdir: str, commit: str):
             continue
         meta, path = item.split("\t", 1)
         mode, kind, sha = meta.split()
-        if kind == "blob" and mode != "120000" and path.lower().endswith(SUFFIXES):
+        if kind == "blob" and mode != "120000" and (path.lower().endswith(SUFFIXES) or (text and is_text(path))):
             entries.append((path, sha))
     proc = subprocess.Popen(["git", f"--git-dir={gdir}", "cat-file", "--batch"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE)
@@ -127,6 +139,8 @@ def main(argv=None) -> int:
     parser.add_argument("--out", required=True, help="the corpus root: HALF/OWNER+NAME/... is written under it")
     parser.add_argument("--counts", help="write the counts here as YAML")
     parser.add_argument("--half", choices=("tuning", "heldout"), help="only this half")
+    parser.add_argument("--with-text", action="store_true",
+                        help="also copy documents and scripts, and mark each folder a checkout (.git)")
     parser.add_argument("repositories", nargs="?",
                         default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "repositories.yaml"))
     args = parser.parse_args(argv)
@@ -140,7 +154,16 @@ def main(argv=None) -> int:
         folder = os.path.join(args.out, half, repo.replace("/", "+"))
         shutil.rmtree(folder, ignore_errors=True)
         reasons, kinds = Counter(), Counter()
-        for path, data in blobs(git_dir(args.mirror, repo), entry["commit"]):
+        texts = 0
+        for path, data in blobs(git_dir(args.mirror, repo), entry["commit"], args.with_text):
+            if args.with_text and is_text(path) and not path.lower().endswith(SUFFIXES):
+                if data is not None and not FOREIGN & set(path.split("/")[:-1]):
+                    texts += 1
+                    target = os.path.join(folder, path)
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    with open(target, "wb") as fh:
+                        fh.write(data)
+                continue
             reason, docs = classify(path, data)
             reasons[reason] += 1
             if reason not in ("manifest", "kustomization"):
@@ -156,6 +179,10 @@ def main(argv=None) -> int:
                         "left_out": {r: n for r, n in sorted(reasons.items())
                                      if r not in ("manifest", "kustomization")},
                         "workloads": dict(sorted(kinds.items()))}
+        if args.with_text:
+            os.makedirs(folder, exist_ok=True)
+            open(os.path.join(folder, ".git"), "w").close()
+            counts[repo]["texts"] = texts
     print(f"{'repository':52} {'half':8} {'yaml/json':>9} {'kept':>5} {'workloads':>9}")
     for half in ("tuning", "heldout"):
         rows = [(r, c) for r, c in counts.items() if c["half"] == half]

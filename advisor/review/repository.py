@@ -1,0 +1,131 @@
+"""What a repository around the manifests says about them: where it is, and which of its files its own
+instructions put in a kubelet's static-Pod folder.
+
+A bare Pod that the kubelet runs from a file on its node (a static Pod) is owned by that kubelet, not by
+the API server: it cannot be a Deployment's. The manifest seldom says so; the repository's instructions do
+("cp nodejs-pod.yaml /etc/kubernetes/manifests", a Vagrantfile syncing a folder there, a kubelet flag
+naming its own folder). ``static_placements`` reads the repository's documents and scripts once for such
+lines, and says where each file is put. Only a repository with version control is read (a folder with
+.git, .hg, .svn or .jj: the checkout a user reviews), within fixed limits of files and bytes, and nothing
+outside it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+
+from advisor.review.objects import STDIN
+from advisor.review.scope import VERSION_CONTROL
+from advisor.system.patterns import lazy
+
+# The files whose lines are instructions: documents, shell scripts, Makefiles, Vagrantfiles.
+_TEXT_SUFFIXES = (".md", ".markdown", ".rst", ".adoc", ".txt", ".sh", ".bash")
+_TEXT_NAMES = ("Makefile", "makefile", "GNUmakefile", "Vagrantfile")
+_SKIPPED_FOLDERS = frozenset({"node_modules", "vendor", "third_party"})
+_MAX_FILES = 5000  # a repository with more text than this is read no further: what was read still counts
+_MAX_BYTES = 1 << 20  # per file
+# The kubelet's static-Pod folders by convention (kubeadm's, and older kubelets' /etc/kubelet.d), and the
+# settings that name another one (the flag --pod-manifest-path, the configuration's staticPodPath).
+_STATIC_FOLDER = lazy(r"(?<![\w.-])/etc/kubernetes/manifests?\b|(?<![\w.-])/etc/kubelet\.d\b")
+_NAMED_FOLDER = lazy(r"(?:--pod-manifest-path[= ]|staticPodPath:\s*)[\"']?(/[\w./-]+)")
+_MANIFEST_NAME = lazy(r"[\w./-]*[\w-]\.(?:ya?ml|json)\b")
+_WORD = lazy(r"[\w./-]+")
+
+
+def repository_of(path: str) -> str | None:
+    """The nearest folder above ``path`` with version control (.git, .hg, .svn, .jj), or None (standard input too)."""
+    return None if path == STDIN else _repository_of(os.path.dirname(os.path.abspath(path)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _repository_of(folder: str) -> str | None:
+    if any(os.path.exists(os.path.join(folder, marker)) for marker in VERSION_CONTROL):
+        return folder
+    parent = os.path.dirname(folder)
+    return None if parent == folder else _repository_of(parent)
+
+
+def static_placement(path: str, reviewed: list[str]) -> str | None:
+    """Where the repository of the manifest file ``path`` says to put it into a kubelet's static-Pod folder
+    ("content/static.md:23 copies it to /etc/kubernetes/manifest"), or None. ``reviewed``: every file of the
+    input, so that a bare file name said in a document is taken for one file only when no other file of the
+    repository has that name (or when the document sits beside it)."""
+    root = repository_of(path)
+    if root is None:
+        return None
+    placements = _placements(root)
+    if not placements:
+        return None
+    path = os.path.abspath(path)
+    for said, where, line, folder in placements:
+        if not _means(said, where, path, root, reviewed):
+            continue
+        return f"its repository's {os.path.relpath(where, root)}:{line} names it with {folder}, a kubelet's static-Pod folder"
+    return None
+
+
+def _means(said: str, where: str, path: str, root: str, reviewed: list[str]) -> bool:
+    """Whether ``said`` (a file name, a path, or a folder ending in /) in the document ``where`` names the
+    manifest file ``path``: a path or a folder relative to the document or the repository's root; a bare
+    name when no other file of the input there has it, or when the document sits beside the file."""
+    if said.endswith("/"):
+        return os.path.dirname(path) == os.path.normpath(os.path.join(os.path.dirname(where), said))
+    if "/" in said:
+        return path in {os.path.normpath(os.path.join(base, said)) for base in (os.path.dirname(where), root)}
+    if os.path.basename(path) != said:
+        return False
+    return os.path.dirname(where) == os.path.dirname(path) or not _named_elsewhere(path, reviewed, root)
+
+
+def _named_elsewhere(path: str, reviewed: list[str], root: str) -> bool:
+    """Whether another file of the input in the same repository has ``path``'s file name."""
+    name = os.path.basename(path)
+    return any(os.path.basename(other) == name and os.path.abspath(other) != path
+               and os.path.abspath(other).startswith(root + os.sep) for other in reviewed)
+
+
+@functools.lru_cache(maxsize=64)
+def _placements(root: str) -> tuple[tuple[str, str, int, str], ...]:
+    """(file or path said, the document, its line, the static folder) of every line of the repository's
+    documents and scripts that names a manifest file and a static-Pod folder; a Vagrantfile's synced folder
+    counts for each manifest in it ("folder/" said)."""
+    texts = list(_texts(root))
+    folders = {m.group(1).rstrip("/") for _, text in texts for m in _NAMED_FOLDER.finditer(text)}
+    named = re.compile("|".join(re.escape(f) + r"\b" for f in sorted(folders, key=len, reverse=True))) \
+        if folders else None
+    found = []
+    for where, text in texts:
+        for number, line in enumerate(text.splitlines(), 1):
+            folder = _STATIC_FOLDER.search(line) or (named.search(line) if named else None)
+            if folder is None or _NAMED_FOLDER.search(line):
+                continue  # a flag or setting that names the folder is no placement of a file
+            said = [m.group(0) for m in _MANIFEST_NAME.finditer(line)]
+            said += [w.strip("/") + "/" for w in _WORD.findall(line) if w.strip("/") and "." not in w
+                     and os.path.isdir(os.path.join(os.path.dirname(where), w.strip("/")))
+                     and not w.startswith("/")] if os.path.basename(where) == "Vagrantfile" else []
+            for name in said:
+                name = name.rsplit("/", 1)[-1] if name.startswith("/") else name  # a file inside the folder itself
+                found.append((name, where, number, folder.group(0)))
+    return tuple(found)
+
+
+def _texts(root: str):
+    """(path, text) of the repository's documents and scripts, within the limits."""
+    count = 0
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d not in _SKIPPED_FOLDERS)
+        for name in sorted(files):
+            if not (name.endswith(_TEXT_SUFFIXES) or name in _TEXT_NAMES):
+                continue
+            count += 1
+            if count > _MAX_FILES:
+                return
+            path = os.path.join(folder, name)
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read(_MAX_BYTES)
+            except OSError:
+                continue
+            yield path, data.decode("utf-8", "replace")
