@@ -45,8 +45,9 @@ def text_lines(report: ReviewReport, kb: KnowledgeBase, style: Style) -> Iterato
     for file, reviews in by_file.items():
         yield style(_line(file), "bold") + "\n"
         for review in reviews:
+            rendered = f" as `{_line(review.ref.render)}` writes it" if review.ref.render else ""
             yield (f"  {style(_line(review.ref.label), 'bold', 'cyan')}  "
-                   f"{style(f'{_line(file)}:{review.ref.line}', 'dim')}\n")
+                   f"{style(f'{_line(file)}:{review.ref.line}{rendered}', 'dim')}\n")
             for finding in review.active:
                 for line in _finding_lines(finding, kb, style, finding.id not in explained):
                     yield line + "\n"

@@ -37,14 +37,20 @@ class ObjectRef:
     namespace: str | None
     document: int | None = None  # the document's index in its file (yamlsource.Document.index)
     path: tuple = ()  # the object's key path in that document: () or ("items", 3)
+    # The render that wrote it (``kustomize build overlays/prod``), for an object a tool rendered: its file and
+    # line are where it came from, which may hold another kind or lack what the render added.
+    render: str | None = None
 
     @property
     def label(self) -> str:
         return f"{self.kind} {self.namespace + '/' if self.namespace else ''}{self.name}"
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "name": self.name, "namespace": self.namespace, "file": self.file,
-                "line": self.line}
+        found = {"kind": self.kind, "name": self.name, "namespace": self.namespace, "file": self.file,
+                 "line": self.line}
+        if self.render:
+            found["render"] = self.render
+        return found
 
 
 @record(frozen=True)

@@ -138,7 +138,8 @@ class Reviewer:
     def review_subject(self, subject: Subject, options: ReviewOptions, notes: list[Note]) -> ObjectReview:
         obj = subject.obj
         rec, again = self.designs.evaluate_again(subject.answers)
-        ref = ObjectRef(obj.file, obj.line(), obj.kind, obj.name, obj.namespace, obj.doc.index, obj.path)
+        ref = ObjectRef(obj.file, obj.line(), obj.kind, obj.name, obj.namespace, obj.doc.index, obj.path,
+                        getattr(obj.doc, "render", None) or None)
         suppressor = Suppressor(obj, subject.template_path, options.config, self.finding_ids, notes)
         findings, seen = [], set()
         for check in CHECKS:

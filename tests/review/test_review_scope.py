@@ -189,6 +189,23 @@ def test_a_kustomization_is_reviewed_as_kustomize_builds_it(cli):
         (str(KUSTOMIZE / "base/deployment.yaml"), 6, "single-replica")}
 
 
+def test_a_rendered_object_says_which_build_wrote_it_where_its_file_holds_only_its_base(cli):
+    """Blind round 25: a finding on an overlay's render points at its base's file, which alone does not show what the
+    overlay changed (there, a DaemonSet it made a Deployment)."""
+    run, report = review(cli, KUSTOMIZE, environ={"PATH": tool_folder("kustomize")})
+    [obj] = report["objects"]
+    assert obj["render"].startswith("kustomize build ") and obj["file"] == str(KUSTOMIZE / "base/deployment.yaml")
+    text = cli("review", str(KUSTOMIZE), "--fail-on", "never", environ={"PATH": tool_folder("kustomize")})
+    assert f"as `{obj['render']}` writes it" in text.stdout
+
+
+def test_an_object_read_as_written_names_no_render(cli, write, tmp_path):
+    write("k8s/web.yaml", POD.format(name="web"))
+    run, report = review(cli, tmp_path / "k8s")
+    [obj] = report["objects"]
+    assert "render" not in obj and "as `" not in cli("review", str(tmp_path / "k8s"), "--fail-on", "never").stdout
+
+
 def test_a_rendered_object_gets_findings_but_no_rewrite_since_its_file_is_not_what_is_edited(cli, write, tmp_path):
     """An overlay's render pasted over its base would carry that overlay's values into every render."""
     write("app/kustomization.yaml", "resources:\n  - web.yaml\n")
