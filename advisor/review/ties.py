@@ -32,6 +32,9 @@ _URL_SCHEME = lazy(r"(https?|grpc|redis|postgres(?:ql)?|mysql|mongodb|amqp|nats)
                    re.IGNORECASE)
 _SCHEME_PORTS = {"http": 80, "https": 443, "redis": 6379, "postgres": 5432, "postgresql": 5432,
                  "mysql": 3306, "mongodb": 27017, "amqp": 5672, "nats": 4222}
+# A browser origin a server lets call it (CORS: --cors-domains=http://localhost, ALLOWED_ORIGINS): who may call the
+# container, never an address it calls. Read in the word that holds the address, or the one before it.
+_ORIGIN = lazy(r"cors|origin", re.IGNORECASE)
 # Where a program is told which port to listen on.
 _LISTEN = lazy(
     r"(?:--?[\w.-]*(?:port|listen|address|addr|bind)[\w.-]*[=\s]+(?:\w+://)?(?:[\w.\[\]:-]*:)?|(?:0\.0\.0\.0|\[::\]|tcp):|^:)"
@@ -176,9 +179,12 @@ def _volumes(pod_spec: dict, members: list[Member], ties: Ties) -> None:
 
 
 def localhost_mentions(text: str) -> list[int | None]:
-    """The port of every localhost address in ``text`` (None where it gives none and no scheme implies one)."""
+    """The port of every localhost address in ``text`` (None where it gives none and no scheme implies one), but
+    for an allowed browser origin (``_ORIGIN``)."""
     found = []
     for match in _LOCAL_PORT.finditer(text):
+        if _origin(text, match.start()):
+            continue
         if match.group(1):
             found.append(int(match.group(1)))
             continue
@@ -187,11 +193,26 @@ def localhost_mentions(text: str) -> list[int | None]:
     return found
 
 
+def _origin(text: str, at: int) -> bool:
+    """Whether the address at ``at`` is in a word that names CORS or an origin (--cors-domains=http://localhost), or
+    is the value of one (--cors-domains http://localhost, allowed_origins: http://localhost:3000)."""
+    line = text.rfind("\n", 0, at) + 1
+    word = max(text.rfind(" ", line, at) + 1, line)
+    if _ORIGIN.search(text, word, at):
+        return True
+    if word == line or text.startswith("-", word):
+        return False
+    before = text[max(text.rfind(" ", line, word - 1) + 1, line):word - 1]
+    return "=" not in before and "://" not in before and bool(_ORIGIN.search(before))
+
+
 def _localhost(members: list[Member], ties: Ties) -> None:
     for caller in members:
         others = [m for m in members if m is not caller]
         unattributed: list[tuple[str, str]] = []  # (what it addresses, where)
         for where, text in caller.texts:
+            if where.startswith("env ") and _ORIGIN.search(where):
+                continue  # CORS_ORIGINS, ALLOWED_ORIGINS: who may call it
             for port in localhost_mentions(text):
                 if port is None:
                     port = _port_beside(caller, where)

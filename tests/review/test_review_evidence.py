@@ -130,6 +130,52 @@ def test_a_second_role_of_the_main_program_stays_where_its_author_put_it():
     assert sentinel.purpose == "other" and not sentinel.tie.evidence
 
 
+# 5stackgg/kustomize-app-config (blind round 25): a search server whose CORS setting names the browser origin
+# http://localhost, beside a dashboard web server on port 80. The origin is who may call the server, not whom it calls.
+SEARCH_AND_DASHBOARD = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: typesense
+spec:
+  selector:
+    matchLabels: {app: typesense}
+  template:
+    metadata:
+      labels: {app: typesense}
+    spec:
+      containers:
+        - name: typesense
+          image: typesense/typesense:27.0
+          ports: [{containerPort: 8108}]
+          command: [/opt/typesense-server, --enable-cors, "--cors-domains=http://localhost,https://search.example.com"]
+        - name: typesense-web
+          image: ghcr.io/bfritscher/typesense-dashboard:1.9.1
+          ports: [{containerPort: 80}]
+"""
+
+
+def test_a_browser_origin_a_server_allows_is_no_address_it_calls():
+    s, _ = described(SEARCH_AND_DASHBOARD)
+    assert tie(s, "typesense-web").kind != "localhost"
+
+
+def test_an_address_after_an_origin_setting_is_still_one_it_calls():
+    text = SEARCH_AND_DASHBOARD.replace('"--cors-domains=http://localhost,https://search.example.com"',
+                                        '"--cors-domains=https://search.example.com", "--peer=http://localhost:80"')
+    s, _ = described(text)
+    found = tie(s, "typesense-web")
+    assert (found.kind, found.evidence) == ("localhost", True) and "localhost:80" in found.why
+
+
+@pytest.mark.parametrize("variable", ["CORS_ORIGINS", "ALLOWED_ORIGINS", "ACCESS_CONTROL_ALLOW_ORIGIN"])
+def test_a_variable_naming_allowed_origins_is_no_address_either(variable):
+    text = SEARCH_AND_DASHBOARD.replace(
+        '          command: [/opt/typesense-server, --enable-cors, "--cors-domains=http://localhost,https://search.example.com"]\n',
+        f"          env: [{{name: {variable}, value: 'http://localhost'}}]\n")
+    s, _ = described(text)
+    assert tie(s, "typesense-web").kind != "localhost"
+
+
 def test_localhost_on_a_port_nobody_declares_is_a_doubt_not_evidence():
     text = (MISTAKES / "unrelated-database-behind-an-auth-proxy.yaml").read_text().replace(
         "dashboard-db.shop.svc", "localhost:7000")
