@@ -290,8 +290,9 @@ _POLICY_GROUPS = ("constraints.gatekeeper.sh", "kyverno.io", "admissionregistrat
 
 def _used_as_a_pod(obj: ManifestObject, inputs: Inputs) -> str | None:
     """Why a bare Pod is one that something uses as a Pod, or None: a test's Pod (in a folder of tests), or
-    an admission policy's example (under the folder that holds a Gatekeeper, Kyverno or Kubernetes policy
-    of the input, as gatekeeper/examples/bad/ beside gatekeeper/policies/)."""
+    an admission policy's example (a file a Kyverno or Gatekeeper policy test among the inputs checks, or one
+    under the folder that holds a Gatekeeper, Kyverno or Kubernetes policy of the input, as
+    gatekeeper/examples/bad/ beside gatekeeper/policies/)."""
     if obj.file == STDIN or not os.path.isfile(obj.file):
         return None  # review --cluster: a live Pod is not an example
     # the file's folder or the one above it (tests/files/pod.vol): a test folder higher up is a checkout's
@@ -300,6 +301,11 @@ def _used_as_a_pod(obj: ManifestObject, inputs: Inputs) -> str | None:
     test = next((f for f in folders if f in _TEST_FOLDERS), None)
     if test:
         return f"it is in a folder of tests ({test}/), whose tests create it, wait on it and use it by its name"
+    test = inputs.policy_inputs.get(os.path.normpath(os.path.abspath(obj.file)))
+    if test:
+        return (f"the policy test {os.path.relpath(test, os.path.dirname(os.path.abspath(obj.file)))} checks it: it is "
+                f"an example of what its policies admit or deny, matched as a Pod, and a controller's Pods would be "
+                f"another case")
     for folder, policy in _policy_folders(inputs).items():
         if os.path.abspath(obj.file).startswith(folder + os.sep):
             return (f"the admission policy {policy} sits in the same tree ({os.path.basename(folder)}/): the Pod "

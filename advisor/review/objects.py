@@ -20,7 +20,7 @@ from dataclasses import field
 from typing import Iterator
 
 from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
-from advisor.review import kustomize
+from advisor.review import kustomize, policy_tests
 from advisor.review.report import Note
 from advisor.review.scope import Scope, find
 from advisor.review.shapes import shape_problem
@@ -196,6 +196,7 @@ class Inputs:
     patches: dict[str, str] = field(default_factory=dict)  # a file a kustomization patches with -> that kustomization
     generated: dict[str, str] = field(default_factory=dict)  # a file a kustomization's generator reads as data -> it
     generated_configmaps: set[str] = field(default_factory=set)  # the names kustomizations' configMapGenerators make
+    policy_inputs: dict[str, str] = field(default_factory=dict)  # a file a policy test checks -> that test's file
     # a resource file of a kustomization that writes labels into its selectors (commonLabels) -> that kustomization
     labelled: dict[str, str] = field(default_factory=dict)
     # a resource file or folder of a kustomization that patches its resources -> {kind it may patch (None: any):
@@ -850,6 +851,8 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
                 inputs.labelled.update(dict.fromkeys(kustomize.labelled_resources(name, doc.data), name))
                 for resource, kinds in kustomize.patch_targets(name, doc.data).items():
                     inputs.patch_targets.setdefault(resource, {}).update(kinds)
+            if name != STDIN:
+                inputs.policy_inputs.update(dict.fromkeys(policy_tests.inputs_of(name, doc.data), name))
             _collect(doc, (), doc.data, inputs)
         inputs._folding = None
     inputs.errors = list(errors or ()) + problems
@@ -925,13 +928,13 @@ def _skaffold_patches(inputs: Inputs) -> None:
 
 def outlined(kind) -> bool:
     """Whether an object whose ``kind`` is this is kept only as an outline (``_collect``): not a
-    reviewed kind nor one read whole, not a list of objects, not a kustomization."""
+    reviewed kind nor one read whole, not a list of objects, not a kustomization nor a policy test."""
     if not kind:
         return False
     kind = str(kind)
     return (kind not in POD_TEMPLATE_PATHS and kind not in CROSS_CHECKED_KINDS and kind not in READ_WHOLE_KINDS
             and not kind.endswith("List")
-            and kind not in ("Kustomization", "Component"))
+            and kind not in ("Kustomization", "Component") + policy_tests.KINDS)
 
 
 def api_group(data: dict) -> str:

@@ -670,6 +670,13 @@ _ORPHAN_NOTE = ("spec.serviceName cannot change on a StatefulSet that exists: de
                 "{name} --cascade=orphan (its Pods keep running), then apply this.")
 
 
+def _orphan_note(subject) -> str:
+    """_ORPHAN_NOTE for the reviewed StatefulSet, with -n NAMESPACE when it names one (kubectl would look in the
+    current namespace)."""
+    namespace = f" -n {subject.obj.namespace}" if subject.obj.namespace else ""
+    return _ORPHAN_NOTE.format(name=subject.obj.name + namespace)
+
+
 def _headless_service(draft: _Draft) -> None:
     subject = draft.subject
     spec = draft.data.setdefault("spec", {})
@@ -678,7 +685,7 @@ def _headless_service(draft: _Draft) -> None:
         # the Pods' headless Service exists under another name: naming it gives them their DNS names, where a new
         # one would give them names under its own, which nothing calls
         _put_before(spec, "serviceName", other.name, "selector")
-        draft.notes.append(_ORPHAN_NOTE.format(name=subject.obj.name))
+        draft.notes.append(_orphan_note(subject))
         return
     name = str(spec.get("serviceName") or subject.obj.name)
     existing = named_service(subject, name)
@@ -698,10 +705,10 @@ def _headless_service(draft: _Draft) -> None:
         service["spec"] = {"clusterIP": "None", **kept}
         draft.added.append(service)
         _put_before(spec, "serviceName", headless_name, "selector")
-        draft.notes.append(_ORPHAN_NOTE.format(name=subject.obj.name))
+        draft.notes.append(_orphan_note(subject))
         return
     if not spec.get("serviceName"):
-        draft.notes.append(_ORPHAN_NOTE.format(name=subject.obj.name))  # set where it was not: a change all the same
+        draft.notes.append(_orphan_note(subject))  # set where it was not: a change all the same
     _put_before(spec, "serviceName", name, "selector")
     selector = (spec.get("selector") or {}).get("matchLabels") or dict(subject.labels)
     declared, taken = [], set()

@@ -1,0 +1,128 @@
+"""What blind round 26 (bench/blind/round26) found wrong, fixed with the behaviour its labellers expected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers.review import REVIEWER
+
+from advisor.review import ReviewOptions
+from advisor.review.objects import parse_inputs
+
+POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: %s
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27.4
+      ports: [{containerPort: 80}]
+      resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 64Mi}}
+"""
+# ali-lasemi/k8s-platform-foundation's policy-tests/kyverno-test.yaml: the Pods it feeds its policies.
+KYVERNO_TEST = """apiVersion: cli.kyverno.io/v1alpha1
+kind: Test
+metadata:
+  name: kubernetes-security-baseline
+policies:
+  - ../security/policies/kyverno/disallow-privileged.yaml
+resources:
+  - fixtures/compliant/pod.yaml
+  - fixtures/noncompliant/privileged-pod.yaml
+results:
+  - policy: disallow-privileged
+    rule: privileged-containers
+    resources: [privileged-pod]
+    kind: Pod
+    result: fail
+"""
+OLD_KYVERNO_TEST = """name: baseline
+policies: [../policies/disallow-privileged.yaml]
+resources: [fixtures/compliant/pod.yaml, fixtures/noncompliant/privileged-pod.yaml]
+results: []
+"""
+GATOR_SUITE = """apiVersion: test.gatekeeper.sh/v1alpha1
+kind: Suite
+tests:
+  - name: privileged
+    template: template.yaml
+    constraint: constraint.yaml
+    cases:
+      - name: allowed
+        object: fixtures/compliant/pod.yaml
+      - name: denied
+        object: fixtures/noncompliant/privileged-pod.yaml
+"""
+
+
+def bare_pods(tmp_path: Path, files: dict[str, str]) -> set[str]:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    paths = sorted(tmp_path / name for name in files)
+    report = REVIEWER.review(parse_inputs([(str(p), p.read_text()) for p in paths]), ReviewOptions())
+    return {str(Path(f.file).relative_to(tmp_path)) for f in report.findings if f.id == "bare-pod"}
+
+
+FIXTURES = {"policy-tests/fixtures/compliant/pod.yaml": POD % "compliant-pod",
+            "policy-tests/fixtures/noncompliant/privileged-pod.yaml": POD % "privileged-pod",
+            "apps/web.yaml": POD % "web"}
+
+
+@pytest.mark.parametrize("test_file, text", [("policy-tests/kyverno-test.yaml", KYVERNO_TEST),
+                                             ("policy-tests/kyverno-test.yaml", OLD_KYVERNO_TEST),
+                                             ("policy-tests/suite.yaml", GATOR_SUITE)],
+                         ids=["kyverno-test", "kyverno-test-without-apiversion", "gator-suite"])
+def test_a_pod_a_policy_test_checks_is_an_example_not_a_bare_pod(tmp_path, test_file, text):
+    assert bare_pods(tmp_path, {**FIXTURES, test_file: text}) == {"apps/web.yaml"}
+
+
+def test_the_same_pods_without_the_policy_test_are_bare_pods(tmp_path):
+    assert bare_pods(tmp_path, FIXTURES) == set(FIXTURES)
+
+
+def test_a_file_that_merely_holds_a_resources_list_names_no_policy_inputs(tmp_path):
+    other = "name: baseline\nresources: [fixtures/compliant/pod.yaml]\n"  # no policies: not Kyverno's test
+    assert bare_pods(tmp_path, {**FIXTURES, "policy-tests/kyverno-test.yaml": other}) == set(FIXTURES)
+
+
+# inwinstack/ckad-training: the note on rewriting a StatefulSet's serviceName told to delete it without its namespace,
+# so kubectl would look in the current one.
+STATEFULSET = """apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: elasticsearch-logging
+  namespace: logging
+spec:
+  serviceName: elasticsearch-logging
+  replicas: 2
+  selector:
+    matchLabels: {app: es}
+  template:
+    metadata:
+      labels: {app: es}
+    spec:
+      containers:
+        - name: es
+          image: docker.elastic.co/elasticsearch/elasticsearch:8.15.0
+          ports: [{containerPort: 9200}, {containerPort: 9300}]
+          resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 64Mi}}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: elasticsearch-logging
+  namespace: logging
+spec:
+  selector: {app: es}
+  ports: [{port: 9200}]
+"""
+
+
+def test_the_orphaning_delete_a_rewrite_asks_for_names_the_statefulsets_namespace():
+    report = REVIEWER.review(parse_inputs([("es.yaml", STATEFULSET)]), ReviewOptions(suggest=True))
+    [reviewed] = [o for o in report.objects if o.ref.kind == "StatefulSet"]
+    assert any("kubectl delete statefulset elasticsearch-logging -n logging --cascade=orphan" in note
+               for note in reviewed.suggestion_notes), reviewed.suggestion_notes
