@@ -27,7 +27,8 @@ from advisor.review.shapes import shape_problem
 from advisor.system.errors import InputError, Problem
 from advisor.system.patterns import lazy
 from advisor.system.records import record
-from advisor.system.yamlsource import Document, parse_documents_apart, read_stream, read_text
+from advisor.system.yamlsource import (Document, parse_documents_apart, read_as_text_by_kubectl, read_stream,
+                                      read_text)
 
 MAX_BYTES = 16 * 1024 * 1024  # rendered charts with their CRDs run to megabytes
 STDIN = "<stdin>"
@@ -698,7 +699,8 @@ class KeptParses:
         from advisor.system import errors
 
         key = cache.digest(cls.KIND, __version__, sys.version, *cache.stamps(
-            __file__, yamlsource.__file__, kustomize.__file__, vocabulary.__file__, errors.__file__, cache.__file__,
+            __file__, yamlsource.__file__, kustomize.__file__, policy_tests.__file__, vocabulary.__file__,
+            errors.__file__, cache.__file__,
             yaml_spec.origin if yaml_spec else None, libyaml.origin if libyaml else None))
         size = cache.size(cls.KIND)
         stored = cache.load_entries(cls.KIND, key) if size is not None and size <= total * cls.STORE_PER_INPUT \
@@ -883,19 +885,20 @@ def _own(payload: bytes | memoryview) -> bytes:
 
 
 def trim_raw(documents) -> None:
-    """Keep of each document's scalars as written its dates only (``_dates_only``): what the review reads of them,
-    wherever a file is parsed (here, or by the helper of advisor.review.ahead, whose parse is the same)."""
+    """Keep of each document's scalars as written those kubectl reads as text (``_as_text_by_kubectl``): what the
+    review reads of them, wherever a file is parsed (here, or by the helper of advisor.review.ahead, whose parse
+    is the same)."""
     for doc in documents:
         if doc.raw:
-            doc.raw = _dates_only(doc.raw)
+            doc.raw = _as_text_by_kubectl(doc.raw)
 
 
-def _dates_only(raw: dict) -> dict:
+def _as_text_by_kubectl(raw: dict) -> dict:
     """Of a document's scalars as written (``Document.raw``: every number, boolean, null and date), those a
-    review reads: the dates, which kubectl sends as written (advisor.review.refusals._as_sent). A date's
-    text, implicit or tagged !!timestamp, starts with a four-digit year and a dash (PyYAML's timestamp
-    pattern); the others were a tenth of what a large review held of its documents."""
-    return {path: text for path, text in raw.items() if text[4:5] == "-" and text[:4].isdigit()}
+    review reads: the ones kubectl's YAML reads as text where PyYAML does not (dates, base 60, integers
+    beyond 64 bits: yamlsource.read_as_text_by_kubectl), which it sends as written
+    (advisor.review.refusals._as_sent); the others were a tenth of what a large review held of its documents."""
+    return {path: text for path, text in raw.items() if read_as_text_by_kubectl(text)}
 
 
 # The kinds the API server refuses without a spec.selector (apps/v1): a fragment of one, beside the whole

@@ -30,6 +30,7 @@ from advisor.review.checks import Hit, check
 from advisor.review.facts import Subject, placeholder
 from advisor.system.errors import format_path
 from advisor.system.patterns import lazy
+from advisor.system.yamlsource import read_as_text_by_kubectl
 
 REFUSED = "refused-by-api-server"
 SHOWN_REASONS = 3  # the first reasons, in full; the count of the rest
@@ -107,19 +108,23 @@ def known_valid():
 
 
 def _as_sent(obj) -> dict:
-    """The object as kubectl sends it: a plain date (``2024-01-31``) is the text as written, as kubectl's
-    YAML reads it, where PyYAML reads a date."""
-    if not _holds_date(obj.data):
-        return obj.data  # most objects: as they were read (nothing here changes them)
+    """The object as kubectl sends it: what kubectl's YAML reads as text where PyYAML reads a date or a number
+    (``2024-01-31``, ``12:30``, ``0x17f3...`` beyond 64 bits: yamlsource.read_as_text_by_kubectl) is the text as
+    written."""
     raw = obj.doc.raw
+    if not raw and not _holds_date(obj.data):
+        return obj.data  # most objects: as they were read (nothing here changes them)
 
     def sent(value, path):
         if isinstance(value, dict):
             return {k: sent(v, path + (k,)) for k, v in value.items()}
         if isinstance(value, list):
             return [sent(v, path + (i,)) for i, v in enumerate(value)]
+        text = raw.get(path)
+        if text is not None and read_as_text_by_kubectl(text):
+            return text
         if isinstance(value, (datetime.date, datetime.datetime)):
-            return raw.get(path, value.isoformat())
+            return value.isoformat()
         return value
 
     return sent(obj.data, obj.path)

@@ -547,6 +547,28 @@ class _EventReader:
                 self._skim_collection(get, cls, depth + 1)
 
 
+def read_as_text_by_kubectl(text: str) -> bool:
+    """Whether kubectl's YAML reader (Go's, of YAML 1.1 without base 60 and within 64 bits) reads as text a plain
+    scalar that PyYAML reads as a date or a number: a date or time (kubectl sends it as written), a number in
+    base 60 (``12:30``, which PyYAML reads as 750), a hexadecimal, octal or binary integer too large for 64 bits
+    (``0x17f3...``, an address, which Go's reader keeps as text where PyYAML makes a large integer).
+    ``text`` is one of ``Document.raw``'s: the text of a scalar read as no string."""
+    if text[4:5] == "-" and text[:4].isdigit():
+        return True
+    if ":" in text:
+        return True
+    digits = text.replace("_", "")
+    negative = digits.startswith("-")
+    digits = digits.lstrip("+-")
+    if len(digits) < 2 or digits[0] != "0" or digits[1].lower() not in "xbo01234567":
+        return False
+    try:
+        value = int(digits, 0) if digits[1].isalpha() else int(digits, 8)
+    except ValueError:
+        return False
+    return value > 2 ** 63 if negative else value >= 2 ** 64
+
+
 _STR_TAG = "tag:yaml.org,2002:str"
 _OUTLINE_KEYS = ("apiVersion", "kind", "metadata")  # what an outlined document keeps at its top
 _event_reader: _EventReader | None = None

@@ -126,3 +126,42 @@ def test_the_orphaning_delete_a_rewrite_asks_for_names_the_statefulsets_namespac
     [reviewed] = [o for o in report.objects if o.ref.kind == "StatefulSet"]
     assert any("kubectl delete statefulset elasticsearch-logging -n logging --cascade=orphan" in note
                for note in reviewed.suggestion_notes), reviewed.suggestion_notes
+
+
+# planetarium/9c-k8s-config's onboarding-app.yaml: an env value that is a 160-bit address in hexadecimal, unquoted.
+# PyYAML reads a huge integer; kubectl's YAML (Go's) reads text, which the API server takes.
+ENV_VALUE = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: onboarding
+spec:
+  selector:
+    matchLabels: {app: onboarding}
+  template:
+    metadata:
+      labels: {app: onboarding}
+    spec:
+      containers:
+        - name: app
+          image: ghcr.io/example/onboarding:1.0.0
+          env:
+            - name: NC_ADDRESS
+              value: %s
+"""
+
+
+def refused(value: str) -> bool:
+    report = REVIEWER.review(parse_inputs([("app.yaml", ENV_VALUE % value)]), ReviewOptions())
+    return any(f.id == "refused-by-api-server" for f in report.findings)
+
+
+@pytest.mark.parametrize("value", ["0x17f3e2e4b2b7d0e4d9dd4f3a6a1dd0c1a5e2f095", "12:30", "2024-01-31"],
+                         ids=["hex-beyond-64-bits", "base-60", "date"])
+def test_a_value_kubectl_reads_as_text_is_sent_as_text(value):
+    assert not refused(value)
+
+
+@pytest.mark.parametrize("value", ["0x10", "1_000", "0xffffffffffffffff", "99999999999999999999999"],
+                         ids=["hex", "underscores", "hex-within-64-bits", "decimal-beyond-64-bits"])
+def test_a_value_kubectl_reads_as_a_number_is_still_refused_in_a_string_field(value):
+    assert refused(value)
