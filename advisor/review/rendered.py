@@ -40,6 +40,7 @@ from advisor.system.records import record
 from advisor.system.yamlsource import Document, parse_documents, parse_documents_apart
 
 TIMEOUT = 120  # seconds a render may take; a chart renders in well under one
+MAX_CONTEXT_BYTES = 1 << 20  # a file beside a kustomization read only for its Services
 MAX_OUTPUT = 64 * 1024 * 1024
 LONGEST_ALIGNMENT = 4_000_000  # rendered lines times template lines aligned at most (2,000 each)
 GET_HELM = ("install helm (https://helm.sh/docs/intro/install/), or render the chart yourself: "
@@ -324,8 +325,31 @@ def _kustomizations(found: Found, scope: Scope, out: Rendered, skip: set[str]) -
             continue
         folders = {k.folder for k in closure}
         named = {f for k in closure for f in k.files()}
-        skip |= {f for f in found.files
-                 if os.path.dirname(os.path.abspath(f)) in folders or os.path.abspath(f) in named}
+        beside = {f for f in found.files if os.path.dirname(os.path.abspath(f)) in folders}
+        skip |= beside | {f for f in found.files if os.path.abspath(f) in named}
+        out.documents += _services_beside(sorted(f for f in beside if os.path.abspath(f) not in named
+                                                 and os.path.basename(f) not in KUSTOMIZATION_FILES))
+
+
+def _services_beside(files: list[str]) -> list[Document]:
+    """The Services in the files beside a kustomization that it does not name, as they are written: not part of
+    the build, and not reviewed (a file a kustomization leaves out is often one it left out on purpose: a patch
+    commented out, a workload switched off), but a Service there is most often applied on its own (a
+    LoadBalancer kept out of `kubectl delete -k`), so the checks that ask whether a Service of some name exists
+    see it. A file that cannot be read or parsed is passed over: it is only evidence."""
+    found = []
+    for path in files:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read(MAX_CONTEXT_BYTES + 1)
+            if len(text) > MAX_CONTEXT_BYTES:
+                continue
+            documents, _ = parse_documents_apart(text, path)
+        except (OSError, UnicodeDecodeError, InputError):
+            continue
+        found += [doc for doc in documents if isinstance(doc.data, dict) and doc.data.get("kind") == "Service"
+                  and str(doc.data.get("apiVersion")) == "v1"]
+    return found
 
 
 def _closure(root: _Kustomization) -> list[_Kustomization]:

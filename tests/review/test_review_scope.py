@@ -206,6 +206,63 @@ def test_an_object_read_as_written_names_no_render(cli, write, tmp_path):
     assert "render" not in obj and "as `" not in cli("review", str(tmp_path / "k8s"), "--fail-on", "never").stdout
 
 
+# planetarium/9c-k8s-config (blind round 26): each StatefulSet's serviceName names a LoadBalancer Service kept in
+# service.yaml beside the kustomization, which does not list it (applied on its own, out of `kubectl delete -k`).
+MINER = """apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: miner
+spec:
+  serviceName: miner
+  replicas: 1
+  selector:
+    matchLabels: {app: miner}
+  template:
+    metadata:
+      labels: {app: miner}
+    spec:
+      containers:
+        - name: miner
+          image: ghcr.io/example/miner:1.0.0
+          ports: [{containerPort: 80}]
+          resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 64Mi}}
+"""
+MINER_SERVICE = """apiVersion: v1
+kind: Service
+metadata:
+  name: miner
+spec:
+  type: LoadBalancer
+  selector: {app: miner}
+  ports: [{port: 80}]
+"""
+
+
+def test_a_service_beside_a_kustomization_that_does_not_list_it_is_seen_by_the_checks(cli, write, tmp_path):
+    write("app/kustomization.yaml", "resources:\n  - miner.yaml\n")
+    write("app/miner.yaml", MINER)
+    write("app/service.yaml", MINER_SERVICE)
+    run, report = review(cli, tmp_path / "app", environ={"PATH": tool_folder("kustomize")})
+    assert "statefulset-without-headless-service" not in {f["id"] for f in report["findings"]}
+    assert report["summary"]["skipped"] == {"Service": 1}  # read, not reviewed
+
+
+def test_without_that_service_the_name_it_gives_is_still_dangling(cli, write, tmp_path):
+    write("app/kustomization.yaml", "resources:\n  - miner.yaml\n")
+    write("app/miner.yaml", MINER)
+    run, report = review(cli, tmp_path / "app", environ={"PATH": tool_folder("kustomize")})
+    assert "statefulset-without-headless-service" in {f["id"] for f in report["findings"]}
+
+
+def test_a_workload_beside_a_kustomization_that_does_not_list_it_is_not_reviewed(cli, write, tmp_path):
+    """Often one switched off on purpose (a resource commented out, a patch not applied)."""
+    write("app/kustomization.yaml", "resources:\n  - miner.yaml\n")
+    write("app/miner.yaml", MINER)
+    write("app/old.yaml", POD.format(name="old"))
+    run, report = review(cli, tmp_path / "app", environ={"PATH": tool_folder("kustomize")})
+    assert [obj["name"] for obj in report["objects"]] == ["miner"]
+
+
 def test_a_rendered_object_gets_findings_but_no_rewrite_since_its_file_is_not_what_is_edited(cli, write, tmp_path):
     """An overlay's render pasted over its base would carry that overlay's values into every render."""
     write("app/kustomization.yaml", "resources:\n  - web.yaml\n")
