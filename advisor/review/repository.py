@@ -49,7 +49,7 @@ def _repository_of(folder: str) -> str | None:
 
 def static_placement(path: str, reviewed: list[str]) -> str | None:
     """Where the repository of the manifest file ``path`` says to put it into a kubelet's static-Pod folder
-    ("content/static.md:23 copies it to /etc/kubernetes/manifest"), or None. ``reviewed``: every file of the
+    ("its repository's content/static.md:23 names it with /etc/kubernetes/manifest, ..."), or None. ``reviewed``: every file of the
     input, so that a bare file name said in a document is taken for one file only when no other file of the
     repository has that name (or when the document sits beside it)."""
     root = repository_of(path)
@@ -60,9 +60,9 @@ def static_placement(path: str, reviewed: list[str]) -> str | None:
         return None
     path = os.path.abspath(path)
     for said, where, line, folder in placements:
-        if not _means(said, where, path, root, reviewed):
-            continue
-        return f"its repository's {os.path.relpath(where, root)}:{line} names it with {folder}, a kubelet's static-Pod folder"
+        if _means(said, where, path, root, reviewed):
+            return (f"its repository's {os.path.relpath(where, root)}:{line} names it with {folder}, a kubelet's "
+                    f"static-Pod folder")
     return None
 
 

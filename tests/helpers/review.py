@@ -112,3 +112,18 @@ def pod_network(cidr: str = "10.244.0.0/16") -> str:
     to take an address in it for a Pod's."""
     return ("---\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: kube-flannel-cfg, namespace: kube-flannel}\n"
             f'data:\n  net-conf.json: |\n    {{"Network": "{cidr}", "Backend": {{"Type": "vxlan"}}}}\n')
+
+
+def server_pod(name, image="ghcr.io/example/web:1.0.0", port=8080):
+    """A bare Pod of one container that serves on ``port``: what bare-pod tells to become a Deployment."""
+    return f"""apiVersion: v1
+kind: Pod
+metadata:
+  name: {name}
+spec:
+  containers:
+    - name: web
+      image: {image}
+      ports: [{{containerPort: {port}}}]
+      resources: {{requests: {{cpu: 100m, memory: 64Mi}}, limits: {{memory: 64Mi}}}}
+"""

@@ -5,22 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.review import REVIEWER
+from helpers.review import REVIEWER, server_pod
 
 from advisor.review import ReviewOptions
 from advisor.review.objects import parse_inputs
 
-POD = """apiVersion: v1
-kind: Pod
-metadata:
-  name: %s
-spec:
-  containers:
-    - name: web
-      image: nginx:1.27.4
-      ports: [{containerPort: 80}]
-      resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 64Mi}}
-"""
+NGINX = ("nginx:1.27.4", 80)  # the fixtures' image and port
 # ali-lasemi/k8s-platform-foundation's policy-tests/kyverno-test.yaml: the Pods it feeds its policies.
 KYVERNO_TEST = """apiVersion: cli.kyverno.io/v1alpha1
 kind: Test
@@ -66,9 +56,9 @@ def bare_pods(tmp_path: Path, files: dict[str, str]) -> set[str]:
     return {str(Path(f.file).relative_to(tmp_path)) for f in report.findings if f.id == "bare-pod"}
 
 
-FIXTURES = {"policy-tests/fixtures/compliant/pod.yaml": POD % "compliant-pod",
-            "policy-tests/fixtures/noncompliant/privileged-pod.yaml": POD % "privileged-pod",
-            "apps/web.yaml": POD % "web"}
+FIXTURES = {"policy-tests/fixtures/compliant/pod.yaml": server_pod("compliant-pod", *NGINX),
+            "policy-tests/fixtures/noncompliant/privileged-pod.yaml": server_pod("privileged-pod", *NGINX),
+            "apps/web.yaml": server_pod("web", *NGINX)}
 
 
 @pytest.mark.parametrize("test_file, text", [("policy-tests/kyverno-test.yaml", KYVERNO_TEST),

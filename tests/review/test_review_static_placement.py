@@ -6,23 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers.review import REVIEWER
+from helpers.review import REVIEWER, server_pod
 
 from advisor.review import ReviewOptions
 from advisor.review.objects import parse_inputs
-
-POD = """apiVersion: v1
-kind: Pod
-metadata:
-  name: %s
-spec:
-  containers:
-    - name: web
-      image: ghcr.io/example/web:1.0.0
-      ports: [{containerPort: 8080}]
-      resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 64Mi}}
-"""
-
 
 def repository(root: Path, files: dict[str, str], version_control: bool = True) -> Path:
     if version_control:
@@ -43,13 +30,13 @@ def bare_pod_findings(root: Path) -> set[str]:
 
 
 def test_a_pod_its_documentation_copies_into_the_static_pod_folder_is_no_bare_pod(tmp_path):
-    root = repository(tmp_path, {"examples/nodejs/nodejs-pod.yaml": POD % "nodejs",
+    root = repository(tmp_path, {"examples/nodejs/nodejs-pod.yaml": server_pod("nodejs"),
                                  "content/static.md": "Copy it:\n\n    cp nodejs-pod.yaml /etc/kubernetes/manifests\n"})
     assert bare_pod_findings(root) == set()
 
 
 def test_the_same_pod_without_those_instructions_is_a_bare_pod(tmp_path):
-    root = repository(tmp_path, {"examples/nodejs/nodejs-pod.yaml": POD % "nodejs",
+    root = repository(tmp_path, {"examples/nodejs/nodejs-pod.yaml": server_pod("nodejs"),
                                  "content/static.md": "Apply it:\n\n    kubectl apply -f nodejs-pod.yaml\n"})
     assert bare_pod_findings(root) == {"examples/nodejs/nodejs-pod.yaml"}
 
@@ -57,37 +44,37 @@ def test_the_same_pod_without_those_instructions_is_a_bare_pod(tmp_path):
 def test_a_folder_the_kubelet_flag_names_is_a_static_pod_folder_too(tmp_path):
     doc = ("    mkdir -p /srv/static\n    cp web.yaml /srv/static\n\n"
            "ExecStart=/usr/bin/kubelet --pod-manifest-path=/srv/static/\n")
-    root = repository(tmp_path, {"web.yaml": POD % "web", "setup.sh": doc})
+    root = repository(tmp_path, {"web.yaml": server_pod("web"), "setup.sh": doc})
     assert bare_pod_findings(root) == set()
 
 
 def test_a_bare_name_two_files_share_names_neither_when_the_document_is_elsewhere(tmp_path):
-    root = repository(tmp_path, {"a/pod.yaml": POD % "a", "b/pod.yaml": POD % "b",
+    root = repository(tmp_path, {"a/pod.yaml": server_pod("a"), "b/pod.yaml": server_pod("b"),
                                  "docs/static.md": "    cp pod.yaml /etc/kubernetes/manifests/\n"})
     assert bare_pod_findings(root) == {"a/pod.yaml", "b/pod.yaml"}
 
 
 def test_a_path_names_only_its_own_file(tmp_path):
-    root = repository(tmp_path, {"a/pod.yaml": POD % "a", "b/pod.yaml": POD % "b",
+    root = repository(tmp_path, {"a/pod.yaml": server_pod("a"), "b/pod.yaml": server_pod("b"),
                                  "docs/static.md": "    sudo cp a/pod.yaml /etc/kubernetes/manifests/\n"})
     assert bare_pod_findings(root) == {"b/pod.yaml"}
 
 
 def test_a_file_named_inside_the_static_folder_is_that_file(tmp_path):
-    root = repository(tmp_path, {"etcd.yaml": POD % "etcd",
+    root = repository(tmp_path, {"etcd.yaml": server_pod("etcd"),
                                  "README.md": "cat <<EOF | sudo tee /etc/kubernetes/manifests/etcd.yaml\n"})
     assert bare_pod_findings(root) == set()
 
 
 def test_a_vagrantfile_syncing_a_folder_there_makes_each_of_its_pods_static(tmp_path):
     vagrant = 'config.vm.synced_folder "manifests/master", "/etc/kubernetes/manifests"\n'
-    root = repository(tmp_path, {"manifests/master/scheduler.yaml": POD % "scheduler", "other/web.yaml": POD % "web",
-                                 "Vagrantfile": vagrant})
+    root = repository(tmp_path, {"manifests/master/scheduler.yaml": server_pod("scheduler"),
+                                 "other/web.yaml": server_pod("web"), "Vagrantfile": vagrant})
     assert bare_pod_findings(root) == {"other/web.yaml"}
 
 
 def test_only_a_repository_under_version_control_is_read(tmp_path):
-    root = repository(tmp_path, {"nodejs-pod.yaml": POD % "nodejs",
+    root = repository(tmp_path, {"nodejs-pod.yaml": server_pod("nodejs"),
                                  "static.md": "    cp nodejs-pod.yaml /etc/kubernetes/manifests\n"},
                       version_control=False)
     assert bare_pod_findings(root) == {"nodejs-pod.yaml"}
@@ -95,7 +82,7 @@ def test_only_a_repository_under_version_control_is_read(tmp_path):
 
 def test_documents_in_hidden_and_vendored_folders_are_not_the_repository_s_instructions(tmp_path):
     line = "    cp nodejs-pod.yaml /etc/kubernetes/manifests\n"
-    root = repository(tmp_path, {"nodejs-pod.yaml": POD % "nodejs", ".github/static.md": line,
+    root = repository(tmp_path, {"nodejs-pod.yaml": server_pod("nodejs"), ".github/static.md": line,
                                  "node_modules/x/README.md": line})
     assert bare_pod_findings(root) == {"nodejs-pod.yaml"}
 
@@ -103,5 +90,5 @@ def test_documents_in_hidden_and_vendored_folders_are_not_the_repository_s_instr
 def test_the_kubelet_command_that_names_the_folder_places_no_file_in_it(tmp_path):
     line = ("ExecStart=/usr/bin/kubelet --config=/var/lib/kubelet/config.yaml "
             "--pod-manifest-path=/etc/kubernetes/manifests\n")
-    root = repository(tmp_path, {"config.yaml": POD % "config", "kubelet.service.md": line})
+    root = repository(tmp_path, {"config.yaml": server_pod("config"), "kubelet.service.md": line})
     assert bare_pod_findings(root) == {"config.yaml"}
