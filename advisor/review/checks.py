@@ -205,8 +205,8 @@ def bare_pod(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         yield Hit("bare-pod",
                   f"{head} Nothing in the manifest says whether {main} runs until stopped or finishes{weak}: if it "
                   f"finishes, a Job must own it; if it runs until stopped, a Deployment. --suggest writes no "
-                  f"rewrite until the manifest says which (a port or a readinessProbe for a server, restartPolicy "
-                  f"OnFailure for work that finishes). {tail}",
+                  f"rewrite until the manifest says which (a port or a readinessProbe for a server; restartPolicy "
+                  f"Never, or a command whose work ends, for work that finishes). {tail}",
                   guess=_joined(f"nothing in the manifest says whether {main} finishes", s.main_why))
         return
     if intent.doubt:

@@ -898,7 +898,9 @@ def _as_text_by_kubectl(raw: dict) -> dict:
     review reads: the ones kubectl's YAML reads as text where PyYAML does not (dates, base 60, integers
     beyond 64 bits: yamlsource.read_as_text_by_kubectl), which it sends as written
     (advisor.review.refusals._as_sent); the others were a tenth of what a large review held of its documents."""
-    return {path: text for path, text in raw.items() if read_as_text_by_kubectl(text)}
+    # (the length and colon first: most scalars are short numbers, booleans and nulls, none of them such)
+    return {path: text for path, text in raw.items()
+            if (len(text) >= 10 or ":" in text) and read_as_text_by_kubectl(text)}
 
 
 # The kinds the API server refuses without a spec.selector (apps/v1): a fragment of one, beside the whole

@@ -44,7 +44,7 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     from advisor.manifests.validate import api_object_problems, schema_problems, served
 
     obj, version = s.obj, s.answers.kubernetes
-    data = _as_sent(obj)
+    data = _decrypted_shape(_as_sent(obj))
     api_version, kind = str(data.get("apiVersion") or ""), obj.kind
     if not api_version:
         yield Hit(REFUSED, f"{obj.label} names no apiVersion, and the API server needs one to know what the "
@@ -75,7 +75,7 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
             reasons.append(reason)
     # a value a template fills in before the object is sent (APP_NAME, ${PORT}, <your-image>) is not what
     # the API server receives: its reason is the placeholder's, not the object's
-    reasons = [r for r in reasons if not _names_a_placeholder(r)]
+    reasons = [r for r in reasons if not _names_a_placeholder(r) and _SOPS_VALUE not in r]
     reasons = list(dict.fromkeys(_shortened(r) for r in reasons))
     if not reasons:
         return
@@ -105,6 +105,20 @@ def known_valid():
     known = KnownValid()
     atexit.register(known.save)
     return known
+
+
+# A value SOPS encrypted in place: the text the decryption replaces with the value, of whatever type it was.
+_SOPS_VALUE = "ENC[AES256_GCM,"
+
+
+def _decrypted_shape(data: dict) -> dict:
+    """The object as it reaches the API server when its file is encrypted with SOPS (a top-level ``sops`` block with
+    its ``mac``): whoever decrypts it (sops -d, Flux, an Argo CD plugin) removes that block; the values it encrypted
+    (``ENC[AES256_GCM,...]``) come back as what they were, which ``refused_by_api_server`` leaves unjudged."""
+    block = data.get("sops")
+    if isinstance(block, dict) and "mac" in block:
+        return {k: v for k, v in data.items() if k != "sops"}
+    return data
 
 
 def _as_sent(obj) -> dict:

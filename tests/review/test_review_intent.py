@@ -24,7 +24,7 @@ import yaml
 from helpers.paths import FIXTURES
 from advisor.review import ReviewOptions, Reviewer
 from advisor.review.facts import describe
-from advisor.review.intent import EXEC_BOX, FINISHES, PREPARED, UNTIL_STOPPED
+from advisor.review.intent import EXEC_BOX, FINISHES, PREPARED, UNKNOWN, UNTIL_STOPPED
 from advisor.review.objects import parse_inputs, read_inputs
 from advisor.review.runtime import runtime_of
 
@@ -129,9 +129,21 @@ def test_a_server_beside_the_step_that_prepares_its_content_is_the_main_containe
     assert PREPARED in [e.rank for e in s.intent.evidence]
 
 
-def test_restart_policy_on_failure_is_evidence_that_the_pod_finishes():
+def test_restart_policy_never_is_evidence_that_the_pod_finishes():
+    s = subject_of(bare_pod("      image: registry.example.com/team/report:1.4\n", "  restartPolicy: Never\n"))
+    assert s.intent.verdict == FINISHES and "restartPolicy Never" in s.intent.why
+
+
+def test_restart_policy_on_failure_alone_does_not_say_whether_the_pod_finishes():
+    """Blind rounds 26 and 27: a queue consumer and a loop that sends every 15 s, restarted when they fail."""
     s = subject_of(bare_pod("      image: registry.example.com/team/report:1.4\n", "  restartPolicy: OnFailure\n"))
-    assert s.intent.verdict == FINISHES and "restartPolicy OnFailure" in s.intent.why
+    assert s.intent.verdict == UNKNOWN and "restartPolicy OnFailure" in s.intent.evidence[0].why
+
+
+def test_restart_policy_on_failure_with_a_command_that_finishes_is_a_pod_that_finishes():
+    s = subject_of(bare_pod("      image: busybox:1.36\n      command: [sh, -c, 'tar czf /backup/db.tgz /data']\n",
+                            "  restartPolicy: OnFailure\n"))
+    assert s.intent.verdict == FINISHES
 
 
 def test_a_finite_image_builder_finishes_by_its_image_and_restart_always_is_flagged():
