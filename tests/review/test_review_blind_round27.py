@@ -104,3 +104,30 @@ def test_an_encrypted_value_where_a_number_goes_is_not_judged():
     text = SOPS.replace("spec:\n  selector:", "spec:\n  replicas: ENC[AES256_GCM,data:Mg==,iv:Zm9v,tag:YmFy,type:int]\n"
                                               "  selector:", 1)
     assert refused(text) == []
+
+
+# TykTechnologies/tyk-k8s-demo (blind round 28): a template that main.sh pipes through `sed s/replace_name/.../`.
+SED_TEMPLATE = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: replace_name
+spec:
+  selector:
+    matchLabels: {app: replace_name}
+  template:
+    metadata:
+      labels: {app: replace_name}
+    spec:
+      containers:
+        - name: node-red
+          image: nodered/node-red:4.0.2
+          ports: [{containerPort: replace_port}]
+"""
+
+
+def test_a_sed_scripts_lower_case_replace_token_is_a_placeholder_not_a_value_to_refuse():
+    assert refused(SED_TEMPLATE) == []
+
+
+def test_a_name_that_merely_holds_the_word_replace_is_still_judged():
+    assert refused(SED_TEMPLATE.replace("replace_", "replace-me_"))
