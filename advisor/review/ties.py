@@ -34,7 +34,7 @@ _SCHEME_PORTS = {"http": 80, "https": 443, "redis": 6379, "postgres": 5432, "pos
                  "mysql": 3306, "mongodb": 27017, "amqp": 5672, "nats": 4222}
 # A browser origin a server lets call it (CORS: --cors-domains=http://localhost, ALLOWED_ORIGINS): who may call the
 # container, never an address it calls. Read in the word that holds the address, or the one before it.
-_ORIGIN = lazy(r"cors|origin", re.IGNORECASE)
+_ORIGIN = lazy(r"cors|origins?(?![a-z])", re.IGNORECASE)  # not "original", "originUrl"
 # Where a program is told which port to listen on.
 _LISTEN = lazy(
     r"(?:--?[\w.-]*(?:port|listen|address|addr|bind)[\w.-]*[=\s]+(?:\w+://)?(?:[\w.\[\]:-]*:)?|(?:0\.0\.0\.0|\[::\]|tcp):|^:)"

@@ -167,6 +167,13 @@ def test_an_address_after_an_origin_setting_is_still_one_it_calls():
     assert (found.kind, found.evidence) == ("localhost", True) and "localhost:80" in found.why
 
 
+def test_a_word_that_only_begins_like_origin_names_an_address_it_calls():
+    text = SEARCH_AND_DASHBOARD.replace('"--cors-domains=http://localhost,https://search.example.com"',
+                                        '"--original-url=http://localhost:80"')
+    s, _ = described(text)
+    assert tie(s, "typesense-web").kind == "localhost"
+
+
 @pytest.mark.parametrize("variable", ["CORS_ORIGINS", "ALLOWED_ORIGINS", "ACCESS_CONTROL_ALLOW_ORIGIN"])
 def test_a_variable_naming_allowed_origins_is_no_address_either(variable):
     text = SEARCH_AND_DASHBOARD.replace(
