@@ -127,3 +127,15 @@ spec:
       ports: [{{containerPort: {port}}}]
       resources: {{requests: {{cpu: 100m, memory: 64Mi}}, limits: {{memory: 64Mi}}}}
 """
+
+
+def bare_pods_written(root, files: dict) -> set:
+    """Write ``files`` ({path under root: text}) and review them together: the paths whose Pod gets bare-pod."""
+    from pathlib import Path
+
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    paths = sorted(root / name for name in files)
+    report = REVIEWER.review(parse_inputs([(str(p), p.read_text()) for p in paths]), ReviewOptions())
+    return {str(Path(f.file).relative_to(root)) for f in report.findings if f.id == "bare-pod"}

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from helpers.review import REVIEWER, server_pod
+from helpers.review import REVIEWER, bare_pods_written, server_pod
 
 from advisor.review import ReviewOptions
 from advisor.review.objects import parse_inputs
@@ -47,15 +45,6 @@ tests:
 """
 
 
-def bare_pods(tmp_path: Path, files: dict[str, str]) -> set[str]:
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    paths = sorted(tmp_path / name for name in files)
-    report = REVIEWER.review(parse_inputs([(str(p), p.read_text()) for p in paths]), ReviewOptions())
-    return {str(Path(f.file).relative_to(tmp_path)) for f in report.findings if f.id == "bare-pod"}
-
-
 FIXTURES = {"policy-tests/fixtures/compliant/pod.yaml": server_pod("compliant-pod", *NGINX),
             "policy-tests/fixtures/noncompliant/privileged-pod.yaml": server_pod("privileged-pod", *NGINX),
             "apps/web.yaml": server_pod("web", *NGINX)}
@@ -66,16 +55,16 @@ FIXTURES = {"policy-tests/fixtures/compliant/pod.yaml": server_pod("compliant-po
                                              ("policy-tests/suite.yaml", GATOR_SUITE)],
                          ids=["kyverno-test", "kyverno-test-without-apiversion", "gator-suite"])
 def test_a_pod_a_policy_test_checks_is_an_example_not_a_bare_pod(tmp_path, test_file, text):
-    assert bare_pods(tmp_path, {**FIXTURES, test_file: text}) == {"apps/web.yaml"}
+    assert bare_pods_written(tmp_path, {**FIXTURES, test_file: text}) == {"apps/web.yaml"}
 
 
 def test_the_same_pods_without_the_policy_test_are_bare_pods(tmp_path):
-    assert bare_pods(tmp_path, FIXTURES) == set(FIXTURES)
+    assert bare_pods_written(tmp_path, FIXTURES) == set(FIXTURES)
 
 
 def test_a_file_that_merely_holds_a_resources_list_names_no_policy_inputs(tmp_path):
     other = "name: baseline\nresources: [fixtures/compliant/pod.yaml]\n"  # no policies: not Kyverno's test
-    assert bare_pods(tmp_path, {**FIXTURES, "policy-tests/kyverno-test.yaml": other}) == set(FIXTURES)
+    assert bare_pods_written(tmp_path, {**FIXTURES, "policy-tests/kyverno-test.yaml": other}) == set(FIXTURES)
 
 
 # inwinstack/ckad-training: the note on rewriting a StatefulSet's serviceName told to delete it without its namespace,

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from helpers.review import REVIEWER, server_pod
+from helpers.review import REVIEWER, bare_pods_written, server_pod
 
 from advisor.review import ReviewOptions
 from advisor.review.objects import parse_inputs
@@ -27,15 +25,6 @@ spec:
 """
 
 
-def bare_pods(tmp_path: Path, files: dict[str, str]) -> set[str]:
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    paths = sorted(tmp_path / name for name in files)
-    report = REVIEWER.review(parse_inputs([(str(p), p.read_text()) for p in paths]), ReviewOptions())
-    return {str(Path(f.file).relative_to(tmp_path)) for f in report.findings if f.id == "bare-pod"}
-
-
 FIXTURES = {"examples/supported-4.1.6/compliant/pod.yaml": server_pod("compliant"),
             "examples/supported-4.1.6/noncompliant/pod.yaml": server_pod("noncompliant"),
             "apps/web.yaml": server_pod("web")}
@@ -46,17 +35,17 @@ FIXTURES = {"examples/supported-4.1.6/compliant/pod.yaml": server_pod("compliant
 def test_pods_in_folders_named_for_a_policys_verdicts_beside_policies_are_examples(tmp_path, yes, no):
     files = {"security/policies/host-network.yaml": POLICY, f"examples/cis/{yes}/pod.yaml": server_pod("a"),
              f"examples/cis/{no}/pod.yaml": server_pod("b"), "apps/web.yaml": server_pod("web")}
-    assert bare_pods(tmp_path, files) == {"apps/web.yaml"}
+    assert bare_pods_written(tmp_path, files) == {"apps/web.yaml"}
 
 
 def test_the_same_folders_without_policies_among_the_files_hold_bare_pods(tmp_path):
-    assert bare_pods(tmp_path, FIXTURES) == set(FIXTURES)
+    assert bare_pods_written(tmp_path, FIXTURES) == set(FIXTURES)
 
 
 def test_a_verdict_folder_without_its_opposite_beside_it_holds_bare_pods(tmp_path):
     files = {"security/policies/host-network.yaml": POLICY, "examples/good/pod.yaml": server_pod("a"),
              "apps/web.yaml": server_pod("web")}
-    assert bare_pods(tmp_path, files) == {"examples/good/pod.yaml", "apps/web.yaml"}
+    assert bare_pods_written(tmp_path, files) == {"examples/good/pod.yaml", "apps/web.yaml"}
 
 
 # brokenpip3/my-personal-cluster-gitops: a Deployment encrypted in place with SOPS, which Flux decrypts (its
