@@ -111,7 +111,7 @@ def _missing(s: Subject, name: str, key: str, fields: tuple[str, ...]) -> Manife
     else None: no such ConfigMap beside it, one of that name anywhere has the key, or it has no data at all."""
     found = s.inputs.named("ConfigMap", name)
     beside = [config for config in found if config.links_to(s.obj)]
-    if not beside or name in _generated(s):
+    if not beside or name in s.inputs.generated_configmaps:
         return None
     for config in found:
         if not _keys(config, ("data", "binaryData")):
@@ -124,15 +124,6 @@ def _missing(s: Subject, name: str, key: str, fields: tuple[str, ...]) -> Manife
 def _keys(config: ManifestObject, fields: tuple[str, ...]) -> list[str]:
     """The keys of the ConfigMap's ``fields`` (data, binaryData), in order."""
     return [str(k) for field in fields if isinstance(config.get(field), dict) for k in config.get(field)]
-
-
-def _generated(s: Subject) -> frozenset:
-    """The ConfigMap names a kustomize configMapGenerator among the inputs makes or merges into. Once per input."""
-    derived = s.inputs.derived
-    found = derived.get("generated configmaps")
-    if found is None:
-        found = derived["generated configmaps"] = frozenset(s.inputs.generated_configmaps)
-    return found
 
 
 def _changed_by_kustomize(s: Subject) -> bool:

@@ -301,7 +301,7 @@ def _used_as_a_pod(obj: ManifestObject, inputs: Inputs) -> str | None:
     test = next((f for f in folders if f in _TEST_FOLDERS), None)
     if test:
         return f"it is in a folder of tests ({test}/), whose tests create it, wait on it and use it by its name"
-    test = inputs.policy_inputs.get(os.path.normpath(os.path.abspath(obj.file)))
+    test = inputs.tested_by(obj)
     if test:
         return (f"the policy test {os.path.relpath(test, os.path.dirname(os.path.abspath(obj.file)))} checks it: it is "
                 f"an example of what its policies admit or deny, matched as a Pod, and a controller's Pods would be "
@@ -437,7 +437,7 @@ def _intent(obj, controller, owner, restart, containers, services, prepared, lab
     elif ranked and ranked[0].rank == GENERATED:
         doubt = "only its generateName suggests a one-off run"
     owner = ci_owner(spec, labels, regular) or adopter
-    if ranked and ranked[0].why == _ON_FAILURE:
+    if ranked and ranked[0].rank == POLICY and restart == "OnFailure":
         # OnFailure alone: a Job's Pods are written so, and so is a long-running program that should restart when
         # it crashes (a queue consumer, a loop that sends every 15 s). Blind rounds 26 and 27 found three such
         # programs told to become Jobs; what the Pod is for is left to the evidence that says both.

@@ -77,15 +77,7 @@ def labelled_resources(file: str, data: dict) -> set[str]:
     """The absolute paths of the resources of a kustomization at ``file`` whose selectors it fills in
     (``selector_labels``): files, and folders (another kustomization, a base, whose own resource files get
     them too: ``labelled``); none when it sets no such labels."""
-    if not selector_labels(data):
-        return set()
-    folder = os.path.dirname(os.path.abspath(file))
-    found = set()
-    entries = data.get("resources")
-    for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, str) and entry and "\n" not in entry and "://" not in entry:
-            found.add(os.path.normpath(os.path.join(folder, entry)))
-    return found
+    return set(_resources(file, data)) if selector_labels(data) else set()
 
 
 def patch_targets(file: str, data: dict) -> dict[str, dict]:
@@ -100,15 +92,16 @@ def patch_targets(file: str, data: dict) -> dict[str, dict]:
             target = entry.get("target") if isinstance(entry, dict) else None
             kind = target.get("kind") if isinstance(target, dict) else None
             kinds.add(kind if isinstance(kind, str) and kind.isalnum() else None)
-    if not kinds:
-        return {}
+    return {resource: dict.fromkeys(kinds, file) for resource in _resources(file, data)} if kinds else {}
+
+
+def _resources(file: str, data: dict) -> list[str]:
+    """The absolute paths (files, and folders) of the local resources a kustomization at ``file`` lists; remote
+    ones (``https://...``) are not read."""
     folder = os.path.dirname(os.path.abspath(file))
-    found = {}
     entries = data.get("resources")
-    for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, str) and entry and "\n" not in entry and "://" not in entry:
-            found[os.path.normpath(os.path.join(folder, entry))] = dict.fromkeys(kinds, file)
-    return found
+    return [os.path.normpath(os.path.join(folder, entry)) for entry in (entries if isinstance(entries, list) else [])
+            if isinstance(entry, str) and entry and "\n" not in entry and "://" not in entry]
 
 
 def patched(file: str, kind: str, targets: dict) -> str | None:

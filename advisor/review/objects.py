@@ -326,6 +326,10 @@ class Inputs:
         """The kustomization whose generator puts ``obj``'s file into a ConfigMap or Secret (data), or None."""
         return self.generated.get(kustomize.key(obj.file)) if obj.file != STDIN else None
 
+    def tested_by(self, obj: ManifestObject) -> str | None:
+        """The policy test (advisor.review.policy_tests) that checks ``obj``'s file against its policies, or None."""
+        return self.policy_inputs.get(kustomize.key(obj.file)) if obj.file != STDIN else None
+
     def _whole(self, obj: ManifestObject) -> bool:
         """Whether ``obj`` is a whole object whose twin makes an alternative: a workload with
         containers or an object the checks read, in a file that is no kustomize patch."""

@@ -37,7 +37,7 @@ from advisor.review.scope import CHART_FILE, KUSTOMIZATION_FILES, Found, Scope
 from advisor.system.errors import InputError
 from advisor.system.patterns import lazy
 from advisor.system.records import record
-from advisor.system.yamlsource import Document, parse_documents, parse_documents_apart
+from advisor.system.yamlsource import Document, parse_documents, parse_documents_apart, read_text
 
 TIMEOUT = 120  # seconds a render may take; a chart renders in well under one
 MAX_CONTEXT_BYTES = 1 << 20  # a file beside a kustomization read only for its Services
@@ -340,12 +340,8 @@ def _services_beside(files: list[str]) -> list[Document]:
     found = []
     for path in files:
         try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read(MAX_CONTEXT_BYTES + 1)
-            if len(text) > MAX_CONTEXT_BYTES:
-                continue
-            documents, _ = parse_documents_apart(text, path)
-        except (OSError, UnicodeDecodeError, InputError):
+            documents, _ = parse_documents_apart(read_text(path, MAX_CONTEXT_BYTES, regular_only=True), path)
+        except InputError:
             continue
         found += [doc for doc in documents if isinstance(doc.data, dict) and doc.data.get("kind") == "Service"
                   and str(doc.data.get("apiVersion")) == "v1"]

@@ -17,8 +17,6 @@ image writes that no volume holds.
 
 from __future__ import annotations
 
-import functools
-import os
 from typing import Iterator
 
 from advisor.kb.images import ROOT_USERS
