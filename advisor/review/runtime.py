@@ -113,6 +113,8 @@ def _streams(arguments: list[str]) -> bool:
     following = any(w in ("-f", "--follow", "--follow=true", "-w", "--watch", "--watch=true") for w in arguments)
     return following and any(w in _FOLLOWING_SUBCOMMANDS for w in words)
 _MAX_DEPTH = 4
+# A program's one flag that asks it only to print its version or its usage (not `-v`: verbose to many servers).
+_ASKS_VERSION_OR_HELP = ("-version", "--version", "-V", "version", "--help", "-help", "-h", "help")
 
 
 @record(frozen=True)
@@ -346,6 +348,10 @@ class _Judge:
                                            for w in words):
             return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} only polls the tool's version to keep "
                                      f"the container up: a tool kept for kubectl exec", idle=True)
+        if len(words) == 2 and words[1] in _ASKS_VERSION_OR_HELP:
+            # `java -version`, `node --version`: the program prints and exits, whatever it is when it serves
+            return _Verdict(FINISHES, f"its command {_shown(self.line)!r} ends in work that finishes "
+                                      f"({program!r} only prints its {words[1].lstrip('-')})")
         if program in _LOAD_PROGRAMS or (program == "yes") or (
                 program == "dd" and not any(w.startswith("count=") for w in words)
                 and any(re.fullmatch(r"if=/dev/(zero|u?random)", w) for w in words)):

@@ -60,6 +60,9 @@ WRAPPERS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "Job"})
 # An argument that binds a program to the loopback address: --listen-client-urls=http://127.0.0.1:4001
 _LOOPBACK_BIND = lazy(r"(?:listen|bind)[\w.-]*[=\s]+(?:\w+://)?(?:127\.0\.0\.1|localhost|\[::1\])\b",
                       re.IGNORECASE)
+# Labels the recommended set (and Helm) give a value that changes with each release.
+_RELEASE_LABELS = ("app.kubernetes.io/version", "helm.sh/chart")
+_LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _LOCAL_HOST = lazy(r"(?<![\w.-])(localhost|127\.0\.0\.1|\[::1\])(?![\w-])", re.IGNORECASE)
 
 
@@ -178,6 +181,7 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
                     _move_to_init(draft.pod_spec, preparing, native=False)
             had_labels = bool(subject.obj.metadata.get("labels"))
             draft.data = wrap_pod(draft.data, rec)
+            _forget_what_the_cluster_filled_in(draft)
             _own_selector(draft, had_labels)
             if draft.data["kind"] == "Deployment":
                 held = _claims_held_by_one_pod(subject)
@@ -545,6 +549,14 @@ def _as_service_ports(container_ports: list[dict]) -> list[dict]:
     return ports
 
 
+# What the Pod's spec says of every container in it and a split-off container still needs: the user it runs as
+# and the Pod Security settings its namespace may enforce, the credentials that pull its image, the identity it
+# calls the API server with, the nodes it can run on (another architecture, a tainted pool). Not its affinity:
+# that names the Pod's own labels or its neighbours', which the split changes.
+_CARRIED_TO_A_SPLIT = ("securityContext", "imagePullSecrets", "serviceAccountName", "automountServiceAccountToken",
+                       "nodeSelector", "tolerations", "runtimeClassName")
+
+
 def _own_workload(draft: _Draft, container: dict, plan: WorkloadPlan, name: str) -> tuple[dict, set]:
     """The split-off workload, with the volumes its container mounts; and the volumes the Pod keeps using."""
     subject = draft.subject
@@ -560,6 +572,7 @@ def _own_workload(draft: _Draft, container: dict, plan: WorkloadPlan, name: str)
     if volumes:
         pod_spec["volumes"] = volumes
     pod_spec["containers"] = [container]
+    pod_spec.update({k: copy.deepcopy(spec[k]) for k in _CARRIED_TO_A_SPLIT if k in spec})
     body: dict = {"replicas": plan.replicas or 1}
     if plan.controller == "StatefulSet":
         body["serviceName"] = name
@@ -756,6 +769,58 @@ def _put_before(data: dict, key: str, value, before: str) -> None:
     data.setdefault(key, value)
 
 
+def _exported(obj) -> bool:
+    """Whether the object is a copy of what a cluster gave back (kubectl get -o yaml): a status, a uid, a
+    resourceVersion, a selfLink, managedFields, which only the API server writes."""
+    metadata = obj.metadata
+    return bool(obj.data.get("status") or any(metadata.get(k) for k in (
+        "uid", "resourceVersion", "selfLink", "managedFields")))
+
+
+def _forget_what_the_cluster_filled_in(draft: _Draft) -> None:
+    """Take out of an exported Pod's template what the scheduler and the admission chain wrote into that one
+    Pod: the node it was bound to (kept, it would bind every replacement to that node, the failure the
+    controller is there to survive) and the service account token volume (each new Pod gets its own)."""
+    if not _exported(draft.subject.obj):
+        return
+    spec = draft.data["spec"]["template"]["spec"]  # the Pod's spec, now wrapped (wrap_pod)
+    dropped = []
+    node = spec.pop("nodeName", None)
+    if node is not None:
+        dropped.append(f"nodeName {node} (the scheduler's choice for that one Pod)")
+    tokens = {v["name"] for v in spec.get("volumes") or () if isinstance(v, dict) and _token_volume(v)}
+    if tokens:
+        for container in [*(spec.get("initContainers") or ()), *(spec.get("containers") or ())]:
+            mounts = container.get("volumeMounts") if isinstance(container, dict) else None
+            if isinstance(mounts, list):
+                kept = [m for m in mounts if not (isinstance(m, dict) and m.get("name") in tokens)]
+                if kept:
+                    container["volumeMounts"] = kept
+                else:
+                    del container["volumeMounts"]
+        _drop_unused_volumes(spec, {v.get("name") for v in spec["volumes"] if isinstance(v, dict)} - tokens)
+        dropped.append(f"the token volume {', '.join(sorted(tokens))} (each new Pod is given its own)")
+    if dropped:
+        draft.notes.append(f"{draft.subject.obj.label} is a copy of what a cluster gave back: its template leaves out "
+                           f"{' and '.join(dropped)}")
+
+
+# The volume the service account admission adds: kube-api-access-XXXXX (a projected token, 1.21 on), or
+# before it the token Secret NAME-token-XXXXX; both mounted at /var/run/secrets/kubernetes.io/serviceaccount.
+_TOKEN_VOLUME = lazy(r"kube-api-access-[a-z0-9]{5}|[a-z0-9.-]+-token-[a-z0-9]{5}")
+
+
+def _token_volume(volume: dict) -> bool:
+    if not _TOKEN_VOLUME.fullmatch(str(volume.get("name"))):
+        return False
+    secret = volume.get("secret")
+    if isinstance(secret, dict):
+        return secret.get("secretName") == volume.get("name")
+    projected = volume.get("projected")
+    sources = projected.get("sources") if isinstance(projected, dict) else None
+    return isinstance(sources, list) and any(isinstance(s, dict) and "serviceAccountToken" in s for s in sources)
+
+
 def wrap_pod(pod: dict, rec: Recommendation) -> dict:
     """The Pod as the template of the controller the advisor recommends."""
     meta = pod.get("metadata") or {}
@@ -764,8 +829,10 @@ def wrap_pod(pod: dict, rec: Recommendation) -> dict:
     # a label value holds at most 63 characters, a name up to 253
     labels = dict(meta.get("labels") or {"app": name[:63].rstrip("-._")})
     template_meta = {"labels": labels}
-    if meta.get("annotations"):
-        template_meta["annotations"] = dict(meta["annotations"])
+    # kubectl apply's record of the Pod's own last configuration says nothing of the controller's Pods
+    annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k != _LAST_APPLIED}
+    if annotations:
+        template_meta["annotations"] = annotations
     spec = dict(pod.get("spec") or {})
     # nodeName stays: a controller's Pods may name their node too, and dropping it would move the Pod
     # (a lesson pins a server and its client to two nodes on purpose)
@@ -781,6 +848,8 @@ def wrap_pod(pod: dict, rec: Recommendation) -> dict:
     if kind in REPLICATED_KINDS:
         body["replicas"] = rec.main.replicas or 1
     if kind in SELECTING_KINDS:
-        body["selector"] = {"matchLabels": dict(labels)}
+        # a selector cannot change once written, and these labels change with every release
+        lasting = {k: v for k, v in labels.items() if k not in _RELEASE_LABELS}
+        body["selector"] = {"matchLabels": lasting or dict(labels)}
     body["template"] = {"metadata": template_meta, "spec": spec}
     return {"apiVersion": API_VERSIONS[kind], "kind": kind, "metadata": outer, "spec": body}
