@@ -25,6 +25,7 @@ from advisor.kb.starts import (Start, alternative_image, covered, env_of, missin
 from advisor.review.checks import Hit, check
 from advisor.review.facts import ManifestContainer, Subject
 from advisor.review.repository import repository_of
+from advisor.system.records import record
 
 FINDING = "container-cannot-start"
 # What only OpenShift serves (route.openshift.io, project.openshift.io, apps.openshift.io, security.openshift.io):
@@ -238,13 +239,23 @@ def _client_of_its_image(start: Start, c: ManifestContainer) -> bool:
 # -- the fix ------------------------------------------------------------------------------------
 
 
-def fix_start(pod_spec: dict, names: set[str], uids: bool = True) -> list[str]:
+@record(frozen=True)
+class StartFix:
+    """What ``fix_start`` wrote: a note for each assumption made, and how many of ``cannot_start``'s
+    findings it mends whole (a read-only root is mended only when every path the image writes is)."""
+
+    notes: list[str]
+    mended: int
+
+
+def fix_start(pod_spec: dict, names: set[str], uids: bool = True) -> StartFix:
     """Write into ``pod_spec`` (a draft's) what lets the named containers start: the UID the manifest
     writer gives each (unless ``uids`` is false: on OpenShift, whose admission gives the UID), and emptyDirs
-    where its image writes. Returns a note for each assumption made;
-    raises nothing and changes nothing it cannot fix (an image that needs root), nor a folder where the
+    where its image writes.
+    Raises nothing and changes nothing it cannot fix (an image that needs root), nor a folder where the
     image keeps files of its own (an emptyDir there would hide them; the finding says both ways)."""
     notes: list[str] = []
+    mended = 0
     volumes = pod_spec.get("volumes") if isinstance(pod_spec.get("volumes"), list) else None
     taken = {str(v.get("name")) for v in volumes or [] if isinstance(v, dict)}
     pod_context = _context(pod_spec)
@@ -261,6 +272,7 @@ def fix_start(pod_spec: dict, names: set[str], uids: bool = True) -> list[str]:
                 if context is None:
                     context = spec["securityContext"] = {}
                 _set_after(context, "runAsNonRoot", {"runAsUser": start.uid, "runAsGroup": start.gid})
+                mended += 1
                 if start.basis == "assumed":
                     notes.append(f"{spec['name']}: runAsUser {start.uid} is an assumption: no source says "
                                  f"{start.shown} works under another UID than root's.")
@@ -268,14 +280,16 @@ def fix_start(pod_spec: dict, names: set[str], uids: bool = True) -> list[str]:
                     notes.append(f"{spec['name']}: runAsUser {start.uid} is an assumption: {start.shown} is not "
                                  f"in pod-advisor's image catalogue; use the UID its image is built for.")
             if (context or {}).get("readOnlyRootFilesystem") is True:
-                for path in (p for p in unwritable(start, spec) if p not in start.ships):
+                missing = unwritable(start, spec)
+                mended += bool(missing) and not set(missing) & set(start.ships)
+                for path in (p for p in missing if p not in start.ships):
                     name = volume_name(str(spec["name"]), path, taken)
                     if volumes is None:
                         volumes = pod_spec["volumes"] = []
                     volumes.append({"name": name, "emptyDir": {}})
                     mounts = spec.setdefault("volumeMounts", [])
                     mounts.append({"name": name, "mountPath": path})
-    return notes
+    return StartFix(notes, mended)
 
 
 def _set_after(mapping: dict, after: str, values: dict) -> None:

@@ -95,6 +95,7 @@ class _Draft:
         self.added: list[dict] = []
         self.fixes: list[str] = []
         self.notes: list[str] = []
+        self.unmended: str | None = None  # what keeps containers from starting that the draft does not mend
 
     @property
     def pod_spec(self) -> dict:
@@ -160,7 +161,7 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
             _headless_service(draft)
             draft.fixed("statefulset-without-headless-service")
     if CANNOT_START in by_id:
-        _let_start(draft, by_id[CANNOT_START] - {None})
+        _let_start(draft, by_id[CANNOT_START] - {None}, sum(f.id == CANNOT_START for f in raised))
     if "bare-pod" in by_id and rec.main.controller in WRAPPERS:
         intent = subject.intent
         relied_on = _name_relied_on(subject)
@@ -203,7 +204,11 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
             withheld.append(f"no controller is written for {subject.obj.label}: nothing in the manifest says "
                             f"whether it runs until stopped (a Deployment) or finishes (a Job)")
     if not draft.fixes:
+        if draft.unmended:
+            withheld.append(f"no rewrite is written for {subject.obj.label}: {draft.unmended}")
         return None
+    if draft.unmended:
+        draft.notes.append(f"Still cannot start: {draft.unmended}.")
     taken = _written_over(draft)
     if taken:
         withheld.append(f"no rewrite is written for {subject.obj.label}: {taken}")
@@ -739,13 +744,23 @@ def _headless_service(draft: _Draft) -> None:
 # -- containers that would not start -----------------------------------------------------------
 
 
-def _let_start(draft: _Draft, names: set) -> None:
-    """What lets the named containers start, wherever they are now: this Pod or one split off."""
+def _let_start(draft: _Draft, names: set, raised: int) -> None:
+    """What lets the named containers start, wherever they are now: this Pod or one split off. It claims to fix
+    container-cannot-start only when it mends all ``raised`` such findings: a rewrite that still does not start
+    is not a fix of it (and --fix would report it fixed). What it mends of fewer rides along with the rewrite's
+    other fixes, said in a note; alone it is no rewrite (see ``suggest``)."""
     before = copy.deepcopy((draft.data, draft.added))
     uids = not openshift(draft.subject)  # on OpenShift its admission gives each container its UID
+    mended = 0
     for spec in [draft.pod_spec] + [o["spec"]["template"]["spec"] for o in draft.added if o.get("kind") in WRAPPERS]:
-        draft.notes += fix_start(spec, names, uids=uids)
-    if (draft.data, draft.added) != before:
+        fix = fix_start(spec, names, uids=uids)
+        draft.notes += fix.notes
+        mended += fix.mended
+    if mended < raised:
+        draft.unmended = (f"{'it mends' if mended else 'nothing here mends'} {mended} of the {raised} "
+                          f"container-cannot-start findings of {draft.subject.obj.label}; the rest need a choice the "
+                          f"manifest does not make (another image, root, a password, a key)")
+    elif (draft.data, draft.added) != before:
         draft.fixed(CANNOT_START)
 
 

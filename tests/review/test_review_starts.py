@@ -153,11 +153,76 @@ def test_a_read_only_root_over_a_folder_the_image_ships_files_in_says_an_empty_v
     assert "set readOnlyRootFilesystem: false on it, or copy those files into a volume first" in finding.message
 
 
-def test_suggest_mounts_no_empty_dir_over_a_folder_the_image_ships_files_in():
-    text = deployment(one("broker", "apache/kafka:3.9.0", "{readOnlyRootFilesystem: true}"))
-    fixed = suggested(text)
-    mounts = [m["mountPath"] for m in container_of(fixed, "broker")["volumeMounts"]]
-    assert "/opt/kafka/config" not in mounts and "/opt/kafka/logs" in mounts
+def suggest_run(text: str):
+    """The object's rewrite under --suggest (None when none is written), and the notes of the run."""
+    report = REVIEWER.review(parse_inputs([("app.yaml", text)]), ReviewOptions(kubernetes="1.37", suggest=True))
+    return report.objects[0].suggestion, [n.text for n in report.notes]
+
+
+def test_suggest_writes_no_empty_dirs_when_a_folder_the_image_ships_files_in_stays_unwritable():
+    """An emptyDir over /opt/kafka/config would hide the files there, so the container still could not start
+    with the other paths mended: a rewrite that claimed to fix it would not."""
+    rewrite, notes = suggest_run(deployment(one("broker", "apache/kafka:3.9.0", "{readOnlyRootFilesystem: true}")))
+    assert rewrite is None
+    assert any("no rewrite is written for Deployment web: nothing here mends 0 of the 1 container-cannot-start "
+               "findings of Deployment web" in n for n in notes)
+
+
+def test_suggest_writes_nothing_when_it_mends_the_read_only_root_but_not_the_image_s_root_user():
+    rewrite, notes = suggest_run(deployment(one("web", "nginx:1.27", "{readOnlyRootFilesystem: true}"),
+                                            extra_spec=POD_NON_ROOT))
+    assert len(cannot_start(deployment(one("web", "nginx:1.27", "{readOnlyRootFilesystem: true}"),
+                                       extra_spec=POD_NON_ROOT))) == 2
+    assert rewrite is None
+    assert any("no rewrite is written for Deployment web: it mends 1 of the 2 container-cannot-start findings"
+               in n for n in notes)
+
+
+SERVER_IN_A_JOB = """apiVersion: batch/v1
+kind: Job
+metadata: {name: two-containers}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      securityContext: {runAsNonRoot: true}
+      containers:
+        - name: web
+          image: nginx:1.27
+          resources: {requests: {cpu: 50m, memory: 64Mi}}
+        - name: writer
+          image: debian:12.7
+          command: ["/bin/sh", "-c", "echo hello > /tmp/index.html"]
+          resources: {requests: {cpu: 10m, memory: 16Mi}}
+"""
+
+
+def test_a_rewrite_written_for_another_finding_mends_what_it_can_and_says_what_still_cannot_start():
+    rewrite, _ = suggest_run(SERVER_IN_A_JOB)
+    assert rewrite.startswith("# writer: runAsUser")
+    assert ("# Still cannot start: it mends 1 of the 2 container-cannot-start findings of Job two-containers"
+            in rewrite)
+    job = yaml.safe_load(rewrite.split("---\n")[-1])
+    writer = next(c for c in job["spec"]["template"]["spec"]["containers"] if c["name"] == "writer")
+    assert writer["securityContext"]["runAsUser"] == 65532
+
+
+def test_a_rewrite_that_leaves_a_container_unable_to_start_does_not_claim_to_fix_it():
+    report = REVIEWER.review(parse_inputs([("job.yaml", SERVER_IN_A_JOB)]), ReviewOptions(suggest=True))
+    assert report.objects[0].fixes == ("sidecar-blocks-completion",)
+
+
+def test_suggest_writes_the_fix_when_it_mends_every_finding_of_the_pod():
+    """Here the cache is split off too (an unrelated container), and takes the Pod's runAsNonRoot with it."""
+    text = deployment(one("web", "nginxinc/nginx-unprivileged:1.27", "{readOnlyRootFilesystem: true}")
+                      + one("cache", "redis:7.4"), extra_spec=POD_NON_ROOT)
+    rewrite, _ = suggest_run(text)
+    web, cache = (next(d for d in yaml.safe_load_all(rewrite) if d["kind"] == "Deployment" and d["metadata"]["name"] == n)
+                  for n in ("web", "cache"))
+    assert len(cannot_start(text)) == 2
+    assert cache["spec"]["template"]["spec"]["securityContext"] == {"runAsNonRoot": True}
+    assert container_of(cache, "cache")["securityContext"]["runAsUser"] == 999
+    assert [m["mountPath"] for m in container_of(web, "web")["volumeMounts"]] == ["/tmp"]
 
 
 def test_rabbitmq_s_configuration_folder_is_not_taken_for_a_folder_it_writes():
