@@ -771,20 +771,16 @@ class _Networks:
 def _declared_networks(s: Subject) -> _Networks:
     """The Pod and Service networks the input declares (addresses.declared_in_text, declared_by_object) and
     its Services' cluster IPs, worked out once for the input (``_over_the_input``)."""
-    found = s.inputs.derived.get("declared networks")
-    if found is None:
-        _over_the_input(s)
-        found = s.inputs.derived["declared networks"]
-    return found
+    return s.inputs.once("addresses over the input", lambda: _over_the_input(s))[0]
 
 
-def _over_the_input(s: Subject) -> None:
+def _over_the_input(s: Subject) -> tuple:
     """What pod-ip-literal reads of the whole input, worked out once: the networks it declares, what its own
     cluster says of addresses and the devices it names (``_declared_networks``, ``_cluster_addresses``,
     ``_device_addresses``), from what each workload's Pod spec says (``ManifestObject.told_facts``): a large
     input's workloads are folded (advisor.review.objects.FoldedObject), and reading each back for a pass was
-    a tenth of the review of 10 copies of the shared corpus; theirs were worked out as they were parsed."""
-    derived = s.inputs.derived
+    a tenth of the review of 10 copies of the shared corpus; theirs were worked out as they were parsed.
+    Returns the three: (networks, cluster addresses, device addresses)."""
     pods, services = [], []
     host_network, devices = [], set()  # the Pod specs on their node's network; the devices their words show
 
@@ -818,44 +814,34 @@ def _over_the_input(s: Subject) -> None:
         for ip in [service.get("spec", "clusterIP")] + list(service.get("spec", "clusterIPs") or []):
             if isinstance(ip, str):
                 ips.add(ip)
-    derived["declared networks"] = _Networks(tuple(pods), tuple(services), frozenset(ips))
-    derived["cluster addresses"] = addresses.cluster_addresses(host_network)
     texts = [v for d in data if isinstance(d, dict) for v in d.values()]
     corefiles = [v for d in data if isinstance(d, dict) for k, v in d.items() if addresses.is_dns_configuration(str(k))]
-    derived["device addresses"] = addresses.device_addresses(texts, corefiles) | devices
+    return (_Networks(tuple(pods), tuple(services), frozenset(ips)), addresses.cluster_addresses(host_network),
+            addresses.device_addresses(texts, corefiles) | devices)
 
 
 def _storage_servers(s: Subject) -> set[str]:
     """The addresses of the storage servers the Pod's volumes, and the input's PersistentVolumes and
     StorageClasses, name (nfs.server, iscsi.targetPortal, a share's source): machines that serve storage,
     which no Service could stand for."""
-    shared = s.inputs.derived.get("storage servers")
-    if shared is None:  # the input's own, once for all its workloads (quadratic otherwise: 5 s of 10k objects)
-        shared = s.inputs.derived["storage servers"] = addresses.storage_servers(
-            [o.get(key) for kind, key in (("PersistentVolume", "spec"), ("StorageClass", "parameters"))
-             for o in s.inputs.of_kind(kind)])
+    # the input's own, once for all its workloads (quadratic otherwise: 5 s of 10k objects)
+    shared = s.inputs.once("storage servers", lambda: addresses.storage_servers(
+        [o.get(key) for kind, key in (("PersistentVolume", "spec"), ("StorageClass", "parameters"))
+         for o in s.inputs.of_kind(kind)]))
     return addresses.storage_servers([v for v in s.pod_spec.get("volumes") or [] if isinstance(v, dict)]) | shared
 
 
 def _cluster_addresses(s: Subject) -> tuple[set[str], tuple]:
     """The nodes' addresses and the Service ranges the input's own control plane names (addresses.
     cluster_addresses), worked out once for the input (``_over_the_input``)."""
-    found = s.inputs.derived.get("cluster addresses")
-    if found is None:
-        _over_the_input(s)
-        found = s.inputs.derived["cluster addresses"]
-    return found
+    return s.inputs.once("addresses over the input", lambda: _over_the_input(s))[1]
 
 
 def _device_addresses(s: Subject) -> set[str]:
     """The addresses the input shows to be cameras, recorders and name servers (addresses.device_addresses),
     from its ConfigMaps and its containers' env values and arguments; worked out once for the input
     (``_over_the_input``)."""
-    found = s.inputs.derived.get("device addresses")
-    if found is None:
-        _over_the_input(s)
-        found = s.inputs.derived["device addresses"]
-    return found
+    return s.inputs.once("addresses over the input", lambda: _over_the_input(s))[2]
 
 
 def _ip_message(where: str, address: str, evidence: str) -> str:

@@ -340,17 +340,18 @@ def _verdict_folders(file: str) -> tuple[str, str] | None:
 def _policy_folders(inputs: Inputs) -> dict[str, str]:
     """The folder above each admission policy's folder among the inputs -> the policy's label: the tree
     whose Pods are that policy's examples. Worked out once for the input."""
-    found = inputs.derived.get("policy folders")
-    if found is None:
-        found = {}
-        for other in inputs.objects:
-            group = other.group
-            if other.file != STDIN and group in _POLICY_GROUPS:
-                if group == "admissionregistration.k8s.io" and "Policy" not in other.kind:
-                    continue  # a webhook configuration: no examples are written for it
-                above = os.path.dirname(os.path.dirname(os.path.abspath(other.file)))
-                found.setdefault(above, other.label)
-        inputs.derived["policy folders"] = found
+    return inputs.once("policy folders", lambda: _find_policy_folders(inputs))
+
+
+def _find_policy_folders(inputs: Inputs) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for other in inputs.objects:
+        group = other.group
+        if other.file != STDIN and group in _POLICY_GROUPS:
+            if group == "admissionregistration.k8s.io" and "Policy" not in other.kind:
+                continue  # a webhook configuration: no examples are written for it
+            above = os.path.dirname(os.path.dirname(os.path.abspath(other.file)))
+            found.setdefault(above, other.label)
     return found
 
 

@@ -17,7 +17,7 @@ import os
 import re
 import sys
 from dataclasses import field
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 from advisor.domain.vocabulary import POD_TEMPLATE_PATHS
 from advisor.review import kustomize, policy_tests
@@ -29,6 +29,8 @@ from advisor.system.patterns import lazy
 from advisor.system.records import record
 from advisor.system.yamlsource import (Document, parse_documents_apart, read_as_text_by_kubectl, read_stream,
                                       read_text)
+
+T = TypeVar("T")
 
 MAX_BYTES = 16 * 1024 * 1024  # rendered charts with their CRDs run to megabytes
 STDIN = "<stdin>"
@@ -209,13 +211,22 @@ class Inputs:
     _selectors: dict | None = field(default=None, repr=False)  # (label, value, where) -> Services, built once
     _names: dict | None = field(default=None, repr=False)  # (kind, name) -> objects, built once
     # What a check derives from the whole input, the same for every object it reviews (the storage servers
-    # of all PersistentVolumes, say): worked out once, not once per workload.
+    # of all PersistentVolumes, say): worked out once, not once per workload (``once``).
     derived: dict = field(default_factory=dict, repr=False, compare=False)
     # A large input's workloads are held folded (FoldedObject): these are their files' documents as read back.
     folds: Folds | None = field(default=None, repr=False, compare=False)
     # While a file is parsed, with ``folds``: [its pickle as held (None until needed), each of its documents' place,
     # what makes its pickle, whether it may hold a Secret]: the workloads of its documents are added folded (``add``).
     _folding: tuple | None = field(default=None, repr=False, compare=False)
+
+    def once(self, key: str, work_out: Callable[[], T]) -> T:
+        """What ``work_out()`` gives, worked out the first time ``key`` is asked for and kept for the rest of the
+        review: what a check derives from the whole input, the same for each object it reviews."""
+        try:
+            return self.derived[key]
+        except KeyError:
+            found = self.derived[key] = work_out()
+            return found
 
     def add(self, obj: ManifestObject) -> None:
         folding = self._folding

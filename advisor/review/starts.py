@@ -205,11 +205,8 @@ def openshift(s: Subject) -> bool:
     the evidence that its manifests are applied to OpenShift. A repository is the folder with its version control
     (.git), so that a review of several at once does not take one's OpenShift for another's; files outside any count
     as one (a copy without .git, standard input). Worked out once for the whole input."""
-    derived = s.inputs.derived
-    found = derived.get("openshift repositories")
-    if found is None:
-        found = derived["openshift repositories"] = frozenset(
-            repository_of(o.file) for o in s.inputs.objects if o.group.endswith(_OPENSHIFT_GROUPS))
+    found = s.inputs.once("openshift repositories", lambda: frozenset(
+        repository_of(o.file) for o in s.inputs.objects if o.group.endswith(_OPENSHIFT_GROUPS)))
     return bool(found) and repository_of(s.obj.file) in found
 
 
@@ -217,11 +214,8 @@ def patched_base(s: Subject) -> bool:
     """Whether a kustomize patch among the inputs changes an object of the reviewed one's kind and name: the object
     reviewed is then a base, and what is applied may carry what it lacks (an overlay's envFrom of the Secret it
     generates, the usual way to give a base its password). Worked out once for the whole input."""
-    derived = s.inputs.derived
-    found = derived.get("kustomize patched")
-    if found is None:
-        found = derived["kustomize patched"] = frozenset(
-            (o.kind, o.name) for o in s.inputs.objects if s.inputs.patched_by(o))
+    found = s.inputs.once("kustomize patched", lambda: frozenset(
+        (o.kind, o.name) for o in s.inputs.objects if s.inputs.patched_by(o)))
     return (s.obj.kind, s.obj.name) in found
 
 

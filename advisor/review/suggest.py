@@ -222,11 +222,8 @@ def _written_over(draft: _Draft) -> str | None:
     kustomize refuses two resources of one kind and name. Objects that name one namespace clash wherever they are;
     without one, in the same folder (``links_to``)."""
     subject = draft.subject
-    identities = subject.inputs.derived.get("identities")
-    if identities is None:  # (kind, name) -> the input's objects: indexed once, not scanned per rewrite
-        identities = subject.inputs.derived["identities"] = {}
-        for o in subject.inputs.objects:
-            identities.setdefault((o.kind, o.name), []).append(o)
+    # (kind, name) -> the input's objects: indexed once, not scanned per rewrite
+    identities = subject.inputs.once("identities", lambda: _identities(subject.inputs))
     own = (subject.obj.kind, subject.obj.namespace, subject.obj.name)
     for data in (draft.data, *draft.added):
         written = ManifestObject(replace(subject.obj.doc, data=data), (), data, subject.obj.rivals)
@@ -237,6 +234,13 @@ def _written_over(draft: _Draft) -> str | None:
                 what = "become" if data is draft.data else "add"
                 return f"it would {what} {written.label}, and {other.file}:{other.line()} has one already"
     return None
+
+
+def _identities(inputs) -> dict:
+    found: dict = {}
+    for o in inputs.objects:
+        found.setdefault((o.kind, o.name), []).append(o)
+    return found
 
 
 def _own_selector(draft: _Draft, had_labels: bool) -> None:

@@ -155,7 +155,7 @@ def test_a_review_reads_each_folded_file_back_for_its_own_workloads_only(texts, 
     files = len({id(obj._payload) for obj in _folded(inputs)})
     hosts = len({id(obj._payload) for obj in _folded(inputs) if obj.told_facts and obj.told_facts[1]})
     Reviewer().review(inputs, ReviewOptions(kubernetes="1.37"))  # (--suggest reads the workloads it may clash with)
-    assert "declared networks" in inputs.derived  # pod-ip-literal's pass over every workload's Pod spec
+    assert "addresses over the input" in inputs.derived  # pod-ip-literal's pass over every workload's Pod spec
     assert inputs.folds.reads <= files + hosts  # which read what was worked out as they were parsed
 
 
