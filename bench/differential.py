@@ -334,6 +334,7 @@ MUTATIONS: list[tuple[str, Callable[[dict], dict | None]]] = [
         name="tcp", port=70000))),
     ("job-restart-always", _on_pod(lambda s: _set(s, restartPolicy="Always"), ("Job", "CronJob"))),
     ("controller-restart-never", _on_pod(lambda s: _set(s, restartPolicy="Never"), RESTARTS_ALWAYS)),
+    ("controller-pods-with-a-deadline", _on_pod(lambda s: _set(s, activeDeadlineSeconds=600), RESTARTS_ALWAYS)),
     ("bad-label-key", _any(lambda o: o["metadata"].setdefault("labels", {}).update({"bad key": "x"}))),
     ("bad-label-value", _any(lambda o: o["metadata"].setdefault("labels", {}).update({"app": "no spaces"}))),
     ("label-value-64-characters", _any(lambda o: o["metadata"].setdefault("labels", {}).update({"app": "v" * 64}))),

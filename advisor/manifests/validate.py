@@ -455,6 +455,11 @@ def _pod_spec_problems(spec: dict, where: str, kind: str, minor: int, claims: se
         yield f"{where}.restartPolicy: {restart!r}; a {kind} accepts only {' or '.join(allowed)}"
     if kind in ("Job", "CronJob") and "restartPolicy" not in spec:
         yield f"{where}.restartPolicy: required for a {kind} (OnFailure or Never)"
+    if RESTART_POLICIES_OF.get(kind) == ("Always",) and spec.get("activeDeadlineSeconds") is not None:
+        # upstream's "activeDeadlineSeconds in ReplicaSet is not Supported" (a Deployment's template is its
+        # ReplicaSet's), and the same of the other controllers whose Pods run until stopped
+        yield (f"{where}.activeDeadlineSeconds: forbidden in a {kind}'s Pods, which run until stopped (a bare "
+               f"Pod, a Job or a CronJob may end its work after a deadline)")
     volumes = [v.get("name") for v in spec.get("volumes") or []]
     if len(set(volumes)) != len(volumes):
         yield f"{where}.volumes: a volume name is used twice"

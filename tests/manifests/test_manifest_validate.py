@@ -93,6 +93,21 @@ def test_job_with_restart_policy_always_is_refused():
     assert any("a Job accepts only OnFailure or Never" in p for p in validate_objects(objects, "1.33"))
 
 
+@pytest.mark.parametrize("kind", ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"])
+def test_a_deadline_on_the_pods_of_a_controller_that_keeps_them_running_is_refused(kind):
+    objects = objects_of("nginx-pod.yaml")
+    objects[0]["kind"] = kind
+    pod_spec(objects[0])["activeDeadlineSeconds"] = 600
+    assert any(f"spec.template.spec.activeDeadlineSeconds: forbidden in a {kind}'s Pods" in p
+               for p in validate_objects(objects, "1.33"))
+
+
+def test_a_deadline_on_a_job_s_pods_is_taken():
+    objects = objects_of("migration-job.yaml")
+    pod_spec(objects[0])["activeDeadlineSeconds"] = 600
+    assert not any("activeDeadlineSeconds" in p for p in validate_objects(objects, "1.33"))
+
+
 def test_container_that_may_run_as_root_falls_short_of_restricted():
     objects = objects_of("nginx-pod.yaml")
     del pod_spec(objects[0])["securityContext"]["runAsNonRoot"]

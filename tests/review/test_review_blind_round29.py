@@ -187,3 +187,33 @@ def test_a_split_off_container_keeps_the_pod_s_security_context_and_pull_secrets
     spec = split["spec"]["template"]["spec"]
     assert spec["securityContext"] == {"runAsNonRoot": True, "runAsUser": 101, "seccompProfile": {"type": "RuntimeDefault"}}
     assert spec["imagePullSecrets"] == [{"name": "registry"}] and "affinity" not in spec
+
+
+# Found on the way: a bare Pod's activeDeadlineSeconds, which the API server refuses in a Deployment's template.
+DEADLINE_POD = """apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  activeDeadlineSeconds: 600
+  containers:
+  - name: web
+    image: nginx:1.27
+    ports: [{containerPort: 80}]
+    resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 64Mi}}
+"""
+
+
+def test_a_deployment_whose_pods_have_a_deadline_is_refused():
+    as_deployment = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n"
+                     "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+                     "    spec:\n      activeDeadlineSeconds: 600\n      containers:\n      - name: web\n"
+                     "        image: nginx:1.27\n")
+    report = REVIEWER.review(parse_inputs([("web.yaml", as_deployment)]), ReviewOptions())
+    [refused] = [f for f in report.findings if f.id == "refused-by-api-server"]
+    assert "spec.template.spec.activeDeadlineSeconds: forbidden in a Deployment's Pods" in refused.message
+
+
+def test_a_bare_pod_with_a_deadline_is_not_rewritten_into_a_deployment_the_api_server_refuses():
+    ids, written, notes = review_suggest(DEADLINE_POD)
+    assert "bare-pod" in ids and written == []
+    assert any("the corrected object would be refused" in n and "activeDeadlineSeconds" in n for n in notes)
