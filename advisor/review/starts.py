@@ -17,6 +17,7 @@ image writes that no volume holds.
 
 from __future__ import annotations
 
+import os
 from typing import Iterator
 
 from advisor.kb.images import ROOT_USERS
@@ -88,6 +89,54 @@ def unwritable(start: Start, spec: dict) -> list[str]:
     return [p for p in start.writes if not covered(p, _mount_paths(spec)) and not covered(p, family.volumes.value)]
 
 
+# Paths a container writes on a read-only root all the same: the runtime's own mounts (the devices and shared
+# memory, the kernel's, the files the kubelet mounts for names and the termination message).
+_RUNTIME_MOUNTS = ("/dev", "/proc", "/sys", "/etc/hosts", "/etc/hostname", "/etc/resolv.conf")
+
+
+def touched_before_it_stops(start: Start, spec: dict) -> list[str]:
+    """The files the container's shell script touches on a read-only root where no volume (mounted, or declared by
+    the image) holds them, when the failure ends the script: ``touch /tmp/healthy && sleep 3600`` (round 28's
+    troubleshooting lab), or after ``set -e``. Only ``touch``, which fails on a read-only filesystem whatever is
+    there (``mkdir -p`` of a folder the image has succeeds), and only the script's first steps, up to the first
+    command that is neither touch nor one that only prints or sets the shell up. Empty when the catalogue does not
+    say which volumes the image declares (one may be at that path)."""
+    family = start.family
+    if family is None or family.volumes is None or not family.volumes.known:
+        return []
+    command, args = spec.get("command"), spec.get("args")
+    words = (command if isinstance(command, list) else []) + (args if isinstance(args, list) else [])
+    if not isinstance(command, list) or not all(isinstance(w, str) for w in words):
+        return []  # without a command the image's entrypoint runs, which may not be a shell given the args
+    from advisor.review import shell  # its parse trees are a start's cost (advisor.review.runtime says so too)
+
+    call = shell.invocation(words)
+    if call.script is None:
+        return []
+    options = words[1:words.index(call.script)] if call.script in words else []
+    errexit = any(_sets_errexit(w) for w in options) or "errexit" in options
+    mounts = _mount_paths(spec) + list(family.volumes.value) + list(_RUNTIME_MOUNTS)
+    for node, operator in shell.parse(call.script).body.steps:
+        if not isinstance(node, shell.Simple):
+            break
+        if node.program == "set":
+            errexit = errexit or any(_sets_errexit(w) for w in node.words[1:]) or "errexit" in node.words
+            continue
+        if node.program == "touch":
+            files = [w for w in node.words[1:] if w.startswith("/") and "$" not in w and not covered(w, mounts)]
+            if files and (operator == "&&" or errexit):
+                return files
+            continue
+        if node.program not in ("echo", "printf", "export", "cd", "date", "hostname", "id", "whoami", "env"):
+            break
+    return []
+
+
+def _sets_errexit(word: str) -> bool:
+    """Whether a shell option word turns errexit on: -e, -eu, -euxo (not --e..., nor +e)."""
+    return word.startswith("-") and not word.startswith("--") and "e" in word[1:]
+
+
 def _writable_fix(start: Start, missing: list[str]) -> str:
     """How to make ``missing`` writable: an emptyDir each, except where the image keeps files of its own
     (an empty volume would hide them), for which --suggest writes nothing and both ways are said."""
@@ -152,6 +201,19 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                           f"where no volume is mounted (nor does the image declare one there): each write there "
                           f"fails, and a program that needs it stops. {_writable_fix(start, missing)}",
                           c, line=_line(s, c, "readOnlyRootFilesystem"), guess=why)
+        if _context(c.spec).get("readOnlyRootFilesystem") is True and (touched := touched_before_it_stops(start, c.spec)):
+            folders = sorted({os.path.dirname(f) for f in touched})
+            yield Hit(FINDING,
+                      f"{c.name} has a read-only root filesystem, and its command touches {', '.join(touched)}, where "
+                      f"no volume is mounted (nor does its image {start.shown} declare one there): touch fails "
+                      f"(\"Read-only file system\") and the script stops there, so the container exits before its "
+                      f"work starts, and every restart exits the same way. "
+                      + (f"Mount an emptyDir at {', '.join(folders)} (--suggest writes it), or write the file under "
+                         f"a folder a volume holds" if "/" not in folders else
+                         "Write the file under a folder a volume holds (no volume can be mounted at /)"),
+                      c, line=_line(s, c, "readOnlyRootFilesystem"),
+                      guess=f"the volumes {start.shown} declares are those pod-advisor's image catalogue gives "
+                            f"{start.family.title}")
         if start.needs_env is None and start.refuses_mounts is None:
             continue  # most images: nothing below to judge, and no need to read the container's env
         running = (env_of(c.spec), c.spec.get("command"), c.spec.get("args"), _mount_paths(c.spec))
@@ -276,7 +338,11 @@ def fix_start(pod_spec: dict, names: set[str], uids: bool = True) -> StartFix:
             if (context or {}).get("readOnlyRootFilesystem") is True:
                 missing = unwritable(start, spec)
                 mended += bool(missing) and not set(missing) & set(start.ships)
-                for path in (p for p in missing if p not in start.ships):
+                # the folder of each file the script touches (an emptyDir there); none can be mounted at /
+                folders = sorted({os.path.dirname(f) for f in touched_before_it_stops(start, spec)})
+                mended += bool(folders) and "/" not in folders
+                writable = [p for p in missing if p not in start.ships]
+                for path in writable + [f for f in folders if f != "/" and not covered(f, writable)]:
                     name = volume_name(str(spec["name"]), path, taken)
                     if volumes is None:
                         volumes = pod_spec["volumes"] = []

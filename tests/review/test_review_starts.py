@@ -366,3 +366,65 @@ def test_postgres_is_not_judged_where_the_volume_is_where_its_version_wants_it_o
 def test_suggest_writes_nothing_for_a_volume_at_the_old_place():
     raised, rewrite = raised_and_rewrite(postgres("postgres:18.1"))
     assert "container-cannot-start" in raised and rewrite is None
+
+
+# -- a file the container's own script touches on a read-only root (round 28's troubleshooting lab) -----------
+
+
+def writer(script: str, image: str = "busybox:1.36", extra: str = "", shell: str = '"sh", "-c"') -> str:
+    return deployment(one("writer", image, "{readOnlyRootFilesystem: true}",
+                          f"          command: [{shell}, {script!r}]\n" + extra))
+
+
+def test_a_touch_that_fails_on_a_read_only_root_before_the_work_cannot_start():
+    [finding] = cannot_start(writer("touch /tmp/healthy && sleep 3600"))
+    assert "its command touches /tmp/healthy, where no volume is mounted" in finding.message
+    assert "Mount an emptyDir at /tmp" in finding.message
+
+
+@pytest.mark.parametrize("script, shell", [("set -e; touch /tmp/ready; exec sleep 3600", '"sh", "-c"'),
+                                           ("set -eu; touch /tmp/ready; exec sleep 3600", '"sh", "-c"'),
+                                           ("touch /tmp/ready; exec sleep 3600", '"sh", "-ec"')])
+def test_under_errexit_a_failing_touch_stops_the_script_too(script, shell):
+    assert len(cannot_start(writer(script, shell=shell))) == 1
+
+
+@pytest.mark.parametrize("script", ["touch /tmp/ready; sleep 3600", "touch /tmp/ready || true; sleep 3600",
+                                    "sleep 5 && touch /tmp/ready && sleep 3600", "touch $HOME/ready && sleep 3600",
+                                    "touch /dev/termination-log && sleep 3600"])
+def test_a_touch_whose_failure_does_not_stop_the_script_first_is_not_judged(script):
+    assert cannot_start(writer(script)) == []
+
+
+def test_a_touch_under_a_mounted_folder_starts():
+    mounted = "          volumeMounts: [{name: t, mountPath: /tmp}]\n"
+    text = writer("touch /tmp/healthy && sleep 3600", extra=mounted).replace(
+        "      containers:", "      volumes: [{name: t, emptyDir: {}}]\n      containers:")
+    assert cannot_start(text) == []
+
+
+def test_an_image_whose_declared_volumes_the_catalogue_does_not_know_is_not_judged_on_what_it_touches():
+    assert cannot_start(writer("touch /tmp/healthy && sleep 3600", image="registry.example.com/tools:1.0")) == []
+
+
+def test_suggest_mounts_an_empty_dir_at_the_folder_of_the_file_touched():
+    fixed = suggested(writer("touch /tmp/healthy && sleep 3600"))
+    assert container_of(fixed, "writer")["volumeMounts"] == [{"name": "writer-tmp", "mountPath": "/tmp"}]
+
+
+def test_suggest_cannot_mount_a_volume_at_the_root_for_a_file_touched_there():
+    rewrite, notes = suggest_run(writer("touch /healthy && sleep 3600"))
+    assert len(cannot_start(writer("touch /healthy && sleep 3600"))) == 1
+    assert rewrite is None and any("nothing here mends 0 of the 1" in n for n in notes)
+
+
+def test_a_file_touched_at_the_root_is_told_to_move_under_a_volume():
+    [finding] = cannot_start(writer("touch /healthy && sleep 3600"))
+    assert finding.message.endswith("Write the file under a folder a volume holds (no volume can be mounted at /)")
+
+
+def test_args_that_are_no_list_are_not_read_for_what_the_command_touches():
+    text = writer("touch /tmp/healthy && sleep 3600").replace('command: ["sh", "-c", ', 'command: ["sh"]\n'
+                                                                                         '          args: {"-c": ')
+    text = text.replace("sleep 3600']", "sleep 3600'}")
+    assert "args: {" in text and cannot_start(text) == []
