@@ -270,7 +270,7 @@ def describe(obj: ManifestObject, inputs: Inputs, kubernetes: str, purposes: tup
                 if bare and intent.verdict == EXEC_BOX else None)
     return Subject(obj, inputs, template_path, containers, annotations, services, answers, controller,
                    completes, completes_why, main_why, _static_pod(obj, spec, inputs) if bare else None,
-                   _used_as_a_pod(obj, inputs) if bare else None, idle_why, notes, intent)
+                   used_as_an_example(obj, inputs) if bare else None, idle_why, notes, intent)
 
 
 # Controllers that adopt any Pod without an owner whose labels their selector matches. A Deployment's
@@ -288,8 +288,9 @@ _TEST_FOLDERS = ("test", "tests", "e2e", "e2e-tests", "integration", "test-e2e",
 _POLICY_GROUPS = ("constraints.gatekeeper.sh", "kyverno.io", "admissionregistration.k8s.io")
 
 
-def _used_as_a_pod(obj: ManifestObject, inputs: Inputs) -> str | None:
-    """Why a bare Pod is one that something uses as a Pod, or None: a test's Pod (in a folder of tests), or
+def used_as_an_example(obj: ManifestObject, inputs: Inputs) -> str | None:
+    """Why a bare Pod is one that something uses as a Pod (and any object one that a test or a policy check uses
+    as written), or None: a test's Pod (in a folder of tests), or
     an admission policy's example (a file a Kyverno or Gatekeeper policy test among the inputs checks, or one
     under the folder that holds a Gatekeeper, Kyverno or Kubernetes policy of the input, as
     gatekeeper/examples/bad/ beside gatekeeper/policies/)."""
@@ -301,6 +302,15 @@ def _used_as_a_pod(obj: ManifestObject, inputs: Inputs) -> str | None:
     test = next((f for f in folders if f in _TEST_FOLDERS), None)
     if test:
         return f"it is in a folder of tests ({test}/), whose tests create it, wait on it and use it by its name"
+    return policy_example(obj, inputs)
+
+
+def policy_example(obj: ManifestObject, inputs: Inputs) -> str | None:
+    """Why the object (of any kind) is an admission policy's example, which a policy test or a policy engine's CLI
+    matches and nothing runs, or None: a file a Kyverno or Gatekeeper policy test among the inputs checks, one in a
+    folder named for a policy's verdict beside its opposite, or one under the folder that holds a policy."""
+    if obj.file == STDIN or not os.path.isfile(obj.file):
+        return None
     test = inputs.tested_by(obj)
     if test:
         return (f"the policy test {os.path.relpath(test, os.path.dirname(os.path.abspath(obj.file)))} checks it: it is "

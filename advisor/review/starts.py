@@ -23,8 +23,9 @@ from typing import Iterator
 from advisor.kb.images import ROOT_USERS
 from advisor.kb.starts import (Start, alternative_image, covered, env_of, missing_env, one_of, plan_start,
                                refused_mounts, volume_name)
+from advisor.review import images
 from advisor.review.checks import Hit, check
-from advisor.review.facts import ManifestContainer, Subject
+from advisor.review.facts import ManifestContainer, Subject, used_as_an_example
 from advisor.review.repository import repository_of
 from advisor.system.records import record
 
@@ -214,6 +215,22 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                       c, line=_line(s, c, "readOnlyRootFilesystem"),
                       guess=f"the volumes {start.shown} declares are those pod-advisor's image catalogue gives "
                             f"{start.family.title}")
+        if (shell_why := _shell_without_input(s, c)) is not None:
+            yield Hit(FINDING,
+                      f"{c.name} runs its image's own command, and {shell_why}: under restartPolicy Always the "
+                      f"kubelet starts it again and again (CrashLoopBackOff), and the Pod is never ready. Give it a "
+                      f"command that runs until stopped (its program, or sleep infinity for a box to exec into), or "
+                      f"set stdin: true and tty: true for an interactive one",
+                      c, line=c.line, guess="what the image's default command is comes from pod-advisor's list of "
+                                            "base images and interpreters")
+        if (taken := _port_taken_before(s, c)) is not None:
+            yield Hit(FINDING,
+                      f"{c.name} and {taken[0]} both run the image {taken[1]}'s own command, which listens on port "
+                      f"{taken[2]}: the containers of a Pod share its network, so the second to start cannot bind "
+                      f"it (\"Address already in use\") and exits, again on each restart. Give one of them another "
+                      f"port, or run it in a Pod of its own",
+                      c, line=c.line, guess=f"the port {taken[1]} listens on is the one pod-advisor's image "
+                                            f"catalogue gives {plan_start(taken[1]).family.title}")
         if start.needs_env is None and start.refuses_mounts is None:
             continue  # most images: nothing below to judge, and no need to read the container's env
         running = (env_of(c.spec), c.spec.get("command"), c.spec.get("args"), _mount_paths(c.spec))
@@ -279,6 +296,62 @@ def patched_base(s: Subject) -> bool:
     found = s.inputs.once("kustomize patched", lambda: frozenset(
         (o.kind, o.name) for o in s.inputs.objects if s.inputs.patched_by(o)))
     return (s.obj.kind, s.obj.name) in found
+
+
+def _own_command(c: ManifestContainer) -> bool:
+    """Whether the container runs its image's own command: no command and no args."""
+    return not c.spec.get("command") and not c.spec.get("args")
+
+
+def _shell_without_input(s: Subject, c: ManifestContainer) -> str | None:
+    """Why the container exits at once, when it runs its image's own command and that is a shell or an interpreter's
+    prompt (busybox, alpine, python) with no standard input kept open, in a container the kubelet restarts
+    (restartPolicy Always: a long-running controller's, or a Pod's that sets no other); else None."""
+    # (a Job's Pods that restart Always are refused, and restart-always-on-completion says why)
+    always = s.obj.kind not in ("Job", "CronJob") and (
+        c.native or (c.placement == "containers" and s.restart_policy == "Always"))
+    if not always or not _own_command(c) or c.spec.get("stdin") is True or c.spec.get("tty") is True:
+        return None
+    if not _runs_as_written(s):
+        return None
+    nature = images.nature(c.image)
+    if nature is None or nature.runs != images.SHELL:
+        return None
+    return f"{nature.why(c.image)}, which with no standard input (no stdin or tty) exits at once"
+
+
+def _port_taken_before(s: Subject, c: ManifestContainer) -> tuple[str, str, int] | None:
+    """(the earlier container, the image, the port) when ``c`` and an earlier container of the Pod both run the
+    same image's own command, which the catalogue says listens on a port, and nothing that could move it is given
+    (no env, no volume over its configuration); else None."""
+    if c.placement != "containers" or not _untouched(c) or not _runs_as_written(s):
+        return None
+    start = plan_start(c.image)
+    family = start.family
+    if family is None or not family.ports.value:
+        return None
+    for other in s.containers:
+        if other is c:
+            return None
+        if (other.placement == "containers" and _untouched(other)
+                and plan_start(other.image).family is family):
+            return other.name, start.shown, family.ports.value[0]
+    return None
+
+
+def _runs_as_written(s: Subject) -> bool:
+    """Whether the object is run as the file writes it: not a policy's example or a test's fixture (a Pod a
+    Kyverno test feeds to its policies, a DaemonSet a chainsaw test applies to see it admitted: what they check is
+    admission, not what runs), nor a base a kustomize patch among the files changes (an overlay gives the
+    placeholder image of a base its own image and command)."""
+    return s.used_why is None and not patched_base(s) and used_as_an_example(s.obj, s.inputs) is None
+
+
+def _untouched(c: ManifestContainer) -> bool:
+    """Whether the container runs its image as shipped: its own command, and no env or volume that could set
+    another port."""
+    return (_own_command(c) and not c.spec.get("env") and not c.spec.get("envFrom")
+            and not c.spec.get("volumeMounts"))
 
 
 def _client_of_its_image(start: Start, c: ManifestContainer) -> bool:

@@ -428,3 +428,57 @@ def test_args_that_are_no_list_are_not_read_for_what_the_command_touches():
                                                                                          '          args: {"-c": ')
     text = text.replace("sleep 3600']", "sleep 3600'}")
     assert "args: {" in text and cannot_start(text) == []
+
+
+# -- a base image's shell, and two servers on one port (round 30's missed finding) ------------------------------
+
+
+def test_a_base_image_run_with_its_own_shell_in_a_deployment_exits_at_once():
+    [finding] = cannot_start(deployment(one("box", "busybox:1.31.0")))
+    assert "its image 'busybox' is a base image whose default command is a shell" in finding.message
+    assert "CrashLoopBackOff" in finding.message
+
+
+def test_a_port_declared_on_a_base_image_does_not_make_its_shell_serve():
+    assert len(cannot_start(deployment(one("box", "busybox:1.31.0", extra="          ports: [{containerPort: 80}]\n")))) == 1
+
+
+@pytest.mark.parametrize("extra", ["          command: [sleep, infinity]\n", "          stdin: true\n",
+                                   "          tty: true\n", "          args: [sleep, '3600']\n"])
+def test_a_base_image_given_a_command_or_a_terminal_starts(extra):
+    assert cannot_start(deployment(one("box", "busybox:1.31.0", extra=extra))) == []
+
+
+def test_a_base_image_s_shell_in_a_job_finishes_and_is_not_judged():
+    assert cannot_start(job(one("box", "busybox:1.31.0"))) == []
+
+
+def test_two_containers_of_one_server_image_in_a_pod_cannot_both_bind_its_port():
+    [finding] = cannot_start(deployment(one("web", "nginx:1.14.2") + one("web2", "nginx:1.14.2")))
+    assert finding.container == "web2"
+    assert "web2 and web both run the image nginx:1.14.2's own command, which listens on port 80" in finding.message
+
+
+@pytest.mark.parametrize("extra", ["          args: [nginx, -c, /etc/nginx/other.conf]\n",
+                                   "          volumeMounts: [{name: conf, mountPath: /etc/nginx/conf.d}]\n",
+                                   "          env: [{name: NGINX_PORT, value: '8080'}]\n"])
+def test_a_second_server_given_anything_that_may_move_its_port_is_not_judged(extra):
+    text = deployment(one("web", "nginx:1.14.2") + one("web2", "nginx:1.14.2", extra=extra),
+                      extra_spec="      volumes: [{name: conf, emptyDir: {}}]\n")
+    assert cannot_start(text) == []
+
+
+def test_two_servers_of_different_images_are_not_judged_on_ports():
+    assert cannot_start(deployment(one("web", "nginx:1.27") + one("cache", "redis:7.4"))) == []
+
+
+def test_a_test_s_fixture_is_not_judged_on_a_base_image_s_shell(tmp_path):
+    """Kyverno's chainsaw tests apply such objects to see them admitted or denied: what runs is beside their point."""
+    (tmp_path / "policies" / "test").mkdir(parents=True)
+    found = {}
+    for folder in ("policies", "policies/test"):
+        path = tmp_path / folder / "daemonset.yaml"
+        path.write_text(deployment(one("driver", "alpine:3.20"), kind="DaemonSet"))
+        report = REVIEWER.review(parse_inputs([(str(path), path.read_text())]), ReviewOptions())
+        found[folder] = [f.id for f in report.findings if f.id == "container-cannot-start"]
+    assert found == {"policies": ["container-cannot-start"], "policies/test": []}
