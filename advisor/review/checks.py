@@ -607,6 +607,10 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         return
     if any(_canary_of(canary, s.obj) for canary in s.inputs.of_kind("Canary")):
         return  # Flagger scales it to zero and serves from its own primary: a budget here protects nothing
+    if _on_one_node(s.pod_spec):
+        # every replica is on that node: its drain takes them all whatever a budget says (the replacements
+        # cannot be placed elsewhere, so a budget of maxUnavailable 1 would only hold the drain up)
+        return
     role = images.family_of("", s.main.image).family  # its image's word, not its name's (php-redis is PHP)
     # (a cache's copies are alike, as a stateless service's are: the catalogue's role for the image says which;
     # the role its word gives, "service", never says cache)
@@ -623,6 +627,12 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
               guess="the budget was looked for only among the files reviewed together, in the same folder or "
                     "namespace; one a policy engine or another repository adds is not seen. Only a Deployment a "
                     "Service selects is asked for one")
+
+
+def _on_one_node(pod_spec: dict) -> bool:
+    """Whether the Pod spec binds its Pods to one named node: nodeName, or a nodeSelector on the node's hostname."""
+    selector = pod_spec.get("nodeSelector")
+    return bool(pod_spec.get("nodeName")) or (isinstance(selector, dict) and "kubernetes.io/hostname" in selector)
 
 
 def _canary_of(canary: ManifestObject, workload: ManifestObject) -> bool:

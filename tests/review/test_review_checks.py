@@ -410,6 +410,19 @@ def test_a_deployment_no_service_selects_is_not_asked_for_a_budget():
     assert "disruption-budget-missing" not in ids(deployment(container(), with_budget=False))
 
 
+@pytest.mark.parametrize("pinned", ["      nodeSelector: {kubernetes.io/hostname: worker-1}\n",
+                                    "      nodeName: worker-1\n"])
+def test_replicas_pinned_to_one_node_are_not_asked_for_a_budget_that_could_only_hold_up_its_drain(pinned):
+    """Round 30: all replicas on one node go when it is drained, whatever a budget says."""
+    text = deployment(container(), with_budget=False, extra_spec=pinned) + SERVED
+    assert "disruption-budget-missing" not in ids(text)
+
+
+def test_replicas_on_nodes_of_a_label_many_nodes_may_carry_are_still_asked_for_a_budget():
+    text = deployment(container(), with_budget=False, extra_spec="      nodeSelector: {pool: web}\n") + SERVED
+    assert "disruption-budget-missing" in ids(text)
+
+
 def test_a_budget_of_another_deployment_does_not_cover_this_one():
     text = deployment(container(), with_budget=False) + SERVED + budget("other", labels="app: other")
     assert "disruption-budget-missing" in ids(text)
