@@ -22,6 +22,7 @@ from advisor.review import addresses, images
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
 from advisor.review.intent import FINISHES, SAYING, UNKNOWN, UNTIL_STOPPED
 from advisor.review.objects import ManifestObject, api_group, selects
+from advisor.review.repository import headless_created
 from advisor.system.errors import KnowledgeBaseError
 from advisor.system.patterns import lazy
 from advisor.system.records import record
@@ -370,7 +371,8 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
     if rec.main.service != "headless" or s.answers.replicas == 1:
         # one Pod: a StatefulSet for its at-most-one guarantee, with no peers to find by name; but a
         # serviceName that names no Service at all is a dangling name whatever the replicas
-        if name and s.answers.replicas == 1 and named_service(s, str(name)) is None and not _named_anywhere(s):
+        if (name and s.answers.replicas == 1 and named_service(s, str(name)) is None and not _named_anywhere(s)
+                and headless_created(s.obj.file, str(name)) is None):
             yield Hit("statefulset-without-headless-service",
                       f"{s.obj.name} names the Service {name!r} in spec.serviceName, but no Service of that name "
                       f"is among the files reviewed: its Pod's DNS name ({s.obj.name}-0.{name}) resolves to "
@@ -402,6 +404,8 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
                   f"selector the Pod template's labels match; if not, create one here. --suggest writes nothing "
                   f"while the evidence does not say which", line=line,
                   guess="the files do not say whether the two folders are applied together")
+    elif service is None and headless_created(s.obj.file, str(name)) is not None:
+        return  # a lab's instructions create it with kubectl, beside the manifest
     elif service is None:
         yield Hit("statefulset-without-headless-service",
                   f"{s.obj.name} names the Service {name!r}, but no Service of that name is among the files "

@@ -1,5 +1,5 @@
-"""What a repository around the manifests says about them: where it is, and which of its files its own
-instructions put in a kubelet's static-Pod folder.
+"""What a repository around the manifests says about them: where it is, which of its files its own
+instructions put in a kubelet's static-Pod folder, and which headless Services they create with kubectl.
 
 A bare Pod that the kubelet runs from a file on its node (a static Pod) is owned by that kubelet, not by
 the API server: it cannot be a Deployment's. The manifest seldom says so; the repository's instructions do
@@ -108,6 +108,51 @@ def _placements(root: str) -> tuple[tuple[str, str, int, str], ...]:
             for name in said:
                 name = name.rsplit("/", 1)[-1] if name.startswith("/") else name  # a file inside the folder itself
                 found.append((name, where, number, folder.group(0)))
+    return tuple(found)
+
+
+# kubectl (or its usual alias k, or OpenShift's oc) creating a headless Service from the command line:
+# `kubectl create service clusterip NAME --clusterip=None`, `kubectl expose statefulset web --cluster-ip=None
+# --name=NAME` (the Service takes the name of what it exposes when --name is not given).
+_KUBECTL = r"(?<![\w-])(?:kubectl|oc|k)\s"
+_CREATES_HEADLESS = lazy(_KUBECTL + r"[^\n]*?\bcreate\s+(?:service|svc)\s+clusterip\s+([a-z0-9][a-z0-9.-]*)"
+                                    r"[^\n]*?--clusterip[= ][\"']?None\b")
+_EXPOSES_HEADLESS = lazy(_KUBECTL + r"[^\n]*?\bexpose\s+([^\n]*?--cluster-ip[= ][\"']?None\b[^\n]*)")
+_EXPOSED = lazy(r"--name[= ][\"']?([a-z0-9][a-z0-9.-]*)|(?:^|\s)(?:\w+/|(?:statefulsets?|sts|deployments?|deploy|"
+                r"pods?|services?|svc|replicasets?|rs)\s+)([a-z0-9][a-z0-9.-]*)")
+
+
+def headless_created(path: str, name: str) -> str | None:
+    """Where the repository of the manifest file ``path`` creates a headless Service called ``name`` with kubectl
+    ("its repository's problem.md:2 creates it: kubectl create svc clusterip hls --clusterip=None"), or None:
+    a lab whose instructions make the Service a StatefulSet names, beside the manifest of the StatefulSet."""
+    root = repository_of(path)
+    if root is None:
+        return None
+    for created, where, line, text in _headless_services(root):
+        if created == name:
+            return f"its repository's {os.path.relpath(where, root)}:{line} creates it: {text}"
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _headless_services(root: str) -> tuple[tuple[str, str, int, str], ...]:
+    """(the Service's name, the document, its line, the command) of each headless Service the repository's
+    documents and scripts create with kubectl."""
+    found = []
+    for where, text in _texts(root):
+        if "clusterip" not in text.lower() and "cluster-ip" not in text:
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            created = _CREATES_HEADLESS.search(line)
+            if created:
+                found.append((created.group(1), where, number, created.group(0).strip()))
+                continue
+            exposed = _EXPOSES_HEADLESS.search(line)
+            names = [m.group(1) or m.group(2) for m in _EXPOSED.finditer(exposed.group(1))] if exposed else []
+            named = [m.group(1) for m in _EXPOSED.finditer(exposed.group(1)) if m.group(1)] if exposed else []
+            if named or names:
+                found.append(((named or names)[0], where, number, exposed.group(0).strip()))
     return tuple(found)
 
 

@@ -139,3 +139,14 @@ def bare_pods_written(root, files: dict) -> set:
     paths = sorted(root / name for name in files)
     report = REVIEWER.review(parse_inputs([(str(p), p.read_text()) for p in paths]), ReviewOptions())
     return {str(Path(f.file).relative_to(root)) for f in report.findings if f.id == "bare-pod"}
+
+
+def write_repository(root, files: dict, version_control: bool = True):
+    """A checkout at ``root`` (a .git folder unless ``version_control`` is false) holding ``files`` ({path: text})."""
+    if version_control:
+        (root / ".git").mkdir()
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root

@@ -7,19 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers.review import REVIEWER, server_pod
+from helpers.review import write_repository as repository
 
 from advisor.review import ReviewOptions
 from advisor.review.objects import parse_inputs
-
-def repository(root: Path, files: dict[str, str], version_control: bool = True) -> Path:
-    if version_control:
-        (root / ".git").mkdir()
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
 
 def bare_pod_findings(root: Path) -> set[str]:
     """The files (relative to ``root``) whose Pod gets bare-pod, of every manifest in the repository."""
