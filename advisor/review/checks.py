@@ -372,7 +372,7 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
         # one Pod: a StatefulSet for its at-most-one guarantee, with no peers to find by name; but a
         # serviceName that names no Service at all is a dangling name whatever the replicas
         if (name and s.answers.replicas == 1 and named_service(s, str(name)) is None and not _named_anywhere(s)
-                and headless_created(s.obj.file, str(name)) is None):
+                and not _made_with_others(s) and headless_created(s.obj.file, str(name)) is None):
             yield Hit("statefulset-without-headless-service",
                       f"{s.obj.name} names the Service {name!r} in spec.serviceName, but no Service of that name "
                       f"is among the files reviewed: its Pod's DNS name ({s.obj.name}-0.{name}) resolves to "
@@ -391,6 +391,8 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
     service = named_service(s, str(name))
     if service is None and name and _made_with_others(s):
         return  # its Service was made with it, by the same chart or in the same cluster, not in these files
+    if service is not None and _made_with_others(s) and _of_another_chart(service, s.obj):
+        return  # a copy of another release's Service (kafka-0.21.2's beside kafka-12.1.0's StatefulSet): its own is not here
     if service is None and (away := service_elsewhere(s, str(name))) is not None:
         # The folder rule keeps one application's Service from standing in for another's, but a
         # Service of this very name elsewhere in the input is evidence either way: applied together it is
@@ -472,6 +474,16 @@ def _named_anywhere(s: Subject) -> bool:
     """Whether a Service of the StatefulSet's serviceName exists in any namespace of the input (then the
     mismatch is one of namespaces, which the check with replicas says; one Pod is left alone)."""
     return bool(s.inputs.named("Service", str(s.obj.get("spec", "serviceName"))))
+
+
+def _of_another_chart(one: ManifestObject, other: ManifestObject) -> bool:
+    """Whether the two objects carry the labels of two different charts (helm.sh/chart, or Helm 2's chart): copies
+    taken from two releases, of which neither made the other."""
+    def chart(obj: ManifestObject):
+        labels = obj.metadata.get("labels")
+        return next((str(labels[k]) for k in ("helm.sh/chart", "chart") if isinstance(labels, dict) and k in labels),
+                    None)
+    return chart(one) is not None and chart(other) is not None and chart(one) != chart(other)
 
 
 def _made_with_others(s: Subject) -> bool:

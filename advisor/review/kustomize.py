@@ -9,6 +9,9 @@ raise findings about what it leaves out.
 from __future__ import annotations
 
 import os
+import re
+
+from advisor.system.patterns import lazy
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _PATCH_KEYS = ("patches", "patchesStrategicMerge", "patchesJson6902")
@@ -93,6 +96,24 @@ def patch_targets(file: str, data: dict) -> dict[str, dict]:
             kind = target.get("kind") if isinstance(target, dict) else None
             kinds.add(kind if isinstance(kind, str) and kind.isalnum() else None)
     return {resource: dict.fromkeys(kinds, file) for resource in _resources(file, data)} if kinds else {}
+
+
+# A file name that says it holds a patch: deployment-patch.yaml, patch_replicas.yaml, patches.yml.
+_PATCH_NAME = lazy(r"(?:^|[-_.])patch(?:es)?(?:[-_.]|$)", re.IGNORECASE)
+
+
+def named_patches(file: str, data: dict) -> set[str]:
+    """The files beside the kustomization at ``file`` whose name says they hold a patch (csi-job-patch.yaml) and that
+    it does not list as resources: patches of its own, or of an earlier version of it, never applied as objects."""
+    folder = os.path.dirname(os.path.abspath(file))
+    listed = set(_resources(file, data))
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return set()
+    return {key(os.path.join(folder, name)) for name in names
+            if name.endswith((".yaml", ".yml", ".json")) and _PATCH_NAME.search(name.rsplit(".", 1)[0])
+            and os.path.join(folder, name) not in listed and name not in KUSTOMIZATION_FILES}
 
 
 def _resources(file: str, data: dict) -> list[str]:

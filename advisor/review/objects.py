@@ -863,6 +863,8 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
         for doc in documents:
             if name != STDIN and kustomize.is_kustomization(name, doc.data):
                 inputs.patches.update(dict.fromkeys(kustomize.patch_files(name, doc.data), name))
+                for patch in kustomize.named_patches(name, doc.data):
+                    inputs.patches.setdefault(patch, f"{name} is beside it, and its file's name says it is a patch")
                 inputs.generated.update(dict.fromkeys(kustomize.generator_files(name, doc.data), name))
                 inputs.generated_configmaps.update(kustomize.generated_configmaps(doc.data))
                 inputs.labelled.update(dict.fromkeys(kustomize.labelled_resources(name, doc.data), name))

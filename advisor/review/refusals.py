@@ -25,7 +25,7 @@ from typing import Iterator
 from advisor.domain.recommendation import Recommendation
 from advisor.domain.vocabulary import API_VERSIONS, BATCH_KINDS, REMOVED_API_VERSIONS
 from advisor.engine.placement import NATIVE_SIDECARS_FROM
-from advisor.review import kustomize
+from advisor.review import kustomize, repository
 from advisor.review.checks import Hit, check
 from advisor.review.facts import Subject, placeholder
 from advisor.system.errors import format_path
@@ -68,6 +68,8 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
                                                                             "StatefulSet") else ""),
                   line=obj.line("apiVersion"))
         return
+    if str(obj.name).startswith("<") and placeholder(str(obj.name)):
+        return  # named <service-name>: a document's outline of an object (a contract, a schema), not one to apply
     reasons = [r for r in api_object_problems(data, version, promises=False) if not _said_elsewhere(r, s)]
     paths = {_path_of(r) for r in reasons}
     for reason in (_server_words(r) for r in outcome[1]):
@@ -75,7 +77,8 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
             reasons.append(reason)
     # a value a template fills in before the object is sent (APP_NAME, ${PORT}, <your-image>) is not what
     # the API server receives: its reason is the placeholder's, not the object's
-    reasons = [r for r in reasons if not _names_a_placeholder(r) and _SOPS_VALUE not in r]
+    tokens = repository.sed_placeholders(obj.file) if reasons else frozenset()
+    reasons = [r for r in reasons if not _names_a_placeholder(r, tokens) and _SOPS_VALUE not in r]
     reasons = list(dict.fromkeys(_shortened(r) for r in reasons))
     if not reasons:
         return
@@ -194,15 +197,21 @@ def _selector_reason(reason: str) -> bool:
 _QUOTED = lazy(r"'([^']*)'")
 
 
-def _names_a_placeholder(reason: str) -> bool:
+def _names_a_placeholder(reason: str, tokens: frozenset[str] = frozenset()) -> bool:
     """Whether a reason is about a value that holds a template's placeholder (the value it quotes). A bare
     capitalised word (APP_NAME) counts only where the field takes no such word as it is (a name, a number):
-    a port's protocol T_CP is a misspelt choice, not a placeholder."""
+    a port's protocol T_CP is a misspelt choice, not a placeholder. ``tokens``: the words in capitals the
+    repository's sed commands replace (ip-NODE-QOS-INDEX, filled in by create-iperf-fio.sh)."""
     for value in _QUOTED.findall(reason):
         held = placeholder(value)
         if held and (held[0] in "$<_" or "one of" not in reason):
             return True
+        if tokens and tokens & set(_CAPITAL_WORD.findall(value)):
+            return True
     return False
+
+
+_CAPITAL_WORD = lazy(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9_]+(?![A-Za-z0-9])")
 
 
 def _path_of(reason: str) -> str:

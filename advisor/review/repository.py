@@ -1,5 +1,6 @@
 """What a repository around the manifests says about them: where it is, which of its files its own
-instructions put in a kubelet's static-Pod folder, and which headless Services they create with kubectl.
+instructions put in a kubelet's static-Pod folder, which headless Services they create with kubectl, and which
+tokens of a template their sed commands replace.
 
 A bare Pod that the kubelet runs from a file on its node (a static Pod) is owned by that kubelet, not by
 the API server: it cannot be a Deployment's. The manifest seldom says so; the repository's instructions do
@@ -154,6 +155,24 @@ def _headless_services(root: str) -> tuple[tuple[str, str, int, str], ...]:
             if named or names:
                 found.append(((named or names)[0], where, number, exposed.group(0).strip()))
     return tuple(found)
+
+
+# A sed substitution of a template's token: s/NODE/$node/g, s|QOS|high|, with the token in capitals.
+_SED_TOKEN = lazy(r"(?<![\w-])s([/|#,:])([A-Z][A-Z0-9_]+)\1")
+
+
+def sed_placeholders(path: str) -> frozenset[str]:
+    """The tokens in capitals (NODE, QOS, INDEX) that the scripts and documents of the repository of the manifest
+    file ``path`` replace with sed before the file is applied: placeholders of a template, not values; empty
+    outside a checkout."""
+    root = repository_of(path)
+    return _sed_tokens(root) if root is not None else frozenset()
+
+
+@functools.lru_cache(maxsize=64)
+def _sed_tokens(root: str) -> frozenset[str]:
+    return frozenset(m.group(2) for _, text in _texts(root) if "sed" in text
+                     for line in text.splitlines() if "sed" in line for m in _SED_TOKEN.finditer(line))
 
 
 def _texts(root: str):

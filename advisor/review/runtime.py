@@ -566,7 +566,9 @@ def runtime_of(spec: dict, read_file: Callable[[str], str | None] | None = None,
         from advisor.review import shell
 
         call = shell.invocation(words)
-        if call.script is not None:
+        if call.script is not None and _folded_into_a_comment(call.script):
+            pass  # what it was written to do is commented out by YAML's folding: nothing says how long it was meant to run
+        elif call.script is not None:
             verdict = judge.script(call.script, call.arguments)
         elif call.script_file is not None:
             verdict = judge.sourced(call.script_file, call.arguments)
@@ -627,6 +629,23 @@ def _image_runtime(image: str, interactive: bool, args: list[str], kills: tuple[
     if images.is_server_image(image) and not _named_for_a_base(image):
         return Runtime(ENDLESS, f"its image {images.repository(image)!r} runs a server", basis="image")
     return Runtime(None, kills=kills)
+
+
+# A comment that runs on into shell code: `# Wait for the config while [ ! -f x ]; do ... done`.
+_COMMENT = lazy(r"(?:^|\s)#(.*)$")
+_SHELL_KEYWORDS = lazy(r"(?<![\w-])(?:do|done|then|fi|while|until|esac|exec)(?![\w-])|;")
+
+
+def _folded_into_a_comment(script: str) -> bool:
+    """Whether a comment of the script swallowed the code after it: a script written over several lines in a
+    double-quoted or plain YAML scalar, which YAML folds into one line (a paragraph each, between blank lines), so
+    that a # comments out the rest of it (round 31: a Rook toolbox whose keep-alive loop became part of a
+    comment). Three shell keywords or separators in one comment are code, not prose."""
+    for line in script.splitlines():
+        comment = _COMMENT.search(line)
+        if comment is not None and len(_SHELL_KEYWORDS.findall(comment.group(1))) >= 3:
+            return True
+    return False
 
 
 def _named_for_a_base(image: str) -> bool:
