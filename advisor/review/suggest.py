@@ -763,7 +763,7 @@ def _let_start(draft: _Draft, names: set, raised: int) -> None:
     if mended < raised:
         draft.unmended = (f"{'it mends' if mended else 'nothing here mends'} {mended} of the {raised} "
                           f"container-cannot-start findings of {draft.subject.obj.label}; the rest need a choice the "
-                          f"manifest does not make (another image, root, a password, a key)")
+                          f"manifest does not make (another image or port, root, a command, a password, a key)")
     elif (draft.data, draft.added) != before:
         draft.fixed(CANNOT_START)
 
