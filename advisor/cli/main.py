@@ -160,8 +160,15 @@ def _last_word(env: Environment, message: str) -> None:
 
 def console_main(prog: str = PROG) -> None:
     """What the console scripts run (pod-advisor, kubectl-pod_advisor, python -m advisor):
-    ``main``, then ``leave`` with its status."""
-    leave(main(prog=prog))
+    ``main``, then ``leave`` with its status. The run is over once ``main`` returns: a Ctrl-C
+    pressed again after its own handling ended (while the output is flushed and the worker pools'
+    exit handlers run) would only turn the exit into a traceback, so ``leave`` runs shielded."""
+    try:
+        status = main(prog=prog)
+    except KeyboardInterrupt:  # pressed in the instant main returned, after its own handling
+        status = EXIT_INTERRUPTED
+    with shielded():
+        leave(status)
 
 
 def leave(status: int) -> None:
