@@ -291,8 +291,9 @@ _POLICY_GROUPS = ("constraints.gatekeeper.sh", "kyverno.io", "admissionregistrat
 def used_as_an_example(obj: ManifestObject, inputs: Inputs) -> str | None:
     """Why a bare Pod is one that something uses as a Pod (and any object one that a test or a policy check uses
     as written), or None: a test's Pod (in a folder of tests), or
-    an admission policy's example (a file a Kyverno or Gatekeeper policy test among the inputs checks, or one
-    under the folder that holds a Gatekeeper, Kyverno or Kubernetes policy of the input, as
+    an admission policy's example, which a policy test or a policy engine's CLI matches and nothing runs (a file a
+    Kyverno or Gatekeeper policy test among the inputs checks, one in a folder named for a policy's verdict beside
+    its opposite, or one under the folder that holds a Gatekeeper, Kyverno or Kubernetes policy of the input, as
     gatekeeper/examples/bad/ beside gatekeeper/policies/)."""
     if obj.file == STDIN or not os.path.isfile(obj.file):
         return None  # review --cluster: a live Pod is not an example
@@ -302,15 +303,6 @@ def used_as_an_example(obj: ManifestObject, inputs: Inputs) -> str | None:
     test = next((f for f in folders if f in _TEST_FOLDERS), None)
     if test:
         return f"it is in a folder of tests ({test}/), whose tests create it, wait on it and use it by its name"
-    return policy_example(obj, inputs)
-
-
-def policy_example(obj: ManifestObject, inputs: Inputs) -> str | None:
-    """Why the object (of any kind) is an admission policy's example, which a policy test or a policy engine's CLI
-    matches and nothing runs, or None: a file a Kyverno or Gatekeeper policy test among the inputs checks, one in a
-    folder named for a policy's verdict beside its opposite, or one under the folder that holds a policy."""
-    if obj.file == STDIN or not os.path.isfile(obj.file):
-        return None
     test = inputs.tested_by(obj)
     if test:
         return (f"the policy test {os.path.relpath(test, os.path.dirname(os.path.abspath(obj.file)))} checks it: it is "

@@ -312,10 +312,8 @@ def _shell_without_input(s: Subject, c: ManifestContainer) -> str | None:
         c.native or (c.placement == "containers" and s.restart_policy == "Always"))
     if not always or not _own_command(c) or c.spec.get("stdin") is True or c.spec.get("tty") is True:
         return None
-    if not _runs_as_written(s):
-        return None
     nature = images.nature(c.image)
-    if nature is None or nature.runs != images.SHELL:
+    if nature is None or nature.runs != images.SHELL or not _runs_as_written(s):
         return None
     return f"{nature.why(c.image)}, which with no standard input (no stdin or tty) exits at once"
 
@@ -324,7 +322,7 @@ def _port_taken_before(s: Subject, c: ManifestContainer) -> tuple[str, str, int]
     """(the earlier container, the image, the port) when ``c`` and an earlier container of the Pod both run the
     same image's own command, which the catalogue says listens on a port, and nothing that could move it is given
     (no env, no volume over its configuration); else None."""
-    if c.placement != "containers" or not _untouched(c) or not _runs_as_written(s):
+    if c.placement != "containers" or not _untouched(c):
         return None
     start = plan_start(c.image)
     family = start.family
@@ -335,7 +333,7 @@ def _port_taken_before(s: Subject, c: ManifestContainer) -> tuple[str, str, int]
             return None
         if (other.placement == "containers" and _untouched(other)
                 and plan_start(other.image).family is family):
-            return other.name, start.shown, family.ports.value[0]
+            return (other.name, start.shown, family.ports.value[0]) if _runs_as_written(s) else None
     return None
 
 
@@ -344,7 +342,9 @@ def _runs_as_written(s: Subject) -> bool:
     Kyverno test feeds to its policies, a DaemonSet a chainsaw test applies to see it admitted: what they check is
     admission, not what runs), nor a base a kustomize patch among the files changes (an overlay gives the
     placeholder image of a base its own image and command)."""
-    return s.used_why is None and not patched_base(s) and used_as_an_example(s.obj, s.inputs) is None
+    # a bare Pod's (controller "Pod") was worked out as it was described: its used_why
+    example = s.used_why if s.controller == "Pod" else used_as_an_example(s.obj, s.inputs)
+    return example is None and not patched_base(s)
 
 
 def _untouched(c: ManifestContainer) -> bool:
