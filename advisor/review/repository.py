@@ -5,10 +5,10 @@ tokens of a template their sed commands replace.
 A bare Pod that the kubelet runs from a file on its node (a static Pod) is owned by that kubelet, not by
 the API server: it cannot be a Deployment's. The manifest seldom says so; the repository's instructions do
 ("cp nodejs-pod.yaml /etc/kubernetes/manifests", a Vagrantfile syncing a folder there, a kubelet flag
-naming its own folder). ``static_placements`` reads the repository's documents and scripts once for such
-lines, and says where each file is put. Only a repository with version control is read (a folder with
-.git, .hg, .svn or .jj: the checkout a user reviews), within fixed limits of files and bytes, and nothing
-outside it.
+naming its own folder). ``static_placement`` says where the repository's documents and scripts put a file;
+they are walked and read once per repository for all that is asked of them (``_said``). Only a repository
+with version control is read (a folder with .git, .hg, .svn or .jj: the checkout a user reviews), within
+fixed limits of files and bytes, and nothing outside it.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import re
 from advisor.review.objects import STDIN
 from advisor.review.scope import VERSION_CONTROL
 from advisor.system.patterns import lazy
+from advisor.system.records import record
 
 # The files whose lines are instructions: documents, shell scripts, Makefiles, Vagrantfiles.
 _TEXT_SUFFIXES = (".md", ".markdown", ".rst", ".adoc", ".txt", ".sh", ".bash")
@@ -56,7 +57,7 @@ def static_placement(path: str, reviewed: list[str]) -> str | None:
     root = repository_of(path)
     if root is None:
         return None
-    placements = _placements(root)
+    placements = _said(root).placements
     if not placements:
         return None
     path = os.path.abspath(path)
@@ -87,12 +88,26 @@ def _named_elsewhere(path: str, reviewed: list[str], root: str) -> bool:
                and os.path.abspath(other).startswith(root + os.sep) for other in reviewed)
 
 
+@record(frozen=True)
+class _Said:
+    """What a repository's documents and scripts say of its manifests, read once for all three."""
+
+    placements: tuple  # _placements
+    headless: tuple  # _headless_services
+    sed_tokens: frozenset  # _sed_tokens
+
+
 @functools.lru_cache(maxsize=64)
-def _placements(root: str) -> tuple[tuple[str, str, int, str], ...]:
+def _said(root: str) -> _Said:
+    """The repository's texts walked and read once (``_texts``), whichever of the three a review asks for first."""
+    texts = list(_texts(root))
+    return _Said(_placements(texts), _headless_services(texts), _sed_tokens(texts))
+
+
+def _placements(texts: list[tuple[str, str]]) -> tuple[tuple[str, str, int, str], ...]:
     """(file or path said, the document, its line, the static folder) of every line of the repository's
     documents and scripts that names a manifest file and a static-Pod folder; a Vagrantfile's synced folder
     counts for each manifest in it ("folder/" said)."""
-    texts = list(_texts(root))
     folders = {m.group(1).rstrip("/") for _, text in texts for m in _NAMED_FOLDER.finditer(text)}
     named = re.compile("|".join(re.escape(f) + r"\b" for f in sorted(folders, key=len, reverse=True))) \
         if folders else None
@@ -130,18 +145,17 @@ def headless_created(path: str, name: str) -> str | None:
     root = repository_of(path)
     if root is None:
         return None
-    for created, where, line, text in _headless_services(root):
+    for created, where, line, text in _said(root).headless:
         if created == name:
             return f"its repository's {os.path.relpath(where, root)}:{line} creates it: {text}"
     return None
 
 
-@functools.lru_cache(maxsize=64)
-def _headless_services(root: str) -> tuple[tuple[str, str, int, str], ...]:
+def _headless_services(texts: list[tuple[str, str]]) -> tuple[tuple[str, str, int, str], ...]:
     """(the Service's name, the document, its line, the command) of each headless Service the repository's
     documents and scripts create with kubectl."""
     found = []
-    for where, text in _texts(root):
+    for where, text in texts:
         if "clusterip" not in text.lower() and "cluster-ip" not in text:
             continue
         for number, line in enumerate(text.splitlines(), 1):
@@ -150,10 +164,14 @@ def _headless_services(root: str) -> tuple[tuple[str, str, int, str], ...]:
                 found.append((created.group(1), where, number, created.group(0).strip()))
                 continue
             exposed = _EXPOSES_HEADLESS.search(line)
-            names = [m.group(1) or m.group(2) for m in _EXPOSED.finditer(exposed.group(1))] if exposed else []
-            named = [m.group(1) for m in _EXPOSED.finditer(exposed.group(1)) if m.group(1)] if exposed else []
-            if named or names:
-                found.append(((named or names)[0], where, number, exposed.group(0).strip()))
+            if exposed is None:
+                continue
+            said = list(_EXPOSED.finditer(exposed.group(1)))
+            # --name names it, else what it exposes does
+            name = next((m.group(1) for m in said if m.group(1)), None) or next(
+                (m.group(2) for m in said if m.group(2)), None)
+            if name:
+                found.append((name, where, number, exposed.group(0).strip()))
     return tuple(found)
 
 
@@ -166,12 +184,11 @@ def sed_placeholders(path: str) -> frozenset[str]:
     file ``path`` replace with sed before the file is applied: placeholders of a template, not values; empty
     outside a checkout."""
     root = repository_of(path)
-    return _sed_tokens(root) if root is not None else frozenset()
+    return _said(root).sed_tokens if root is not None else frozenset()
 
 
-@functools.lru_cache(maxsize=64)
-def _sed_tokens(root: str) -> frozenset[str]:
-    return frozenset(m.group(2) for _, text in _texts(root) if "sed" in text
+def _sed_tokens(texts: list[tuple[str, str]]) -> frozenset[str]:
+    return frozenset(m.group(2) for _, text in texts if "sed" in text
                      for line in text.splitlines() if "sed" in line for m in _SED_TOKEN.finditer(line))
 
 
