@@ -382,10 +382,22 @@ def _adopter(obj: ManifestObject, inputs: Inputs, labels) -> str | None:
             selector = other.get("spec", "selector")
             if kind == "ReplicaSet":
                 selector = selector.get("matchLabels") if isinstance(selector, dict) else None
-            if other is not obj and obj.links_to(other) and matches(selector, labels):
+            if (other is not obj and obj.links_to(other) and _one_namespace(obj, other)
+                    and matches(selector, labels)):
                 return (f"{other.label} ({other.file}:{other.line()}) adopts it: its selector matches the Pod's "
                         f"labels, so it owns and replaces the Pod")
     return None
+
+
+def _one_namespace(pod: ManifestObject, controller: ManifestObject) -> bool:
+    """Whether the Pod and the controller land in one namespace, as a controller must to adopt a Pod.
+
+    An object that names no namespace is applied to the one kubectl is pointed at, "default" unless the
+    user chose another: so a Pod that names "dev" beside a ReplicaSet that names none are, as written,
+    in two namespaces, and the ReplicaSet adopts nothing (blind round 32). Linked (``links_to``) is not
+    enough: it only says that nothing written sets the two apart.
+    """
+    return (pod.namespace or "default") == (controller.namespace or "default")
 
 
 def _intent(obj, controller, owner, restart, containers, services, prepared, labels, spec,
