@@ -95,6 +95,11 @@ _WRAPPERS = ("exec", "nohup", "time", "sudo", "command", "builtin", "stdbuf", "n
              "su-exec", "gosu", "chpst", "dumb-init", "tini", "tini-static", "catatonit", "s6-setuidgid")
 # A load that only burns CPU or memory: a demo of limits, a test, never a service.
 _LOAD_PROGRAMS = ("stress", "stress-ng")
+# Programs that read a file to its end: given a device that never ends (/dev/zero, /dev/urandom), they never do,
+# and only burn CPU (`cat /dev/zero > /dev/null`, a limits demo): unless a later `head` in their pipeline stops them.
+_WHOLE_READERS = ("cat", "md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "cksum",
+                  "sum", "gzip", "bzip2", "xz", "base64", "od", "hexdump", "xxd", "wc")
+_ENDLESS_DEVICE = lazy(r"/dev/(?:zero|u?random|full)")
 # Code given inline to an interpreter: its last statement is code, not a program to judge.
 _INLINE_CODE = lazy(r"^(?:node|nodejs|python[0-9.]*|ruby|perl|php|deno|bun)$")
 _ENDLESS_CODE = lazy(r"while\s*\(\s*(?:true|1)\s*\)|while\s+(?:true|1)\s*:|for\s*\(\s*;\s*;\s*\)", re.I)
@@ -150,6 +155,11 @@ def command_words(spec: dict) -> list[str]:
         if isinstance(value, list):
             words += [str(w) for w in value if isinstance(w, (str, int, float))]
     return words
+
+
+def _reads_endless_device(words) -> bool:
+    """Whether a command reads a device that never ends to its end (``cat /dev/zero``): it runs until stopped."""
+    return _base(words[0]) in _WHOLE_READERS and any(_ENDLESS_DEVICE.fullmatch(w) for w in words[1:])
 
 
 @record(frozen=True)
@@ -352,7 +362,7 @@ class _Judge:
             # `java -version`, `node --version`: the program prints and exits, whatever it is when it serves
             return _Verdict(FINISHES, f"its command {_shown(self.line)!r} ends in work that finishes "
                                       f"({program!r} only prints its {words[1].lstrip('-')})")
-        if program in _LOAD_PROGRAMS or (program == "yes") or (
+        if program in _LOAD_PROGRAMS or (program == "yes") or _reads_endless_device(words) or (
                 program == "dd" and not any(w.startswith("count=") for w in words)
                 and any(re.fullmatch(r"if=/dev/(zero|u?random)", w) for w in words)):
             return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} only burns CPU or memory: a load for a "
@@ -418,6 +428,13 @@ class _Judge:
         from advisor.review import shell
 
         verdicts = [(part, self.node(part)) for part in node.parts]
+        # `head` stops reading, and what feeds it from a device that never ends stops with it
+        head = next((i for i, part in enumerate(node.parts) if isinstance(part, shell.Simple)
+                     and part.program == "head"), None)
+        if head is not None:
+            verdicts = [(part, _Verdict(FINISHES, f"its command {_shown(self.line)!r} reads until head stops it")
+                         if i < head and isinstance(part, shell.Simple) and _reads_endless_device(part.words) else v)
+                        for i, (part, v) in enumerate(verdicts)]
         endless = [v for _, v in verdicts if v.runs == ENDLESS]
         if endless:
             return _Verdict(ENDLESS, endless[0].why, all(v.idle for v in endless))
