@@ -45,13 +45,14 @@ CROSS_CHECKED_KINDS = ("Service", "ConfigMap", "HorizontalPodAutoscaler", "Persi
 # Kinds read whole but never linked by name: the storage servers and the networks they name (pod-ip-literal),
 # skaffold's configuration (a Pod whose exact name its port forwarding uses), the Pods a
 # NetworkPolicy selects (labels a rewrite gives a Pod must not put it under one), and the
-# Deployment a Flagger Canary takes over (it scales it to zero and serves from a primary of its own).
+# Deployment a Flagger Canary takes over (it scales it to zero and serves from a primary of its own), and
+# the Namespace whose Pod Security level refuses a Pod written to be refused (no controller is written for it).
 # The objects that declare a cluster's Pod or Service network (pod-ip-literal): Calico's IPPool and
 # Installation, kubeadm's ClusterConfiguration, kind's and Cluster API's Cluster, Cilium's CiliumPodIPPool,
 # kube-proxy's KubeProxyConfiguration.
 _NETWORK_KINDS = ("IPPool", "Installation", "ClusterConfiguration", "Cluster", "CiliumPodIPPool",
                   "KubeProxyConfiguration")
-READ_WHOLE_KINDS = ("PersistentVolume", "StorageClass", "Config", "NetworkPolicy", "Canary") + _NETWORK_KINDS
+READ_WHOLE_KINDS = ("PersistentVolume", "StorageClass", "Config", "NetworkPolicy", "Canary", "Namespace") + _NETWORK_KINDS
 # Of those, the kinds that are other tools' own (skaffold's, Flagger's, the network's), whatever their API group.
 _TOOLS_KINDS = ("Config", "Canary") + _NETWORK_KINDS
 

@@ -42,7 +42,7 @@ import yaml
 from advisor.domain.recommendation import Recommendation, WorkloadPlan
 from advisor.domain.vocabulary import (API_VERSIONS, HELPER_ROLES, POD_TEMPLATE_PATHS, REPLICATED_KINDS,
                                        SELECTING_KINDS)
-from advisor.manifests.validate import api_problems, schema_problems
+from advisor.manifests.validate import api_problems, pod_security_problems, schema_problems
 from advisor.review import addresses, images, kustomize
 from advisor.review.checks import (NATIVE_SIDECARS_FROM, headless_selecting, named_service, role_in_main_pod,
                                     service_elsewhere)
@@ -166,7 +166,12 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
         intent = subject.intent
         relied_on = _name_relied_on(subject)
         patching = kustomize.patched(subject.obj.file, subject.obj.kind, subject.inputs.patch_targets)
-        if patching:
+        turned_away = _refused_by_its_namespace(subject.obj, subject.inputs)
+        if turned_away:
+            withheld.append(f"no controller is written for {subject.obj.label}: {turned_away}. Applied, the Pod is "
+                            f"turned away at once; a controller would be accepted and each of its Pods refused "
+                            f"out of sight, so a Pod written to be refused (a lesson's exhibit) stays a Pod")
+        elif patching:
             withheld.append(f"no controller is written for {subject.obj.label}: the kustomization {patching}, "
                             f"which lists its file, patches objects of its kind, and a patch written for a Pod "
                             f"does not reach a controller's Pod template")
@@ -542,6 +547,31 @@ def _service_ports(container: dict, listening: int | None = None, called: int | 
         declared = declared + [{"containerPort": called}]
         container["ports"] = declared
     return _as_service_ports(declared)
+
+
+# The Pod Security levels a namespace's label may enforce that refuse anything (privileged admits all).
+_ENFORCING = ("baseline", "restricted")
+_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
+
+
+def _refused_by_its_namespace(obj: ManifestObject, inputs) -> str | None:
+    """Why the Namespace among the inputs that the Pod names refuses it, by the Pod Security level it
+    enforces (its pod-security.kubernetes.io/enforce label), or None."""
+    if not obj.namespace:
+        return None
+    for namespace in inputs.of_kind("Namespace"):
+        labels = namespace.metadata.get("labels")
+        level = labels.get(_ENFORCE_LABEL) if isinstance(labels, dict) and namespace.name == obj.namespace else None
+        if level not in _ENFORCING:
+            continue
+        containers = [c.get("name") for c in (obj.get("spec", "containers") or []) + (obj.get("spec", "initContainers")
+                                                                                    or []) if isinstance(c, dict)]
+        problems = pod_security_problems(obj.data, baseline_for=containers if level == "baseline" else ())
+        if problems:
+            shown = "; ".join(problems[:3]) + (f" and {len(problems) - 3} more" if len(problems) > 3 else "")
+            return (f"its namespace {obj.namespace} ({namespace.file}:{namespace.line()}) enforces Pod Security "
+                    f"{level!r}, which refuses it ({shown})")
+    return None
 
 
 def _as_service_ports(container_ports: list[dict]) -> list[dict]:

@@ -51,3 +51,43 @@ def test_a_command_reading_a_device_that_never_ends_runs_until_stopped(script):
 def test_a_device_read_that_head_stops_or_a_file_read_finishes(script):
     assert runs(script) == FINISHES
 
+
+# ramishtaha/kubernetes-project-learning's 26-security-hardening: a namespace enforcing baseline, and a Pod
+# its header says "should be DENIED" (privileged, hostNetwork, hostPID, / mounted from the node).
+NAMESPACE = """apiVersion: v1
+kind: Namespace
+metadata:
+  name: secure-namespace
+  labels: {pod-security.kubernetes.io/enforce: %s}
+"""
+
+INSECURE_POD = """apiVersion: v1
+kind: Pod
+metadata: {name: insecure-pod, namespace: secure-namespace, labels: {app: insecure-example}}
+spec:
+  containers:
+  - name: privileged-container
+    image: nginx:1.27
+    securityContext: {privileged: true}
+    ports: [{containerPort: 80}]
+  hostNetwork: true
+"""
+
+
+def rewrite_and_notes(namespace_level: str, pod: str = INSECURE_POD):
+    report = REVIEWER.review(parse_inputs([("manifests/01-namespace.yaml", NAMESPACE % namespace_level),
+                                           ("manifests/04-insecure-pod.yaml", pod)]), ReviewOptions(None, True))
+    [obj] = [o for o in report.objects if o.ref.kind == "Pod"]
+    return obj.suggestion, [str(n) for n in report.notes]
+
+
+def test_a_pod_its_namespace_refuses_by_pod_security_is_not_rewritten_into_a_controller():
+    suggestion, notes = rewrite_and_notes("baseline")
+    assert suggestion is None
+    assert any("enforces Pod Security 'baseline', which refuses it (hostNetwork: not allowed" in n for n in notes)
+
+
+def test_a_pod_its_namespace_admits_is_still_rewritten():
+    assert rewrite_and_notes("privileged")[0] is not None
+    admitted = INSECURE_POD.replace("    securityContext: {privileged: true}\n", "").replace("  hostNetwork: true\n", "")
+    assert rewrite_and_notes("baseline", admitted)[0] is not None
