@@ -159,7 +159,7 @@ def command_words(spec: dict) -> list[str]:
 
 def _reads_endless_device(words) -> bool:
     """Whether a command reads a device that never ends to its end (``cat /dev/zero``): it runs until stopped."""
-    return _base(words[0]) in _WHOLE_READERS and any(_ENDLESS_DEVICE.fullmatch(w) for w in words[1:])
+    return bool(words) and _base(words[0]) in _WHOLE_READERS and any(_ENDLESS_DEVICE.fullmatch(w) for w in words[1:])
 
 
 @record(frozen=True)

@@ -564,8 +564,8 @@ def _refused_by_its_namespace(obj: ManifestObject, inputs) -> str | None:
         level = labels.get(_ENFORCE_LABEL) if isinstance(labels, dict) and namespace.name == obj.namespace else None
         if level not in _ENFORCING:
             continue
-        containers = [c.get("name") for c in (obj.get("spec", "containers") or []) + (obj.get("spec", "initContainers")
-                                                                                    or []) if isinstance(c, dict)]
+        listed = [obj.get("spec", key) for key in ("containers", "initContainers")]
+        containers = [c.get("name") for found in listed if isinstance(found, list) for c in found if isinstance(c, dict)]
         problems = pod_security_problems(obj.data, baseline_for=containers if level == "baseline" else ())
         if problems:
             shown = "; ".join(problems[:3]) + (f" and {len(problems) - 3} more" if len(problems) > 3 else "")

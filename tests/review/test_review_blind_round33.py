@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from helpers import hostile
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from advisor.review import ReviewOptions, Reviewer
 from advisor.review.objects import parse_inputs
 from advisor.review.runtime import ENDLESS, FINISHES, runtime_of
+from advisor.system.errors import InputError
 
 REVIEWER = Reviewer()
 
@@ -91,3 +96,15 @@ def test_a_pod_its_namespace_admits_is_still_rewritten():
     assert rewrite_and_notes("privileged")[0] is not None
     admitted = INSECURE_POD.replace("    securityContext: {privileged: true}\n", "").replace("  hostNetwork: true\n", "")
     assert rewrite_and_notes("baseline", admitted)[0] is not None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.tuples(hostile.mutated_data(yaml.safe_load(NAMESPACE % "baseline")), hostile.mutated_data(
+    yaml.safe_load(INSECURE_POD))))
+def test_any_namespace_and_pod_written_to_be_refused_are_reviewed_with_suggest_without_raising(documents):
+    texts = [hostile.dump_any(d) for d in documents]
+    try:
+        inputs = parse_inputs([("manifests/01-namespace.yaml", texts[0]), ("manifests/04-insecure-pod.yaml", texts[1])])
+    except InputError:
+        return  # a file review names as unreadable, as it does any
+    REVIEWER.review(inputs, ReviewOptions(None, True))
