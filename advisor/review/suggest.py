@@ -791,9 +791,14 @@ def _let_start(draft: _Draft, names: set, raised: int) -> None:
         draft.notes += fix.notes
         mended += fix.mended
     if mended < raised:
-        draft.unmended = (f"{'it mends' if mended else 'nothing here mends'} {mended} of the {raised} "
-                          f"container-cannot-start findings of {draft.subject.obj.label}; the rest need a choice the "
-                          f"manifest does not make (another image or port, root, a command, a password, a key)")
+        choice = ("a choice the manifest does not make (another image or port, root, a command, a password, a key, "
+                  "a setting's value)")
+        if mended:
+            draft.unmended = (f"it mends {mended} of the {raised} container-cannot-start findings of "
+                              f"{draft.subject.obj.label}; the rest need {choice}")
+        else:
+            draft.unmended = (f"nothing here mends the container-cannot-start finding{'s' if raised > 1 else ''} of "
+                              f"{draft.subject.obj.label}; {'they need' if raised > 1 else 'it needs'} {choice}")
     elif (draft.data, draft.added) != before:
         draft.fixed(CANNOT_START)
 
