@@ -34,8 +34,10 @@ FACTS = ("user", "any_uid", "run_as", "ports", "writes", "runs", "role", "shell"
 # A family states these where they apply or are known. ``memory`` is optional because it records a need above
 # the starter manifest's memory (advisor.kb.starts.STARTER_MEMORY): most images (a shell, a proxy, a sidecar) run
 # well within it, and no source gives them a number to state.
-# ``needs_env`` is optional because few images refuse to start for want of a setting (a database's password).
-OPTIONAL_FACTS = ("alternative", "volumes", "ships", "memory", "needs_env", "data_env", "refuses_mounts")
+# ``needs_env`` is optional because few images refuse to start for want of a setting (a database's password),
+# ``refuses_env`` because few refuse a setting's value (MySQL's MYSQL_USER=root).
+OPTIONAL_FACTS = ("alternative", "volumes", "ships", "memory", "needs_env", "refuses_env", "data_env",
+                  "refuses_mounts")
 # What a source key starts with: how a fact was read. "report": a user's record of the image running,
 # such as its log, where the image's own files leave a fact to the base image's tools.
 SOURCE_KINDS = ("dockerfile", "build", "chart", "docs", "code", "report")
@@ -78,6 +80,14 @@ class NeedsEnv:
 
 
 @record(frozen=True)
+class RefusesEnv:
+    """Settings whose value an image's entrypoint refuses before it sets up a new database: it stops with an error."""
+
+    any: tuple[str, ...]  # NAME=value: any one of them, given with that value, stops it
+    command: tuple[str, ...]  # the first arguments with which the entrypoint checks (or one starting with "-")
+
+
+@record(frozen=True)
 class RefusesMounts:
     """Where a volume keeps an image's entrypoint from setting up a new database: the data folder of an older layout,
     which it takes for data it must not touch, unless a setting moves its own data folder there."""
@@ -98,8 +108,8 @@ class DataEnv:
 
 # The facts whose value is a mapping, checked by the schema's "NAME value" entry and read into this record: its
 # fields are the mapping's keys, a list read as a tuple, a key left out as the field's default.
-_RECORD_FACTS = {"alternative": Alternative, "needs_env": NeedsEnv, "refuses_mounts": RefusesMounts,
-                 "data_env": DataEnv}
+_RECORD_FACTS = {"alternative": Alternative, "needs_env": NeedsEnv, "refuses_env": RefusesEnv,
+                 "refuses_mounts": RefusesMounts, "data_env": DataEnv}
 
 
 def _as_record(kind, value: dict):
@@ -157,6 +167,8 @@ class Family:
     memory: Fact[str] | None = None
     # the settings its entrypoint will not start without on an empty data folder (a database's password)
     needs_env: Fact[NeedsEnv] | None = None
+    # the settings' values its entrypoint stops at before it sets up a new database (MYSQL_USER=root)
+    refuses_env: Fact[RefusesEnv] | None = None
     # the setting that keeps its data below the root of the volume at the first of ``writes``
     data_env: Fact[DataEnv] | None = None
     # where a volume keeps its entrypoint from setting up a new database (an older version's data folder)
@@ -331,6 +343,10 @@ def _setting(value: Any) -> str | None:
         "must be an environment variable's name, or NAME=value"
 
 
+def _valued_setting(value: Any) -> str | None:
+    return None if isinstance(value, str) and _SETTING.match(value) and "=" in value else "must be NAME=value"
+
+
 def _listing(what: str, each) -> Any:
     """A check of a list that must hold at least one ``what``, each item checked by ``each``."""
     return lambda v: f"must list at least one {what}" if not v else each(v)
@@ -376,6 +392,7 @@ def _schema() -> dict:
             "ships": Field(dict, required=False),
             "memory": Field(dict, required=False),
             "needs_env": Field(dict, required=False),
+            "refuses_env": Field(dict, required=False),
             "data_env": Field(dict, required=False),
             "refuses_mounts": Field(dict, required=False),
             "note": Field(str, required=False),
@@ -399,12 +416,15 @@ def _schema() -> dict:
         "ships": fact(list, _each(_path)),
         "memory": fact(str, _memory),
         "needs_env": fact(dict),
+        "refuses_env": fact(dict),
         "data_env": fact(dict),
         "refuses_mounts": fact(dict),
         "needs_env value": {"any": Field(list, check=_listing("setting", _each(_setting))),
                             "command": Field(list, check=_listing("argument", list_of(str))),
                             "except_tags": Field(list, required=False, check=list_of(str)),
                             "unless_mounted": Field(list, required=False, check=_each(_path))},
+        "refuses_env value": {"any": Field(list, check=_listing("setting", _each(_valued_setting))),
+                              "command": Field(list, check=_listing("argument", list_of(str)))},
         "refuses_mounts value": {"paths": Field(list, check=_listing("path", _each(_path))),
                                  "unless": Field(list, check=_listing("setting", _each(_setting))),
                                  "command": Field(list, check=_listing("argument", list_of(str)))},

@@ -97,6 +97,12 @@ class Start:
         return self._stated("needs_env")
 
     @property
+    def refuses_env(self):
+        """The settings' values its entrypoint stops at before it sets up a new database (advisor.kb.images.RefusesEnv),
+        or None when the catalogue states none."""
+        return self._stated("refuses_env")
+
+    @property
     def refuses_mounts(self):
         """Where a volume keeps its entrypoint from setting up a new database (advisor.kb.images.RefusesMounts), or
         None when the catalogue states none."""
@@ -233,6 +239,18 @@ class Start:
         return (f"{name} ({self.shown}) is given {given} of memory, less than the {self.memory} its image needs "
                 f"with its shipped settings ({self.title}): with less, it {_MAY_STOP}. Raise "
                 f"its memory in the answers, or lower what the image takes through its own settings")
+
+    def env_note(self, name: str, env: Mapping[str, str | None], command=None, args=None) -> str | None:
+        """What a person must know before applying the manifest about a setting the answers give the container that
+        its image refuses (``refused_env``), or None. The value is the answers' own: it is written as given."""
+        refused = refused_env(self, env, command, args)
+        if refused is None:
+            return None
+        setting = refused.partition("=")[0]
+        return (f"{name} ({self.shown}) will not start as written: the answers set {refused}, and its image "
+                f"({self.title}) stops with an error before it sets up a new database when {setting} is "
+                f"{refused.partition('=')[2]}. {setting} names an ordinary user beside root: leave it out, or name "
+                f"another user")
 
     def note(self, name: str) -> str | None:
         """What a person must know before applying the manifest, or None."""
@@ -410,6 +428,21 @@ def missing_env(start: Start, env: Mapping[str, str | None] | None, command=None
             if (value == wanted) if equals else value != "":
                 return None
     return tuple(needs.any)
+
+
+def refused_env(start: Start, env: Mapping[str, str | None] | None, command=None, args=None) -> str | None:
+    """The setting (NAME=value) the container gives that its image's entrypoint refuses before it sets up a new
+    database (the catalogue's ``refuses_env``), or None: when it gives none, or when what it runs or sets does not say
+    (as ``missing_env``: a command of its own, other arguments, an image known by a digest alone). A value read from
+    a Secret or ConfigMap is not known here, and is not judged."""
+    refuses = start.refuses_env
+    if refuses is None or not env or _checking(start, refuses.command, command, args) is None:
+        return None
+    for setting in refuses.any:
+        name, _, value = setting.partition("=")
+        if env.get(name) == value:
+            return setting
+    return None
 
 
 def refused_mounts(start: Start, env: Mapping[str, str | None] | None, command=None, args=None,

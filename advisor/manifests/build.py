@@ -248,6 +248,10 @@ class _Writer:
             note = starts[c.name].memory_note(c.name, c.memory)
             if note is not None and note not in self.notes:
                 self.notes.append(note)
+            note = starts[c.name].env_note(c.name, {v.name: (v.value if v.source is None else None) for v in c.env},
+                                           c.command, c.args)
+            if note is not None and note not in self.notes:
+                self.notes.append(note)
         volumes = self._volumes(plan, init + regular, starts)
         context: dict = {} if root else {"runAsNonRoot": True}
         context["seccompProfile"] = {"type": "RuntimeDefault"}

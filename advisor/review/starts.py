@@ -22,7 +22,7 @@ from typing import Iterator
 
 from advisor.kb.images import ROOT_USERS
 from advisor.kb.starts import (Start, alternative_image, covered, env_of, missing_env, one_of, plan_start,
-                               refused_mounts, volume_name)
+                               refused_env, refused_mounts, volume_name)
 from advisor.review import images
 from advisor.review.checks import Hit, check
 from advisor.review.facts import ManifestContainer, Subject, used_as_an_example
@@ -231,9 +231,22 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                       f"port, or run it in a Pod of its own",
                       c, line=c.line, guess=f"the port {taken[1]} listens on is the one pod-advisor's image "
                                             f"catalogue gives {plan_start(taken[1]).family.title}")
-        if start.needs_env is None and start.refuses_mounts is None:
+        if start.needs_env is None and start.refuses_env is None and start.refuses_mounts is None:
             continue  # most images: nothing below to judge, and no need to read the container's env
         running = (env_of(c.spec), c.spec.get("command"), c.spec.get("args"), _mount_paths(c.spec))
+        refused_setting = refused_env(start, *running[:3])
+        if refused_setting is not None and not patched_base(s):
+            name = refused_setting.partition("=")[0]
+            yield Hit(FINDING,
+                      f"{c.name} sets {refused_setting}, which its image {start.shown} ({start.family.title}) "
+                      f"refuses: on an empty data folder (its first start), the image's entrypoint stops with an "
+                      f"error before it sets up the database, and every restart exits the same way "
+                      f"(CrashLoopBackOff). {name} names an ordinary user the entrypoint creates beside root, never "
+                      f"root itself: leave it out (the root password comes from its own setting), or name another "
+                      f"user; the API server accepts the manifest either way",
+                      c, line=_env_line(s, c, name),
+                      guess=(f"what {start.shown}'s entrypoint refuses is what pod-advisor's image catalogue gives "
+                             f"{start.family.title}"))
         needed = missing_env(start, *running)
         if needed is not None and not _client_of_its_image(start, c) and not patched_base(s):
             name = needed[0].partition("=")[0]
@@ -256,6 +269,15 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                       f"{start.data_path}, or set {one_of(refuses.unless)} to a folder on the volume, or pin the "
                       f"version the manifest was written for; the API server accepts the manifest either way",
                       c, line=_mount_line(s, c, refused[0]), guess=_version_guess(start))
+
+
+def _env_line(s: Subject, c: ManifestContainer, name: str) -> int:
+    """The line of the container's last env entry named ``name`` (the one the kubelet uses), else the container's."""
+    entries = c.spec.get("env") if isinstance(c.spec.get("env"), list) else []
+    for i in reversed(range(len(entries))):
+        if isinstance(entries[i], dict) and entries[i].get("name") == name:
+            return s.obj.doc.line(c.path + ("env", i, "name")) or c.line
+    return c.line
 
 
 def _mount_line(s: Subject, c: ManifestContainer, path: str) -> int:

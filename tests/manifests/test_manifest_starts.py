@@ -345,6 +345,13 @@ def test_a_password_the_answers_give_is_kept_and_no_other_is_added():
         "secretKeyRef": {"name": "shop-db", "key": "root"}}}]
 
 
+def test_the_manifest_says_a_mysql_given_root_as_its_ordinary_user_will_not_start():
+    given = {"MYSQL_ROOT_PASSWORD": {"secret": "shop-db", "key": "root"}, "MYSQL_USER": "root"}
+    manifest = make_manifest(advise(container("db", "mysql:8.4", ports=[3306], env=given), stable_identity=True))
+    assert any(note.startswith("db (mysql:8.4) will not start as written: the answers set MYSQL_USER=root")
+               for note in manifest.notes)
+
+
 def test_an_image_that_needs_no_password_gets_no_secret():
     assert "env" not in entry(written(container("cache", "redis:7.4", ports=[6379])), "cache")
 
