@@ -85,6 +85,7 @@ class RefusesEnv:
 
     any: tuple[str, ...]  # NAME=value: any one of them, given with that value, stops it
     command: tuple[str, ...]  # the first arguments with which the entrypoint checks (or one starting with "-")
+    remedy: str  # what the setting is for, and what to give instead: a sentence a finding and a note end with
 
 
 @record(frozen=True)
@@ -424,7 +425,8 @@ def _schema() -> dict:
                             "except_tags": Field(list, required=False, check=list_of(str)),
                             "unless_mounted": Field(list, required=False, check=_each(_path))},
         "refuses_env value": {"any": Field(list, check=_listing("setting", _each(_valued_setting))),
-                              "command": Field(list, check=_listing("argument", list_of(str)))},
+                              "command": Field(list, check=_listing("argument", list_of(str))),
+                              "remedy": Field(str)},
         "refuses_mounts value": {"paths": Field(list, check=_listing("path", _each(_path))),
                                  "unless": Field(list, check=_listing("setting", _each(_setting))),
                                  "command": Field(list, check=_listing("argument", list_of(str)))},

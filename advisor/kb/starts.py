@@ -246,11 +246,9 @@ class Start:
         refused = refused_env(self, env, command, args)
         if refused is None:
             return None
-        setting = refused.partition("=")[0]
-        return (f"{name} ({self.shown}) will not start as written: the answers set {refused}, and its image "
-                f"({self.title}) stops with an error before it sets up a new database when {setting} is "
-                f"{refused.partition('=')[2]}. {setting} names an ordinary user beside root: leave it out, or name "
-                f"another user")
+        return (f"{name} ({self.shown}) will not start as written: the answers set {refused}, at which its image "
+                f"({self.title}) stops with an error before it sets up a new database. "
+                f"{_capital(self.refuses_env.remedy)}")
 
     def note(self, name: str) -> str | None:
         """What a person must know before applying the manifest, or None."""

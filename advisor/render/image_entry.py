@@ -70,7 +70,7 @@ def value_words(catalogue: Catalogue, family: Family, name: str) -> str:
         return f"{value.path}, set by {value.name}: a folder below the root of its data volume"
     if name == "refuses_env":
         return (f"{' or '.join(value.any)} in its environment, when it runs {' or '.join(value.command)}: it stops "
-                f"with an error before it sets up a new database")
+                f"with an error before it sets up a new database. {value.remedy}")
     if name == "refuses_mounts":
         return (f"a volume mounted at {' or '.join(value.paths)}, when it runs {' or '.join(value.command)}, unless "
                 f"{one_of(value.unless)} is set: it sets up no new database then")

@@ -236,15 +236,12 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
         running = (env_of(c.spec), c.spec.get("command"), c.spec.get("args"), _mount_paths(c.spec))
         refused_setting = refused_env(start, *running[:3])
         if refused_setting is not None and not patched_base(s):
-            name = refused_setting.partition("=")[0]
             yield Hit(FINDING,
                       f"{c.name} sets {refused_setting}, which its image {start.shown} ({start.family.title}) "
                       f"refuses: on an empty data folder (its first start), the image's entrypoint stops with an "
                       f"error before it sets up the database, and every restart exits the same way "
-                      f"(CrashLoopBackOff). {name} names an ordinary user the entrypoint creates beside root, never "
-                      f"root itself: leave it out (the root password comes from its own setting), or name another "
-                      f"user; the API server accepts the manifest either way",
-                      c, line=_env_line(s, c, name),
+                      f"(CrashLoopBackOff). {start.refuses_env.remedy}; the API server accepts the manifest either way",
+                      c, line=_env_line(s, c, refused_setting.partition("=")[0]),
                       guess=(f"what {start.shown}'s entrypoint refuses is what pod-advisor's image catalogue gives "
                              f"{start.family.title}"))
         needed = missing_env(start, *running)

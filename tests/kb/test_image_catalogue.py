@@ -420,13 +420,14 @@ def test_refused_mounts_without_a_path_are_refused_at_their_key_path():
                         "one path"]
 
 
-REFUSES_ENV = "    refuses_env: {value: {any: [DB_USER=root], command: [server]}, from: dockerfile}\n"
+REFUSES_ENV = ("    refuses_env: {value: {any: [DB_USER=root], command: [server], remedy: Name another user},"
+               " from: dockerfile}\n")
 
 
 def test_a_family_may_state_a_settings_value_its_entrypoint_stops_at():
     [family] = load_catalogue([ROLES, ("knowledge/images/example.yaml", FAMILY + REFUSES_ENV)]).families[-1:]
     refuses = family.refuses_env.value
-    assert (refuses.any, refuses.command) == (("DB_USER=root",), ("server",))
+    assert (refuses.any, refuses.command, refuses.remedy) == (("DB_USER=root",), ("server",), "Name another user")
 
 
 def test_a_refused_setting_without_its_value_is_refused_at_its_key_path():
