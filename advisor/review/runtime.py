@@ -157,6 +157,19 @@ def command_words(spec: dict) -> list[str]:
     return words
 
 
+def _passed_to_an_entrypoint(args: list[str], image: str) -> bool:
+    """Whether ``args`` (given without a command) are arguments of the image's own entrypoint, not a program to run:
+    their first word names a program that finishes (sync, echo, cat) but is no subcommand word (migrate, backup),
+    and the image is not one whose default command is a shell or a prompt (busybox, python), where args replace that
+    command and run as written. An image with an entrypoint of its own takes ``sync`` as its subcommand (blind
+    round 35: portworx/lh-config-sync's continuous sync beside its init)."""
+    first = args[0].lower()
+    if "/" in first or not _is(first, _ONE_SHOT) or _is(first, _ONE_SHOT_WORDS):
+        return False
+    found = images.nature(image)
+    return found is None or found.runs != images.SHELL
+
+
 def _reads_endless_device(words) -> bool:
     """Whether a command reads a device that never ends to its end (``cat /dev/zero``): it runs until stopped."""
     return bool(words) and _base(words[0]) in _WHOLE_READERS and any(_ENDLESS_DEVICE.fullmatch(w) for w in words[1:])
@@ -592,7 +605,10 @@ def runtime_of(spec: dict, read_file: Callable[[str], str | None] | None = None,
         elif call.shell_without_script is not None:
             verdict = judge.no_script(call.shell_without_script)
         elif command or not words[0].startswith("-"):
-            verdict = judge.words(list(call.argv))
+            if command is None and _passed_to_an_entrypoint(words, str(spec.get("image") or "")):
+                pass  # `args: [sync]` to lh-config-sync: a subcommand of the image's program, not coreutils' sync
+            else:
+                verdict = judge.words(list(call.argv))
     kills = tuple(dict.fromkeys(judge.kills))
     if verdict.runs == ENDLESS or (verdict.runs == FINISHES and verdict.at_once):
         return Runtime(verdict.runs, verdict.why, verdict.idle, verdict.at_once, kills, "command")
