@@ -30,10 +30,10 @@ from advisor.review import images
 from advisor.review.addresses import without_comments
 from advisor.review.images import Guess
 from advisor.review.intent import (COMMAND, EXEC_BOX, FINISHES, GENERATED, IMAGE, INTERACTIVE, NAMED, POLICY,
-                                   PREPARED, SERVICE, SIBLING, STATED, UNKNOWN, UNTIL_STOPPED, WAITING_SIBLING,
+                                   PREPARED, REACHED, SERVICE, SIBLING, STATED, UNKNOWN, UNTIL_STOPPED, WAITING_SIBLING,
                                    Evidence, Intent, ci_owner, debug_name, decide, interactive)
 from advisor.review.objects import STDIN, Inputs, ManifestObject, matches
-from advisor.review.repository import static_placement
+from advisor.review.repository import reached_by_name, static_placement
 from advisor.review.runtime import Runtime, runtime_of
 from advisor.review.ties import INDEPENDENT_VOLUMES, Member, Tie, find_ties
 from advisor.system.patterns import lazy
@@ -439,6 +439,11 @@ def _intent(obj, controller, owner, restart, containers, services, prepared, lab
     named = debug_name(str(obj.metadata.get("name") or ""), obj.file)
     if named:
         evidence.append(Evidence(EXEC_BOX, NAMED, named))
+    reached = reached_by_name(obj.file, str(obj.metadata.get("name") or ""))
+    if reached:
+        # a box its instructions work in, by the name they know it by (blind round 35: toolboxes a book's commands
+        # exec into, a helper a script copies files out of); weak: a tutorial execs into its servers too
+        evidence.append(Evidence(EXEC_BOX, REACHED, f"{reached}: it reaches into the Pod by its name"))
     if obj.metadata.get("generateName") and not obj.metadata.get("name"):
         evidence.append(Evidence(FINISHES, GENERATED, "its generateName makes it anew each time it is created, "
                                                       "as a tool or a script makes one-off Pods"))

@@ -19,6 +19,7 @@ rank evidence
  35  a container beside the main one is a server of its own, so the Pod never completes
  30  the only container whose command is known only waits
  25  the Pod's name or its file's says it is for debugging (``debug``, ``toolbox``, ``jump``)
+ 22  its repository's instructions reach into it by name (``kubectl exec NAME``, ``kubectl cp NAME:/x``)
  20  generateName: the Pod is made anew each time, by a tool or a script
 ==== ===================================================================================
 
@@ -47,8 +48,8 @@ VERDICTS = (UNTIL_STOPPED, FINISHES, EXEC_BOX, UNKNOWN)
 SAYING = {UNTIL_STOPPED: "it runs until stopped", FINISHES: "its work finishes",
           EXEC_BOX: "it is a box to exec into or attach to", UNKNOWN: "what it is for is not known"}
 
-STATED, INTERACTIVE, COMMAND, PREPARED, IMAGE, POLICY, SERVICE, SIBLING, WAITING_SIBLING, NAMED, GENERATED = (
-    100, 80, 70, 65, 60, 50, 40, 35, 30, 25, 20)
+STATED, INTERACTIVE, COMMAND, PREPARED, IMAGE, POLICY, SERVICE, SIBLING, WAITING_SIBLING, NAMED, REACHED, GENERATED = (
+    100, 80, 70, 65, 60, 50, 40, 35, 30, 25, 22, 20)
 
 # Environment variables that the Jenkins Kubernetes plugin gives each agent it creates.
 _JENKINS_AGENT_ENV = ("JENKINS_SECRET", "JENKINS_AGENT_NAME", "JENKINS_NAME", "JENKINS_AGENT_WORKDIR")

@@ -95,13 +95,14 @@ class _Said:
     placements: tuple  # _placements
     headless: tuple  # _headless_services
     sed_tokens: frozenset  # _sed_tokens
+    reached: dict  # _reached_by_name
 
 
 @functools.lru_cache(maxsize=64)
 def _said(root: str) -> _Said:
     """The repository's texts walked and read once (``_texts``), whichever of the three a review asks for first."""
     texts = list(_texts(root))
-    return _Said(_placements(texts), _headless_services(texts), _sed_tokens(texts))
+    return _Said(_placements(texts), _headless_services(texts), _sed_tokens(texts), _reached_by_name(texts))
 
 
 def _placements(texts: list[tuple[str, str]]) -> tuple[tuple[str, str, int, str], ...]:
@@ -190,6 +191,74 @@ def sed_placeholders(path: str) -> frozenset[str]:
 def _sed_tokens(texts: list[tuple[str, str]]) -> frozenset[str]:
     return frozenset(m.group(2) for _, text in texts if "sed" in text
                      for line in text.splitlines() if "sed" in line for m in _SED_TOKEN.finditer(line))
+
+
+# kubectl (or k, or oc) reaching into one Pod by its name: exec and attach name it after their flags, cp in a
+# NAME:path (or NAMESPACE/NAME:path) argument. A Pod written as pod/NAME counts; another kind (deploy/web) does not.
+_REACHES = lazy(_KUBECTL + r"\s*(exec|attach|cp)\s+([^\n;&|]*)")
+_TAKES_A_VALUE = frozenset({"-n", "--namespace", "-c", "--container", "--context", "--kubeconfig", "-f", "--filename",
+                            "--pod-running-timeout", "--request-timeout", "-s", "--server", "--user", "--cluster"})
+_POD_NAME = lazy(r"(?:pods?/)?([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)")
+_COPIED = lazy(r"^(?:[a-z0-9][a-z0-9-]*/)?([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?):\S")
+
+
+def reached_by_name(path: str, name: str) -> str | None:
+    """Where the repository of the manifest file ``path`` reaches into a Pod called ``name`` with kubectl exec,
+    attach or cp ("its repository's commands.txt:582 runs kubectl exec sre-user -- kubectl auth can-i delete
+    pods"), or None: a Pod its instructions use as a box to work in, by the name they know it by."""
+    root = repository_of(path)
+    if root is None:
+        return None
+    found = _said(root).reached.get(name)
+    if found is None:
+        return None
+    where, line, command = found
+    return f"its repository's {os.path.relpath(where, root)}:{line} runs {command}"
+
+
+def _reached_by_name(texts: list[tuple[str, str]]) -> dict[str, tuple[str, int, str]]:
+    """{a Pod's name: (the document, its line, the command)} for the first kubectl exec, attach or cp of each Pod
+    the repository's documents and scripts name."""
+    found: dict[str, tuple[str, int, str]] = {}
+    for where, text in texts:
+        if "exec" not in text and "attach" not in text and "cp " not in text:
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            for match in _REACHES.finditer(line):
+                for name in _pods_reached(match.group(1), match.group(2).split()):
+                    found.setdefault(name, (where, number, " ".join(match.group(0).split())[:120]))
+    return found
+
+
+# Programs that look at what a running Pod holds or does: exec'd into a server to check it (`kubectl exec web -- cat
+# /app/config.json`), they say nothing of the Pod being a box to work in.
+_LOOKS = frozenset({"cat", "ls", "env", "printenv", "ps", "top", "curl", "wget", "head", "tail", "less", "more", "df",
+                    "du", "id", "whoami", "hostname", "date", "echo", "nslookup", "dig", "host", "ping", "netstat",
+                    "ss", "mount", "find", "grep", "stat", "wc", "tree", "uname", "nc", "ip", "ifconfig", "free"})
+
+
+def _pods_reached(verb: str, words: list[str]) -> list[str]:
+    """The Pods' names a kubectl exec, attach or cp with these words (after the verb) reaches into to work there:
+    files copied in or out, a shell, a tool or a script run in it; not a look at what it holds (``_LOOKS``)."""
+    if verb == "cp":
+        return [m.group(1) for m in map(_COPIED.match, words) if m]
+    skip = False
+    for index, word in enumerate(words):
+        if skip:
+            skip = False
+            continue
+        if word == "--":
+            return []
+        if word.startswith("-"):
+            skip = word in _TAKES_A_VALUE
+            continue
+        named = _POD_NAME.fullmatch(word)
+        if not named or ("/" in word and not word.startswith("pod")):
+            return []
+        run = [w for w in words[index + 1:] if not w.startswith("-")]  # the program after `--` (or flags)
+        program = run[0].rsplit("/", 1)[-1].strip("'\"") if run else ""
+        return [] if program in _LOOKS else [named.group(1)]
+    return []
 
 
 def _texts(root: str):

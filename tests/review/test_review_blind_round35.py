@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 from helpers.review import REVIEWER, write_repository
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from advisor.review import ReviewOptions
 from advisor.review.objects import parse_inputs
+from advisor.review.repository import _POD_NAME, _reached_by_name
 from advisor.review.runtime import runtime_of
 
 
@@ -19,6 +22,48 @@ def findings_of(root: Path, suggest: bool = False):
 
 def ids(root: Path) -> set[str]:
     return {f.id for f in findings_of(root).findings}
+
+
+# StarsinLiver/kubernetes-studying (a book's labs): toolbox Pods of images nothing here knows, which the repository's
+# command list reaches into by name.
+TOOLBOX = """apiVersion: v1
+kind: Pod
+metadata: {name: sre-user}
+spec:
+  serviceAccountName: user-cert-generator
+  containers:
+    - name: user-cert-generator
+      image: kiamol/ch17-user-cert-generator
+      env: [{name: USER_NAME, value: sre1}]
+"""
+
+
+@pytest.mark.parametrize("command", ["kubectl exec sre-user -- kubectl auth can-i delete pods",
+                                     "kubectl exec -it sre-user -- sh",
+                                     "kubectl cp sre-user:/certs/user.key user.key",
+                                     "kubectl cp default.json sre-user:/default.json"])
+def test_a_bare_pod_the_repositorys_commands_work_in_by_name_is_a_box_not_a_bare_pod(tmp_path, command):
+    root = write_repository(tmp_path, {"ch17/sre-user.yaml": TOOLBOX, "commands.txt": f"# ch17\n{command}\n"})
+    assert "bare-pod" not in ids(root)
+
+
+@pytest.mark.parametrize("command", ["kubectl exec sre-user -- cat /app/config.json",  # a look at what it holds
+                                     "kubectl logs sre-user", "kubectl exec other-pod -- sh"])
+def test_a_look_into_the_pod_or_a_command_for_another_leaves_it_a_bare_pod(tmp_path, command):
+    root = write_repository(tmp_path, {"ch17/sre-user.yaml": TOOLBOX, "commands.txt": f"{command}\n"})
+    assert "bare-pod" in ids(root)
+
+
+def test_a_server_the_repository_execs_into_is_still_a_bare_pod(tmp_path):
+    server = TOOLBOX.replace("kiamol/ch17-user-cert-generator", "nginx:1.27")
+    root = write_repository(tmp_path, {"ch17/sre-user.yaml": server, "commands.txt": "kubectl exec -it sre-user -- sh\n"})
+    assert "bare-pod" in ids(root)
+
+
+def test_commands_outside_a_checkout_say_nothing(tmp_path):
+    root = write_repository(tmp_path, {"ch17/sre-user.yaml": TOOLBOX, "commands.txt": "kubectl exec -it sre-user -- sh\n"},
+                            version_control=False)
+    assert "bare-pod" in ids(root)
 
 
 # super-jkdevops/k8s-HandsON-lab: Portworx's lighthouse, whose config-sync container runs its image's program with
@@ -61,3 +106,14 @@ def test_args_alone_still_run_as_written_where_the_images_default_command_is_a_s
 
 def test_a_subcommand_word_still_says_the_work_finishes():
     assert runtime_of({"name": "c", "image": "example.com/app:1.0", "args": ["migrate"]}).runs == "finishes"
+
+
+_PIECES = ["kubectl ", "k ", "oc ", "exec ", "cp ", "attach ", "-it ", "-n ", "-c ", "--", " -- ", "pod/", "deploy/",
+           "box", ":", "/x", " ", "\n", "sh", "cat ", "$POD", ";", "|", "'", "é"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_any_instructions_text_gives_pod_names_without_raising(text):
+    found = _reached_by_name([("/repo/commands.txt", text)])
+    assert all(_POD_NAME.fullmatch(name) and where == "/repo/commands.txt" for name, (where, _, _) in found.items())
