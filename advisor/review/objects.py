@@ -214,6 +214,8 @@ class Inputs:
     # What a check derives from the whole input, the same for every object it reviews (the storage servers
     # of all PersistentVolumes, say): worked out once, not once per workload (``once``).
     derived: dict = field(default_factory=dict, repr=False, compare=False)
+    # (file key, kind, name, whether it has a selector) of each apps/v1 workload in a path naming overlays or base
+    overlay_shapes: list = field(default_factory=list, repr=False, compare=False)
     # A large input's workloads are held folded (FoldedObject): these are their files' documents as read back.
     folds: Folds | None = field(default=None, repr=False, compare=False)
     # While a file is parsed, with ``folds``: [its pickle as held (None until needed), each of its documents' place,
@@ -230,6 +232,10 @@ class Inputs:
             return found
 
     def add(self, obj: ManifestObject) -> None:
+        if obj.kind in _SELECTOR_KINDS and obj.file != STDIN and ("overlays" in obj.file or "base" in obj.file):
+            # what _overlay_patches asks of the workloads of overlays and bases, noted while the object is whole
+            self.overlay_shapes.append((kustomize.key(obj.file), obj.kind, obj.name,
+                                        obj.get("spec", "selector") is not None))
         folding = self._folding
         if folding is not None and _folded_kind(obj.kind):
             if folding[0] is None:  # the file's pickle, made or found once the file has a workload
@@ -861,7 +867,11 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
             inputs._folding = [None, {id(doc): place for place, doc in enumerate(documents)},
                                functools.partial(_payload, kept, entry, parsed),
                                name == STDIN or _SECRET.search(text) is not None]
+        illustration = _illustration(documents)
         for doc in documents:
+            if illustration is not None and isinstance(doc.data, dict) and doc.data.get("kind"):
+                inputs.notes.append(Note(name, doc.line(()), f"{ManifestObject(doc, (), doc.data).label}: {illustration}"))
+                continue
             if name != STDIN and kustomize.is_kustomization(name, doc.data):
                 inputs.patches.update(dict.fromkeys(kustomize.patch_files(name, doc.data), name))
                 for patch in kustomize.named_patches(name, doc.data):
@@ -881,8 +891,24 @@ def _parse_inputs(texts, errors, rendered, notes, kept: KeptParses | None = None
             inputs.files.append(doc.source)
         _collect(doc, (), doc.data, inputs)
     _skaffold_patches(inputs)
+    _overlay_patches(inputs)
     inputs.mark_alternatives()
     return inputs
+
+
+def _illustration(documents) -> str | None:
+    """Why the objects of a file are an illustration, not a manifest to apply, or None: beside them the file holds a
+    document that is plain data, a mapping with neither apiVersion nor kind (a lesson on YAML's syntax shows
+    ``person: {name: ..., hobbies: [...]}`` and then a Pod), which ``kubectl apply -f`` reports as an error
+    ("Object 'Kind' is missing"): nobody applies such a file as it is (blind round 36)."""
+    if not any(isinstance(d.data, dict) and d.data.get("kind") for d in documents):
+        return None
+    for doc in documents:
+        if isinstance(doc.data, dict) and doc.data and "apiVersion" not in doc.data and "kind" not in doc.data:
+            return (f"its file also holds a document of plain data (line {doc.line(())}: no apiVersion or kind), "
+                    f"which kubectl apply reports as an error: an illustration of YAML, not a manifest applied as "
+                    f"it is; not reviewed")
+    return None
 
 
 def _payload(kept, entry, parsed) -> bytes | memoryview:
@@ -924,6 +950,26 @@ def _as_text_by_kubectl(raw: dict) -> dict:
 # The kinds the API server refuses without a spec.selector (apps/v1): a fragment of one, beside the whole
 # object in a folder kustomize renders, is a patch.
 _SELECTOR_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
+
+
+def _overlay_patches(inputs: Inputs) -> None:
+    """Mark as patches the fragments in a kustomize overlay whose kustomization is not among the inputs (not
+    committed; made by a script): an apps/v1 workload without a selector in a folder overlays/NAME/, when the
+    folder base/ beside overlays/ defines the whole object of the same kind and name (blind round 36: a cookbook's
+    overlays/prod/deployment.yaml, which its README renders with ``kustomize build .``)."""
+    # from what Inputs.add noted of each such workload while it was whole: a folded one is not read back for this
+    for key, kind, name, selected in inputs.overlay_shapes:
+        parts = key.split("/")
+        if selected or "overlays" not in parts[:-2] or key in inputs.patches:
+            continue
+        at = len(parts) - 1 - parts[::-1].index("overlays")
+        base = "/".join(parts[:at] + ["base"]) + "/"
+        whole = next((k for k, other_kind, other_name, has in inputs.overlay_shapes if has and other_kind == kind
+                      and other_name == name and k.startswith(base)), None)
+        if whole is not None:
+            said = os.path.relpath(base.rstrip("/"), os.path.dirname(key))
+            inputs.patches[key] = (f"its folder is an overlay of {said}, whose {os.path.basename(whole)} "
+                                   f"defines the whole {kind} {name}")
 
 
 def _skaffold_patches(inputs: Inputs) -> None:

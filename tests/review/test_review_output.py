@@ -186,9 +186,17 @@ def test_a_folder_is_searched_recursively_for_yaml_yml_and_json(cli, write, tmp_
 
 
 def test_documents_that_are_not_kubernetes_objects_are_skipped(cli, write):
+    values = write("values.yaml", "replicaCount: 2\nimage: {tag: latest}\n")
+    run = cli("review", values, str(CLEAN / "node-agent.yaml"))
+    assert run.status == 0 and "1 object reviewed in 2 files" in run.stdout
+
+
+def test_objects_beside_plain_data_in_one_file_are_an_illustration_and_not_reviewed(cli, write):
+    """kubectl apply reports the plain document as an error: nobody applies such a file as it is (blind round 36)."""
     path = write("values.yaml", "replicaCount: 2\nimage: {tag: latest}\n---\n" + (CLEAN / "node-agent.yaml").read_text())
     run = cli("review", path)
-    assert run.status == 0 and "1 object reviewed" in run.stdout
+    assert run.status == 0 and "0 objects reviewed" in run.stdout
+    assert "its file also holds a document of plain data (line 1: no apiVersion or kind)" in run.stderr
 
 
 @pytest.mark.parametrize("text, message", [
