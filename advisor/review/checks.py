@@ -22,7 +22,7 @@ from advisor.review import addresses, images
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
 from advisor.review.intent import FINISHES, SAYING, UNKNOWN, UNTIL_STOPPED
 from advisor.review.objects import ManifestObject, api_group, selects
-from advisor.review.repository import headless_created
+from advisor.review.repository import headless_created, repository_of
 from advisor.system.errors import KnowledgeBaseError
 from advisor.system.patterns import lazy
 from advisor.system.records import record
@@ -619,10 +619,16 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     A load generator or a worker that nothing calls loses nobody's requests when all its Pods go."""
     if s.obj.kind != "Deployment" or not rec.main.disruption_budget or not s.services:
         return
-    if any(budget.links_to(s.obj) and covers(budget, s.labels) for budget in s.inputs.of_kind("PodDisruptionBudget")):
+    if any((budget.links_to(s.obj) or _same_repository_any_namespace(budget, s.obj)) and covers(budget, s.labels)
+           for budget in s.inputs.of_kind("PodDisruptionBudget")):
         return
     if any(_canary_of(canary, s.obj) for canary in s.inputs.of_kind("Canary")):
         return  # Flagger scales it to zero and serves from its own primary: a budget here protects nothing
+    if claim_held_by_one(s, guess=False) is not None:
+        # its replicas share one claim that only one node (or Pod) mounts (blind round 36: two Prometheus replicas on
+        # one ReadWriteOnce TSDB volume): they are no copies that stand in for each other, the second cannot start
+        # on another node, and a budget of maxUnavailable 1 over them would hold a drain up
+        return
     if _on_one_node(s.pod_spec):
         # every replica is on that node: its drain takes them all whatever a budget says (the replacements
         # cannot be placed elsewhere, so a budget of maxUnavailable 1 would only hold the drain up)
@@ -645,6 +651,45 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
                     "Service selects is asked for one")
 
 
+# Access modes under which one Pod, or the Pods of one node, may mount a claim.
+_ONE_HOLDER = ("ReadWriteOncePod", "ReadWriteOnce")
+
+
+# Volume sources written in the Pod that name one cloud disk: attached read-write, it is attached to one node at a time
+# (the kubelet reports a Multi-Attach error for a second node's Pod).
+_ONE_NODE_DISKS = ("gcePersistentDisk", "awsElasticBlockStore", "azureDisk", "cinder")
+
+
+def claim_held_by_one(subject: Subject, guess: bool = True) -> str | None:
+    """Why a rolling update of the Pod would hang on its storage: a claim only one Pod may mount
+    (ReadWriteOncePod) or one node's (ReadWriteOnce: block storage attaches to one node), or a cloud disk
+    written in the Pod and attached read-write, else None. A claim not among the inputs is taken as
+    ReadWriteOnce, the common case, when ``guess`` (a rewrite's strategy); else only a claim its own file defines
+    is judged (a review of a large input keeps other files folded, and a check of every workload reads no other's)."""
+    for volume in subject.pod_spec.get("volumes") or []:
+        if not isinstance(volume, dict):
+            continue
+        disk = next((k for k in _ONE_NODE_DISKS if isinstance(volume.get(k), dict)), None)
+        if disk and volume[disk].get("readOnly") is not True:
+            return f"the {disk} of the volume {volume.get('name')} attaches read-write to one node at a time"
+        claim = volume.get("persistentVolumeClaim")
+        if not isinstance(claim, dict) or claim.get("readOnly") is True or not claim.get("claimName"):
+            continue
+        name = str(claim["claimName"])
+        found = next((c for c in subject.inputs.named("PersistentVolumeClaim", name) if c.links_to(subject.obj)
+                      and (guess or c.file == subject.obj.file)), None)
+        if found is None:
+            if guess:
+                return f"the claim {name} (not among the files reviewed) is most likely ReadWriteOnce"
+            continue
+        modes = found.get("spec", "accessModes")
+        modes = [str(m) for m in modes] if isinstance(modes, list) else []
+        held = next((m for m in _ONE_HOLDER if m in modes), None)
+        if held and not any(m in ("ReadWriteMany", "ReadOnlyMany") for m in modes):
+            return f"the claim {name} is {held}"
+    return None
+
+
 def _on_one_node(pod_spec: dict) -> bool:
     """Whether the Pod spec binds its Pods to one named node: nodeName, or a nodeSelector on the node's hostname."""
     selector = pod_spec.get("nodeSelector")
@@ -658,6 +703,20 @@ def _canary_of(canary: ManifestObject, workload: ManifestObject) -> bool:
     target = canary.get("spec", "targetRef")
     return (isinstance(target, dict) and str(target.get("kind")) == workload.kind
             and str(target.get("name")) == workload.name)
+
+
+def _same_repository_any_namespace(budget: ManifestObject, workload: ManifestObject) -> bool:
+    """Whether a budget elsewhere in the workload's checkout may still be its own: one of the two names no namespace
+    (it goes where it is applied: an overlay or a script may put it in the other's), and the budget's selector names
+    labels (an empty one would select every Pod of a namespace). Blind round 36: a base Deployment naming none, and
+    a budget in another folder in the namespace its production overlay sets."""
+    if bool(budget.namespace) == bool(workload.namespace):
+        return False
+    root = repository_of(budget.file)
+    if root is None or root != repository_of(workload.file):
+        return False
+    selector = budget.get("spec", "selector")
+    return isinstance(selector, dict) and bool(selector.get("matchLabels") or selector.get("matchExpressions"))
 
 
 def covers(budget: ManifestObject, labels: dict) -> bool:

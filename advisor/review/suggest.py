@@ -44,8 +44,8 @@ from advisor.domain.vocabulary import (API_VERSIONS, HELPER_ROLES, POD_TEMPLATE_
                                        SELECTING_KINDS)
 from advisor.manifests.validate import api_problems, pod_security_problems, schema_problems
 from advisor.review import addresses, images, kustomize
-from advisor.review.checks import (NATIVE_SIDECARS_FROM, headless_selecting, named_service, role_in_main_pod,
-                                    service_elsewhere)
+from advisor.review.checks import (NATIVE_SIDECARS_FROM, claim_held_by_one, headless_selecting, named_service,
+                                    role_in_main_pod, service_elsewhere)
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
 from advisor.review.objects import ManifestObject, RenderedDocument, matches
 from advisor.review.refusals import REFUSED
@@ -190,7 +190,7 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
             _forget_what_the_cluster_filled_in(draft)
             _own_selector(draft, had_labels)
             if draft.data["kind"] == "Deployment":
-                held = _claims_held_by_one_pod(subject)
+                held = claim_held_by_one(subject)
                 bound = _ports_held_on_the_node(subject)
                 if held:
                     draft.data["spec"] = _with_strategy(draft.data["spec"], {"type": "Recreate"})
@@ -325,42 +325,6 @@ def _name_relied_on(subject: Subject) -> str | None:
                     and forward.get("resourceName") == name):
                 return (f"{config.file}:{config.line()} forwards a port to the Pod by its exact name {name!r} "
                         f"(portForward resourceType pod)")
-    return None
-
-
-# Access modes under which one Pod, or the Pods of one node, may mount a claim.
-_ONE_HOLDER = ("ReadWriteOncePod", "ReadWriteOnce")
-
-
-# Volume sources written in the Pod that name one cloud disk: attached read-write, it is attached to one node at a time
-# (the kubelet reports a Multi-Attach error for a second node's Pod).
-_ONE_NODE_DISKS = ("gcePersistentDisk", "awsElasticBlockStore", "azureDisk", "cinder")
-
-
-def _claims_held_by_one_pod(subject: Subject) -> str | None:
-    """Why a rolling update of the Pod would hang on its storage: a claim only one Pod may mount
-    (ReadWriteOncePod) or one node's (ReadWriteOnce: block storage attaches to one node), or a cloud disk
-    written in the Pod and attached read-write, else None. A claim not among the inputs is taken as
-    ReadWriteOnce, the common case."""
-    for volume in subject.pod_spec.get("volumes") or []:
-        if not isinstance(volume, dict):
-            continue
-        disk = next((k for k in _ONE_NODE_DISKS if isinstance(volume.get(k), dict)), None)
-        if disk and volume[disk].get("readOnly") is not True:
-            return f"the {disk} of the volume {volume.get('name')} attaches read-write to one node at a time"
-        claim = volume.get("persistentVolumeClaim")
-        if not isinstance(claim, dict) or claim.get("readOnly") is True or not claim.get("claimName"):
-            continue
-        name = str(claim["claimName"])
-        found = next((c for c in subject.inputs.named("PersistentVolumeClaim", name) if c.links_to(subject.obj)),
-                     None)
-        if found is None:
-            return f"the claim {name} (not among the files reviewed) is most likely ReadWriteOnce"
-        modes = found.get("spec", "accessModes")
-        modes = [str(m) for m in modes] if isinstance(modes, list) else []
-        held = next((m for m in _ONE_HOLDER if m in modes), None)
-        if held and not any(m in ("ReadWriteMany", "ReadOnlyMany") for m in modes):
-            return f"the claim {name} is {held}"
     return None
 
 

@@ -78,3 +78,64 @@ def test_a_selectorless_workload_outside_an_overlay_is_still_refused(tmp_path):
     root = write_repository(tmp_path, {"app/base/deployment.yaml": BASE, "app/prod/deployment.yaml": OVERLAY})
     assert any(f.id == "refused-by-api-server" and f.file.endswith("prod/deployment.yaml")
                for f in review_of(root).findings)
+
+
+# AMINE7119/microservices-deployment-pipeline: a base Deployment naming no namespace (its production overlay sets
+# one), and budgets in another folder, in that namespace.
+SERVED = BASE.replace("hello-ovh-deployment", "api-gateway").replace("hello-ovh", "api-gateway") + """---
+apiVersion: v1
+kind: Service
+metadata: {name: api-gateway}
+spec: {selector: {app: api-gateway}, ports: [{port: 80}]}
+"""
+BUDGET = """apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: api-gateway-pdb, namespace: microservices}
+spec:
+  maxUnavailable: 1
+  selector: {matchLabels: {app: api-gateway}}
+"""
+
+
+def budget_asked(root: Path, files: dict, version_control: bool = True) -> bool:
+    root.mkdir(parents=True, exist_ok=True)
+    root = write_repository(root, files, version_control)
+    return any(f.id == "disruption-budget-missing" for f in review_of(root).findings)
+
+
+def test_a_budget_elsewhere_in_the_checkout_for_the_namespace_an_overlay_sets_is_the_workloads(tmp_path):
+    assert not budget_asked(tmp_path, {"kubernetes/base/api-gateway/deployment.yaml": SERVED,
+                                       "optimization/scaling/pdb.yaml": BUDGET})
+
+
+def test_a_budget_of_another_folder_selecting_other_labels_or_outside_a_checkout_does_not_count(tmp_path):
+    other = BUDGET.replace("app: api-gateway}", "app: user-service}")
+    assert budget_asked(tmp_path / "a", {"base/deployment.yaml": SERVED, "scaling/pdb.yaml": other})
+    assert budget_asked(tmp_path / "b", {"base/deployment.yaml": SERVED, "scaling/pdb.yaml": BUDGET},
+                        version_control=False)
+
+
+def test_an_empty_selector_elsewhere_does_not_stand_for_every_workload(tmp_path):
+    empty = BUDGET.replace("selector: {matchLabels: {app: api-gateway}}", "selector: {}")
+    assert budget_asked(tmp_path, {"base/deployment.yaml": SERVED, "scaling/pdb.yaml": empty})
+
+
+# The same repository's prometheus-federation: two replicas on one ReadWriteOnce claim.
+CLAIM = """---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: tsdb}
+spec: {accessModes: [%s], resources: {requests: {storage: 10Gi}}}
+"""
+ON_A_CLAIM = SERVED.replace("ports: [{containerPort: 80}]}]",
+                            "ports: [{containerPort: 80}], volumeMounts: [{name: data, mountPath: /prometheus}]}]\n"
+                            "      volumes: [{name: data, persistentVolumeClaim: {claimName: tsdb}}]")
+
+
+def test_replicas_sharing_a_claim_only_one_node_mounts_are_not_asked_for_a_budget(tmp_path):
+    assert not budget_asked(tmp_path, {"monitoring/prometheus.yaml": ON_A_CLAIM + CLAIM % "ReadWriteOnce"})
+
+
+def test_replicas_sharing_a_claim_many_nodes_mount_or_one_not_among_the_files_are_asked(tmp_path):
+    assert budget_asked(tmp_path / "a", {"monitoring/prometheus.yaml": ON_A_CLAIM + CLAIM % "ReadWriteMany"})
+    assert budget_asked(tmp_path / "b", {"monitoring/prometheus.yaml": ON_A_CLAIM})
