@@ -647,8 +647,9 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
               f"(`pod-advisor manifest` writes it)",
               line=s.obj.line("spec", "replicas"),
               guess="the budget was looked for only among the files reviewed together, in the same folder or "
-                    "namespace; one a policy engine or another repository adds is not seen. Only a Deployment a "
-                    "Service selects is asked for one")
+                    "namespace (or anywhere in the checkout where one of the two names no namespace); one a policy "
+                    "engine or another repository adds is not seen. Only a Deployment a Service selects is asked for "
+                    "one, and not one whose replicas share a claim only one node mounts")
 
 
 # Access modes under which one Pod, or the Pods of one node, may mount a claim.
