@@ -158,16 +158,20 @@ def command_words(spec: dict) -> list[str]:
 
 
 def _passed_to_an_entrypoint(args: list[str], image: str) -> bool:
-    """Whether ``args`` (given without a command) are arguments of the image's own entrypoint, not a program to run:
-    their first word names a program that finishes (sync, echo, cat) but is no subcommand word (migrate, backup),
-    and the image is not one whose default command is a shell or a prompt (busybox, python), where args replace that
-    command and run as written. An image with an entrypoint of its own takes ``sync`` as its subcommand (blind
-    round 35: portworx/lh-config-sync's continuous sync beside its init)."""
-    first = args[0].lower()
-    if "/" in first or not _is(first, _ONE_SHOT) or _is(first, _ONE_SHOT_WORDS):
+    """Whether ``args`` (given without a command) are a subcommand of the image's own entrypoint rather than the
+    program of that name: their first word is one no container runs as its work (coreutils' sync only flushes the
+    file system's buffers) and the image is not one whose default command is a shell or a prompt (busybox, python),
+    where args replace that command and run as written. Blind round 35: portworx/lh-config-sync with args [sync],
+    its continuous sync beside the init container that runs it with [init]. Other words (sleep, echo, migrate) are
+    read as before: an entrypoint script usually runs arguments that name a program."""
+    if args[0].lower() not in _SUBCOMMANDS_NOT_PROGRAMS:
         return False
     found = images.nature(image)
     return found is None or found.runs != images.SHELL
+
+
+# Words that name a program no container runs as its work, and an image's subcommand when they are its arguments.
+_SUBCOMMANDS_NOT_PROGRAMS = ("sync",)
 
 
 def _reads_endless_device(words) -> bool:

@@ -117,3 +117,8 @@ _PIECES = ["kubectl ", "k ", "oc ", "exec ", "cp ", "attach ", "-it ", "-n ", "-
 def test_any_instructions_text_gives_pod_names_without_raising(text):
     found = _reached_by_name([("/repo/commands.txt", text)])
     assert all(_POD_NAME.fullmatch(name) and where == "/repo/commands.txt" for name, (where, _, _) in found.items())
+
+
+@pytest.mark.parametrize("args, runs", [(["sleep", "3600"], "endless"), (["echo", "done"], "finishes")])
+def test_args_naming_a_program_an_entrypoint_script_runs_are_still_read_for_any_image(args, runs):
+    assert runtime_of({"name": "c", "image": "example.com/app:1.0", "args": args}).runs == runs
