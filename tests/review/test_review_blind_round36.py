@@ -139,3 +139,8 @@ def test_replicas_sharing_a_claim_only_one_node_mounts_are_not_asked_for_a_budge
 def test_replicas_sharing_a_claim_many_nodes_mount_or_one_not_among_the_files_are_asked(tmp_path):
     assert budget_asked(tmp_path / "a", {"monitoring/prometheus.yaml": ON_A_CLAIM + CLAIM % "ReadWriteMany"})
     assert budget_asked(tmp_path / "b", {"monitoring/prometheus.yaml": ON_A_CLAIM})
+
+
+def test_replicas_whose_shared_claim_another_file_defines_are_still_asked(tmp_path):
+    """Round 33's labellers found the budget right for two servers whose claim another file of the folder defines."""
+    assert budget_asked(tmp_path, {"app/deployment.yaml": ON_A_CLAIM, "app/claim.yaml": CLAIM % "ReadWriteOnce"})
