@@ -818,9 +818,28 @@ def _forget_what_the_cluster_filled_in(draft: _Draft) -> None:
                     del container["volumeMounts"]
         _drop_unused_volumes(spec, {v.get("name") for v in spec["volumes"] if isinstance(v, dict)} - tokens)
         dropped.append(f"the token volume {', '.join(sorted(tokens))} (each new Pod is given its own)")
+    metadata = draft.data["spec"]["template"].get("metadata")
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    if isinstance(annotations, dict):
+        runtime = sorted(k for k in annotations if isinstance(k, str) and k.startswith(_SET_FOR_ONE_POD))
+        for key in runtime:
+            del annotations[key]
+        if runtime and not annotations:
+            del metadata["annotations"]
+        if runtime:
+            dropped.append(f"the annotations {', '.join(runtime)} (the network plugin's and admission's record of that "
+                           f"one Pod: its address, its sandbox)")
     if dropped:
+        listed = " and ".join(dropped) if len(dropped) < 3 else "; ".join(dropped[:-1]) + "; and " + dropped[-1]
         draft.notes.append(f"{draft.subject.obj.label} is a copy of what a cluster gave back: its template leaves out "
-                           f"{' and '.join(dropped)}")
+                           f"{listed}")
+
+
+# Annotations the cluster writes on one Pod as it runs it: Calico's and Multus's record of its sandbox and addresses,
+# the Pod Security Policy and OpenShift SCC that admitted it. Copied into a template, every new Pod would start out
+# carrying another Pod's address and container ID (blind round 37).
+_SET_FOR_ONE_POD = ("cni.projectcalico.org/", "k8s.v1.cni.cncf.io/network-status", "k8s.v1.cni.cncf.io/networks-status",
+                    "kubernetes.io/psp", "openshift.io/scc")
 
 
 # The volume the service account admission adds: kube-api-access-XXXXX (a projected token, 1.21 on), or
