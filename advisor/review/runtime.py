@@ -53,7 +53,8 @@ _ONE_SHOT = ("migrate", "migration", "migrations", "backup", "restore", "pg_dump
              "oneshot", "one-shot", "batch", "report", "echo", "printf", "curl", "wget", "nslookup", "dig",
              "ping", "cp", "mv", "chmod", "chown", "mkdir", "tar", "unzip", "envsubst", "pytest",
              "ls", "cat", "date", "true", ":", "touch", "rm", "kubectl", "helm", "sleep", "env",
-             "printenv", "hostname", "perl", "sha256sum", "md5sum", "dd", "sync", "build", "push", "clone",
+             "printenv", "hostname", "id", "whoami", "uname", "pwd", "perl", "sha256sum", "md5sum", "dd", "sync",
+             "build", "push", "clone",
              "git", "docker", "buildah", "podman", "make", "mvn", "gradle", "npm", "yarn", "apply", "install")
 # (Not --dry-run: it says a program changes nothing, not that it stops; controllers that loop until stopped
 # take it too: pumba --dry-run --interval 2h, kube-janitor, kube-downscaler.)

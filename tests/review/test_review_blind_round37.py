@@ -51,3 +51,16 @@ def test_a_pod_written_by_hand_keeps_every_annotation_it_was_given():
     _, template = rewrite_of(by_hand)
     assert "cni.projectcalico.org/podIP" in template["metadata"]["annotations"]
 
+
+# scottenriquez/ckad-exam-prep-using-amazon-eks: a security-context lesson's Pod that prints its identity and ends.
+def test_a_pod_that_prints_its_identity_and_ends_is_told_it_restarts_for_ever():
+    pod = """apiVersion: v1
+kind: Pod
+metadata: {name: security-context-pod}
+spec:
+  securityContext: {runAsUser: 1000, runAsGroup: 3000}
+  containers:
+  - {name: security-context-container, image: 'busybox:1.28', command: [sh, -c, id]}
+"""
+    report = REVIEWER.review(parse_inputs([("pod.yaml", pod)]), ReviewOptions())
+    assert "restart-always-on-completion" in {f.id for f in report.findings}
