@@ -114,8 +114,12 @@ def _placements(texts: list[tuple[str, str]]) -> tuple[tuple[str, str, int, str]
         if folders else None
     found = []
     for where, text in texts:
+        if "/etc/kube" not in text and not (named and named.search(text)):
+            continue  # most documents name no static-Pod folder (a substring test: the pattern's lookbehind makes
+            # Python's re try it at every character, a tenth of a second over a large checkout's documents)
         for number, line in enumerate(text.splitlines(), 1):
-            folder = _STATIC_FOLDER.search(line) or (named.search(line) if named else None)
+            folder = (_STATIC_FOLDER.search(line) if "/etc/kube" in line else None) or (
+                named.search(line) if named else None)
             if folder is None or _NAMED_FOLDER.search(line):
                 continue  # a flag or setting that names the folder is no placement of a file
             said = [m.group(0) for m in _MANIFEST_NAME.finditer(line)]
@@ -224,6 +228,8 @@ def _reached_by_name(texts: list[tuple[str, str]]) -> dict[str, tuple[str, int, 
         if "exec" not in text and "attach" not in text and "cp " not in text:
             continue
         for number, line in enumerate(text.splitlines(), 1):
+            if "exec" not in line and "attach" not in line and "cp " not in line:
+                continue  # (a substring test first: the pattern's lookbehind is tried at every character)
             for match in _REACHES.finditer(line):
                 for name in _pods_reached(match.group(1), match.group(2).split()):
                     found.setdefault(name, (where, number, " ".join(match.group(0).split())[:120]))
