@@ -349,15 +349,14 @@ class OperationsRules:
 
     @rule("password-from-secret", Controller(workload=MATCH.workload), concern="operations", comment=ENV)
     def password_from_secret(self, workload):
-        from advisor.kb.starts import may_need_env, missing_env, one_of, plan_start  # the catalogue: for such images
+        from advisor.kb.starts import env_given, may_need_env, missing_env, one_of, plan_start  # for such images only
 
         plan = self.plan_of(workload)
         for c in plan.containers:
             if not may_need_env(c.image):
                 continue
             start = plan_start(c.image)
-            given = {v.name: (v.value if v.source is None else None) for v in c.env}
-            needed = missing_env(start, given, c.command, c.args)
+            needed = missing_env(start, env_given(c.env), c.command, c.args)
             if needed is None:
                 continue
             name = needed[0].partition("=")[0]

@@ -481,6 +481,12 @@ def one_of(settings: tuple[str, ...]) -> str:
     return settings[0] if len(settings) == 1 else f"one of {', '.join(settings[:-1])} or {settings[-1]}"
 
 
+def env_given(variables) -> dict[str, str | None]:
+    """The answers' variables (advisor.domain EnvVars) as ``missing_env`` and ``refused_env`` take them: each name to
+    its value, or to None when it is read from a Secret or ConfigMap (set, its value not known here)."""
+    return {v.name: (v.value if v.source is None else None) for v in variables}
+
+
 def env_of(spec: dict) -> dict[str, str | None] | None:
     """A container's variables as ``missing_env`` takes them, from its spec as written (a later entry of a name
     wins, as for the kubelet); None when it has envFrom."""

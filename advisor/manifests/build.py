@@ -34,7 +34,7 @@ from advisor.domain.vocabulary import (
     RESTART,
     SERVICE,
 )
-from advisor.kb.starts import STARTER_MEMORY, Start, covered, plan_start, volume_name
+from advisor.kb.starts import STARTER_MEMORY, Start, covered, env_given, plan_start, volume_name
 from advisor.manifests import operations
 from advisor.manifests.why import Why
 from advisor.system.errors import InputError, Problem, did_you_mean
@@ -248,8 +248,7 @@ class _Writer:
             note = starts[c.name].memory_note(c.name, c.memory)
             if note is not None and note not in self.notes:
                 self.notes.append(note)
-            note = starts[c.name].env_note(c.name, {v.name: (v.value if v.source is None else None) for v in c.env},
-                                           c.command, c.args)
+            note = starts[c.name].env_note(c.name, env_given(c.env), c.command, c.args)
             if note is not None and note not in self.notes:
                 self.notes.append(note)
         volumes = self._volumes(plan, init + regular, starts)
