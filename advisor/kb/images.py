@@ -35,9 +35,10 @@ FACTS = ("user", "any_uid", "run_as", "ports", "writes", "runs", "role", "shell"
 # the starter manifest's memory (advisor.kb.starts.STARTER_MEMORY): most images (a shell, a proxy, a sidecar) run
 # well within it, and no source gives them a number to state.
 # ``needs_env`` is optional because few images refuse to start for want of a setting (a database's password),
-# ``refuses_env`` because few refuse a setting's value (MySQL's MYSQL_USER=root).
+# ``refuses_env`` because few refuse a setting's value (MySQL's MYSQL_USER=root), ``long_flags`` because few
+# programs stop at a flag written with one dash (those that read their flags with kingpin: Prometheus 2.0 on).
 OPTIONAL_FACTS = ("alternative", "volumes", "ships", "memory", "needs_env", "refuses_env", "data_env",
-                  "refuses_mounts")
+                  "refuses_mounts", "long_flags")
 # What a source key starts with: how a fact was read. "report": a user's record of the image running,
 # such as its log, where the image's own files leave a fact to the base image's tools.
 SOURCE_KINDS = ("dockerfile", "build", "chart", "docs", "code", "report")
@@ -99,6 +100,16 @@ class RefusesMounts:
 
 
 @record(frozen=True)
+class LongFlags:
+    """A program that reads a long flag only with two dashes (--config.file): one dash (-config.file, as Go's own flag
+    reader also takes) is read as a run of one-letter flags it does not define, and it stops with an error."""
+
+    program: tuple[str, ...]  # the image's program, as a command names it (its path or its name): args go to it
+    remedy: str  # what to write instead: a sentence a finding and a note end with
+    except_tags: tuple[str, ...] = ()  # tags of the versions that read flags with one dash
+
+
+@record(frozen=True)
 class DataEnv:
     """The setting that puts an image's data in a folder below its data volume's root, where its program refuses
     the root itself (a new disk's lost+found): NAME=PATH."""
@@ -110,7 +121,7 @@ class DataEnv:
 # The facts whose value is a mapping, checked by the schema's "NAME value" entry and read into this record: its
 # fields are the mapping's keys, a list read as a tuple, a key left out as the field's default.
 _RECORD_FACTS = {"alternative": Alternative, "needs_env": NeedsEnv, "refuses_env": RefusesEnv,
-                 "refuses_mounts": RefusesMounts, "data_env": DataEnv}
+                 "refuses_mounts": RefusesMounts, "data_env": DataEnv, "long_flags": LongFlags}
 
 
 def _as_record(kind, value: dict):
@@ -174,6 +185,8 @@ class Family:
     data_env: Fact[DataEnv] | None = None
     # where a volume keeps its entrypoint from setting up a new database (an older version's data folder)
     refuses_mounts: Fact[RefusesMounts] | None = None
+    # its program stops at a long flag written with one dash (-config.file): it reads them with two only
+    long_flags: Fact[LongFlags] | None = None
     note: str | None = None
     file: str = ""
 
@@ -396,6 +409,7 @@ def _schema() -> dict:
             "refuses_env": Field(dict, required=False),
             "data_env": Field(dict, required=False),
             "refuses_mounts": Field(dict, required=False),
+            "long_flags": Field(dict, required=False),
             "note": Field(str, required=False),
         },
         "match": {
@@ -420,6 +434,7 @@ def _schema() -> dict:
         "refuses_env": fact(dict),
         "data_env": fact(dict),
         "refuses_mounts": fact(dict),
+        "long_flags": fact(dict),
         "needs_env value": {"any": Field(list, check=_listing("setting", _each(_setting))),
                             "command": Field(list, check=_listing("argument", list_of(str))),
                             "except_tags": Field(list, required=False, check=list_of(str)),
@@ -430,6 +445,9 @@ def _schema() -> dict:
         "refuses_mounts value": {"paths": Field(list, check=_listing("path", _each(_path))),
                                  "unless": Field(list, check=_listing("setting", _each(_setting))),
                                  "command": Field(list, check=_listing("argument", list_of(str)))},
+        "long_flags value": {"program": Field(list, check=_listing("program", list_of(str))),
+                             "remedy": Field(str),
+                             "except_tags": Field(list, required=False, check=list_of(str))},
         "data_env value": {"name": Field(str, check=lambda v: None if _SETTING.match(v) and "=" not in v
                                          else "must be an environment variable's name"),
                            "path": Field(str, check=_path)},

@@ -109,6 +109,12 @@ class Start:
         return self._stated("refuses_mounts")
 
     @property
+    def long_flags(self):
+        """The program that stops at a long flag written with one dash (advisor.kb.images.LongFlags), or None when the
+        catalogue states none."""
+        return self._stated("long_flags")
+
+    @property
     def data_env(self):
         """The setting that keeps its data in a folder below the root of its data volume (advisor.kb.images.DataEnv),
         or None when the catalogue states none."""
@@ -249,6 +255,15 @@ class Start:
         return (f"{name} ({self.shown}) will not start as written: the answers set {refused}, at which its image "
                 f"({self.title}) stops with an error before it sets up a new database. "
                 f"{_capital(self.refuses_env.remedy)}")
+
+    def flags_note(self, name: str, command=None, args=None) -> str | None:
+        """What a person must know before applying the manifest about a flag written with one dash that the image's
+        program stops at (``one_dash_flag``), or None. The flag is the answers' own: it is written as given."""
+        found = one_dash_flag(self, command, args)
+        if found is None:
+            return None
+        return (f"{name} ({self.shown}) will not start as written: the answers pass it {found[0]}, a long flag with one "
+                f"dash, at which its program ({self.title}) stops with an error. {_capital(self.long_flags.remedy)}")
 
     def note(self, name: str) -> str | None:
         """What a person must know before applying the manifest, or None."""
@@ -455,6 +470,48 @@ def refused_mounts(start: Start, env: Mapping[str, str | None] | None, command=N
         return None
     mounted = {p.rstrip("/") for p in mount_paths if isinstance(p, str)}
     return tuple(p for p in refuses.paths if p in mounted) or None
+
+
+# A long flag written with one dash: a dash, a letter, and at least one more character (``-config.file=x``). kingpin
+# reads it as the one-letter flags -c, -o, ...; ``-h`` alone, a number (``-1``) and ``--x`` are something else.
+_ONE_DASH_FLAG = lazy(r"-[A-Za-z][^\s=]")
+
+
+def one_dash_flag(start: Start, command=None, args=None) -> tuple[str, str, int] | None:
+    """The first long flag written with one dash that the container passes to its image's program, when the program
+    reads long flags with two dashes only (the catalogue's ``long_flags``): (the flag as written, "command" or "args",
+    its index there); else None. The program is the image's own when the container gives no command, or the one a
+    command names by its path or name (its other items are arguments too). A command running anything else (a shell,
+    a script) may pass on other arguments, a tag in ``except_tags`` names a version that reads one dash, and an image
+    known by a digest alone may be such a version: none is judged."""
+    import fnmatch
+
+    from advisor.kb.images import parse_reference
+
+    flags = start.long_flags
+    if flags is None:
+        return None
+    reference = parse_reference(start.image)
+    if reference is None or (reference.tag is None and reference.digest is not None):
+        return None
+    if reference.tag is not None and any(fnmatch.fnmatchcase(reference.tag, p) for p in flags.except_tags):
+        return None
+    given: list[tuple[str, list]] = []
+    if command is not None:
+        if not isinstance(command, (list, tuple)) or not command or command[0] not in flags.program:
+            return None
+        given.append(("command", list(command)[1:]))
+    if args is not None:
+        if not isinstance(args, (list, tuple)):
+            return None
+        given.append(("args", list(args)))
+    for where, items in given:
+        for index, item in enumerate(items):
+            if item == "--":
+                return None  # what follows is no flag (and the program takes no other argument)
+            if isinstance(item, str) and _ONE_DASH_FLAG.match(item):
+                return item, where, index + (1 if where == "command" else 0)
+    return None
 
 
 def _checking(start: Start, checking: tuple[str, ...], command, args):

@@ -251,6 +251,9 @@ class _Writer:
             note = starts[c.name].env_note(c.name, env_given(c.env), c.command, c.args)
             if note is not None and note not in self.notes:
                 self.notes.append(note)
+            note = starts[c.name].flags_note(c.name, c.command, c.args)
+            if note is not None and note not in self.notes:
+                self.notes.append(note)
         volumes = self._volumes(plan, init + regular, starts)
         context: dict = {} if root else {"runAsNonRoot": True}
         context["seccompProfile"] = {"type": "RuntimeDefault"}

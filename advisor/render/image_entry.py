@@ -13,7 +13,7 @@ LABELS = {  # fact -> how the text output names it
     "user": "user", "any_uid": "any UID", "run_as": "run as", "ports": "ports", "writes": "writes",
     "runs": "runs", "role": "role", "shell": "shell", "alternative": "instead", "volumes": "volumes",
     "ships": "ships in", "memory": "memory", "needs_env": "needs", "data_env": "data in",
-    "refuses_env": "stops at", "refuses_mounts": "refuses",
+    "refuses_env": "stops at", "refuses_mounts": "refuses", "long_flags": "flags",
 }
 RUNS = {"until-stopped": "until stopped (a server or agent)", "finishes": "to completion (a one-off step)",
         "exec-box": "nothing lasting on its own (a base or tool box: give it a command, or exec into it)"}
@@ -71,6 +71,13 @@ def value_words(catalogue: Catalogue, family: Family, name: str) -> str:
     if name == "refuses_env":
         return (f"{' or '.join(value.any)} in its environment, when it runs {' or '.join(value.command)}: it stops "
                 f"with an error before it sets up a new database. {value.remedy}")
+    if name == "long_flags":
+        said = (f"long flags with two dashes only (--config.file), when it runs as the image's program or as "
+                f"{' or '.join(value.program)}: a flag with one dash (-config.file) stops it with an error. "
+                f"{value.remedy}")
+        if value.except_tags:
+            said += f". Not for tags {', '.join(value.except_tags)}"
+        return said
     if name == "refuses_mounts":
         return (f"a volume mounted at {' or '.join(value.paths)}, when it runs {' or '.join(value.command)}, unless "
                 f"{one_of(value.unless)} is set: it sets up no new database then")

@@ -21,8 +21,8 @@ import os
 from typing import Iterator
 
 from advisor.kb.images import ROOT_USERS
-from advisor.kb.starts import (Start, alternative_image, covered, env_of, missing_env, one_of, plan_start,
-                               refused_env, refused_mounts, volume_name)
+from advisor.kb.starts import (Start, alternative_image, covered, env_of, missing_env, one_dash_flag, one_of,
+                               plan_start, refused_env, refused_mounts, volume_name)
 from advisor.review import images
 from advisor.review.checks import Hit, check
 from advisor.review.facts import ManifestContainer, Subject, used_as_an_example
@@ -231,6 +231,15 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                       f"port, or run it in a Pod of its own",
                       c, line=c.line, guess=f"the port {taken[1]} listens on is the one pod-advisor's image "
                                             f"catalogue gives {plan_start(taken[1]).family.title}")
+        flag = one_dash_flag(start, c.spec.get("command"), c.spec.get("args"))
+        if flag is not None and not patched_base(s):  # (an overlay may give it other arguments)
+            yield Hit(FINDING,
+                      f"{c.name} passes {flag[0]} to its image {start.shown} ({start.family.title}), whose program "
+                      f"reads a long flag with two dashes only: it takes {flag[0].split('=', 1)[0]} for the one-letter "
+                      f"flags -{flag[0][1]}, -{flag[0][2]} and so on, stops with an error (unknown short flag "
+                      f"'-{flag[0][1]}'), and every restart exits the same way (CrashLoopBackOff). "
+                      f"{start.long_flags.remedy}; the API server accepts the manifest either way",
+                      c, line=s.obj.doc.line(c.path + (flag[1], flag[2])) or c.line, guess=_flags_guess(start))
         if start.needs_env is None and start.refuses_env is None and start.refuses_mounts is None:
             continue  # most images: nothing below to judge, and no need to read the container's env
         running = (env_of(c.spec), c.spec.get("command"), c.spec.get("args"), _mount_paths(c.spec))
@@ -284,6 +293,18 @@ def _mount_line(s: Subject, c: ManifestContainer, path: str) -> int:
         if isinstance(mount, dict) and str(mount.get("mountPath")).rstrip("/") == path:
             return s.obj.doc.line(c.path + ("volumeMounts", i, "mountPath")) or c.line
     return c.line
+
+
+def _flags_guess(start: Start) -> str:
+    """What the finding on a one-dash flag takes for granted: how the image's version reads flags, from its tag."""
+    from advisor.kb.images import parse_reference
+
+    tag = parse_reference(start.image).tag or "latest"
+    said = (f"how {start.shown}'s program reads its flags is what pod-advisor's image catalogue gives "
+            f"{start.family.title}")
+    if not tag.removeprefix("v")[:1].isdigit():
+        said += f"; the tag {tag} names no version, and is taken to be the newest release"
+    return said
 
 
 def _version_guess(start: Start) -> str:

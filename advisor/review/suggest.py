@@ -756,7 +756,7 @@ def _let_start(draft: _Draft, names: set, raised: int) -> None:
         mended += fix.mended
     if mended < raised:
         choice = ("a choice the manifest does not make (another image or port, root, a command, a password, a key, "
-                  "a setting's value)")
+                  "a setting's value, a flag)")
         if mended:
             draft.unmended = (f"it mends {mended} of the {raised} container-cannot-start findings of "
                               f"{draft.subject.obj.label}; the rest need {choice}")

@@ -291,6 +291,14 @@ def test_explain_an_image_as_json_carries_each_fact_with_its_sources(cli):
                                                        "uid": 101}
 
 
+def test_explain_an_image_whose_program_reads_two_dashes_says_so_and_which_tags_read_one(cli):
+    run = cli("explain", "prom/alertmanager:v0.27.0")
+    said = " ".join(run.stdout.split())
+    assert "flags long flags with two dashes only (--config.file)" in said
+    assert "a flag with one dash (-config.file) stops it with an error" in said
+    assert "Not for tags v0.[0-9], v0.[0-9].*" in said
+
+
 def test_explain_an_image_as_markdown_is_a_table(cli):
     run = cli("explain", "redis:7.4", "--format", "markdown")
     assert run.stdout.startswith("## Redis (official image)\n")
@@ -433,3 +441,19 @@ def test_a_family_may_state_a_settings_value_its_entrypoint_stops_at():
 def test_a_refused_setting_without_its_value_is_refused_at_its_key_path():
     problems = problems_of(FAMILY + REFUSES_ENV.replace("DB_USER=root", "DB_USER"))
     assert problems == ["knowledge/images/example.yaml:16: images[0].refuses_env.value.any: 'DB_USER': must be NAME=value"]
+
+
+LONG_FLAGS = ("    long_flags: {value: {program: [/bin/server, server], remedy: Write two dashes, except_tags: ['0.*']},"
+              " from: dockerfile}\n")
+
+
+def test_a_family_may_state_that_its_program_reads_long_flags_with_two_dashes_only():
+    [family] = load_catalogue([ROLES, ("knowledge/images/example.yaml", FAMILY + LONG_FLAGS)]).families[-1:]
+    flags = family.long_flags.value
+    assert (flags.program, flags.remedy, flags.except_tags) == (("/bin/server", "server"), "Write two dashes", ("0.*",))
+
+
+def test_long_flags_naming_no_program_are_refused_at_their_key_path():
+    problems = problems_of(FAMILY + LONG_FLAGS.replace("[/bin/server, server]", "[]"))
+    assert problems == ["knowledge/images/example.yaml:16: images[0].long_flags.value.program: must list at least one "
+                        "program"]

@@ -352,6 +352,20 @@ def test_the_manifest_says_a_mysql_given_root_as_its_ordinary_user_will_not_star
                for note in manifest.notes)
 
 
+def test_the_manifest_says_a_prometheus_given_a_flag_with_one_dash_will_not_start():
+    manifest = make_manifest(advise(container("prom", "prom/prometheus:v2.54.1", ports=[9090],
+                                              args=["-config.file=/etc/prometheus/prometheus.yml"])))
+    assert any(note.startswith("prom (prom/prometheus:v2.54.1) will not start as written: the answers pass it "
+                               "-config.file=/etc/prometheus/prometheus.yml, a long flag with one dash")
+               for note in manifest.notes)
+
+
+def test_the_manifest_says_nothing_of_flags_with_two_dashes():
+    manifest = make_manifest(advise(container("prom", "prom/prometheus:v2.54.1", ports=[9090],
+                                              args=["--config.file=/etc/prometheus/prometheus.yml"])))
+    assert not any("long flag" in note for note in manifest.notes)
+
+
 def test_an_image_that_needs_no_password_gets_no_secret():
     assert "env" not in entry(written(container("cache", "redis:7.4", ports=[6379])), "cache")
 

@@ -314,6 +314,75 @@ def test_an_init_container_running_a_client_of_the_database_image_is_not_judged(
     assert cannot_start(text) == []
 
 
+# -- long flags written with one dash, where the program reads two ----------------------------------------------
+
+def flags(image: str, args: str = "['-config.file=/etc/am/config.yml', '-storage.path=/alertmanager']",
+          command: str = "") -> str:
+    extra = (f"          command: {command}\n" if command else "") + (f"          args: {args}\n" if args else "")
+    return deployment(one("am", image, extra=extra), name="am", replicas=1, labels="app: am")
+
+
+@pytest.mark.parametrize("image", ["prom/alertmanager:v0.27.0", "quay.io/prometheus/alertmanager:v0.13.0",
+                                   "prom/alertmanager", "prom/prometheus:v2.54.1", "prom/prometheus:v3.1.0",
+                                   "prom/node-exporter:v0.15.0", "prom/statsd-exporter:v0.7.0"])
+def test_a_long_flag_with_one_dash_to_a_program_that_reads_two_cannot_start(image):
+    """Blind round 33's labeller: sock-shop's Alertmanager with -config.file, which Alertmanager refuses since 0.13
+    (its flags are kingpin's: one dash and a letter is a short flag it does not define)."""
+    [finding] = cannot_start(flags(image))
+    assert f"passes -config.file=/etc/am/config.yml to its image {image}" in finding.message
+    assert "one-letter flags -c, -o and so on, stops with an error (unknown short flag '-c')" in finding.message
+    assert finding.line == 17  # the argument's, not the container's (14)
+
+
+@pytest.mark.parametrize("image", ["prom/alertmanager:v0.12.0", "prom/alertmanager:0.5.1", "prom/prometheus:v1.8.2",
+                                   "prom/prometheus:v2.0.0-alpha.2", "prom/node-exporter:v0.14.0",
+                                   "prom/statsd-exporter:v0.6.0"])
+def test_a_version_that_reads_one_dash_is_not_judged(image):
+    assert cannot_start(flags(image)) == []
+
+
+@pytest.mark.parametrize("args", ["['--config.file=/etc/am/config.yml', '--storage.path=/alertmanager']",
+                                  "['-h']", "['--web.listen-address', ':9093', '--log.level=debug']"])
+def test_long_flags_with_two_dashes_and_short_ones_start(args):
+    assert cannot_start(flags("prom/alertmanager:v0.27.0", args)) == []
+
+
+def test_a_command_naming_the_program_passes_its_own_items_as_flags_too():
+    [finding] = cannot_start(flags("prom/prometheus:v2.54.1", "", "[/bin/prometheus, -config.file=/etc/p.yml]"))
+    assert "passes -config.file=/etc/p.yml" in finding.message
+    assert finding.line == 17  # the command's, whose second item it is
+
+
+@pytest.mark.parametrize("command", ["[/bin/sh, /etc/alertmanager/configure_secret.sh]", "[/bin/other]"])
+def test_arguments_to_a_command_of_the_container_s_own_are_not_judged(command):
+    """sock-shop's Alertmanager runs a script from its ConfigMap, which the files do not show passing the flags on."""
+    assert cannot_start(flags("prom/alertmanager:latest", command=command)) == []
+
+
+def test_an_image_known_by_its_digest_alone_is_not_judged():
+    assert cannot_start(flags("prom/alertmanager@sha256:" + "a" * 64)) == []
+
+
+def test_a_flag_after_the_end_of_flags_is_not_judged():
+    assert cannot_start(flags("prom/alertmanager:v0.27.0", "['--', '-config.file=x']")) == []
+
+
+def test_the_finding_says_what_a_tag_without_a_version_is_taken_for():
+    [finding] = cannot_start(flags("prom/alertmanager"))
+    assert finding.guess.endswith("the tag latest names no version, and is taken to be the newest release")
+
+
+def test_suggest_writes_no_flag_of_its_own():
+    """Two dashes alone may not do (Prometheus 2.0 renamed or removed most of its storage flags): a rewrite for
+    another finding keeps the arguments as written and says the container still cannot start."""
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: prom, labels: {app: prom}}\nspec:\n  containers:\n"
+           "    - name: prom\n      image: prom/prometheus:v2.54.1\n      args: ['-storage.local.path=/data']\n")
+    raised, rewrite = raised_and_rewrite(pod)
+    assert "container-cannot-start" in raised and "bare-pod" in raised
+    assert "-storage.local.path=/data" in rewrite
+    assert "nothing here mends the container-cannot-start finding" in rewrite and "a flag)" in rewrite
+
+
 def raised_and_rewrite(text: str) -> tuple[list[str], str | None]:
     """The finding ids of the one object in ``text``, and the rewrite --suggest writes for it (None: none)."""
     report = REVIEWER.review(parse_inputs([("app.yaml", text)]), ReviewOptions(kubernetes="1.37", suggest=True))
