@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from advisor.kb.starts import env_of, missing_env, plan_start
+from advisor.kb.starts import env_of, missing_env, one_dash_flag, plan_start
 
 MYSQL = ("MYSQL_ROOT_PASSWORD", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD")
 
@@ -119,3 +119,13 @@ def test_any_container_spec_gives_an_answer_and_never_an_error(spec, image):
     start = plan_start(image)
     needed = missing_env(start, env_of(spec), spec.get("command"), spec.get("args"))
     assert needed is None or needed == start.needs_env.any
+
+
+@given(spec=_SPEC, image=st.sampled_from(["prom/prometheus:v2.54.1", "prom/alertmanager", "prom/alertmanager:v0.12.0",
+                                          "prom/prometheus@sha256:" + "c" * 64, "redis:7.4", "not a reference"]))
+def test_any_command_and_args_give_a_flag_or_none_and_never_an_error(spec, image):
+    """A long flag with one dash is found in what the container passes the image's program, however a manifest writes
+    its command and args (a mapping, numbers, nothing); anything else is left alone, never an error."""
+    found = one_dash_flag(plan_start(image), spec.get("command"), spec.get("args"))
+    assert found is None or (found[0].startswith("-") and not found[0].startswith("--")
+                             and found[1] in ("command", "args"))
