@@ -370,7 +370,17 @@ def statefulset_headless_service(s: Subject, rec: Recommendation) -> Iterator[Hi
         return
     if rec.main.service != "headless" or s.answers.replicas == 1:
         # one Pod: a StatefulSet for its at-most-one guarantee, with no peers to find by name; but a
-        # serviceName that names no Service at all is a dangling name whatever the replicas
+        # serviceName that names no Service at all is a dangling name whatever the replicas, and a headless
+        # Service written for its Pod that it does not name is a link left out (blind round 37's labeller: a
+        # MySQL StatefulSet beside its headless Service, in the same file)
+        if not name and s.answers.replicas == 1 and (other := headless_selecting(s, "")) is not None:
+            yield Hit("statefulset-without-headless-service",
+                      f"{s.obj.name} names no Service in spec.serviceName, though the headless Service "
+                      f"{other.name!r} ({other.file}:{other.line()}) selects its Pod: the Pod gets no DNS name of its "
+                      f"own ({s.obj.name}-0.{other.name}), and older kubectl and Helm releases, which check the "
+                      f"API's published schema, refuse a StatefulSet without the field. Name it in spec.serviceName "
+                      f"(--suggest writes it)", line=line)
+            return
         if (name and s.answers.replicas == 1 and named_service(s, str(name)) is None and not _named_anywhere(s)
                 and not _made_with_others(s) and headless_created(s.obj.file, str(name)) is None):
             yield Hit("statefulset-without-headless-service",

@@ -7,7 +7,11 @@ lines), through the reviewer's own API.
 
 import pytest
 
-from helpers.review import RESOURCES, SHARED, budget, container, deployment, found, ids, job, pod_network, review, service
+from helpers.review import (RESOURCES, REVIEWER, SHARED, budget, container, deployment, found, ids, job, pod_network,
+                            review, service)
+
+from advisor.review import ReviewOptions
+from advisor.review.objects import parse_inputs
 
 # A Service with a port selecting deployment()'s Pods: what makes a replicated Deployment need a budget.
 SERVED = service(extra="  ports: [{port: 80}]\n")
@@ -263,6 +267,35 @@ def test_a_statefulset_whose_service_is_elsewhere_says_where_it_looked():
     text = deployment(container(), kind="StatefulSet").replace("  replicas: 2\n", "  replicas: 2\n  serviceName: db\n")
     [finding] = review(text).findings
     assert finding.id == "statefulset-without-headless-service" and "files reviewed" in finding.guess
+
+
+def one_mysql(service_spec: str) -> str:
+    """A one-replica MySQL StatefulSet without serviceName, and a Service selecting its Pod beside it."""
+    extra = ("          ports: [{containerPort: 3306}]\n"
+             "          env: [{name: MYSQL_ROOT_PASSWORD, valueFrom: {secretKeyRef: {name: s, key: p}}}]\n")
+    return (deployment(container("db", "mysql:8.4", extra=extra), name="db", replicas=1, kind="StatefulSet",
+                       labels="app: db")
+            + service(selector="app: db", extra=service_spec + "  ports: [{port: 3306}]\n"))
+
+
+def test_one_replica_without_service_name_beside_the_headless_service_of_its_pod_is_told_to_name_it():
+    """Blind round 37's labeller: a MySQL StatefulSet of one replica, its headless Service in the same file, and no
+    serviceName: the link is left out (no DNS name of the Pod's own; older kubectl refuses the object)."""
+    [finding] = [f for f in review(one_mysql("  clusterIP: None\n")).findings
+                 if f.id == "statefulset-without-headless-service"]
+    assert "names no Service in spec.serviceName, though the headless Service 'web'" in finding.message
+    assert "Name it in spec.serviceName" in finding.message
+
+
+def test_suggest_names_the_headless_service_of_the_one_replica_in_service_name():
+    report = REVIEWER.review(parse_inputs([("app.yaml", one_mysql("  clusterIP: None\n"))]),
+                             ReviewOptions(kubernetes="1.37", suggest=True))
+    [statefulset] = [r for r in report.objects if r.ref.kind == "StatefulSet"]
+    assert "\n  serviceName: web\n" in statefulset.suggestion
+
+
+def test_one_replica_beside_a_service_with_a_cluster_ip_is_not_told_to_name_it():
+    assert "statefulset-without-headless-service" not in ids(one_mysql(""))
 
 
 # -- reading -----------------------------------------------------------------------------------
