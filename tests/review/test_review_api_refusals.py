@@ -41,6 +41,9 @@ CASES = {
     "controller": ("apiVersion: v1\nkind: ReplicationController\nmetadata: {name: controller}\nspec:\n"
                    "  template:\n    metadata: {labels: {app: controller}}\n"
                    "    spec: {containers: [{name: web, image: nginx:1.27}]}\n", False),
+    # blind round 39: an exported DaemonSet's empty status; the schema's required status fields bind only kubectl's
+    # own check before 1.25, never the API server, which sets the status itself
+    "exported": (deployment("exported", kind="DaemonSet") + "status: {}\n", False),
     "numeric": (deployment("numeric", labels="{app: numeric, version: 1}"), True),
     "notin": (deployment("notin", selector="{matchExpressions: [{key: app, operator: NotIn, values: [notin]}]}"),
               True),
