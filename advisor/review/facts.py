@@ -457,6 +457,14 @@ def _intent(obj, controller, owner, restart, containers, services, prepared, lab
     elif ranked and ranked[0].rank == GENERATED:
         doubt = "only its generateName suggests a one-off run"
     owner = ci_owner(spec, labels, regular) or adopter
+    if (ranked and ranked[0].rank == COMMAND and ranked[0].says == UNTIL_STOPPED and restart == "Never" and not services
+            and not any(c.ports for c in regular)):
+        # Its command runs until stopped, serving nothing, and its author wrote that it is never restarted: a Pod run
+        # by hand until someone deletes it (blind round 39: a load generator a Makefile deletes by name, which a
+        # Deployment would keep up after the delete), or a worker written with the wrong policy. The evidence says
+        # both. A server (a port declared) under Never is still a server: labellers of rounds 35 and 37 found the
+        # policy incidental there, and its rewrite right.
+        return Intent(UNKNOWN, tuple(ranked), owner)
     if ranked and ranked[0].rank == POLICY and restart == "OnFailure":
         # OnFailure alone: a Job's Pods are written so, and so is a long-running program that should restart when
         # it crashes (a queue consumer, a loop that sends every 15 s). Blind rounds 26 and 27 found three such

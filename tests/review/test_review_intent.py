@@ -134,6 +134,34 @@ def test_restart_policy_never_is_evidence_that_the_pod_finishes():
     assert s.intent.verdict == FINISHES and "restartPolicy Never" in s.intent.why
 
 
+LOAD_LOOP = ("      image: busybox:1.36\n      command: [sh, -c]\n"
+             "      args: ['while true; do wget -q --spider http://web || true; sleep 0.01; done']\n")
+
+
+def test_a_command_that_runs_until_stopped_under_restart_policy_never_does_not_say_whether_to_keep_it_up():
+    """Blind round 39: a load generator its Makefile deletes by name, rewritten into a Deployment that would keep the
+    load up after the delete. Run by hand until deleted, or a worker with the wrong policy: the evidence says both."""
+    s = subject_of(bare_pod(LOAD_LOOP, "  restartPolicy: Never\n"))
+    assert s.intent.verdict == UNKNOWN and s.intent.evidence[0].says == UNTIL_STOPPED
+
+
+def test_the_bare_pod_finding_on_it_says_both_cases_and_suggest_writes_no_rewrite():
+    report = REVIEWER.review(parse_inputs([("p.yaml", bare_pod(LOAD_LOOP, "  restartPolicy: Never\n"))]),
+                             ReviewOptions(kubernetes="1.37", suggest=True))
+    [finding] = [f for f in report.findings if f.id == "bare-pod"]
+    assert "but its author wrote restartPolicy Never: if it is run by hand until someone deletes it" in finding.message
+    assert "if it is to stay up, a Deployment must own it" in finding.message
+    assert report.objects[0].suggestion is None
+    assert any("is run by hand until deleted (a bare Pod) or is to stay up (a Deployment)" in note.text
+               for note in report.notes)
+
+
+def test_a_server_that_declares_a_port_under_restart_policy_never_is_still_a_server():
+    """Rounds 35 and 37: hello-app and apache2 Pods under Never, whose rewrites into Deployments labellers found right."""
+    server = LOAD_LOOP + "      ports: [{containerPort: 8080}]\n"
+    assert subject_of(bare_pod(server, "  restartPolicy: Never\n")).intent.verdict == UNTIL_STOPPED
+
+
 def test_restart_policy_on_failure_alone_does_not_say_whether_the_pod_finishes():
     """Blind rounds 26 and 27: a queue consumer and a loop that sends every 15 s, restarted when they fail."""
     s = subject_of(bare_pod("      image: registry.example.com/team/report:1.4\n", "  restartPolicy: OnFailure\n"))
