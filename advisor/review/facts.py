@@ -532,10 +532,12 @@ def _mounted_files(obj: ManifestObject, inputs: Inputs, pod_spec: dict):
     return for_container
 
 
-# What a template leaves to be filled in: ${VAR} or $VAR (envsubst), APP_NAME (sed), <your-app>, __NAME__, and a
-# sed script's lower-case replace_name (`sed s/replace_name/$NAME/`: blind round 28, TykTechnologies/tyk-k8s-demo).
+# What a template leaves to be filled in: ${VAR} or $VAR (envsubst), APP_NAME (sed), <your-app>, __NAME__, a
+# sed script's lower-case replace_name (`sed s/replace_name/$NAME/`: blind round 28, TykTechnologies/tyk-k8s-demo),
+# and an expression in double parentheses, not after a $ (shell arithmetic): spruce's `(( random.String 5 ))` (blind
+# round 39, a rendering pipeline's Job name), Concourse's and BOSH's `((var))`.
 _PLACEHOLDER = lazy(r"\$\{?[A-Za-z_]\w*|(?<![\w-])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?!\w)|<[^<>']+>|__\w+__"
-                    r"|(?<![\w.-])replace_[a-z0-9]+(?:_[a-z0-9]+)*(?![a-z0-9_])")
+                    r"|(?<![\w.-])replace_[a-z0-9]+(?:_[a-z0-9]+)*(?![a-z0-9_])|(?<!\$)\(\([^()]+\)\)")
 
 
 def placeholder(text: str) -> str | None:

@@ -1,0 +1,42 @@
+"""What blind round 39 (bench/blind/round39) found wrong, each fixed with the behaviour its labellers expected.
+(The exported DaemonSet's empty status is in test_review_api_refusals' table, held to the API server's own create
+path; the load generator under restartPolicy Never in test_review_intent.)"""
+
+from __future__ import annotations
+
+from helpers.review import REVIEWER
+
+from advisor.review import ReviewOptions
+from advisor.review.objects import parse_inputs
+
+SPRUCE_JOB = """apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ca-certificates-(( random.String 5 "[a-z]" ))
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: certs
+          image: alpine:3.20
+          command: [sh, -c, 'update-ca-certificates']
+          resources: {requests: {cpu: 10m, memory: 16Mi}}
+"""
+
+
+def refusals(text: str) -> list[str]:
+    report = REVIEWER.review(parse_inputs([("fort-resources.yaml", text)]), ReviewOptions(kubernetes="1.37"))
+    return [f.message for f in report.findings if f.id == "refused-by-api-server"]
+
+
+def test_a_name_holding_a_template_expression_in_double_parentheses_is_not_refused():
+    """A rendering pipeline's spruce expression, `(( random.String 5 "[a-z]" ))`, evaluated before the Job is applied
+    (as Concourse's and BOSH's `((var))` are): not the name the API server receives."""
+    assert refusals(SPRUCE_JOB) == []
+
+
+def test_a_name_the_api_server_refuses_beside_no_template_expression_still_is():
+    [message] = refusals(SPRUCE_JOB.replace('(( random.String 5 "[a-z]" ))', "Certs"))
+    assert "metadata.name" in message and "'ca-certificates-Certs'" in message
+
