@@ -128,8 +128,21 @@ def family_of(name: str, image: str) -> Guess:
     for where, text in (("name", name or ""), ("image", repository(image))):
         family = _family_in(text)
         if family is not None:
-            return Guess(family.purpose, f"its {where} {text!r} suggests {family.name}", family)
+            said = f"its {where} {text!r} suggests {family.name}"
+            if family.purpose == "separate-service" and (sidecar := _named_a_sidecar(name, image)):
+                # a service's word in a helper made to run beside it (combor/k8s-mongo-labeler-sidecar, which labels
+                # the MongoDB primary it reaches on localhost: blind round 39): its author says where it belongs
+                return Guess("other", f"{said}, but {sidecar} says it is a sidecar", None)
+            return Guess(family.purpose, said, family)
     return Guess("other", None)
+
+
+def _named_a_sidecar(name: str, image: str) -> str | None:
+    """What names the container a sidecar, in a word of its own: its name, or its image's repository."""
+    for where, text in (("its name", name or ""), ("its image", repository(image))):
+        if "-sidecar-" in _words(text):
+            return f"{where} {text!r}"
+    return None
 
 
 @functools.lru_cache(maxsize=4096)  # a name or an image comes back beside other images and names

@@ -40,3 +40,43 @@ def test_a_name_the_api_server_refuses_beside_no_template_expression_still_is():
     [message] = refusals(SPRUCE_JOB.replace('(( random.String 5 "[a-z]" ))', "Certs"))
     assert "metadata.name" in message and "'ca-certificates-Certs'" in message
 
+
+def mongodb_with(name: str, image: str) -> str:
+    """A MongoDB StatefulSet with a second container ``name`` running ``image``, which sets no address of its own."""
+    return f"""apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: mongodb}}
+spec:
+  serviceName: mongodb
+  replicas: 1
+  selector: {{matchLabels: {{app: mongodb}}}}
+  template:
+    metadata: {{labels: {{app: mongodb}}}}
+    spec:
+      containers:
+        - name: mongodb
+          image: bitnami/mongodb:7.0
+          ports: [{{containerPort: 27017}}]
+          resources: {{requests: {{cpu: 100m, memory: 256Mi}}}}
+        - name: {name}
+          image: {image}
+          env: [{{name: LABEL_SELECTOR, value: app=mongodb}}]
+          resources: {{requests: {{cpu: 10m, memory: 32Mi}}}}
+"""
+
+
+def findings_of(text: str) -> set[str]:
+    return {f.id for f in REVIEWER.review(parse_inputs([("mongodb.yaml", text)]),
+                                          ReviewOptions(kubernetes="1.37")).findings}
+
+
+def test_a_container_whose_image_is_named_a_sidecar_is_not_taken_for_a_service_of_its_own():
+    """combor/k8s-mongo-labeler-sidecar labels the MongoDB primary, which it reaches on localhost by default: its
+    name says mongo, its image says sidecar, and moving it to a Pod of its own would break it."""
+    text = mongodb_with("mongo-labeler", "ghcr.io/qlik-download/combor/k8s-mongo-labeler-sidecar:0.1.2")
+    assert "unrelated-containers" not in findings_of(text)
+
+
+def test_a_database_s_word_without_the_word_sidecar_still_names_a_service_of_its_own():
+    assert "unrelated-containers" in findings_of(mongodb_with("cache", "redis:7.4"))
+
