@@ -341,6 +341,11 @@ def sidecar_blocks_completion(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     """In a Pod whose work finishes, an ordinary container that never ends keeps it from completing."""
     if not s.completes:
         return  # no finish to block
+    if s.controller == "Pod" and s.main.runtime.runs is None:
+        # a bare Pod says it finishes only by its restartPolicy, and what its main container runs is not known: a
+        # server as likely as a step (blind round 39: a course's web app under Never, its secrets rendered by
+        # consul-template beside it); nothing says there is a finish to block
+        return
     for c in s.containers:
         if c.main or c.placement != "containers" or role_in_main_pod(rec, c.index) not in HELPER_ROLES:
             continue

@@ -80,3 +80,35 @@ def test_a_container_whose_image_is_named_a_sidecar_is_not_taken_for_a_service_o
 def test_a_database_s_word_without_the_word_sidecar_still_names_a_service_of_its_own():
     assert "unrelated-containers" in findings_of(mongodb_with("cache", "redis:7.4"))
 
+
+def bare_pod_with_sidecar(main_image: str, main_command: str = "", helper: str = "hashicorp/consul-template:0.39") -> str:
+    """A bare Pod under restartPolicy Never: a main container, and a helper (consul-template, rendering secrets) that
+    shares a volume with it."""
+    return f"""apiVersion: v1
+kind: Pod
+metadata: {{name: exercise}}
+spec:
+  restartPolicy: Never
+  volumes: [{{name: shared, emptyDir: {{}}}}]
+  containers:
+    - name: helper
+      image: {helper}
+      volumeMounts: [{{name: shared, mountPath: /etc/secrets}}]
+      resources: {{requests: {{cpu: 10m, memory: 32Mi}}}}
+    - name: app
+      image: {main_image}
+{main_command}      volumeMounts: [{{name: shared, mountPath: /secrets}}]
+      resources: {{requests: {{cpu: 10m, memory: 32Mi}}}}
+"""
+
+
+def test_a_sidecar_is_not_said_to_block_a_finish_only_the_restart_policy_names():
+    """A course's web app (poznajkubernetes/pkad, which the reviewer does not know) under Never: nothing says its main
+    container finishes, so nothing says there is a finish to block."""
+    assert "sidecar-blocks-completion" not in findings_of(bare_pod_with_sidecar("poznajkubernetes/pkad:blue"))
+
+
+def test_a_sidecar_beside_a_main_container_whose_command_finishes_still_blocks_it():
+    command = "      command: [sh, -c, 'echo report done >> /secrets/app.log']\n"
+    text = bare_pod_with_sidecar("busybox:1.36", command, helper="fluent/fluent-bit:3.1")
+    assert "sidecar-blocks-completion" in findings_of(text)
