@@ -293,8 +293,9 @@ def used_as_an_example(obj: ManifestObject, inputs: Inputs) -> str | None:
     as written), or None: a test's Pod (in a folder of tests), or
     an admission policy's example, which a policy test or a policy engine's CLI matches and nothing runs (a file a
     Kyverno or Gatekeeper policy test among the inputs checks, one in a folder named for a policy's verdict beside
-    its opposite, or one under the folder that holds a Gatekeeper, Kyverno or Kubernetes policy of the input, as
-    gatekeeper/examples/bad/ beside gatekeeper/policies/)."""
+    its opposite, or one under the folder that holds a Gatekeeper, Kyverno or Kubernetes policy of the input, in the
+    policy's own folder or below a folder named for examples or a verdict, as gatekeeper/examples/bad/ beside
+    gatekeeper/policies/; not a course's other topic, cks/topic-24/ beside the policy's cks/topic-22/)."""
     if obj.file == STDIN or not os.path.isfile(obj.file):
         return None  # review --cluster: a live Pod is not an example
     # the file's folder or the one above it (tests/files/pod.vol): a test folder higher up is a checkout's
@@ -313,11 +314,19 @@ def used_as_an_example(obj: ManifestObject, inputs: Inputs) -> str | None:
         return (f"its folder {pair[0]}/ sits beside {pair[1]}/, and the files hold admission policies: the Pod is an "
                 f"example of what a policy admits or denies, matched as a Pod, and a controller's Pods would be "
                 f"another case")
-    for folder, policy in _policy_folders(inputs).items():
-        if os.path.abspath(obj.file).startswith(folder + os.sep):
+    path = os.path.abspath(obj.file)
+    for folder, (policy, owns) in _policy_folders(inputs).items():
+        if path.startswith(folder + os.sep) and (any(path.startswith(own + os.sep) for own in owns)
+                                                 or _examples_between(folder, path)):
             return (f"the admission policy {policy} sits in the same tree ({os.path.basename(folder)}/): the Pod "
                     f"is an example of what it admits or denies, and a controller's Pods would be another case")
     return None
+
+
+def _examples_between(tree: str, path: str) -> bool:
+    """Whether a folder between the policy's tree and the file at ``path`` is named for examples or a verdict."""
+    between = os.path.relpath(os.path.dirname(path), tree).split(os.sep)
+    return any(part.lower() in _EXAMPLE_FOLDERS for part in between)
 
 
 # Folders that hold a policy's examples by the verdict they expect, each with its opposite beside it.
@@ -325,6 +334,12 @@ _VERDICT_FOLDERS = {"compliant": ("noncompliant", "non-compliant"), "noncomplian
                     "non-compliant": ("compliant",), "pass": ("fail",), "fail": ("pass",), "good": ("bad",),
                     "bad": ("good",), "allowed": ("denied", "disallowed"), "denied": ("allowed",),
                     "disallowed": ("allowed",), "valid": ("invalid",), "invalid": ("valid",)}
+
+
+# Folders that hold a policy's examples (gatekeeper/examples/bad/ beside gatekeeper/policies/), as against a course's
+# topic folders, each a lesson of its own (cks/topic-24/ beside the policy's cks/topic-22/: blind round 39).
+_EXAMPLE_FOLDERS = frozenset({"example", "examples", "sample", "samples", "test", "tests", "testdata", "test-data",
+                              "fixtures", *_VERDICT_FOLDERS})
 
 
 def _verdict_folders(file: str) -> tuple[str, str] | None:
@@ -339,21 +354,22 @@ def _verdict_folders(file: str) -> tuple[str, str] | None:
     return None
 
 
-def _policy_folders(inputs: Inputs) -> dict[str, str]:
-    """The folder above each admission policy's folder among the inputs -> the policy's label: the tree
-    whose Pods are that policy's examples. Worked out once for the input."""
+def _policy_folders(inputs: Inputs) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The folder above each admission policy's folder among the inputs -> (the first policy's label, the folders the
+    policies of that tree sit in): the tree whose Pods may be their examples. Worked out once for the input."""
     return inputs.once("policy folders", lambda: _find_policy_folders(inputs))
 
 
-def _find_policy_folders(inputs: Inputs) -> dict[str, str]:
-    found: dict[str, str] = {}
+def _find_policy_folders(inputs: Inputs) -> dict[str, tuple[str, tuple[str, ...]]]:
+    found: dict[str, tuple[str, tuple[str, ...]]] = {}
     for other in inputs.objects:
         group = other.group
         if other.file != STDIN and group in _POLICY_GROUPS:
             if group == "admissionregistration.k8s.io" and "Policy" not in other.kind:
                 continue  # a webhook configuration: no examples are written for it
-            above = os.path.dirname(os.path.dirname(os.path.abspath(other.file)))
-            found.setdefault(above, other.label)
+            own = os.path.dirname(os.path.abspath(other.file))
+            label, owns = found.get(os.path.dirname(own), (other.label, ()))
+            found[os.path.dirname(own)] = (label, owns if own in owns else owns + (own,))
     return found
 
 

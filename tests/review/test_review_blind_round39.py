@@ -7,7 +7,7 @@ from __future__ import annotations
 from helpers.review import REVIEWER
 
 from advisor.review import ReviewOptions
-from advisor.review.objects import parse_inputs
+from advisor.review.objects import parse_inputs, read_inputs
 
 SPRUCE_JOB = """apiVersion: batch/v1
 kind: Job
@@ -112,3 +112,23 @@ def test_a_sidecar_beside_a_main_container_whose_command_finishes_still_blocks_i
     command = "      command: [sh, -c, 'echo report done >> /secrets/app.log']\n"
     text = bare_pod_with_sidecar("busybox:1.36", command, helper="fluent/fluent-bit:3.1")
     assert "sidecar-blocks-completion" in findings_of(text)
+
+
+def test_a_lesson_s_pod_in_a_topic_folder_beside_the_policy_s_topic_is_no_example_of_it(tmp_path, monkeypatch):
+    """A CKS course: a Gatekeeper constraint in cks/topic-22/, an httpd Pod in cks/topic-24/ (a lesson on read-only
+    root filesystems). The two topics share a folder, as gatekeeper/policies/ and gatekeeper/examples/ do, but nothing
+    between cks/ and the Pod's folder is named for examples: the Pod is the lesson's own, and a server."""
+    monkeypatch.chdir(tmp_path)
+    constraint = ("apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sTrustedImage\n"
+                  "metadata: {name: pod-must-have-trusted-image}\n"
+                  "spec: {match: {kinds: [{apiGroups: [''], kinds: [Pod]}]}}\n")
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: read-only-fs-pod}\nspec:\n  containers:\n"
+           "    - name: web\n      image: httpd:2.4\n      resources: {requests: {cpu: 10m, memory: 32Mi}}\n")
+    for path, text in {"cks/topic-22/pod-must-have-trusted-image.yaml": constraint,
+                       "cks/topic-24/read-only-fs-pod.yaml": pod,
+                       "cks/topic-22/examples/bad-pod.yaml": pod.replace("read-only-fs-pod", "bad-pod")}.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    texts, _ = read_inputs(["cks"])
+    report = REVIEWER.review(parse_inputs(texts), ReviewOptions(kubernetes="1.37"))
+    assert sorted(f.object.name for f in report.findings if f.id == "bare-pod") == ["read-only-fs-pod"]
