@@ -43,7 +43,7 @@ from advisor.domain.recommendation import Recommendation, WorkloadPlan
 from advisor.domain.vocabulary import (API_VERSIONS, HELPER_ROLES, POD_TEMPLATE_PATHS, REPLICATED_KINDS,
                                        SELECTING_KINDS)
 from advisor.manifests.validate import api_problems, pod_security_problems, schema_problems
-from advisor.review import addresses, images, kustomize
+from advisor.review import addresses, images, kustomize, repository
 from advisor.review.checks import (NATIVE_SIDECARS_FROM, claim_held_by_one, headless_selecting, named_service,
                                     role_in_main_pod, service_elsewhere)
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
@@ -190,6 +190,7 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
             draft.data = wrap_pod(draft.data, rec)
             _forget_what_the_cluster_filled_in(draft)
             _own_selector(draft, had_labels)
+            _reached_by_its_old_name(draft)
             if draft.data["kind"] == "Deployment":
                 held = claim_held_by_one(subject)
                 bound = _ports_held_on_the_node(subject)
@@ -251,6 +252,25 @@ def _identities(inputs) -> dict:
     for o in inputs.objects:
         found.setdefault((o.kind, o.name), []).append(o)
     return found
+
+
+# How kubectl names each controller the rewrite writes, in TYPE/NAME (kubectl exec deploy/web).
+_KUBECTL_TYPES = {"Deployment": "deploy", "StatefulSet": "sts", "DaemonSet": "ds", "Job": "job"}
+
+
+def _reached_by_its_old_name(draft: _Draft) -> None:
+    """A note where the repository's instructions reach into the Pod by its name (kubectl exec, attach or cp): the
+    controller's Pods get generated names, so the command needs another way to name one (blind round 39's labeller:
+    a course's `kubectl exec read-only-fs-pod`, after its Pod became a Deployment)."""
+    reached = repository.reached_by_name(draft.subject.obj.file, str(draft.subject.obj.name or ""))
+    kind = _KUBECTL_TYPES.get(str(draft.data.get("kind")))
+    if not reached or kind is None:
+        return
+    labels = ((draft.data.get("spec") or {}).get("template") or {}).get("metadata", {}).get("labels") or {}
+    selector = ",".join(f"{k}={v}" for k, v in labels.items()) if isinstance(labels, dict) else ""
+    draft.notes.append(f"{reached}: the controller's Pods get generated names, so kubectl exec and attach reach one as "
+                       f"{kind}/{draft.data['metadata']['name']}; kubectl cp needs a Pod's name"
+                       + (f" (kubectl get pods -l {selector})" if selector else ""))
 
 
 def _own_selector(draft: _Draft, had_labels: bool) -> None:

@@ -4,7 +4,7 @@ path; the load generator under restartPolicy Never in test_review_intent.)"""
 
 from __future__ import annotations
 
-from helpers.review import REVIEWER
+from helpers.review import REVIEWER, write_repository
 
 from advisor.review import ReviewOptions
 from advisor.review.objects import parse_inputs, read_inputs
@@ -132,3 +132,39 @@ def test_a_lesson_s_pod_in_a_topic_folder_beside_the_policy_s_topic_is_no_exampl
     texts, _ = read_inputs(["cks"])
     report = REVIEWER.review(parse_inputs(texts), ReviewOptions(kubernetes="1.37"))
     assert sorted(f.object.name for f in report.findings if f.id == "bare-pod") == ["read-only-fs-pod"]
+
+
+WEB = """apiVersion: v1
+kind: Pod
+metadata: {name: read-only-fs-pod, labels: {run: read-only-fs-pod}}
+spec:
+  containers:
+    - name: web
+      image: httpd:2.4
+      ports: [{containerPort: 80}]
+      resources: {requests: {cpu: 10m, memory: 32Mi}}
+"""
+
+
+def rewrite_of(root) -> str:
+    manifests = sorted(p for p in root.rglob("*.y*ml") if ".git" not in p.parts)
+    report = REVIEWER.review(parse_inputs([(str(p), p.read_text()) for p in manifests]),
+                             ReviewOptions(kubernetes="1.37", suggest=True))
+    [reviewed] = report.objects
+    return reviewed.suggestion
+
+
+def test_a_rewrite_says_how_the_repository_s_exec_by_the_pod_s_name_reaches_its_pods_now(tmp_path):
+    """The labeller of the sixteen rewrites after round 39: the lessons' `kubectl exec NAME` would need the generated
+    Pod names once the Pods are a Deployment's."""
+    root = write_repository(tmp_path, {"topic-24/pod.yaml": WEB,
+                                       "topic-24/README.md": "kubectl exec -it read-only-fs-pod -- touch /test\n"})
+    rewrite = rewrite_of(root)
+    assert "README.md:1 runs kubectl exec -it read-only-fs-pod -- touch /test" in rewrite
+    assert ("kubectl exec and attach reach one as deploy/read-only-fs-pod; kubectl cp needs a Pod's name "
+            "(kubectl get pods -l run=read-only-fs-pod)") in rewrite
+
+
+def test_a_rewrite_of_a_pod_nothing_reaches_by_name_says_nothing_of_it(tmp_path):
+    root = write_repository(tmp_path, {"topic-24/pod.yaml": WEB, "topic-24/README.md": "kubectl apply -f pod.yaml\n"})
+    assert "generated names" not in rewrite_of(root)
