@@ -21,7 +21,7 @@ from advisor.engine.placement import NATIVE_SIDECARS_FROM
 from advisor.review import addresses, images
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
 from advisor.review.intent import COMMAND, FINISHES, SAYING, UNKNOWN, UNTIL_STOPPED
-from advisor.review.objects import ManifestObject, api_group, selects
+from advisor.review.objects import ManifestObject, api_group, matches, selects
 from advisor.review.repository import headless_created, repository_of
 from advisor.system.errors import KnowledgeBaseError
 from advisor.system.patterns import lazy
@@ -643,9 +643,9 @@ def readiness_probe_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
 @check("disruption-budget-missing")
 def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     """A Deployment the advisor would give a PodDisruptionBudget (two replicas or more, in production)
-    that serves others (a Service among the files reviewed selects it) and no budget there covers.
+    that serves others (a Service or an InferencePool among the files reviewed selects it) and no budget there covers.
     A load generator or a worker that nothing calls loses nobody's requests when all its Pods go."""
-    if s.obj.kind != "Deployment" or not rec.main.disruption_budget or not s.services:
+    if s.obj.kind != "Deployment" or not rec.main.disruption_budget or not (s.services or _pooled(s)):
         return
     if any((budget.links_to(s.obj) or _same_repository_any_namespace(budget, s.obj)) and covers(budget, s.labels)
            for budget in s.inputs.of_kind("PodDisruptionBudget")):
@@ -676,8 +676,23 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
               line=s.obj.line("spec", "replicas"),
               guess="the budget was looked for only among the files reviewed together, in the same folder or "
                     "namespace (or anywhere in the checkout where one of the two names no namespace); one a policy "
-                    "engine or another repository adds is not seen. Only a Deployment a Service selects is asked for "
-                    "one, and not one whose replicas share a claim only one node mounts")
+                    "engine or another repository adds is not seen. Only a Deployment a Service (or an InferencePool) "
+                    "selects is asked for one, and not one whose replicas share a claim only one node mounts")
+
+
+def _pooled(s: Subject) -> bool:
+    """Whether an InferencePool among the inputs (the Gateway API inference extension's) selects the Pods: a gateway
+    routes requests to them, as it would through a Service (blind round 40: two vLLM replicas). Its selector is a map
+    of labels (inference.networking.x-k8s.io/v1alpha2) or a matchLabels (inference.networking.k8s.io/v1)."""
+    for pool in s.inputs.of_kind("InferencePool"):
+        if not pool.group.startswith("inference.networking.") or not pool.links_to(s.obj):
+            continue
+        selector = pool.get("spec", "selector")
+        if isinstance(selector, dict) and isinstance(selector.get("matchLabels"), dict):
+            selector = selector["matchLabels"]
+        if matches(selector, s.labels):
+            return True
+    return False
 
 
 # Access modes under which one Pod, or the Pods of one node, may mount a claim.

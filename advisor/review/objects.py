@@ -52,9 +52,11 @@ CROSS_CHECKED_KINDS = ("Service", "ConfigMap", "HorizontalPodAutoscaler", "Persi
 # kube-proxy's KubeProxyConfiguration.
 _NETWORK_KINDS = ("IPPool", "Installation", "ClusterConfiguration", "Cluster", "CiliumPodIPPool",
                   "KubeProxyConfiguration")
-READ_WHOLE_KINDS = ("PersistentVolume", "StorageClass", "Config", "NetworkPolicy", "Canary", "Namespace") + _NETWORK_KINDS
-# Of those, the kinds that are other tools' own (skaffold's, Flagger's, the network's), whatever their API group.
-_TOOLS_KINDS = ("Config", "Canary") + _NETWORK_KINDS
+READ_WHOLE_KINDS = ("PersistentVolume", "StorageClass", "Config", "NetworkPolicy", "Canary", "Namespace",
+                    "InferencePool") + _NETWORK_KINDS
+# Of those, the kinds that are other tools' own (skaffold's, Flagger's, the network's, the Gateway API inference
+# extension's pool of model servers, which a gateway routes to as a Service's selector does), whatever their API group.
+_TOOLS_KINDS = ("Config", "Canary", "InferencePool") + _NETWORK_KINDS
 
 
 # What an outline keeps of an object's metadata, and the key path of each (one tuple for all outlines).

@@ -4,6 +4,8 @@ path; the load generator under restartPolicy Never in test_review_intent.)"""
 
 from __future__ import annotations
 
+import pytest
+
 from helpers.review import REVIEWER, write_repository
 
 from advisor.review import ReviewOptions
@@ -168,3 +170,39 @@ def test_a_rewrite_says_how_the_repository_s_exec_by_the_pod_s_name_reaches_its_
 def test_a_rewrite_of_a_pod_nothing_reaches_by_name_says_nothing_of_it(tmp_path):
     root = write_repository(tmp_path, {"topic-24/pod.yaml": WEB, "topic-24/README.md": "kubectl apply -f pod.yaml\n"})
     assert "generated names" not in rewrite_of(root)
+
+
+VLLM = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: vllm-llama3-8b-instruct}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: vllm-llama3-8b-instruct}}
+  template:
+    metadata: {labels: {app: vllm-llama3-8b-instruct}}
+    spec:
+      containers:
+        - name: vllm
+          image: ghcr.io/llm-d/llm-d-inference-sim:v0.1.1
+          ports: [{containerPort: 8000}]
+          readinessProbe: {httpGet: {path: /health, port: 8000}}
+          resources: {requests: {cpu: 100m, memory: 128Mi}}
+---
+"""
+POOL_V1ALPHA2 = ("apiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferencePool\n"
+                 "metadata: {name: vllm-llama3-8b-instruct}\n"
+                 "spec: {targetPortNumber: 8000, selector: {app: vllm-llama3-8b-instruct}}\n")
+POOL_V1 = ("apiVersion: inference.networking.k8s.io/v1\nkind: InferencePool\nmetadata: {name: vllm}\n"
+           "spec: {targetPorts: [{number: 8000}], selector: {matchLabels: {app: vllm-llama3-8b-instruct}}}\n")
+
+
+@pytest.mark.parametrize("pool", [POOL_V1ALPHA2, POOL_V1])
+def test_replicas_an_inference_pool_routes_to_are_asked_for_a_disruption_budget(pool):
+    """Blind round 40's labeller: two vLLM replicas that a Gateway API InferencePool, not a Service, selects; the
+    gateway routes requests to them, and a drain may evict both."""
+    assert "disruption-budget-missing" in findings_of(VLLM + pool)
+
+
+def test_replicas_no_service_or_pool_selects_are_still_not_asked():
+    assert "disruption-budget-missing" not in findings_of(VLLM + POOL_V1.replace("app: vllm-llama3-8b-instruct",
+                                                                                 "app: other"))
