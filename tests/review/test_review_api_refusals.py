@@ -45,6 +45,13 @@ CASES = {
     # own check before 1.25, never the API server, which sets the status itself
     "exported": (deployment("exported", kind="DaemonSet") + "status: {}\n", False),
     "numeric": (deployment("numeric", labels="{app: numeric, version: 1}"), True),
+    # blind round 41: a lesson's node affinity with operator Equals, which the schema takes as any text
+    "equals": (deployment("equals", pod="affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: "
+                                       "{nodeSelectorTerms: [{matchExpressions: [{key: disktype, operator: Equals, "
+                                       "values: [ssd]}]}]}}}, "), True),
+    "affined": (deployment("affined", pod="affinity: {nodeAffinity: {preferredDuringSchedulingIgnoredDuringExecution: "
+                                        "[{weight: 1, preference: {matchExpressions: [{key: disktype, operator: In, "
+                                        "values: [ssd]}]}}]}}, "), False),
     "notin": (deployment("notin", selector="{matchExpressions: [{key: app, operator: NotIn, values: [notin]}]}"),
               True),
     "typo": (deployment("typo").replace("image: nginx:1.27", "image: nginx:1.27, imagePullPolicyy: Always"), True),
