@@ -791,11 +791,18 @@ def _static_pod(obj: ManifestObject, spec: dict, inputs: Inputs) -> str | None:
                     f"manifest folder do")
     if _STATIC_FILE.search(os.path.basename(obj.file)):
         return "its file is named for a static Pod, which the kubelet runs from its manifest folder"
+    if _STATIC_FOLDER in "/" + os.path.normpath(obj.file).replace(os.sep, "/"):
+        # a node's filesystem as configuration management copies it (an Ansible role's files/etc/kubernetes/manifests/:
+        # blind round 41, a control plane's haproxy and keepalived)
+        return ("its file sits in a copy of a node's /etc/kubernetes/manifests, the folder the kubelet runs static "
+                "Pods from")
     if obj.file != STDIN and os.path.isfile(obj.file):
         return static_placement(obj.file, inputs.files)
     return None
 
 
+# The kubelet's manifest folder (kubeadm's staticPodPath), in a file's path.
+_STATIC_FOLDER = "/etc/kubernetes/manifests/"
 # A file named for a static Pod: staticPod.yaml, static-pod.yml, static_pods.json.
 _STATIC_FILE = lazy(r"static[-_]?pods?\b|static[-_]?pods?[-_.]", re.IGNORECASE)
 

@@ -206,3 +206,17 @@ def test_replicas_an_inference_pool_routes_to_are_asked_for_a_disruption_budget(
 def test_replicas_no_service_or_pool_selects_are_still_not_asked():
     assert "disruption-budget-missing" not in findings_of(VLLM + POOL_V1.replace("app: vllm-llama3-8b-instruct",
                                                                                  "app: other"))
+
+
+def test_a_pod_in_a_copy_of_a_node_s_static_pod_folder_is_a_static_pod_not_a_bare_one(tmp_path, monkeypatch):
+    """Blind round 41: an Ansible role copies files/etc/kubernetes/manifests/haproxy.yaml onto each control-plane node,
+    where the kubelet runs it: the kubelet recreates it, and it must run before the API server can be reached."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "ansible/roles/cluster_bootstrap/files/etc/kubernetes/manifests/haproxy.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: haproxy, namespace: kube-system}\nspec:\n"
+                    "  containers:\n    - name: haproxy\n      image: haproxy:2.9\n"
+                    "      resources: {requests: {cpu: 10m, memory: 32Mi}}\n")
+    texts, _ = read_inputs(["ansible"])
+    report = REVIEWER.review(parse_inputs(texts), ReviewOptions(kubernetes="1.37"))
+    assert "bare-pod" not in {f.id for f in report.findings}
