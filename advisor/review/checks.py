@@ -20,7 +20,7 @@ from advisor.domain.vocabulary import HELPER_ROLES, LONG_RUNNING_KINDS, POD_TEMP
 from advisor.engine.placement import NATIVE_SIDECARS_FROM
 from advisor.review import addresses, images
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
-from advisor.review.intent import COMMAND, FINISHES, SAYING, UNKNOWN, UNTIL_STOPPED
+from advisor.review.intent import FINISHES, SAYING, UNKNOWN, UNTIL_STOPPED, run_by_hand
 from advisor.review.objects import ManifestObject, api_group, matches, selects
 from advisor.review.repository import headless_created, repository_of
 from advisor.system.errors import KnowledgeBaseError
@@ -201,7 +201,7 @@ def bare_pod(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     head = messages.bare_pod(s.obj.name)
     tail = "A Pod meant for debugging can say so with the annotation pod-advisor.io/environment: experiment"
     main = s.main.name
-    if intent.verdict == UNKNOWN and s.restart_policy == "Never" and _runs_until_stopped_by_command(intent):
+    if run_by_hand(intent, s.restart_policy):
         yield Hit("bare-pod",
                   f"{head} {intent.evidence[0].why}, but its author wrote restartPolicy Never: if it is run by hand "
                   f"until someone deletes it (a load generator, a test client), a bare Pod is what it is, and the "
@@ -235,11 +235,6 @@ def bare_pod(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     yield Hit("bare-pod",
               f"{head} The advisor recommends a {kind} ({SAYING[intent.verdict]}{moved}); --suggest writes it. "
               f"{tail}", guess=_joined(intent.why, s.main_why))
-
-
-def _runs_until_stopped_by_command(intent) -> bool:
-    """Whether the strongest evidence is the main container's command, saying it runs until stopped."""
-    return bool(intent.evidence) and intent.evidence[0].rank == COMMAND and intent.evidence[0].says == UNTIL_STOPPED
 
 
 def _disagreeing(intent) -> str | None:

@@ -99,6 +99,15 @@ class Intent:
                 "evidence": [e.to_dict() for e in self.evidence]}
 
 
+def run_by_hand(intent: Intent, restart_policy: str | None) -> bool:
+    """Whether the verdict is unknown because the Pod's command runs until stopped under restartPolicy Never: run by hand
+    until someone deletes it, or meant to stay up (advisor.review.facts decides it; the finding and --suggest's note
+    say the same two cases)."""
+    top = intent.evidence[0] if intent.evidence else None
+    return (intent.verdict == UNKNOWN and restart_policy == "Never" and top is not None and top.rank == COMMAND
+            and top.says == UNTIL_STOPPED)
+
+
 def decide(evidence: list[Evidence], owner: str | None = None, doubt: str | None = None) -> Intent:
     """The verdict of the strongest evidence (the first listed wins a tie), all of it kept in rank order.
 

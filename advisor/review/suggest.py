@@ -47,7 +47,7 @@ from advisor.review import addresses, images, kustomize, repository
 from advisor.review.checks import (NATIVE_SIDECARS_FROM, claim_held_by_one, headless_selecting, named_service,
                                     role_in_main_pod, service_elsewhere)
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
-from advisor.review.intent import UNTIL_STOPPED
+from advisor.review.intent import run_by_hand
 from advisor.review.objects import ManifestObject, RenderedDocument, matches
 from advisor.review.refusals import REFUSED
 from advisor.review.starts import FINDING as CANNOT_START
@@ -207,7 +207,7 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
         elif intent.doubt:
             withheld.append(f"no controller is written for {subject.obj.label}: {intent.doubt}, so what it is "
                             f"meant to do is not in the manifest")
-        elif subject.restart_policy == "Never" and intent.evidence and intent.evidence[0].says == UNTIL_STOPPED:
+        elif run_by_hand(intent, subject.restart_policy):
             withheld.append(f"no controller is written for {subject.obj.label}: it runs until stopped under "
                             f"restartPolicy Never, and nothing in the manifest says whether it is run by hand until "
                             f"deleted (a bare Pod) or is to stay up (a Deployment)")

@@ -156,6 +156,17 @@ def test_the_bare_pod_finding_on_it_says_both_cases_and_suggest_writes_no_rewrit
                for note in report.notes)
 
 
+def test_an_image_that_serves_under_restart_policy_never_keeps_the_note_that_says_either_controller():
+    """Only a command that runs until stopped reads as a Pod run by hand; nginx's image against Never is the older
+    disagreement, and --suggest's note says what its finding says (a Deployment or a Job)."""
+    report = REVIEWER.review(parse_inputs([("p.yaml", bare_pod("      image: nginx:1.27\n", "  restartPolicy: Never\n"))]),
+                             ReviewOptions(kubernetes="1.37", suggest=True))
+    [finding] = [f for f in report.findings if f.id == "bare-pod"]
+    assert "Nothing in the manifest says whether box runs until stopped or finishes" in finding.message
+    assert any("nothing in the manifest says whether it runs until stopped (a Deployment) or finishes (a Job)"
+               in note.text for note in report.notes)
+
+
 def test_a_server_that_declares_a_port_under_restart_policy_never_is_still_a_server():
     """Rounds 35 and 37: hello-app and apache2 Pods under Never, whose rewrites into Deployments labellers found right."""
     server = LOAD_LOOP + "      ports: [{containerPort: 8080}]\n"
