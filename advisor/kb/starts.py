@@ -420,13 +420,9 @@ def missing_env(start: Start, env: Mapping[str, str | None] | None, command=None
     entrypoint, and arguments starting with anything else run something else. A tag in ``except_tags`` (or a
     digest, whose build date is not known) may be an image older than the check, and a volume at one of
     ``unless_mounted`` may hold what lets it do without; neither is judged."""
-    import fnmatch
-
     needs = start.needs_env
     reference = _checking(start, needs.command, command, args) if needs is not None and env is not None else None
-    if reference is None:
-        return None
-    if reference.tag is not None and any(fnmatch.fnmatchcase(reference.tag, p) for p in needs.except_tags):
+    if reference is None or _excepted(reference, needs.except_tags):
         return None
     if any(covered(path, mount_paths) for path in needs.unless_mounted):
         return None
@@ -484,17 +480,11 @@ def one_dash_flag(start: Start, command=None, args=None) -> tuple[str, str, int]
     command names by its path or name (its other items are arguments too). A command running anything else (a shell,
     a script) may pass on other arguments, a tag in ``except_tags`` names a version that reads one dash, and an image
     known by a digest alone may be such a version: none is judged."""
-    import fnmatch
-
-    from advisor.kb.images import parse_reference
-
     flags = start.long_flags
     if flags is None:
         return None
-    reference = parse_reference(start.image)
-    if reference is None or (reference.tag is None and reference.digest is not None):
-        return None
-    if reference.tag is not None and any(fnmatch.fnmatchcase(reference.tag, p) for p in flags.except_tags):
+    reference = _tagged(start)
+    if reference is None or _excepted(reference, flags.except_tags):
         return None
     given: list[tuple[str, list]] = []
     if command is not None:
@@ -519,18 +509,32 @@ def _checking(start: Start, checking: tuple[str, ...], command, args):
     check (``checking``: the first arguments with which it does, or any starting with "-") and the image is known by
     a tag; else None: a command of the container's own replaces the entrypoint, arguments starting with anything
     else run something else, and a digest alone may be an image older than the check."""
-    from advisor.kb.images import parse_reference
-
     if command is not None:
         return None
-    reference = parse_reference(start.image)
-    if reference is None or (reference.tag is None and reference.digest is not None):
+    reference = _tagged(start)
+    if reference is None:
         return None
     if args is not None:
         first = args[0] if isinstance(args, (list, tuple)) and args else None
         if not isinstance(first, str) or not (first.startswith("-") or first in checking):
             return None
     return reference
+
+
+def _tagged(start: Start):
+    """The image's reference (advisor.kb.images.Reference), or None when it is none a runtime pulls or is known by a
+    digest alone, which may be an image older than what the catalogue states."""
+    from advisor.kb.images import parse_reference
+
+    reference = parse_reference(start.image)
+    return None if reference is None or (reference.tag is None and reference.digest is not None) else reference
+
+
+def _excepted(reference, patterns: tuple[str, ...]) -> bool:
+    """Whether the reference's tag fits one of a fact's ``except_tags`` (glob patterns): a version it does not hold for."""
+    import fnmatch
+
+    return reference.tag is not None and any(fnmatch.fnmatchcase(reference.tag, p) for p in patterns)
 
 
 def one_of(settings: tuple[str, ...]) -> str:
