@@ -157,6 +157,11 @@ def _listed(items: list[str], last: str = "and") -> str:
     return ", ".join(items[:-1]) + f" {last} " + items[-1] if len(items) > 1 else items[0]
 
 
+def _first_few(names: list[str]) -> str:
+    """The first three of ``names`` and how many more: a Pod may be selected by thousands."""
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
 def _one_member(s: Subject) -> str:
     """single-replica for a database or consensus store, whose replicas are members, not copies."""
     program = images.base_name(s.main.image) or s.main.name
@@ -625,9 +630,7 @@ def readiness_probe_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     for c in targeted or [s.main]:
         if c.spec.get("readinessProbe"):
             continue
-        named = list(dict.fromkeys(svc.name for svc in services))  # each name once
-        names = ", ".join(named[:3]) + (
-            f" and {len(named) - 3} more" if len(named) > 3 else "")  # a Pod selected by thousands
+        names = _first_few(list(dict.fromkeys(svc.name for svc in services)))  # each name once
         port = f"on port {c.ports[0]}" if c.ports else "on its port"
         yield Hit("readiness-probe-missing",
                   f"{c.name} serves behind the Service {names} but has no readinessProbe: it gets traffic as "
@@ -663,16 +666,42 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         # a database's replicas in a Deployment are separate databases (or one data folder shared by
         # several servers), not copies of one service: a budget would guard the wrong design
         return
+    sharing = _sharing_pods(s)
     yield Hit("disruption-budget-missing",
               f"{s.obj.name} runs {s.answers.replicas} replicas, and no PodDisruptionBudget among the files "
               f"reviewed selects its Pods: a node drain or a cluster autoscaler may evict all of them at once, "
               f"and it is down until they are replaced. Add one with maxUnavailable: 1 that selects its Pods "
-              f"(`pod-advisor manifest` writes it)",
+              f"(`pod-advisor manifest` writes it)" + (
+                  f". Its selector also selects the Pods of {_first_few(sharing)}: one budget for all their Pods, not one "
+                  f"each (the eviction API refuses to evict a Pod that two budgets select, and a drain stops there)"
+                  if sharing else ""),
               line=s.obj.line("spec", "replicas"),
               guess="the budget was looked for only among the files reviewed together, in the same folder or "
                     "namespace (or anywhere in the checkout where one of the two names no namespace); one a policy "
                     "engine or another repository adds is not seen. Only a Deployment a Service (or an InferencePool) "
                     "selects is asked for one, and not one whose replicas share a claim only one node mounts")
+
+
+# Workloads whose Pods a budget made for another's selector may select as well (a canary pair, blue and green).
+_TEMPLATED = ("Deployment", "StatefulSet")
+
+
+def _sharing_pods(s: Subject) -> list[str]:
+    """The other workloads among the inputs (of ``s.obj``'s namespace or folder) whose Pod labels ``s.obj``'s
+    selector matches (blind round 42: a canary's v1 and v2 Deployments under one selector): a budget that selects
+    its Pods selects theirs too, so it is one budget for them all. Only a selector of matchLabels is compared."""
+    selector = s.obj.get("spec", "selector")
+    if not isinstance(selector, dict) or selector.get("matchExpressions"):
+        return []
+    match = selector.get("matchLabels")
+    if not isinstance(match, dict) or not match:
+        return []
+    # every workload's Pod labels read once, in input order (a large input's workloads are folded: each file is
+    # read back once for all of them, not once for each Deployment that asks)
+    labelled = s.inputs.once("pod labels of workloads", lambda: [
+        (o, o.get("spec", "template", "metadata", "labels")) for kind in _TEMPLATED for o in s.inputs.of_kind(kind)])
+    return [f"{o.kind} {o.name}" for o, labels in labelled
+            if (o.kind, o.name) != (s.obj.kind, s.obj.name) and matches(match, labels) and s.obj.links_to(o)]
 
 
 def _pooled(s: Subject) -> bool:

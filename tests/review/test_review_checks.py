@@ -472,6 +472,37 @@ def test_a_budget_in_another_folder_does_not_cover_a_deployment_without_a_namesp
                                           .findings}
 
 
+def _canary(version: str, selector: str = "app: web") -> str:
+    """A Deployment named web-VERSION whose Pods are labelled app: web and version: VERSION."""
+    text = "---\n" + deployment(container(), name=f"web-{version}", with_budget=False)
+    return text.replace("matchLabels: {app: web}", f"matchLabels: {{{selector}}}").replace(
+        "labels: {app: web}", f"labels: {{app: web, version: {version}}}")
+
+
+def test_deployments_under_one_selector_are_told_to_share_one_budget():
+    """Round 42: a canary's v1 and v2 under the selector app: web; a budget for each would select the Pods of
+    both, and the eviction API refuses a Pod that two budgets select."""
+    findings = [f for f in review(_canary("v1") + _canary("v2") + SERVED).findings
+                if f.id == "disruption-budget-missing"]
+    assert {f.object.name: f.message.split("Its selector also selects the Pods of ")[1].split(":")[0]
+            for f in findings} == {"web-v1": "Deployment web-v2", "web-v2": "Deployment web-v1"}
+    assert all("one budget for all their Pods" in f.message for f in findings)
+
+
+def test_deployments_whose_selectors_tell_their_pods_apart_are_told_nothing_of_each_other():
+    text = _canary("v1", "app: web, version: v1") + _canary("v2", "app: web, version: v2") + SERVED
+    findings = [f for f in review(text).findings if f.id == "disruption-budget-missing"]
+    assert len(findings) == 2 and not any("also selects" in f.message for f in findings)
+
+
+def test_a_deployment_of_another_namespace_under_the_same_labels_shares_no_budget():
+    other = _canary("v2").replace("  name: web-v2\n", "  name: web-v2\n  namespace: other\n", 1)
+    mine = _canary("v1").replace("  name: web-v1\n", "  name: web-v1\n  namespace: shop\n", 1)
+    served = SERVED.replace("  name: web\n", "  name: web\n  namespace: shop\n", 1)
+    [finding] = [f for f in review(mine + other + served).findings if f.id == "disruption-budget-missing"]
+    assert "also selects" not in finding.message
+
+
 def test_a_budget_of_expressions_is_taken_to_cover_it():
     text = deployment(container(), with_budget=False) + SERVED + budget().replace(
         "matchLabels: {app: web}", "matchExpressions: [{key: app, operator: In, values: [web]}]")
