@@ -764,7 +764,7 @@ def _ports_held_on_the_node(subject: Subject) -> str | None:
     """Why two Pods of the workload cannot share a node: it uses the node's network, or binds a host port
     (the scheduler places no second Pod asking for the same hostPort on that node), else None."""
     if subject.pod_spec.get("hostNetwork") is True:
-        return "the Pod uses its node's network (hostNetwork), so its ports are the node's"
+        return "the Pod is on its node's network (hostNetwork: its ports are the node's)"
     for c in subject.containers:
         for port in c.spec.get("ports") or []:
             if isinstance(port, dict) and port.get("hostPort"):

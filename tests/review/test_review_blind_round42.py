@@ -39,7 +39,14 @@ def test_a_controller_on_a_disk_one_node_attaches_is_told_its_deployment_wants_s
 
 def test_a_controller_on_a_host_port_is_told_so_too():
     said = message(controller("ReplicationController", "          ports: [{containerPort: 27017, hostPort: 27017}]\n"))
-    assert "give it strategy Recreate: mongo binds host port 27017 on its node" in said
+    assert "give it strategy Recreate: mongo binds host port 27017 on its node, so on a node where" in said
+
+
+def test_a_controller_on_its_nodes_network_is_told_so_in_one_clause():
+    said = message(controller("ReplicationController").replace("      containers:", "      hostNetwork: true\n"
+                                                                                   "      containers:"))
+    assert ("give it strategy Recreate: the Pod is on its node's network (hostNetwork: its ports are the node's), "
+            "so on a node where the old Pod still runs") in said
 
 
 def test_a_controller_whose_pods_can_run_side_by_side_is_told_nothing_of_a_strategy():
