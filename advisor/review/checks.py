@@ -696,12 +696,22 @@ def _sharing_pods(s: Subject) -> list[str]:
     match = selector.get("matchLabels")
     if not isinstance(match, dict) or not match:
         return []
-    # every workload's Pod labels read once, in input order (a large input's workloads are folded: each file is
-    # read back once for all of them, not once for each Deployment that asks)
-    labelled = s.inputs.once("pod labels of workloads", lambda: [
-        (o, o.get("spec", "template", "metadata", "labels")) for kind in _TEMPLATED for o in s.inputs.of_kind(kind)])
-    return [f"{o.kind} {o.name}" for o, labels in labelled
-            if (o.kind, o.name) != (s.obj.kind, s.obj.name) and matches(match, labels) and s.obj.links_to(o)]
+    # the workloads by each of their Pod labels, indexed once for the review: a large input has thousands, and a
+    # selector's rarest label leaves a few (a folded workload's labels were kept as it was parsed: no file is read back)
+    by_label = s.inputs.once("workloads by pod label", lambda: _by_pod_label(s.inputs))
+    fewest = min((by_label.get((str(k), str(v)), ()) for k, v in match.items()), key=len)
+    return [f"{o.kind} {o.name}" for o in fewest
+            if (o.kind, o.name) != (s.obj.kind, s.obj.name) and matches(match, o.pod_labels) and s.obj.links_to(o)]
+
+
+def _by_pod_label(inputs) -> dict[tuple[str, str], list[ManifestObject]]:
+    """(label, value) as text -> the Deployments and StatefulSets among ``inputs`` whose Pods carry it."""
+    found: dict[tuple[str, str], list[ManifestObject]] = {}
+    for kind in _TEMPLATED:
+        for o in inputs.of_kind(kind):
+            for key, value in (o.pod_labels or {}).items():
+                found.setdefault((str(key), str(value)), []).append(o)
+    return found
 
 
 def _pooled(s: Subject) -> bool:

@@ -134,6 +134,13 @@ class ManifestObject:
         return told_facts(spec) if isinstance(spec, dict) else None
 
     @property
+    def pod_labels(self) -> dict | None:
+        """A workload's Pod template labels (what a budget's or a Service's selector matches), None when not a
+        mapping: read by checks of one workload about the others (advisor.review.checks._sharing_pods)."""
+        labels = self.get(*POD_TEMPLATE_PATHS[self.kind], "metadata", "labels") if self.reviewed else None
+        return labels if isinstance(labels, dict) else None
+
+    @property
     def label(self) -> str:
         """``Deployment web`` (with ``ns/`` when the object names a namespace)."""
         return f"{self.kind} {self.namespace + '/' if self.namespace else ''}{self.name}"
@@ -403,7 +410,8 @@ class FoldedObject(ManifestObject):
     Python objects: its documents are read back (``Folds``) when its data or document is asked for, and let go
     again when other files' are read. What links it to other objects (kind, API group, file, name, namespace,
     whether it has containers) is kept as it is: every review reads those of every object; so is what the
-    checks of the whole input read of its Pod spec (``told_facts``), worked out as it is parsed.
+    checks of the whole input read of its Pod spec (``told_facts``) and of its Pod template's labels
+    (``pod_labels``), worked out as it is parsed.
 
     The workloads' data and key-path lines were over half of what a review of 10 copies of the shared corpus
     held, all of it from the parse to the last object's review. Each object is read back once for its own
@@ -413,7 +421,7 @@ class FoldedObject(ManifestObject):
         meta = obj.metadata
         self.__dict__.update(path=obj.path, rivals=obj.rivals, _folds=folds, _payload=payload, _at=at,
                              _identity=(obj.kind, obj.group, obj.doc.source, meta.get("name"), obj.name,
-                                        obj.namespace, obj.has_containers, obj.told_facts))
+                                        obj.namespace, obj.has_containers, obj.told_facts, obj.pod_labels))
 
     @property
     def doc(self) -> Document:
@@ -435,6 +443,7 @@ class FoldedObject(ManifestObject):
     namespace = property(lambda self: self._identity[5])
     has_containers = property(lambda self: self._identity[6])
     told_facts = property(lambda self: self._identity[7])  # worked out while the documents were read
+    pod_labels = property(lambda self: self._identity[8])  # likewise
 
     @functools.cached_property
     def folder(self) -> str:

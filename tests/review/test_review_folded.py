@@ -168,6 +168,17 @@ def test_a_folded_workload_keeps_what_the_checks_of_the_whole_input_read_of_it(t
     assert any(obj.told_facts and obj.told_facts[0] for obj in folded)  # a network a command line declares
 
 
+def test_a_folded_workload_keeps_its_pod_labels_for_the_checks_of_the_other_workloads(texts, large, cache_home):
+    """disruption-budget-missing asks which other workloads a Deployment's selector selects: a folded one answers
+    without its file being read back."""
+    whole = [obj for obj in objects.parse_inputs(texts).objects if obj.reviewed]
+    inputs = objects.parse_inputs(texts, keep=10**6)
+    folded = [obj for obj in inputs.objects if obj.reviewed]
+    reads = inputs.folds.reads
+    assert [obj.pod_labels for obj in folded] == [obj.pod_labels for obj in whole]
+    assert any(obj.pod_labels for obj in folded) and inputs.folds.reads == reads
+
+
 def test_documents_of_workloads_to_be_folded_are_read_back_as_they_were_pickled():
     from advisor.system.cache import pickled
     from advisor.system.yamlsource import parse_documents_apart
