@@ -222,9 +222,15 @@ def reached_by_name(path: str, name: str) -> str | None:
 
 def _reached_by_name(texts: list[tuple[str, str]]) -> dict[str, tuple[str, int, str]]:
     """{a Pod's name: (the document, its line, the command)} for the first kubectl exec, attach or cp of each Pod
-    the repository's documents and scripts name."""
+    the repository's documents and scripts name, but for a name they also give a Pod of their own with kubectl run:
+    which of the two Pods of that name they reach into, the text does not say (blind round 43: a course's
+    `kubectl run nginx --image=nginx`, then `kubectl exec -it nginx`, beside an example nginx Pod)."""
     found: dict[str, tuple[str, int, str]] = {}
+    run: set[str] = set()
     for where, text in texts:
+        if "run " in text:  # (substring tests first, as below)
+            run.update(_run_pod(match.group(1).split()) for line in text.splitlines() if "run " in line
+                       for match in _RUNS.finditer(line))
         if "exec" not in text and "attach" not in text and "cp " not in text:
             continue
         for number, line in enumerate(text.splitlines(), 1):
@@ -233,7 +239,30 @@ def _reached_by_name(texts: list[tuple[str, str]]) -> dict[str, tuple[str, int, 
             for match in _REACHES.finditer(line):
                 for name in _pods_reached(match.group(1), match.group(2).split()):
                     found.setdefault(name, (where, number, " ".join(match.group(0).split())[:120]))
-    return found
+    return {name: said for name, said in found.items() if name not in run}
+
+
+# kubectl run making a Pod of the name after its verb (`kubectl run nginx --image=nginx`, `kubectl run --rm -it
+# --image=busybox box -- sh`): its flags give their values after =, or after a space for those that take one.
+_RUNS = lazy(_KUBECTL + r"\s*run\s+([^\n;&|]*)")
+_RUN_TAKES_A_VALUE = _TAKES_A_VALUE | {"--image", "--restart", "--port", "--labels", "-l", "--env", "--overrides",
+                                       "--serviceaccount", "--image-pull-policy", "--annotations"}
+
+
+def _run_pod(words: list[str]) -> str | None:
+    """The name of the Pod a kubectl run with these words (after the verb) makes, or None."""
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word == "--":
+            return None
+        elif word.startswith("-"):
+            skip = word in _RUN_TAKES_A_VALUE
+        else:
+            named = _POD_NAME.fullmatch(word)
+            return named.group(1) if named and "/" not in word else None
+    return None
 
 
 # Programs that look at what a running Pod holds or does: exec'd into a server to check it (`kubectl exec web -- cat

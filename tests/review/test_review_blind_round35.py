@@ -108,7 +108,7 @@ def test_a_subcommand_word_still_says_the_work_finishes():
     assert runtime_of({"name": "c", "image": "example.com/app:1.0", "args": ["migrate"]}).runs == "finishes"
 
 
-_PIECES = ["kubectl ", "k ", "oc ", "exec ", "cp ", "attach ", "-it ", "-n ", "-c ", "--", " -- ", "pod/", "deploy/",
+_PIECES = ["kubectl ", "k ", "oc ", "exec ", "cp ", "attach ", "run ", "--image=", "-it ", "-n ", "-c ", "--", " -- ", "pod/", "deploy/",
            "box", ":", "/x", " ", "\n", "sh", "cat ", "$POD", ";", "|", "'", "é"]
 
 

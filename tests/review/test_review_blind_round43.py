@@ -8,6 +8,7 @@ from helpers.review import REVIEWER
 
 from advisor.review import ReviewOptions
 from advisor.review.objects import parse_inputs
+from advisor.review.repository import _reached_by_name
 
 # a course's utils/pod-template.yaml, which its lesson asks the learner to complete
 FORM = """apiVersion: v1
@@ -55,3 +56,22 @@ def test_a_pod_whose_containers_are_named_is_reviewed_whatever_blanks_its_values
     text = FORM.replace("<nom_du_conteneur>", "kuard")
     assert [o.ref.name for o in reviewed(text).objects] == ["kuard"]
 
+
+def test_a_pod_the_documents_make_with_kubectl_run_is_not_the_one_their_exec_reaches_by_that_name():
+    """Round 43: a course's Installation.md runs `kubectl run nginx --image=nginx`, then `kubectl exec -it nginx`;
+    the note on the rewrite of an example nginx Pod said the exec reached that Pod. Which nginx it is, the text does
+    not say."""
+    documents = [("/repo/Installation.md", "$ kubectl run nginx --image=nginx\n$ kubectl exec -it nginx -- nginx -v\n")]
+    assert _reached_by_name(documents) == {}
+
+
+@pytest.mark.parametrize("run", ["kubectl run --restart=Never --image=busybox nginx -- sleep 1000",
+                                 "kubectl run -it --rm --image busybox nginx -- sh"])
+def test_kubectl_run_names_its_pod_after_its_flags(run):
+    documents = [("/repo/setup.sh", run + "\n"), ("/repo/README.md", "kubectl exec -it nginx -- sh\n")]
+    assert _reached_by_name(documents) == {}
+
+
+def test_an_exec_into_a_pod_the_documents_do_not_run_is_still_found():
+    documents = [("/repo/README.md", "kubectl run web --image=nginx\nkubectl exec -it box -- sh\n")]
+    assert list(_reached_by_name(documents)) == ["box"]
