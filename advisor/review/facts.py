@@ -552,7 +552,8 @@ def _mounted_files(obj: ManifestObject, inputs: Inputs, pod_spec: dict):
 # sed script's lower-case replace_name (`sed s/replace_name/$NAME/`: blind round 28, TykTechnologies/tyk-k8s-demo),
 # and an expression in double parentheses, not after a $ (shell arithmetic): spruce's `(( random.String 5 ))` (blind
 # round 39, a rendering pipeline's Job name), Concourse's and BOSH's `((var))`.
-_PLACEHOLDER = lazy(r"\$\{?[A-Za-z_]\w*|(?<![\w-])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?!\w)|<[^<>']+>|__\w+__"
+_BLANK_TEXT = r"<[^<>']+>"  # a blank of a form (<your-image>, <nom_du_conteneur>): also ``_BLANK`` below
+_PLACEHOLDER = lazy(r"\$\{?[A-Za-z_]\w*|(?<![\w-])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?!\w)|" + _BLANK_TEXT + r"|__\w+__"
                     r"|(?<![\w.-])replace_[a-z0-9]+(?:_[a-z0-9]+)*(?![a-z0-9_])|(?<!\$)\(\([^()]+\)\)")
 
 
@@ -632,7 +633,7 @@ def _not_an_object(obj: ManifestObject, inputs: Inputs, containers: list) -> Ski
 
 
 # A blank of a form in a name (<nom_du_conteneur>, <your-app>): a name can hold neither < nor >.
-_BLANK = lazy(r"<[^<>']+>")
+_BLANK = lazy(_BLANK_TEXT)
 
 
 def _containers(obj, template_path, spec) -> list[ManifestContainer]:
