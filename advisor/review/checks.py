@@ -672,8 +672,9 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
               f"reviewed selects its Pods: a node drain or a cluster autoscaler may evict all of them at once, "
               f"and it is down until they are replaced. Add one with maxUnavailable: 1 that selects its Pods "
               f"(`pod-advisor manifest` writes it)" + (
-                  f". Its selector also selects the Pods of {_first_few(sharing)}: one budget for all their Pods, not one "
-                  f"each (the eviction API refuses to evict a Pod that two budgets select, and a drain stops there)"
+                  f". Its selector also selects the Pods of {_first_few(sharing)}, wherever they run in one "
+                  f"namespace: give them one budget, not one each (the eviction API refuses to evict a Pod that two "
+                  f"budgets select, and a drain stops there)"
                   if sharing else ""),
               line=s.obj.line("spec", "replicas"),
               guess="the budget was looked for only among the files reviewed together, in the same folder or "
@@ -700,8 +701,9 @@ def _sharing_pods(s: Subject) -> list[str]:
     # selector's rarest label leaves a few (a folded workload's labels were kept as it was parsed: no file is read back)
     by_label = s.inputs.once("workloads by pod label", lambda: _by_pod_label(s.inputs))
     fewest = min((by_label.get((str(k), str(v)), ()) for k, v in match.items()), key=len)
-    return [f"{o.kind} {o.name}" for o in fewest
-            if (o.kind, o.name) != (s.obj.kind, s.obj.name) and matches(match, o.pod_labels) and s.obj.links_to(o)]
+    # each name once: a folder of exercises may hold several Deployments called nginx
+    return list(dict.fromkeys(f"{o.kind} {o.name}" for o in fewest if (o.kind, o.name) != (s.obj.kind, s.obj.name)
+                              and matches(match, o.pod_labels) and s.obj.links_to(o)))
 
 
 def _by_pod_label(inputs) -> dict[tuple[str, str], list[ManifestObject]]:

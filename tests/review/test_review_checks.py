@@ -484,9 +484,16 @@ def test_deployments_under_one_selector_are_told_to_share_one_budget():
     both, and the eviction API refuses a Pod that two budgets select."""
     findings = [f for f in review(_canary("v1") + _canary("v2") + SERVED).findings
                 if f.id == "disruption-budget-missing"]
-    assert {f.object.name: f.message.split("Its selector also selects the Pods of ")[1].split(":")[0]
+    assert {f.object.name: f.message.split("Its selector also selects the Pods of ")[1].split(",")[0]
             for f in findings} == {"web-v1": "Deployment web-v2", "web-v2": "Deployment web-v1"}
-    assert all("one budget for all their Pods" in f.message for f in findings)
+    assert all("wherever they run in one namespace: give them one budget, not one each" in f.message for f in findings)
+
+
+def test_a_name_several_files_give_a_workload_is_named_once():
+    """A folder of exercises holding several Deployments called web-v2 (only one of which can exist at a time)."""
+    text = _canary("v1") + _canary("v2") + _canary("v2") + SERVED
+    [finding] = [f for f in review(text).findings if f.id == "disruption-budget-missing" and f.object.name == "web-v1"]
+    assert "selects the Pods of Deployment web-v2, wherever" in finding.message
 
 
 def test_deployments_whose_selectors_tell_their_pods_apart_are_told_nothing_of_each_other():
