@@ -418,7 +418,40 @@ def _split_breaks(subject: Subject, c: ManifestContainer) -> str | None:
                 f"forwards to {c.name}'s port, and split out alone it would send its clients to "
                 f"{subject.main.name}'s Pods, where nothing listens there; split it together with {behind}, "
                 f"whose selector must then name {c.name}'s Pods")
+    ports = list(dict.fromkeys([*c.ports, *images.default_ports(c.image)]))
+    if ports and _address_unsaid(subject, c, ports):
+        # (blind round 44: a demo's web beside mongo, whose client connects to mongodb://localhost:27017 unless
+        # MONGO_URL says otherwise) a co-located server is reached on localhost by default, and a rewrite that
+        # does not know the setting cannot point the client at the new Service
+        return (f"{c.name} is not split out of {subject.obj.label}: nothing in {subject.main.name}'s command, "
+                f"arguments or env says where it reaches {c.name}, so it may use its client's default, localhost "
+                f"(port {ports[0]}), which a split breaks; give {subject.main.name} {c.name}'s address first, "
+                f"then split it")
     return None
+
+
+def _address_unsaid(subject: Subject, c: ManifestContainer, ports: list[int]) -> bool:
+    """Whether no other container of the Pod is told where anything is: no address in its command, arguments or
+    literal env (a URL, a host and port, a Service's name, ``c``'s name or one of ``ports``), and no variable named for
+    one (DATABASE_HOST, MONGO_URL) whose value comes from elsewhere. Its clients then use their defaults, localhost
+    for what runs beside them. localhost as the tie's evidence is said (``_point_at_service`` rewrites it)."""
+    if c.tie is not None and c.tie.evidence:
+        return False
+    others = [o for o in subject.containers if o is not c]
+    named = [c.name, *(str(port) for port in ports)]
+    for o in others:
+        for _, label, text in o.texts():
+            if _ADDRESS.search(text) or any(word in text for word in named):
+                return False
+        if any(isinstance(var, dict) and _ADDRESS_NAME.search(str(var.get("name") or ""))
+               for var in o.spec.get("env") or []):
+            return False
+    return True
+
+
+# An address in a text (http://db:5432, db.shop.svc, redis:6379, localhost), and a variable named for one.
+_ADDRESS = lazy(r"://|\blocalhost\b|\b127\.0\.0\.1\b|[A-Za-z0-9-]\.svc\b|[A-Za-z0-9.-]+:\d{2,5}\b")
+_ADDRESS_NAME = lazy(r"(?i)(?:HOST|URL|URI|ADDR|ADDRESS|ENDPOINT|SERVER|DSN)S?$")
 
 
 def loopback_only(c: ManifestContainer) -> str | None:
