@@ -166,6 +166,7 @@ spec:
       - name: web
         image: registry.example.com/web:1.0.0
         ports: [{containerPort: 8080}]
+        env: [{name: CACHE_URL, value: "redis://sessions.shop.svc:6379"}]  # told an address: no default localhost
         resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 64Mi}}
       - name: cache
         image: redis:7.4

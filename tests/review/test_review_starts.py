@@ -214,7 +214,8 @@ def test_a_rewrite_that_leaves_a_container_unable_to_start_does_not_claim_to_fix
 
 def test_suggest_writes_the_fix_when_it_mends_every_finding_of_the_pod():
     """Here the cache is split off too (an unrelated container), and takes the Pod's runAsNonRoot with it."""
-    text = deployment(one("web", "nginxinc/nginx-unprivileged:1.27", "{readOnlyRootFilesystem: true}")
+    told = '          env: [{name: CACHE_URL, value: "redis://sessions.shop.svc:6379"}]\n'  # no default localhost
+    text = deployment(one("web", "nginxinc/nginx-unprivileged:1.27", "{readOnlyRootFilesystem: true}", told)
                       + one("cache", "redis:7.4"), extra_spec=POD_NON_ROOT)
     rewrite, _ = suggest_run(text)
     web, cache = (next(d for d in yaml.safe_load_all(rewrite) if d["kind"] == "Deployment" and d["metadata"]["name"] == n)
