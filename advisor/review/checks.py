@@ -22,7 +22,7 @@ from advisor.review import addresses, images
 from advisor.review.facts import ManifestContainer, Subject, service_targets, targeted_by
 from advisor.review.intent import FINISHES, SAYING, UNKNOWN, UNTIL_STOPPED, run_by_hand
 from advisor.review.objects import ManifestObject, api_group, matches, selects
-from advisor.review.repository import headless_created, repository_of
+from advisor.review.repository import exposed_by_kubectl, headless_created, repository_of
 from advisor.system.errors import KnowledgeBaseError
 from advisor.system.patterns import lazy
 from advisor.system.records import record
@@ -641,9 +641,13 @@ def readiness_probe_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
 @check("disruption-budget-missing")
 def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     """A Deployment the advisor would give a PodDisruptionBudget (two replicas or more, in production)
-    that serves others (a Service or an InferencePool among the files reviewed selects it) and no budget there covers.
+    that serves others (a Service or an InferencePool among the files reviewed selects it, or its repository's scripts
+    or documents put one in front of it with kubectl expose) and no budget there covers.
     A load generator or a worker that nothing calls loses nobody's requests when all its Pods go."""
-    if s.obj.kind != "Deployment" or not rec.main.disruption_budget or not (s.services or _pooled(s)):
+    if s.obj.kind != "Deployment" or not rec.main.disruption_budget:
+        return
+    exposed = None if s.services or _pooled(s) else exposed_by_kubectl(s.obj.file, s.obj.name)
+    if not (s.services or _pooled(s) or exposed):
         return
     if any((budget.links_to(s.obj) or _same_repository_any_namespace(budget, s.obj)) and covers(budget, s.labels)
            for budget in s.inputs.of_kind("PodDisruptionBudget")):
@@ -667,8 +671,9 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         # several servers), not copies of one service: a budget would guard the wrong design
         return
     sharing = _sharing_pods(s)
+    served = f" ({exposed}, a Service in front of it)" if exposed else ""
     yield Hit("disruption-budget-missing",
-              f"{s.obj.name} runs {s.answers.replicas} replicas, and no PodDisruptionBudget among the files "
+              f"{s.obj.name} runs {s.answers.replicas} replicas{served}, and no PodDisruptionBudget among the files "
               f"reviewed selects its Pods: a node drain or a cluster autoscaler may evict all of them at once, "
               f"and it is down until they are replaced. Add one with maxUnavailable: 1 that selects its Pods "
               f"(`pod-advisor manifest` writes it)" + (
@@ -680,7 +685,8 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
               guess="the budget was looked for only among the files reviewed together, in the same folder or "
                     "namespace (or anywhere in the checkout where one of the two names no namespace); one a policy "
                     "engine or another repository adds is not seen. Only a Deployment a Service (or an InferencePool) "
-                    "selects is asked for one, and not one whose replicas share a claim only one node mounts")
+                    "selects, or one its repository's scripts expose with kubectl, is asked for one, and not one whose "
+                    "replicas share a claim only one node mounts")
 
 
 # Workloads whose Pods a budget made for another's selector may select as well (a canary pair, blue and green).

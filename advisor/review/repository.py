@@ -96,13 +96,15 @@ class _Said:
     headless: tuple  # _headless_services
     sed_tokens: frozenset  # _sed_tokens
     reached: dict  # _reached_by_name
+    exposed: dict  # _exposed_deployments
 
 
 @functools.lru_cache(maxsize=64)
 def _said(root: str) -> _Said:
     """The repository's texts walked and read once (``_texts``), whichever of the three a review asks for first."""
     texts = list(_texts(root))
-    return _Said(_placements(texts), _headless_services(texts), _sed_tokens(texts), _reached_by_name(texts))
+    return _Said(_placements(texts), _headless_services(texts), _sed_tokens(texts), _reached_by_name(texts),
+                 _exposed_deployments(texts))
 
 
 def _placements(texts: list[tuple[str, str]]) -> tuple[tuple[str, str, int, str], ...]:
@@ -178,6 +180,46 @@ def _headless_services(texts: list[tuple[str, str]]) -> tuple[tuple[str, str, in
             if name:
                 found.append((name, where, number, exposed.group(0).strip()))
     return tuple(found)
+
+
+def exposed_by_kubectl(path: str, name: str) -> str | None:
+    """Where the repository of the manifest file ``path`` puts a Service in front of the Deployment ``name`` with
+    kubectl expose ("its repository's lab.sh:52 runs kubectl expose deployment web --port=8080 --name=svc1"), or
+    None: a lesson's script that serves the Deployment of the manifest beside it (blind round 45)."""
+    root = repository_of(path)
+    if root is None:
+        return None
+    found = _said(root).exposed.get(name)
+    if found is None:
+        return None
+    where, line, command = found
+    return f"its repository's {os.path.relpath(where, root)}:{line} runs {command}"
+
+
+# kubectl expose of a Deployment: `kubectl expose deployment web --port=80`, `kubectl expose deploy/web ...`.
+_EXPOSES_DEPLOYMENT = lazy(_KUBECTL + r"[^\n]*?\bexpose\s+(?:deployments?|deploy)(?:\s+|/)([a-z0-9][a-z0-9.-]*)[^\n]*")
+
+
+# kubectl create deployment making a Deployment of its own: `kubectl create deployment web --image=nginx`.
+_CREATES_DEPLOYMENT = lazy(_KUBECTL + r"[^\n]*?\bcreate\s+(?:deployments?|deploy)\s+([a-z0-9][a-z0-9.-]*)")
+
+
+def _exposed_deployments(texts: list[tuple[str, str]]) -> dict[str, tuple[str, int, str]]:
+    """{a Deployment's name: (the document, its line, the command)} for the first kubectl expose of each, but for a
+    name the documents also give a Deployment of their own with kubectl create deployment: which of the two the
+    expose serves, the text does not say (as for kubectl run's Pods, ``_reached_by_name``)."""
+    found: dict[str, tuple[str, int, str]] = {}
+    created: set[str] = set()
+    for where, text in texts:
+        if "expose" not in text and "create" not in text:
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            if "create" in line:
+                created.update(match.group(1) for match in _CREATES_DEPLOYMENT.finditer(line))
+            if "expose" in line:
+                for match in _EXPOSES_DEPLOYMENT.finditer(line):
+                    found.setdefault(match.group(1), (where, number, " ".join(match.group(0).split())[:120]))
+    return {name: said for name, said in found.items() if name not in created}
 
 
 # A sed substitution of a template's token: s/NODE/$node/g, s|QOS|high|, with the token in capitals.
