@@ -186,10 +186,16 @@ def exposed_by_kubectl(path: str, name: str) -> str | None:
     """Where the repository of the manifest file ``path`` puts a Service in front of the Deployment ``name`` with
     kubectl expose ("its repository's lab.sh:52 runs kubectl expose deployment web --port=8080 --name=svc1"), or
     None: a lesson's script that serves the Deployment of the manifest beside it (blind round 45)."""
+    return _runs(path, "exposed", name)
+
+
+def _runs(path: str, said: str, name: str) -> str | None:
+    """Where the repository of ``path`` runs a command about ``name`` ("its repository's WHERE:LINE runs COMMAND"),
+    from its ``said`` table (a field of ``_Said``: {name: (the document, its line, the command)}), or None."""
     root = repository_of(path)
     if root is None:
         return None
-    found = _said(root).exposed.get(name)
+    found = getattr(_said(root), said).get(name)
     if found is None:
         return None
     where, line, command = found
@@ -252,14 +258,7 @@ def reached_by_name(path: str, name: str) -> str | None:
     """Where the repository of the manifest file ``path`` reaches into a Pod called ``name`` with kubectl exec,
     attach or cp ("its repository's commands.txt:582 runs kubectl exec sre-user -- kubectl auth can-i delete
     pods"), or None: a Pod its instructions use as a box to work in, by the name they know it by."""
-    root = repository_of(path)
-    if root is None:
-        return None
-    found = _said(root).reached.get(name)
-    if found is None:
-        return None
-    where, line, command = found
-    return f"its repository's {os.path.relpath(where, root)}:{line} runs {command}"
+    return _runs(path, "reached", name)
 
 
 def _reached_by_name(texts: list[tuple[str, str]]) -> dict[str, tuple[str, int, str]]:
