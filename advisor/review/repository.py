@@ -90,7 +90,7 @@ def _named_elsewhere(path: str, reviewed: list[str], root: str) -> bool:
 
 @record(frozen=True)
 class _Said:
-    """What a repository's documents and scripts say of its manifests, read once for all three."""
+    """What a repository's documents and scripts say of its manifests, read once for all of them."""
 
     placements: tuple  # _placements
     headless: tuple  # _headless_services
@@ -101,7 +101,7 @@ class _Said:
 
 @functools.lru_cache(maxsize=64)
 def _said(root: str) -> _Said:
-    """The repository's texts walked and read once (``_texts``), whichever of the three a review asks for first."""
+    """The repository's texts walked and read once (``_texts``), whichever of them a review asks for first."""
     texts = list(_texts(root))
     return _Said(_placements(texts), _headless_services(texts), _sed_tokens(texts), _reached_by_name(texts),
                  _exposed_deployments(texts))
