@@ -646,9 +646,11 @@ def disruption_budget_missing(s: Subject, rec: Recommendation) -> Iterator[Hit]:
     A load generator or a worker that nothing calls loses nobody's requests when all its Pods go."""
     if s.obj.kind != "Deployment" or not rec.main.disruption_budget:
         return
-    exposed = None if s.services or _pooled(s) else exposed_by_kubectl(s.obj.file, s.obj.name)
-    if not (s.services or _pooled(s) or exposed):
-        return
+    exposed = None  # what puts a Service in front of it when no Service or InferencePool among the files selects it
+    if not (s.services or _pooled(s)):
+        exposed = exposed_by_kubectl(s.obj.file, s.obj.name)
+        if exposed is None:
+            return
     if any((budget.links_to(s.obj) or _same_repository_any_namespace(budget, s.obj)) and covers(budget, s.labels)
            for budget in s.inputs.of_kind("PodDisruptionBudget")):
         return
