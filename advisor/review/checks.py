@@ -274,11 +274,14 @@ def colocation(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         if plan is not None and plan is not rec.main:
             service = f" behind a {plan.service} Service" if plan.service else ""
             yield Hit("unrelated-containers",
-                      f"{c.name} ({images.kind_of(c.purpose)}) shares no volume and no localhost with "
-                      f"{main.name}, so nothing ties it to this Pod: the advisor would run it as a "
-                      f"{plan.controller} of its own{service}, scaled and updated on its own. If it does read "
-                      f"{main.name}'s files or talk to it on localhost, the manifest does not show it (a shared "
-                      f"volume, localhost in its env or args, or the annotation pod-advisor.io/same-node.{c.name})",
+                      # (what they share is what the manifest shows: a labeller of round 44 read a web app whose
+                      # client, told no address, reaches its database on localhost by default)
+                      f"{c.name} ({images.kind_of(c.purpose)}) shares no volume with {main.name}, and the manifest "
+                      f"shows no localhost address between them, so nothing in it ties {c.name} to this Pod: the "
+                      f"advisor would run it as a {plan.controller} of its own{service}, scaled and updated on its "
+                      f"own. If it does read {main.name}'s files or talk to it on localhost (a client told no "
+                      f"address may default to it), say so in the manifest: a shared volume, localhost in its env "
+                      f"or args, or the annotation pod-advisor.io/same-node.{c.name}",
                       c, guess=_joined(c.purpose_why, s.main_why))
         elif c.uses_localhost and c.tie.evidence:
             ports = ", ".join(map(str, dict.fromkeys(c.ports))) or "its port"  # 53 for TCP and UDP: once

@@ -60,3 +60,12 @@ def test_a_database_no_container_is_told_the_address_of_is_not_split_out():
 def test_a_database_whose_client_is_told_an_address_is_still_split_out(web_env):
     review, _ = reviewed(web_env)
     assert review.suggestion is not None and "kind: StatefulSet" in review.suggestion
+
+
+def test_a_database_packed_beside_web_is_said_to_show_no_localhost_address_not_to_share_none():
+    """Round 44's labeller: the message said db "shares no localhost" with web, where web's client, told no address,
+    reaches db on localhost by default; what the reviewer knows is only what the manifest shows."""
+    review, _ = reviewed()
+    [message] = [f.message for f in review.findings if f.id == "unrelated-containers"]
+    assert "the manifest shows no localhost address between them" in message
+    assert "no localhost with" not in message
