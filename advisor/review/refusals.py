@@ -70,7 +70,10 @@ def refused_by_api_server(s: Subject, rec: Recommendation) -> Iterator[Hit]:
         return
     if str(obj.name).startswith("<") and placeholder(str(obj.name)):
         return  # named <service-name>: a document's outline of an object (a contract, a schema), not one to apply
-    reasons = [r for r in api_object_problems(data, version, promises=False) if not _said_elsewhere(r, s)]
+    reasons = api_object_problems(data, version, promises=False)
+    if reasons and _holds_null(data):  # (asked only of a refused object: the walk is not free)
+        reasons = api_object_problems(_as_decoded(data), version, promises=False)
+    reasons = [r for r in reasons if not _said_elsewhere(r, s)]
     paths = {_path_of(r) for r in reasons}
     for reason in (_server_words(r) for r in outcome[1]):
         if _path_of(reason) not in paths and not _said_elsewhere(reason, s) and not _null_quantity(reason):
@@ -145,6 +148,33 @@ def _as_sent(obj) -> dict:
         return value
 
     return sent(obj.data, obj.path)
+
+
+def _as_decoded(value):
+    """The object as the API server decodes it: a field written null (``restartPolicy:`` with nothing after it) is
+    read as one left out (Go's JSON decoder leaves a field at its zero value for a null, which is what a field left
+    out gets), then defaulted and validated as that. Only kubectl's own check before 1.25 refused a null
+    ("unknown object type nil"). Blind round 46: an empty restartPolicy was reported as the value None. A null
+    item of a list stays: it is decoded as an empty item, which the checks judge as they find it."""
+    if isinstance(value, dict):
+        return {k: _as_decoded(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_as_decoded(v) for v in value]
+    return value
+
+
+def _holds_null(value) -> bool:
+    """Whether a field written null is anywhere in ``value``."""
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if None in value.values():
+                return True
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 _PLAIN = frozenset({str, int, bool, float, type(None)})  # what a YAML reader makes besides dates and collections
