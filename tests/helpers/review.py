@@ -18,6 +18,16 @@ def reviewed(text, **options):
     return report
 
 
+def review_suggest(text: str, name: str = "pod.yaml"):
+    """The one object's review under --suggest: its findings' ids and its rewrite (parsed), and the run's notes."""
+    import yaml
+
+    report = REVIEWER.review(parse_inputs([(name, text)]), ReviewOptions(kubernetes="1.37", suggest=True))
+    [obj] = report.objects
+    written = list(yaml.safe_load_all(obj.suggestion)) if obj.suggestion else []
+    return {f.id for f in obj.findings}, written, [n.text for n in report.notes]
+
+
 def found(text, **options):
     return sorted((f.id, f.container) for f in reviewed(text, **options).findings)
 

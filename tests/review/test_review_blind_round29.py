@@ -4,19 +4,10 @@ expected."""
 from __future__ import annotations
 
 import yaml
-from helpers.review import REVIEWER
+from helpers.review import REVIEWER, review_suggest
 
 from advisor.review import ReviewOptions
 from advisor.review.objects import parse_inputs
-
-
-def review_suggest(text: str, name: str = "pod.yaml"):
-    """The one object's review under --suggest: its findings' ids and its rewrite (parsed), and the run's notes."""
-    report = REVIEWER.review(parse_inputs([(name, text)]), ReviewOptions(kubernetes="1.37", suggest=True))
-    [obj] = report.objects
-    written = list(yaml.safe_load_all(obj.suggestion)) if obj.suggestion else []
-    return {f.id for f in obj.findings}, written, [n.text for n in report.notes]
-
 
 # FredMessinger2/k8s-cluster-system's debug-java.yaml: it prints the JVM's version and the application's folder,
 # then waits an hour for someone to exec into it; restartPolicy Never.
