@@ -119,6 +119,15 @@ def _streams(arguments: list[str]) -> bool:
     following = any(w in ("-f", "--follow", "--follow=true", "-w", "--watch", "--watch=true") for w in arguments)
     return following and any(w in _FOLLOWING_SUBCOMMANDS for w in words)
 _MAX_DEPTH = 4
+# Package managers, and their subcommands that fetch, install or pick packages and exit: the words after them are
+# packages' names (`apt-get install -y nginx`, `nvm install node`), not a server the command runs. Blind round 46:
+# a development Pod's setup, `nvm install node` and then `sleep infinity`, was taken to end in the server 'node'.
+_INSTALLERS = frozenset({"apt", "apt-get", "apk", "yum", "dnf", "microdnf", "zypper", "pacman", "dpkg", "rpm", "pip",
+                         "pip3", "pipx", "uv", "poetry", "conda", "mamba", "micromamba", "npm", "yarn", "pnpm", "bun",
+                         "nvm", "fnm", "volta", "brew", "gem", "bundle", "go", "cargo", "rustup", "sdk",
+                         "asdf", "mise", "composer", "snap", "choco", "opam", "luarocks", "cpan", "cpanm"})
+_INSTALLS = frozenset({"install", "i", "add", "ci", "get", "update", "upgrade", "fetch", "download", "remove",
+                       "uninstall", "use", "alias", "global", "plugin", "sync", "toolchain"})
 # A program's one flag that asks it only to print its version or its usage (not `-v`: verbose to many servers).
 _ASKS_VERSION_OR_HELP = ("-version", "--version", "-V", "version", "--help", "-help", "-h", "help")
 
@@ -400,6 +409,9 @@ class _Judge:
                 return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} loops or waits for ever")
             return _Verdict(None)
         lowered = [w.lower() for w in words]
+        if program in _INSTALLERS and next((w for w in lowered[1:] if not w.startswith("-")), "") in _INSTALLS:
+            return _Verdict(FINISHES, f"its command {_shown(self.line)!r} ends in work that finishes (installing "
+                                      f"with {program!r})")
         server = next((w for w in lowered if _is(w, _SERVER_WORDS)
                        or any(w.startswith(f + "=") for f in ("--port", "--listen"))), None)
         if server:

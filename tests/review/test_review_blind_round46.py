@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from helpers.review import REVIEWER
+import pytest
+
+from helpers.review import REVIEWER, review_suggest
 
 from advisor.review import ReviewOptions
 from advisor.review.objects import parse_inputs
@@ -51,3 +53,47 @@ def test_a_value_the_api_server_refuses_is_still_refused_beside_a_null():
     refused = EMPTY_RESTART_POLICY.replace("labels: {run: full-pod-a}", "labels: {run: 'not ok!'}")
     [finding] = [f for f in findings_of(refused) if f.id == "refused-by-api-server"]
     assert "'not ok!' is not a valid label value" in finding.message and "None" not in finding.message
+
+
+# a development Pod's setup script (muscariello/k8s-dev-pods' pods/dev-js.yaml, shortened): it installs node with nvm,
+# then only waits, for its users to exec into it
+DEV_POD = """apiVersion: v1
+kind: Pod
+metadata: {name: dev-js, labels: {app: dev-js}}
+spec:
+  containers:
+  - name: js-dev
+    image: node:22-bookworm
+    command:
+    - /bin/bash
+    - -c
+    - |
+      apt-get update && apt-get install -y --no-install-recommends nginx
+      nvm install node
+      nvm alias default lts/*
+      npm install -g typescript
+      echo "Installed Node version: $(node --version)"
+      sleep infinity
+"""
+
+
+def test_a_package_a_setup_script_installs_is_not_the_server_it_runs():
+    """Round 46: `nvm install node` was taken for the server 'node', so the development box was told to become a
+    Deployment and rewritten as one; what the script ends in is `sleep infinity`."""
+    ids, written, _ = review_suggest(DEV_POD)
+    assert "bare-pod" not in ids and written == []
+
+
+@pytest.mark.parametrize("command, finishes", [
+    ("apt-get install -y nginx", True),
+    ("pip install gunicorn", True),
+    ("npm ci", True),
+    ("npm install && npm start", False),
+    ("pip install -r requirements.txt && gunicorn app:app", False),
+    ("go run ./cmd/server", False),
+])
+def test_an_install_finishes_and_what_runs_after_it_decides(command, finishes):
+    from advisor.review.runtime import FINISHES, runtime_of
+
+    container = {"name": "app", "image": "python:3.12", "command": ["sh", "-c", command]}
+    assert (runtime_of(container, {}).runs == FINISHES) is finishes
