@@ -828,10 +828,12 @@ def _put_before(data: dict, key: str, value, before: str) -> None:
 
 def _exported(obj) -> bool:
     """Whether the object is a copy of what a cluster gave back (kubectl get -o yaml): a status, a uid, a
-    resourceVersion, a selfLink, managedFields, which only the API server writes."""
+    resourceVersion, a selfLink, managedFields or a creationTimestamp, which only the API server writes (blind round
+    46: a dump trimmed to its creationTimestamp, edited for kubectl replace). A creationTimestamp of null is
+    kubectl's --dry-run=client output, written by hand after it, and says nothing."""
     metadata = obj.metadata
     return bool(obj.data.get("status") or any(metadata.get(k) for k in (
-        "uid", "resourceVersion", "selfLink", "managedFields")))
+        "uid", "resourceVersion", "selfLink", "managedFields", "creationTimestamp")))
 
 
 def _forget_what_the_cluster_filled_in(draft: _Draft) -> None:

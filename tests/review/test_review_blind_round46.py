@@ -97,3 +97,41 @@ def test_an_install_finishes_and_what_runs_after_it_decides(command, finishes):
 
     container = {"name": "app", "image": "python:3.12", "command": ["sh", "-c", command]}
     assert (runtime_of(container, {}).runs == FINISHES) is finishes
+
+
+# a `kubectl get pod -o yaml` trimmed to its creationTimestamp and edited for kubectl replace --force
+TRIMMED_DUMP = """apiVersion: v1
+kind: Pod
+metadata:
+  creationTimestamp: "2023-07-01T03:41:35Z"
+  name: meu-pod
+  namespace: default
+spec:
+  containers:
+  - image: nginx:1.27-alpine
+    name: nginx
+    ports: [{containerPort: 80, protocol: TCP}]
+    volumeMounts:
+    - {mountPath: /var/run/secrets/kubernetes.io/serviceaccount, name: kube-api-access-g45jk, readOnly: true}
+  nodeName: minikube-m02
+  volumes:
+  - name: kube-api-access-g45jk
+    projected:
+      sources:
+      - serviceAccountToken: {expirationSeconds: 3607, path: token}
+"""
+
+
+def test_a_dump_with_only_its_creation_timestamp_left_is_still_a_copy_of_what_the_cluster_gave_back():
+    """Round 46: the rewrite bound every replacement Pod to minikube-m02 and copied the Pod's token volume."""
+    _, written, _ = review_suggest(TRIMMED_DUMP)
+    [deployment] = [d for d in written if d["kind"] == "Deployment"]
+    spec = deployment["spec"]["template"]["spec"]
+    assert "nodeName" not in spec and "volumes" not in spec
+
+
+def test_a_dry_run_s_null_creation_timestamp_keeps_the_node_the_author_chose():
+    written_by_hand = TRIMMED_DUMP.replace('"2023-07-01T03:41:35Z"', "null")
+    _, written, _ = review_suggest(written_by_hand)
+    [deployment] = [d for d in written if d["kind"] == "Deployment"]
+    assert deployment["spec"]["template"]["spec"]["nodeName"] == "minikube-m02"
