@@ -274,13 +274,44 @@ def _reached_by_name(texts: list[tuple[str, str]]) -> dict[str, tuple[str, int, 
                        for match in _RUNS.finditer(line))
         if "exec" not in text and "attach" not in text and "cp " not in text:
             continue
+        values = _literal_variables(text) if "$" in text else {}
         for number, line in enumerate(text.splitlines(), 1):
             if "exec" not in line and "attach" not in line and "cp " not in line:
                 continue  # (a substring test first: the pattern's lookbehind is tried at every character)
             for match in _REACHES.finditer(line):
-                for name in _pods_reached(match.group(1), match.group(2).split()):
+                words = [_VARIABLE.sub(lambda m: values.get(m.group(1) or m.group(2), m.group(0)), word).strip("'\"")
+                         for word in match.group(2).split()]
+                for name in _pods_reached(match.group(1), words):
                     found.setdefault(name, (where, number, " ".join(match.group(0).split())[:120]))
     return {name: said for name, said in found.items() if name not in run}
+
+
+# A shell variable given one literal value in a script (POD_NAME="dev-js", export NS=web), and a use of one ($NAME,
+# ${NAME}): blind round 46's scripts reach their Pods with kubectl exec -it -n "$NAMESPACE" "$POD_NAME".
+_ASSIGNED = lazy(r"^\s*(?:export\s+|readonly\s+|local\s+|declare\s+)?([A-Za-z_][A-Za-z0-9_]*)=([\"']?)"
+                 r"([A-Za-z0-9][A-Za-z0-9._-]*)\2\s*(?:#.*)?$")
+_VARIABLE = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _literal_variables(text: str) -> dict[str, str]:
+    """{a variable's name: its value} for each variable the script ``text`` gives a literal value, and only one
+    (a name given two values, or one from elsewhere as well, may hold either where it is used)."""
+    values: dict[str, set] = {}
+    for line in text.splitlines():
+        if "=" not in line:
+            continue
+        literal = _ASSIGNED.match(line)
+        if literal:
+            values.setdefault(literal.group(1), set()).add(literal.group(3))
+            continue
+        other = _ASSIGNING.match(line)
+        if other:
+            values.setdefault(other.group(1), set()).add(None)
+    return {name: given.pop() for name, given in values.items() if len(given) == 1 and None not in given}
+
+
+# Any assignment at the start of a line (POD_NAME="$1", NS=$(kubectl ...)): a value that is not a literal.
+_ASSIGNING = lazy(r"^\s*(?:export\s+|readonly\s+|local\s+|declare\s+)?([A-Za-z_][A-Za-z0-9_]*)=")
 
 
 # kubectl run making a Pod of the name after its verb (`kubectl run nginx --image=nginx`, `kubectl run --rm -it

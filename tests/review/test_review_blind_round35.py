@@ -109,7 +109,8 @@ def test_a_subcommand_word_still_says_the_work_finishes():
 
 
 _PIECES = ["kubectl ", "k ", "oc ", "exec ", "cp ", "attach ", "run ", "--image=", "-it ", "-n ", "-c ", "--", " -- ", "pod/", "deploy/",
-           "box", ":", "/x", " ", "\n", "sh", "cat ", "$POD", ";", "|", "'", "é"]
+           "box", ":", "/x", " ", "\n", "sh", "cat ", "$POD", ";", "|", "'", "é",
+           "POD=", "export ", '"', "${POD}", "=", "$(", ")"]  # variables given a value (round 46)
 
 
 @settings(max_examples=200, deadline=None)

@@ -135,3 +135,29 @@ def test_a_dry_run_s_null_creation_timestamp_keeps_the_node_the_author_chose():
     _, written, _ = review_suggest(written_by_hand)
     [deployment] = [d for d in written if d["kind"] == "Deployment"]
     assert deployment["spec"]["template"]["spec"]["nodeName"] == "minikube-m02"
+
+
+# muscariello/k8s-dev-pods' scripts/shell-js.sh: the Pod's name in a variable, quoted where it is used
+SHELL_SCRIPT = """#!/bin/bash
+NAMESPACE="${NAMESPACE:-lumuscar-jobs}"
+POD_NAME="dev-js"
+
+kubectl exec -it -n "$NAMESPACE" "$POD_NAME" -- /bin/bash
+"""
+
+
+def test_a_script_that_execs_into_a_pod_named_by_a_variable_reaches_it_by_that_name():
+    """Round 46's labeller: a rewrite of dev-js broke the scripts that reach it as "$POD_NAME"; they were not read."""
+    from advisor.review.repository import _reached_by_name
+
+    assert _reached_by_name([("/repo/scripts/shell-js.sh", SHELL_SCRIPT)]) == {
+        "dev-js": ("/repo/scripts/shell-js.sh", 5, 'kubectl exec -it -n "$NAMESPACE" "$POD_NAME" -- /bin/bash')}
+
+
+@pytest.mark.parametrize("given", ['POD_NAME="$1"\nPOD_NAME="dev-js"', 'POD_NAME=dev-go\nPOD_NAME=dev-js',
+                                   "POD_NAME=$(kubectl get pods -o name | head -1)"])
+def test_a_variable_given_another_value_too_names_no_pod(given):
+    from advisor.review.repository import _reached_by_name
+
+    script = SHELL_SCRIPT.replace('POD_NAME="dev-js"', given)
+    assert _reached_by_name([("/repo/scripts/shell-js.sh", script)]) == {}
