@@ -118,6 +118,8 @@ def _streams(arguments: list[str]) -> bool:
         return True
     following = any(w in ("-f", "--follow", "--follow=true", "-w", "--watch", "--watch=true") for w in arguments)
     return following and any(w in _FOLLOWING_SUBCOMMANDS for w in words)
+
+
 _MAX_DEPTH = 4
 # Package managers, and their subcommands that fetch, install or pick packages and exit: the words after them are
 # packages' names (`apt-get install -y nginx`, `nvm install node`), not a server the command runs. Blind round 46:
