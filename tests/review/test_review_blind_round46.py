@@ -161,3 +161,57 @@ def test_a_variable_given_another_value_too_names_no_pod(given):
 
     script = SHELL_SCRIPT.replace('POD_NAME="dev-js"', given)
     assert _reached_by_name([("/repo/scripts/shell-js.sh", script)]) == {}
+
+
+# erimendes/k8s-pod-exemplo1-dio's teste/app-deployment.yml: a lesson's Pod beside the Deployment that runs the same
+# app under the same label, and the Service of both
+POD_BESIDE_ITS_DEPLOYMENT = """apiVersion: v1
+kind: Pod
+metadata: {name: myapp-php, labels: {app: myapp-php}}
+spec:
+  containers:
+  - {name: myapp-php, image: erimendes/myapp-php:1.0, ports: [{containerPort: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: myapp-php-service}
+spec:
+  selector: {app: myapp-php}
+  ports: [{port: 80}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: myapp-php-deployment}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: myapp-php}}
+  template:
+    metadata: {labels: {app: myapp-php}}
+    spec:
+      containers:
+      - {name: myapp-php, image: erimendes/myapp-php:1.0, ports: [{containerPort: 80}]}
+"""
+
+
+def suggested_for_the_pod(text: str):
+    report = REVIEWER.review(parse_inputs([("app.yaml", text)]), ReviewOptions(kubernetes="1.37", suggest=True))
+    [pod] = [o for o in report.objects if o.ref.kind == "Pod"]
+    return pod.suggestion
+
+
+def test_the_rewrite_of_a_pod_another_workload_s_selector_matches_says_that_selector_still_matches_it():
+    """Round 46's labeller: the note on the Deployment written for the Pod said its added label kept the two apart,
+    but the Deployment beside it still selected the new Pods (app: myapp-php), and the Pod was a leftover of that
+    app anyway. The rewrite stays (such rewrites were labelled right 41 times): its note says what is true."""
+    suggestion = suggested_for_the_pod(POD_BESIDE_ITS_DEPLOYMENT)
+    assert ("the selector of Deployment myapp-php-deployment still matches these Pods, which keep the labels a Service "
+            "may select them by" in suggestion)
+    assert "if Deployment myapp-php-deployment runs the same program, the Pod is left over and can simply go" in suggestion
+
+
+def test_a_pod_whose_labels_no_other_selector_matches_is_told_only_that_its_selector_was_set_apart():
+    other_app = POD_BESIDE_ITS_DEPLOYMENT.replace("selector: {matchLabels: {app: myapp-php}}",
+                                                  "selector: {matchLabels: {app: myapp-php, tier: web}}").replace(
+        "metadata: {labels: {app: myapp-php}}", "metadata: {labels: {app: myapp-php, tier: web}}")
+    suggestion = suggested_for_the_pod(other_app)
+    assert "two controllers must not select each other's Pods" in suggestion and "still matches" not in suggestion
