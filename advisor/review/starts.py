@@ -18,6 +18,7 @@ image writes that no volume holds.
 from __future__ import annotations
 
 import os
+import re
 from typing import Iterator
 
 from advisor.kb.images import ROOT_USERS
@@ -27,6 +28,7 @@ from advisor.review import images
 from advisor.review.checks import Hit, check
 from advisor.review.facts import ManifestContainer, Subject, used_as_an_example
 from advisor.review.repository import repository_of
+from advisor.system.patterns import lazy
 from advisor.system.records import record
 
 FINDING = "container-cannot-start"
@@ -63,6 +65,35 @@ def _image_user(start: Start) -> str | None:
     if uid in ROOT_USERS:
         return "root"
     return None if uid.isdigit() else user
+
+
+# A command that changes files' owners (chown, chgrp, install -o/-g), which only root may do (with CHOWN among its
+# capabilities): a step that prepares a volume for the Pod's user. Given another UID, it fails (blind round 46 and
+# 47's labellers: an init container's `install -d -o 1001 -g 1001` told to run as 65532 exits 1 on every try).
+_OWNERS = lazy(r"(?:^|[;&|\n(`]|\b(?:sudo|then|do|exec|xargs))\s*(?:(chown|chgrp)\s|install\s+(?:[^;&|\n]*?\s)?"
+               r"(?:-o|-g|--owner|--group)(?=[\s=\d]))", re.MULTILINE)
+
+
+def needs_root(spec: dict) -> str | None:
+    """What in the container's own command needs root ('chown', 'install -o'), or None."""
+    words = [w for key in ("command", "args") if isinstance(spec.get(key), list) for w in spec[key] if isinstance(w, str)]
+    found = _OWNERS.search("\n".join(words))
+    if found is None:
+        return None
+    return found.group(1) or "install -o"
+
+
+def _root_fix(c: ManifestContainer, what: str) -> str:
+    """Both ways out for a container whose command needs root under a Pod that asks for non-root users."""
+    dropped = c.spec.get("securityContext", {}).get("capabilities", {}) if isinstance(
+        c.spec.get("securityContext"), dict) else {}
+    dropped = dropped.get("drop") if isinstance(dropped, dict) else None
+    chown = (", and CHOWN added to the capabilities it drops" if isinstance(dropped, list)
+             and {"ALL", "CHOWN"} & {str(d).upper() for d in dropped} else "")
+    return (f"Its command changes files' owners ({what}), which only root may do: let {c.name} alone run as root "
+            f"(runAsNonRoot: false on it{chown}; Pod Security's \"restricted\" level allows neither), or leave it out "
+            f"and let the Pod's fsGroup give its volumes to the Pod's group. --suggest writes neither: which the "
+            f"namespace allows, the manifest does not say")
 
 
 def _the_fix(start: Start, name: str) -> str:
@@ -179,11 +210,13 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                f"{start.family.title}" if start.family is not None else None)
         if _effective(c, pod, "runAsNonRoot") is True:
             user = _effective(c, pod, "runAsUser")
+            root = needs_root(c.spec)
             if user == 0:
                 yield Hit(FINDING,
                           f"{c.name} asks for runAsNonRoot and sets runAsUser 0: the kubelet refuses to start it "
                           f"(\"container's runAsUser breaks non-root policy\"), and the Pod stays in "
-                          f"CreateContainerConfigError. {_uid_fix(start, c.name)}", c, line=_line(s, c, "runAsUser"))
+                          f"CreateContainerConfigError. {_root_fix(c, root) if root else _uid_fix(start, c.name)}",
+                          c, line=_line(s, c, "runAsUser"))
             elif user is None and (found := _image_user(start)) is not None and not openshift(s):
                 refusal = ("container has runAsNonRoot and image will run as root" if found == "root" else
                            f"image has non-numeric user ({found}), cannot verify user is non-root")
@@ -191,7 +224,7 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                 yield Hit(FINDING,
                           f"{c.name} asks for runAsNonRoot but sets no runAsUser, and its image {start.shown} runs "
                           f"{runs}: the kubelet refuses to start it (\"{refusal}\"), and the Pod stays in "
-                          f"CreateContainerConfigError. {_the_fix(start, c.name)}",
+                          f"CreateContainerConfigError. {_root_fix(c, root) if root else _the_fix(start, c.name)}",
                           c, line=_line(s, c, "runAsNonRoot"), guess=why)
         if _context(c.spec).get("readOnlyRootFilesystem") is True and not _client_of_its_image(start, c):
             missing = unwritable(start, c.spec)
@@ -437,7 +470,7 @@ def fix_start(pod_spec: dict, names: set[str], uids: bool = True) -> StartFix:
             non_root = (context or {}).get("runAsNonRoot", pod_context.get("runAsNonRoot"))
             user = (context or {}).get("runAsUser", pod_context.get("runAsUser"))
             needs_uid = user == 0 or (user is None and _image_user(start))
-            if uids and non_root is True and start.uid is not None and needs_uid:
+            if uids and non_root is True and start.uid is not None and needs_uid and not needs_root(spec):
                 if context is None:
                     context = spec["securityContext"] = {}
                 _set_after(context, "runAsNonRoot", {"runAsUser": start.uid, "runAsGroup": start.gid})
