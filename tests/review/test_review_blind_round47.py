@@ -80,3 +80,78 @@ def test_a_root_container_that_changes_no_owner_is_still_given_its_image_s_uid()
 ])
 def test_what_needs_root_in_a_command(command, found):
     assert needs_root({"command": command}) == found
+
+
+# prakasha4devops/k8s-environments' cka-examples/deployment/pod.json, two of its items: the stray Pod of a kubectl
+# run, and a Pod of the Deployment of the same name the exercise asked for
+DUMP = """apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: nginx-dns
+    namespace: default
+    labels: {run: nginx-dns}
+    uid: 2b1e6c1e-0000-4000-8000-000000000001
+  spec:
+    containers: [{name: nginx-dns, image: nginx:1.27, ports: [{containerPort: 80}]}]
+  status: {phase: Running}
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: nginx-dns-5c6b6b99df-9shbb
+    namespace: default
+    labels: {app: nginx-dns, pod-template-hash: 5c6b6b99df}
+    ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: nginx-dns-5c6b6b99df, uid: x, controller: true}]
+    uid: 2b1e6c1e-0000-4000-8000-000000000002
+  spec:
+    containers: [{name: nginx, image: nginx:1.27}]
+  status: {phase: Running}
+"""
+
+
+def suggest_for(text: str):
+    report = REVIEWER.review(parse_inputs([("pod.yaml", text)]), ReviewOptions(kubernetes="1.37", suggest=True))
+    [pod] = [o for o in report.objects if o.ref.kind == "Pod" and o.ref.name in ("nginx-dns", "web")]
+    return pod.suggestion, [n.text for n in report.notes]
+
+
+def test_no_deployment_is_written_under_the_name_of_one_a_dump_shows_running():
+    """Round 47: the rewrite of the stray Pod wrote a Deployment nginx-dns, which applied would replace the
+    Deployment nginx-dns whose Pods the same dump lists."""
+    suggestion, notes = suggest_for(DUMP)
+    assert suggestion is None
+    assert any("the Deployment nginx-dns runs already (Pod default/nginx-dns-5c6b6b99df-9shbb, pod.yaml:" in note
+               for note in notes)
+
+
+def test_no_deployment_is_written_under_the_name_of_one_among_the_files():
+    beside = """apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {run: web}}
+spec:
+  containers: [{name: web, image: nginx:1.27, ports: [{containerPort: 80}]}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx:1.27}]
+"""
+    suggestion, notes = suggest_for(beside)
+    assert suggestion is None
+    assert any("Deployment web (pod.yaml:7) has its name, and a Deployment of the same name applied there would "
+               "replace it" in note for note in notes)
+
+
+def test_a_pod_of_another_deployment_s_replica_set_leaves_the_name_free():
+    other = DUMP.replace("name: nginx-dns-5c6b6b99df-9shbb", "name: web-5c6b6b99df-9shbb").replace(
+        "name: nginx-dns-5c6b6b99df, uid", "name: web-5c6b6b99df, uid")
+    suggestion, _ = suggest_for(other)
+    assert suggestion is not None and "kind: Deployment" in suggestion
