@@ -179,10 +179,6 @@ def suggest(subject: Subject, rec: Recommendation, raised, evaluate, withheld: l
         elif relied_on:
             withheld.append(f"no controller is written for {subject.obj.label}: {relied_on}, and a controller's "
                             f"Pods get generated names")
-        elif (taken := _name_taken(subject, rec.main.controller)) is not None:
-            withheld.append(f"no controller is written for {subject.obj.label}: {taken}, and a {rec.main.controller} "
-                            f"of the same name applied there would replace it. If this Pod runs the same program, "
-                            f"it is left over and can go; if not, name its {rec.main.controller} otherwise")
         elif intent.decided:
             if rec.main.controller in ("Deployment", "StatefulSet", "DaemonSet"):
                 # a step that prepares and exits would be restarted for ever under restartPolicy Always
@@ -237,17 +233,31 @@ def _written_over(draft: _Draft) -> str | None:
         written = ManifestObject(replace(subject.obj.doc, data=data), (), data, subject.obj.rivals)
         if (written.kind, written.namespace, written.name) == own:
             continue
+        what = "become" if data is draft.data else "add"
         for other in identities.get((written.kind, written.name), ()):
             if other is not subject.obj and written.links_to(other):
-                what = "become" if data is draft.data else "add"
                 return f"it would {what} {written.label}, and {other.file}:{other.line()} has one already"
+        for pod, replica_set in identities.get(("running", written.kind, written.name), ()):
+            if pod is not subject.obj and written.links_to(pod):
+                return (f"it would {what} {written.label}, and {pod.file}:{pod.line()} shows one running ({pod.label} "
+                        f"is a Pod of its ReplicaSet {replica_set})")
     return None
 
 
 def _identities(inputs) -> dict:
+    """{(kind, name): the input's objects}, and {("running", "Deployment", NAME): [(Pod, its ReplicaSet)]} for each
+    Pod of a ReplicaSet NAME-HASH whose pod-template-hash is HASH, which a Deployment NAME made: a cluster's dump
+    (kubectl get pods -o json) shows that Deployment running (blind round 47: the stray Pod nginx-dns of a kubectl
+    run beside a Pod of the Deployment nginx-dns, which the rewrite of the stray would have replaced)."""
     found: dict = {}
     for o in inputs.objects:
         found.setdefault((o.kind, o.name), []).append(o)
+        labels, owners = o.metadata.get("labels"), o.metadata.get("ownerReferences")
+        hashed = labels.get("pod-template-hash") if isinstance(labels, dict) else None
+        for owner in owners if hashed and isinstance(owners, list) else ():
+            name = owner.get("name") if isinstance(owner, dict) and owner.get("kind") == "ReplicaSet" else None
+            if isinstance(name, str) and name.endswith(f"-{hashed}"):
+                found.setdefault(("running", "Deployment", name[:-len(hashed) - 1]), []).append((o, name))
     return found
 
 
@@ -317,33 +327,6 @@ def _own_selector(draft: _Draft, had_labels: bool) -> None:
                        f"keep the labels a Service may select them by. No controller takes Pods another owns, so the "
                        f"two do not fight over them; but if {still.label} runs the same program, the Pod is left over "
                        f"and can simply go")
-
-
-def _name_taken(subject: Subject, kind: str) -> str | None:
-    """Where the inputs show a ``kind`` (the controller written for the bare Pod) of the Pod's name in its
-    namespace already: such an object among them, or, in a cluster's dump (kubectl get pods -o json), a Pod of a
-    ReplicaSet named NAME-HASH with HASH its pod-template-hash, which a Deployment NAME made. None when they do not.
-    Blind round 47: a CKA drill's dump held the stray Pod nginx-dns of a kubectl run beside the Pods of the
-    Deployment nginx-dns the exercise asked for; the rewrite wrote a second Deployment nginx-dns."""
-    name = str(subject.obj.metadata.get("name") or "")
-    if not name:
-        return None
-    for o in subject.inputs.objects:
-        if o is subject.obj or not subject.obj.links_to(o):
-            continue
-        if o.kind == kind and o.name == name:
-            return f"{o.label} ({o.file}:{o.line()}) has its name"
-        if kind != "Deployment":
-            continue
-        owners = o.metadata.get("ownerReferences")
-        labels = o.metadata.get("labels")
-        hashed = labels.get("pod-template-hash") if isinstance(labels, dict) else None
-        for owner in owners if isinstance(owners, list) and hashed else ():
-            if (isinstance(owner, dict) and owner.get("kind") == "ReplicaSet"
-                    and owner.get("name") == f"{name}-{hashed}"):
-                return (f"the Deployment {name} runs already ({o.label}, {o.file}:{o.line()}, is a Pod of its "
-                        f"ReplicaSet {owner['name']})")
-    return None
 
 
 def _clash(subject: Subject, selector: dict, labels: dict, invented: bool):
