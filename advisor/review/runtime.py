@@ -497,6 +497,12 @@ class _Judge:
         endless = [a for a in arms if a.runs == ENDLESS]
         if endless and node.otherwise and len(endless) == len(arms):
             return endless[0]
+        if endless and node.otherwise and all(a.idle for a in endless) and all(
+                verdict.runs == ENDLESS or _only_exits(arm) for verdict, arm in zip(arms, node.arms)):
+            # every way through only waits or ends at once, doing nothing (`if [ -f /work/ready ]; then sleep 99999;
+            # else exit; fi`: blind round 47's init-container demonstrations, which wait once the file is there)
+            return _Verdict(ENDLESS, f"its command {_shown(self.line)!r} only waits, or else exits at once: it does "
+                                     f"no work of its own", idle=True)
         if endless:
             return _Verdict(None)
         if node.otherwise and arms and all(a.exits for a in arms):
@@ -509,6 +515,14 @@ class _Judge:
             chosen = next((a for a in arms if not a.fails), arms[-1])
             return _Verdict(FINISHES, chosen.why, at_once=all(a.at_once for a in arms))
         return _PASS
+
+
+def _only_exits(arm) -> bool:
+    """Whether a branch's arm (a shell.Seq) does nothing but end the script or go on: exit, true, :."""
+    from advisor.review import shell
+
+    return all(isinstance(node, shell.Simple) and node.program in ("exit", "true", ":") and not node.assignments
+               for node, _ in arm.steps) and bool(arm.steps)
 
 
 def _called(verdict: _Verdict) -> _Verdict:

@@ -133,3 +133,18 @@ def test_a_pod_of_another_deployment_s_replica_set_leaves_the_name_free():
         "name: nginx-dns-5c6b6b99df, uid", "name: web-5c6b6b99df, uid")
     suggestion, _ = suggest_for(other)
     assert suggestion is not None and "kind: Deployment" in suggestion
+
+
+@pytest.mark.parametrize("script, idle", [
+    ("if [ -f /work/sharedfile.txt ]; then sleep 99999; else exit; fi", True),
+    ("if [ -f /work/ready ]; then sleep infinity; else exit 1; fi", True),
+    ("if [ -f /work/ready ]; then exec nginx -g 'daemon off;'; else exit 1; fi", False),  # a server, when ready
+    ("if [ -f /work/ready ]; then sleep 99999; else ./migrate.sh; fi", False),  # work of its own otherwise
+])
+def test_a_command_that_only_waits_or_else_exits_is_a_box(script, idle):
+    """Round 47: init-container demonstrations whose container waits once the file is there, else exits, were told
+    that nothing says whether they run until stopped or finish; they do no work of their own either way."""
+    from advisor.review.runtime import runtime_of
+
+    runtime = runtime_of({"name": "app", "image": "alpine:3.20", "command": ["sh", "-c", script]})
+    assert (runtime.endless and runtime.idle) is idle
