@@ -68,15 +68,16 @@ def _image_user(start: Start) -> str | None:
 
 
 # A command that changes files' owners (chown, chgrp, install -o/-g), which only root may do (with CHOWN among its
-# capabilities): a step that prepares a volume for the Pod's user. Given another UID, it fails (blind round 46 and
-# 47's labellers: an init container's `install -d -o 1001 -g 1001` told to run as 65532 exits 1 on every try).
+# capabilities): a step that prepares a volume for the Pod's user. Given another UID, it fails (blind round 47's
+# labellers: an init container's `install -d -o 1001 -g 1001` told to run as 65532 exits 1 on every try).
 _OWNERS = lazy(r"(?:^|[;&|\n(`]|\b(?:sudo|then|do|exec|xargs))\s*(?:(chown|chgrp)\s|install\s+(?:[^;&|\n]*?\s)?"
                r"(?:-o|-g|--owner|--group)(?=[\s=\d]))", re.MULTILINE)
 
 
 def needs_root(spec: dict) -> str | None:
     """What in the container's own command needs root ('chown', 'install -o'), or None."""
-    words = [w for key in ("command", "args") if isinstance(spec.get(key), list) for w in spec[key] if isinstance(w, str)]
+    words = [w for key in ("command", "args") if isinstance(spec.get(key), list)
+             for w in spec[key] if isinstance(w, str)]
     found = _OWNERS.search("\n".join(words))
     if found is None:
         return None
@@ -85,9 +86,8 @@ def needs_root(spec: dict) -> str | None:
 
 def _root_fix(c: ManifestContainer, what: str) -> str:
     """Both ways out for a container whose command needs root under a Pod that asks for non-root users."""
-    dropped = c.spec.get("securityContext", {}).get("capabilities", {}) if isinstance(
-        c.spec.get("securityContext"), dict) else {}
-    dropped = dropped.get("drop") if isinstance(dropped, dict) else None
+    capabilities = _context(c.spec).get("capabilities")
+    dropped = capabilities.get("drop") if isinstance(capabilities, dict) else None
     chown = (", and CHOWN added to the capabilities it drops" if isinstance(dropped, list)
              and {"ALL", "CHOWN"} & {str(d).upper() for d in dropped} else "")
     return (f"Its command changes files' owners ({what}), which only root may do: let {c.name} alone run as root "
