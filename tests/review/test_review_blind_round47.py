@@ -54,6 +54,11 @@ def test_a_container_whose_command_changes_owners_is_told_it_needs_root_not_anot
     assert "65532" not in message
 
 
+def test_chown_is_said_to_need_its_capability_back_only_where_the_container_drops_it():
+    [message] = cannot_start_messages(PREPARED_BY_ROOT.replace("          capabilities: {drop: [ALL]}\n", ""))
+    assert "(runAsNonRoot: false on it; Pod Security's" in message and "CHOWN" not in message
+
+
 def test_no_uid_is_written_for_a_container_whose_command_needs_root():
     ids, written, notes = review_suggest(PREPARED_BY_ROOT, name="app.yaml")
     assert "container-cannot-start" in ids and written == []
