@@ -286,10 +286,11 @@ def _reached_by_name(texts: list[tuple[str, str]]) -> dict[str, tuple[str, int, 
     return {name: said for name, said in found.items() if name not in run}
 
 
-# A shell variable given one literal value in a script (POD_NAME="dev-js", export NS=web), and a use of one ($NAME,
-# ${NAME}): blind round 46's scripts reach their Pods with kubectl exec -it -n "$NAMESPACE" "$POD_NAME".
-_ASSIGNED = lazy(r"^\s*(?:export\s+|readonly\s+|local\s+|declare\s+)?([A-Za-z_][A-Za-z0-9_]*)=([\"']?)"
-                 r"([A-Za-z0-9][A-Za-z0-9._-]*)\2\s*(?:#.*)?$")
+# An assignment at the start of a line, and its value when that is one literal word (POD_NAME="dev-js", export
+# NS=web; not POD_NAME="$1" nor NS=$(kubectl ...)), and a use of a variable ($NAME, ${NAME}): blind round 46's scripts
+# reach their Pods with kubectl exec -it -n "$NAMESPACE" "$POD_NAME".
+_ASSIGNED = lazy(r"^\s*(?:export\s+|readonly\s+|local\s+|declare\s+)?([A-Za-z_][A-Za-z0-9_]*)="
+                 r"(?:([\"']?)([A-Za-z0-9][A-Za-z0-9._-]*)\2\s*(?:#.*)?$)?")
 _VARIABLE = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -300,18 +301,10 @@ def _literal_variables(text: str) -> dict[str, str]:
     for line in text.splitlines():
         if "=" not in line:
             continue
-        literal = _ASSIGNED.match(line)
-        if literal:
-            values.setdefault(literal.group(1), set()).add(literal.group(3))
-            continue
-        other = _ASSIGNING.match(line)
-        if other:
-            values.setdefault(other.group(1), set()).add(None)
+        assigned = _ASSIGNED.match(line)
+        if assigned:  # (the value None: not a literal)
+            values.setdefault(assigned.group(1), set()).add(assigned.group(3))
     return {name: given.pop() for name, given in values.items() if len(given) == 1 and None not in given}
-
-
-# Any assignment at the start of a line (POD_NAME="$1", NS=$(kubectl ...)): a value that is not a literal.
-_ASSIGNING = lazy(r"^\s*(?:export\s+|readonly\s+|local\s+|declare\s+)?([A-Za-z_][A-Za-z0-9_]*)=")
 
 
 # kubectl run making a Pod of the name after its verb (`kubectl run nginx --image=nginx`, `kubectl run --rm -it
