@@ -210,8 +210,8 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                f"{start.family.title}" if start.family is not None else None)
         if _effective(c, pod, "runAsNonRoot") is True:
             user = _effective(c, pod, "runAsUser")
-            root = needs_root(c.spec)
             if user == 0:
+                root = needs_root(c.spec)
                 yield Hit(FINDING,
                           f"{c.name} asks for runAsNonRoot and sets runAsUser 0: the kubelet refuses to start it "
                           f"(\"container's runAsUser breaks non-root policy\"), and the Pod stays in "
@@ -221,6 +221,7 @@ def cannot_start(s: Subject, rec) -> Iterator[Hit]:
                 refusal = ("container has runAsNonRoot and image will run as root" if found == "root" else
                            f"image has non-numeric user ({found}), cannot verify user is non-root")
                 runs = "as root" if found == "root" else f"as the user {found!r}, a name the kubelet cannot check"
+                root = needs_root(c.spec)
                 yield Hit(FINDING,
                           f"{c.name} asks for runAsNonRoot but sets no runAsUser, and its image {start.shown} runs "
                           f"{runs}: the kubelet refuses to start it (\"{refusal}\"), and the Pod stays in "
